@@ -1,0 +1,75 @@
+# Townhall set-up, run and test. `make run` and `make test` are the whole set-up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+VENDOR := townhall/static/vendor
+
+.PHONY: run test test-sqlite test-postgres setup setup-dev assets lint format lock clean bench
+
+run: setup
+	$(BIN)/townhall migrate --noinput
+	$(BIN)/townhall demo --if-empty
+	@echo ""
+	@echo "  Townhall is at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo sign-ins (password for all: townhall-demo-2026):"
+	@echo "    admin, staff, liaison (Public Works), board, viewer"
+	@echo ""
+	@trap 'kill 0' EXIT; $(BIN)/townhall worker & $(BIN)/townhall serve --port $(PORT)
+
+test: setup-dev
+	bash scripts/test.sh
+
+test-sqlite: setup-dev
+	$(BIN)/pytest
+
+test-postgres: setup-dev
+	DATABASE_URL=$${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+setup: $(BIN)/.installed assets
+setup-dev: $(BIN)/.installed-dev assets
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/.installed: $(BIN)/python requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/base.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/python requirements/dev.txt pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@ $(BIN)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Copy the precompiled USWDS and htmx files from npm into static files (nothing is built).
+assets: node_modules/.installed
+	@mkdir -p $(VENDOR)/uswds $(VENDOR)/htmx
+	@cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
+	      node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img $(VENDOR)/uswds/
+	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+
+lint: setup-dev
+	$(BIN)/ruff check townhall bench
+	$(BIN)/ruff format --check townhall bench
+
+format: setup-dev
+	$(BIN)/ruff format townhall bench
+	$(BIN)/ruff check --fix townhall bench
+
+# Re-lock Python dependencies after editing requirements/*.in (needs network to PyPI).
+lock:
+	$(BIN)/pip install --quiet uv
+	cd requirements && ../$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --no-header base.in -o base.txt
+	cd requirements && ../$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --no-header dev.in -o dev.txt
+
+bench: setup-dev
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

@@ -1,0 +1,35 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+
+from townhall.accounts.models import User
+from townhall.core.forms import RecordForm
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"class": "usa-input", "autocomplete": "username"})
+        self.fields["password"].widget.attrs.update(
+            {"class": "usa-input", "autocomplete": "current-password"}
+        )
+
+
+class UserForm(RecordForm):
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        required=False,
+        help_text="Required for a new account. Leave blank to keep the current password.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "department", "is_active", "password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password", "")
+        if not password and self.instance.pk is None:
+            raise forms.ValidationError("Set a password for the new account.")
+        if password:
+            validate_password(password, self.instance)
+        return password

@@ -1,0 +1,59 @@
+"""The global audit log: every change, filterable by person, kind of record and date."""
+
+import django_filters
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.db.models import QuerySet
+from django.views import View
+
+from townhall.accounts.models import User
+from townhall.audit.models import AuditEntry
+from townhall.core import registry
+from townhall.core.filters import RecordFilterSet
+from townhall.core.forms import DateInput
+
+
+def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":
+    models = [r.model for r in registry.all_resources()]
+    ids = [ct.pk for ct in ContentType.objects.get_for_models(*models).values()]
+    return ContentType.objects.filter(pk__in=ids).order_by("model")
+
+
+class AuditFilterSet(RecordFilterSet):
+    actor = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="Person")
+    content_type = django_filters.ModelChoiceFilter(queryset=_kinds, label="Kind of record")
+    action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
+    after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From",
+                                      widget=DateInput)
+    before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To",
+                                       widget=DateInput)
+    request_id = django_filters.CharFilter(label="Request ID")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor", "content_type", "action", "after", "before", "request_id"]
+
+
+class AuditLogPage(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")
+        filterset = AuditFilterSet(request.GET or None, queryset=qs, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            qs = filterset.qs
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, "audit/list.html",
+                      {"page": page, "filterset": filterset, "query": query.urlencode()})
+
+
+class AuditEntryPage(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        entry = get_object_or_404(
+            AuditEntry.objects.restrict(request.user).select_related("actor", "content_type"), pk=pk
+        )
+        resource = registry.for_model(entry.content_type.model_class()) if entry.content_type.model_class() else None
+        return render(request, "audit/detail.html", {"entry": entry, "resource": resource})

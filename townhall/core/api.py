@@ -1,0 +1,101 @@
+"""REST API for every registered record, through the same permission and write path as pages."""
+
+from typing import Any
+
+from django.db import models
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.routers import DefaultRouter
+
+from townhall.core import registry, services
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Base serializer: exposes `version`, which updates must send back unchanged."""
+
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version you read. Updates must send it; a stale one answers 409.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Model-level rules (clean()) are checked by the write path; field rules here.
+        return attrs
+
+
+def serializer_for(resource: registry.Resource) -> type[serializers.ModelSerializer]:
+    if resource.serializer is not None:
+        return resource.serializer
+    fields = ["id", "version", *resource.form._meta.fields, "created_at", "updated_at"]
+    meta = type("Meta", (), {"model": resource.model, "fields": fields,
+                             "read_only_fields": ["id", "created_at", "updated_at"]})
+    return type(f"{resource.model.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
+
+
+class ConflictException(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ResourceViewSet(viewsets.ModelViewSet):
+    resource: registry.Resource = None
+
+    def get_queryset(self) -> models.QuerySet:
+        table = self.resource.table()
+        qs = self.resource.model._default_manager.restrict(self.request.user, "view")
+        qs = qs.select_related(*table.select_related()).prefetch_related("tags")
+        return qs.order_by("pk")
+
+    def _data(self, serializer: serializers.Serializer) -> dict[str, Any]:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        return data
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        serializer.instance = services.create(self.request.user, self.resource.model, self._data(serializer))
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        version = serializer.validated_data.get("version")
+        if version is None and hasattr(serializer.instance, "version"):
+            raise exceptions.ValidationError(
+                {"version": ["Send the version you read, so nobody's change is overwritten."]}
+            )
+        try:
+            serializer.instance = services.update(
+                self.request.user, serializer.instance, self._data(serializer), version=version
+            )
+        except services.ConflictError as exc:
+            raise ConflictException(
+                {
+                    "detail": str(exc),
+                    "current_version": exc.current.version,
+                    "changes": {k: {"yours": a, "now": b, "by": who}
+                                for k, (a, b, who) in exc.changed_fields().items()},
+                }
+            ) from exc
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        services.delete(self.request.user, instance)
+
+
+def viewset_for(resource: registry.Resource) -> type[ResourceViewSet]:
+    return type(
+        f"{resource.model.__name__}ViewSet",
+        (ResourceViewSet,),
+        {
+            "resource": resource,
+            "serializer_class": serializer_for(resource),
+            "filterset_class": resource.filterset,
+            "queryset": resource.model._default_manager.none(),
+            "search_fields": list(resource.search_fields),
+        },
+    )
+
+
+def router() -> DefaultRouter:
+    r = DefaultRouter()
+    for resource in registry.all_resources():
+        r.register(f"{resource.app_label}/{resource.url_prefix}", viewset_for(resource),
+                   basename=f"{resource.app_label}-{resource.name}")
+    return r
+
+

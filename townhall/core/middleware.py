@@ -1,0 +1,54 @@
+"""Request id and Content-Security-Policy for every response."""
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from townhall.core import context
+
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class RequestIdMiddleware:
+    """Give each request an id (or keep a proxy's X-Request-ID) that audit entries record."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _VALID_ID.match(given) else context.new_request_id()
+        via = "api" if request.path.startswith("/api/") else "web"
+        with context.acting(via, request_id):
+            request.request_id = request_id
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """No inline scripts or styles: only files served by Townhall itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CSP)
+        return response

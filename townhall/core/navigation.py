@@ -1,0 +1,34 @@
+"""The main navigation: one section per module, listing its records; modules add themselves."""
+
+from typing import Any
+
+from django.urls import reverse
+
+from townhall.core import registry
+
+# Module sections in the order they appear; an app's records join the section of its label.
+SECTIONS = [
+    ("org", "Organization"),
+]
+
+
+def sections(user: Any) -> list[dict[str, Any]]:
+    result = []
+    for label, title in SECTIONS:
+        links = [
+            {"label": (r.nav_label or r.verbose_name_plural).capitalize(),
+             "url": reverse(r.url_name("list"))}
+            for r in registry.all_resources()
+            if r.app_label == label and not getattr(r.model, "admin_only", False)
+        ]
+        if links:
+            result.append({"title": title, "links": links})
+    tools = [
+        {"label": "Audit log", "url": reverse("audit:list")},
+        {"label": "Background jobs", "url": reverse("jobs:list")},
+    ]
+    if getattr(user, "role", None) == "admin":
+        tools.insert(0, {"label": "Users", "url": reverse("accounts:user_list")})
+    tools.append({"label": "API", "url": reverse("api-docs")})
+    result.append({"title": "Records & tools", "links": tools})
+    return result

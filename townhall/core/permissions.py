@@ -1,0 +1,64 @@
+"""Who may see and change which records: the one place that decides.
+
+Pages, API, exports, search and bulk actions all start from `restrict()`, so they cannot
+disagree. Viewing: every signed-in role reads what the government shares internally.
+Changing: administrators and IT staff change everything; department liaisons change only
+rows their department owns; board members and viewers change nothing here.
+"""
+
+from typing import Any
+
+from django.db import models
+
+from townhall.accounts.models import Role
+
+ACTIONS = ("view", "add", "change", "delete")
+EDITOR_ROLES = (Role.ADMIN, Role.STAFF)
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def restrict(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not _active(user):
+        return qs.none()
+    model = qs.model
+    admin_only = getattr(model, "admin_only", False)
+    if action == "view":
+        return qs if not admin_only or user.role == Role.ADMIN else qs.none()
+    if user.role == Role.ADMIN or (user.role == Role.STAFF and not admin_only):
+        return qs
+    field = getattr(model, "department_field", None)
+    if user.role == Role.LIAISON and field and user.department_id and not admin_only:
+        return qs.filter(**{field: user.department_id})
+    return qs.none()
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether `user` may take `action` on an existing record."""
+    if obj.pk is None:
+        return can_add(user, type(obj), getattr(obj, "department_id_value", lambda: None)())
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def can_add(user: Any, model: type[models.Model], department_id: int | None = None) -> bool:
+    """Whether `user` may create a record of `model` owned by `department_id`."""
+    if not _active(user):
+        return False
+    admin_only = getattr(model, "admin_only", False)
+    if user.role == Role.ADMIN or (user.role == Role.STAFF and not admin_only):
+        return True
+    field = getattr(model, "department_field", None)
+    if user.role == Role.LIAISON and field and field != "pk" and not admin_only:
+        return department_id is not None and department_id == user.department_id
+    return False
+
+
+def may_add_any(user: Any, model: type[models.Model]) -> bool:
+    """Whether to offer an Add button at all (the department is checked on save)."""
+    if user.role == Role.LIAISON and getattr(model, "department_field", None) not in (None, "pk"):
+        return bool(user.department_id) and _active(user)
+    return can_add(user, model)

@@ -1,0 +1,91 @@
+"""A model's full set of pages and API from one short declaration.
+
+An app's views.py declares `Resource(model=..., form=..., filterset=..., table=...)` and
+registers it; urls.py and the API router take their routes from there.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.urls import URLPattern, path
+
+_resources: dict[str, "Resource"] = {}
+
+
+@dataclass
+class Resource:
+    model: type[models.Model]
+    form: type[forms.ModelForm]
+    table: type
+    filterset: type
+    search_fields: Sequence[str] = ()
+    bulk_fields: Sequence[str] = ()
+    related: Sequence[str] = ()  # reverse accessors listed on the detail page
+    serializer: type | None = None
+    nav_label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def key(self) -> str:
+        return f"{self.app_label}.{self.name}"
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def url_prefix(self) -> str:
+        return self.verbose_name_plural.replace(" ", "-")
+
+    def url_name(self, action: str) -> str:
+        return f"{self.app_label}:{self.name}_{action}"
+
+    def urls(self) -> list[URLPattern]:
+        from townhall.core import views
+
+        p, n = self.url_prefix, self.name
+        return [
+            path(f"{p}/", views.ListPage.as_view(resource=self), name=f"{n}_list"),
+            path(f"{p}/add/", views.CreatePage.as_view(resource=self), name=f"{n}_add"),
+            path(f"{p}/bulk-edit/", views.BulkEditPage.as_view(resource=self), name=f"{n}_bulk_edit"),
+            path(f"{p}/bulk-delete/", views.BulkDeletePage.as_view(resource=self), name=f"{n}_bulk_delete"),
+            path(f"{p}/<int:pk>/", views.DetailPage.as_view(resource=self), name=f"{n}_detail"),
+            path(f"{p}/<int:pk>/edit/", views.EditPage.as_view(resource=self), name=f"{n}_edit"),
+            path(f"{p}/<int:pk>/delete/", views.DeletePage.as_view(resource=self), name=f"{n}_delete"),
+            path(f"{p}/<int:pk>/history/", views.HistoryPage.as_view(resource=self), name=f"{n}_history"),
+        ]
+
+
+def register(resource: Resource) -> Resource:
+    _resources[resource.key] = resource
+    return resource
+
+
+def all_resources() -> list[Resource]:
+    return list(_resources.values())
+
+
+def for_model(model: type[models.Model]) -> Resource | None:
+    return _resources.get(f"{model._meta.app_label}.{model._meta.model_name}")
+
+
+def urls(*resources: Resource) -> list[URLPattern]:
+    patterns: list[URLPattern] = []
+    for resource in resources:
+        patterns.extend(resource.urls())
+    return patterns

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from townhall.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.HomePage.as_view(), name="home"),
+    path("search/", views.SearchPage.as_view(), name="search"),
+]

@@ -1,0 +1,519 @@
+"""Generic pages every registered record gets: list, detail, add, edit, delete, bulk, history."""
+
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from townhall.audit.models import AuditEntry
+from townhall.core import exports, permissions, registry, services
+from townhall.core.tables import Column
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def form_data(form: forms.ModelForm) -> dict[str, Any]:
+    """The cleaned values of the model fields a form offers."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+
+
+def search(qs: models.QuerySet, fields: Any, text: str) -> models.QuerySet:
+    text = text.strip()
+    if not text or not fields:
+        return qs
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": text})
+    return qs.filter(condition)
+
+
+class ResourceView(LoginRequiredMixin, View):
+    resource: registry.Resource = None  # set by Resource.urls()
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.resource.model
+
+    def visible(self) -> models.QuerySet:
+        return self.model._default_manager.restrict(self.request.user, "view")
+
+    def get_object(self, action: str = "view") -> models.Model:
+        obj = get_object_or_404(self.visible(), pk=self.kwargs["pk"])
+        if action != "view" and not permissions.can(self.request.user, action, obj):
+            raise PermissionDenied(f"You may not {action} this {self.resource.verbose_name}.")
+        return obj
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        user = self.request.user
+        r = self.resource
+        urls = {a: reverse(r.url_name(a)) for a in ("list", "add", "bulk_edit", "bulk_delete")}
+        obj = extra.get("object")
+        if obj is not None and obj.pk is not None:
+            urls.update({a: reverse(r.url_name(a), args=[obj.pk])
+                         for a in ("detail", "edit", "delete", "history")})
+        return {
+            "resource": r,
+            "opts": self.model._meta,
+            "can_add": permissions.may_add_any(user, self.model),
+            "list_url": urls["list"],
+            "urls": urls,
+            **extra,
+        }
+
+
+class ListPage(ResourceView):
+    """Filter, search, sort, paginate; export exactly the filtered rows; pick rows for bulk."""
+
+    def filtered(self) -> tuple[models.QuerySet, Any, str]:
+        table = self.resource.table()
+        qs = self.visible().select_related(*table.select_related())
+        qs = qs.prefetch_related(*table.prefetch_related())
+        filterset = self.resource.filterset(self.request.GET or None, queryset=qs, request=self.request)
+        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+        qs = search(qs, self.resource.search_fields, self.request.GET.get("q", ""))
+        sort = self.request.GET.get("sort", "") or table.default_sort
+        if sort.lstrip("-") in table.sort_fields():
+            qs = qs.order_by(sort, "pk")
+        else:
+            sort = ""
+            qs = qs.order_by(*(self.model._meta.ordering or []), "pk")
+        return qs, filterset, sort
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        qs, filterset, sort = self.filtered()
+        table = self.resource.table()
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return self.export(qs, table, export)
+        try:
+            per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+        except ValueError:
+            per_page = PAGE_SIZES[0]
+        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        user = request.user
+        # One query tells which rows on this page the person may change (for bulk actions).
+        ids = [obj.pk for obj in page.object_list]
+        editable = set(
+            self.model._default_manager.filter(pk__in=ids)
+            .restrict(user, "change")
+            .values_list("pk", flat=True)
+        ) if ids else set()
+        rows = [
+            {
+                "object": obj,
+                "editable": obj.pk in editable,
+                "cells": [
+                    {
+                        "text": column.display(obj),
+                        "url": obj.get_absolute_url() if column.link else column.related_url(obj),
+                    }
+                    for column in table.columns
+                ],
+            }
+            for obj in page.object_list
+        ]
+        query = request.GET.copy()
+        for key in ("page", "export"):
+            query.pop(key, None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        headers = []
+        for column in table.columns:
+            sortable = column.name in table.sort_fields()
+            direction = ""
+            if sort == column.name:
+                direction = "ascending"
+            elif sort == f"-{column.name}":
+                direction = "descending"
+            next_sort = f"-{column.name}" if direction == "ascending" else column.name
+            headers.append(
+                {"column": column, "sortable": sortable, "direction": direction,
+                 "next_sort": next_sort}
+            )
+        ctx = self.context(
+            table=table,
+            headers=headers,
+            rows=rows,
+            page=page,
+            filterset=filterset,
+            q=request.GET.get("q", ""),
+            sort=sort,
+            per_page=per_page,
+            page_sizes=PAGE_SIZES,
+            query=query.urlencode(),
+            sort_query=sort_query.urlencode(),
+            any_editable=bool(editable),
+            can_bulk_edit=bool(self.resource.bulk_fields) and bool(editable),
+        )
+        template = "core/list.html#results" if request.htmx and not request.htmx.boosted else "core/list.html"
+        return render(request, template, ctx)
+
+    def export(self, qs: models.QuerySet, table: Any, kind: str) -> HttpResponseBase:
+        count = qs.count()
+        name = self.resource.url_prefix
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        header = [c.label for c in table.columns]
+        if count > settings.EXPORT_INLINE_LIMIT:
+            from townhall.jobs.services import start_export
+
+            job = start_export(self.request.user, self.resource, self.request.GET.urlencode(), kind)
+            messages.info(self.request, f"{count:,} rows is a large export; it is being prepared.")
+            return redirect(job.get_absolute_url())
+        body = exports.rows(qs.iterator(chunk_size=2000), table.columns)
+        if kind == "csv":
+            response = StreamingHttpResponse(exports.csv_lines(header, body), content_type="text/csv; charset=utf-8")
+        else:
+            data = exports.xlsx_bytes(self.resource.verbose_name_plural, header, body)
+            response = HttpResponse(
+                data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{kind}"'
+        return response
+
+
+class DetailPage(ResourceView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        form = self.resource.form(instance=obj)
+        fields = []
+        for name in form._meta.fields:
+            if name in services.UNTRACKED_FIELDS:
+                continue
+            field = obj._meta.get_field(name)
+            column = Column(name=name, label=str(field.verbose_name).capitalize())
+            value_url = column.related_url(obj)
+            if isinstance(field, models.FileField) and getattr(obj, name):
+                value_url = getattr(obj, name).url
+            fields.append({"label": column.label, "text": column.display(obj), "url": value_url,
+                           "help": field.help_text})
+        related = []
+        for accessor in self.resource.related:
+            manager = getattr(obj, accessor)
+            rel_model = manager.model
+            rel_resource = registry.for_model(rel_model)
+            items = rel_model._default_manager.restrict(request.user, "view").filter(
+                pk__in=manager.values("pk")
+            )
+            related.append(
+                {
+                    "label": rel_model._meta.verbose_name_plural.capitalize()
+                    if accessor not in ("children",) else "Sub-departments",
+                    "items": list(items[:25]),
+                    "count": items.count(),
+                    "resource": rel_resource,
+                }
+            )
+        history = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
+        ).select_related("actor")[:5]
+        return render(
+            request,
+            "core/detail.html",
+            self.context(
+                object=obj,
+                fields=fields,
+                related=related,
+                history=history,
+                can_change=permissions.can(request.user, "change", obj),
+                can_delete=permissions.can(request.user, "delete", obj),
+            ),
+        )
+
+
+class FormPage(ResourceView):
+    template = "core/form.html"
+
+    def form_class(self) -> type[forms.ModelForm]:
+        return self.resource.form
+
+    def render_form(self, form: forms.ModelForm, obj: Any = None, conflict: Any = None,
+                    status: int = 200) -> HttpResponse:
+        return render(
+            self.request,
+            self.template,
+            self.context(form=form, object=obj, conflict=conflict),
+            status=status,
+        )
+
+
+class CreatePage(FormPage):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not permissions.may_add_any(request.user, self.model):
+            raise PermissionDenied(f"You may not add {self.resource.verbose_name_plural}.")
+        initial = {}
+        if getattr(self.model, "department_field", None) not in (None, "pk") and request.user.department_id:
+            initial[self.model.department_field] = request.user.department_id
+        return self.render_form(self.form_class()(initial=initial))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not permissions.may_add_any(request.user, self.model):
+            raise PermissionDenied(f"You may not add {self.resource.verbose_name_plural}.")
+        form = self.form_class()(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                obj = services.create(request.user, self.model, form_data(form))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Added {self.resource.verbose_name} “{obj}”.")
+                return redirect(obj.get_absolute_url())
+        return self.render_form(form, status=400)
+
+
+class EditPage(FormPage):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object("change")
+        initial = {"version": getattr(obj, "version", None)}
+        return self.render_form(self.form_class()(instance=obj, initial=initial), obj)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object("change")
+        form = self.form_class()(request.POST, request.FILES, instance=obj)
+        version = _posted_version(request, obj)
+        if form.is_valid():
+            try:
+                obj = services.update(request.user, obj, form_data(form), version=version)
+            except services.ConflictError as exc:
+                fresh = type(obj)._default_manager.get(pk=obj.pk)
+                data = request.POST.copy()
+                data["version"] = str(getattr(fresh, "version", ""))
+                form = self.form_class()(data, request.FILES, instance=fresh)
+                form.is_valid()
+                labels = {n: str(f.label) for n, f in form.fields.items()}
+                conflict = [
+                    {"label": labels.get(name, name), "start": start, "now": now, "who": who}
+                    for name, (start, now, who) in exc.changed_fields().items()
+                    if name != "version"
+                ]
+                messages.error(request, str(exc))
+                return self.render_form(form, fresh, conflict=conflict, status=409)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Saved {self.resource.verbose_name} “{obj}”.")
+                return redirect(obj.get_absolute_url())
+        return self.render_form(form, obj, status=400)
+
+
+def _posted_version(request: HttpRequest, obj: models.Model) -> int | None:
+    if not hasattr(obj, "version"):
+        return None
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise PermissionDenied("The form is missing the version it was opened at; reload the page.") from None
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class DeletePage(ResourceView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object("delete")
+        return render(request, "core/delete.html", self.context(object=obj))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object("delete")
+        try:
+            services.delete(request.user, obj, version=_posted_version(request, obj))
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect(obj.get_absolute_url())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return render(request, "core/delete.html", self.context(object=obj), status=409)
+        messages.success(request, f"Deleted {self.resource.verbose_name} “{obj}”.")
+        return redirect(self.resource.url_name("list"))
+
+
+class HistoryPage(ResourceView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ct = ContentType.objects.get_for_model(self.model)
+        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(pk)).select_related("actor")
+        obj = self.visible().filter(pk=pk).first()
+        if obj is None and not entries.exists():
+            raise Http404("No such record.")
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(request, "core/history.html", self.context(object=obj, page=page, pk=pk))
+
+
+def _selected(view: ResourceView, action: str) -> models.QuerySet:
+    try:
+        ids = [int(x) for x in view.request.POST.getlist("pk")]
+    except ValueError:
+        raise PermissionDenied("The selection is not valid.") from None
+    qs = view.model._default_manager.filter(pk__in=ids)
+    allowed = qs.restrict(view.request.user, action)
+    if allowed.count() != len(set(ids)):
+        raise PermissionDenied(
+            f"Some selected {view.resource.verbose_name_plural} cannot be changed by you; nothing was done."
+        )
+    return allowed
+
+
+def bulk_form(resource: registry.Resource) -> type[forms.Form]:
+    """A form with each bulk-editable field, every one optional: blank means leave as it is."""
+    base = resource.form
+    fields = {}
+    for name in resource.bulk_fields:
+        field = base.base_fields[name]
+        field = type(field)(**{**_field_kwargs(field), "required": False})
+        fields[name] = field
+    return type("BulkForm", (forms.Form,), fields)
+
+
+def _field_kwargs(field: forms.Field) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"label": field.label, "help_text": field.help_text}
+    if isinstance(field, forms.ModelChoiceField):
+        kwargs["queryset"] = field.queryset
+    elif isinstance(field, forms.ChoiceField):
+        choices = [c for c in field.choices if c[0] != ""]
+        kwargs["choices"] = [("", "Leave unchanged"), *choices]
+    return kwargs
+
+
+class BulkEditPage(ResourceView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not self.resource.bulk_fields:
+            raise Http404("This list has no bulk edit.")
+        objs = _selected(self, "change")
+        form_class = bulk_form(self.resource)
+        if "apply" not in request.POST:
+            return render(request, "core/bulk_edit.html", self.context(form=form_class(), objects=objs))
+        form = form_class(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            if not data:
+                form.add_error(None, "Choose at least one value to set.")
+            else:
+                try:
+                    count = services.update_many(request.user, list(objs), data)
+                except (ValidationError, PermissionDenied) as exc:
+                    msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                    form.add_error(None, "Nothing was changed: " + " ".join(msgs))
+                else:
+                    messages.success(request, f"Changed {count} {self.resource.verbose_name_plural}.")
+                    return redirect(self.resource.url_name("list"))
+        return render(request, "core/bulk_edit.html", self.context(form=form, objects=objs), status=400)
+
+
+class BulkDeletePage(ResourceView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        objs = _selected(self, "delete")
+        if "confirm" not in request.POST:
+            return render(request, "core/bulk_delete.html", self.context(objects=objs))
+        try:
+            count = services.delete_many(request.user, list(objs))
+        except ValidationError as exc:
+            messages.error(request, "Nothing was deleted: " + " ".join(exc.messages))
+            return render(request, "core/bulk_delete.html", self.context(objects=objs), status=409)
+        messages.success(request, f"Deleted {count} {self.resource.verbose_name_plural}.")
+        return redirect(self.resource.url_name("list"))
+
+
+class HomePage(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cards = []
+        for resource in registry.all_resources():
+            qs = resource.model._default_manager.restrict(request.user, "view")
+            cards.append({"resource": resource, "count": qs.count(),
+                          "url": reverse(resource.url_name("list"))})
+        recent = AuditEntry.objects.select_related("actor")[:10]
+        return render(request, "core/home.html", {"cards": cards, "recent": recent})
+
+
+class SearchPage(LoginRequiredMixin, View):
+    """Search across every kind of record, showing only what the person may see."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        text = request.GET.get("q", "").strip()[:200]
+        groups = []
+        if text:
+            for resource in registry.all_resources():
+                if not resource.search_fields:
+                    continue
+                qs = search(resource.model._default_manager.restrict(request.user, "view"),
+                            resource.search_fields, text)
+                hits = list(qs[:11])
+                if hits:
+                    groups.append({"resource": resource, "hits": hits[:10], "more": len(hits) > 10,
+                                   "url": reverse(resource.url_name("list")) + "?" +
+                                   _q(text)})
+        return render(request, "core/search.html", {"q": text, "groups": groups})
+
+
+def _q(text: str) -> str:
+    from django.http import QueryDict
+
+    q = QueryDict(mutable=True)
+    q["q"] = text
+    return q.urlencode()
+
+
+@login_required
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """Serve an uploaded file only to someone who may see the record that holds it."""
+    for resource in registry.all_resources():
+        for field in resource.model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                qs = resource.model._default_manager.restrict(request.user, "view")
+                if qs.filter(**{field.name: path}).exists():
+                    storage = field.storage
+                    if not storage.exists(path):
+                        raise Http404("The file is missing from storage.")
+                    return FileResponse(storage.open(path, "rb"), as_attachment=True,
+                                        filename=path.rsplit("/", 1)[-1])
+    raise Http404("No such file.")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+

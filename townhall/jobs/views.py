@@ -1,0 +1,31 @@
+"""Background jobs: a list of one's own, a page per job whose progress updates by itself."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views import View
+
+from townhall.jobs.models import Job
+
+
+class JobListPage(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = Paginator(Job.objects.restrict(request.user), 25).get_page(request.GET.get("page"))
+        return render(request, "jobs/list.html", {"page": page})
+
+
+class JobPage(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
+        template = "jobs/detail.html#progress" if request.htmx else "jobs/detail.html"
+        return render(request, template, {"job": job})
+
+
+class JobDownload(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
+        if not job.result_file:
+            raise Http404("This job has no file.")
+        name = job.result_file.name.rsplit("/", 1)[-1]
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,1 @@
+"""Organization records are served by the generic API (townhall.core.api); nothing extra yet."""

@@ -1,0 +1,15 @@
+from townhall.core.forms import DateInput, RecordForm
+from townhall.org.models import Department, Document
+
+
+class DepartmentForm(RecordForm):
+    class Meta:
+        model = Department
+        fields = ["name", "code", "parent", "employees", "external_id", "tags", "notes"]
+
+
+class DocumentForm(RecordForm):
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "owner_department", "file", "effective_date", "external_id", "tags", "notes"]
+        widgets = {"effective_date": DateInput}

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+import townhall.accounts.views  # noqa: F401 - registers resources before the router is built
+import townhall.org.views  # noqa: F401
+from townhall.core import api, views
+
+handler403 = "townhall.core.views.error_403"
+handler404 = "townhall.core.views.error_404"
+handler500 = "townhall.core.views.error_500"
+
+urlpatterns = [
+    path("", include("townhall.core.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("townhall.accounts.urls")),
+    path("org/", include("townhall.org.urls")),
+    path("audit/", include("townhall.audit.urls")),
+    path("jobs/", include("townhall.jobs.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(api.router().urls)),
+    path("media/<path:path>", views.media, name="media"),
+]
