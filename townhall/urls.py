@@ -1,8 +1,6 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-import townhall.accounts.views  # noqa: F401 - registers resources before the router is built
-import townhall.org.views  # noqa: F401
 from townhall.core import api, views
 
 handler403 = "townhall.core.views.error_403"

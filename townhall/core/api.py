@@ -42,8 +42,15 @@ class ResourceViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> models.QuerySet:
         table = self.resource.table()
         qs = self.resource.model._default_manager.restrict(self.request.user, "view")
-        qs = qs.select_related(*table.select_related()).prefetch_related("tags")
+        m2m = [f.name for f in self.resource.model._meta.many_to_many]
+        qs = qs.select_related(*table.select_related()).prefetch_related(*m2m)
         return qs.order_by("pk")
+
+    def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
+        from townhall.core.views import search
+
+        queryset = super().filter_queryset(queryset)
+        return search(queryset, self.resource.search_fields, self.request.query_params.get("q", ""))
 
     def _data(self, serializer: serializers.Serializer) -> dict[str, Any]:
         data = dict(serializer.validated_data)

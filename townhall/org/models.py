@@ -73,7 +73,8 @@ class Document(OwnedModel):
 
     def clean(self) -> None:
         limit = settings.UPLOAD_MAX_MB * 1024 * 1024
-        if self.file and getattr(self.file, "size", 0) and self.file.size > limit:
+        # Only a new upload is measured: a stored file may live elsewhere or be missing.
+        if self.file and not self.file._committed and self.file.size > limit:
             raise ValidationError(
                 {"file": f"The file is larger than the {settings.UPLOAD_MAX_MB} MB limit."}
             )

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole suite, on SQLite and then on PostgreSQL. Used by `make test` and CI.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+
+# Browser tests drive Debian's Chromium; install it when missing (CI runs as root).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian's chromium for the browser tests…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "warning: could not install chromium" >&2
+fi
+
+# PostgreSQL: start the local cluster if it is installed but not running.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi
+
+run() {
+  local label=$1; shift
+  echo "=== $label"
+  "$@"
+  local rc=$?
+  # pytest exits 5 when it collected no tests: that is a failure of the suite, not a pass.
+  if [ $rc -eq 5 ]; then echo "no tests were collected for $label" >&2; return 1; fi
+  return $rc
+}
+
+status=0
+run "lint" $BIN/ruff check townhall bench || status=1
+run "SQLite" $BIN/pytest "$@" || status=1
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "$@" || status=1
+else
+  echo "PostgreSQL is not reachable at $PG_URL; the PostgreSQL run cannot happen." >&2
+  status=1
+fi
+exit $status
