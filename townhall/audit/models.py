@@ -15,10 +15,15 @@ class AuditQuerySet(models.QuerySet):
         raise PermissionError("Audit entries cannot be deleted.")
 
     def restrict(self, user: Any, action: str = "view") -> "AuditQuerySet":
-        # Everyone signed in may read history; nobody may change it.
+        """Everyone signed in reads the history of what they may see; nobody changes it."""
         if action != "view" or not getattr(user, "is_authenticated", False):
             return self.none()
-        return self
+        if getattr(user, "role", None) == "admin":
+            return self
+        from django.apps import apps
+
+        hidden = [m for m in apps.get_models() if getattr(m, "admin_only", False)]
+        return self.exclude(content_type__in=ContentType.objects.get_for_models(*hidden).values())
 
 
 class AuditEntry(models.Model):

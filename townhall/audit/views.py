@@ -22,8 +22,13 @@ def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":
     return ContentType.objects.filter(pk__in=ids).order_by("model")
 
 
+def _actors(request: HttpRequest | None = None) -> "QuerySet[User]":
+    """Only people who have made changes: the filter must not list every account."""
+    return User.objects.filter(pk__in=AuditEntry.objects.values("actor")).order_by("username")
+
+
 class AuditFilterSet(RecordFilterSet):
-    actor = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label="Person")
+    actor = django_filters.ModelChoiceFilter(queryset=_actors, label="Person")
     content_type = django_filters.ModelChoiceFilter(queryset=_kinds, label="Kind of record")
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
     after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From",

@@ -449,7 +449,7 @@ class HomePage(LoginRequiredMixin, View):
             qs = resource.model._default_manager.restrict(request.user, "view")
             cards.append({"resource": resource, "count": qs.count(),
                           "url": reverse(resource.url_name("list"))})
-        recent = AuditEntry.objects.select_related("actor")[:10]
+        recent = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")[:10]
         return render(request, "core/home.html", {"cards": cards, "recent": recent})
 
 
