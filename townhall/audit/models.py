@@ -68,5 +68,9 @@ class AuditEntry(models.Model):
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for each field whose value differs."""
         before, after = self.before or {}, self.after or {}
-        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        keys = set(before) | set(after)
+        # In the model's field order: PostgreSQL's jsonb does not keep the order keys had.
+        model = self.content_type.model_class() if self.content_type_id else None
+        order = [f.name for f in model._meta.get_fields()] if model else []
+        keys = sorted(keys, key=lambda k: (order.index(k) if k in order else len(order), k))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
