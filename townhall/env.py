@@ -20,7 +20,9 @@ def envstr(name: str, default: str | None = None) -> str | None:
         try:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise RuntimeError(f"{name}_FILE points to {path!r}, which cannot be read: {exc}") from exc
+            raise RuntimeError(
+                f"{name}_FILE points to {path!r}, which cannot be read: {exc}"
+            ) from exc
     return default
 
 

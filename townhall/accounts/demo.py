@@ -4,7 +4,7 @@ from townhall.accounts import services
 from townhall.accounts.models import Role, User
 from townhall.core import context
 
-DEMO_PASSWORD = "townhall-demo-2026"  # published in the README; the demo is fictional
+DEMO_PASSWORD = "townhall-demo-2026"  # noqa: S105 - published in the README; demo only
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, "Avery", "Admin"),
@@ -20,8 +20,15 @@ def load(scale: str = "small", seed: int = 1) -> int:
     for username, role, dept, first, last in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue
-        services.create_user(context.SYSTEM, username=username, role=role, password=DEMO_PASSWORD,
-                             department_code=dept, first_name=first, last_name=last,
-                             email=f"{username}@juniper-county.example")
+        services.create_user(
+            context.SYSTEM,
+            username=username,
+            role=role,
+            password=DEMO_PASSWORD,
+            department_code=dept,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@juniper-county.example",
+        )
         created += 1
     return created

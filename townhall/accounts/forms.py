@@ -9,7 +9,9 @@ from townhall.core.forms import RecordForm
 class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"class": "usa-input", "autocomplete": "username"})
+        self.fields["username"].widget.attrs.update(
+            {"class": "usa-input", "autocomplete": "username"}
+        )
         self.fields["password"].widget.attrs.update(
             {"class": "usa-input", "autocomplete": "current-password"}
         )
@@ -24,7 +26,16 @@ class UserForm(RecordForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "department", "is_active", "password"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "department",
+            "is_active",
+            "password",
+        ]
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password", "")

@@ -39,8 +39,15 @@ def create_user(
     return services.create(
         actor,
         User,
-        {"username": username, "role": role, "department": department, "email": email,
-         "first_name": first_name, "last_name": last_name, "password": password},
+        {
+            "username": username,
+            "role": role,
+            "department": department,
+            "email": email,
+            "first_name": first_name,
+            "last_name": last_name,
+            "password": password,
+        },
     )
 
 

@@ -4,9 +4,9 @@ import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.db.models import QuerySet
 from django.views import View
 
 from townhall.accounts.models import User
@@ -31,10 +31,12 @@ class AuditFilterSet(RecordFilterSet):
     actor = django_filters.ModelChoiceFilter(queryset=_actors, label="Person")
     content_type = django_filters.ModelChoiceFilter(queryset=_kinds, label="Kind of record")
     action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices)
-    after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From",
-                                      widget=DateInput)
-    before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To",
-                                       widget=DateInput)
+    after = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label="From", widget=DateInput
+    )
+    before = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label="To", widget=DateInput
+    )
     request_id = django_filters.CharFilter(label="Request ID")
 
     class Meta:
@@ -51,8 +53,11 @@ class AuditLogPage(LoginRequiredMixin, View):
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "audit/list.html",
-                      {"page": page, "filterset": filterset, "query": query.urlencode()})
+        return render(
+            request,
+            "audit/list.html",
+            {"page": page, "filterset": filterset, "query": query.urlencode()},
+        )
 
 
 class AuditEntryPage(LoginRequiredMixin, View):
@@ -60,5 +65,9 @@ class AuditEntryPage(LoginRequiredMixin, View):
         entry = get_object_or_404(
             AuditEntry.objects.restrict(request.user).select_related("actor", "content_type"), pk=pk
         )
-        resource = registry.for_model(entry.content_type.model_class()) if entry.content_type.model_class() else None
+        resource = (
+            registry.for_model(entry.content_type.model_class())
+            if entry.content_type.model_class()
+            else None
+        )
         return render(request, "audit/detail.html", {"entry": entry, "resource": resource})

@@ -26,8 +26,15 @@ def serializer_for(resource: registry.Resource) -> type[serializers.ModelSeriali
     if resource.serializer is not None:
         return resource.serializer
     fields = ["id", "version", *resource.form._meta.fields, "created_at", "updated_at"]
-    meta = type("Meta", (), {"model": resource.model, "fields": fields,
-                             "read_only_fields": ["id", "created_at", "updated_at"]})
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": resource.model,
+            "fields": fields,
+            "read_only_fields": ["id", "created_at", "updated_at"],
+        },
+    )
     return type(f"{resource.model.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
 
 
@@ -58,7 +65,9 @@ class ResourceViewSet(viewsets.ModelViewSet):
         return data
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
-        serializer.instance = services.create(self.request.user, self.resource.model, self._data(serializer))
+        serializer.instance = services.create(
+            self.request.user, self.resource.model, self._data(serializer)
+        )
 
     def perform_update(self, serializer: serializers.Serializer) -> None:
         version = serializer.validated_data.get("version")
@@ -75,8 +84,10 @@ class ResourceViewSet(viewsets.ModelViewSet):
                 {
                     "detail": str(exc),
                     "current_version": exc.current.version,
-                    "changes": {k: {"yours": a, "now": b, "by": who}
-                                for k, (a, b, who) in exc.changed_fields().items()},
+                    "changes": {
+                        k: {"yours": a, "now": b, "by": who}
+                        for k, (a, b, who) in exc.changed_fields().items()
+                    },
                 }
             ) from exc
 
@@ -101,8 +112,9 @@ def viewset_for(resource: registry.Resource) -> type[ResourceViewSet]:
 def router() -> DefaultRouter:
     r = DefaultRouter()
     for resource in registry.all_resources():
-        r.register(f"{resource.app_label}/{resource.url_prefix}", viewset_for(resource),
-                   basename=f"{resource.app_label}-{resource.name}")
+        r.register(
+            f"{resource.app_label}/{resource.url_prefix}",
+            viewset_for(resource),
+            basename=f"{resource.app_label}-{resource.name}",
+        )
     return r
-
-

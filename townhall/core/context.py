@@ -17,7 +17,9 @@ class Actor:
     via: str  # web, api, cli, import, bulk, task, system
 
 
-_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("townhall_actor", default=None)
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
+    "townhall_actor", default=None
+)
 _writing: contextvars.ContextVar[int] = contextvars.ContextVar("townhall_writing", default=0)
 
 

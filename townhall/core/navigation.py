@@ -16,8 +16,10 @@ def sections(user: Any) -> list[dict[str, Any]]:
     result = []
     for label, title in SECTIONS:
         links = [
-            {"label": (r.nav_label or r.verbose_name_plural).capitalize(),
-             "url": reverse(r.url_name("list"))}
+            {
+                "label": (r.nav_label or r.verbose_name_plural).capitalize(),
+                "url": reverse(r.url_name("list")),
+            }
             for r in registry.all_resources()
             if r.app_label == label and not getattr(r.model, "admin_only", False)
         ]

@@ -62,12 +62,24 @@ class Resource:
         return [
             path(f"{p}/", views.ListPage.as_view(resource=self), name=f"{n}_list"),
             path(f"{p}/add/", views.CreatePage.as_view(resource=self), name=f"{n}_add"),
-            path(f"{p}/bulk-edit/", views.BulkEditPage.as_view(resource=self), name=f"{n}_bulk_edit"),
-            path(f"{p}/bulk-delete/", views.BulkDeletePage.as_view(resource=self), name=f"{n}_bulk_delete"),
+            path(
+                f"{p}/bulk-edit/", views.BulkEditPage.as_view(resource=self), name=f"{n}_bulk_edit"
+            ),
+            path(
+                f"{p}/bulk-delete/",
+                views.BulkDeletePage.as_view(resource=self),
+                name=f"{n}_bulk_delete",
+            ),
             path(f"{p}/<int:pk>/", views.DetailPage.as_view(resource=self), name=f"{n}_detail"),
             path(f"{p}/<int:pk>/edit/", views.EditPage.as_view(resource=self), name=f"{n}_edit"),
-            path(f"{p}/<int:pk>/delete/", views.DeletePage.as_view(resource=self), name=f"{n}_delete"),
-            path(f"{p}/<int:pk>/history/", views.HistoryPage.as_view(resource=self), name=f"{n}_history"),
+            path(
+                f"{p}/<int:pk>/delete/", views.DeletePage.as_view(resource=self), name=f"{n}_delete"
+            ),
+            path(
+                f"{p}/<int:pk>/history/",
+                views.HistoryPage.as_view(resource=self),
+                name=f"{n}_history",
+            ),
         ]
 
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 
@@ -18,10 +19,7 @@ class Column:
 
     def value(self, obj: models.Model) -> Any:
         """The raw value, for exports."""
-        try:
-            field = obj._meta.get_field(self.name)
-        except Exception:  # noqa: BLE001 - a property or method, not a field
-            field = None
+        field = model_field(type(obj), self.name)
         if field is not None and field.many_to_many:
             return ", ".join(str(o) for o in getattr(obj, self.name).all())
         if field is not None and getattr(field, "choices", None):
@@ -55,6 +53,14 @@ class Column:
         return None
 
 
+def model_field(model: type[models.Model], name: str) -> Any:
+    """The model field called `name`, or None for a property or method."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 class Table:
     """A list page's columns. Subclass with `columns = [...]` in an app's tables.py."""
 
@@ -68,42 +74,19 @@ class Table:
                 object.__setattr__(column, "label", self.label_for(column.name))
 
     def label_for(self, name: str) -> str:
-        try:
-            return str(self.model._meta.get_field(name).verbose_name).capitalize()
-        except Exception:  # noqa: BLE001
-            return name.replace("_", " ").capitalize()
+        field = model_field(self.model, name)
+        label = field.verbose_name if field is not None else name.replace("_", " ")
+        return str(label).capitalize()
+
+    def _fields(self) -> list[tuple[Column, Any]]:
+        pairs = [(c, model_field(self.model, c.name)) for c in self.columns]
+        return [(c, f) for c, f in pairs if f is not None]
 
     def sort_fields(self) -> set[str]:
-        names = set()
-        for column in self.columns:
-            if not column.sortable:
-                continue
-            try:
-                field = self.model._meta.get_field(column.name)
-            except Exception:  # noqa: BLE001
-                continue
-            if not field.many_to_many:
-                names.add(column.name)
-        return names
+        return {c.name for c, f in self._fields() if c.sortable and not f.many_to_many}
 
     def select_related(self) -> list[str]:
-        names = []
-        for column in self.columns:
-            try:
-                field = self.model._meta.get_field(column.name)
-            except Exception:  # noqa: BLE001
-                continue
-            if field.many_to_one or field.one_to_one:
-                names.append(column.name)
-        return names
+        return [c.name for c, f in self._fields() if f.many_to_one or f.one_to_one]
 
     def prefetch_related(self) -> list[str]:
-        names = []
-        for column in self.columns:
-            try:
-                field = self.model._meta.get_field(column.name)
-            except Exception:  # noqa: BLE001
-                continue
-            if field.many_to_many:
-                names.append(column.name)
-        return names
+        return [c.name for c, f in self._fields() if f.many_to_many]

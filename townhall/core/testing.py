@@ -102,8 +102,14 @@ class ResourceContract:
     def test_anonymous_is_sent_to_sign_in(self, departments: dict) -> None:
         obj = self.make(departments)
         client = Client()
-        for url in (self.url("list"), self.url("detail", obj), self.url("add"),
-                    self.url("edit", obj), self.url("delete", obj), self.url("history", obj)):
+        for url in (
+            self.url("list"),
+            self.url("detail", obj),
+            self.url("add"),
+            self.url("edit", obj),
+            self.url("delete", obj),
+            self.url("history", obj),
+        ):
             response = client.get(url)
             assert response.status_code == 302, url
             assert reverse("accounts:login") in response["Location"]
@@ -117,7 +123,9 @@ class ResourceContract:
 
     @pytest.mark.django_db
     @pytest.mark.parametrize("role", ["viewer", "board"])
-    def test_read_only_roles_read_but_cannot_write(self, role: str, users: dict, departments: dict) -> None:
+    def test_read_only_roles_read_but_cannot_write(
+        self, role: str, users: dict, departments: dict
+    ) -> None:
         obj = self.make(departments)
         before = self.model.objects.count()
         client = Client()
@@ -130,14 +138,30 @@ class ResourceContract:
         assert client.get(self.url("add")).status_code == 403
         assert client.get(self.url("edit", obj)).status_code == 403
         assert client.post(self.url("add"), self.form_post(departments)).status_code == 403
-        assert client.post(self.url("edit", obj), self.edit_post(obj, departments, **self.changed(departments))).status_code == 403
+        assert (
+            client.post(
+                self.url("edit", obj), self.edit_post(obj, departments, **self.changed(departments))
+            ).status_code
+            == 403
+        )
         assert client.post(self.url("delete", obj), {"version": obj.version}).status_code == 403
-        assert client.post(self.url("bulk_delete"), {"pk": [obj.pk], "confirm": "1"}).status_code == 403
+        assert (
+            client.post(self.url("bulk_delete"), {"pk": [obj.pk], "confirm": "1"}).status_code
+            == 403
+        )
         api = self.api(users[role])
         assert api.get(self.api_url()).status_code == 200
         assert api.get(self.api_url(obj)).status_code == 200
-        assert api.post(self.api_url(), self.api_post(departments), format=self.api_format).status_code == 403
-        assert api.patch(self.api_url(obj), {"notes": "x", "version": obj.version}, format="json").status_code == 403
+        assert (
+            api.post(self.api_url(), self.api_post(departments), format=self.api_format).status_code
+            == 403
+        )
+        assert (
+            api.patch(
+                self.api_url(obj), {"notes": "x", "version": obj.version}, format="json"
+            ).status_code
+            == 403
+        )
         assert api.delete(self.api_url(obj)).status_code == 403
         assert self.model.objects.count() == before
         obj.refresh_from_db()
@@ -154,17 +178,34 @@ class ResourceContract:
         else:  # the department record itself
             own, other = departments["PW"], departments["FIN"]
         # Own department's record: may edit.
-        response = client.post(self.url("edit", own), self.edit_post(own, departments, **self.changed(departments)))
-        assert response.status_code == 302, getattr(response, "context", None) and response.context.get("form").errors
+        response = client.post(
+            self.url("edit", own), self.edit_post(own, departments, **self.changed(departments))
+        )
+        assert response.status_code == 302, (
+            getattr(response, "context", None) and response.context.get("form").errors
+        )
         own.refresh_from_db()
-        response = api.patch(self.api_url(own), {"notes": "via API", "version": own.version}, format="json")
+        response = api.patch(
+            self.api_url(own), {"notes": "via API", "version": own.version}, format="json"
+        )
         assert response.status_code == 200, response.content
         # Another department's record: may read, not change or delete.
         assert client.get(self.url("detail", other)).status_code == 200
         assert client.get(self.url("edit", other)).status_code == 403
-        assert client.post(self.url("edit", other), self.edit_post(other, departments, **self.changed(departments))).status_code == 403
+        assert (
+            client.post(
+                self.url("edit", other),
+                self.edit_post(other, departments, **self.changed(departments)),
+            ).status_code
+            == 403
+        )
         assert client.post(self.url("delete", other), {"version": other.version}).status_code == 403
-        assert api.patch(self.api_url(other), {"notes": "x", "version": other.version}, format="json").status_code == 403
+        assert (
+            api.patch(
+                self.api_url(other), {"notes": "x", "version": other.version}, format="json"
+            ).status_code
+            == 403
+        )
         assert api.delete(self.api_url(other)).status_code == 403
         other.refresh_from_db()
         assert other.version == 1
@@ -173,30 +214,52 @@ class ResourceContract:
             return
         # Cannot move own record to another department, by page or API.
         own.refresh_from_db()
-        response = client.post(self.url("edit", own), self.edit_post(own, departments, owner_department=departments["FIN"]))
+        response = client.post(
+            self.url("edit", own),
+            self.edit_post(own, departments, owner_department=departments["FIN"]),
+        )
         assert response.status_code == 400
-        response = api.patch(self.api_url(own), {"owner_department": departments["FIN"].pk, "version": own.version}, format="json")
+        response = api.patch(
+            self.api_url(own),
+            {"owner_department": departments["FIN"].pk, "version": own.version},
+            format="json",
+        )
         assert response.status_code == 403
         own.refresh_from_db()
         assert own.owner_department == departments["PW"]
         # Creates only in own department.
         count = self.model.objects.count()
-        assert client.post(self.url("add"), self.form_post(departments, owner="FIN", n=5)).status_code == 400
-        assert api.post(self.api_url(), self.api_post(departments, owner="FIN", n=6), format=self.api_format).status_code == 403
+        assert (
+            client.post(self.url("add"), self.form_post(departments, owner="FIN", n=5)).status_code
+            == 400
+        )
+        assert (
+            api.post(
+                self.api_url(), self.api_post(departments, owner="FIN", n=6), format=self.api_format
+            ).status_code
+            == 403
+        )
         assert self.model.objects.count() == count
-        assert client.post(self.url("add"), self.form_post(departments, owner="PW", n=7)).status_code == 302
+        assert (
+            client.post(self.url("add"), self.form_post(departments, owner="PW", n=7)).status_code
+            == 302
+        )
         assert self.model.objects.count() == count + 1
 
     @pytest.mark.django_db
     @pytest.mark.parametrize("role", ["staff", "admin"])
-    def test_editors_create_change_delete_with_audit(self, role: str, users: dict, departments: dict) -> None:
+    def test_editors_create_change_delete_with_audit(
+        self, role: str, users: dict, departments: dict
+    ) -> None:
         client = Client()
         client.force_login(users[role])
         response = client.post(self.url("add"), self.form_post(departments, n=8))
         assert response.status_code == 302, response.context and response.context["form"].errors
         obj = self.model.objects.order_by("-pk").first()
         assert self.audit_count(obj) == 1
-        response = client.post(self.url("edit", obj), self.edit_post(obj, departments, **self.changed(departments)))
+        response = client.post(
+            self.url("edit", obj), self.edit_post(obj, departments, **self.changed(departments))
+        )
         assert response.status_code == 302, response.context and response.context["form"].errors
         obj.refresh_from_db()
         assert obj.version == 2
@@ -211,12 +274,19 @@ class ResourceContract:
         response = api.post(self.api_url(), self.api_post(departments, n=9), format=self.api_format)
         assert response.status_code == 201, response.content
         created = self.model.objects.get(pk=response.json()["id"])
-        response = api.patch(self.api_url(created), {"notes": "API change", "version": 1}, format="json")
+        response = api.patch(
+            self.api_url(created), {"notes": "API change", "version": 1}, format="json"
+        )
         assert response.status_code == 200, response.content
         assert response.json()["version"] == 2
         assert api.delete(self.api_url(created)).status_code == 204
-        assert [e.via for e in AuditEntry.objects.filter(object_id=str(created.pk),
-                content_type=ContentType.objects.get_for_model(self.model))] == ["api"] * 3
+        assert [
+            e.via
+            for e in AuditEntry.objects.filter(
+                object_id=str(created.pk),
+                content_type=ContentType.objects.get_for_model(self.model),
+            )
+        ] == ["api"] * 3
 
     @pytest.mark.django_db
     def test_stale_version_is_a_conflict(self, users: dict, departments: dict) -> None:
@@ -230,7 +300,9 @@ class ResourceContract:
         assert b"while you were editing" in response.content
         assert b"first writer" in response.content
         api = self.api(users["admin"])
-        response = api.patch(self.api_url(obj), {"notes": "api writer", "version": 1}, format="json")
+        response = api.patch(
+            self.api_url(obj), {"notes": "api writer", "version": 1}, format="json"
+        )
         assert response.status_code == 409
         assert response.json()["changes"]["notes"]["now"] == "first writer"
         obj.refresh_from_db()

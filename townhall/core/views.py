@@ -1,6 +1,5 @@
 """Generic pages every registered record gets: list, detail, add, edit, delete, bulk, history."""
 
-
 from typing import Any
 
 from django import forms
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.views import View
 
 from townhall.audit.models import AuditEntry
-from townhall.core import exports, permissions, registry, services
+from townhall.core import context, exports, permissions, registry, services
 from townhall.core.tables import Column
 
 PAGE_SIZES = (25, 50, 100)
@@ -35,7 +34,9 @@ PAGE_SIZES = (25, 50, 100)
 
 def form_data(form: forms.ModelForm) -> dict[str, Any]:
     """The cleaned values of the model fields a form offers."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+    return {
+        name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data
+    }
 
 
 def search(qs: models.QuerySet, fields: Any, text: str) -> models.QuerySet:
@@ -70,8 +71,12 @@ class ResourceView(LoginRequiredMixin, View):
         urls = {a: reverse(r.url_name(a)) for a in ("list", "add", "bulk_edit", "bulk_delete")}
         obj = extra.get("object")
         if obj is not None and obj.pk is not None:
-            urls.update({a: reverse(r.url_name(a), args=[obj.pk])
-                         for a in ("detail", "edit", "delete", "history")})
+            urls.update(
+                {
+                    a: reverse(r.url_name(a), args=[obj.pk])
+                    for a in ("detail", "edit", "delete", "history")
+                }
+            )
         return {
             "resource": r,
             "opts": self.model._meta,
@@ -89,7 +94,9 @@ class ListPage(ResourceView):
         table = self.resource.table()
         qs = self.visible().select_related(*table.select_related())
         qs = qs.prefetch_related(*table.prefetch_related())
-        filterset = self.resource.filterset(self.request.GET or None, queryset=qs, request=self.request)
+        filterset = self.resource.filterset(
+            self.request.GET or None, queryset=qs, request=self.request
+        )
         qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         qs = search(qs, self.resource.search_fields, self.request.GET.get("q", ""))
         sort = self.request.GET.get("sort", "") or table.default_sort
@@ -115,11 +122,15 @@ class ListPage(ResourceView):
         user = request.user
         # One query tells which rows on this page the person may change (for bulk actions).
         ids = [obj.pk for obj in page.object_list]
-        editable = set(
-            self.model._default_manager.filter(pk__in=ids)
-            .restrict(user, "change")
-            .values_list("pk", flat=True)
-        ) if ids else set()
+        editable = (
+            set(
+                self.model._default_manager.filter(pk__in=ids)
+                .restrict(user, "change")
+                .values_list("pk", flat=True)
+            )
+            if ids
+            else set()
+        )
         rows = [
             {
                 "object": obj,
@@ -149,8 +160,12 @@ class ListPage(ResourceView):
                 direction = "descending"
             next_sort = f"-{column.name}" if direction == "ascending" else column.name
             headers.append(
-                {"column": column, "sortable": sortable, "direction": direction,
-                 "next_sort": next_sort}
+                {
+                    "column": column,
+                    "sortable": sortable,
+                    "direction": direction,
+                    "next_sort": next_sort,
+                }
             )
         ctx = self.context(
             table=table,
@@ -167,7 +182,11 @@ class ListPage(ResourceView):
             any_editable=bool(editable),
             can_bulk_edit=bool(self.resource.bulk_fields) and bool(editable),
         )
-        template = "core/list.html#results" if request.htmx and not request.htmx.boosted else "core/list.html"
+        template = (
+            "core/list.html#results"
+            if request.htmx and not request.htmx.boosted
+            else "core/list.html"
+        )
         return render(request, template, ctx)
 
     def export(self, qs: models.QuerySet, table: Any, kind: str) -> HttpResponseBase:
@@ -183,11 +202,14 @@ class ListPage(ResourceView):
             return redirect(job.get_absolute_url())
         body = exports.rows(qs.iterator(chunk_size=2000), table.columns)
         if kind == "csv":
-            response = StreamingHttpResponse(exports.csv_lines(header, body), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(
+                exports.csv_lines(header, body), content_type="text/csv; charset=utf-8"
+            )
         else:
             data = exports.xlsx_bytes(self.resource.verbose_name_plural, header, body)
             response = HttpResponse(
-                data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                data,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{kind}"'
         return response
@@ -206,8 +228,14 @@ class DetailPage(ResourceView):
             value_url = column.related_url(obj)
             if isinstance(field, models.FileField) and getattr(obj, name):
                 value_url = getattr(obj, name).url
-            fields.append({"label": column.label, "text": column.display(obj), "url": value_url,
-                           "help": field.help_text})
+            fields.append(
+                {
+                    "label": column.label,
+                    "text": column.display(obj),
+                    "url": value_url,
+                    "help": field.help_text,
+                }
+            )
         related = []
         for accessor in self.resource.related:
             manager = getattr(obj, accessor)
@@ -219,7 +247,8 @@ class DetailPage(ResourceView):
             related.append(
                 {
                     "label": rel_model._meta.verbose_name_plural.capitalize()
-                    if accessor not in ("children",) else "Sub-departments",
+                    if accessor not in ("children",)
+                    else "Sub-departments",
                     "items": list(items[:25]),
                     "count": items.count(),
                     "resource": rel_resource,
@@ -248,8 +277,9 @@ class FormPage(ResourceView):
     def form_class(self) -> type[forms.ModelForm]:
         return self.resource.form
 
-    def render_form(self, form: forms.ModelForm, obj: Any = None, conflict: Any = None,
-                    status: int = 200) -> HttpResponse:
+    def render_form(
+        self, form: forms.ModelForm, obj: Any = None, conflict: Any = None, status: int = 200
+    ) -> HttpResponse:
         return render(
             self.request,
             self.template,
@@ -263,7 +293,10 @@ class CreatePage(FormPage):
         if not permissions.may_add_any(request.user, self.model):
             raise PermissionDenied(f"You may not add {self.resource.verbose_name_plural}.")
         initial = {}
-        if getattr(self.model, "department_field", None) not in (None, "pk") and request.user.department_id:
+        if (
+            getattr(self.model, "department_field", None) not in (None, "pk")
+            and request.user.department_id
+        ):
             initial[self.model.department_field] = request.user.department_id
         return self.render_form(self.form_class()(initial=initial))
 
@@ -327,7 +360,9 @@ def _posted_version(request: HttpRequest, obj: models.Model) -> int | None:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
-        raise PermissionDenied("The form is missing the version it was opened at; reload the page.") from None
+        raise PermissionDenied(
+            "The form is missing the version it was opened at; reload the page."
+        ) from None
 
 
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -360,7 +395,9 @@ class DeletePage(ResourceView):
 class HistoryPage(ResourceView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ct = ContentType.objects.get_for_model(self.model)
-        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(pk)).select_related("actor")
+        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(pk)).select_related(
+            "actor"
+        )
         obj = self.visible().filter(pk=pk).first()
         if obj is None and not entries.exists():
             raise Http404("No such record.")
@@ -377,7 +414,8 @@ def _selected(view: ResourceView, action: str) -> models.QuerySet:
     allowed = qs.restrict(view.request.user, action)
     if allowed.count() != len(set(ids)):
         raise PermissionDenied(
-            f"Some selected {view.resource.verbose_name_plural} cannot be changed by you; nothing was done."
+            f"Some selected {view.resource.verbose_name_plural} cannot be changed by you; "
+            "nothing was done."
         )
     return allowed
 
@@ -410,7 +448,9 @@ class BulkEditPage(ResourceView):
         objs = _selected(self, "change")
         form_class = bulk_form(self.resource)
         if "apply" not in request.POST:
-            return render(request, "core/bulk_edit.html", self.context(form=form_class(), objects=objs))
+            return render(
+                request, "core/bulk_edit.html", self.context(form=form_class(), objects=objs)
+            )
         form = form_class(request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -418,14 +458,19 @@ class BulkEditPage(ResourceView):
                 form.add_error(None, "Choose at least one value to set.")
             else:
                 try:
-                    count = services.update_many(request.user, list(objs), data)
+                    with context.acting("bulk", request.request_id):
+                        count = services.update_many(request.user, list(objs), data)
                 except (ValidationError, PermissionDenied) as exc:
                     msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                     form.add_error(None, "Nothing was changed: " + " ".join(msgs))
                 else:
-                    messages.success(request, f"Changed {count} {self.resource.verbose_name_plural}.")
+                    messages.success(
+                        request, f"Changed {count} {self.resource.verbose_name_plural}."
+                    )
                     return redirect(self.resource.url_name("list"))
-        return render(request, "core/bulk_edit.html", self.context(form=form, objects=objs), status=400)
+        return render(
+            request, "core/bulk_edit.html", self.context(form=form, objects=objs), status=400
+        )
 
 
 class BulkDeletePage(ResourceView):
@@ -434,7 +479,8 @@ class BulkDeletePage(ResourceView):
         if "confirm" not in request.POST:
             return render(request, "core/bulk_delete.html", self.context(objects=objs))
         try:
-            count = services.delete_many(request.user, list(objs))
+            with context.acting("bulk", request.request_id):
+                count = services.delete_many(request.user, list(objs))
         except ValidationError as exc:
             messages.error(request, "Nothing was deleted: " + " ".join(exc.messages))
             return render(request, "core/bulk_delete.html", self.context(objects=objs), status=409)
@@ -447,9 +493,16 @@ class HomePage(LoginRequiredMixin, View):
         cards = []
         for resource in registry.all_resources():
             qs = resource.model._default_manager.restrict(request.user, "view")
-            cards.append({"resource": resource, "count": qs.count(),
-                          "url": reverse(resource.url_name("list"))})
-        recent = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")[:10]
+            cards.append(
+                {
+                    "resource": resource,
+                    "count": qs.count(),
+                    "url": reverse(resource.url_name("list")),
+                }
+            )
+        recent = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")[
+            :10
+        ]
         return render(request, "core/home.html", {"cards": cards, "recent": recent})
 
 
@@ -463,13 +516,21 @@ class SearchPage(LoginRequiredMixin, View):
             for resource in registry.all_resources():
                 if not resource.search_fields:
                     continue
-                qs = search(resource.model._default_manager.restrict(request.user, "view"),
-                            resource.search_fields, text)
+                qs = search(
+                    resource.model._default_manager.restrict(request.user, "view"),
+                    resource.search_fields,
+                    text,
+                )
                 hits = list(qs[:11])
                 if hits:
-                    groups.append({"resource": resource, "hits": hits[:10], "more": len(hits) > 10,
-                                   "url": reverse(resource.url_name("list")) + "?" +
-                                   _q(text)})
+                    groups.append(
+                        {
+                            "resource": resource,
+                            "hits": hits[:10],
+                            "more": len(hits) > 10,
+                            "url": reverse(resource.url_name("list")) + "?" + _q(text),
+                        }
+                    )
         return render(request, "core/search.html", {"q": text, "groups": groups})
 
 
@@ -492,8 +553,11 @@ def media(request: HttpRequest, path: str) -> FileResponse:
                     storage = field.storage
                     if not storage.exists(path):
                         raise Http404("The file is missing from storage.")
-                    return FileResponse(storage.open(path, "rb"), as_attachment=True,
-                                        filename=path.rsplit("/", 1)[-1])
+                    return FileResponse(
+                        storage.open(path, "rb"),
+                        as_attachment=True,
+                        filename=path.rsplit("/", 1)[-1],
+                    )
     raise Http404("No such file.")
 
 
@@ -515,5 +579,3 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
-
-

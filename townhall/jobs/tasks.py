@@ -45,8 +45,9 @@ def _export(job: Job) -> None:
     total = qs.count()
     services.start(job, total)
     header = [c.label for c in table.columns]
-    body = exports.rows(qs.iterator(chunk_size=2000), table.columns,
-                        progress=lambda n: services.progress(job, n))
+    body = exports.rows(
+        qs.iterator(chunk_size=2000), table.columns, progress=lambda n: services.progress(job, n)
+    )
     kind = job.params["format"]
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     name = f"{resource.url_prefix}-{stamp}.{kind}"

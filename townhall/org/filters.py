@@ -7,7 +7,9 @@ from townhall.org.models import Department, Document
 
 class DepartmentFilterSet(RecordFilterSet):
     parent = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="Part of")
-    tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="Tag")
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), label="Tag"
+    )
 
     class Meta:
         model = Department
@@ -15,11 +17,16 @@ class DepartmentFilterSet(RecordFilterSet):
 
 
 class DocumentFilterSet(RecordFilterSet):
-    owner_department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="Department")
+    owner_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label="Department"
+    )
     kind = django_filters.ChoiceFilter(choices=Document.Kind.choices)
-    effective_after = django_filters.DateFilter(field_name="effective_date", lookup_expr="gte",
-                                                label="Effective on or after")
-    tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="Tag")
+    effective_after = django_filters.DateFilter(
+        field_name="effective_date", lookup_expr="gte", label="Effective on or after"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), label="Tag"
+    )
 
     class Meta:
         model = Document

@@ -11,5 +11,14 @@ class DepartmentForm(RecordForm):
 class DocumentForm(RecordForm):
     class Meta:
         model = Document
-        fields = ["title", "kind", "owner_department", "file", "effective_date", "external_id", "tags", "notes"]
+        fields = [
+            "title",
+            "kind",
+            "owner_department",
+            "file",
+            "effective_date",
+            "external_id",
+            "tags",
+            "notes",
+        ]
         widgets = {"effective_date": DateInput}

@@ -20,7 +20,9 @@ class Department(TrackedModel):
     code = models.CharField(
         max_length=20,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", "Use letters, digits, dot, dash or underscore.")],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", "Use letters, digits, dot, dash or underscore.")
+        ],
         help_text='A short code used in files and reports, such as "PW" for Public Works.',
     )
     parent = models.ForeignKey(
@@ -44,7 +46,6 @@ class Department(TrackedModel):
                 raise ValidationError({"parent": "A department cannot sit under itself."})
             seen.add(node.pk)
             node = node.parent
-
 
 
 class Document(OwnedModel):

@@ -58,9 +58,14 @@ def test_failures_expire(users, settings):
 def test_password_change(users):
     client = Client()
     client.force_login(users["viewer"])
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "a-new-long-passphrase-7",
-        "new_password2": "a-new-long-passphrase-7"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-7",
+            "new_password2": "a-new-long-passphrase-7",
+        },
+    )
     assert response.status_code == 302
     users["viewer"].refresh_from_db()
     assert users["viewer"].check_password("a-new-long-passphrase-7")

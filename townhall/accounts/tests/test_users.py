@@ -14,12 +14,21 @@ def test_only_administrators_see_and_manage_users(client_for, users, departments
         client = client_for(role)
         assert client.get(reverse("accounts:user_list")).status_code == 200
         assert b"admin1" not in client.get(reverse("accounts:user_list")).content
-        assert client.get(reverse("accounts:user_detail", args=[users["admin"].pk])).status_code == 404
+        assert (
+            client.get(reverse("accounts:user_detail", args=[users["admin"].pk])).status_code == 404
+        )
         assert client.get(reverse("accounts:user_add")).status_code == 403
     admin = client_for("admin")
-    response = admin.post(reverse("accounts:user_add"), {
-        "username": "newperson", "role": "liaison", "department": departments["FIN"].pk,
-        "is_active": "on", "password": "long-enough-pass-42"})
+    response = admin.post(
+        reverse("accounts:user_add"),
+        {
+            "username": "newperson",
+            "role": "liaison",
+            "department": departments["FIN"].pk,
+            "is_active": "on",
+            "password": "long-enough-pass-42",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     person = User.objects.get(username="newperson")
     assert person.check_password("long-enough-pass-42")

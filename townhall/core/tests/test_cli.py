@@ -15,20 +15,36 @@ from townhall.org.models import Department
 
 
 def run_cli(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "townhall.cli", *args], input=stdin,
-                          capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "townhall.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.django_db
 def test_demo_is_deterministic_and_idempotent():
     call_command("demo", stdout=io.StringIO())
-    first = list(Department.objects.order_by("code").values_list("code", "name", "parent__code", "employees"))
+    first = list(
+        Department.objects.order_by("code").values_list("code", "name", "parent__code", "employees")
+    )
     entries = AuditEntry.objects.count()
     call_command("demo", stdout=io.StringIO())
-    again = list(Department.objects.order_by("code").values_list("code", "name", "parent__code", "employees"))
+    again = list(
+        Department.objects.order_by("code").values_list("code", "name", "parent__code", "employees")
+    )
     assert first == again and len(first) > 25
     assert AuditEntry.objects.count() == entries  # nothing changed, nothing recorded
-    assert set(User.objects.values_list("role", flat=True)) == {"admin", "staff", "liaison", "board", "viewer"}
+    assert set(User.objects.values_list("role", flat=True)) == {
+        "admin",
+        "staff",
+        "liaison",
+        "board",
+        "viewer",
+    }
     out = io.StringIO()
     call_command("demo", if_empty=True, stdout=out)
     assert "not loaded" in out.getvalue()
@@ -43,10 +59,20 @@ def test_demo_large_scale_adds_more():
 @pytest.mark.django_db
 def test_createuser_reads_the_password_from_stdin(departments, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-long-passphrase-1\n"))
-    call_command("createuser", username="pat", role="liaison", department="pw",
-                 password_stdin=True, stdout=io.StringIO())
+    call_command(
+        "createuser",
+        username="pat",
+        role="liaison",
+        department="pw",
+        password_stdin=True,
+        stdout=io.StringIO(),
+    )
     pat = User.objects.get(username="pat")
-    assert pat.role == "liaison" and pat.department.code == "PW" and pat.check_password("a-long-passphrase-1")
+    assert (
+        pat.role == "liaison"
+        and pat.department.code == "PW"
+        and pat.check_password("a-long-passphrase-1")
+    )
     assert AuditEntry.objects.filter(object_repr="pat", via="cli").exists()
     out = io.StringIO()
     call_command("token", "create", username="pat", stdout=out)
@@ -71,19 +97,40 @@ def test_createuser_reads_the_password_from_stdin(departments, monkeypatch):
 def test_createuser_explains_bad_input(args, password, message, departments, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
     with pytest.raises(CommandError, match=message):
-        call_command("createuser", "--username", "x", *args, "--password-stdin", stdout=io.StringIO())
+        call_command(
+            "createuser", "--username", "x", *args, "--password-stdin", stdout=io.StringIO()
+        )
     assert not User.objects.filter(username="x").exists()
 
 
 def test_entry_point_runs_django_commands_and_refuses_unknown_roles(tmp_path):
-    env = {"TOWNHALL_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {
+        "TOWNHALL_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     assert run_cli("migrate", "-v0", env=env).returncode == 0
     assert run_cli("demo", env=env).returncode == 0
-    result = run_cli("createuser", "--username", "u", "--role", "mayor", "--password-stdin",
-                     stdin="a-long-passphrase-1\n", env=env)
+    result = run_cli(
+        "createuser",
+        "--username",
+        "u",
+        "--role",
+        "mayor",
+        "--password-stdin",
+        stdin="a-long-passphrase-1\n",
+        env=env,
+    )
     assert result.returncode != 0 and "invalid choice" in result.stderr
-    result = run_cli("createuser", "--username", "u", "--role", "board", "--password-stdin",
-                     stdin="a-long-passphrase-1\n", env=env)
+    result = run_cli(
+        "createuser",
+        "--username",
+        "u",
+        "--role",
+        "board",
+        "--password-stdin",
+        stdin="a-long-passphrase-1\n",
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     token = run_cli("token", "create", "--username", "u", env=env)
     assert token.returncode == 0 and len(token.stdout.strip()) == 40

@@ -11,8 +11,15 @@ from townhall.org.models import Department
 @pytest.fixture
 def offices(departments):
     return [
-        services.create(context.SYSTEM, Department, {
-            "name": f"Office {i}", "code": f"OF{i}", "parent": departments["PW"] if i % 2 else None})
+        services.create(
+            context.SYSTEM,
+            Department,
+            {
+                "name": f"Office {i}",
+                "code": f"OF{i}",
+                "parent": departments["PW"] if i % 2 else None,
+            },
+        )
         for i in range(4)
     ]
 
@@ -20,7 +27,7 @@ def offices(departments):
 def rows_of(response) -> str:
     """Just the table body of a list page (filters list every option too)."""
     html = response.content.decode()
-    return html[html.index("<tbody>"):html.index("</tbody>")] if "<tbody>" in html else ""
+    return html[html.index("<tbody>") : html.index("</tbody>")] if "<tbody>" in html else ""
 
 
 @pytest.mark.django_db
@@ -35,7 +42,14 @@ def test_list_filters_searches_sorts_and_paginates(client_for, offices, departme
     assert html.index("Public Works") < html.index("Office 3") < html.index("Finance")
     assert 'aria-sort="descending"' in response.content.decode()
     # Unknown sort, page and filter values fall back instead of failing.
-    for query in ("sort=password", "page=999", "page=x", "per_page=abc", "parent=not-a-number", "parent=99999"):
+    for query in (
+        "sort=password",
+        "page=999",
+        "page=x",
+        "per_page=abc",
+        "parent=not-a-number",
+        "parent=99999",
+    ):
         assert client.get(f"/org/departments/?{query}").status_code == 200, query
 
 
@@ -61,16 +75,24 @@ def test_bulk_edit_and_delete(client_for, offices, departments):
     pks = [offices[0].pk, offices[2].pk]
     response = client.post("/org/departments/bulk-edit/", {"pk": pks})
     assert response.status_code == 200 and b"Edit 2 departments" in response.content
-    response = client.post("/org/departments/bulk-edit/", {"pk": pks, "apply": "1", "parent": departments["FIN"].pk})
+    response = client.post(
+        "/org/departments/bulk-edit/", {"pk": pks, "apply": "1", "parent": departments["FIN"].pk}
+    )
     assert response.status_code == 302
-    assert set(Department.objects.filter(pk__in=pks).values_list("parent__code", flat=True)) == {"FIN"}
-    assert AuditEntry.objects.filter(action="update", object_id__in=[str(p) for p in pks]).count() == 2
+    assert set(Department.objects.filter(pk__in=pks).values_list("parent__code", flat=True)) == {
+        "FIN"
+    }
+    entries = AuditEntry.objects.filter(action="update", object_id__in=[str(p) for p in pks])
+    assert [e.via for e in entries] == ["bulk", "bulk"]
+    assert len({e.request_id for e in entries}) == 1  # one request, one id
     response = client.post("/org/departments/bulk-edit/", {"pk": pks, "apply": "1"})
     assert response.status_code == 400 and b"Choose at least one value" in response.content
     response = client.post("/org/departments/bulk-delete/", {"pk": pks})
     assert b"Delete 2 departments?" in response.content
     assert Department.objects.filter(pk__in=pks).count() == 2  # nothing until confirmed
-    assert client.post("/org/departments/bulk-delete/", {"pk": pks, "confirm": "1"}).status_code == 302
+    assert (
+        client.post("/org/departments/bulk-delete/", {"pk": pks, "confirm": "1"}).status_code == 302
+    )
     assert not Department.objects.filter(pk__in=pks).exists()
 
 
@@ -88,7 +110,12 @@ def test_bulk_delete_is_all_or_nothing(client_for, offices, departments):
 def test_bulk_actions_refuse_rows_the_person_may_not_change(client_for, departments):
     client = client_for("liaison")
     pks = [departments["PW"].pk, departments["FIN"].pk]
-    assert client.post("/org/departments/bulk-edit/", {"pk": pks, "apply": "1", "employees": 3}).status_code == 403
+    assert (
+        client.post(
+            "/org/departments/bulk-edit/", {"pk": pks, "apply": "1", "employees": 3}
+        ).status_code
+        == 403
+    )
     assert client.post("/org/departments/bulk-edit/", {"pk": ["x"]}).status_code == 403
 
 
@@ -150,7 +177,9 @@ def test_api_schema_and_docs(client_for):
 def test_account_history_is_for_administrators_only(client_for, users, departments):
     from townhall.accounts.services import create_user
 
-    person = create_user(context.SYSTEM, username="newbie", role="viewer", password="a-long-passphrase-1")
+    person = create_user(
+        context.SYSTEM, username="newbie", role="viewer", password="a-long-passphrase-1"
+    )
     entry = AuditEntry.objects.get(object_repr="newbie")
     for role in ("viewer", "staff"):
         assert b"newbie" not in client_for(role).get("/audit/").content

@@ -33,12 +33,19 @@ def test_create_update_delete_record_before_and_after(users, departments):
         dept = services.create(staff, Department, {"name": "Parks", "code": "PRK", "employees": 5})
         services.update(staff, dept, {"employees": 7, "parent": departments["PW"]}, version=1)
         services.delete(staff, Department.objects.get(pk=dept.pk))
-    entries = list(AuditEntry.objects.filter(object_id=str(dept.pk), object_repr="Parks").order_by("at", "id"))
+    entries = list(
+        AuditEntry.objects.filter(object_id=str(dept.pk), object_repr="Parks").order_by("at", "id")
+    )
     assert [e.action for e in entries] == ["create", "update", "delete"]
-    assert all(e.actor == staff and e.via == "cli" and e.request_id == "req-12345678" for e in entries)
+    assert all(
+        e.actor == staff and e.via == "cli" and e.request_id == "req-12345678" for e in entries
+    )
     assert entries[0].before is None and entries[0].after["employees"] == 5
-    assert entries[1].changes() == [("version", 1, 2), ("parent", None, departments["PW"].pk),
-                                    ("employees", 5, 7)]
+    assert entries[1].changes() == [
+        ("version", 1, 2),
+        ("parent", None, departments["PW"].pk),
+        ("employees", 5, 7),
+    ]
     assert entries[2].before["employees"] == 7 and entries[2].after is None
 
 
@@ -79,7 +86,9 @@ def test_invalid_values_save_nothing(users, departments):
 
 @pytest.mark.django_db
 def test_protected_delete_explains_and_keeps_everything(users, departments):
-    services.create(users["staff"], Department, {"name": "Roads", "code": "RDS", "parent": departments["PW"]})
+    services.create(
+        users["staff"], Department, {"name": "Roads", "code": "RDS", "parent": departments["PW"]}
+    )
     with pytest.raises(ValidationError) as caught:
         services.delete(users["staff"], departments["PW"])
     assert "Roads" in caught.value.messages[0]
@@ -105,8 +114,11 @@ def test_audit_entries_cannot_be_changed_or_deleted(users, departments):
 def test_bulk_update_is_all_or_nothing(users, departments):
     liaison = users["liaison"]  # Public Works
     docs = [
-        services.create(context.SYSTEM, Document, {"title": f"D{i}", "file": "documents/x.txt",
-                                                   "owner_department": departments[code]})
+        services.create(
+            context.SYSTEM,
+            Document,
+            {"title": f"D{i}", "file": "documents/x.txt", "owner_department": departments[code]},
+        )
         for i, code in enumerate(["PW", "FIN"])
     ]
     with pytest.raises(PermissionDenied):

@@ -13,7 +13,9 @@ from townhall.org.models import Department
 
 def _many_departments(n: int) -> None:
     for i in range(n):
-        services.create(context.SYSTEM, Department, {"name": f"Office {i:03d}", "code": f"O{i:03d}"})
+        services.create(
+            context.SYSTEM, Department, {"name": f"Office {i:03d}", "code": f"O{i:03d}"}
+        )
 
 
 @pytest.mark.django_db
@@ -39,8 +41,14 @@ def test_large_export_becomes_a_job_with_a_download(client_for, users, settings)
 
 @pytest.mark.django_db
 def test_progress_partial_for_polling(client_for, users):
-    job = Job.objects.create(kind="export", title="Export", created_by=users["viewer"], total=10, done=4,
-                             status=Job.Status.RUNNING)
+    job = Job.objects.create(
+        kind="export",
+        title="Export",
+        created_by=users["viewer"],
+        total=10,
+        done=4,
+        status=Job.Status.RUNNING,
+    )
     response = client_for("viewer").get(job.get_absolute_url(), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<html" not in html and 'id="job-progress"' in html
@@ -68,6 +76,10 @@ def test_worker_runs_queued_jobs_from_the_database(users, settings, tmp_path):
 
 
 def test_worker_command_is_available():
-    result = subprocess.run([sys.executable, "-m", "townhall.cli", "worker", "--help"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "townhall.cli", "worker", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and "--batch" in result.stdout

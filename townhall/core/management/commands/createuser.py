@@ -19,8 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--department", help="Department code (required for liaisons).")
         parser.add_argument("--email", default="")
-        parser.add_argument("--password-stdin", action="store_true", required=True,
-                            help="Read the password from the first line of standard input.")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            required=True,
+            help="Read the password from the first line of standard input.",
+        )
 
     def handle(self, *args: Any, **o: Any) -> None:
         password = sys.stdin.readline().rstrip("\n")
@@ -28,9 +32,14 @@ class Command(BaseCommand):
             raise CommandError("No password on standard input.")
         try:
             with context.acting("cli"):
-                user = services.create_user(context.SYSTEM, username=o["username"], role=o["role"],
-                                            password=password, department_code=o["department"],
-                                            email=o["email"])
+                user = services.create_user(
+                    context.SYSTEM,
+                    username=o["username"],
+                    role=o["role"],
+                    password=password,
+                    department_code=o["department"],
+                    email=o["email"],
+                )
         except (ValueError, ValidationError) as exc:
             msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError(" ".join(msgs)) from exc

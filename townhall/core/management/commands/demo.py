@@ -22,8 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--scale", choices=["small", "large"], default="small")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when any department already exists (used by `make run`).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when any department already exists (used by `make run`).",
+        )
 
     def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, **options: Any) -> None:
         from townhall.org.models import Department

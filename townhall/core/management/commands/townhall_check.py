@@ -11,10 +11,12 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 class Command(BaseCommand):
-    help = "Check configuration, database, migrations and front-end assets (and deploy settings in production)."
+    help = "Check configuration, database, migrations, front-end assets and deploy settings."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--deploy", action="store_true", help="Also run Django's deploy checks.")
+        parser.add_argument(
+            "--deploy", action="store_true", help="Also run Django's deploy checks."
+        )
 
     def handle(self, *args: Any, deploy: bool, **options: Any) -> None:
         problems: list[str] = []
@@ -23,9 +25,13 @@ class Command(BaseCommand):
             executor = MigrationExecutor(connection)
             pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
             if pending:
-                problems.append(f"{len(pending)} database migration(s) not applied: run `townhall migrate`.")
+                problems.append(
+                    f"{len(pending)} database migration(s) not applied: run `townhall migrate`."
+                )
         except Exception as exc:  # noqa: BLE001 - report any connection failure plainly
-            problems.append(f"The database cannot be reached ({settings.DATABASES['default']['ENGINE']}): {exc}")
+            problems.append(
+                f"The database cannot be reached ({settings.DATABASES['default']['ENGINE']}): {exc}"
+            )
         for asset in ("vendor/uswds/css/uswds.min.css", "vendor/htmx/htmx.min.js"):
             if not finders.find(asset):
                 problems.append(f"Front-end asset {asset} is missing: run `make assets`.")

@@ -14,5 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
-        call_command("db_worker", batch=batch, interval=interval, reload=False,
-                     startup_delay=False, verbosity=options.get("verbosity", 1))
+        call_command(
+            "db_worker",
+            batch=batch,
+            interval=interval,
+            reload=False,
+            startup_delay=False,
+            verbosity=options.get("verbosity", 1),
+        )
