@@ -3,7 +3,7 @@
 import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from townhall.core import context
 
@@ -40,6 +40,25 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to addresses holding NUL characters, which PostgreSQL cannot store or
+    compare; form and API fields refuse them through their own validators."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query
+        ):
+            return HttpResponseBadRequest(
+                "The address contains a NUL character, which Townhall cannot use.",
+                content_type="text/plain",
+            )
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

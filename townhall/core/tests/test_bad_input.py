@@ -1,0 +1,81 @@
+"""No page or API call answers 500, whatever is typed into the address or a form."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from townhall.core import registry
+
+NASTY = [
+    "99999999999999999999999999",
+    "-1",
+    "abc",
+    "\x00",
+    "a\x00b",
+    "' OR 1=1 --",
+    "ü" * 300,
+    "x" * 5000,
+    "%",
+    "2026-13-45",
+    "[]",
+    "{}",
+    "∞",
+]
+
+
+@pytest.mark.django_db
+def test_pages_and_api_never_answer_500(users, departments):
+    client = Client(raise_request_exception=False)
+    client.force_login(users["staff"])
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(users["staff"])
+    for resource in registry.all_resources():
+        list_url = reverse(resource.url_name("list"))
+        api_url = f"/api/{resource.app_label}/{resource.url_prefix}/"
+        filters = list(resource.filterset.base_filters) + [
+            "q",
+            "sort",
+            "page",
+            "per_page",
+            "export",
+        ]
+        for value in NASTY:
+            for name in filters:
+                for url in (list_url, api_url):
+                    response = client.get(url, {name: value})
+                    assert response.status_code < 500, (url, name, value)
+            for url in (f"{list_url}{value}/", f"{api_url}{value}/", f"{list_url}{value}/edit/"):
+                assert client.get(url).status_code < 500, url
+            assert (
+                api.patch(
+                    f"{api_url}{departments['PW'].pk}/",
+                    {"name": value, "version": value},
+                    format="json",
+                ).status_code
+                < 500
+            )
+            assert (
+                client.post(
+                    reverse(resource.url_name("add")), {"name": value, "code": value}
+                ).status_code
+                < 500
+            )
+        assert api.post(api_url, "not json", content_type="application/json").status_code == 400
+    for value in NASTY:
+        for url in ("/search/", "/audit/", "/jobs/"):
+            for name in ("q", "actor", "content_type", "after", "request_id", "page"):
+                assert client.get(url, {name: value}).status_code < 500, (url, name, value)
+        assert (
+            client.post(
+                reverse("accounts:login"), {"username": value, "password": value}
+            ).status_code
+            < 500
+        )
+
+
+@pytest.mark.django_db
+def test_nul_characters_in_the_address_are_a_clear_400(client_for):
+    response = client_for("viewer").get("/org/departments/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert b"NUL character" in response.content
