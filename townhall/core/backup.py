@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -71,6 +72,11 @@ class Summary:
     records: int
     files: int
     manifest: dict[str, Any]
+
+    def counts(self) -> str:
+        """Like "146 records and 1 file", for the commands' summary lines."""
+        records = f"{self.records:,} record{'s' if self.records != 1 else ''}"
+        return f"{records} and {self.files:,} file{'s' if self.files != 1 else ''}"
 
 
 def backed_up_models(using: str = DEFAULT_DB_ALIAS) -> list[type[models.Model]]:
@@ -163,7 +169,9 @@ def _write_data(zf: zipfile.ZipFile, using: str) -> tuple[int, Schema]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         schema = _schema(connection)
-        with zf.open(DATA, "w", force_zip64=True) as raw:
+        info = zipfile.ZipInfo(DATA, date_time=time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8")
             _Serializer().serialize(
                 objects(), stream=text, use_natural_foreign_keys=True, use_natural_primary_keys=True
