@@ -67,18 +67,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = [
-            "id",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "role",
-            "department",
-            "is_active",
-            "password",
-            "last_login",
-        ]
+        fields = ["id", *forms.UserForm.Meta.fields, "last_login"]
         read_only_fields = ["id", "last_login"]
 
 

@@ -58,28 +58,23 @@ class Resource:
     def urls(self) -> list[URLPattern]:
         from townhall.core import views
 
-        p, n = self.url_prefix, self.name
+        pages = [  # (address under the record's prefix, view, name suffix)
+            ("", views.ListPage, "list"),
+            ("add/", views.CreatePage, "add"),
+            ("bulk-edit/", views.BulkEditPage, "bulk_edit"),
+            ("bulk-delete/", views.BulkDeletePage, "bulk_delete"),
+            ("<int:pk>/", views.DetailPage, "detail"),
+            ("<int:pk>/edit/", views.EditPage, "edit"),
+            ("<int:pk>/delete/", views.DeletePage, "delete"),
+            ("<int:pk>/history/", views.HistoryPage, "history"),
+        ]
         return [
-            path(f"{p}/", views.ListPage.as_view(resource=self), name=f"{n}_list"),
-            path(f"{p}/add/", views.CreatePage.as_view(resource=self), name=f"{n}_add"),
             path(
-                f"{p}/bulk-edit/", views.BulkEditPage.as_view(resource=self), name=f"{n}_bulk_edit"
-            ),
-            path(
-                f"{p}/bulk-delete/",
-                views.BulkDeletePage.as_view(resource=self),
-                name=f"{n}_bulk_delete",
-            ),
-            path(f"{p}/<int:pk>/", views.DetailPage.as_view(resource=self), name=f"{n}_detail"),
-            path(f"{p}/<int:pk>/edit/", views.EditPage.as_view(resource=self), name=f"{n}_edit"),
-            path(
-                f"{p}/<int:pk>/delete/", views.DeletePage.as_view(resource=self), name=f"{n}_delete"
-            ),
-            path(
-                f"{p}/<int:pk>/history/",
-                views.HistoryPage.as_view(resource=self),
-                name=f"{n}_history",
-            ),
+                f"{self.url_prefix}/{route}",
+                view.as_view(resource=self),
+                name=f"{self.name}_{suffix}",
+            )
+            for route, view, suffix in pages
         ]
 
 
