@@ -55,12 +55,12 @@ assets: node_modules/.installed
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 
 lint: setup-dev
-	$(BIN)/ruff check townhall bench
-	$(BIN)/ruff format --check townhall bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: setup-dev
-	$(BIN)/ruff format townhall bench
-	$(BIN)/ruff check --fix townhall bench
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # Re-lock Python dependencies after editing requirements/*.in (needs network to PyPI).
 lock:
@@ -69,7 +69,7 @@ lock:
 	cd requirements && ../$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --no-header dev.in -o dev.txt
 
 bench: setup-dev
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $$(ls bench/*.py 2>/dev/null); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

@@ -31,7 +31,7 @@ run() {
 }
 
 status=0
-run "lint" $BIN/ruff check townhall bench || status=1
+run "lint" $BIN/ruff check . || status=1
 run "SQLite" $BIN/pytest "$@" || status=1
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "$@" || status=1
