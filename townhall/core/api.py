@@ -110,7 +110,10 @@ def viewset_for(resource: registry.Resource) -> type[ResourceViewSet]:
 
 
 def router() -> DefaultRouter:
+    from townhall.audit.api import AuditEntryViewSet
+
     r = DefaultRouter()
+    r.register("audit/entries", AuditEntryViewSet, basename="audit-entry")
     for resource in registry.all_resources():
         r.register(
             f"{resource.app_label}/{resource.url_prefix}",
