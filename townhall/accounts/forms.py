@@ -9,6 +9,8 @@ from townhall.core.forms import RecordForm
 class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        # No autofocus: the skip link must stay the first thing Tab reaches.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(
             {"class": "usa-input", "autocomplete": "username"}
         )

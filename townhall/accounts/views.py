@@ -55,6 +55,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         form = super().get_form(form_class)
         for field in form.fields.values():
             field.widget.attrs["class"] = "usa-input"
+            field.widget.attrs.pop("autofocus", None)  # keep the skip link first
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views import View
 
 from townhall.accounts.models import User
+from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import registry
 from townhall.core.filters import RecordFilterSet
@@ -51,6 +52,7 @@ class AuditLogPage(LoginRequiredMixin, View):
         if filterset.is_bound and filterset.is_valid():
             qs = filterset.qs
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page.object_list = describe(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -70,4 +72,5 @@ class AuditEntryPage(LoginRequiredMixin, View):
             if entry.content_type.model_class()
             else None
         )
+        describe([entry])
         return render(request, "audit/detail.html", {"entry": entry, "resource": resource})

@@ -1,7 +1,8 @@
 """FilterSet base shared by list pages and the API, so both filter the same way."""
 
 import django_filters
-from django import forms
+
+from townhall.core.forms import style_fields
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -9,10 +10,4 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            if isinstance(f.widget, forms.Select | forms.SelectMultiple):
-                f.widget.attrs.setdefault("class", "usa-select")
-            elif isinstance(f.widget, forms.CheckboxInput):
-                f.widget.attrs.setdefault("class", "usa-checkbox__input")
-            else:
-                f.widget.attrs.setdefault("class", "usa-input")
+        style_fields(self.form.fields.values())

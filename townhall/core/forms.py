@@ -1,6 +1,25 @@
 """Form bases shared by every app."""
 
+from collections.abc import Iterable
+
 from django import forms
+
+
+def style_fields(fields: Iterable[forms.Field]) -> None:
+    """Give each widget its USWDS class."""
+    for field in fields:
+        widget = field.widget
+        if isinstance(widget, forms.Select | forms.NullBooleanSelect | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "usa-select")
+        elif isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("class", "usa-textarea")
+            widget.attrs.setdefault("rows", 4)
+        elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+            widget.attrs.setdefault("class", "usa-file-input")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "usa-checkbox__input")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "usa-input")
 
 
 class RecordForm(forms.ModelForm):
@@ -11,21 +30,15 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select | forms.NullBooleanSelect):
-                widget.attrs.setdefault("class", "usa-select")
-            elif isinstance(widget, forms.SelectMultiple):
-                widget.attrs.setdefault("class", "usa-select")
-            elif isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("class", "usa-textarea")
-                widget.attrs.setdefault("rows", 4)
-            elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
-                widget.attrs.setdefault("class", "usa-file-input")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "usa-checkbox__input")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "usa-input")
+        style_fields(self.fields.values())
+
+
+class BulkForm(forms.Form):
+    """Base of bulk-edit forms (built from a record's form by core.views.bulk_form)."""
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields.values())
 
 
 class DateInput(forms.DateInput):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from townhall.core import registry
 
@@ -17,7 +18,7 @@ def sections(user: Any) -> list[dict[str, Any]]:
     for label, title in SECTIONS:
         links = [
             {
-                "label": (r.nav_label or r.verbose_name_plural).capitalize(),
+                "label": capfirst(r.nav_label or r.verbose_name_plural),
                 "url": reverse(r.url_name("list")),
             }
             for r in registry.all_resources()

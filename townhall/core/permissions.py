@@ -33,6 +33,8 @@ def restrict(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
         return qs
     field = getattr(model, "department_field", None)
     if user.role == Role.LIAISON and field and user.department_id and not admin_only:
+        if action not in getattr(model, "liaison_actions", ("change", "delete")):
+            return qs.none()
         return qs.filter(**{field: user.department_id})
     return qs.none()
 

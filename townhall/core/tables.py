@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Table:
     def label_for(self, name: str) -> str:
         field = model_field(self.model, name)
         label = field.verbose_name if field is not None else name.replace("_", " ")
-        return str(label).capitalize()
+        return capfirst(str(label))
 
     def _fields(self) -> list[tuple[Column, Any]]:
         pairs = [(c, model_field(self.model, c.name)) for c in self.columns]

@@ -1,5 +1,6 @@
 """Generic pages every registered record gets: list, detail, add, edit, delete, bulk, history."""
 
+import copy
 from typing import Any
 
 from django import forms
@@ -23,10 +24,14 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views import View
 
+from townhall.audit import display
+from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import context, exports, permissions, registry, services
+from townhall.core.forms import BulkForm
 from townhall.core.tables import Column
 
 PAGE_SIZES = (25, 50, 100)
@@ -58,6 +63,12 @@ class ResourceView(LoginRequiredMixin, View):
 
     def visible(self) -> models.QuerySet:
         return self.model._default_manager.restrict(self.request.user, "view")
+
+    def nothing_selected(self) -> HttpResponse:
+        messages.warning(
+            self.request, f"Select one or more {self.resource.verbose_name_plural} first."
+        )
+        return redirect(self.resource.url_name("list"))
 
     def get_object(self, action: str = "view") -> models.Model:
         obj = get_object_or_404(self.visible(), pk=self.kwargs["pk"])
@@ -224,7 +235,7 @@ class DetailPage(ResourceView):
             if name in services.UNTRACKED_FIELDS:
                 continue
             field = obj._meta.get_field(name)
-            column = Column(name=name, label=str(field.verbose_name).capitalize())
+            column = Column(name=name, label=capfirst(field.verbose_name))
             value_url = column.related_url(obj)
             if isinstance(field, models.FileField) and getattr(obj, name):
                 value_url = getattr(obj, name).url
@@ -246,7 +257,7 @@ class DetailPage(ResourceView):
             )
             related.append(
                 {
-                    "label": rel_model._meta.verbose_name_plural.capitalize()
+                    "label": capfirst(rel_model._meta.verbose_name_plural)
                     if accessor not in ("children",)
                     else "Sub-departments",
                     "items": list(items[:25]),
@@ -337,12 +348,18 @@ class EditPage(FormPage):
                 form = self.form_class()(data, request.FILES, instance=fresh)
                 form.is_valid()
                 labels = {n: str(f.label) for n, f in form.fields.items()}
+                names = display.names_for(exc.entries)
+                model = type(obj)
                 conflict = [
-                    {"label": labels.get(name, name), "start": start, "now": now, "who": who}
+                    {
+                        "label": labels.get(name, display.label(model, name)),
+                        "start": display.readable(model, name, start, names),
+                        "now": display.readable(model, name, now, names),
+                        "who": who,
+                    }
                     for name, (start, now, who) in exc.changed_fields().items()
-                    if name != "version"
+                    if name not in display.HIDDEN
                 ]
-                messages.error(request, str(exc))
                 return self.render_form(form, fresh, conflict=conflict, status=409)
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -395,14 +412,21 @@ class DeletePage(ResourceView):
 class HistoryPage(ResourceView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ct = ContentType.objects.get_for_model(self.model)
-        entries = AuditEntry.objects.filter(content_type=ct, object_id=str(pk)).select_related(
-            "actor"
+        entries = (
+            AuditEntry.objects.restrict(request.user)
+            .filter(content_type=ct, object_id=str(pk))
+            .select_related("actor", "content_type")
         )
         obj = self.visible().filter(pk=pk).first()
         if obj is None and not entries.exists():
             raise Http404("No such record.")
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page.object_list = describe(page.object_list)
         return render(request, "core/history.html", self.context(object=obj, page=page, pk=pk))
+
+
+class NothingSelected(Exception):
+    pass
 
 
 def _selected(view: ResourceView, action: str) -> models.QuerySet:
@@ -410,6 +434,8 @@ def _selected(view: ResourceView, action: str) -> models.QuerySet:
         ids = [int(x) for x in view.request.POST.getlist("pk")]
     except ValueError:
         raise PermissionDenied("The selection is not valid.") from None
+    if not ids:
+        raise NothingSelected
     qs = view.model._default_manager.filter(pk__in=ids)
     allowed = qs.restrict(view.request.user, action)
     if allowed.count() != len(set(ids)):
@@ -421,31 +447,28 @@ def _selected(view: ResourceView, action: str) -> models.QuerySet:
 
 
 def bulk_form(resource: registry.Resource) -> type[forms.Form]:
-    """A form with each bulk-editable field, every one optional: blank means leave as it is."""
-    base = resource.form
+    """A form with each bulk-editable field, every one optional: blank leaves it as it is."""
     fields = {}
     for name in resource.bulk_fields:
-        field = base.base_fields[name]
-        field = type(field)(**{**_field_kwargs(field), "required": False})
+        field = copy.deepcopy(resource.form.base_fields[name])  # keeps widget and its classes
+        field.required = False
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = "Leave unchanged"
+            field.widget.choices = field.choices
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [("", "Leave unchanged"), *[c for c in field.choices if c[0] != ""]]
         fields[name] = field
-    return type("BulkForm", (forms.Form,), fields)
-
-
-def _field_kwargs(field: forms.Field) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"label": field.label, "help_text": field.help_text}
-    if isinstance(field, forms.ModelChoiceField):
-        kwargs["queryset"] = field.queryset
-    elif isinstance(field, forms.ChoiceField):
-        choices = [c for c in field.choices if c[0] != ""]
-        kwargs["choices"] = [("", "Leave unchanged"), *choices]
-    return kwargs
+    return type("BulkForm", (BulkForm,), fields)
 
 
 class BulkEditPage(ResourceView):
     def post(self, request: HttpRequest) -> HttpResponse:
         if not self.resource.bulk_fields:
             raise Http404("This list has no bulk edit.")
-        objs = _selected(self, "change")
+        try:
+            objs = _selected(self, "change")
+        except NothingSelected:
+            return self.nothing_selected()
         form_class = bulk_form(self.resource)
         if "apply" not in request.POST:
             return render(
@@ -475,7 +498,10 @@ class BulkEditPage(ResourceView):
 
 class BulkDeletePage(ResourceView):
     def post(self, request: HttpRequest) -> HttpResponse:
-        objs = _selected(self, "delete")
+        try:
+            objs = _selected(self, "delete")
+        except NothingSelected:
+            return self.nothing_selected()
         if "confirm" not in request.POST:
             return render(request, "core/bulk_delete.html", self.context(objects=objs))
         try:
@@ -492,6 +518,8 @@ class HomePage(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         cards = []
         for resource in registry.all_resources():
+            if getattr(resource.model, "admin_only", False) and request.user.role != "admin":
+                continue
             qs = resource.model._default_manager.restrict(request.user, "view")
             cards.append(
                 {

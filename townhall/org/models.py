@@ -15,6 +15,8 @@ class Department(TrackedModel):
     """A department, office or agency of the government; it owns records."""
 
     department_field: ClassVar[str | None] = "pk"
+    # A liaison keeps their department's record up to date but cannot remove the department.
+    liaison_actions: ClassVar[tuple[str, ...]] = ("change",)
 
     name = models.CharField(max_length=200, unique=True)
     code = models.CharField(

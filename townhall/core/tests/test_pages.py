@@ -132,7 +132,7 @@ def test_history_and_audit_log(client_for, users, departments):
     assert client.get("/audit/?after=not-a-date").status_code == 200
     entry = AuditEntry.objects.filter(action="update").first()
     html = client.get(f"/audit/{entry.pk}/").content.decode()
-    assert "employees" in html and entry.request_id in html
+    assert "Employees" in html and entry.request_id in html
     # History outlives the record.
     services.delete(users["staff"], departments["FIN"])
     assert client.get(f"/org/departments/{departments['FIN'].pk}/history/").status_code == 200
@@ -187,3 +187,74 @@ def test_account_history_is_for_administrators_only(client_for, users, departmen
         assert client_for(role).get(f"/audit/{entry.pk}/").status_code == 404
     assert b"newbie" in client_for("admin").get("/audit/").content
     assert person.pk
+
+
+@pytest.mark.django_db
+def test_bulk_with_nothing_selected_says_so(client_for):
+    client = client_for("staff")
+    for url in ("/org/departments/bulk-edit/", "/org/departments/bulk-delete/"):
+        response = client.post(url, {}, follow=True)
+        assert b"Select one or more departments first" in response.content
+
+
+@pytest.mark.django_db
+def test_bulk_edit_keeps_field_styles_and_offers_leave_unchanged(client_for, offices):
+    response = client_for("staff").post("/org/departments/bulk-edit/", {"pk": [offices[0].pk]})
+    html = response.content.decode()
+    assert 'class="usa-select"' in html and "Leave unchanged" in html
+
+
+@pytest.mark.django_db
+def test_home_shows_only_what_the_person_may_open(client_for):
+    assert b"/accounts/users/" not in client_for("staff").get("/").content
+    assert b"/accounts/users/" in client_for("admin").get("/").content
+
+
+@pytest.mark.django_db
+def test_account_history_page_is_hidden_from_non_administrators(client_for, users):
+    from townhall.accounts.services import create_user
+
+    person = create_user(
+        context.SYSTEM, username="hist", role="viewer", password="a-long-passphrase-1"
+    )
+    url = f"/accounts/users/{person.pk}/history/"
+    assert client_for("staff").get(url).status_code == 404
+    assert b"hist" in client_for("admin").get(url).content
+
+
+@pytest.mark.django_db
+def test_history_reads_in_plain_words(client_for, users, departments):
+    services.update(users["staff"], departments["FIN"], {"parent": departments["PW"]}, version=1)
+    html = (
+        client_for("viewer")
+        .get(f"/org/departments/{departments['FIN'].pk}/history/")
+        .content.decode()
+    )
+    assert "Parent" in html and "Public Works" in html  # a name, not an id
+    changes = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Version" not in changes and "version" not in changes
+
+
+@pytest.mark.django_db
+def test_conflict_shows_names_not_ids(client_for, users, departments):
+    from townhall.org.tests.test_departments import TestDepartmentContract
+
+    dept = departments["FIN"]
+    form = TestDepartmentContract().edit_post(dept, departments)
+    services.update(users["admin"], dept, {"parent": departments["PW"]}, version=1)
+    response = client_for("staff").post(
+        f"/org/departments/{dept.pk}/edit/", {**form, "notes": "mine"}
+    )
+    assert response.status_code == 409
+    table = (
+        response.content.decode().split("<caption>What changed meanwhile")[1].split("</table>")[0]
+    )
+    assert "Public Works" in table
+
+
+@pytest.mark.django_db
+def test_liaison_cannot_delete_their_own_department(client_for, departments):
+    client = client_for("liaison")
+    pw = departments["PW"]
+    assert client.get(f"/org/departments/{pw.pk}/delete/").status_code == 403
+    assert client.get(f"/org/departments/{pw.pk}/edit/").status_code == 200
