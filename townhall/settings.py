@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "townhall.core",
     "townhall.accounts",
     "townhall.org",
+    "townhall.estate",
     "townhall.audit",
     "townhall.jobs",
 ]

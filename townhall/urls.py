@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("townhall.accounts.urls")),
     path("org/", include("townhall.org.urls")),
+    path("estate/", include("townhall.estate.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

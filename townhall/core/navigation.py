@@ -9,6 +9,7 @@ from townhall.core import registry
 
 # Module sections in the order they appear; an app's records join the section of its label.
 SECTIONS = [
+    ("estate", "Estate"),
     ("org", "Organization"),
 ]
 

@@ -68,6 +68,8 @@ class Table:
     model: type[models.Model]
     columns: Sequence[Column] = ()
     default_sort: str = ""
+    # Relations that computed columns read, joined in the same query.
+    also_select: Sequence[str] = ()
 
     def __init__(self) -> None:
         for column in self.columns:
@@ -87,7 +89,8 @@ class Table:
         return {c.name for c, f in self._fields() if c.sortable and not f.many_to_many}
 
     def select_related(self) -> list[str]:
-        return [c.name for c, f in self._fields() if f.many_to_one or f.one_to_one]
+        joined = [c.name for c, f in self._fields() if f.many_to_one or f.one_to_one]
+        return [*joined, *self.also_select]
 
     def prefetch_related(self) -> list[str]:
         return [c.name for c, f in self._fields() if f.many_to_many]

@@ -27,6 +27,8 @@ class ResourceContract:
     model: type = None
     # Does the record have an owner department other than itself?
     owned: bool = True
+    # Shared records (vendors) belong to no department: liaisons change none of them.
+    shared: bool = False
     api_format: str = "json"
 
     # --- what a subclass provides -------------------------------------------------------
@@ -35,7 +37,7 @@ class ResourceContract:
 
     def make(self, departments: dict, owner: str = "PW", n: int = 1) -> Any:
         values = self.data(departments, n)
-        if self.owned:
+        if self.owned and not self.shared:
             values["owner_department"] = departments[owner]
         return services.create(context.SYSTEM, self.model, self._model_values(values))
 
@@ -61,7 +63,7 @@ class ResourceContract:
 
     def form_post(self, departments: dict, owner: str = "PW", n: int = 2, **extra: Any) -> dict:
         values = self.data(departments, n)
-        if self.owned:
+        if self.owned and not self.shared:
             values["owner_department"] = departments[owner]
         post = {}
         for key, value in {**values, **extra}.items():
@@ -173,6 +175,17 @@ class ResourceContract:
         client = Client()
         client.force_login(liaison)
         api = self.api(liaison)
+        if self.shared:
+            other = self.make(departments, n=2)
+            assert client.get(self.url("add")).status_code == 403
+            assert client.get(self.url("edit", other)).status_code == 403
+            assert (
+                api.patch(
+                    self.api_url(other), {"notes": "x", "version": 1}, format="json"
+                ).status_code
+                == 403
+            )
+            return
         if self.owned:
             own, other = self.make(departments, "PW", n=1), self.make(departments, "FIN", n=2)
         else:  # the department record itself

@@ -5,7 +5,17 @@ from townhall.org.models import Department, Document
 class DepartmentForm(RecordForm):
     class Meta:
         model = Department
-        fields = ["name", "code", "parent", "employees", "external_id", "tags", "notes"]
+        fields = [
+            "name",
+            "code",
+            "parent",
+            "head",
+            "it_liaison",
+            "employees",
+            "external_id",
+            "tags",
+            "notes",
+        ]
 
 
 class DocumentForm(RecordForm):

@@ -31,6 +31,22 @@ class Department(TrackedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     employees = models.PositiveIntegerField(null=True, blank=True)
+    head = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The department's director or head.",
+    )
+    it_liaison = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="IT liaison",
+    )
 
     class Meta:
         ordering = ["name"]

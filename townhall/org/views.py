@@ -12,7 +12,15 @@ DEPARTMENTS = register(
         filterset=filters.DepartmentFilterSet,
         search_fields=["name", "code", "external_id"],
         bulk_fields=["parent"],
-        related=["children", "owned_org_document"],
+        related=[
+            "children",
+            "owned_estate_service",
+            "owned_estate_system",
+            "owned_estate_component",
+            "owned_estate_contract",
+            "people",
+            "owned_org_document",
+        ],
     )
 )
 

@@ -1,0 +1,1 @@
+"""Estate records are served by the generic API (townhall.core.api)."""

@@ -1,0 +1,102 @@
+import django_filters
+
+from townhall.core.filters import RecordFilterSet
+from townhall.estate import models as m
+from townhall.org.models import Department
+
+
+def _dept() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name="owner_department", queryset=Department.objects.all(), label="Department"
+    )
+
+
+class PersonFilterSet(RecordFilterSet):
+    owner_department = _dept()
+    is_it_staff = django_filters.BooleanFilter(label="IT staff")
+
+    class Meta:
+        model = m.Person
+        fields = ["owner_department", "is_it_staff"]
+
+
+class LocationFilterSet(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=m.Location.Kind.choices)
+
+    class Meta:
+        model = m.Location
+        fields = ["kind"]
+
+
+class VendorFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.Vendor
+        fields: list[str] = []
+
+
+class ServiceFilterSet(RecordFilterSet):
+    owner_department = _dept()
+    audience = django_filters.ChoiceFilter(choices=m.Service.Audience.choices)
+
+    class Meta:
+        model = m.Service
+        fields = ["owner_department", "audience"]
+
+
+class SystemFilterSet(RecordFilterSet):
+    owner_department = _dept()
+    lifecycle = django_filters.ChoiceFilter(choices=m.System.Lifecycle.choices)
+    hosting = django_filters.ChoiceFilter(choices=m.System.Hosting.choices)
+    criticality = django_filters.ChoiceFilter(
+        choices=[(i, f"Tier {i}") for i in range(1, 5)], label="Criticality tier"
+    )
+    vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
+    end_of_support_before = django_filters.DateFilter(
+        field_name="end_of_support", lookup_expr="lt", label="End of support before"
+    )
+    sanctioned = django_filters.BooleanFilter(label="Known to IT")
+
+    class Meta:
+        model = m.System
+        fields = [
+            "owner_department",
+            "lifecycle",
+            "hosting",
+            "criticality",
+            "vendor",
+            "end_of_support_before",
+            "sanctioned",
+        ]
+
+
+class ComponentFilterSet(RecordFilterSet):
+    owner_department = _dept()
+    kind = django_filters.ChoiceFilter(choices=m.Component.Kind.choices)
+    status = django_filters.ChoiceFilter(choices=m.Component.Status.choices)
+    location = django_filters.ModelChoiceFilter(queryset=m.Location.objects.all())
+    end_of_support_before = django_filters.DateFilter(
+        field_name="end_of_support", lookup_expr="lt", label="End of support before"
+    )
+
+    class Meta:
+        model = m.Component
+        fields = ["owner_department", "kind", "status", "location", "end_of_support_before"]
+
+
+class ContractFilterSet(RecordFilterSet):
+    owner_department = _dept()
+    vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
+    kind = django_filters.ChoiceFilter(choices=m.Contract.Kind.choices)
+    ends_before = django_filters.DateFilter(field_name="end", lookup_expr="lt", label="Ends before")
+
+    class Meta:
+        model = m.Contract
+        fields = ["owner_department", "vendor", "kind", "ends_before"]
+
+
+class DependencyFilterSet(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=m.Dependency.Kind.choices)
+
+    class Meta:
+        model = m.Dependency
+        fields = ["kind"]

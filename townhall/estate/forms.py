@@ -1,0 +1,137 @@
+from townhall.core.forms import DateInput, RecordForm
+from townhall.estate import models as m
+
+COMMON = ["owner_department", "external_id", "tags", "notes"]
+DATES = ["general_availability", "end_of_sale", "end_of_support", "end_of_security_fixes"]
+
+
+def _dates(*names: str) -> dict:
+    return {name: DateInput for name in names}
+
+
+class PersonForm(RecordForm):
+    class Meta:
+        model = m.Person
+        fields = ["name", "email", "title", "is_it_staff", *COMMON]
+
+
+class LocationForm(RecordForm):
+    class Meta:
+        model = m.Location
+        fields = ["name", "kind", "address", *COMMON]
+
+
+class VendorForm(RecordForm):
+    class Meta:
+        model = m.Vendor
+        fields = ["name", "aliases", "website", "support_contact", "external_id", "tags", "notes"]
+
+
+class ServiceForm(RecordForm):
+    class Meta:
+        model = m.Service
+        fields = ["name", "audience", "description", *COMMON]
+
+
+class SystemForm(RecordForm):
+    class Meta:
+        model = m.System
+        fields = [
+            "name",
+            "purpose",
+            "owner_department",
+            "business_owner",
+            "technical_owner",
+            "vendor",
+            "product",
+            "product_version",
+            "hosting",
+            "lifecycle",
+            *DATES,
+            "time_disposition",
+            "time_rationale",
+            "functional_fit",
+            "technical_fit",
+            "criticality",
+            "users",
+            "cost_license",
+            "cost_support",
+            "cost_hosting",
+            "cost_staff",
+            "data_classification",
+            "holds_cjis",
+            "holds_hipaa",
+            "holds_pci",
+            "holds_pii",
+            "sanctioned",
+            "go_live",
+            "external_id",
+            "tags",
+            "notes",
+        ]
+        widgets = _dates(*DATES, "go_live")
+
+
+class ComponentForm(RecordForm):
+    class Meta:
+        model = m.Component
+        fields = [
+            "name",
+            "kind",
+            "owner_department",
+            "manufacturer",
+            "model_number",
+            "os_firmware",
+            "os_version",
+            "asset_tag",
+            "location",
+            "quantity",
+            "install_date",
+            "service_life_years",
+            *DATES,
+            "replacement_cost",
+            "status",
+            "external_id",
+            "tags",
+            "notes",
+        ]
+        widgets = _dates(*DATES, "install_date")
+
+
+class ContractForm(RecordForm):
+    class Meta:
+        model = m.Contract
+        fields = [
+            "title",
+            "vendor",
+            "number",
+            "kind",
+            "owner_department",
+            "start",
+            "end",
+            "auto_renew",
+            "notice_days",
+            "annual_cost",
+            "total_value",
+            "systems",
+            "components",
+            "external_id",
+            "tags",
+            "notes",
+        ]
+        widgets = _dates("start", "end")
+
+
+class DependencyForm(RecordForm):
+    class Meta:
+        model = m.Dependency
+        fields = [
+            "from_service",
+            "from_system",
+            "from_component",
+            "kind",
+            "to_service",
+            "to_system",
+            "to_component",
+            *COMMON,
+        ]

@@ -1,0 +1,407 @@
+"""The technology estate: who delivers what to whom, on which systems and infrastructure."""
+
+import datetime
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from townhall.core.models import OwnedModel, TrackedModel
+
+
+def _url(obj: models.Model) -> str:
+    return reverse(f"estate:{obj._meta.model_name}_detail", args=[obj.pk])
+
+
+class VendorDates(models.Model):
+    """The dates a vendor publishes for a product version."""
+
+    general_availability = models.DateField(null=True, blank=True)
+    end_of_sale = models.DateField(null=True, blank=True)
+    end_of_support = models.DateField(null=True, blank=True, db_index=True)
+    end_of_security_fixes = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Person(OwnedModel):
+    name = models.CharField(max_length=200)
+    email = models.EmailField("e-mail", blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    is_it_staff = models.BooleanField("IT staff", default=False)
+    owner_department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="department",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class Location(OwnedModel):
+    class Kind(models.TextChoices):
+        DATA_CENTER = "data_center", "Data center"
+        OFFICE = "office", "Office"
+        PSAP = "911_center", "911 center"
+        TOWER = "tower_site", "Tower site"
+        CLOUD = "cloud_region", "Cloud region"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    address = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class Vendor(TrackedModel):
+    """A company the government buys technology from; shared by every department."""
+
+    name = models.CharField(max_length=200, unique=True)
+    aliases = models.TextField(
+        blank=True, help_text="Other spellings, one per line, used to match purchasing data."
+    )
+    website = models.URLField(blank=True)
+    support_contact = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.splitlines() if a.strip()]
+
+
+class Service(OwnedModel):
+    """Something the government delivers: 911 dispatch, payroll, building permits."""
+
+    class Audience(models.TextChoices):
+        RESIDENTS = "residents", "Residents"
+        BUSINESSES = "businesses", "Businesses"
+        INTERNAL = "internal", "Internal"
+
+    name = models.CharField(max_length=200)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.RESIDENTS)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_department", "name"], name="service_name_in_dept"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+RATING = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class System(VendorDates, OwnedModel):
+    """A business application: what staff and residents use to get work done."""
+
+    class Hosting(models.TextChoices):
+        ON_PREMISES = "on_premises", "On premises"
+        SAAS = "saas", "SaaS"
+        CLOUD = "cloud", "Cloud IaaS/PaaS"
+        PARTNER = "partner", "Hosted by a partner agency"
+
+    class Lifecycle(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        PHASE_IN = "phase_in", "Phase-in"
+        ACTIVE = "active", "Active"
+        PHASE_OUT = "phase_out", "Phase-out"
+        RETIRED = "retired", "Retired"
+
+    class Disposition(models.TextChoices):
+        TOLERATE = "tolerate", "Tolerate"
+        INVEST = "invest", "Invest"
+        MIGRATE = "migrate", "Migrate"
+        ELIMINATE = "eliminate", "Eliminate"
+
+    class Classification(models.TextChoices):
+        PUBLIC = "public", "Public"
+        INTERNAL = "internal", "Internal"
+        CONFIDENTIAL = "confidential", "Confidential"
+        RESTRICTED = "restricted", "Restricted"
+
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    business_owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    technical_owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="systems"
+    )
+    product = models.CharField(max_length=200, blank=True)
+    product_version = models.CharField("version", max_length=100, blank=True)
+    hosting = models.CharField(max_length=20, choices=Hosting.choices, default=Hosting.ON_PREMISES)
+    lifecycle = models.CharField(
+        max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE, db_index=True
+    )
+    time_disposition = models.CharField(
+        "TIME disposition", max_length=20, choices=Disposition.choices, blank=True
+    )
+    time_rationale = models.TextField("TIME rationale", blank=True)
+    functional_fit = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=RATING, help_text="1 (poor) to 4 (excellent)."
+    )
+    technical_fit = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=RATING, help_text="1 (poor) to 4 (excellent)."
+    )
+    criticality = models.PositiveSmallIntegerField(
+        "criticality tier",
+        null=True,
+        blank=True,
+        validators=RATING,
+        help_text="1 (life-safety or mission-critical) to 4 (can wait).",
+    )
+    users = models.PositiveIntegerField(null=True, blank=True)
+    cost_license = models.DecimalField(
+        "annual licence cost", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    cost_support = models.DecimalField(
+        "annual support cost", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    cost_hosting = models.DecimalField(
+        "annual hosting cost", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    cost_staff = models.DecimalField(
+        "annual staff cost", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    data_classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.INTERNAL
+    )
+    holds_cjis = models.BooleanField("CJIS data", default=False)
+    holds_hipaa = models.BooleanField("HIPAA data", default=False)
+    holds_pci = models.BooleanField("PCI data", default=False)
+    holds_pii = models.BooleanField("PII", default=False)
+    sanctioned = models.BooleanField(
+        default=True, help_text="Known to IT. Untick for technology discovered outside IT."
+    )
+    go_live = models.DateField("go-live date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_department", "name"], name="system_name_in_dept")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    @property
+    def annual_cost(self) -> float | None:
+        parts = [self.cost_license, self.cost_support, self.cost_hosting, self.cost_staff]
+        return sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
+
+
+class Component(VendorDates, OwnedModel):
+    """Infrastructure a system runs on: servers, storage, network, radios, sensor fleets."""
+
+    class Kind(models.TextChoices):
+        SERVER = "server", "Server"
+        VM = "virtual_machine", "Virtual machine"
+        STORAGE = "storage", "Storage"
+        NETWORK = "network_device", "Network device"
+        FIREWALL = "firewall", "Firewall"
+        ENDPOINTS = "endpoint_fleet", "Endpoint fleet"
+        RADIO = "radio_system", "Radio system"
+        IOT = "iot_fleet", "IoT sensor fleet"
+        DATABASE = "database", "Database"
+        CLOUD = "cloud_service", "Cloud service"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_SERVICE = "in_service", "In service"
+        SPARE = "spare", "Spare"
+        RETIRED = "retired", "Retired"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SERVER, db_index=True)
+    manufacturer = models.CharField(max_length=200, blank=True)
+    model_number = models.CharField("model", max_length=200, blank=True)
+    os_firmware = models.CharField("OS or firmware", max_length=200, blank=True)
+    os_version = models.CharField("OS or firmware version", max_length=100, blank=True)
+    asset_tag = models.CharField("serial or asset tag", max_length=100, blank=True)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="components"
+    )
+    quantity = models.PositiveIntegerField(default=1, help_text="More than 1 for fleets.")
+    install_date = models.DateField(null=True, blank=True)
+    service_life_years = models.PositiveSmallIntegerField(
+        "expected service life (years)", null=True, blank=True
+    )
+    replacement_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_SERVICE)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    @property
+    def replacement_due(self) -> datetime.date | None:
+        if not (self.install_date and self.service_life_years):
+            return None
+        try:
+            return self.install_date.replace(year=self.install_date.year + self.service_life_years)
+        except ValueError:  # 29 February
+            return self.install_date.replace(
+                year=self.install_date.year + self.service_life_years, day=28
+            )
+
+
+class Contract(OwnedModel):
+    class Kind(models.TextChoices):
+        LICENCE = "licence", "Licence"
+        SUBSCRIPTION = "subscription", "Subscription"
+        SUPPORT = "support", "Support"
+        MAINTENANCE = "maintenance", "Maintenance"
+        SERVICES = "services", "Services"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="contracts")
+    number = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SUBSCRIPTION)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True, db_index=True)
+    auto_renew = models.BooleanField(default=False)
+    notice_days = models.PositiveIntegerField("notice period (days)", null=True, blank=True)
+    annual_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    total_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    systems = models.ManyToManyField(System, blank=True, related_name="contracts")
+    components = models.ManyToManyField(Component, blank=True, related_name="contracts")
+
+    class Meta:
+        ordering = ["end", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.number})" if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The contract cannot end before it starts."})
+
+    @property
+    def notice_deadline(self) -> datetime.date | None:
+        """The last day to give notice before the contract renews or ends."""
+        if not self.end:
+            return None
+        return self.end - datetime.timedelta(days=self.notice_days or 0)
+
+
+class Dependency(OwnedModel):
+    """One thing relying on another: a service on a system, a system on a server, …"""
+
+    class Kind(models.TextChoices):
+        RUNS_ON = "runs_on", "Runs on"
+        STORES_DATA_IN = "stores_data_in", "Stores data in"
+        AUTHENTICATES_WITH = "authenticates_with", "Authenticates with"
+        NETWORK_PATH = "network_path", "Network path"
+        INTEGRATES_WITH = "integrates_with", "Integrates with"
+        POWERED_BY = "powered_by", "Powered by"
+
+    ENDS: ClassVar[tuple[str, ...]] = ("service", "system", "component")
+
+    from_service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+    )
+    from_system = models.ForeignKey(
+        System, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+    )
+    from_component = models.ForeignKey(
+        Component, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+    )
+    to_service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="needed_by"
+    )
+    to_system = models.ForeignKey(
+        System, on_delete=models.CASCADE, null=True, blank=True, related_name="needed_by"
+    )
+    to_component = models.ForeignKey(
+        Component, on_delete=models.CASCADE, null=True, blank=True, related_name="needed_by"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RUNS_ON)
+
+    class Meta:
+        verbose_name_plural = "dependencies"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    @property
+    def source(self) -> models.Model | None:
+        return self.from_service or self.from_system or self.from_component
+
+    @property
+    def target(self) -> models.Model | None:
+        return self.to_service or self.to_system or self.to_component
+
+    def clean(self) -> None:
+        froms = [e for e in self.ENDS if getattr(self, f"from_{e}_id")]
+        tos = [e for e in self.ENDS if getattr(self, f"to_{e}_id")]
+        errors = {}
+        if len(froms) != 1:
+            errors["from_system"] = (
+                "Choose exactly one thing that depends (a service, system or component)."
+            )
+        if len(tos) != 1:
+            errors["to_system"] = "Choose exactly one thing it depends on."
+        if (
+            not errors
+            and froms == tos
+            and getattr(self, f"from_{froms[0]}_id") == getattr(self, f"to_{tos[0]}_id")
+        ):
+            errors["to_system"] = "A record cannot depend on itself."
+        if errors:
+            raise ValidationError(errors)
