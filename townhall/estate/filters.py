@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q, QuerySet
 
 from townhall.core.filters import RecordFilterSet
 from townhall.estate import models as m
@@ -51,10 +52,19 @@ class SystemFilterSet(RecordFilterSet):
         choices=[(i, f"Tier {i}") for i in range(1, 5)], label="Criticality tier"
     )
     vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
+    end_of_support_after = django_filters.DateFilter(
+        field_name="end_of_support", lookup_expr="gte", label="End of support on or after"
+    )
     end_of_support_before = django_filters.DateFilter(
         field_name="end_of_support", lookup_expr="lt", label="End of support before"
     )
     sanctioned = django_filters.BooleanFilter(label="Known to IT")
+    time_disposition = django_filters.ChoiceFilter(
+        choices=m.System.Disposition.choices, label="TIME disposition"
+    )
+    without_owner = django_filters.BooleanFilter(
+        method="filter_without_owner", label="Missing a business or technical owner"
+    )
 
     class Meta:
         model = m.System
@@ -64,9 +74,18 @@ class SystemFilterSet(RecordFilterSet):
             "hosting",
             "criticality",
             "vendor",
+            "end_of_support_after",
             "end_of_support_before",
             "sanctioned",
+            "time_disposition",
+            "without_owner",
         ]
+
+    def filter_without_owner(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        missing = Q(business_owner__isnull=True) | Q(technical_owner__isnull=True)
+        if value is None:
+            return queryset
+        return queryset.filter(missing) if value else queryset.exclude(missing)
 
 
 class ComponentFilterSet(RecordFilterSet):
@@ -74,13 +93,23 @@ class ComponentFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=m.Component.Kind.choices)
     status = django_filters.ChoiceFilter(choices=m.Component.Status.choices)
     location = django_filters.ModelChoiceFilter(queryset=m.Location.objects.all())
+    end_of_support_after = django_filters.DateFilter(
+        field_name="end_of_support", lookup_expr="gte", label="End of support on or after"
+    )
     end_of_support_before = django_filters.DateFilter(
         field_name="end_of_support", lookup_expr="lt", label="End of support before"
     )
 
     class Meta:
         model = m.Component
-        fields = ["owner_department", "kind", "status", "location", "end_of_support_before"]
+        fields = [
+            "owner_department",
+            "kind",
+            "status",
+            "location",
+            "end_of_support_after",
+            "end_of_support_before",
+        ]
 
 
 class ContractFilterSet(RecordFilterSet):
@@ -88,10 +117,23 @@ class ContractFilterSet(RecordFilterSet):
     vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
     kind = django_filters.ChoiceFilter(choices=m.Contract.Kind.choices)
     ends_before = django_filters.DateFilter(field_name="end", lookup_expr="lt", label="Ends before")
+    notice_after = django_filters.DateFilter(
+        field_name="notice_deadline", lookup_expr="gte", label="Notice due on or after"
+    )
+    notice_before = django_filters.DateFilter(
+        field_name="notice_deadline", lookup_expr="lte", label="Notice due on or before"
+    )
 
     class Meta:
         model = m.Contract
-        fields = ["owner_department", "vendor", "kind", "ends_before"]
+        fields = [
+            "owner_department",
+            "vendor",
+            "kind",
+            "ends_before",
+            "notice_after",
+            "notice_before",
+        ]
 
 
 class DependencyFilterSet(RecordFilterSet):

@@ -1,7 +1,7 @@
 """The technology estate: who delivers what to whom, on which systems and infrastructure."""
 
 import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -312,6 +312,14 @@ class Contract(OwnedModel):
     notice_days = models.PositiveIntegerField("notice period (days)", null=True, blank=True)
     annual_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     total_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    notice_deadline = models.DateField(
+        "notice by",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The last day to give notice: the end date less the notice period.",
+    )
     systems = models.ManyToManyField(System, blank=True, related_name="contracts")
     components = models.ManyToManyField(Component, blank=True, related_name="contracts")
 
@@ -328,12 +336,12 @@ class Contract(OwnedModel):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": "The contract cannot end before it starts."})
 
-    @property
-    def notice_deadline(self) -> datetime.date | None:
-        """The last day to give notice before the contract renews or ends."""
-        if not self.end:
-            return None
-        return self.end - datetime.timedelta(days=self.notice_days or 0)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Stored, not computed on read, so lists and the dashboard can filter and sort by it.
+        self.notice_deadline = (
+            self.end - datetime.timedelta(days=self.notice_days or 0) if self.end else None
+        )
+        super().save(*args, **kwargs)
 
 
 class Dependency(OwnedModel):

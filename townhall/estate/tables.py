@@ -68,7 +68,7 @@ class ContractTable(Table):
         DEPT,
         Column("kind"),
         Column("end"),
-        Column("notice_deadline", label="Notice by", sortable=False),
+        Column("notice_deadline", label="Notice by"),
         Column("annual_cost"),
     ]
 
