@@ -1,3 +1,5 @@
+from django import forms
+
 from townhall.core.forms import DateInput, RecordForm
 from townhall.estate import models as m
 
@@ -22,6 +24,8 @@ class LocationForm(RecordForm):
 
 
 class VendorForm(RecordForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = m.Vendor
         fields = ["name", "aliases", "website", "support_contact", "external_id", "tags", "notes"]
