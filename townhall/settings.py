@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "townhall.accounts",
     "townhall.org",
     "townhall.estate",
+    "townhall.imports",
     "townhall.audit",
     "townhall.jobs",
 ]
@@ -223,3 +224,5 @@ LOGGING = {
 
 # Large exports go to the background above this many rows.
 EXPORT_INLINE_LIMIT = envint("TOWNHALL_EXPORT_INLINE_LIMIT", 5000)
+# Imports of more rows than this are checked and committed in the background.
+TOWNHALL_IMPORT_INLINE_ROWS = envint("TOWNHALL_IMPORT_INLINE_ROWS", 2000)

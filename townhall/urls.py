@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("townhall.accounts.urls")),
     path("org/", include("townhall.org.urls")),
     path("estate/", include("townhall.estate.urls")),
+    path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

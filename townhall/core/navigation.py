@@ -28,6 +28,7 @@ def sections(user: Any) -> list[dict[str, Any]]:
         if links:
             result.append({"title": title, "links": links})
     tools = [
+        {"label": "Import a spreadsheet", "url": reverse("imports:home")},
         {"label": "Audit log", "url": reverse("audit:list")},
         {"label": "Background jobs", "url": reverse("jobs:list")},
     ]

@@ -1,0 +1,60 @@
+"""Every record of a kind in the importer's own columns, so the file imports back unchanged."""
+
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from townhall.core import exports
+from townhall.imports import refs
+from townhall.imports.kinds import Kind
+
+
+def cell(obj: models.Model, kind: Kind, name: str) -> Any:
+    """One field as the importer reads it back: names for references, labels for choices."""
+    if name == "from":
+        return exports.safe_cell(refs.end_label(obj.source))
+    if name == "to":
+        return exports.safe_cell(refs.end_label(obj.target))
+    field = kind.field(name)
+    value = getattr(obj, name)
+    if field.many_to_many:
+        return exports.safe_cell("; ".join(refs.label(o) for o in value.all()))
+    if field.choices:
+        return exports.safe_cell(str(getattr(obj, f"get_{name}_display")()) if value else "")
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return exports.safe_cell(refs.label(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return exports.safe_cell(str(value))
+
+
+def queryset(kind: Kind, user: Any) -> models.QuerySet:
+    """The records of `kind` the person may see, with their references joined."""
+    qs = kind.model._default_manager.restrict(user, "view")
+    joined = [
+        f.name
+        for f in kind.model._meta.fields
+        if f.many_to_one and (f.name in kind.fields or kind.key == "dependency")
+    ]
+    m2m = [n for n in kind.fields if kind.field(n) is not None and kind.field(n).many_to_many]
+    return qs.select_related(*joined).prefetch_related(*m2m).order_by("pk")
+
+
+def rows(kind: Kind, user: Any) -> Iterator[list[Any]]:
+    for obj in queryset(kind, user).iterator(chunk_size=2000):
+        yield [cell(obj, kind, name) for name in kind.fields]
+
+
+def csv_lines(kind: Kind, user: Any | None) -> Iterator[str]:
+    """The CSV text; with no user, just the heading line (the template)."""
+    header = list(kind.headings().values())
+    return exports.csv_lines(header, rows(kind, user) if user is not None else iter(()))

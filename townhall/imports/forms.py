@@ -1,0 +1,126 @@
+"""The forms of the import pages: upload, column mapping, and the commit choice."""
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from townhall.core.forms import style_fields
+from townhall.imports import mapping, parsing
+from townhall.imports.kinds import CHOICES, Kind
+from townhall.imports.models import SavedMapping
+
+IGNORE = ("", "— Do not import —")
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds", choices=CHOICES)
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV file (comma, semicolon or tab separated) or an Excel workbook (.xlsx).",
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if kinds is not None:
+            self.fields["kind"].choices = kinds
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,.xlsx"
+        style_fields(self.fields.values())
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        suffix = PurePath(upload.name).suffix.lower()
+        if suffix not in (*parsing.CSV_EXTENSIONS, *parsing.XLSX_EXTENSIONS):
+            raise forms.ValidationError(
+                f"Townhall cannot import {suffix or 'this kind of'} files. "
+                "Save the spreadsheet as CSV or Excel (.xlsx) and upload that."
+            )
+        if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is larger than the {settings.UPLOAD_MAX_MB} MB limit."
+            )
+        return upload
+
+
+def _samples(sheet: parsing.Sheet, heading: str, limit: int = 3) -> str:
+    seen: list[str] = []
+    for _, record in sheet.records():
+        value = record.get(heading)
+        text = "" if value is None else str(value).strip()
+        if text and text not in seen:
+            seen.append(text[:40])
+        if len(seen) == limit:
+            break
+    return ", ".join(seen)
+
+
+class MappingForm(forms.Form):
+    """One select per column of the file, proposing the field it most likely holds."""
+
+    save_as = forms.CharField(
+        label="Save this mapping as (optional)",
+        required=False,
+        max_length=100,
+        help_text="A name such as “Finance asset list”, to reuse for next month's file.",
+    )
+
+    def __init__(
+        self, *args: Any, kind: Kind, sheet: parsing.Sheet, initial_map: dict[str, str], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.kind = kind
+        self.headers = [h for h in sheet.header if h]
+        choices = [IGNORE, *kind.headings().items()]
+        columns = {}
+        for index, heading in enumerate(self.headers):
+            samples = _samples(sheet, heading)
+            columns[f"col_{index}"] = forms.ChoiceField(
+                label=heading,
+                choices=choices,
+                required=False,
+                initial=initial_map.get(heading, ""),
+                help_text=f"For example: {samples}" if samples else "This column is empty.",
+            )
+        self.fields = {**columns, "save_as": self.fields["save_as"]}
+        style_fields(self.fields.values())
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("col_")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        proposed = {h: data.get(f"col_{i}", "") for i, h in enumerate(self.headers)}
+        result, problems = mapping.clean(proposed, self.headers, self.kind.headings())
+        for problem in problems:
+            self.add_error(None, problem)
+        from townhall.imports.engine import identity_problem
+
+        missing = identity_problem(self.kind, result)
+        if missing:
+            self.add_error(None, missing)
+        data["mapping"] = result
+        return data
+
+
+class SavedMappingChoice(forms.Form):
+    saved = forms.ModelChoiceField(
+        label="Use a saved mapping", queryset=SavedMapping.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, kind: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["saved"].queryset = SavedMapping.objects.filter(kind=kind)
+        style_fields(self.fields.values())
+
+
+class CommitForm(forms.Form):
+    valid_only = forms.BooleanField(
+        label="Import only the valid rows",
+        required=False,
+        help_text="Without this, a file with any rejected row imports nothing.",
+    )
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        style_fields(self.fields.values())

@@ -1,0 +1,100 @@
+"""`townhall import KIND FILE`: load a CSV or XLSX file of records, as the importer page does."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from townhall.accounts.models import User
+from townhall.core import context
+from townhall.imports import engine, kinds, mapping, parsing
+
+
+class Command(BaseCommand):
+    help = (
+        "Import records from a CSV or XLSX file. Rows are matched to existing records by "
+        "external ID or name, so importing the same file twice changes nothing."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=[key for key, _ in kinds.CHOICES])
+        parser.add_argument("file", help="A .csv, .txt, .tsv or .xlsx file.")
+        parser.add_argument("--mapping", help='A JSON file {"Heading in file": "field_name", ...}.')
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, but save nothing."
+        )
+        parser.add_argument(
+            "--valid-only",
+            action="store_true",
+            help="Import the valid rows even when some are rejected.",
+        )
+        parser.add_argument("--username", help="Import as this person (default: system).")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        kind = kinds.get(o["kind"])
+        path = Path(o["file"])
+        try:
+            sheet = parsing.read_file(path.read_bytes(), path.name)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        except parsing.FileProblem as exc:
+            raise CommandError(str(exc)) from exc
+        columns = self.columns(o["mapping"], sheet, kind)
+        user = self.user(o["username"])
+        outcome = engine.run(
+            user,
+            kind,
+            sheet,
+            columns,
+            commit=not o["dry_run"],
+            valid_only=o["valid_only"],
+            source=f"Import of {path.name}",
+        )
+        self.report(outcome, sheet, dry_run=o["dry_run"])
+        if outcome.rejected and not outcome.committed:
+            raise CommandError(
+                f"{outcome.rejected} row(s) rejected; nothing was imported"
+                + (" (dry run)." if o["dry_run"] else ". Fix them, or use --valid-only.")
+            )
+
+    def columns(self, path: str | None, sheet: parsing.Sheet, kind: kinds.Kind) -> dict[str, str]:
+        if path:
+            try:
+                proposed = json.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read the mapping {path}: {exc}") from exc
+            if not isinstance(proposed, dict):
+                raise CommandError('The mapping must be a JSON object {"Heading": "field"}.')
+            result, problems = mapping.clean(proposed, sheet.header, kind.headings())
+            if problems:
+                raise CommandError(" ".join(problems))
+        else:
+            result = mapping.guess(sheet.header, kind.headings(), kind.spellings())
+        missing = engine.identity_problem(kind, result)
+        if missing:
+            raise CommandError(missing)
+        for heading, field in result.items():
+            if heading and not field:
+                self.stderr.write(f"Column {heading!r} is not imported.")
+        return result
+
+    def user(self, username: str | None) -> Any:
+        if not username:
+            return context.SYSTEM
+        try:
+            return User.objects.get(username=username, is_active=True)
+        except User.DoesNotExist:
+            raise CommandError(f"No active user {username!r}.") from None
+
+    def report(self, outcome: engine.Outcome, sheet: parsing.Sheet, dry_run: bool) -> None:
+        counts = ", ".join(f"{v} {k}" for k, v in outcome.counts().items())
+        rows = f"{len(sheet.rows)} row(s)"
+        if outcome.committed:
+            self.stdout.write(f"Imported {rows}: {counts}.")
+        elif dry_run:
+            self.stdout.write(f"Dry run of {rows}, nothing saved: {counts}.")
+        else:
+            self.stdout.write(f"Nothing imported. Checked {rows}: {counts}.")
+        for p in outcome.problems:
+            self.stdout.write(f"row {p.row}\t{p.column or '-'}\t{p.value or '-'}\t{p.reason}")

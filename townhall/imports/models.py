@@ -1,0 +1,95 @@
+"""An import in progress (its file kept between the steps) and mappings saved for reuse."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from townhall.imports.kinds import CHOICES
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def restrict(self, user: Any) -> "ImportRunQuerySet":
+        """One's own imports; administrators see everyone's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "role", None) == "admin":
+            return self
+        return self.filter(created_by=user)
+
+
+class ImportRun(models.Model):
+    """One uploaded file on its way from mapping to preview to commit.
+
+    The file lives here rather than in the session, so a large import can be previewed and
+    committed by a background job, and the person can come back to it."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        CHECKING = "checking", "Checking"
+        PREVIEWED = "previewed", "Checked"
+        IMPORTING = "importing", "Importing"
+        COMMITTED = "committed", "Imported"
+        NOT_COMMITTED = "not_committed", "Not imported"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=CHOICES)
+    file = models.FileField(upload_to="imports/", max_length=300)
+    filename = models.CharField(max_length=300)
+    rows = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    valid_only = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_runs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:preview", args=[self.pk])
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.COMMITTED, self.Status.NOT_COMMITTED)
+
+
+class SavedMapping(models.Model):
+    """A named column mapping ("Finance's asset list") for files that arrive every month."""
+
+    kind = models.CharField(max_length=20, choices=CHOICES)
+    name = models.CharField(max_length=100)
+    columns = models.JSONField(default=dict, help_text="Column heading -> field name.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="saved_mapping_name_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

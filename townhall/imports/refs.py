@@ -1,0 +1,130 @@
+"""Find the records a row refers to by the names people write, never inventing one.
+
+"Public Works" or "PW" for a department, a vendor by name or alias, a person by name or
+e-mail, a location by name, a dependency end as "system:Payroll" or by a unique name.
+"""
+
+import re
+from typing import Any
+
+from django.db import models
+
+from townhall.estate import models as estate
+from townhall.imports.values import ValueProblem
+from townhall.org.models import Department
+
+ENDS: dict[str, type[models.Model]] = {
+    "service": estate.Service,
+    "system": estate.System,
+    "component": estate.Component,
+}
+
+
+def _one(
+    model: type[models.Model], matches: list[Any], text: str, department_id: int | None
+) -> Any:
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        name = model._meta.verbose_name
+        raise ValueProblem(f"No {name} called {text!r}: add it first, or check the spelling")
+    mine = [m for m in matches if getattr(m, "owner_department_id", None) == department_id]
+    if len(mine) == 1:
+        return mine[0]
+    plural = model._meta.verbose_name_plural
+    raise ValueProblem(f"Several {plural} are called {text!r}; give the department's own one")
+
+
+QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\[(?P<dept>[^\[\]]+)\]$")
+
+
+def _by_name(qs: models.QuerySet, field: str, text: str, department_id: int | None = None) -> Any:
+    """By name; "Payroll [FIN]" names the one in that department (by code or name)."""
+    exact = list(qs.filter(**{field: text})[:10])
+    matches = exact or list(qs.filter(**{f"{field}__iexact": text})[:10])
+    qualified = QUALIFIED.match(text)
+    if not matches and qualified and hasattr(qs.model, "owner_department"):
+        dept = qualified["dept"].strip()
+        in_dept = qs.filter(
+            models.Q(owner_department__code__iexact=dept)
+            | models.Q(owner_department__name__iexact=dept)
+        )
+        return _by_name(in_dept, field, qualified["name"], department_id)
+    return _one(qs.model, matches, text, department_id)
+
+
+def vendor(qs: models.QuerySet, text: str) -> Any:
+    """A vendor by its name or any of its other spellings."""
+    found = list(qs.filter(name__iexact=text)[:2])
+    if not found:
+        wanted = text.lower()
+        found = [
+            v
+            for v in qs.filter(aliases__icontains=text)
+            if wanted in (a.lower() for a in v.alias_list())
+        ]
+    return _one(qs.model, found, text, None)
+
+
+def department(qs: models.QuerySet, text: str) -> Any:
+    """A department by its code ("PW") or its name ("Public Works")."""
+    found = list(qs.filter(code__iexact=text)[:2]) or list(qs.filter(name__iexact=text)[:2])
+    return _one(qs.model, found, text, None)
+
+
+def person(qs: models.QuerySet, text: str, department_id: int | None) -> Any:
+    if "@" in text:
+        return _one(qs.model, list(qs.filter(email__iexact=text)[:10]), text, department_id)
+    return _by_name(qs, "name", text, department_id)
+
+
+def resolve(
+    model: type[models.Model], text: str, user: Any, department_id: int | None = None
+) -> Any:
+    """The one record of `model` that `text` names, among those `user` may see."""
+    qs = model._default_manager.restrict(user, "view")
+    if model is Department:
+        return department(qs, text)
+    if model is estate.Vendor:
+        return vendor(qs, text)
+    if model is estate.Person:
+        return person(qs, text, department_id)
+    return _by_name(qs, "name", text, department_id)
+
+
+def end(text: str, user: Any, department_id: int | None) -> Any:
+    """A dependency end: "system:Payroll", "service:Permits", "component:srv-01" or a name
+    that only one service, system or component has."""
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix.strip().lower() in ENDS:
+        return resolve(ENDS[prefix.strip().lower()], rest.strip(), user, department_id)
+    found, several = [], False
+    for model in ENDS.values():
+        try:
+            found.append(resolve(model, text.strip(), user, department_id))
+        except ValueProblem as exc:
+            several = several or str(exc).startswith("Several")
+    if len(found) == 1 and not several:
+        return found[0]
+    if not found and not several:
+        raise ValueProblem(f"No service, system or component called {text!r}")
+    raise ValueProblem(
+        f"Several records are called {text!r}; write system:{text}, service:{text} "
+        f"or component:{text}"
+    )
+
+
+def end_label(obj: models.Model | None) -> str:
+    """How an export writes a dependency end, so it imports back to the same record."""
+    if obj is None:
+        return ""
+    return f"{obj._meta.model_name}:{label(obj)}"
+
+
+def label(obj: models.Model) -> str:
+    """How an export names a referenced record: "Payroll [FIN]" when it has a department,
+    so a name two departments share still reads back to the right one."""
+    if isinstance(obj, Department):
+        return obj.code
+    dept = getattr(obj, "owner_department", None)
+    return f"{obj} [{dept.code}]" if dept is not None else str(obj)

@@ -1,0 +1,163 @@
+"""Cell values from a city's spreadsheets into Python values, with a reason when they fail.
+
+Plain Python (no Django): people type dates, money and yes/no in many ways, and each way
+must either parse or say exactly why it did not.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+# Excel's day 0 in the 1900 date system (its phantom 29 February 1900 is before day 60).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+EXCEL_MAX_SERIAL = 2958465  # 31 December 9999
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "x"}
+FALSE_WORDS = {"no", "n", "false", "f", "0"}
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be read; the message is the reason shown to the person."""
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    """Text with surrounding spaces trimmed; numbers Excel stored as floats lose their '.0'.
+
+    A leading apostrophe that an export added to keep a formula inert is removed again."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    result = str(value).strip()
+    if len(result) > 1 and result[0] == "'" and result[1:].startswith(FORMULA_PREFIXES):
+        result = result[1:]
+    return result
+
+
+def excel_serial(number: float) -> datetime.date:
+    """The date an Excel serial number stands for (1900 date system)."""
+    if not 1 <= number <= EXCEL_MAX_SERIAL:
+        raise ValueProblem(f"{number:g} is outside the range of Excel dates")
+    return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+_US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def _make_date(year: int, month: int, day: int, raw: str) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise ValueProblem(f"{raw!r} is not a real date ({exc})") from exc
+
+
+def date(value: Any) -> datetime.date | None:
+    """US (3/14/2025), ISO (2025-03-14), Excel serial numbers and spreadsheet date cells."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return excel_serial(value)
+    raw = text(value)
+    if match := _ISO.match(raw):
+        year, month, day = (int(g) for g in match.groups())
+        return _make_date(year, month, day, raw)
+    if match := _US.match(raw):
+        month, day, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 2000 if year < 70 else 1900
+        return _make_date(year, month, day, raw)
+    if re.fullmatch(r"\d{1,7}(\.\d+)?", raw):
+        return excel_serial(float(raw))
+    raise ValueProblem(f"{raw!r} is not a date: write it as 3/14/2025 or 2025-03-14")
+
+
+def money(value: Any) -> Decimal | None:
+    """Amounts like "$1,200.50", "1200", "-5" or "(1,200.00)" for a negative."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    raw = text(value)
+    cleaned = raw.replace("$", "").replace(",", "").replace(" ", "")
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        negative, cleaned = True, cleaned[1:-1]
+    if cleaned.startswith("-"):
+        negative, cleaned = not negative, cleaned[1:]
+    if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", cleaned):
+        raise ValueProblem(f"{raw!r} is not an amount of money: write it as 1200.50 or $1,200.50")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern above rules it out
+        raise ValueProblem(f"{raw!r} is not an amount of money") from exc
+    return -amount if negative else amount
+
+
+def whole_number(value: Any) -> int | None:
+    """Counts such as "1,200" or 12.0 (how Excel stores whole numbers)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem(f"{value!r} is not a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueProblem(f"{value:g} is not a whole number")
+    raw = text(value)
+    cleaned = raw.replace(",", "")
+    if re.fullmatch(r"-?\d+(\.0+)?", cleaned):
+        return int(cleaned.split(".")[0])
+    raise ValueProblem(f"{raw!r} is not a whole number")
+
+
+def boolean(value: Any) -> bool | None:
+    """yes/no, Y/N, TRUE/FALSE, 1/0 (and an X in a tick column)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    raw = text(value)
+    word = raw.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueProblem(f"{raw!r} is not yes or no: write yes, no, Y, N, TRUE, FALSE, 1 or 0")
+
+
+def _squash(word: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", word.lower())
+
+
+def choice(value: Any, choices: list[tuple[str, str]]) -> str | None:
+    """One of a field's choices, by its stored value or its label, ignoring case and spacing."""
+    if is_blank(value):
+        return None
+    raw = text(value)
+    wanted = _squash(raw)
+    for stored, label in choices:
+        if wanted in (_squash(stored), _squash(label)):
+            return stored
+    allowed = ", ".join(label for _, label in choices)
+    raise ValueProblem(f"{raw!r} is not one of: {allowed}")
+
+
+def split_list(value: Any) -> list[str]:
+    """Several names in one cell, separated by new lines or semicolons."""
+    return [part.strip() for part in re.split(r"[\n;]", text(value)) if part.strip()]
