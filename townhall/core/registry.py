@@ -25,6 +25,8 @@ class Resource:
     bulk_fields: Sequence[str] = ()
     related: Sequence[str] = ()  # reverse accessors listed on the detail page
     serializer: type | None = None
+    # More pages about one record, as (button label, URL name taking the record's pk).
+    page_links: Sequence[tuple[str, str]] = ()
     nav_label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -276,6 +276,10 @@ class DetailPage(ResourceView):
                 fields=fields,
                 related=related,
                 history=history,
+                page_links=[
+                    {"label": label, "url": reverse(name, args=[obj.pk])}
+                    for label, name in self.resource.page_links
+                ],
                 can_change=permissions.can(request.user, "change", obj),
                 can_delete=permissions.can(request.user, "delete", obj),
             ),

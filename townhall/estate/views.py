@@ -6,6 +6,9 @@ from townhall.estate import models as m
 
 
 def _resource(model, name: str, search: list[str], bulk: list[str] = (), related=()) -> Resource:  # noqa: ANN001
+    links = []
+    if model in (m.Service, m.System, m.Component):
+        links.append(("Dependencies", f"estate:{model._meta.model_name}_dependencies"))
     return register(
         Resource(
             model=model,
@@ -15,6 +18,7 @@ def _resource(model, name: str, search: list[str], bulk: list[str] = (), related
             search_fields=search,
             bulk_fields=bulk,
             related=related,
+            page_links=links,
         )
     )
 

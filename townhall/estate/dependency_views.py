@@ -1,0 +1,224 @@
+"""What a service, system or component depends on, and what depends on it, transitively.
+
+Edges are loaded breadth-first, one query per level per direction (plus a fixed handful for
+the record, the names and the person), so the number of queries grows with the depth shown,
+never with the number of records. The graph itself is worked out in `estate.graph`.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+
+from townhall.estate import graph
+from townhall.estate import models as m
+
+MODELS: dict[str, type[models.Model]] = {
+    "service": m.Service,
+    "system": m.System,
+    "component": m.Component,
+}
+DEFAULT_DEPTH = 6
+MAX_DEPTH = 30
+MAX_NODES = 300  # in each direction
+LOOK_BEYOND = 20  # levels past the depth limit counted for the "not shown" note
+DEPTH_CHOICES = (1, 2, 3, 4, 6, 8, 10, 15, 20, 30)
+
+
+def url_name(kind: str) -> str:
+    return f"estate:{kind}_dependencies"
+
+
+def dependencies_url(obj: models.Model) -> str | None:
+    """The dependency page of a service, system or component; None for other records."""
+    kind = obj._meta.model_name
+    if obj._meta.app_label != "estate" or kind not in MODELS or obj.pk is None:
+        return None
+    return reverse(url_name(kind), args=[obj.pk])
+
+
+def _fetcher(user: Any, direction: str) -> graph.Fetch:
+    """fetch(nodes, limit): one query for the edges leaving `nodes` in `direction`, to
+    records the person may see, through dependencies the person may see."""
+    here, there = ("from", "to") if direction == graph.NEEDS else ("to", "from")
+    visible_far = Q()
+    for kind, model in MODELS.items():
+        visible_far |= Q(**{f"{there}_{kind}__in": model._default_manager.restrict(user, "view")})
+    base = m.Dependency.objects.restrict(user, "view").filter(visible_far)
+    columns = [f"{side}_{kind}_id" for side in ("from", "to") for kind in MODELS] + ["kind"]
+
+    def fetch(nodes: Sequence[graph.Key], limit: int) -> list[graph.Edge]:
+        ids: dict[str, list] = {}
+        for kind, pk in nodes:
+            ids.setdefault(kind, []).append(pk)
+        asked = Q()
+        for kind, pks in ids.items():
+            asked |= Q(**{f"{here}_{kind}__in": pks})
+        rows = base.filter(asked).order_by("pk").values_list(*columns)[:limit]
+        edges = []
+        n = len(MODELS)
+        for row in rows:
+            source = _end(row[:n])
+            target = _end(row[n : 2 * n])
+            if source and target:
+                edges.append(graph.Edge(source, target, row[-1]))
+        return edges
+
+    return fetch
+
+
+def _end(ids: Sequence[int | None]) -> graph.Key | None:
+    for kind, pk in zip(MODELS, ids, strict=True):
+        if pk is not None:
+            return (kind, pk)
+    return None
+
+
+def _names(user: Any, keys: set[graph.Key]) -> dict[graph.Key, str]:
+    """The names of the records the person may see: one query per kind of record."""
+    by_kind: dict[str, list] = {}
+    for kind, pk in keys:
+        by_kind.setdefault(kind, []).append(pk)
+    names = {}
+    for kind, pks in by_kind.items():
+        model = MODELS[kind]
+        rows = model._default_manager.restrict(user, "view").filter(pk__in=pks)
+        for pk, name in rows.values_list("pk", "name"):
+            names[(kind, pk)] = name
+    return names
+
+
+def _depth(request: HttpRequest) -> int:
+    try:
+        depth = int(request.GET.get("depth", DEFAULT_DEPTH))
+    except ValueError:
+        return DEFAULT_DEPTH
+    return min(max(depth, 1), MAX_DEPTH)
+
+
+def _rows(
+    item: graph.Item,
+    direction: str,
+    names: dict[graph.Key, str],
+    urls: dict[graph.Key, str],
+    kinds: dict[str, str],
+    focus: graph.Key,
+) -> list[dict[str, Any]]:
+    """The children of a tree item as template rows (nested through `children`)."""
+    out = []
+    for child in item.children:
+        key = child.key
+        out.append(
+            {
+                "name": names[key],
+                "url": urls[key],
+                "kind": MODELS[key[0]]._meta.verbose_name,
+                "kind_key": key[0],
+                "relation": kinds.get(child.edge.kind, child.edge.kind),
+                "parent": names[item.key],
+                "anchor": f"{direction}-{graph.node_id(key)}",
+                "ref": child.ref,
+                "is_focus": key == focus,
+                "more": child.more,
+                "children": _rows(child, direction, names, urls, kinds, focus),
+            }
+        )
+    return out
+
+
+class DependencyPage(LoginRequiredMixin, View):
+    kind = ""  # "service", "system" or "component"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        model = MODELS[self.kind]
+        user = request.user
+        obj = get_object_or_404(model._default_manager.restrict(user, "view"), pk=pk)
+        depth = _depth(request)
+        focus: graph.Key = (self.kind, obj.pk)
+        walks = {
+            direction: graph.walk(
+                focus,
+                _fetcher(user, direction),
+                direction,
+                max_depth=depth,
+                max_nodes=MAX_NODES,
+                look_beyond=LOOK_BEYOND,
+            )
+            for direction in graph.DIRECTIONS
+        }
+        keys = {focus} | {k for w in walks.values() for k in w.distance}
+        names = _names(user, keys - {focus})
+        names[focus] = obj.name
+        urls = {key: reverse(f"estate:{key[0]}_detail", args=[key[1]]) for key in names}
+        kinds = dict(m.Dependency.Kind.choices)
+
+        def sort_key(key: graph.Key) -> tuple[str, str, int]:
+            return (names.get(key, "").casefold(), key[0], key[1])
+
+        sections = []
+        for direction, title, empty in (
+            (
+                graph.NEEDS,
+                f"What {obj.name} depends on",
+                f"{obj.name} depends on nothing recorded.",
+            ),
+            (
+                graph.NEEDED_BY,
+                f"What depends on {obj.name}",
+                f"Nothing recorded depends on {obj.name}.",
+            ),
+        ):
+            w = walks[direction]
+            edges = [e for e in w.edges if e.source in names and e.target in names]
+            root = graph.tree(
+                focus, edges, direction, max_depth=depth, more=w.more, sort_key=sort_key
+            )
+            shown = {i.key for i in graph.flatten(root)} - {focus}
+            sections.append(
+                {
+                    "direction": direction,
+                    "title": title,
+                    "empty": empty,
+                    "rows": _rows(root, direction, names, urls, kinds, focus),
+                    "count": len(shown),
+                    "levels": max((i.depth for i in graph.flatten(root)), default=0),
+                    "hidden_levels": w.hidden_levels,
+                    "hidden_levels_exact": w.hidden_levels_exact,
+                    "capped": w.capped,
+                    "more": root.more or any(i.more for i in graph.flatten(root)),
+                }
+            )
+        all_edges = {e for w in walks.values() for e in w.edges}
+        cycle_groups = [
+            [{"name": names[k], "url": urls[k]} for k in group]
+            for group in graph.cycles(
+                e for e in all_edges if e.source in names and e.target in names
+            )
+        ]
+        picture = graph.picture(focus, walks, names, urls)
+        list_url = reverse(f"estate:{self.kind}_list")
+        deeper = min(MAX_DEPTH, next((d for d in DEPTH_CHOICES if d > depth), MAX_DEPTH))
+        return render(
+            request,
+            "estate/dependencies.html",
+            {
+                "object": obj,
+                "opts": model._meta,
+                "list_url": list_url,
+                "here": "Dependencies",
+                "depth": depth,
+                "depth_choices": sorted({*DEPTH_CHOICES, depth}),
+                "deeper": deeper if deeper > depth else None,
+                "max_nodes": MAX_NODES,
+                "sections": sections,
+                "cycles": cycle_groups,
+                "graph": picture,
+                "node_count": len(picture["nodes"]),
+            },
+        )

@@ -1,0 +1,235 @@
+"""The dependency page of a service, system or component: permissions, content, queries."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from townhall.core import context, services
+from townhall.core.models import TrackedQuerySet
+from townhall.estate import dependency_views
+from townhall.estate import models as m
+
+ROLES = ("admin", "staff", "liaison", "board", "viewer")
+
+
+def make(model, name, **values):
+    return services.create(context.SYSTEM, model, {"name": name, **values})
+
+
+def depend(source, target, kind="runs_on"):
+    values = {f"from_{source._meta.model_name}": source, "kind": kind}
+    values[f"to_{target._meta.model_name}"] = target
+    return services.create(context.SYSTEM, m.Dependency, values)
+
+
+def url(obj, **query):
+    address = reverse(f"estate:{obj._meta.model_name}_dependencies", args=[obj.pk])
+    if query:
+        address += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return address
+
+
+def graph_data(response):
+    html = response.content.decode()
+    start = html.index('<script id="graph-data" type="application/json">')
+    start = html.index(">", start) + 1
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def chain(n):
+    systems = [make(m.System, f"Chain {i:03d}") for i in range(n)]
+    for a, b in zip(systems, systems[1:], strict=False):
+        depend(a, b)
+    return systems
+
+
+@pytest.fixture
+def estate(db):
+    """Permits (service) → Permitting app (system) → db-01 (component) → SAN (component);
+    the app also authenticates with Directory (system), which runs on db-01 too."""
+    permits = make(m.Service, "Building permits")
+    app = make(m.System, "Permitting app")
+    directory = make(m.System, "Directory")
+    db01 = make(m.Component, "db-01", kind="database")
+    san = make(m.Component, "SAN", kind="storage")
+    depend(permits, app)
+    depend(app, db01, "stores_data_in")
+    depend(app, directory, "authenticates_with")
+    depend(directory, db01)
+    depend(db01, san)
+    return {"permits": permits, "app": app, "directory": directory, "db01": db01, "san": san}
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_sign_in(client, estate):
+    response = client.get(url(estate["app"]))
+    assert response.status_code == 302
+    assert "/accounts/sign-in/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_can_view(client_for, estate, role):
+    for obj in estate.values():
+        response = client_for(role).get(url(obj))
+        assert response.status_code == 200, (role, obj)
+
+
+def test_missing_record_is_404(client_for, estate):
+    client = client_for("viewer")
+    for name in ("service", "system", "component"):
+        address = reverse(f"estate:{name}_dependencies", args=[999_999])
+        assert client.get(address).status_code == 404
+
+
+def test_records_hidden_from_the_person_are_left_out(client_for, estate, monkeypatch):
+    """Whatever restrict() hides is neither listed nor drawn."""
+    original = TrackedQuerySet.restrict
+
+    def hiding(self, user, action="view"):
+        qs = original(self, user, action)
+        return qs.exclude(name="SAN") if self.model is m.Component else qs
+
+    monkeypatch.setattr(TrackedQuerySet, "restrict", hiding)
+    response = client_for("viewer").get(url(estate["app"]))
+    assert response.status_code == 200
+    assert "SAN" not in response.content.decode()
+    assert "db-01" in response.content.decode()
+    assert client_for("viewer").get(url(estate["san"])).status_code == 404
+
+
+# --- what the page shows -------------------------------------------------------------------
+
+
+def test_both_directions_with_kinds_and_links(client_for, estate):
+    response = client_for("board").get(url(estate["app"]))
+    html = response.content.decode()
+    assert "Dependencies of Permitting app" in html
+    assert "What Permitting app depends on (3)" in html
+    assert "What depends on Permitting app (1)" in html
+    assert f'href="{estate["db01"].get_absolute_url()}"' in html
+    assert "Stores data in" in html and "Authenticates with" in html
+    assert "already listed above" in html  # db-01 again, under Directory
+    assert "cycle: already listed above</strong>" not in html
+    data = graph_data(response)
+    kinds = {n["label"]: (n["kind"], n["level"], n["focus"]) for n in data["nodes"]}
+    assert kinds == {
+        "Building permits": ("service", -1, False),
+        "Permitting app": ("system", 0, True),
+        "Directory": ("system", 1, False),
+        "db-01": ("component", 1, False),
+        "SAN": ("component", 2, False),
+    }
+    assert len(data["edges"]) == 5
+    # breadcrumbs back to the record and its list
+    assert f'href="{estate["app"].get_absolute_url()}"' in html
+    assert f'href="{reverse("estate:system_list")}"' in html
+
+
+def test_nothing_recorded(client_for, db):
+    lone = make(m.Component, "Lonely switch", kind="network_device")
+    html = client_for("viewer").get(url(lone)).content.decode()
+    assert "Lonely switch depends on nothing recorded." in html
+    assert "Nothing recorded depends on Lonely switch." in html
+
+
+def test_cycles_are_marked_never_looped(client_for, db):
+    a, b, c = (make(m.System, n) for n in ("Alpha", "Bravo", "Charlie"))
+    depend(a, b)
+    depend(b, c)
+    depend(c, a)  # a ring of three through the focus
+    d = make(m.System, "Delta")
+    depend(c, d)
+    depend(d, c)  # and a ring of two
+    response = client_for("viewer").get(url(a))
+    html = response.content.decode()
+    assert (
+        html.count("<strong>cycle: already listed above</strong>") == 4
+    )  # C→A and D→C, in both lists
+    assert "Cycles: 1 group of records" in html  # A, B, C and D are one tangle
+    assert any(e["cycle"] for e in graph_data(response)["edges"])
+
+
+def test_depth_limit_note(client_for, db):
+    systems = chain(10)
+    response = client_for("viewer").get(url(systems[0], depth=3))
+    html = response.content.decode()
+    assert "6 more levels not shown." in html
+    assert "more not shown" in html
+    assert 'href="?depth=4"' in html
+    assert len(graph_data(response)["nodes"]) == 4
+    response = client_for("viewer").get(url(systems[0], depth="lots"))
+    assert response.status_code == 200  # the default depth
+
+
+def test_node_cap(client_for, db, monkeypatch):
+    monkeypatch.setattr(dependency_views, "MAX_NODES", 5)
+    hub = make(m.Component, "Core switch", kind="network_device")
+    for i in range(8):
+        depend(make(m.System, f"App {i}"), hub, "network_path")
+    response = client_for("viewer").get(url(hub))
+    html = response.content.decode()
+    assert "only the first 5 are shown" in html
+    assert len(graph_data(response)["nodes"]) == 5
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def queries(client, address):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_queries_grow_with_depth_not_records(client_for, db):
+    client = client_for("viewer")
+    queries(client, reverse("core:home"))  # the session and person load once; warm up
+    short, long_ = chain(5), chain(50)
+    depth = dependency_views.MAX_DEPTH
+    fixed = 8  # session, person, the record, names of each kind, savepoints
+    bound = fixed + 2 * (depth + dependency_views.LOOK_BEYOND + 1)
+    q_short = queries(client, url(short[0], depth=depth))
+    q_long = queries(client, url(long_[0], depth=depth))
+    assert q_short <= fixed + 5 + 1  # one per level (4) and one that finds nothing, upstream
+    assert q_long <= bound
+    # At a fixed depth, a longer chain beyond it costs nothing more.
+    longer = chain(80)
+    assert queries(client, url(long_[0], depth=3)) == queries(client, url(longer[0], depth=3))
+
+
+def test_queries_constant_in_fan_out(client_for, db):
+    client = client_for("viewer")
+    counts = []
+    for n in (10, 100):
+        hub = make(m.Component, f"Hub {n}", kind="storage")
+        for i in range(n):
+            depend(make(m.System, f"Fan {n}-{i}"), hub, "stores_data_in")
+        counts.append(queries(client, url(hub, depth=1)))
+        html = client.get(url(hub, depth=1)).content.decode()
+        assert f"What depends on Hub {n} ({n})" in html
+    assert counts[0] == counts[1]
+
+
+def test_dependencies_url_helper(estate):
+    app = estate["app"]
+    assert dependency_views.dependencies_url(app) == f"/estate/systems/{app.pk}/dependencies/"
+    vendor = services.create(context.SYSTEM, m.Vendor, {"name": "Acme"})
+    assert dependency_views.dependencies_url(vendor) is None
+
+
+@pytest.mark.django_db
+def test_record_pages_link_to_their_dependencies(client_for, departments):
+    system = services.create(context.SYSTEM, m.System, {"name": "Linked system"})
+    html = client_for("viewer").get(system.get_absolute_url()).content.decode()
+    assert f"/estate/systems/{system.pk}/dependencies/" in html
+    vendor = services.create(context.SYSTEM, m.Vendor, {"name": "No graph vendor"})
+    assert (
+        f"/{vendor.pk}/dependencies/"
+        not in client_for("viewer").get(vendor.get_absolute_url()).content.decode()
+    )
