@@ -49,10 +49,11 @@ node_modules/.installed: package.json package-lock.json
 
 # Copy the precompiled USWDS and htmx files from npm into static files (nothing is built).
 assets: node_modules/.installed
-	@mkdir -p $(VENDOR)/uswds $(VENDOR)/htmx
+	@mkdir -p $(VENDOR)/uswds $(VENDOR)/htmx $(VENDOR)/cytoscape
 	@cp -r node_modules/@uswds/uswds/dist/css node_modules/@uswds/uswds/dist/js \
 	      node_modules/@uswds/uswds/dist/fonts node_modules/@uswds/uswds/dist/img $(VENDOR)/uswds/
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	@cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
 
 lint: setup-dev
 	$(BIN)/ruff check .
@@ -69,7 +70,7 @@ lock:
 	cd requirements && ../$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --no-header dev.in -o dev.txt
 
 bench: setup-dev
-	@for b in $$(ls bench/*.py 2>/dev/null); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $$(ls bench/*.py 2>/dev/null); do echo "== $$b"; $(BIN)/python $$b $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

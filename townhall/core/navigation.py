@@ -14,10 +14,17 @@ SECTIONS = [
 ]
 
 
+# Pages of a module beyond its record lists, first in its section: (label, URL name).
+EXTRA_PAGES = {
+    "estate": [("Estate dashboard", "estate:dashboard"), ("Your calendar feed", "estate:calendar")],
+}
+
+
 def sections(user: Any) -> list[dict[str, Any]]:
     result = []
     for label, title in SECTIONS:
-        links = [
+        links = [{"label": t, "url": reverse(n)} for t, n in EXTRA_PAGES.get(label, [])]
+        links += [
             {
                 "label": capfirst(r.nav_label or r.verbose_name_plural),
                 "url": reverse(r.url_name("list")),

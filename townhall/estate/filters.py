@@ -51,6 +51,9 @@ class SystemFilterSet(RecordFilterSet):
     criticality = django_filters.ChoiceFilter(
         choices=[(i, f"Tier {i}") for i in range(1, 5)], label="Criticality tier"
     )
+    criticality_missing = django_filters.BooleanFilter(
+        field_name="criticality", lookup_expr="isnull", label="Tier not set"
+    )
     vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
     end_of_support_after = django_filters.DateFilter(
         field_name="end_of_support", lookup_expr="gte", label="End of support on or after"
@@ -73,6 +76,7 @@ class SystemFilterSet(RecordFilterSet):
             "lifecycle",
             "hosting",
             "criticality",
+            "criticality_missing",
             "vendor",
             "end_of_support_after",
             "end_of_support_before",

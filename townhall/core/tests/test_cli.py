@@ -1,5 +1,6 @@
 """The `townhall` command line: demo, createuser, token, check, and Django's commands."""
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -23,6 +24,25 @@ def run_cli(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.
         timeout=300,
         env={**os.environ, **(env or {})},
     )
+
+
+@pytest.fixture(autouse=True)
+def _small_estate(monkeypatch):
+    """The estate demo at a tenth of its size: these tests are about the command."""
+    from townhall.estate import demo
+
+    tiny = demo.Sizes(
+        services=6,
+        systems=25,
+        components=300,
+        vendors=12,
+        contracts=20,
+        dependencies=600,
+        it_staff=4,
+        owners_per_department=1,
+    )
+    monkeypatch.setitem(demo.SIZES, "small", tiny)
+    monkeypatch.setitem(demo.SIZES, "large", dataclasses.replace(tiny, systems=50, components=600))
 
 
 @pytest.mark.django_db

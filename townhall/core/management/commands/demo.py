@@ -12,6 +12,7 @@ from townhall.core import context
 # Each module's demo loader, in dependency order; later modules append theirs.
 LOADERS = [
     "townhall.org.demo.load",
+    "townhall.estate.demo.load",
     "townhall.accounts.demo.load",
 ]
 
