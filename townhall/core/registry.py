@@ -23,7 +23,8 @@ class Resource:
     filterset: type
     search_fields: Sequence[str] = ()
     bulk_fields: Sequence[str] = ()
-    related: Sequence[str] = ()  # reverse accessors listed on the detail page
+    # Reverse accessors listed on the detail page: "name", or ("name", "Heading").
+    related: Sequence[str | tuple[str, str]] = ()
     serializer: type | None = None
     # More pages about one record, as (button label, URL name taking the record's pk).
     page_links: Sequence[tuple[str, str]] = ()

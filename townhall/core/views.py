@@ -248,18 +248,19 @@ class DetailPage(ResourceView):
                 }
             )
         related = []
-        for accessor in self.resource.related:
+        for entry in self.resource.related:
+            accessor, label = entry if isinstance(entry, tuple) else (entry, None)
             manager = getattr(obj, accessor)
             rel_model = manager.model
             rel_resource = registry.for_model(rel_model)
             items = rel_model._default_manager.restrict(request.user, "view").filter(
                 pk__in=manager.values("pk")
             )
+            if rel_resource is not None:  # what the items' names read, in the same query
+                items = items.select_related(*rel_resource.table().select_related())
             related.append(
                 {
-                    "label": capfirst(rel_model._meta.verbose_name_plural)
-                    if accessor not in ("children",)
-                    else "Sub-departments",
+                    "label": label or capfirst(rel_model._meta.verbose_name_plural),
                     "items": list(items[:25]),
                     "count": items.count(),
                     "resource": rel_resource,

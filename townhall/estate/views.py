@@ -4,6 +4,8 @@ from townhall.core.registry import Resource, register
 from townhall.estate import filters, forms, tables
 from townhall.estate import models as m
 
+DEPENDS = [("needs", "Depends on"), ("needed_by", "Depended on by")]
+
 
 def _resource(model, name: str, search: list[str], bulk: list[str] = (), related=()) -> Resource:  # noqa: ANN001
     links = []
@@ -28,21 +30,21 @@ SERVICES = _resource(
     "Service",
     ["name", "description", "external_id"],
     ["owner_department", "audience"],
-    ["needs", "needed_by"],
+    DEPENDS,
 )
 SYSTEMS = _resource(
     m.System,
     "System",
     ["name", "product", "purpose", "external_id"],
     ["owner_department", "lifecycle", "hosting", "criticality", "time_disposition", "vendor"],
-    ["needs", "needed_by", "contracts"],
+    [*DEPENDS, "contracts"],
 )
 COMPONENTS = _resource(
     m.Component,
     "Component",
     ["name", "manufacturer", "model_number", "asset_tag", "external_id"],
     ["owner_department", "kind", "status", "location"],
-    ["needs", "needed_by", "contracts"],
+    [*DEPENDS, "contracts"],
 )
 VENDORS = _resource(
     m.Vendor, "Vendor", ["name", "aliases", "external_id"], [], ["systems", "contracts"]

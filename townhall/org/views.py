@@ -13,7 +13,7 @@ DEPARTMENTS = register(
         search_fields=["name", "code", "external_id"],
         bulk_fields=["parent"],
         related=[
-            "children",
+            ("children", "Sub-departments"),
             "owned_estate_service",
             "owned_estate_system",
             "owned_estate_component",
