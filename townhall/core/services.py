@@ -44,6 +44,8 @@ UNTRACKED_FIELDS = {"created_at", "updated_at", "password", "last_login", "feed_
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | bool):
+        return value  # already JSON: skip the round trip (most fields; it is the hot path)
     if isinstance(value, FieldFile):
         return value.name or ""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))

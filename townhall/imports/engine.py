@@ -1,4 +1,6 @@
-"""Run an import: every row through the write path, in one transaction, as one person.
+"""Run an import: every row checked as the write path checks it, in one transaction, as one
+person. New records of the indexed kinds are saved in batches (`bulk`, the documented bulk
+exception); every other row, and any row that matches a record, goes through `services`.
 
 A preview runs exactly like a commit and then rolls back, so its counts (created, updated,
 unchanged, rejected) are what a commit would do, including rows that refer to records
@@ -14,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from townhall.accounts.models import Role
 from townhall.core import context, permissions, services
-from townhall.imports import keys, parsing
+from townhall.imports import bulk, keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
@@ -55,6 +57,9 @@ def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
     return f"No column is mapped to {names}; choose which column holds it."
 
 
+BATCH = 1000  # new records saved per bulk insert
+
+
 def run(
     user: Any,
     kind: Kind,
@@ -69,14 +74,16 @@ def run(
     """Import `sheet` as `user`. Nothing is kept unless `commit`, and then only when no row
     was rejected or `valid_only` says to keep the valid ones."""
     outcome = Outcome()
-    importer = _Importer(user, kind, mapping, source)
     with context.acting("import"):
         try:
             with transaction.atomic():
+                importer = _Importer(user, kind, mapping, source, outcome)
                 for done, (number, record) in enumerate(sheet.records(), start=1):
-                    importer.row(number, record, outcome)
+                    importer.row(number, record)
                     if progress and done % 100 == 0:
                         progress(done)
+                importer.flush()
+                outcome.problems.sort(key=lambda p: p.row)  # a batch may report late
                 keep = commit and (outcome.rejected == 0 or valid_only)
                 if not keep:
                     raise _Rollback
@@ -87,43 +94,146 @@ def run(
 
 
 class _Importer:
-    def __init__(self, user: Any, kind: Kind, mapping: dict[str, str], source: str) -> None:
+    """One import's state: the reader, and for indexed kinds the natural keys and unique
+    values of every record plus the new records waiting for their batch."""
+
+    def __init__(
+        self, user: Any, kind: Kind, mapping: dict[str, str], source: str, outcome: Outcome
+    ) -> None:
         self.user = user
         self.kind = kind
         self.reader = RowReader(kind, mapping, user)
         self.source = source
+        self.outcome = outcome
         fields = {f.name for f in kind.model._meta.concrete_fields}
         self.has_source = "source" in fields  # a dependency's `source` is its "from" end
         self.owned = "owner_department" in {f.name for f in kind.model._meta.fields} and (
             kind.key != "department"
         )
+        fast = bulk.eligible(kind)
+        self.index = keys.Index(kind) if fast else None
+        self.unique = bulk.Unique(kind.model) if fast else None
+        self.queued: list[bulk.Queued] = []
+        self.changeable: set[Any] = set()
+        if fast:  # what the person may change as the import starts, in one query
+            rows = kind.model._default_manager.restrict(user, "change").values_list("pk")
+            self.changeable = {pk for (pk,) in rows.iterator(chunk_size=5000)}
 
-    def row(self, number: int, record: dict[str, Any], outcome: Outcome) -> None:
-        problems = self._write(number, record, outcome)
+    def row(self, number: int, record: dict[str, Any]) -> None:
+        problems = self._write(number, record)
         if problems:
-            outcome.rejected += 1
-            outcome.problems.extend(problems)
+            self._reject(problems)
 
-    def _write(self, number: int, record: dict[str, Any], outcome: Outcome) -> list[Problem]:
+    def _reject(self, problems: list[Problem]) -> None:
+        self.outcome.rejected += 1
+        self.outcome.problems.extend(problems)
+
+    def _write(self, number: int, record: dict[str, Any]) -> list[Problem]:
         data, problems = self.reader.read(number, record)
         if problems:
             return problems
         if self.owned and "owner_department" not in data and self._liaison():
             data["owner_department"] = self.user.department  # their own, as the add form does
         try:
-            current = keys.existing(self.kind, data)
+            entry, current = self._existing(data)
         except ValueProblem as exc:
             return [Problem(number, "", "", str(exc))]
         refusal = self._refusal(current, data)
         if refusal:
             heading = self.reader.heading("owner_department")
             return [Problem(number, heading, shown(record.get(heading)), refusal)]
+        if current is not None and self.index is not None and self._unchanged(current, data):
+            self.outcome.unchanged += 1
+            return []
+        if current is None and self.source and "source" not in data and self.has_source:
+            data["source"] = self.source[:200]
+        if current is None and self.index is not None:
+            queued = self._queue(number, record, data)
+            if queued is not None:
+                return queued
+        self.flush()  # what is saved row by row must see every row before it
+        return self._save(number, record, data, entry, current)
+
+    def _existing(self, data: dict[str, Any]) -> tuple[keys.Entry | None, Any]:
+        """The index entry (indexed kinds) and the record this row updates, or Nones."""
+        if self.index is None:
+            return None, keys.existing(self.kind, data)
+        entry = self.index.find(data)
+        if entry is None:
+            return None, None
+        if entry.pk is None:
+            self.flush()  # a row earlier in the file, still waiting for its batch
+        if entry.pk is None:
+            return None, None  # that row was refused when its batch was saved
+        return entry, self.kind.model._default_manager.get(pk=entry.pk)
+
+    def _may_change(self, current: Any) -> bool:
+        """permissions.can, answered from the set loaded at the start when it can be."""
+        return current.pk in self.changeable or permissions.can(self.user, "change", current)
+
+    def _unchanged(self, current: Any, data: dict[str, Any]) -> bool:
+        """Whether services.update would find nothing to save, asked without its lock, its
+        per-row queries and its audit look-ups; anything else goes to services.update."""
+        plain, m2m = services._split(self.kind.model, data)
+        before = bulk.plain_snapshot(current)
+        services._apply(current, plain)
         try:
-            with transaction.atomic():  # a savepoint: a failed row leaves no trace
+            bulk.validate(current)
+        except ValidationError:
+            return False  # services.update reports it
+        if bulk.plain_snapshot(current) != before:
+            return False
+        return all(
+            services._m2m_pks(values) == sorted(getattr(current, name).values_list("pk", flat=True))
+            for name, values in m2m.items()
+        )
+
+    def _queue(self, number: int, record: dict, data: dict[str, Any]) -> list[Problem] | None:
+        """Validate a new row and hold it for the next batch; None to save it on its own."""
+        obj, m2m = bulk.build(self.kind.model, data)
+        try:
+            bulk.validate(obj)
+        except ValidationError as exc:
+            return self._invalid(number, record, exc)
+        if self.unique.clashes(obj):
+            return None  # services.create says what it clashes with
+        entry = keys.Entry(pk=None, obj=obj)
+        self.index.add(entry, obj)
+        self.unique.add(obj)
+        snap = services.snapshot(obj)
+        self.queued.append(bulk.Queued(number, record, data, obj, entry, m2m, snap))
+        if len(self.queued) >= BATCH:
+            self.flush()
+        return []
+
+    def flush(self) -> None:
+        """Save the waiting new records; if the database refuses the batch, row by row."""
+        rows, self.queued = self.queued, []
+        if not rows:
+            return
+        try:
+            with transaction.atomic():
+                bulk.save(self.user, self.kind.model, rows)
+        except IntegrityError:
+            for row in rows:
+                problems = self._save(row.number, row.record, row.data, row.entry, None)
+                if problems:
+                    self.index.remove(row.entry)
+                    self._reject(problems)
+            return
+        for row in rows:
+            row.entry.pk, row.entry.obj = row.obj.pk, None
+        self.outcome.created += len(rows)
+
+    def _save(
+        self, number: int, record: dict, data: dict[str, Any], entry: Any, current: Any
+    ) -> list[Problem]:
+        """One row through the write path, in a savepoint so a failed row leaves no trace."""
+        outcome = self.outcome
+        try:
+            with transaction.atomic():
                 if current is None:
-                    if self.source and "source" not in data and self.has_source:
-                        data["source"] = self.source[:200]
-                    services.create(self.user, self.kind.model, data)
+                    saved = services.create(self.user, self.kind.model, data)
                     outcome.created += 1
                 else:
                     before = current.version
@@ -138,7 +248,18 @@ class _Importer:
             return [Problem(number, "", "", str(exc))]
         except IntegrityError as exc:
             return [Problem(number, "", "", f"Conflicts with a record already saved ({exc}).")]
+        self._remember(entry, saved)
         return []
+
+    def _remember(self, entry: keys.Entry | None, saved: Any) -> None:
+        """Keep the index and unique values in step with a record saved on its own."""
+        if self.index is None:
+            return
+        if entry is None:
+            entry = keys.Entry(pk=saved.pk)
+        entry.pk, entry.obj = saved.pk, None
+        self.index.add(entry, saved)
+        self.unique.add(saved)
 
     def _liaison(self) -> bool:
         return getattr(self.user, "role", None) == Role.LIAISON and bool(
@@ -165,7 +286,7 @@ class _Importer:
         if current is None:
             allowed = permissions.can_add(self.user, model, dept_id)
         else:
-            allowed = permissions.can(self.user, "change", current) and (
+            allowed = self._may_change(current) and (
                 not self.owned or permissions.can_add(self.user, model, dept_id)
             )
         if allowed:

@@ -37,9 +37,9 @@ CHOICES = [
 ]
 
 # Dependencies name their two ends in one column each: "system:Payroll", or just the name.
-DEPENDENCY_FIELDS = ["from", "kind", "to", "owner_department", "external_id", "notes"]
-# Never imported: tags need their own records; the rest are set by the platform.
-SKIPPED = {"tags", "version"}
+DEPENDENCY_FIELDS = ["from", "kind", "to", "owner_department", "external_id", "notes", "tags"]
+# Never imported: set by the platform.
+SKIPPED = {"version"}
 HEADINGS = {
     "owner_department": "Department",
     "external_id": "External ID",

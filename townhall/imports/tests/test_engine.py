@@ -170,9 +170,30 @@ def test_a_crash_leaves_nothing_half_written(departments, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine.services, "create", flaky)
+    with pytest.raises(RuntimeError):  # vendors are saved row by row
+        run_import(SYSTEM, "vendor", b"Name\nA\nB\n", "v.csv", valid_only=True)
+    assert not m.Vendor.objects.exists()
+
+
+def test_a_crash_in_a_later_batch_leaves_nothing_half_written(departments, monkeypatch):
+    from townhall.imports import bulk, engine
+
+    calls = {"n": 0}
+    real = bulk.save
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "BATCH", 1)
+    monkeypatch.setattr(bulk, "save", flaky)
     with pytest.raises(RuntimeError):
         run_import(SYSTEM, "service", b"Name,Department\nA,PW\nB,PW\n", "s.csv", valid_only=True)
+    assert calls["n"] == 2
     assert not m.Service.objects.exists()
+    assert not AuditEntry.objects.filter(via="import").exists()
 
 
 def test_xlsx_import(departments):

@@ -62,6 +62,12 @@ def estate(departments):
         services.update(
             context.SYSTEM, contract, {"systems": [payroll], "components": [db]}, version=None
         )
+    from townhall.core.models import Tag
+
+    tags = [make(Tag, name="pilot"), make(Tag, name="grant-funded")]
+    with context.acting("system"):
+        services.update(context.SYSTEM, payroll, {"tags": tags}, version=None)
+        services.update(context.SYSTEM, db, {"tags": tags[:1]}, version=None)
     make(m.Dependency, from_service=svc, to_system=payroll, kind="runs_on", owner_department=fin)
     make(m.Dependency, from_system=payroll, to_component=db, kind="stores_data_in")
     return departments
