@@ -1,6 +1,7 @@
 from django import forms
 
 from townhall.core.forms import DateInput, RecordForm
+from townhall.core.widgets import PickMany, PickOne
 from townhall.estate import models as m
 
 COMMON = ["owner_department", "external_id", "tags", "notes"]
@@ -9,6 +10,11 @@ DATES = ["general_availability", "end_of_sale", "end_of_support", "end_of_securi
 
 def _dates(*names: str) -> dict:
     return {name: DateInput for name in names}
+
+
+def _pick(*names: str, many: bool = False) -> dict:
+    """Search-and-choose widgets for relations to tables that can hold thousands of rows."""
+    return {name: PickMany if many else PickOne for name in names}
 
 
 class PersonForm(RecordForm):
@@ -73,7 +79,10 @@ class SystemForm(RecordForm):
             "tags",
             "notes",
         ]
-        widgets = _dates(*DATES, "go_live")
+        widgets = {
+            **_dates(*DATES, "go_live"),
+            **_pick("business_owner", "technical_owner", "vendor"),
+        }
 
 
 class ComponentForm(RecordForm):
@@ -123,7 +132,7 @@ class ContractForm(RecordForm):
             "tags",
             "notes",
         ]
-        widgets = _dates("start", "end")
+        widgets = {**_dates("start", "end"), **_pick("systems", "components", many=True)}
 
 
 class DependencyForm(RecordForm):
@@ -139,3 +148,4 @@ class DependencyForm(RecordForm):
             "to_component",
             *COMMON,
         ]
+        widgets = _pick(*(f"{end}_{kind}" for end in ("from", "to") for kind in m.Dependency.ENDS))

@@ -29,3 +29,38 @@ document.addEventListener("htmx:afterSettle", function () {
     }
   }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
 })();
+
+// Search-and-choose pickers (core/widgets.py). Enter in a picker's search box searches
+// instead of submitting the whole form; Down moves to the first match (for a single choice
+// Tab skips the matches, as browsers tab only to the checked radio of a group).
+document.addEventListener("keydown", function (event) {
+  var box = event.target;
+  if (!box.matches || !box.matches("[data-picker-search]")) { return; }
+  if (event.key === "Enter") {
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(box, "search"); }
+  } else if (event.key === "ArrowDown") {
+    var results = document.querySelector(box.getAttribute("hx-target"));
+    var first = results && results.querySelector("input");
+    if (first) { event.preventDefault(); first.focus(); }
+  }
+});
+
+// A choice made among a picker's matches must not be undone by a search answer that was
+// asked for before it (swapping that answer in would replace the matches): such answers
+// are dropped. Later searches send the choice along and list it among the chosen.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  var picker = input.closest && input.closest(".th-picker__results") && input.closest(".th-picker");
+  if (picker) { picker.setAttribute("data-picks", String(Number(picker.getAttribute("data-picks") || 0) + 1)); }
+});
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var picker = event.detail.elt.closest && event.detail.elt.closest(".th-picker");
+  if (picker) { event.detail.xhr.pickerPicks = picker.getAttribute("data-picks") || "0"; }
+});
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var picker = event.detail.elt.closest && event.detail.elt.closest(".th-picker");
+  if (picker && event.detail.xhr.pickerPicks !== (picker.getAttribute("data-picks") || "0")) {
+    event.detail.shouldSwap = false;
+  }
+});

@@ -1,0 +1,173 @@
+"""Search-and-choose widgets for foreign keys and many-to-many fields on large tables.
+
+A `<select>` lists every row of the related table; at tens of thousands of rows that makes
+a form megabytes long. `PickOne` (ForeignKey) and `PickMany` (ManyToMany) render only the
+chosen record(s), as checked radios or checkboxes (so the form keeps them without
+JavaScript), a search box, and a results region that htmx fills from the picker endpoint
+(`townhall.core.pickers`). The form field keeps its queryset, so posted ids are validated
+exactly as before; these widgets never iterate the field's choices, they only look up the
+selected values (one query, none when nothing is chosen).
+"""
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_CHOSEN = 200  # more chosen values than this are not looked up (nor rendered)
+
+
+def picker_id(name: str) -> str:
+    """The id every part of one picker derives from, given the field's HTML name."""
+    return "pick_" + re.sub(r"[^A-Za-z0-9_-]", "_", name)
+
+
+def clean_ids(model: type[models.Model], values: Any, key: str = "pk") -> list[Any]:
+    """The values that are valid for `model`'s `key` field, in order, without repeats.
+
+    Anything else (text in an integer key, NUL characters, huge numbers) is dropped, so
+    looking values up never raises."""
+    field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+    found: list[Any] = []
+    for value in values or ():
+        value = getattr(value, "pk", value) if key == "pk" else value
+        if value is None or value == "" or (isinstance(value, str) and "\x00" in value):
+            continue
+        try:
+            value = field.to_python(value)
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                continue
+        except (ValidationError, TypeError, ValueError, OverflowError):
+            continue
+        if value not in found:
+            found.append(value)
+        if len(found) >= MAX_CHOSEN:
+            break
+    return found
+
+
+class PickOne(forms.Widget):
+    """One record from a large table: the chosen one, "None" when optional, and search."""
+
+    template_name = "core/widgets/picker.html"
+    allow_multiple_selected = False
+    use_fieldset = True  # core/_field.html then puts the field's label in a legend
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        # Set by ModelChoiceField to its ModelChoiceIterator; only its queryset and field
+        # are used, never the iterator itself (that would read the whole table).
+        self.choices: Any = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "PickOne":
+        obj = super().__deepcopy__(memo)
+        obj.choices = self.choices
+        return obj
+
+    def _render(
+        self, template_name: str, context: dict[str, Any], renderer: Any = None
+    ) -> SafeString:
+        # The project's template engine (templates/core/widgets/), not the form renderer's.
+        return mark_safe(loader.render_to_string(template_name, context))  # noqa: S308
+
+    # --- values in and out ---------------------------------------------------------------
+
+    def format_value(self, value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        if not isinstance(value, list | tuple | set | models.QuerySet):
+            value = [value]
+        return [str(getattr(v, "pk", v)) for v in value if v is not None and v != ""]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        return False  # radios and checkboxes: the form checks on the server (novalidate)
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_q" if id_ else id_
+
+    # --- what is chosen --------------------------------------------------------------------
+
+    def _field(self) -> forms.ModelChoiceField | None:
+        return getattr(self.choices, "field", None)
+
+    def chosen(self, values: list[str]) -> list[tuple[str, str]]:
+        """(value, label) of each chosen record, looked up in one query."""
+        field = self._field()
+        queryset = getattr(self.choices, "queryset", None)
+        if field is None or queryset is None or not values:
+            return []
+        key = field.to_field_name or "pk"
+        ids = clean_ids(queryset.model, values, key)
+        if not ids:
+            return []
+        rows = {
+            str(getattr(obj, key) if key != "pk" else obj.pk): obj
+            for obj in queryset.filter(**{f"{key}__in": ids})
+        }
+        return [(str(i), field.label_from_instance(rows[str(i)])) for i in ids if str(i) in rows]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        field = self._field()
+        queryset = getattr(self.choices, "queryset", None)
+        model = queryset.model if queryset is not None else None
+        optional = field is not None and not field.required and not self.allow_multiple_selected
+        empty_label = getattr(field, "empty_label", None)
+        if not empty_label or set(str(empty_label)) <= {"-"}:
+            empty_label = "None"
+        base = picker_id(name)
+        chosen = self.chosen(context["widget"]["value"])
+        url = ""
+        if model is not None:
+            url = reverse("core:pick", args=[model._meta.app_label, model._meta.model_name])
+            url += "?" + urlencode(
+                {
+                    "field": name,
+                    "multiple": int(self.allow_multiple_selected),
+                    "optional": int(optional),
+                }
+            )
+        attrs = context["widget"]["attrs"]
+        context["picker"] = {
+            "id": base,
+            # The search box takes the field's id, so labels and the error summary reach it.
+            "q_id": f"{attrs['id']}_q" if attrs.get("id") else f"{base}_q",
+            "invalid": attrs.get("aria-invalid") == "true",
+            "name": name,
+            "multiple": self.allow_multiple_selected,
+            "optional": optional,
+            "empty_label": empty_label,
+            "chosen": chosen,
+            "url": url,
+            "plural": str(model._meta.verbose_name_plural) if model else "records",
+            "singular": str(model._meta.verbose_name) if model else "record",
+        }
+        return context
+
+
+class PickMany(PickOne):
+    """Any number of records from a large table: each chosen one as a ticked checkbox."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        if getter is not None:
+            return getter(name)
+        value = data.get(name)
+        return value if isinstance(value, list | tuple) else ([] if value is None else [value])
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # an unticked checkbox is not posted: no value means "none chosen"
