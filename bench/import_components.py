@@ -9,6 +9,10 @@ times and the ratio. Prints figures; it is not a test.
     .venv/bin/python bench/import_components.py                 # 100,000 rows
     .venv/bin/python bench/import_components.py --rows 10000
     .venv/bin/python bench/import_components.py --rows 10000 --again   # and re-import it
+    DEBUG=false .venv/bin/python bench/import_components.py   # as in production
+
+With DEBUG on (the default outside production) Django logs every statement, which for the
+importer's large multi-row INSERTs costs a noticeable share of the time.
 """
 
 import argparse
@@ -108,7 +112,8 @@ def main() -> None:
         write_csv(source, args.rows)
         base = baseline(source, folder / "baseline.sqlite3")
         ours = townhall(["import", "component", str(source)], env)
-        print(f"rows: {args.rows:,}")
+        debug = env.get("DEBUG", "(default: on)")
+        print(f"rows: {args.rows:,}   DEBUG={debug}")
         print(f"sqlite3 executemany (csv module, no validation): {base:8.2f} s")
         print(f"townhall import (validated, audited, one transaction): {ours:8.2f} s")
         print(f"ratio townhall / baseline: {ours / base:8.1f}x")

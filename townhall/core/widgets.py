@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.template import loader
 from django.urls import reverse
+from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -171,3 +172,51 @@ class PickMany(PickOne):
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False  # an unticked checkbox is not posted: no value means "none chosen"
+
+
+class QuickSelect(forms.Select):
+    """A `<select>` that writes its options in Python instead of rendering a template per
+    option: the same HTML as `forms.Select`, at a fraction of the cost, which matters for
+    list filters offering hundreds of departments or vendors on every page view.
+
+    Only the stock select template is written this way; a subclass that names another
+    template renders through it as usual."""
+
+    def _render(
+        self, template_name: str, context: dict[str, Any], renderer: Any = None
+    ) -> SafeString:
+        if template_name != forms.Select.template_name:
+            return super()._render(template_name, context, renderer)
+        widget = context["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"
+                for option in group_choices
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+    @classmethod
+    def like(cls, widget: forms.Select) -> "QuickSelect":
+        """A QuickSelect standing in for a form field's `Select` (same attributes, choices)."""
+        quick = cls(attrs=widget.attrs, choices=())
+        quick.choices = widget.choices
+        quick.is_required = widget.is_required
+        quick.is_localized = widget.is_localized
+        return quick
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing
+    for False."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )

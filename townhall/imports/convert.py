@@ -77,6 +77,15 @@ class RowReader:
         self.column_of = {f: h for h, f in self.mapping.items()}
         self.tags = TagNames(user)
         self._seen: dict[tuple, Any] = {}
+        self._scalars: dict[tuple, Any] = {}
+        # (heading, field name, field, how) of the columns read by `_one`, in the mapping's
+        # order; `how` says which cells are read as plain text or remembered.
+        self.columns = [
+            (heading, name, field, _how(field))
+            for heading, name in self.mapping.items()
+            if name not in ("owner_department", "tags")
+            for field in (kind.field(name),)
+        ]
 
     def _lookup(self, key: tuple, find: Any, *, fresh: bool = False) -> Any:
         """`find()`, remembered under `key` (a ValueProblem is remembered too) unless `fresh`."""
@@ -116,12 +125,16 @@ class RowReader:
         result: dict[str, Any] = {}
         problems: list[Problem] = []
         department_id = self._department(record, result, problems, number)
-        for heading, name in self.mapping.items():
-            if name in ("owner_department", "tags"):
-                continue
+        for heading, name, field, how in self.columns:
             raw = record.get(heading)
             try:
-                self._one(name, raw, department_id, result)
+                if how is TEXT and type(raw) is str and raw.strip():
+                    text = raw.strip()  # `values.text`, unless an apostrophe needs it
+                    result[name] = values.text(raw) if text[0] == "'" else text
+                elif how is REMEMBER and type(raw) is str and raw.strip():
+                    result[name] = self._scalar(name, field, raw)
+                else:
+                    self._one(name, field, raw, department_id, result)
             except ValueProblem as exc:
                 problems.append(Problem(number, heading, shown(raw), str(exc)))
         heading = self.column_of.get("tags")
@@ -132,6 +145,22 @@ class RowReader:
             except ValueProblem as exc:
                 problems.append(Problem(number, heading, shown(raw), str(exc)))
         return result, problems
+
+    def key_values(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """The row's department, external ID and name as `read` gives them, or None if one
+        of them cannot be read: enough to guess which record the row is about."""
+        result: dict[str, Any] = {}
+        problems: list[Problem] = []
+        self._department(record, result, problems, 0)
+        if problems:
+            return None
+        for heading, name, field, _how in self.columns:
+            if name in ("external_id", "name"):
+                try:
+                    self._one(name, field, record.get(heading), None, result)
+                except ValueProblem:
+                    return None
+        return result
 
     def _department(
         self, record: dict[str, Any], result: dict, problems: list[Problem], number: int
@@ -153,15 +182,21 @@ class RowReader:
         result["owner_department"] = dept
         return dept.pk
 
-    def _one(self, name: str, raw: Any, department_id: int | None, result: dict) -> None:
-        if name in ("from", "to"):
+    def _one(
+        self,
+        name: str,
+        field: models.Field | None,
+        raw: Any,
+        department_id: int | None,
+        result: dict,
+    ) -> None:
+        if field is None:  # a dependency's "from" or "to"
             if values.is_blank(raw):
                 raise ValueProblem("Name what depends and what it depends on")
             target = self.end(values.text(raw), department_id)
             for end in refs.ENDS:
                 result[f"{name}_{end}"] = target if target._meta.model_name == end else None
             return
-        field = self.kind.field(name)
         if values.is_blank(raw):
             use, empty = _blank(field)
             if use:
@@ -179,8 +214,46 @@ class RowReader:
         elif field.choices and isinstance(raw, str):
             key = ("choice", name, raw)  # a few distinct labels, repeated on every row
             result[name] = self._lookup(key, lambda: _scalar(field, raw))
+        elif _how(field) is REMEMBER and isinstance(raw, str):
+            result[name] = self._scalar(name, field, raw)
         else:
             result[name] = _scalar(field, raw)
+
+    def _scalar(self, name: str, field: models.Field, raw: str) -> Any:
+        """`_scalar`, remembered for the last few thousand cells (dates, amounts and counts
+        repeat down a column); a ValueProblem is remembered too."""
+        key = (name, raw)
+        found = self._scalars.get(key, _MISSING)
+        if found is _MISSING:
+            try:
+                found = _scalar(field, raw)
+            except ValueProblem as exc:
+                found = exc
+            if len(self._scalars) >= SCALARS_REMEMBERED:
+                self._scalars.clear()
+            self._scalars[key] = found
+        if isinstance(found, ValueProblem):
+            raise ValueProblem(*found.args)
+        return found
+
+
+SCALARS_REMEMBERED = 20000
+_MISSING = object()
+
+
+TEXT, REMEMBER, OTHER = "text", "remember", "other"
+
+
+def _how(field: models.Field | None) -> str:
+    """How `_one` reads a filled cell of `field`: as plain text (`_scalar`'s last case),
+    through `_scalar` with the result remembered (dates, amounts, counts, yes/no, which repeat
+    down a column and cost more to read), or otherwise (references, choices, lists)."""
+    if field is None or field.is_relation or field.choices:
+        return OTHER
+    if isinstance(field, models.TextField) and field.name == "aliases":
+        return OTHER
+    special = (models.BooleanField, models.DateField, models.DecimalField, models.IntegerField)
+    return REMEMBER if isinstance(field, special) else TEXT
 
 
 TAG_SEPARATORS = re.compile(r"[,;\n]")
@@ -188,27 +261,79 @@ TAG_SEPARATORS = re.compile(r"[,;\n]")
 
 class TagNames:
     """Tags by name; a name no tag has yet is added through the write path, but only for a
-    person who may add tags, so an import never invents a record its author could not."""
+    person who may add tags, so an import never invents a record its author could not.
+
+    A new name is checked as the row is read (so the row is refused in the same words), but
+    the tag is added only by `saved()`, as the row itself is saved: a row refused later
+    leaves no tag behind. Until then the row holds an unsaved Tag standing for it."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
         self._by_name: dict[str, Tag] | None = None
+        self._checked: set[str] = set()  # new names found fit to add (lower case)
 
     def get(self, raw: Any) -> list[Tag]:
         names = [n.strip() for n in TAG_SEPARATORS.split(values.text(raw)) if n.strip()]
-        found = {tag.pk: tag for tag in map(self._one, names)}
-        return sorted(found.values(), key=lambda tag: tag.pk)
+        found: dict[Any, Tag] = {}
+        for tag in map(self._one, names):
+            found.setdefault(tag.pk if tag.pk is not None else ("new", tag.name.lower()), tag)
+        return sorted(found.values(), key=_tag_order)
 
-    def _one(self, name: str) -> Tag:
+    def _known(self) -> dict[str, Tag]:
         if self._by_name is None:
             self._by_name = {t.name.lower(): t for t in Tag.objects.all()}
-        tag = self._by_name.get(name.lower())
-        if tag is None:
+        return self._by_name
+
+    def _one(self, name: str) -> Tag:
+        key = name.lower()
+        tag = self._known().get(key)
+        if tag is not None:
+            return tag
+        if key not in self._checked:
             if not permissions.can_add(self.user, Tag):
                 raise ValueProblem(f"No tag called {name!r}, and you may not add tags")
             try:
-                tag = services.create(self.user, Tag, {"name": name})
+                Tag(name=name).full_clean()  # what services.create will check
             except ValidationError as exc:
                 raise ValueProblem(f"Tag {name!r}: {' '.join(exc.messages)}") from exc
-            self._by_name[name.lower()] = tag
-        return tag
+            self._checked.add(key)
+        return Tag(name=name)  # as this row spells it: the first row kept names the tag
+
+    def pending(self, tags: list[Tag]) -> bool:
+        """Whether some of `tags` are still to be added."""
+        return any(tag.pk is None for tag in tags)
+
+    def saved(self, tags: list[Tag], added: list[Tag]) -> list[Tag]:
+        """`tags` with the new ones added through the write path (each noted in `added`, so
+        `forget` can drop them again if the caller's savepoint rolls back)."""
+        if not self.pending(tags):
+            return tags
+        known = self._known()
+        result = []
+        for tag in tags:
+            if tag.pk is None:
+                key = tag.name.lower()
+                if key not in known:
+                    try:
+                        known[key] = services.create(self.user, Tag, {"name": tag.name})
+                    except ValidationError as exc:
+                        raise ValueProblem(f"Tag {tag.name!r}: {' '.join(exc.messages)}") from exc
+                    added.append(known[key])
+                tag = known[key]
+            result.append(tag)
+        unique = {tag.pk: tag for tag in result}
+        return sorted(unique.values(), key=_tag_order)
+
+    def forget(self, added: list[Tag]) -> None:
+        """Tags added in a savepoint that was rolled back: no longer there."""
+        known = self._known()
+        for tag in added:
+            key = tag.name.lower()
+            if known.get(key) is tag:
+                del known[key]  # still in `_checked`: fit to add when a row is kept
+        added.clear()
+
+
+def _tag_order(tag: Tag) -> tuple[bool, Any]:
+    """Saved tags by id, then new ones as the cell names them (the order they are added)."""
+    return (tag.pk is None, tag.pk or 0)

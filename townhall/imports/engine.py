@@ -7,6 +7,7 @@ unchanged, rejected) are what a commit would do, including rows that refer to re
 created earlier in the same file.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,10 +79,14 @@ def run(
         try:
             with transaction.atomic():
                 importer = _Importer(user, kind, mapping, source, outcome)
-                for done, (number, record) in enumerate(sheet.records(), start=1):
-                    importer.row(number, record)
-                    if progress and done % 100 == 0:
-                        progress(done)
+                records, done = sheet.records(), 0
+                while window := list(itertools.islice(records, BATCH)):
+                    importer.prefetch(window)
+                    for number, record in window:
+                        importer.row(number, record)
+                        done += 1
+                        if progress and done % 100 == 0:
+                            progress(done)
                 importer.flush()
                 outcome.problems.sort(key=lambda p: p.row)  # a batch may report late
                 keep = commit and (outcome.rejected == 0 or valid_only)
@@ -113,11 +118,37 @@ class _Importer:
         fast = bulk.eligible(kind)
         self.index = keys.Index(kind) if fast else None
         self.unique = bulk.Unique(kind.model) if fast else None
+        self.maker = bulk.Maker(kind.model) if fast else None
+        self.writer = bulk.Writer(kind.model) if fast else None
         self.queued: list[bulk.Queued] = []
+        self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
         if fast:  # what the person may change as the import starts, in one query
             rows = kind.model._default_manager.restrict(user, "change").values_list("pk")
             self.changeable = {pk for (pk,) in rows.iterator(chunk_size=5000)}
+
+    def prefetch(self, window: list[tuple[int, dict[str, Any]]]) -> None:
+        """Read the records the coming rows will probably match in one query, instead of
+        one query a row. Only a guess from each row's key columns: a record not read here
+        is read when its row comes, and one read here is used once, by the first row that
+        matches it, unless a row before saved it (then it is read again)."""
+        if self.index is None:
+            return
+        wanted = []
+        for _number, record in window:
+            data = self.reader.key_values(record)
+            if data is None:
+                continue
+            if self.owned and "owner_department" not in data and self._liaison():
+                data["owner_department"] = self.user.department
+            try:
+                entry = self.index.find(data)
+            except ValueProblem:
+                continue
+            if entry is not None and entry.pk is not None and entry.pk not in self.loaded:
+                wanted.append(entry.pk)
+        if wanted:
+            self.loaded.update(self.kind.model._default_manager.in_bulk(wanted))
 
     def row(self, number: int, record: dict[str, Any]) -> None:
         problems = self._write(number, record)
@@ -165,7 +196,10 @@ class _Importer:
             self.flush()  # a row earlier in the file, still waiting for its batch
         if entry.pk is None:
             return None, None  # that row was refused when its batch was saved
-        return entry, self.kind.model._default_manager.get(pk=entry.pk)
+        current = self.loaded.pop(entry.pk, None)
+        if current is None:
+            current = self.kind.model._default_manager.get(pk=entry.pk)
+        return entry, current
 
     def _may_change(self, current: Any) -> bool:
         """permissions.can, answered from the set loaded at the start when it can be."""
@@ -175,13 +209,15 @@ class _Importer:
         """Whether services.update would find nothing to save, asked without its lock, its
         per-row queries and its audit look-ups; anything else goes to services.update."""
         plain, m2m = services._split(self.kind.model, data)
-        before = bulk.plain_snapshot(current)
+        if any(self.reader.tags.pending(values) for values in m2m.values()):
+            return False  # a tag still to be added cannot be linked already
+        before = self.writer.snapshot(current)
         services._apply(current, plain)
         try:
-            bulk.validate(current)
+            self.maker.validate(current)
         except ValidationError:
             return False  # services.update reports it
-        if bulk.plain_snapshot(current) != before:
+        if self.writer.snapshot(current) != before:
             return False
         return all(
             services._m2m_pks(values) == sorted(getattr(current, name).values_list("pk", flat=True))
@@ -190,9 +226,9 @@ class _Importer:
 
     def _queue(self, number: int, record: dict, data: dict[str, Any]) -> list[Problem] | None:
         """Validate a new row and hold it for the next batch; None to save it on its own."""
-        obj, m2m = bulk.build(self.kind.model, data)
+        obj, m2m = self.maker.build(data)
         try:
-            bulk.validate(obj)
+            self.maker.validate(obj)
         except ValidationError as exc:
             return self._invalid(number, record, exc)
         if self.unique.clashes(obj):
@@ -200,8 +236,7 @@ class _Importer:
         entry = keys.Entry(pk=None, obj=obj)
         self.index.add(entry, obj)
         self.unique.add(obj)
-        snap = services.snapshot(obj)
-        self.queued.append(bulk.Queued(number, record, data, obj, entry, m2m, snap))
+        self.queued.append(bulk.Queued(number, record, data, obj, entry, m2m))
         if len(self.queued) >= BATCH:
             self.flush()
         return []
@@ -211,10 +246,15 @@ class _Importer:
         rows, self.queued = self.queued, []
         if not rows:
             return
+        added: list = []
         try:
             with transaction.atomic():
-                bulk.save(self.user, self.kind.model, rows)
-        except IntegrityError:
+                for row in rows:  # the row's new tags, now that it is kept
+                    if "tags" in row.m2m:
+                        row.m2m["tags"] = self.reader.tags.saved(row.m2m["tags"], added)
+                bulk.save(self.writer, self.user, rows)
+        except (IntegrityError, ValueProblem):
+            self.reader.tags.forget(added)
             for row in rows:
                 problems = self._save(row.number, row.record, row.data, row.entry, None)
                 if problems:
@@ -230,8 +270,11 @@ class _Importer:
     ) -> list[Problem]:
         """One row through the write path, in a savepoint so a failed row leaves no trace."""
         outcome = self.outcome
+        added: list = []
         try:
             with transaction.atomic():
+                if "tags" in data:  # the row's new tags, in the row's savepoint
+                    data = {**data, "tags": self.reader.tags.saved(data["tags"], added)}
                 if current is None:
                     saved = services.create(self.user, self.kind.model, data)
                     outcome.created += 1
@@ -243,11 +286,18 @@ class _Importer:
                     else:
                         outcome.unchanged += 1
         except ValidationError as exc:
+            self.reader.tags.forget(added)
             return self._invalid(number, record, exc)
         except PermissionDenied as exc:
+            self.reader.tags.forget(added)
             return [Problem(number, "", "", str(exc))]
         except IntegrityError as exc:
+            self.reader.tags.forget(added)
             return [Problem(number, "", "", f"Conflicts with a record already saved ({exc}).")]
+        except ValueProblem as exc:  # a new tag the write path refused after all
+            self.reader.tags.forget(added)
+            heading = self.reader.heading("tags")
+            return [Problem(number, heading, shown(record.get(heading)), str(exc))]
         self._remember(entry, saved)
         return []
 
@@ -255,6 +305,7 @@ class _Importer:
         """Keep the index and unique values in step with a record saved on its own."""
         if self.index is None:
             return
+        self.loaded.pop(saved.pk, None)  # read ahead before this change
         if entry is None:
             entry = keys.Entry(pk=saved.pk)
         entry.pk, entry.obj = saved.pk, None
@@ -281,7 +332,10 @@ class _Importer:
             if self._liaison():
                 return "Department liaisons can update only their own department's record."
             return f"You may not {'add' if current is None else 'change'} {plural}."
-        dept = data.get("owner_department", getattr(current, "owner_department", None))
+        if "owner_department" in data:
+            dept = data["owner_department"]
+        else:  # read only when needed: it is a query per row
+            dept = getattr(current, "owner_department", None)
         dept_id = dept.pk if dept is not None else None
         if current is None:
             allowed = permissions.can_add(self.user, model, dept_id)
