@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "townhall.org",
     "townhall.estate",
     "townhall.imports",
+    "townhall.governance",
     "townhall.audit",
     "townhall.jobs",
 ]

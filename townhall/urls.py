@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("townhall.accounts.urls")),
     path("org/", include("townhall.org.urls")),
     path("estate/", include("townhall.estate.urls")),
+    path("governance/", include("townhall.governance.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
 
 
 class AuditQuerySet(models.QuerySet):
@@ -23,7 +25,20 @@ class AuditQuerySet(models.QuerySet):
         from django.apps import apps
 
         hidden = [m for m in apps.get_models() if getattr(m, "admin_only", False)]
-        return self.exclude(content_type__in=ContentType.objects.get_for_models(*hidden).values())
+        qs = self.exclude(content_type__in=ContentType.objects.get_for_models(*hidden).values())
+        # Records with row rules of their own (a private ballot, another department's draft):
+        # their history shows only for the rows the person may see now.
+        for model in apps.get_models():
+            if getattr(model, "restrict_rows", None) is None or model in hidden:
+                continue
+            visible = (
+                model._default_manager.restrict(user, "view")
+                .annotate(audit_id=Cast("pk", models.CharField()))
+                .values("audit_id")
+            )
+            content_type = ContentType.objects.get_for_model(model)
+            qs = qs.exclude(Q(content_type=content_type) & ~Q(object_id__in=visible))
+        return qs
 
 
 class AuditEntry(models.Model):

@@ -10,6 +10,7 @@ from townhall.core import registry
 # Module sections in the order they appear; an app's records join the section of its label.
 SECTIONS = [
     ("estate", "Estate"),
+    ("governance", "Governance"),
     ("org", "Organization"),
 ]
 
@@ -17,6 +18,11 @@ SECTIONS = [
 # Pages of a module beyond its record lists, first in its section: (label, URL name).
 EXTRA_PAGES = {
     "estate": [("Estate dashboard", "estate:dashboard"), ("Your calendar feed", "estate:calendar")],
+    "governance": [
+        ("Governance health", "governance:dashboard"),
+        ("Our requests", "governance:my_requests"),
+        ("Proposals to score", "governance:my_scoring"),
+    ],
 }
 
 

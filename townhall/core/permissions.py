@@ -21,10 +21,24 @@ def _active(user: Any) -> bool:
 
 
 def restrict(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
+    """The rows of `qs` that `user` may take `action` on.
+
+    A record with rules of its own (a proposal a liaison may edit only as a draft, a board
+    member's private ballot) defines `restrict_rows(qs, user, action, by_role)`, which
+    receives the role-based answer and narrows or replaces it, beside its model.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if not _active(user):
         return qs.none()
+    rule = getattr(qs.model, "restrict_rows", None)
+    if rule is not None:
+        return rule(qs, user, action, by_role(qs, user, action))
+    return by_role(qs, user, action)
+
+
+def by_role(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
+    """The rule every record follows unless it has its own (see `restrict`)."""
     model = qs.model
     admin_only = getattr(model, "admin_only", False)
     if action == "view":
@@ -50,6 +64,9 @@ def can_add(user: Any, model: type[models.Model], department_id: int | None = No
     """Whether `user` may create a record of `model` owned by `department_id`."""
     if not _active(user):
         return False
+    rule = getattr(model, "may_add", None)
+    if rule is not None:
+        return rule(user, department_id)
     admin_only = getattr(model, "admin_only", False)
     if user.role == Role.ADMIN or (user.role == Role.STAFF and not admin_only):
         return True

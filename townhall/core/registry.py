@@ -4,7 +4,7 @@ An app's views.py declares `Resource(model=..., form=..., filterset=..., table=.
 registers it; urls.py and the API router take their routes from there.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,13 @@ class Resource:
     # More pages about one record, as (button label, URL name taking the record's pk).
     page_links: Sequence[tuple[str, str]] = ()
     nav_label: str = ""
+    # A template extending core/detail.html (blocks `actions` and `extra`), and a function
+    # (request, obj) -> dict adding to its context, for records with more to show.
+    detail_template: str = "core/detail.html"
+    detail_context: Callable[[Any, Any], dict[str, Any]] | None = None
+    # Form fields the detail page leaves to that template (shown there in a better shape).
+    detail_skip: Sequence[str] = ()
+    form_template: str = "core/form.html"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -123,6 +123,14 @@ def _m2m_pks(values: Iterable[Any]) -> list[Any]:
     return sorted(v.pk if isinstance(v, models.Model) else v for v in values)
 
 
+def _clean_relations(obj: models.Model, m2m: Mapping[str, Any]) -> None:
+    """Rules about many-to-many links (no loop of prerequisites) can only be checked once
+    the links are set; a record states them in `clean_relations()`. Raising rolls back."""
+    check = getattr(obj, "clean_relations", None)
+    if m2m and check is not None:
+        check()
+
+
 def create(user: Any, model: type[models.Model], data: Mapping[str, Any]) -> models.Model:
     """Create a record of `model` from field values, as `user`."""
     plain, m2m = _split(model, data)
@@ -136,6 +144,7 @@ def create(user: Any, model: type[models.Model], data: Mapping[str, Any]) -> mod
         obj.save()
         for name, values in m2m.items():
             getattr(obj, name).set(values)
+        _clean_relations(obj, m2m)
         _record(user, AuditEntry.Action.CREATE, obj, obj.pk, None, snapshot(obj))
     return obj
 
@@ -179,6 +188,7 @@ def update(
         current.save()
         for name, values in m2m.items():
             getattr(current, name).set(values)
+        _clean_relations(current, m2m)
         _record(user, AuditEntry.Action.UPDATE, current, current.pk, before, snapshot(current))
     return current
 

@@ -232,7 +232,7 @@ class DetailPage(ResourceView):
         form = self.resource.form(instance=obj)
         fields = []
         for name in form._meta.fields:
-            if name in services.UNTRACKED_FIELDS:
+            if name in services.UNTRACKED_FIELDS or name in self.resource.detail_skip:
                 continue
             field = obj._meta.get_field(name)
             column = Column(name=name, label=capfirst(field.verbose_name))
@@ -269,10 +269,12 @@ class DetailPage(ResourceView):
         history = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
         ).select_related("actor")[:5]
+        extra = self.resource.detail_context(request, obj) if self.resource.detail_context else {}
         return render(
             request,
-            "core/detail.html",
+            self.resource.detail_template,
             self.context(
+                **extra,
                 object=obj,
                 fields=fields,
                 related=related,
@@ -288,7 +290,9 @@ class DetailPage(ResourceView):
 
 
 class FormPage(ResourceView):
-    template = "core/form.html"
+    @property
+    def template(self) -> str:
+        return self.resource.form_template
 
     def form_class(self) -> type[forms.ModelForm]:
         return self.resource.form

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "townhall.governance"
+    label = "governance"
+    verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from townhall.governance import views  # noqa: F401 - registers this app's records

@@ -1,0 +1,65 @@
+import django_filters
+
+from townhall.core.filters import RecordFilterSet
+from townhall.governance import models as m
+from townhall.org.models import Department
+
+
+class SkillPoolFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.SkillPool
+        fields: list[str] = []
+
+
+class CriteriaSetFilterSet(RecordFilterSet):
+    used = django_filters.BooleanFilter(
+        label="Used by a budget cycle",
+        field_name="cycles",
+        lookup_expr="isnull",
+        exclude=True,
+        distinct=True,
+    )
+
+    class Meta:
+        model = m.CriteriaSet
+        fields = ["used"]
+
+
+class CriterionFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.Criterion
+        fields = ["criteria_set"]
+
+
+class BudgetCycleFilterSet(RecordFilterSet):
+    status = django_filters.ChoiceFilter(choices=m.BudgetCycle.Status.choices)
+
+    class Meta:
+        model = m.BudgetCycle
+        fields = ["status"]
+
+
+class ProposalFilterSet(RecordFilterSet):
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=m.BudgetCycle.objects.all(), label="Budget cycle"
+    )
+    owner_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label="Requesting department"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=m.Proposal.Status.choices)
+    kind = django_filters.ChoiceFilter(choices=m.Proposal.Kind.choices)
+    mandated = django_filters.BooleanFilter(label="Mandated")
+
+    class Meta:
+        model = m.Proposal
+        fields = ["cycle", "owner_department", "status", "kind", "mandated"]
+
+
+class ScenarioFilterSet(RecordFilterSet):
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=m.BudgetCycle.objects.all(), label="Budget cycle"
+    )
+
+    class Meta:
+        model = m.Scenario
+        fields = ["cycle", "selected"]

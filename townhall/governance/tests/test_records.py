@@ -1,0 +1,102 @@
+"""Governance records join the platform's contract: permissions, audit, conflicts, API."""
+
+import pytest
+
+from townhall.core import context, services
+from townhall.core.testing import ResourceContract
+from townhall.governance import models as m
+
+
+def _criteria_set(n: int) -> m.CriteriaSet:
+    return services.create(context.SYSTEM, m.CriteriaSet, {"name": f"Criteria for {n}"})
+
+
+def _cycle(n: int) -> m.BudgetCycle:
+    return services.create(
+        context.SYSTEM,
+        m.BudgetCycle,
+        {"name": f"FY{2030 + n}", "first_year": 2030, "criteria_set": _criteria_set(n)},
+    )
+
+
+class TestSkillPoolContract(ResourceContract):
+    model = m.SkillPool
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"name": f"Pool {n}", "code": f"pool-{n}"}
+
+
+class TestCriteriaSetContract(ResourceContract):
+    model = m.CriteriaSet
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"name": f"Set {n}", "scale_min": 1, "scale_max": 5}
+
+
+class TestCriterionContract(ResourceContract):
+    model = m.Criterion
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"criteria_set": _criteria_set(n), "name": f"Criterion {n}", "weight": 10}
+
+
+class TestBudgetCycleContract(ResourceContract):
+    model = m.BudgetCycle
+    shared = True
+
+    def data(self, departments, n=1):
+        return {
+            "name": f"FY{2026 + n}",
+            "first_year": 2027,
+            "years": 3,
+            "status": "intake",
+            "criteria_set": _criteria_set(n),
+        }
+
+
+class TestProposalContract(ResourceContract):
+    """Requests are shared once submitted; a liaison edits only their department's drafts."""
+
+    model = m.Proposal
+    draft_owner: str | None = None
+
+    def make(self, departments, owner="PW", n=1):
+        obj = super().make(departments, owner, n)
+        if owner != self.draft_owner:
+            with context.writing():
+                m.Proposal.objects.filter(pk=obj.pk).update(status="submitted")
+            obj.refresh_from_db()
+        return obj
+
+    @pytest.mark.django_db
+    def test_liaison_writes_only_own_department(self, users, departments):
+        self.draft_owner = "PW"
+        super().test_liaison_writes_only_own_department(users, departments)
+
+    def data(self, departments, n=1):
+        return {
+            "cycle": _cycle(n),
+            "title": f"Request {n}",
+            "problem": "Manual work.",
+            "outcome": "Less manual work.",
+            "kind": "modernization",
+            "duration": 1,
+            "recurring_operating": 0,
+        }
+
+
+class TestScenarioContract(ResourceContract):
+    model = m.Scenario
+    shared = True
+
+    def data(self, departments, n=1):
+        return {
+            "cycle": _cycle(n),
+            "name": f"Scenario {n}",
+            "objective": "score",
+            "budget_level": 1,
+            "time_limit": 5,
+        }

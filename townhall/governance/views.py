@@ -1,0 +1,134 @@
+"""Governance records on the platform's generic pages, with richer detail pages for
+budget cycles, criteria sets and proposals."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from townhall.core.registry import Resource, register
+from townhall.governance import filters, forms, linkage, scenario_views, services, tables
+from townhall.governance import models as m
+
+
+def _resource(model: type, name: str, search: list[str], **extra: Any) -> Resource:
+    return register(
+        Resource(
+            model=model,
+            form=getattr(forms, f"{name}Form"),
+            table=getattr(tables, f"{name}Table"),
+            filterset=getattr(filters, f"{name}FilterSet"),
+            search_fields=search,
+            **extra,
+        )
+    )
+
+
+def cycle_context(request: HttpRequest, cycle: m.BudgetCycle) -> dict[str, Any]:
+    pools = list(m.SkillPool.objects.all())
+    years = cycle.fiscal_years()
+    rows = [
+        {
+            "year": y,
+            "capital": cycle.budget(y, "capital"),
+            "operating": cycle.budget(y, "operating"),
+            "hours": [cycle.capacity(p.code, y) for p in pools],
+        }
+        for y in years
+    ]
+    visible = m.Proposal.objects.restrict(request.user, "view").filter(cycle=cycle)
+    counts = {s: 0 for s in m.Proposal.Status.values}
+    for status in visible.values_list("status", flat=True):
+        counts[status] += 1
+    return {
+        "pools": pools,
+        "budget_rows": rows,
+        "status_counts": [(m.Proposal.Status(s).label, s, n) for s, n in counts.items()],
+        "criteria": list(cycle.criteria_set.criteria.all()),
+    }
+
+
+def criteria_set_context(request: HttpRequest, criteria_set: m.CriteriaSet) -> dict[str, Any]:
+    criteria = list(criteria_set.criteria.all())
+    total = sum(c.weight for c in criteria) or 1
+    return {
+        "criteria": [(c, round(100 * c.weight / total, 1)) for c in criteria],
+        "editions": m.CriteriaSet.objects.filter(name=criteria_set.name).order_by("-edition"),
+    }
+
+
+def proposal_context(request: HttpRequest, proposal: m.Proposal) -> dict[str, Any]:
+    cycle = proposal.cycle
+    first = proposal.approved_start or proposal.earliest_start
+    years = [
+        {
+            "index": i + 1,
+            "fiscal_year": first + i if first else None,
+            "capital": proposal.year_amounts("capital_costs")[i],
+            "operating": proposal.year_amounts("operating_costs")[i],
+        }
+        for i in range(proposal.duration)
+    ]
+    pools = [
+        (pool, proposal.pool_hours(pool.code))
+        for pool in m.SkillPool.objects.filter(code__in=list((proposal.effort or {}).keys()))
+    ]
+    return {
+        "cycle": cycle,
+        "cost_years": years,
+        "effort_pools": pools,
+        "steps": list(proposal.steps.select_related("by")),
+        "next_steps": services.next_steps(request.user, proposal),
+        "estate_warnings": linkage.warnings(proposal),
+        "estate_links": linkage.links(proposal),
+        "decision_steps": services.DECISIONS,
+        "step_form": forms.StepForm(),
+        "decision_form": forms.DecisionForm(initial={"approved_start": proposal.earliest_start}),
+    }
+
+
+SKILL_POOLS = _resource(m.SkillPool, "SkillPool", ["name", "code", "description"])
+CRITERIA_SETS = _resource(
+    m.CriteriaSet,
+    "CriteriaSet",
+    ["name", "description"],
+    related=["cycles"],
+    detail_template="governance/criteriaset_detail.html",
+    detail_context=criteria_set_context,
+)
+CRITERIA = _resource(m.Criterion, "Criterion", ["name", "description"], detail_skip=["anchors"])
+CYCLES = _resource(
+    m.BudgetCycle,
+    "BudgetCycle",
+    ["name"],
+    related=["scenarios"],
+    detail_template="governance/budgetcycle_detail.html",
+    detail_context=cycle_context,
+)
+PROPOSALS = _resource(
+    m.Proposal,
+    "Proposal",
+    ["title", "problem", "outcome", "external_id"],
+    bulk_fields=["kind", "earliest_start"],
+    related=[("prerequisites", "Must follow"), ("enables", "Makes possible")],
+    form_template="governance/proposal_form.html",
+    detail_template="governance/proposal_detail.html",
+    detail_context=proposal_context,
+    detail_skip=[
+        "capital_costs",
+        "operating_costs",
+        "effort",
+        "replaces_systems",
+        "retires_systems",
+        "extends_systems",
+        "replaces_components",
+        "extends_components",
+        "prerequisites",
+    ],
+)
+SCENARIOS = _resource(
+    m.Scenario,
+    "Scenario",
+    ["name", "description"],
+    detail_template="governance/scenario_detail.html",
+    detail_context=scenario_views.scenario_context,
+)
