@@ -73,6 +73,7 @@ def move(
     decision: Mapping[str, Any] | None = None,
 ) -> Proposal:
     """Take one workflow step, with the comment that explains it (kept with the step)."""
+    proposal = Proposal.objects.get(pk=proposal.pk)  # the step starts from where it stands now
     here = proposal.status
     who = STEPS.get((here, to_status))
     if who is None:

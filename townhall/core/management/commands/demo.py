@@ -14,6 +14,7 @@ LOADERS = [
     "townhall.org.demo.load",
     "townhall.estate.demo.load",
     "townhall.accounts.demo.load",
+    "townhall.governance.demo.load",
 ]
 
 
