@@ -34,11 +34,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(BIN)/.installed: $(BIN)/python requirements/base.txt pyproject.toml
+	bash scripts/system-libs.sh
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/base.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(BIN)/.installed-dev: $(BIN)/python requirements/dev.txt pyproject.toml
+	bash scripts/system-libs.sh
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@ $(BIN)/.installed
