@@ -16,6 +16,8 @@ def style_fields(fields: Iterable[forms.Field]) -> None:
             widget.attrs.setdefault("rows", 4)
         elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
             widget.attrs.setdefault("class", "usa-file-input")
+        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue  # a group of choices, not one text box (templates draw USWDS choices)
         elif isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "usa-checkbox__input")
         elif not isinstance(widget, forms.HiddenInput):
