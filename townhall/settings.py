@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "townhall.estate",
     "townhall.imports",
     "townhall.governance",
+    "townhall.cyber",
     "townhall.audit",
     "townhall.jobs",
 ]

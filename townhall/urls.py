@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("townhall.org.urls")),
     path("estate/", include("townhall.estate.urls")),
     path("governance/", include("townhall.governance.urls")),
+    path("cyber/", include("townhall.cyber.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

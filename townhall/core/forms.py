@@ -45,3 +45,12 @@ class BulkForm(forms.Form):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; shown and read in local time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")

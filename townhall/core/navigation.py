@@ -11,6 +11,7 @@ from townhall.core import registry
 SECTIONS = [
     ("estate", "Estate"),
     ("governance", "Governance"),
+    ("cyber", "Cyber"),
     ("org", "Organization"),
 ]
 

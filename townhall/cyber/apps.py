@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CyberConfig(AppConfig):
+    name = "townhall.cyber"
+    label = "cyber"
+    verbose_name = "Cyber"
+
+    def ready(self) -> None:
+        from townhall.cyber import views  # noqa: F401 - registers this app's records

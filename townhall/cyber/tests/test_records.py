@@ -1,0 +1,190 @@
+"""Cyber records join the platform's contract: permissions, audit, conflicts, API. Liaisons
+see only their own department's risks and incidents, and none of the rest."""
+
+import datetime
+
+from townhall.core.testing import ResourceContract
+from townhall.cyber import models as m
+from townhall.cyber.tests import factories as f
+
+
+class Private(ResourceContract):
+    shared = True
+    private = True
+
+
+class TestFrameworkContract(ResourceContract):
+    model = m.Framework
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"name": f"Framework {n}", "key": f"fw{n}", "release": "1.0"}
+
+
+class TestRequirementContract(ResourceContract):
+    model = m.Requirement
+    shared = True
+
+    def data(self, departments, n=1):
+        return {
+            "framework": f.framework(n),
+            "identifier": f"X.{n}",
+            "level": "subcategory",
+            "title": f"Requirement {n}",
+        }
+
+
+class TestRequirementMappingContract(ResourceContract):
+    model = m.RequirementMapping
+    shared = True
+
+    def data(self, departments, n=1):
+        return {
+            "source": f.requirement(f.framework(n, "a"), n),
+            "target": f.requirement(f.framework(n, "b"), n),
+            "relation": "related",
+        }
+
+
+class TestAssessmentContract(Private):
+    model = m.Assessment
+
+    def data(self, departments, n=1):
+        return {
+            "name": f"Assessment {n}",
+            "framework": f.framework(n),
+            "year": 2026,
+            "target": 5,
+            "status": "in_progress",
+        }
+
+
+class TestScoreContract(Private):
+    model = m.Score
+
+    def data(self, departments, n=1):
+        fw = f.framework(n)
+        return {
+            "assessment": f.assessment(fw, n),
+            "requirement": f.requirement(fw, n),
+            "level": 4,
+        }
+
+
+class TestEvidenceContract(Private):
+    model = m.Evidence
+
+    def data(self, departments, n=1):
+        return {"title": f"Evidence {n}", "link": f"https://example.org/policy/{n}"}
+
+
+class TestRiskContract(ResourceContract):
+    model = m.Risk
+    private = True
+
+    def data(self, departments, n=1):
+        return {
+            "title": f"Risk {n}",
+            "inherent_likelihood": 4,
+            "inherent_impact": 3,
+            "treatment": "mitigate",
+            "status": "open",
+        }
+
+
+class TestIncidentContract(ResourceContract):
+    model = m.Incident
+    private = True
+
+    def data(self, departments, n=1):
+        return {
+            "title": f"Incident {n}",
+            "severity": "high",
+            "kind": "phishing",
+            "detected": datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC),
+        }
+
+
+class TestCourseContract(ResourceContract):
+    model = m.Course
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"name": f"Course {n}", "required": True, "renewal_months": 12}
+
+
+class TestTrainingCompletionContract(ResourceContract):
+    model = m.TrainingCompletion
+    shared = True
+
+    def data(self, departments, n=1):
+        return {
+            "person": f.person(n),
+            "course": f.create(m.Course, name=f"Course {n}"),
+            "completed_on": datetime.date(2026, 2, 1),
+        }
+
+
+class TestKnownVulnerabilityContract(ResourceContract):
+    model = m.KnownVulnerability
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"cve_id": f"CVE-2025-{n:05d}", "vendor_project": "Acme", "product": "Widget"}
+
+
+class TestProductReleaseContract(ResourceContract):
+    model = m.ProductRelease
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"product": "widget-os", "cycle": f"{n}.0"}
+
+
+class TestProductAliasContract(ResourceContract):
+    model = m.ProductAlias
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"kind": "product", "estate_name": f"Widget {n}", "feed_product": "Widget Server"}
+
+
+class TestFeedImportContract(ResourceContract):
+    model = m.FeedImport
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"kind": "kev", "feed_version": f"2026.{n}", "entries": n}
+
+
+class TestExposureContract(Private):
+    model = m.Exposure
+
+    def data(self, departments, n=1):
+        return {
+            "kind": "kev",
+            "system": f.system(n),
+            "vulnerability": f.vulnerability(f"CVE-2024-{n:05d}"),
+            "status": "open",
+        }
+
+
+class TestActionContract(Private):
+    model = m.Action
+
+    def data(self, departments, n=1):
+        return {"title": f"Action {n}", "source": "other", "status": "planned"}
+
+
+class TestCoverageContract(Private):
+    model = m.Coverage
+
+    def data(self, departments, n=1):
+        return {"function": f"Function {n}", "performer": "managed", "order": n}
+
+
+class TestInsuranceAnswerContract(Private):
+    model = m.InsuranceAnswer
+
+    def data(self, departments, n=1):
+        return {"question": f"question-{n}", "answer": "yes"}
