@@ -16,6 +16,9 @@ class Item:
     text: str
     limit: float | Decimal | int | None = None
     limit_text: str = ""
+    # The limit is a target to reach (a score of 5), not a ceiling (a budget): the bar is
+    # then flagged when it falls short of it instead of when it goes over.
+    target: bool = False
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,8 @@ class Bar:
     text_y: int
     value_x: int
     limit_x: int | None  # where the limit marker stands, if the bar has a limit
-    over: bool  # the value is above its limit
+    over: bool  # flagged: above its ceiling, or below its target
+    flag: str = ""  # how the flag reads: "over", "below target"
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,8 @@ def bar_chart(
                 text_y=y + bar_height // 2 + 5,
                 value_x=label_width + max(w, limit_w or 0) + 6,
                 limit_x=label_width + limit_w if limit_w is not None else None,
-                over=item.limit is not None and item.value > item.limit,
+                over=_flagged(item),
+                flag="below target" if item.target else "over",
             )
         )
     return Chart(
@@ -89,3 +94,9 @@ def bar_chart(
         label_width=label_width,
         bar_height=bar_height,
     )
+
+
+def _flagged(item: Item) -> bool:
+    if item.limit is None:
+        return False
+    return item.value < item.limit if item.target else item.value > item.limit
