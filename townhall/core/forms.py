@@ -1,8 +1,11 @@
 """Form bases shared by every app."""
 
 from collections.abc import Iterable
+from pathlib import PurePath
+from typing import Any
 
 from django import forms
+from django.conf import settings
 
 
 def style_fields(fields: Iterable[forms.Field]) -> None:
@@ -54,3 +57,16 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def bounded_upload(upload: Any, suffixes: Iterable[str] = (), wrong_kind: str = "") -> Any:
+    """An uploaded file, refused when it is over the upload limit or, when `suffixes` are
+    given, not one of them (`wrong_kind` is the message; `{suffix}` is replaced)."""
+    suffix = PurePath(upload.name).suffix.lower()
+    if suffixes and suffix not in suffixes:
+        raise forms.ValidationError(wrong_kind.format(suffix=suffix or "this kind of"))
+    if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+        raise forms.ValidationError(
+            f"The file is larger than the {settings.UPLOAD_MAX_MB} MB limit."
+        )
+    return upload

@@ -16,7 +16,9 @@ SECTIONS = [
 ]
 
 
-# Pages of a module beyond its record lists, first in its section: (label, URL name).
+EDITORS = ("admin", "staff")
+# Pages of a module beyond its record lists, first in its section: (label, URL name), or
+# (label, URL name, roles) for pages only some roles may use.
 EXTRA_PAGES = {
     "estate": [("Estate dashboard", "estate:dashboard"), ("Your calendar feed", "estate:calendar")],
     "governance": [
@@ -24,20 +26,37 @@ EXTRA_PAGES = {
         ("Our requests", "governance:my_requests"),
         ("Proposals to score", "governance:my_scoring"),
     ],
+    "cyber": [
+        ("Cyber health", "cyber:dashboard"),
+        ("Start an assessment", "cyber:assessment_start", EDITORS),
+        ("Risk register", "cyber:risk_register"),
+        ("Exposure", "cyber:exposure"),
+        ("Plan of action", "cyber:plan"),
+        ("Boots on the ground", "cyber:coverage_matrix"),
+        ("Insurance readiness", "cyber:insurance"),
+        ("Training coverage", "cyber:training_coverage"),
+        ("Incident metrics", "cyber:incident_metrics"),
+        ("Import a framework catalog", "cyber:framework_import", EDITORS),
+    ],
 }
 
 
 def sections(user: Any) -> list[dict[str, Any]]:
     result = []
     for label, title in SECTIONS:
-        links = [{"label": t, "url": reverse(n)} for t, n in EXTRA_PAGES.get(label, [])]
+        role = getattr(user, "role", None)
+        links = [
+            {"label": page[0], "url": reverse(page[1])}
+            for page in EXTRA_PAGES.get(label, [])
+            if len(page) == 2 or role in page[2]
+        ]
         links += [
             {
                 "label": capfirst(r.nav_label or r.verbose_name_plural),
                 "url": reverse(r.url_name("list")),
             }
             for r in registry.all_resources()
-            if r.app_label == label and not getattr(r.model, "admin_only", False)
+            if r.app_label == label and r.in_nav and not getattr(r.model, "admin_only", False)
         ]
         if links:
             result.append({"title": title, "links": links})

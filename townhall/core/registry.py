@@ -29,6 +29,9 @@ class Resource:
     # More pages about one record, as (button label, URL name taking the record's pk).
     page_links: Sequence[tuple[str, str]] = ()
     nav_label: str = ""
+    # Listed in the main menu; records reached from other pages (an assessment's scores)
+    # say False to keep the menu short.
+    in_nav: bool = True
     # A template extending core/detail.html (blocks `actions` and `extra`), and a function
     # (request, obj) -> dict adding to its context, for records with more to show.
     detail_template: str = "core/detail.html"

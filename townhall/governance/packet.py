@@ -7,10 +7,7 @@ It holds only what the requesting person may see (proposals and ballots through
 `restrict`), read in a fixed number of queries whatever the number of proposals.
 """
 
-import base64
 import datetime
-import hashlib
-import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -25,7 +22,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from townhall.core.middleware import CSP
+from townhall.core.pdf import document, html_page, pdf, style_hashes  # noqa: F401
 from townhall.estate.models import Component, Dependency, System
 from townhall.governance import linkage, scenario_views, scores, scoring
 from townhall.governance.dashboard import DECIDED
@@ -55,41 +52,12 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     site = request.build_absolute_uri("/").rstrip("/")
     html = render_to_string(TEMPLATE, packet_context(request.user, cycle, site), request=request)
     if request.GET.get("format") == "html":
-        response = HttpResponse(html)
-        # The packet carries its own print styles (the PDF has no stylesheet files): the
-        # policy admits exactly those, by their hash, and nothing else inline.
-        hashes = " ".join(f"'sha256-{digest}'" for digest in style_hashes(html))
-        response["Content-Security-Policy"] = CSP.replace(
-            "style-src 'self'", f"style-src 'self' {hashes}"
-        )
-        return response
+        return html_page(html)
     response = HttpResponse(pdf(html, site), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         True, f"{cycle.name}-board-packet.pdf"
     )
     return response
-
-
-def style_hashes(html: str) -> list[str]:
-    return [
-        base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-        for css in re.findall(r"<style>(.*?)</style>", html, flags=re.S)
-    ]
-
-
-def document(html: str, base_url: str = "") -> Any:
-    """The laid-out packet (a weasyprint Document). It fetches nothing: no files, no
-    network (allowed_protocols is empty), so text in a record can never make the server
-    read a resource. WeasyPrint loads only when a packet is drawn: it is slow to import."""
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols=())
-    return weasyprint.HTML(string=html, base_url=base_url or None, url_fetcher=fetcher).render()
-
-
-def pdf(html: str, base_url: str = "") -> bytes:
-    return document(html, base_url).write_pdf(pdf_tags=True)
 
 
 # --- what goes in it -----------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """The forms of the import pages: upload, column mapping, and the commit choice."""
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
-from townhall.core.forms import style_fields
+from townhall.core.forms import bounded_upload, style_fields
 from townhall.imports import mapping, parsing
 from townhall.imports.kinds import CHOICES, Kind
 from townhall.imports.models import SavedMapping
@@ -29,18 +27,12 @@ class UploadForm(forms.Form):
         style_fields(self.fields.values())
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        suffix = PurePath(upload.name).suffix.lower()
-        if suffix not in (*parsing.CSV_EXTENSIONS, *parsing.XLSX_EXTENSIONS):
-            raise forms.ValidationError(
-                f"Townhall cannot import {suffix or 'this kind of'} files. "
-                "Save the spreadsheet as CSV or Excel (.xlsx) and upload that."
-            )
-        if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file is larger than the {settings.UPLOAD_MAX_MB} MB limit."
-            )
-        return upload
+        return bounded_upload(
+            self.cleaned_data["file"],
+            (*parsing.CSV_EXTENSIONS, *parsing.XLSX_EXTENSIONS),
+            "Townhall cannot import {suffix} files. "
+            "Save the spreadsheet as CSV or Excel (.xlsx) and upload that.",
+        )
 
 
 def _samples(sheet: parsing.Sheet, heading: str, limit: int = 3) -> str:

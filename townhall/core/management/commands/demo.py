@@ -15,6 +15,7 @@ LOADERS = [
     "townhall.estate.demo.load",
     "townhall.accounts.demo.load",
     "townhall.governance.demo.load",
+    "townhall.cyber.demo.load",
 ]
 
 
