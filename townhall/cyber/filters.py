@@ -50,8 +50,10 @@ class AssessmentFilterSet(RecordFilterSet):
 
 
 class ScoreFilterSet(RecordFilterSet):
-    level = django_filters.NumberFilter()
-    below = django_filters.NumberFilter(field_name="level", lookup_expr="lt", label="Level below")
+    level = django_filters.NumberFilter(min_value=1, max_value=7)
+    below = django_filters.NumberFilter(
+        field_name="level", lookup_expr="lt", label="Level below", min_value=1, max_value=8
+    )
 
     class Meta:
         model = m.Score
@@ -68,24 +70,69 @@ class EvidenceFilterSet(RecordFilterSet):
         fields = ["expires_before"]
 
 
+FIVE_POINTS = [(n, str(n)) for n in range(1, 6)]
+RISK_STAGES = [
+    ("not_closed", "Not closed (open, in treatment or accepted)"),
+    ("to_do", "Open or in treatment"),
+    ("accepted", "Accepted (and not closed)"),
+]
+
+
+def _risk_stage(qs: m.models.QuerySet, name: str, value: str) -> m.models.QuerySet:
+    live = qs.exclude(status=m.Risk.Status.CLOSED)
+    if value == "to_do":
+        return live.filter(status__in=[m.Risk.Status.OPEN, m.Risk.Status.IN_TREATMENT])
+    if value == "accepted":
+        return live.filter(
+            m.models.Q(treatment=m.Risk.Treatment.ACCEPT)
+            | m.models.Q(status=m.Risk.Status.ACCEPTED)
+        )
+    return live
+
+
+def _points(label: str) -> django_filters.TypedChoiceFilter:
+    return django_filters.TypedChoiceFilter(choices=FIVE_POINTS, coerce=int, label=label)
+
+
 class RiskFilterSet(RecordFilterSet):
     owner_department = _dept()
+    stage = django_filters.ChoiceFilter(choices=RISK_STAGES, method=_risk_stage, label="Which")
     status = _choice(m.Risk._meta.get_field("status"))
     treatment = _choice(m.Risk._meta.get_field("treatment"))
+    inherent_likelihood = _points("Likelihood before controls")
+    inherent_impact = _points("Impact before controls")
+    residual_likelihood = _points("Likelihood after controls")
+    residual_impact = _points("Impact after controls")
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lt", label="Due before"
+    )
+    acceptance_by = django_filters.DateFilter(
+        field_name="acceptance_expires", lookup_expr="lte", label="Acceptance expires by"
     )
 
     class Meta:
         model = m.Risk
-        fields = ["owner_department", "status", "treatment", "due_before"]
+        fields = [
+            "owner_department",
+            "stage",
+            "status",
+            "treatment",
+            "inherent_likelihood",
+            "inherent_impact",
+            "residual_likelihood",
+            "residual_impact",
+            "due_before",
+            "acceptance_by",
+        ]
 
 
 class IncidentFilterSet(RecordFilterSet):
     owner_department = _dept()
     severity = _choice(m.Incident._meta.get_field("severity"))
     kind = _choice(m.Incident._meta.get_field("kind"))
-    year = django_filters.NumberFilter(field_name="detected", lookup_expr="year", label="Year")
+    year = django_filters.NumberFilter(
+        field_name="detected", lookup_expr="year", label="Year", min_value=1990, max_value=2100
+    )
 
     class Meta:
         model = m.Incident

@@ -142,6 +142,14 @@ class IncidentForm(RecordForm):
             "lessons_learned",
             "notes",
         ]
+        help_texts = {
+            "began": "When it started, if known (often found out later).",
+            "detected": "When someone first noticed it. The stages go in this order: began, "
+            "detected, contained, eradicated, recovered; leave a later one empty until it happens.",
+            "contained": "When it was stopped from spreading.",
+            "eradicated": "When its cause was removed (malware cleaned, access closed).",
+            "recovered": "When work was back to normal. Until then the incident counts as open.",
+        }
         widgets = {
             **{name: DateTimeInput for name in m.Incident.STAGES},
             **{
@@ -201,6 +209,7 @@ class ProductReleaseForm(RecordForm):
         model = m.ProductRelease
         fields = [
             "product",
+            "label",
             "cycle",
             "release_date",
             "support_ends",
@@ -270,7 +279,16 @@ class CoverageForm(RecordForm):
         widgets = _pick("contact")
 
 
+def _insurance_questions() -> list[tuple[str, str]]:
+    # Read when the form is built: cyber/insurance.py imports the models this module uses.
+    from townhall.cyber.insurance import QUESTIONS
+
+    return [(q.slug, q.text) for q in QUESTIONS]
+
+
 class InsuranceAnswerForm(RecordForm):
+    question = forms.ChoiceField(choices=_insurance_questions, label="Question")
+
     class Meta:
         model = m.InsuranceAnswer
         fields = ["question", "answer", "evidence", "notes"]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from townhall.accounts.models import Role
 from townhall.core.models import OwnedModel, TrackedModel
@@ -110,6 +111,25 @@ class Requirement(TrackedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
+    def clean(self) -> None:
+        """A requirement sits under another of the same framework, never under itself or
+        under one of its own descendants."""
+        if not self.parent_id:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A requirement cannot sit under itself."})
+        if self.framework_id and self.parent.framework_id != self.framework_id:
+            raise ValidationError({"parent": "Choose a requirement of the same framework."})
+        if self.pk is None:
+            return  # a new requirement has no descendants yet
+        ancestor, steps = self.parent, 0
+        while ancestor is not None and steps < 100:
+            if ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "That requirement sits under this one; choose another."}
+                )
+            ancestor, steps = ancestor.parent, steps + 1
+
 
 class RequirementMapping(TrackedModel):
     """One requirement answers, in part or whole, another framework's requirement, so a score
@@ -191,8 +211,39 @@ class Assessment(CyberRows, TrackedModel):
     def clean(self) -> None:
         if self.previous_id and self.pk and self.previous_id == self.pk:
             raise ValidationError({"previous": "An assessment cannot be compared with itself."})
+        if self.pk and self.framework_id:
+            before = Assessment.objects.filter(pk=self.pk).values_list("framework_id", flat=True)
+            if before and before[0] != self.framework_id and self.scores.exists():
+                raise ValidationError(
+                    {
+                        "framework": "This assessment already has scores against its framework; "
+                        "start a new assessment for another one."
+                    }
+                )
+        if self.status == self.Status.COMPLETE and self.framework_id:
+            self._check_answered()
         if self.status == self.Status.COMPLETE and not self.completed_on:
             self.completed_on = datetime.date.today()
+
+    def _check_answered(self) -> None:
+        """Complete means every current subcategory is scored or marked not applicable,
+        whichever page or API call marks it so."""
+        answered = Score.objects.filter(assessment_id=self.pk).filter(
+            models.Q(level__isnull=False) | models.Q(not_applicable=True)
+        )
+        left = Requirement.objects.filter(
+            framework_id=self.framework_id, assessable=True, withdrawn=False
+        ).exclude(pk__in=answered.values("requirement_id") if self.pk else [])
+        if left.exists():
+            first = ", ".join(
+                left.order_by("sort_key", "identifier").values_list("identifier", flat=True)[:5]
+            )
+            raise ValidationError(
+                {
+                    "status": f"{left.count()} subcategories are neither scored nor marked not "
+                    f"applicable yet (first: {first}); answer them before completing."
+                }
+            )
 
 
 class Score(CyberRows, TrackedModel):
@@ -221,6 +272,15 @@ class Score(CyberRows, TrackedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        """A complete assessment is the record of its year: its scores no longer change
+        (reopen the assessment first)."""
+        rows = super().restrict_rows(qs, user, action, by_role)
+        if action in ("change", "delete"):
+            rows = rows.exclude(assessment__status=Assessment.Status.COMPLETE)
+        return rows
+
     def clean(self) -> None:
         if self.not_applicable and self.level is not None:
             raise ValidationError(
@@ -230,6 +290,17 @@ class Score(CyberRows, TrackedModel):
             if self.requirement.framework_id != self.assessment.framework_id:
                 raise ValidationError(
                     {"requirement": "This requirement belongs to another framework."}
+                )
+            if not self.requirement.assessable:
+                raise ValidationError(
+                    {
+                        "requirement": f"{self.requirement.identifier} is not scored in "
+                        "assessments; score its subcategories instead."
+                    }
+                )
+            if self.assessment.status == Assessment.Status.COMPLETE:
+                raise ValidationError(
+                    {"assessment": "This assessment is complete; reopen it to change its scores."}
                 )
 
 
@@ -255,6 +326,15 @@ class Evidence(CyberRows, TrackedModel):
 
     def get_absolute_url(self) -> str:
         return _url(self)
+
+    def is_expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+    def expires_within(self, today: datetime.date, days: int) -> bool:
+        """Still valid today, but not `days` from now."""
+        return self.expires is not None and today <= self.expires <= today + datetime.timedelta(
+            days=days
+        )
 
     def clean(self) -> None:
         if not self.file and not self.link:
@@ -408,17 +488,55 @@ class Incident(CyberRows, OwnedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
+    REPORTS: ClassVar[tuple[str, ...]] = (
+        "reported_ms_isac",
+        "reported_state",
+        "reported_insurer",
+        "reported_law_enforcement",
+    )
+
+    def _label(self, name: str) -> str:
+        return str(self._meta.get_field(name).verbose_name)
+
     def clean(self) -> None:
-        previous = None
-        for name in self.STAGES:
+        """Stages happen in order (began, detected, contained, eradicated, recovered; a stage
+        may be left empty) and nobody is told of an incident before it was detected. Each
+        message names both times, so the person sees which one to correct."""
+        errors: dict[str, str] = {}
+        order = " → ".join(self.STAGES)
+        for k, name in enumerate(self.STAGES):
             value = getattr(self, name)
             if value is None:
                 continue
-            if previous and value < getattr(self, previous):
-                label = self._meta.get_field(name).verbose_name
-                before = self._meta.get_field(previous).verbose_name
-                raise ValidationError({name: f"“{label}” cannot come before “{before}”."})
-            previous = name
+            later = [
+                earlier
+                for earlier in self.STAGES[:k]
+                if getattr(self, earlier) is not None and value < getattr(self, earlier)
+            ]
+            if later:
+                earlier = later[-1]
+                errors[name] = (
+                    f"{self._label(name).capitalize()} ({_when(value)}) cannot be before "
+                    f"{self._label(earlier)} ({_when(getattr(self, earlier))}): the stages go "
+                    f"{order}."
+                )
+        if self.detected is not None:
+            for name in self.REPORTS:
+                value = getattr(self, name)
+                if value is not None and value < self.detected:
+                    errors[name] = (
+                        f"{self._label(name).capitalize()} ({_when(value)}) cannot be before "
+                        f"the incident was detected ({_when(self.detected)})."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _when(value: datetime.datetime) -> str:
+    """A time as people read it in messages, in the site's time zone."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
 
 
 # --- training ---------------------------------------------------------------------------
@@ -532,6 +650,12 @@ class ProductRelease(TrackedModel):
     """One release cycle of a product from endoflife.date, with its support dates."""
 
     product = models.CharField(max_length=100, help_text="endoflife.date product key.")
+    label = models.CharField(
+        "product name",
+        max_length=200,
+        blank=True,
+        help_text="The product's name as endoflife.date writes it, such as “Windows Server”.",
+    )
     cycle = models.CharField(max_length=60)
     release_date = models.DateField(null=True, blank=True)
     support_ends = models.DateField(null=True, blank=True)
@@ -643,6 +767,16 @@ class Exposure(CyberRows, TrackedModel):
 
     class Meta:
         ordering = ["-ransomware", "due_date", "id"]
+        # One row per item and vulnerability or release: matching again finds the same row.
+        constraints = [
+            models.UniqueConstraint(
+                fields=[item, what],
+                condition=models.Q(**{f"{item}__isnull": False, f"{what}__isnull": False}),
+                name=f"exposure_{item}_{what}",
+            )
+            for item in ("system", "component")
+            for what in ("vulnerability", "release")
+        ]
 
     def __str__(self) -> str:
         item = self.system or self.component
@@ -774,3 +908,12 @@ class InsuranceAnswer(CyberRows, TrackedModel):
 
     def get_absolute_url(self) -> str:
         return _url(self)
+
+    def clean(self) -> None:
+        # The questions live in cyber/insurance.py, which imports this module.
+        from townhall.cyber.insurance import BY_SLUG
+
+        if self.question and self.question not in BY_SLUG:
+            raise ValidationError(
+                {"question": f"“{self.question}” is not one of the insurer's questions."}
+            )

@@ -4,7 +4,15 @@ the `*_views.py` files beside this one."""
 from typing import Any
 
 from townhall.core.registry import Resource, register
-from townhall.cyber import filters, forms, tables
+from townhall.cyber import (
+    assessment_views,
+    filters,
+    forms,
+    framework_views,
+    incident_views,
+    risk_views,
+    tables,
+)
 from townhall.cyber import models as m
 
 
@@ -22,9 +30,26 @@ def _resource(model: type, search: list[str], **extra: Any) -> Resource:
     )
 
 
-ASSESSMENTS = _resource(m.Assessment, ["name"], related=[("scores", "Scores"), "actions"])
-SCORES = _resource(m.Score, ["requirement__identifier", "requirement__title"])
-FRAMEWORKS = _resource(m.Framework, ["name", "key"], related=["assessments"])
+ASSESSMENTS = _resource(
+    m.Assessment,
+    ["name"],
+    related=["actions"],
+    detail_template="cyber/assessment_detail.html",
+    detail_context=assessment_views.detail_context,
+    page_links=[
+        ("Compare with last time", "cyber:assessment_compare"),
+        ("First-assessment guide", "cyber:assessment_guide"),
+    ],
+)
+SCORES = _resource(m.Score, ["requirement__identifier", "requirement__title"], in_nav=False)
+FRAMEWORKS = _resource(
+    m.Framework,
+    ["name", "key"],
+    related=["assessments"],
+    detail_template="cyber/framework_detail.html",
+    detail_context=framework_views.framework_context,
+    page_links=[("Browse requirements", "cyber:framework_requirements")],
+)
 REQUIREMENTS = _resource(
     m.Requirement,
     ["identifier", "title"],
@@ -35,34 +60,54 @@ REQUIREMENTS = _resource(
         "evidence",
     ],
 )
-MAPPINGS = _resource(m.RequirementMapping, ["source__identifier", "target__identifier"])
+MAPPINGS = _resource(
+    m.RequirementMapping, ["source__identifier", "target__identifier"], in_nav=False
+)
 EVIDENCE = _resource(m.Evidence, ["title"])
 RISKS = _resource(
     m.Risk,
     ["title", "description"],
     bulk_fields=["status", "owner", "due_date", "owner_department"],
     related=["incidents", "actions"],
+    detail_template="cyber/risk_detail.html",
+    detail_context=risk_views.risk_context,
+    detail_skip=risk_views.RISK_DETAIL_SKIP,
 )
-INCIDENTS = _resource(m.Incident, ["title", "summary"])
+INCIDENTS = _resource(
+    m.Incident,
+    ["title", "summary"],
+    detail_template="cyber/incident_detail.html",
+    detail_context=incident_views.incident_context,
+    detail_skip=incident_views.INCIDENT_DETAIL_SKIP,
+)
 COURSES = _resource(m.Course, ["name", "code"], related=["completions"])
 COMPLETIONS = _resource(m.TrainingCompletion, ["person__name", "course__name"])
+# Exposure's records are reached from its pages (cyber/exposure_views.py), not the menu.
 EXPOSURES = _resource(
     m.Exposure,
     ["matched_on", "vulnerability__cve_id", "system__name", "component__name"],
     bulk_fields=["status"],
     related=["actions"],
+    in_nav=False,
 )
 VULNERABILITIES = _resource(
-    m.KnownVulnerability, ["cve_id", "vendor_project", "product", "name"], related=["exposures"]
+    m.KnownVulnerability,
+    ["cve_id", "vendor_project", "product", "name"],
+    related=["exposures"],
+    in_nav=False,
 )
-RELEASES = _resource(m.ProductRelease, ["product", "cycle"], related=["exposures"])
-ALIASES = _resource(m.ProductAlias, ["estate_name", "feed_vendor", "feed_product", "eol_product"])
-FEEDS = _resource(m.FeedImport, ["feed_version", "file_name"])
+RELEASES = _resource(
+    m.ProductRelease, ["product", "label", "cycle"], related=["exposures"], in_nav=False
+)
+ALIASES = _resource(
+    m.ProductAlias, ["estate_name", "feed_vendor", "feed_product", "eol_product"], in_nav=False
+)
+FEEDS = _resource(m.FeedImport, ["feed_version", "file_name"], in_nav=False)
 ACTIONS = _resource(
     m.Action,
     ["title", "milestones"],
     bulk_fields=["status", "owner", "due_date"],
-    nav_label="Plan of action",
+    in_nav=False,  # the plan of action page (cyber:plan) lists them in the menu
 )
-COVERAGE = _resource(m.Coverage, ["function", "provider"])
+COVERAGE = _resource(m.Coverage, ["function", "provider"], in_nav=False)
 INSURANCE = _resource(m.InsuranceAnswer, ["question"])

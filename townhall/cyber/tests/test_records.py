@@ -3,7 +3,15 @@ see only their own department's risks and incidents, and none of the rest."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from townhall.core import context, services
 from townhall.core.testing import ResourceContract
+from townhall.cyber import insurance
 from townhall.cyber import models as m
 from townhall.cyber.tests import factories as f
 
@@ -187,4 +195,49 @@ class TestInsuranceAnswerContract(Private):
     model = m.InsuranceAnswer
 
     def data(self, departments, n=1):
-        return {"question": f"question-{n}", "answer": "yes"}
+        # Only the insurer's questions are accepted, one answer each: consecutive n give
+        # different questions.
+        return {"question": insurance.QUESTIONS[n % len(insurance.QUESTIONS)].slug, "answer": "yes"}
+
+    @pytest.mark.django_db
+    def test_list_queries_do_not_grow_with_rows(self, users, departments):
+        # The contract's version lists 100 rows, but there is one answer per question and
+        # only len(QUESTIONS) questions: compare 3 rows with one for every question instead.
+        client = Client()
+        client.force_login(users["staff"])
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(self.url("list") + "?per_page=100").status_code == 200
+            return len(ctx.captured_queries)
+
+        total = len(insurance.QUESTIONS)
+        evidence = [
+            f.create(m.Evidence, title=f"Evidence {n}", link=f"https://example.org/{n}")
+            for n in range(total)
+        ]
+        for n in range(3):
+            self.make(departments, n=n)
+        few = queries()
+        for n in range(3, total):
+            obj = self.make(departments, n=n)
+            services.update(context.SYSTEM, obj, {"evidence": evidence[n]}, version=None)
+        assert self.model.objects.count() == total
+        assert queries() == few
+
+    def test_only_the_insurers_questions_are_accepted(self, db, users):
+        with pytest.raises(ValidationError) as raised:
+            services.create(users["staff"], m.InsuranceAnswer, {"question": "made-up"})
+        assert "is not one of the insurer's questions" in str(raised.value)
+        assert not m.InsuranceAnswer.objects.exists()
+        client = Client()
+        client.force_login(users["staff"])
+        page = client.get(self.url("add")).content.decode()
+        assert insurance.QUESTIONS[0].text in page
+        bad = client.post(self.url("add"), {"question": "made-up", "answer": "yes"})
+        assert bad.status_code == 400
+        api = self.api(users["staff"])
+        response = api.post(self.api_url(), {"question": "made-up", "answer": "yes"}, format="json")
+        assert response.status_code == 400
+        assert "question" in response.json()
+        assert not m.InsuranceAnswer.objects.exists()
