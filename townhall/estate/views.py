@@ -37,14 +37,14 @@ SYSTEMS = _resource(
     "System",
     ["name", "product", "purpose", "external_id"],
     ["owner_department", "lifecycle", "hosting", "criticality", "time_disposition", "vendor"],
-    [*DEPENDS, "contracts"],
+    [*DEPENDS, "contracts", ("exposures", "Cyber exposure"), ("cyber_risks", "Cyber risks")],
 )
 COMPONENTS = _resource(
     m.Component,
     "Component",
     ["name", "manufacturer", "model_number", "asset_tag", "external_id"],
     ["owner_department", "kind", "status", "location"],
-    [*DEPENDS, "contracts"],
+    [*DEPENDS, "contracts", ("exposures", "Cyber exposure")],
 )
 VENDORS = _resource(
     m.Vendor, "Vendor", ["name", "aliases", "external_id"], [], ["systems", "contracts"]
