@@ -111,8 +111,15 @@ def asks(f: Figures, limit: int = 4) -> list[Ask]:
     return found[:limit]
 
 
-def headline(overall: float | None, target: int, previous: float | None) -> str:
-    """The brief's first sentence: where we stand on the 1–7 scale, and which way we move."""
+def headline(
+    overall: float | None,
+    target: int,
+    previous: float | None,
+    answered: int | None = None,
+    total: int | None = None,
+) -> str:
+    """The brief's first sentence: where we stand on the 1–7 scale, and which way we move.
+    An assessment still in progress says so: its mean covers only what is answered."""
     if overall is None:
         return "We have not yet scored our cyber defences against the national framework."
     where = (
@@ -120,11 +127,15 @@ def headline(overall: float | None, target: int, previous: float | None) -> str:
         + ("meeting" if overall >= target else "below")
         + f" the recommended minimum of {target}"
     )
-    if previous is None:
-        return where + "."
-    change = round(overall - previous, 1)
-    if change > 0:
-        return where + f", up {change:.1f} from last year."
-    if change < 0:
-        return where + f", down {-change:.1f} from last year."
-    return where + ", the same as last year."
+    change = round(overall - previous, 1) if previous is not None else None
+    if change is None:
+        sentence = where + "."
+    elif change > 0:
+        sentence = where + f", up {change:.1f} from last year."
+    elif change < 0:
+        sentence = where + f", down {-change:.1f} from last year."
+    else:
+        sentence = where + ", the same as last year."
+    if answered is not None and total and answered < total:
+        sentence += f" This year's assessment is in progress: {answered} of {total} items answered."
+    return sentence

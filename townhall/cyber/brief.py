@@ -105,6 +105,8 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
             float(overall) if overall is not None else None,
             target,
             float(previous) if previous is not None else None,
+            summary["counts"]["answered"] if summary else None,
+            summary["counts"]["total"] if summary else None,
         ),
         "risks": risks,
         "exposure": exposed,

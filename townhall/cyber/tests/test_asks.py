@@ -56,3 +56,10 @@ def test_headline_reads_the_trend():
         "meeting the recommended minimum of 5, the same as last year."
     )
     assert headline(4.0, 5, 4.5).endswith("down 0.5 from last year.")
+
+
+def test_headline_says_when_the_assessment_is_unfinished():
+    assert headline(4.4, 5, 3.7, answered=80, total=106).endswith(
+        "up 0.7 from last year. This year's assessment is in progress: 80 of 106 items answered."
+    )
+    assert "in progress" not in headline(4.4, 5, 3.7, answered=106, total=106)
