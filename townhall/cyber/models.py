@@ -220,10 +220,18 @@ class Assessment(CyberRows, TrackedModel):
                         "start a new assessment for another one."
                     }
                 )
-        if self.status == self.Status.COMPLETE and self.framework_id:
+        if self.status == self.Status.COMPLETE and self.framework_id and not self._was_complete():
             self._check_answered()
         if self.status == self.Status.COMPLETE and not self.completed_on:
             self.completed_on = datetime.date.today()
+
+    def _was_complete(self) -> bool:
+        """Already complete when stored: a later framework update that adds subcategories
+        must not stop people from correcting a finished assessment's notes."""
+        if self.pk is None:
+            return False
+        stored = Assessment.objects.filter(pk=self.pk).values_list("status", flat=True)
+        return bool(stored) and stored[0] == self.Status.COMPLETE
 
     def _check_answered(self) -> None:
         """Complete means every current subcategory is scored or marked not applicable,

@@ -750,3 +750,16 @@ def test_the_generic_edit_page_cannot_complete_an_unfinished_assessment(client_f
     )
     assessment.refresh_from_db()
     assert assessment.status == "in_progress"
+
+
+def test_a_finished_assessment_stays_editable_after_the_framework_grows(db):
+    fw = f.framework(78)
+    only = f.requirement(fw, 1)
+    assessment = f.assessment(fw, 78, status="in_progress")
+    cyber.save_score(context.SYSTEM, assessment, only, level=5)
+    assessment = cyber.complete(context.SYSTEM, assessment)
+    f.requirement(fw, 2)  # a later catalog import adds a subcategory
+    changed = core.update(
+        context.SYSTEM, assessment, {"notes": "Signed off by the CIO."}, version=assessment.version
+    )
+    assert changed.notes == "Signed off by the CIO." and changed.status == "complete"
