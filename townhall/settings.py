@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "townhall.imports",
     "townhall.governance",
     "townhall.cyber",
+    "townhall.continuity",
     "townhall.audit",
     "townhall.jobs",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("estate/", include("townhall.estate.urls")),
     path("governance/", include("townhall.governance.urls")),
     path("cyber/", include("townhall.cyber.urls")),
+    path("continuity/", include("townhall.continuity.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

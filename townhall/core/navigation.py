@@ -12,6 +12,7 @@ SECTIONS = [
     ("estate", "Estate"),
     ("governance", "Governance"),
     ("cyber", "Cyber"),
+    ("continuity", "Continuity"),
     ("org", "Organization"),
 ]
 
@@ -38,6 +39,7 @@ EXTRA_PAGES = {
         ("Incident metrics", "cyber:incident_metrics"),
         ("Import a framework catalog", "cyber:framework_import", EDITORS),
     ],
+    "continuity": [("Continuity analysis", "continuity:analysis")],
 }
 
 
