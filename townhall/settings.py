@@ -162,6 +162,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+# E-mail (campaign requests and reminders). Without TOWNHALL_EMAIL_HOST messages are
+# written to the console, so nothing leaves the machine by accident.
+EMAIL_HOST = envstr("TOWNHALL_EMAIL_HOST", "")
+EMAIL_PORT = envint("TOWNHALL_EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("TOWNHALL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("TOWNHALL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("TOWNHALL_EMAIL_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = envstr("TOWNHALL_EMAIL_FROM", "townhall@localhost")
+
 # Security headers; production turns on the HTTPS-only ones.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -29,3 +29,51 @@ class RecoveryCapabilityFilterSet(RecordFilterSet):
     class Meta:
         model = m.RecoveryCapability
         fields = ["owner_department", "tested"]
+
+
+class CampaignFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.Campaign
+        fields = ["status"]
+
+
+class CampaignRequestFilterSet(RecordFilterSet):
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label="Department"
+    )
+
+    class Meta:
+        model = m.CampaignRequest
+        fields = ["campaign", "department"]
+
+
+class RecoveryPlanFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.RecoveryPlan
+        fields = ["status"]
+
+
+class PlanRoleFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.PlanRole
+        fields = ["plan"]
+
+
+class ExerciseFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.Exercise
+        fields = ["kind", "scenario"]
+
+
+class ExerciseResultFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.ExerciseResult
+        fields = ["exercise"]
+
+
+class FollowUpFilterSet(RecordFilterSet):
+    owner_department = _dept()
+
+    class Meta:
+        model = m.FollowUp
+        fields = ["exercise", "owner_department", "status"]

@@ -164,3 +164,90 @@ class RecoveryCapabilityForm(RecordForm):
         help_texts = {
             "owner_department": "Leave blank: it is the department of the system or component."
         }
+
+
+class CampaignForm(RecordForm):
+    class Meta:
+        model = m.Campaign
+        fields = ["name", "due_on", "departments", "instructions", "notes"]
+        widgets = {"due_on": DateInput, "departments": forms.CheckboxSelectMultiple}
+
+
+class CampaignRequestForm(RecordForm):
+    class Meta:
+        model = m.CampaignRequest
+        fields = ["notes"]
+
+
+class RecoveryPlanForm(RecordForm):
+    class Meta:
+        model = m.RecoveryPlan
+        fields = [
+            "title",
+            "purpose",
+            "scope",
+            "assumptions",
+            "activation",
+            "notification",
+            "reconstitution",
+            "coordinator",
+            "alternate_coordinator",
+            "changes",
+            "notes",
+        ]
+        widgets = {"coordinator": PickOne, "alternate_coordinator": PickOne}
+
+
+class PlanRoleForm(RecordForm):
+    class Meta:
+        model = m.PlanRole
+        fields = ["plan", "role", "person", "alternate", "responsibilities", "order", "notes"]
+        widgets = {"plan": PickOne, "person": PickOne, "alternate": PickOne}
+
+
+class ExerciseForm(RecordForm):
+    class Meta:
+        model = m.Exercise
+        fields = [
+            "name",
+            "kind",
+            "scenario",
+            "held_on",
+            "narrative",
+            "facilitator",
+            "participants",
+            "findings",
+            "notes",
+        ]
+        widgets = {"held_on": DateInput}
+
+
+class ExerciseResultForm(RecordForm):
+    class Meta:
+        model = m.ExerciseResult
+        fields = ["exercise", "service", "measured_hours", "rto_hours", "notes"]
+        widgets = {"exercise": PickOne, "service": PickOne}
+
+
+class FollowUpForm(RecordForm):
+    class Meta:
+        model = m.FollowUp
+        fields = [
+            "exercise",
+            "title",
+            "detail",
+            "service",
+            "owner_department",
+            "owner",
+            "due_on",
+            "status",
+            "done_on",
+            "notes",
+        ]
+        widgets = {
+            "exercise": PickOne,
+            "service": PickOne,
+            "owner": PickOne,
+            "due_on": DateInput,
+            "done_on": DateInput,
+        }

@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from townhall.core.models import OwnedModel
+from townhall.core.models import OwnedModel, TrackedModel
 from townhall.estate.models import Component, Location, Service, System
 
 # Impact categories and escalation points of the impact grid, in the order shown.
@@ -318,3 +318,317 @@ class RecoveryCapability(FromParent, OwnedModel):
                 {"system": "Choose exactly one system or one component (not both, not neither)."}
             )
         self._check_owner()
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+
+class Campaign(TrackedModel):
+    """A round of impact analyses: every department that owns a service in scope is asked
+    to fill in (or review and confirm) the analyses of its services by a date.
+
+    Opening a campaign creates one request per service; progress is read from the
+    analyses themselves, so a liaison's submitted analysis is the one record of it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200, unique=True)
+    instructions = models.TextField(
+        blank=True, help_text="What departments are asked to do; included in the message."
+    )
+    due_on = models.DateField("due", help_text="The date analyses should be submitted by.")
+    departments = models.ManyToManyField(
+        "org.Department",
+        blank=True,
+        related_name="continuity_campaigns",
+        help_text="Leave empty to ask every department that owns a service.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class CampaignRequest(TrackedModel):
+    """One service's analysis asked for in a campaign, addressed to the department that
+    owns the service. `final_status` keeps the analysis's status when the campaign closed."""
+
+    department_field = "department"
+    liaison_actions: ClassVar[tuple[str, ...]] = ()  # liaisons answer by submitting
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requests")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    analysis = models.ForeignKey(
+        ImpactAnalysis, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    final_status = models.CharField(
+        max_length=20, choices=ImpactAnalysis.Status.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["campaign", "department__name", "service__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "service"], name="one_request_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.service}" if self.campaign_id else "Campaign request"
+
+    def get_absolute_url(self) -> str:
+        return self.campaign.get_absolute_url()
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+class RecoveryPlan(TrackedModel):
+    """One version of the government-wide recovery plan, in the NIST SP 800-34 order.
+
+    The written sections are kept here; the recovery sequence, runbooks and contact lists
+    are generated from the estate. Approving a version freezes what was generated in
+    `content`, so the approved plan reads the same next year; editing starts a new version.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded"
+
+    title = models.CharField(max_length=200, default="Continuity and disaster recovery plan")
+    number = models.PositiveIntegerField(
+        "version", unique=True, help_text="Counts up from 1; a new version starts as a draft."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    purpose = models.TextField("purpose", blank=True)
+    scope = models.TextField("scope", blank=True)
+    assumptions = models.TextField("planning assumptions", blank=True)
+    activation = models.TextField(
+        "activation criteria", blank=True, help_text="When the plan is activated, and by whom."
+    )
+    notification = models.TextField(
+        "notification procedure", blank=True, help_text="Who is told, in what order, how."
+    )
+    reconstitution = models.TextField(
+        "reconstitution",
+        blank=True,
+        help_text="How normal operations are confirmed, the plan deactivated and lessons kept.",
+    )
+    coordinator = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="continuity coordinator",
+    )
+    alternate_coordinator = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="alternate coordinator",
+    )
+    changes = models.TextField("changes in this version", blank=True)
+    approver_name = models.CharField("approved by", max_length=200, blank=True)
+    approver_title = models.CharField("approver's title", max_length=200, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    content = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "recovery plan"
+
+    def __str__(self) -> str:
+        return f"{self.title}, version {self.number}" if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        """An approved version is the record of what was agreed: it no longer changes."""
+        if action in ("change", "delete"):
+            return by_role.filter(status=cls.Status.DRAFT)
+        return by_role
+
+
+class PlanRole(TrackedModel):
+    """A role in the plan (recovery team lead, public information officer) and who fills it."""
+
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=200)
+    person = models.ForeignKey(
+        "estate.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    alternate = models.ForeignKey(
+        "estate.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsibilities = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "role", "id"]
+        verbose_name = "plan role"
+
+    def __str__(self) -> str:
+        return f"{self.role} ({self.person})" if self.person_id else self.role
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        if action in ("change", "delete"):
+            return by_role.filter(plan__status=RecoveryPlan.Status.DRAFT)
+        return by_role
+
+    def clean(self) -> None:
+        super().clean()
+        if self.plan_id and self.plan.status != RecoveryPlan.Status.DRAFT:
+            raise ValidationError(
+                {"plan": "This version is approved; start a new version to change its roles."}
+            )
+
+
+# --- exercises ---------------------------------------------------------------------------
+
+
+class Exercise(TrackedModel):
+    """A tabletop or functional exercise of the plan, and what it showed."""
+
+    class Kind(models.TextChoices):
+        TABLETOP = "tabletop", "Tabletop"
+        FUNCTIONAL = "functional", "Functional"
+        FULL_SCALE = "full_scale", "Full-scale"
+
+    class Scenario(models.TextChoices):
+        CYBER = "cyber", "Cyber"
+        WEATHER = "weather", "Weather"
+        MAN_MADE = "man_made", "Man-made"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TABLETOP)
+    scenario = models.CharField(max_length=20, choices=Scenario.choices)
+    held_on = models.DateField("date")
+    narrative = models.TextField("scenario narrative", blank=True)
+    facilitator = models.CharField(max_length=200, blank=True)
+    participants = models.TextField(
+        blank=True, help_text="Who took part, one per line (name and role or department)."
+    )
+    findings = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.held_on:%Y-%m-%d})" if self.held_on else self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def participant_list(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+
+class ExerciseResult(TrackedModel):
+    """How long one service actually took to come back in an exercise."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="results")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    measured_hours = models.DecimalField(
+        "measured recovery time (hours)",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), "Enter 0 hours or more.")],
+    )
+    rto_hours = models.DecimalField(
+        "RTO at the time (hours)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=POSITIVE,
+        help_text="Leave blank to take the service's current RTO from its impact analysis.",
+    )
+
+    class Meta:
+        ordering = ["exercise", "service__name", "id"]
+        verbose_name = "exercise result"
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "service"], name="one_result_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.measured_hours} h" if self.service_id else "Result"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.rto_hours is None and self.service_id:
+            analysis = ImpactAnalysis.objects.filter(service_id=self.service_id).first()
+            if analysis is not None:
+                self.rto_hours = analysis.rto_hours
+
+    @property
+    def met(self) -> bool | None:
+        if self.rto_hours is None or self.measured_hours is None:
+            return None
+        return self.measured_hours <= self.rto_hours
+
+
+class FollowUp(OwnedModel):
+    """An action an exercise found necessary, owned by the department that must do it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="follow_ups")
+    title = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "estate.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField("due", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = "follow-up action"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == self.Status.DONE and self.done_on is None:
+            raise ValidationError({"done_on": "Give the date the action was done."})
+        if self.status != self.Status.DONE and self.done_on is not None:
+            raise ValidationError({"done_on": "Only a done action has a done date."})

@@ -44,3 +44,16 @@ RECOVERY = _resource(
     m.RecoveryCapability,
     ["system__name", "component__name"],
 )
+CAMPAIGNS = _resource(m.Campaign, ["name"], nav_label="BIA campaigns")
+CAMPAIGN_REQUESTS = _resource(m.CampaignRequest, ["service__name", "campaign__name"], in_nav=False)
+PLANS = _resource(m.RecoveryPlan, ["title"], nav_label="Recovery plans", related=["roles"])
+PLAN_ROLES = _resource(m.PlanRole, ["role", "person__name"], in_nav=False)
+EXERCISES = _resource(
+    m.Exercise,
+    ["name", "participants"],
+    related=[("results", "Measured recovery times"), ("follow_ups", "Follow-up actions")],
+)
+EXERCISE_RESULTS = _resource(m.ExerciseResult, ["service__name"], in_nav=False)
+FOLLOW_UPS = _resource(
+    m.FollowUp, ["title"], nav_label="Exercise follow-ups", bulk_fields=["status", "due_on"]
+)

@@ -20,7 +20,7 @@ def _pick(*names: str, many: bool = False) -> dict:
 class PersonForm(RecordForm):
     class Meta:
         model = m.Person
-        fields = ["name", "email", "title", "is_it_staff", *COMMON]
+        fields = ["name", "email", "phone", "title", "is_it_staff", *COMMON]
 
 
 class LocationForm(RecordForm):

@@ -30,6 +30,9 @@ class VendorDates(models.Model):
 class Person(OwnedModel):
     name = models.CharField(max_length=200)
     email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField(
+        max_length=50, blank=True, help_text="A number that works when e-mail is down."
+    )
     title = models.CharField(max_length=200, blank=True)
     is_it_staff = models.BooleanField("IT staff", default=False)
     owner_department = models.ForeignKey(

@@ -11,6 +11,7 @@ class PersonTable(Table):
         Column("title"),
         DEPT,
         Column("email"),
+        Column("phone"),
         Column("is_it_staff"),
     ]
 
