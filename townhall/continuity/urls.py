@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townhall.continuity import analysis_views, views
+from townhall.continuity import analysis_views, dashboard_views, views
 from townhall.core.registry import urls
 
 app_name = "continuity"
@@ -17,4 +17,7 @@ urlpatterns = urls(
 )
 
 # The continuity analysis of the estate (continuity/analysis_views.py).
-urlpatterns += [path("analysis/", analysis_views.analysis, name="analysis")]
+urlpatterns += [
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("analysis/", analysis_views.analysis, name="analysis"),
+]

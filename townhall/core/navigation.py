@@ -39,7 +39,10 @@ EXTRA_PAGES = {
         ("Incident metrics", "cyber:incident_metrics"),
         ("Import a framework catalog", "cyber:framework_import", EDITORS),
     ],
-    "continuity": [("Continuity analysis", "continuity:analysis")],
+    "continuity": [
+        ("Continuity readiness", "continuity:dashboard"),
+        ("Continuity analysis", "continuity:analysis"),
+    ],
 }
 
 
