@@ -175,6 +175,8 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = envstr("TOWNHALL_EMAIL_FROM", "townhall@localhost")
+# The address people use to reach Townhall, for links in e-mails sent from the command line.
+TOWNHALL_BASE_URL = envstr("TOWNHALL_BASE_URL", "")
 
 # Security headers; production turns on the HTTPS-only ones.
 X_FRAME_OPTIONS = "DENY"

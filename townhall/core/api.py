@@ -33,6 +33,9 @@ def serializer_for(resource: registry.Resource) -> type[serializers.ModelSeriali
             "model": resource.model,
             "fields": fields,
             "read_only_fields": ["id", "created_at", "updated_at"],
+            # The schema's name for the record; `extra["api_name"]` renames one whose name
+            # would clash with another's request body ("Campaign" + "Request").
+            "ref_name": resource.extra.get("api_name", resource.model.__name__),
         },
     )
     return type(f"{resource.model.__name__}Serializer", (RecordSerializer,), {"Meta": meta})

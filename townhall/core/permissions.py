@@ -78,6 +78,8 @@ def can_add(user: Any, model: type[models.Model], department_id: int | None = No
 
 def may_add_any(user: Any, model: type[models.Model]) -> bool:
     """Whether to offer an Add button at all (the department is checked on save)."""
+    if getattr(model, "may_add", None) is not None:
+        return can_add(user, model, getattr(user, "department_id", None))
     if user.role == Role.LIAISON and getattr(model, "department_field", None) not in (None, "pk"):
         return bool(user.department_id) and _active(user)
     return can_add(user, model)

@@ -119,6 +119,27 @@ def _check_department(user: Any, obj: models.Model) -> None:
         )
 
 
+def _refuse_nul(obj: models.Model) -> None:
+    """A NUL character cannot be kept in text on PostgreSQL (it would fail at the insert,
+    after validation); forms refuse it already, files and feeds read by code may not."""
+    errors = {
+        f.name: "This text holds a NUL character, which cannot be saved; remove it."
+        for f in obj._meta.concrete_fields
+        if isinstance(f, (models.CharField, models.TextField))
+        and "\x00" in (getattr(obj, f.attname) or "")
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_fields(user: Any, obj: models.Model, before: Mapping[str, Any] | None) -> None:
+    """Rules about who may set which values (only IT staff approve) live beside the model,
+    as `check_write(user, before)`; `before` is None for a new record."""
+    check = getattr(obj, "check_write", None)
+    if check is not None:
+        check(user, before)
+
+
 def _m2m_pks(values: Iterable[Any]) -> list[Any]:
     return sorted(v.pk if isinstance(v, models.Model) else v for v in values)
 
@@ -139,6 +160,8 @@ def create(user: Any, model: type[models.Model], data: Mapping[str, Any]) -> mod
     dept = getattr(obj, "department_id_value", lambda: None)()
     if not permissions.can_add(user, model, dept):
         raise PermissionDenied(f"You may not add {model._meta.verbose_name_plural} here.")
+    check_fields(user, obj, None)
+    _refuse_nul(obj)
     obj.full_clean()
     with context.writing(), transaction.atomic():
         obj.save()
@@ -175,6 +198,8 @@ def update(
         _apply(current, plain)
         if hasattr(current, "department_id_value"):
             _check_department(user, current)
+        check_fields(user, current, before)
+        _refuse_nul(current)
         current.full_clean()
         m2m_changed = any(
             _m2m_pks(values) != _m2m_pks(getattr(current, name).all())

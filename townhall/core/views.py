@@ -328,7 +328,7 @@ class CreatePage(FormPage):
             try:
                 obj = services.create(request.user, self.model, form_data(form))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -371,7 +371,7 @@ class EditPage(FormPage):
                 ]
                 return self.render_form(form, fresh, conflict=conflict, status=409)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -391,7 +391,8 @@ def _posted_version(request: HttpRequest, obj: models.Model) -> int | None:
         ) from None
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """The write path's refusal shown on the form: on its field when the form has it."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -133,3 +133,17 @@ def test_tags_are_recorded_in_history(users, departments):
     services.update(users["staff"], departments["PW"], {"tags": [tag]}, version=1)
     entry = AuditEntry.objects.filter(action="update").first()
     assert ("tags", [], ["grant-funded"]) in entry.changes()
+
+
+@pytest.mark.django_db
+def test_text_with_a_nul_character_is_refused_by_field(departments):
+    """PostgreSQL cannot keep a NUL in text; the write path says which field holds one
+    instead of failing at the insert (code reading files and feeds does not pass forms)."""
+    with pytest.raises(ValidationError) as refused:
+        services.create(context.SYSTEM, Department, {"name": "Parks\x00", "code": "PK"})
+    assert "NUL character" in str(refused.value.message_dict["name"])
+    pw = departments["PW"]
+    with pytest.raises(ValidationError):
+        services.update(context.SYSTEM, pw, {"notes": "a\x00b"}, version=None)
+    pw.refresh_from_db()
+    assert pw.notes == "" and not Department.objects.filter(code="PK").exists()
