@@ -154,7 +154,7 @@ class Maker:
         values = obj.__dict__
         for f, attname, direct, memo in self.plan:
             raw = values[attname] if attname in values else getattr(obj, attname)
-            if f.many_to_one and raw is not None:
+            if (f.many_to_one or f.one_to_one) and raw is not None:
                 continue  # looked up among the records the person may see
             if f.blank and raw in f.empty_values:
                 continue

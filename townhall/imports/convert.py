@@ -10,7 +10,7 @@ from django.db import models
 
 from townhall.core import permissions, services
 from townhall.core.models import Tag
-from townhall.imports import refs, values
+from townhall.imports import grid, refs, values
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
 
@@ -68,7 +68,10 @@ class RowReader:
 
     References are looked up once per distinct name: a file of 100,000 rows names the same
     few departments and vendors over and over. Records of the kind being imported are never
-    remembered, because rows earlier in the file may add or rename them."""
+    remembered, because rows earlier in the file may add or rename them. The service, system
+    or component an impact analysis or recovery capability describes is different on every
+    row: those are found by name in memory (`refs.Names`) and read a window of rows at a
+    time (`preload`)."""
 
     def __init__(self, kind: Kind, mapping: dict[str, str], user: Any) -> None:
         self.kind = kind
@@ -78,6 +81,9 @@ class RowReader:
         self.tags = TagNames(user)
         self._seen: dict[tuple, Any] = {}
         self._scalars: dict[tuple, Any] = {}
+        self.item_models = {kind.field(name).related_model for name in kind.items}
+        self._names: dict[type[models.Model], refs.Names] = {}
+        self._items: dict[tuple[type[models.Model], int], Any] = {}  # read by `preload`
         # (heading, field name, field, how) of the columns read by `_one`, in the mapping's
         # order; `how` says which cells are read as plain text or remembered.
         self.columns = [
@@ -102,11 +108,51 @@ class RowReader:
         return found
 
     def resolve(self, model: type[models.Model], text: str, department_id: int | None) -> Any:
+        if model in self.item_models:
+            return self.item(model, text, department_id)
         return self._lookup(
             ("ref", model, text, department_id),
             lambda: refs.resolve(model, text, self.user, department_id),
             fresh=model is self.kind.model,
         )
+
+    def names(self, model: type[models.Model]) -> refs.Names:
+        if model not in self._names:
+            self._names[model] = refs.Names(model, self.user)
+        return self._names[model]
+
+    def item(self, model: type[models.Model], text: str, department_id: int | None) -> Any:
+        """The service (system, component) a row describes, with its department: read by
+        `preload` with the rows around it, else on its own."""
+        pk = self.names(model).find(text, department_id)
+        found = self._items.get((model, pk))
+        if found is None:
+            found = model._default_manager.select_related("owner_department").get(pk=pk)
+        return found
+
+    def preload(self, window: list[tuple[int, dict[str, Any]]]) -> None:
+        """Read the items the coming rows describe in one query per model (none for kinds
+        that describe no item); what the rows before needed is let go."""
+        self._items = {}
+        wanted: dict[type[models.Model], set[int]] = {}
+        for name in self.kind.items:
+            heading = self.column_of.get(name)
+            if not heading:
+                continue
+            model = self.kind.field(name).related_model
+            for _number, record in window:
+                raw = record.get(heading)
+                if values.is_blank(raw):
+                    continue
+                department_id = self._department(record, {}, [], 0)
+                try:
+                    pk = self.names(model).find(values.text(raw), department_id)
+                except ValueProblem:
+                    continue
+                wanted.setdefault(model, set()).add(pk)
+        for model, pks in wanted.items():
+            found = model._default_manager.select_related("owner_department").in_bulk(pks)
+            self._items.update(((model, pk), obj) for pk, obj in found.items())
 
     def end(self, text: str, department_id: int | None) -> Any:
         return self._lookup(
@@ -151,13 +197,13 @@ class RowReader:
         of them cannot be read: enough to guess which record the row is about."""
         result: dict[str, Any] = {}
         problems: list[Problem] = []
-        self._department(record, result, problems, 0)
+        department_id = self._department(record, result, problems, 0)
         if problems:
             return None
         for heading, name, field, _how in self.columns:
-            if name in ("external_id", "name"):
+            if name in ("external_id", "name") or name in self.kind.items:
                 try:
-                    self._one(name, field, record.get(heading), None, result)
+                    self._one(name, field, record.get(heading), department_id, result)
                 except ValueProblem:
                     return None
         return result
@@ -190,6 +236,10 @@ class RowReader:
         department_id: int | None,
         result: dict,
     ) -> None:
+        if field is None and self.kind.grid is not None:  # one cell of a grid
+            cell = self.kind.grid.cells[name]
+            result.setdefault(self.kind.grid.field, grid.Cells())[cell] = self.kind.grid.rating(raw)
+            return
         if field is None:  # a dependency's "from" or "to"
             if values.is_blank(raw):
                 raise ValueProblem("Name what depends and what it depends on")
@@ -209,7 +259,7 @@ class RowReader:
             result[name] = [
                 self.resolve(model, text, department_id) for text in values.split_list(raw)
             ]
-        elif field.many_to_one:
+        elif field.many_to_one or field.one_to_one:
             result[name] = self.resolve(field.related_model, values.text(raw), department_id)
         elif field.choices and isinstance(raw, str):
             key = ("choice", name, raw)  # a few distinct labels, repeated on every row

@@ -19,6 +19,7 @@ from townhall.accounts.models import Role
 from townhall.core import context, permissions, services
 from townhall.imports import bulk, keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
+from townhall.imports.grid import Cells
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
 
@@ -50,10 +51,15 @@ class _Rollback(Exception):
 def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
     """Why no row of this file could be matched or named, or "" when a key column is mapped."""
     mapped = {f for f in mapping.values() if f}
+    headings = kind.headings()
+    if kind.items:  # named by the item it describes: any one of them will do
+        if mapped & set(kind.items) or "external_id" in mapped:
+            return ""
+        names = " or ".join(headings[f] for f in kind.items)
+        return f"No column is mapped to {names}; choose which column holds it."
     needed = {"dependency": {"from", "to"}}.get(kind.key, {kind.name_field})
     if needed <= mapped or "external_id" in mapped:
         return ""
-    headings = kind.headings()
     names = " and ".join(headings[f] for f in sorted(needed))
     return f"No column is mapped to {names}; choose which column holds it."
 
@@ -115,8 +121,11 @@ class _Importer:
         self.owned = "owner_department" in {f.name for f in kind.model._meta.fields} and (
             kind.key != "department"
         )
+        # A liaison's rows without a department are their department's, as the add form
+        # has it; a record describing an item takes the item's department instead.
+        self.fill_department = self.owned and not kind.items
         fast = bulk.eligible(kind)
-        self.index = keys.Index(kind) if fast else None
+        self.index = keys.index_for(kind) if fast else None
         self.unique = bulk.Unique(kind.model) if fast else None
         self.maker = bulk.Maker(kind.model) if fast else None
         self.writer = bulk.Writer(kind.model) if fast else None
@@ -132,6 +141,7 @@ class _Importer:
         one query a row. Only a guess from each row's key columns: a record not read here
         is read when its row comes, and one read here is used once, by the first row that
         matches it, unless a row before saved it (then it is read again)."""
+        self.reader.preload(window)
         if self.index is None:
             return
         wanted = []
@@ -139,7 +149,7 @@ class _Importer:
             data = self.reader.key_values(record)
             if data is None:
                 continue
-            if self.owned and "owner_department" not in data and self._liaison():
+            if self.fill_department and "owner_department" not in data and self._liaison():
                 data["owner_department"] = self.user.department
             try:
                 entry = self.index.find(data)
@@ -163,15 +173,18 @@ class _Importer:
         data, problems = self.reader.read(number, record)
         if problems:
             return problems
-        if self.owned and "owner_department" not in data and self._liaison():
+        if self.fill_department and "owner_department" not in data and self._liaison():
             data["owner_department"] = self.user.department  # their own, as the add form does
         try:
             entry, current = self._existing(data)
         except ValueProblem as exc:
             return [Problem(number, "", "", str(exc))]
+        field = self.kind.grid.field if self.kind.grid is not None else None
+        if isinstance(data.get(field), Cells):  # the row's cells, into the record's grid
+            data[field] = self.kind.grid.merged(getattr(current, field, None), data[field])
         refusal = self._refusal(current, data)
         if refusal:
-            heading = self.reader.heading("owner_department")
+            heading = self._refusal_column(data)
             return [Problem(number, heading, shown(record.get(heading)), refusal)]
         if current is not None and self.index is not None and self._unchanged(current, data):
             self.outcome.unchanged += 1
@@ -228,9 +241,12 @@ class _Importer:
         """Validate a new row and hold it for the next batch; None to save it on its own."""
         obj, m2m = self.maker.build(data)
         try:
+            services.check_fields(self.user, obj, None)  # as services.create checks it
             self.maker.validate(obj)
         except ValidationError as exc:
             return self._invalid(number, record, exc)
+        except PermissionDenied as exc:
+            return [Problem(number, "", "", str(exc))]
         if self.unique.clashes(obj):
             return None  # services.create says what it clashes with
         entry = keys.Entry(pk=None, obj=obj)
@@ -332,7 +348,13 @@ class _Importer:
             if self._liaison():
                 return "Department liaisons can update only their own department's record."
             return f"You may not {'add' if current is None else 'change'} {plural}."
-        if "owner_department" in data:
+        item = self._item(current, data)
+        if self.kind.items and item is None and current is None:
+            if permissions.may_add_any(self.user, model):
+                return ""  # a new record describing nothing: its validation says so
+        if item is not None:  # the department of the item described decides
+            dept = item.owner_department
+        elif "owner_department" in data:
             dept = data["owner_department"]
         else:  # read only when needed: it is a query per row
             dept = getattr(current, "owner_department", None)
@@ -348,13 +370,33 @@ class _Importer:
         if self._liaison() and self.owned:
             where = dept.name if dept is not None else "no department"
             mine = self.user.department.name
-            if current is not None and current.owner_department_id != self.user.department_id:
+            if (
+                item is None
+                and current is not None
+                and current.owner_department_id != self.user.department_id
+            ):
                 where = str(current.owner_department or "no department")
             return (
                 f"Department liaisons can import only rows for their own department ({mine}); "
                 f"this row is for {where}."
             )
         return f"You may not {'add' if current is None else 'change'} {plural}."
+
+    def _item(self, current: Any, data: dict[str, Any]) -> Any:
+        """The service, system or component the row's record describes, if it describes one:
+        as the row names it, else the record's own."""
+        if not self.kind.items:
+            return None
+        if any(name in data for name in self.kind.items):
+            return next((data[n] for n in self.kind.items if data.get(n) is not None), None)
+        return current._parent() if current is not None else None
+
+    def _refusal_column(self, data: dict[str, Any]) -> str:
+        """The column a refusal points at: the item's when it decided, else the department."""
+        for name in self.kind.items:
+            if data.get(name) is not None and self.reader.heading(name):
+                return self.reader.heading(name)
+        return self.reader.heading("owner_department")
 
     def _invalid(self, number: int, record: dict, exc: ValidationError) -> list[Problem]:
         problems = []

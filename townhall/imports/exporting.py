@@ -18,6 +18,9 @@ def cell(obj: models.Model, kind: Kind, name: str) -> Any:
         return exports.safe_cell(refs.end_label(obj.source))
     if name == "to":
         return exports.safe_cell(refs.end_label(obj.target))
+    if kind.grid is not None and name in kind.grid.cells:
+        rating = kind.grid.cell(getattr(obj, kind.grid.field), name)
+        return "" if rating is None else str(rating)
     field = kind.field(name)
     value = getattr(obj, name)
     if field.many_to_many:
@@ -43,7 +46,16 @@ def queryset(kind: Kind, user: Any) -> models.QuerySet:
     joined = [
         f.name
         for f in kind.model._meta.fields
-        if f.many_to_one and (f.name in kind.fields or kind.key == "dependency")
+        if (f.many_to_one or f.one_to_one) and (f.name in kind.fields or kind.key == "dependency")
+    ]
+    # A reference is written with its department ("Payroll [FIN]"): join that too.
+    joined += [
+        f"{name}__owner_department"
+        for name in list(joined)
+        if any(
+            f.name == "owner_department"
+            for f in kind.model._meta.get_field(name).related_model._meta.fields
+        )
     ]
     m2m = [n for n in kind.fields if kind.field(n) is not None and kind.field(n).many_to_many]
     return qs.select_related(*joined).prefetch_related(*m2m).order_by("pk")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import models
 
-from townhall.imports import refs
+from townhall.imports import kinds, refs
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
 
@@ -27,10 +27,14 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
 
     By external ID when the row has one; otherwise departments by code then name, vendors
     by name or alias, contracts by number (else title) within the vendor, dependencies by
-    (from, to, kind), locations by name, and everything else by name within department."""
+    (from, to, kind), locations by name, impact analyses and recovery capabilities by the
+    item they describe, and everything else by name within department."""
     qs = kind.model._default_manager.all()
     if data.get("external_id"):
         return _only(qs.filter(external_id=data["external_id"]), "that external ID")
+    if kind.items:
+        item = _item(kind, data)
+        return _only(qs.filter(**{item[0]: item[1]}), f"that {item[0]}") if item else None
     if kind.key == "department":
         for field in ("code", "name"):
             if data.get(field):
@@ -60,9 +64,16 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     return _only(qs.filter(name=data.get("name", "")), "that name in its department")
 
 
+def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
+    """(field, id) of the one item the row names ("service", 12); None unless exactly one."""
+    named = [(name, data[name].pk) for name in kind.items if data.get(name) is not None]
+    return named[0] if len(named) == 1 else None
+
+
 # Kinds matched by external ID, else by name (within the row's department, when it names
-# one). Their whole key fits in memory, so a large file needs no query per row to match.
-INDEXED = {"person", "location", "service", "system", "component"}
+# one) or by the item they describe. Their whole key fits in memory, so a large file needs
+# no query per row to match.
+INDEXED = {"person", "location", "service", "system", "component", *kinds.ITEMS}
 
 
 @dataclass(eq=False)
@@ -88,7 +99,10 @@ class Index:
             self._put(Entry(pk), ext, name, dept)
 
     def _put(self, entry: Entry, ext: str, name: str, dept: int | None) -> None:
-        entry.keys = (("ext", ext), ("name", name), ("dept", (dept, name)))
+        self._file(entry, (("ext", ext), ("name", name), ("dept", (dept, name))))
+
+    def _file(self, entry: Entry, keys: tuple[tuple[str, Any], ...]) -> None:
+        entry.keys = keys
         for map_name, key in entry.keys:
             if map_name != "ext" or key:
                 self._maps[map_name].setdefault(key, []).append(entry)
@@ -121,3 +135,42 @@ class Index:
         if len(found) > 1:
             raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
         return found[0] if found else None
+
+
+class ItemIndex(Index):
+    """An Index of records that describe one estate item each (an impact analysis its
+    service): by external ID, else by the item."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self._maps = {"ext": {}, "item": {}}
+        ids = [f"{name}_id" for name in kind.items]
+        rows = kind.model._default_manager.values_list("pk", "external_id", *ids)
+        for pk, ext, *items in rows.iterator(chunk_size=5000):
+            self._file(Entry(pk), self._keys(ext, items))
+
+    def _keys(self, ext: str, items: list[int | None]) -> tuple[tuple[str, Any], ...]:
+        keys: tuple[tuple[str, Any], ...] = (("ext", ext),)
+        named = [(n, pk) for n, pk in zip(self.kind.items, items, strict=True) if pk is not None]
+        return keys + (("item", named[0]),) if len(named) == 1 else keys
+
+    def add(self, entry: Entry, obj: models.Model) -> None:
+        self.remove(entry)
+        items = [getattr(obj, f"{name}_id") for name in self.kind.items]
+        self._file(entry, self._keys(obj.external_id, items))
+
+    def find(self, data: dict[str, Any]) -> Entry | None:
+        if data.get("external_id"):
+            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+        else:
+            item = _item(self.kind, data)
+            found = self._maps["item"].get(item, []) if item else []
+            what = f"that {item[0]}" if item else ""
+        if len(found) > 1:
+            raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
+        return found[0] if found else None
+
+
+def index_for(kind: Kind) -> Index:
+    """The index that matches rows of `kind` (one of INDEXED) without a query per row."""
+    return ItemIndex(kind) if kind.items else Index(kind)

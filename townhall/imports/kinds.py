@@ -12,6 +12,8 @@ from django.apps import apps
 from django.db import models
 from django.utils.text import capfirst
 
+from townhall.imports.grid import Grid
+
 # key -> (model, plural label), in the order a new city would load them.
 MODELS: dict[str, str] = {
     "department": "org.Department",
@@ -23,7 +25,10 @@ MODELS: dict[str, str] = {
     "system": "estate.System",
     "component": "estate.Component",
     "dependency": "estate.Dependency",
+    "impact_analysis": "continuity.ImpactAnalysis",
+    "recovery_capability": "continuity.RecoveryCapability",
 }
+# The estate's kinds (also the choices stored with an import run and a saved mapping).
 CHOICES = [
     ("department", "Departments"),
     ("person", "People"),
@@ -35,6 +40,18 @@ CHOICES = [
     ("component", "Components"),
     ("dependency", "Dependencies"),
 ]
+# Continuity records describe estate records, so they load after the estate.
+CONTINUITY_CHOICES = [
+    ("impact_analysis", "Impact analyses"),
+    ("recovery_capability", "Recovery capabilities"),
+]
+ALL_CHOICES = [*CHOICES, *CONTINUITY_CHOICES]
+# Kinds with one record per estate item, found by that item rather than by a name: an
+# impact analysis by its service, a recovery capability by its system or its component.
+ITEMS: dict[str, tuple[str, ...]] = {
+    "impact_analysis": ("service",),
+    "recovery_capability": ("system", "component"),
+}
 
 # Dependencies name their two ends in one column each: "system:Payroll", or just the name.
 DEPENDENCY_FIELDS = ["from", "kind", "to", "owner_department", "external_id", "notes", "tags"]
@@ -57,6 +74,7 @@ NAME_SPELLINGS: dict[str, tuple[str, ...]] = {
     "system": ("application name", "application", "app", "app name", "system", "system name"),
     "component": ("asset name", "hostname", "host name", "server", "server name", "device"),
     "dependency": (),
+    "impact_analysis": ("service", "service name", "business service", "program"),
 }
 
 
@@ -66,29 +84,52 @@ class Kind:
     label: str
     model: type[models.Model]
     fields: tuple[str, ...]
+    grid: Grid | None = None  # a JSON grid read from one column per cell
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The fields naming the one estate item a record of this kind describes."""
+        return ITEMS.get(self.key, ())
 
     @property
     def name_field(self) -> str:
-        """The field people call the record by."""
+        """The field people call the record by; "" for a recovery capability, which goes
+        by its system or its component (see `items`)."""
+        if self.items:
+            return self.items[0] if len(self.items) == 1 else ""
         return "title" if self.key == "contract" else "name"
 
     def headings(self) -> dict[str, str]:
         """field -> canonical column heading, in column order."""
+        cells = self.grid.headings() if self.grid is not None else {}
         result = {}
         for name in self.fields:
             if name in HEADINGS:
                 result[name] = HEADINGS[name]
+            elif name in cells:
+                result[name] = cells[name]
             else:
                 result[name] = capfirst(str(self.model._meta.get_field(name).verbose_name))
         return result
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
-        return {self.name_field: NAME_SPELLINGS.get(self.key, ())}
+        result = {self.name_field: NAME_SPELLINGS.get(self.key, ())} if self.name_field else {}
+        if self.grid is not None:
+            result.update(self.grid.spellings())
+        return result
 
     def field(self, name: str) -> models.Field | None:
-        if name in ("from", "to"):
+        if name in ("from", "to") or (self.grid is not None and name in self.grid.cells):
             return None
         return self.model._meta.get_field(name)
+
+
+def _grid(key: str) -> Grid | None:
+    if key != "impact_analysis":
+        return None
+    from townhall.continuity.models import CATEGORIES, LEVELS, POINTS
+
+    return Grid("impacts", CATEGORIES, POINTS, LEVELS)
 
 
 def _form_fields(key: str) -> tuple[str, ...]:
@@ -104,16 +145,23 @@ def _form_fields(key: str) -> tuple[str, ...]:
         names = DepartmentForm._meta.fields
     else:
         names = resource.form._meta.fields
-    return tuple(n for n in names if n not in SKIPPED)
+    names = [n for n in names if n not in SKIPPED]
+    grid = _grid(key)
+    if grid is not None:  # the grid's field becomes one column per cell, in its place
+        at = names.index(grid.field)
+        names[at : at + 1] = list(grid.cells)
+    if key in ITEMS and "external_id" not in names:  # matched by it, as every kind is
+        names.insert(names.index("notes") if "notes" in names else len(names), "external_id")
+    return tuple(names)
 
 
 @cache
 def get(key: str) -> Kind:
     """The kind called `key` ("system"); KeyError for an unknown one."""
     model = apps.get_model(MODELS[key])
-    label = dict(CHOICES)[key]
-    return Kind(key=key, label=label, model=model, fields=_form_fields(key))
+    label = dict(ALL_CHOICES)[key]
+    return Kind(key=key, label=label, model=model, fields=_form_fields(key), grid=_grid(key))
 
 
 def all_kinds() -> list[Kind]:
-    return [get(key) for key, _ in CHOICES]
+    return [get(key) for key, _ in ALL_CHOICES]

@@ -116,6 +116,13 @@ def _check_header(header: list[str]) -> None:
 
 def read_csv(data: bytes) -> Sheet:
     text = decode(data)
+    nul = text.find("\x00")
+    if nul >= 0:  # no database text field can keep one; PostgreSQL refuses the whole row
+        line = text.count("\n", 0, nul) + 1
+        raise FileProblem(
+            f"Line {line} holds a NUL character, so the file is not plain text (a file saved "
+            "as UTF-16 or a damaged file looks like this); save it again as CSV (UTF-8)."
+        )
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = []

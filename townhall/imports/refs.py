@@ -5,6 +5,7 @@ e-mail, a location by name, a dependency end as "system:Payroll" or by a unique 
 """
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -51,6 +52,55 @@ def _by_name(qs: models.QuerySet, field: str, text: str, department_id: int | No
         )
         return _by_name(in_dept, field, qualified["name"], department_id)
     return _one(qs.model, matches, text, department_id)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A record as `Names` keeps it: enough to choose it and read it later."""
+
+    pk: int
+    owner_department_id: int | None
+
+
+class Names:
+    """The names of every record of one model a person may see, read in one query, that
+    answer as `resolve` does (the exact name, else any case, else "Name [DEPT]"; the row's
+    department's own when several share it). For files that name a different service,
+    system or component on every row, where a look-up per name is a query per row."""
+
+    def __init__(self, model: type[models.Model], user: Any) -> None:
+        self.model = model
+        self.exact: dict[str, list[Named]] = {}
+        self.folded: dict[str, list[Named]] = {}
+        rows = model._default_manager.restrict(user, "view").values_list(
+            "pk", "name", "owner_department_id"
+        )
+        for pk, name, dept in rows.iterator(chunk_size=5000):
+            named = Named(pk, dept)
+            self.exact.setdefault(name, []).append(named)
+            self.folded.setdefault(name.lower(), []).append(named)
+        self.departments: dict[str, set[int]] = {}
+        for pk, code, name in Department.objects.values_list("pk", "code", "name"):
+            for text in (code, name):
+                if text:
+                    self.departments.setdefault(text.lower(), set()).add(pk)
+
+    def find(self, text: str, department_id: int | None) -> int:
+        """The primary key of the one record `text` names; ValueProblem as `resolve` says."""
+        return self._find(text, department_id, None).pk
+
+    def _find(self, text: str, department_id: int | None, within: set[int] | None) -> Named:
+        def kept(found: list[Named]) -> list[Named]:
+            if within is None:
+                return found
+            return [n for n in found if n.owner_department_id in within]
+
+        matches = kept(self.exact.get(text, [])) or kept(self.folded.get(text.lower(), []))
+        qualified = QUALIFIED.match(text)
+        if not matches and qualified and within is None:
+            depts = self.departments.get(qualified["dept"].strip().lower(), set())
+            return self._find(qualified["name"], department_id, depts)
+        return _one(self.model, matches, text, department_id)
 
 
 def vendor(qs: models.QuerySet, text: str) -> Any:

@@ -76,3 +76,13 @@ def test_empty_and_duplicate_headings():
 def test_undecodable_bytes():
     with pytest.raises(parsing.FileProblem, match="UTF-8 or Windows-1252"):
         parsing.decode(b"Name\n\x81\x8d\n")
+
+
+def test_a_nul_character_refuses_the_file_naming_its_line():
+    """PostgreSQL cannot keep a NUL in text: the file is refused before anything is read
+    (it used to fail at the first insert)."""
+    with pytest.raises(parsing.FileProblem, match="Line 3 holds a NUL character"):
+        parsing.read_file(b"Name,Notes\nPermits,ok\nPayroll,a\x00b\n", "services.csv")
+    utf16 = "Name\nPermits\n".encode("utf-16-le")
+    with pytest.raises(parsing.FileProblem, match="Line 1 holds a NUL"):
+        parsing.read_file(utf16, "services.csv")

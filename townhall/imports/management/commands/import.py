@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=[key for key, _ in kinds.CHOICES])
+        parser.add_argument("kind", choices=[key for key, _ in kinds.ALL_CHOICES])
         parser.add_argument("file", help="A .csv, .txt, .tsv or .xlsx file.")
         parser.add_argument("--mapping", help='A JSON file {"Heading in file": "field_name", ...}.')
         parser.add_argument(
