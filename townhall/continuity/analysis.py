@@ -270,6 +270,7 @@ class Graph:
                 else:
                     succ[u].append(v)
         self._comp, self._units = _strongly_connected(self._succ)
+        self._toward: dict[int, dict[int, int]] = {}  # paths inside cycles (`_tree_to`)
         comp, succ = self._comp, self._succ
         unit_of = comp.__getitem__
         usucc: list[list[int]] = []
@@ -304,6 +305,26 @@ class Graph:
         own = (self.keys[n],) if n in self._self_loops else ()
         return own + tuple(self.keys[v] for v in dict.fromkeys(self._succ[n]))
 
+    def needs(self, key: Key) -> list[Key]:
+        """Everything `key` depends on, directly or not, each once, never `key` itself.
+
+        Walked over the condensed graph, so a mesh of items that all need each other costs
+        one step, not one per internal dependency."""
+        start = self._index[key]
+        own = self._comp[start]
+        seen = {own}
+        stack = [own]
+        found = [v for v in self._units[own] if v != start]
+        units, usucc = self._units, self._usucc
+        while stack:
+            for d in usucc[stack.pop()]:
+                if d not in seen:
+                    seen.add(d)
+                    stack.append(d)
+                    found.extend(units[d])
+        keys = self.keys
+        return [keys[v] for v in found]
+
     def cycles(self) -> tuple[Cycle, ...]:
         """Every cycle, largest first, members in the order the items were given."""
         found = []
@@ -327,21 +348,41 @@ class Graph:
     # Paths for chains: real dependency edges, so a page can draw them on the graph.
 
     def _inside(self, start: int, end: int) -> list[int]:
-        """The shortest path from `start` to `end` among the members of their cycle."""
+        """A shortest path from `start` to `end` among the members of their cycle."""
         if start == end:
             return [start]
-        comp, succ, unit = self._comp, self._succ, self._comp[start]
-        parent = {start: start}
-        queue = deque([start])
-        while queue:
-            u = queue.popleft()
+        toward = self._toward.get(end)
+        if toward is None:
+            toward = self._toward[end] = self._tree_to(end)
+        path = [start]
+        while start != end:
+            start = toward[start]
+            path.append(start)
+        return path
+
+    def _tree_to(self, end: int) -> dict[int, int]:
+        """For every member of `end`'s cycle, the next step on a shortest path to `end`.
+
+        Built once per end (a breadth-first search backwards from it), because many chains
+        cross the same large cycle, such as a network where every device needs the others."""
+        comp, succ, unit = self._comp, self._succ, self._comp[end]
+        members = self._units[unit]
+        before: dict[int, list[int]] = {m: [] for m in members}
+        for u in members:
             for v in succ[u]:
-                if comp[v] == unit and v not in parent:
-                    parent[v] = u
-                    if v == end:
-                        return _unwind(parent, v)
-                    queue.append(v)
-        raise AssertionError("members of a cycle always reach each other")
+                if comp[v] == unit:
+                    before[v].append(u)
+        toward = {end: end}
+        queue = deque([end])
+        while queue:
+            v = queue.popleft()
+            for u in before[v]:
+                if u not in toward:
+                    toward[u] = v
+                    queue.append(u)
+        if len(toward) != len(members):
+            raise AssertionError("members of a cycle always reach each other")
+        return toward
 
     def _leave(self, start: int, target_unit: int) -> list[int]:
         """The shortest path from `start` out of its unit into `target_unit`."""

@@ -10,7 +10,7 @@ analysis of what the estate can achieve lives in `analysis.py` (pure) and `graph
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -236,6 +236,19 @@ class ImpactAnalysis(FromParent, OwnedModel):
                 }
             )
 
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        """Approval is IT's review of what a department submitted: a liaison cannot approve
+        their own department's analysis, by any route (form, API, bulk edit, import)."""
+        was = (before or {}).get("status")
+        if (
+            self.status == self.Status.APPROVED
+            and was != self.Status.APPROVED
+            and getattr(user, "role", None) not in ("admin", "staff")
+        ):
+            raise PermissionDenied(
+                "Only IT staff approve impact analyses; submit it for review instead."
+            )
+
     def rating(self, category: str, point: str) -> int | None:
         return (self.impacts or {}).get(category, {}).get(point)
 
@@ -390,6 +403,11 @@ class CampaignRequest(TrackedModel):
     def __str__(self) -> str:
         return f"{self.campaign}: {self.service}" if self.campaign_id else "Campaign request"
 
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        """Requests are made by opening a campaign, which only IT staff do."""
+        return user.role in ("admin", "staff")
+
     def get_absolute_url(self) -> str:
         return self.campaign.get_absolute_url()
 
@@ -412,7 +430,10 @@ class RecoveryPlan(TrackedModel):
 
     title = models.CharField(max_length=200, default="Continuity and disaster recovery plan")
     number = models.PositiveIntegerField(
-        "version", unique=True, help_text="Counts up from 1; a new version starts as a draft."
+        "version",
+        unique=True,
+        blank=True,
+        help_text="Counts up from 1; left blank, a new version takes the next number.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     purpose = models.TextField("purpose", blank=True)
@@ -460,6 +481,12 @@ class RecoveryPlan(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.number is None:
+            latest = RecoveryPlan.objects.order_by("-number").values_list("number", flat=True)
+            self.number = (latest.first() or 0) + 1
 
     @classmethod
     def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:

@@ -1,5 +1,9 @@
 """The continuity analysis as plain data (for JSON, the text report and the page) and as
 text. The JSON shape is documented in the `continuity` command's help and is kept stable.
+
+`as_data` gives everything at once; a page that shows a slice (the analysis page of a
+large county) builds only the entries it shows with `service_order`, `service_entry` and
+the `*_entry` functions, which give the same entries `as_data` lists.
 """
 
 from typing import Any
@@ -49,28 +53,81 @@ class _Refs:
         return [self(k) for k in keys]
 
 
+def refs(estate: EstateAnalysis, *, urls: bool = True) -> _Refs:
+    """A maker of item references for `estate` (with page addresses when `urls`)."""
+    return _Refs(estate, urls)
+
+
+def service_order(estate: EstateAnalysis) -> list[analysis.Key]:
+    """Every service, slowest to recover first (then by name): the order of `services` in
+    `as_data` and on the analysis page. No chains are worked out."""
+    times = estate.result.times
+    keys = [item.key for item in estate.result.graph.items if item.kind == "service"]
+    keys.sort(key=lambda k: (-round(times.hours(k), 2), estate.name(k).lower(), k[1]))
+    return keys
+
+
+def service_entry(estate: EstateAnalysis, ref: _Refs, key: analysis.Key) -> dict[str, Any]:
+    """One service's effective recovery time, targets and slowest chain."""
+    item, times = estate.result.graph.item(key), estate.result.times
+    return {
+        **ref(key),
+        "recovery_hours": _hours(times.hours(key)),
+        "at_least": times.at_least(key),
+        "rto_hours": _hours(item.rto_hours),
+        "rpo_hours": _hours(item.rpo_target_hours),
+        "mission_essential": item.mission_essential,
+        "chain": ref.chain(times.chain(key)),
+    }
+
+
+def rto_gap_entry(ref: _Refs, g: analysis.RtoGap) -> dict[str, Any]:
+    """One RTO gap as data (an entry of `rto_gaps`)."""
+    return {
+        **ref(g.key),
+        "rto_hours": _hours(g.rto_hours),
+        "recovery_hours": _hours(g.recovery_hours),
+        "gap_hours": _hours(g.gap_hours),
+        "at_least": g.at_least,
+        "chain": ref.chain(g.chain),
+    }
+
+
+def inversion_entry(ref: _Refs, i: analysis.RtoInversion) -> dict[str, Any]:
+    """One RTO inversion as data (an entry of `rto_inversions`)."""
+    return {
+        "dependant": ref(i.dependant),
+        "dependant_rto_hours": _hours(i.dependant_rto_hours),
+        "dependency": ref(i.dependency),
+        "dependency_rto_hours": _hours(i.dependency_rto_hours),
+        "excess_hours": _hours(i.excess_hours),
+        "chain": ref.chain(i.chain),
+    }
+
+
+def rpo_gap_entry(ref: _Refs, g: analysis.RpoGap) -> dict[str, Any]:
+    """One RPO gap as data (an entry of `rpo_gaps`)."""
+    return {
+        **ref(g.key),
+        "rpo_target_hours": _hours(g.rpo_target_hours),
+        "rpo_achievable_hours": _hours(g.rpo_achievable_hours),
+        "gap_hours": _hours(g.gap_hours),
+        "data_store": ref(g.data_store),
+        "chain": ref.chain(g.chain),
+    }
+
+
+def single_point_entry(ref: _Refs, p: analysis.SinglePoint) -> dict[str, Any]:
+    """One single point of failure as data (an entry of `single_points`)."""
+    return {**ref(p.key), "count": p.count, "stops": ref.chain(p.stops)}
+
+
 def as_data(estate: EstateAnalysis, *, urls: bool = False, tier_items: int | None = None) -> dict:
     """Every answer as JSON-ready data; `tier_items` caps the items listed per tier."""
     a = estate.result
-    graph, times = a.graph, a.times
+    graph = a.graph
     ref = _Refs(estate, urls)
-    services = []
-    for item in graph.items:
-        if item.kind != "service":
-            continue
-        key = item.key
-        services.append(
-            {
-                **ref(key),
-                "recovery_hours": _hours(times.hours(key)),
-                "at_least": times.at_least(key),
-                "rto_hours": _hours(item.rto_hours),
-                "rpo_hours": _hours(item.rpo_target_hours),
-                "mission_essential": item.mission_essential,
-                "chain": ref.chain(times.chain(key)),
-            }
-        )
-    services.sort(key=lambda s: (-s["recovery_hours"], s["name"].lower(), s["id"]))
+    services = [service_entry(estate, ref, key) for key in service_order(estate)]
     tiers = []
     for n, keys in enumerate(a.order.tiers):
         shown = keys if tier_items is None else keys[:tier_items]
@@ -84,40 +141,10 @@ def as_data(estate: EstateAnalysis, *, urls: bool = False, tier_items: int | Non
             "hidden_dependencies": estate.hidden_edges,
         },
         "services": services,
-        "rto_gaps": [
-            {
-                **ref(g.key),
-                "rto_hours": _hours(g.rto_hours),
-                "recovery_hours": _hours(g.recovery_hours),
-                "gap_hours": _hours(g.gap_hours),
-                "at_least": g.at_least,
-                "chain": ref.chain(g.chain),
-            }
-            for g in a.rto_gaps
-        ],
+        "rto_gaps": [rto_gap_entry(ref, g) for g in a.rto_gaps],
         "rto_unconfirmed": [ref(k) for k in a.rto_unconfirmed],
-        "rto_inversions": [
-            {
-                "dependant": ref(i.dependant),
-                "dependant_rto_hours": _hours(i.dependant_rto_hours),
-                "dependency": ref(i.dependency),
-                "dependency_rto_hours": _hours(i.dependency_rto_hours),
-                "excess_hours": _hours(i.excess_hours),
-                "chain": ref.chain(i.chain),
-            }
-            for i in a.rto_inversions
-        ],
-        "rpo_gaps": [
-            {
-                **ref(g.key),
-                "rpo_target_hours": _hours(g.rpo_target_hours),
-                "rpo_achievable_hours": _hours(g.rpo_achievable_hours),
-                "gap_hours": _hours(g.gap_hours),
-                "data_store": ref(g.data_store),
-                "chain": ref.chain(g.chain),
-            }
-            for g in a.rpo_gaps
-        ],
+        "rto_inversions": [inversion_entry(ref, i) for i in a.rto_inversions],
+        "rpo_gaps": [rpo_gap_entry(ref, g) for g in a.rpo_gaps],
         "tiers": tiers,
         "cycles": [
             {
@@ -127,9 +154,7 @@ def as_data(estate: EstateAnalysis, *, urls: bool = False, tier_items: int | Non
             }
             for c in a.order.cycles
         ],
-        "single_points": [
-            {**ref(p.key), "count": p.count, "stops": ref.chain(p.stops)} for p in a.single_points
-        ],
+        "single_points": [single_point_entry(ref, p) for p in a.single_points],
     }
 
 

@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from townhall.continuity import filters, forms, tables
+from townhall.continuity import exercise_views, filters, forms, plan_views, tables
 from townhall.continuity import models as m
 from townhall.core.registry import Resource, register
 
@@ -44,16 +44,46 @@ RECOVERY = _resource(
     m.RecoveryCapability,
     ["system__name", "component__name"],
 )
-CAMPAIGNS = _resource(m.Campaign, ["name"], nav_label="BIA campaigns")
-CAMPAIGN_REQUESTS = _resource(m.CampaignRequest, ["service__name", "campaign__name"], in_nav=False)
-PLANS = _resource(m.RecoveryPlan, ["title"], nav_label="Recovery plans", related=["roles"])
+CAMPAIGNS = _resource(
+    m.Campaign,
+    ["name"],
+    nav_label="BIA campaigns",
+    detail_template="continuity/campaign_detail.html",
+)
+CAMPAIGN_REQUESTS = _resource(
+    m.CampaignRequest,
+    ["service__name", "campaign__name"],
+    in_nav=False,
+    extra={"api_name": "CampaignAnalysisRequest"},
+)
+PLANS = _resource(
+    m.RecoveryPlan,
+    ["title"],
+    nav_label="Recovery plans",
+    related=["roles"],
+    detail_template="continuity/plan_detail.html",
+    detail_context=plan_views.plan_context,
+)
 PLAN_ROLES = _resource(m.PlanRole, ["role", "person__name"], in_nav=False)
 EXERCISES = _resource(
     m.Exercise,
     ["name", "participants"],
-    related=[("results", "Measured recovery times"), ("follow_ups", "Follow-up actions")],
+    detail_template="continuity/exercise_detail.html",
+    detail_context=exercise_views.exercise_context,
+    detail_skip=["participants"],
 )
-EXERCISE_RESULTS = _resource(m.ExerciseResult, ["service__name"], in_nav=False)
+EXERCISE_RESULTS = _resource(
+    m.ExerciseResult,
+    ["service__name"],
+    in_nav=False,
+    detail_template="continuity/exercise_result_detail.html",
+    detail_context=exercise_views.result_context,
+)
 FOLLOW_UPS = _resource(
-    m.FollowUp, ["title"], nav_label="Exercise follow-ups", bulk_fields=["status", "due_on"]
+    m.FollowUp,
+    ["title"],
+    nav_label="Exercise follow-ups",
+    bulk_fields=["status", "due_on"],
+    detail_template="continuity/exercise_followup_detail.html",
+    detail_context=exercise_views.follow_up_context,
 )

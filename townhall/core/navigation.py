@@ -42,6 +42,10 @@ EXTRA_PAGES = {
     "continuity": [
         ("Continuity readiness", "continuity:dashboard"),
         ("Continuity analysis", "continuity:analysis"),
+        ("Your department's impact analyses", "continuity:my_analyses", ("liaison",)),
+        ("Recovery contacts", "continuity:contacts"),
+        ("Recovery times tested", "continuity:recovery_tests"),
+        ("Start a new plan version", "continuity:plan_new", EDITORS),
     ],
 }
 

@@ -109,8 +109,11 @@ def _rows(
     urls: dict[graph.Key, str],
     kinds: dict[str, str],
     focus: graph.Key,
+    losses: dict[graph.Key, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """The children of a tree item as template rows (nested through `children`)."""
+    """The children of a tree item as template rows (nested through `children`); `loss`
+    is how many mission-essential services stop without the record (0: none)."""
+    losses = losses or {}
     out = []
     for child in item.children:
         key = child.key
@@ -126,10 +129,34 @@ def _rows(
                 "ref": child.ref,
                 "is_focus": key == focus,
                 "more": child.more,
-                "children": _rows(child, direction, names, urls, kinds, focus),
+                "loss": losses.get(key, 0),
+                "children": _rows(child, direction, names, urls, kinds, focus, losses),
             }
         )
     return out
+
+
+def _losses(user: Any) -> dict[graph.Key, int] | None:
+    """How many mission-essential services each record's loss stops, None when there is
+    too much to work out here (one query; from the continuity module, imported late because
+    it builds on the estate)."""
+    from townhall.continuity import estate_links
+
+    return estate_links.dependency_losses(user)
+
+
+def _mark_single_points(picture: dict[str, Any], losses: dict[graph.Key, int]) -> int:
+    """Give each drawn single point of failure its count and a caption that says it, so the
+    picture marks it by more than colour; returns how many are drawn."""
+    by_id = {graph.node_id(key): n for key, n in losses.items()}
+    marked = 0
+    for node in picture["nodes"]:
+        n = by_id.get(node["id"], 0)
+        node["loss"] = n
+        if n:
+            marked += 1
+            node["caption"] = f"{node['label']} (stops {n})"
+    return marked
 
 
 class DependencyPage(LoginRequiredMixin, View):
@@ -153,6 +180,9 @@ class DependencyPage(LoginRequiredMixin, View):
             for direction in graph.DIRECTIONS
         }
         keys = {focus} | {k for w in walks.values() for k in w.distance}
+        losses = _losses(user)
+        losses_skipped = losses is None
+        losses = losses or {}
         names = _names(user, keys - {focus})
         names[focus] = obj.name
         urls = {key: reverse(f"estate:{key[0]}_detail", args=[key[1]]) for key in names}
@@ -185,7 +215,7 @@ class DependencyPage(LoginRequiredMixin, View):
                     "direction": direction,
                     "title": title,
                     "empty": empty,
-                    "rows": _rows(root, direction, names, urls, kinds, focus),
+                    "rows": _rows(root, direction, names, urls, kinds, focus, losses),
                     "count": len(shown),
                     "levels": max((i.depth for i in graph.flatten(root)), default=0),
                     "hidden_levels": w.hidden_levels,
@@ -202,6 +232,7 @@ class DependencyPage(LoginRequiredMixin, View):
             )
         ]
         picture = graph.picture(focus, walks, names, urls)
+        single_points = _mark_single_points(picture, losses)
         list_url = reverse(f"estate:{self.kind}_list")
         deeper = min(MAX_DEPTH, next((d for d in DEPTH_CHOICES if d > depth), MAX_DEPTH))
         return render(
@@ -220,5 +251,8 @@ class DependencyPage(LoginRequiredMixin, View):
                 "cycles": cycle_groups,
                 "graph": picture,
                 "node_count": len(picture["nodes"]),
+                "single_points": single_points,
+                "single_points_skipped": losses_skipped,
+                "focus_loss": losses.get(focus, 0),
             },
         )

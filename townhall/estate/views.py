@@ -1,5 +1,9 @@
 """Estate pages: declared once, served by the platform's generic pages and API."""
 
+from typing import Any
+
+from django.http import HttpRequest
+
 from townhall.core.registry import Resource, register
 from townhall.estate import filters, forms, tables
 from townhall.estate import models as m
@@ -7,10 +11,25 @@ from townhall.estate import models as m
 DEPENDS = [("needs", "Depends on"), ("needed_by", "Depended on by")]
 
 
+def continuity_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    """The continuity panel of a service, system or component page: its impact analysis or
+    recovery capability, and for a service its computed recovery time against its RTO and
+    latest exercise result (continuity/estate_links.py; imported here, late, because the
+    continuity module builds on the estate rather than the other way round)."""
+    from townhall.continuity import estate_links
+
+    return {"continuity": estate_links.summary(request.user, obj)}
+
+
 def _resource(model, name: str, search: list[str], bulk: list[str] = (), related=()) -> Resource:  # noqa: ANN001
     links = []
+    extra: dict[str, Any] = {}
     if model in (m.Service, m.System, m.Component):
         links.append(("Dependencies", f"estate:{model._meta.model_name}_dependencies"))
+        extra = {
+            "detail_template": "estate/record_detail.html",
+            "detail_context": continuity_context,
+        }
     return register(
         Resource(
             model=model,
@@ -21,6 +40,7 @@ def _resource(model, name: str, search: list[str], bulk: list[str] = (), related
             bulk_fields=bulk,
             related=related,
             page_links=links,
+            **extra,
         )
     )
 

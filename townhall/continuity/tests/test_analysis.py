@@ -579,3 +579,40 @@ def test_module_imports_no_django():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False)
     assert done.returncode == 0
+
+
+# --- everything an item needs ---------------------------------------------------------------
+
+
+def test_needs_through_a_diamond_a_cycle_and_a_self_loop():
+    """S needs A and B, both need C (a diamond); C and D need each other (a cycle) and D
+    needs E, which needs itself; F needs nothing and is needed by nobody."""
+    g = graph(
+        [svc("S"), sys_("A"), sys_("B"), comp("C"), comp("D"), comp("E"), comp("F")],
+        "S>A",
+        "S>B",
+        "A>C",
+        "B>C",
+        "C>D",
+        "D>C",
+        "D>E",
+        "E>E",
+    )
+    assert sorted(names(g.needs(("service", "S")))) == ["A", "B", "C", "D", "E"]
+    assert len(g.needs(("service", "S"))) == 5  # the shared C once
+    assert sorted(names(g.needs(("component", "C")))) == ["D", "E"]  # its cycle, not itself
+    assert names(g.needs(("component", "E"))) == []  # a self-loop is not a need
+    assert names(g.needs(("component", "F"))) == []
+
+
+def test_chain_inside_a_large_cycle_is_a_shortest_path_of_real_edges():
+    """A ring of six components with a shortcut: S enters at C1, the slowest member is C4.
+    C1>C2>C3>C4 takes three steps round the ring, the shortcut C1>C3 makes it two."""
+    ring = [comp(f"C{n}", 1) for n in range(1, 7)]
+    ring[3] = comp("C4", 9)
+    pairs = [f"C{n}>C{n % 6 + 1}" for n in range(1, 7)] + ["C1>C3", "S>C1"]
+    g = graph([svc("S"), *ring], *pairs)
+    chain = a.recovery_times(g).chain(("service", "S"))
+    assert names(chain) == ["S", "C1", "C3", "C4"]
+    edges = {tuple(p.split(">")) for p in pairs}
+    assert all((x[1], y[1]) in edges for x, y in zip(chain, chain[1:], strict=False))

@@ -3,7 +3,7 @@ The owner department is the one owning the service, system or component describe
 liaison fills in their own department's analyses; RTO may not exceed MTD."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -102,6 +102,44 @@ def test_liaison_adds_and_edits_own_departments_analysis_only(users, departments
     url = f"/continuity/impact-analyses/{theirs.pk}/edit/"
     assert client.get(url).status_code == 403
     assert client.get(f"/continuity/impact-analyses/{mine.pk}/edit/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_it_approves_an_analysis_by_any_route(users, departments):
+    """A liaison cannot approve their own department's analysis: not by the edit page, the
+    API, bulk edit or a new record; IT staff can."""
+    own = f.service("Street repairs", departments["PW"])
+    mine = f.impact(own, status="submitted")
+    client = Client()
+    client.force_login(users["liaison"])  # of Public Works
+    response = client.post(
+        f"/continuity/impact-analyses/{mine.pk}/edit/",
+        {"service": own.pk, "status": "approved", "essential_function": "mef", "version": 1},
+    )
+    assert response.status_code == 400
+    assert "Only IT staff approve impact analyses" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(users["liaison"])
+    response = api.patch(
+        f"/api/continuity/impact-analyses/{mine.pk}/", {"status": "approved", "version": 1}
+    )
+    assert response.status_code == 403, response.content
+    with pytest.raises(PermissionDenied):
+        services.update_many(users["liaison"], [mine], {"status": "approved"})
+    with pytest.raises(PermissionDenied):
+        services.create(
+            users["liaison"],
+            m.ImpactAnalysis,
+            {"service": f.service("Potholes", departments["PW"]), "status": "approved"},
+        )
+    mine.refresh_from_db()
+    assert mine.status == "submitted"
+    # Going back to draft, or keeping an approved analysis approved, is not approving.
+    services.update(users["liaison"], mine, {"status": "draft"}, version=None)
+    services.update(users["staff"], mine, {"status": "approved"}, version=None)
+    services.update(users["liaison"], mine, {"notes": "Checked"}, version=None)
+    mine.refresh_from_db()
+    assert (mine.status, mine.notes) == ("approved", "Checked")
 
 
 # --- RTO no longer than MTD ----------------------------------------------------------------

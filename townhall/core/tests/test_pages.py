@@ -173,6 +173,14 @@ def test_api_schema_and_docs(client_for):
     assert [row["code"] for row in data["results"]] == ["FIN"]
 
 
+def test_api_schema_has_no_warnings(tmp_path):
+    """Every record's schema components have distinct names (a clash silently merges two)."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert "CampaignAnalysisRequest:" in (tmp_path / "schema.yaml").read_text()
+
+
 @pytest.mark.django_db
 def test_account_history_is_for_administrators_only(client_for, users, departments):
     from townhall.accounts.services import create_user

@@ -98,6 +98,18 @@
       { selector: "node[kind = 'system']", style: { shape: "round-rectangle", "background-color": "#4d8055" } },
       { selector: "node[kind = 'component']", style: { shape: "diamond", "background-color": "#c05600" } },
       {
+        // A single point of failure for mission-essential services: a double outline and
+        // a caption saying how many it stops, so it is marked by more than colour.
+        selector: "node[loss > 0]",
+        style: {
+          label: "data(caption)",
+          "border-style": "double",
+          "border-width": 6,
+          "border-color": "#1b1b1b",
+          "font-weight": "bold",
+        },
+      },
+      {
         selector: "node[?focus]",
         style: { width: 42, height: 42, "border-width": 5, "font-size": 14, "font-weight": "bold" },
       },

@@ -16,6 +16,7 @@ LOADERS = [
     "townhall.accounts.demo.load",
     "townhall.governance.demo.load",
     "townhall.cyber.demo.load",
+    "townhall.continuity.demo.load",
 ]
 
 

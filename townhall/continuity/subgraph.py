@@ -1,0 +1,263 @@
+"""The part of the estate below a few services, read in one query, for pages that need the
+continuity analysis of those services only (a service's page, an exercise, the recovery
+tests) or of everything mission-essential services rely on (the dependency page).
+
+`graph_input` reads the whole estate, which is right for the analysis page but costly for
+a page about one service in a county with 100,000 components. The effective recovery time
+of a service depends only on what lies below it, so reading that part and running the same
+`analysis` on it gives the same answer. Likewise an item's loss count (how many
+mission-essential services stop without it) only involves the part of the estate below
+mission-essential services.
+
+One recursive query walks down from the seed services through the dependencies the reader
+may see, to items the reader may see (permissions come from `restrict()`: each restricted
+queryset is composed into the query as a subquery; a model everybody may read in full adds
+nothing). It returns the edges it crossed and, for every item reached, its name, restore
+time and mission-essential flag, with the same visibility rules as `graph_input`, so the
+numbers agree with the analysis page. Items are built exactly as `graph_input` builds them.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+
+from townhall.continuity import analysis
+from townhall.continuity.models import ImpactAnalysis, RecoveryCapability
+from townhall.estate.models import Component, Dependency, Service, System
+
+ENDS = (("service", Service), ("system", System), ("component", Component))
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """Items and edges below the seeds (seeds included), with their names."""
+
+    items: list[analysis.Item]
+    edges: list[tuple[analysis.Key, analysis.Key]]
+    names: dict[analysis.Key, str]
+
+    def graph(self) -> analysis.Graph:
+        return analysis.Graph(self.items, self.edges)
+
+
+class _Nothing(Exception):
+    """The reader may see none of the rows a part of the query needs."""
+
+
+def _visible_ids(model: type, user: Any) -> tuple[str, list] | None:
+    """SQL selecting the ids of the rows of `model` that `user` may view, or None when
+    every row is visible (so the common case adds nothing to the query)."""
+    everything = model._default_manager.all()
+    visible = everything if user is None else everything.restrict(user, "view")
+    if visible.query.is_empty():
+        raise _Nothing
+    if not visible.query.where:
+        return None
+    try:
+        sql, params = visible.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        raise _Nothing from None
+    return sql, list(params)
+
+
+class _Sql:
+    """Builds the query text and its parameters in step."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def add(self, text: str, params: list | tuple = ()) -> None:
+        self.parts.append(text)
+        self.params += list(params)
+
+    def only_visible(self, model: type, user: Any, column: str, nullable: bool = False) -> None:
+        """`AND column IN (visible ids)`, or nothing when everything is visible."""
+        ids = _visible_ids(model, user)
+        if ids is None:
+            return
+        sql, params = ids
+        if nullable:
+            self.add(f" AND ({column} IS NULL OR {column} IN ({sql}))", params)
+        else:
+            self.add(f" AND {column} IN ({sql})", params)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _col(model: type, field: str) -> str:
+    return _q(model._meta.get_field(field).column)
+
+
+def _table(model: type) -> str:
+    return _q(model._meta.db_table)
+
+
+def _query(user: Any, seeds: QuerySet, limit: int | None = None) -> tuple[str, list]:
+    """The recursive query (see the module docstring) and its parameters.
+
+    Only quoted table and column names from the models, and SQL that Django compiled from
+    querysets, are written into the text; every value is a parameter."""
+    seed_sql, seed_params = seeds.order_by().query.sql_with_params()
+    pk = _q("id")
+    dep = _table(Dependency)
+    fs, fy, fc = (f"d.{_col(Dependency, f'from_{kind}')}" for kind, _ in ENDS)
+    ts, ty, tc = (f"d.{_col(Dependency, f'to_{kind}')}" for kind, _ in ENDS)
+    join = f"({fs} = r.s OR {fy} = r.y OR {fc} = r.c)"
+
+    def crossing(q: _Sql) -> None:
+        """The dependencies to follow from a reached item: visible, to a visible item."""
+        q.add(f" WHERE COALESCE({ts}, {ty}, {tc}) IS NOT NULL")
+        q.only_visible(Dependency, user, f"d.{pk}")
+        for column, (_, model) in zip((ts, ty, tc), ENDS, strict=True):
+            q.only_visible(model, user, column, nullable=True)
+
+    q = _Sql()
+    q.add(
+        "WITH RECURSIVE reach(s, y, c) AS ("  # noqa: S608
+        f" SELECT CAST(sv.{pk} AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)"
+        f" FROM {_table(Service)} sv WHERE sv.{pk} IN ({seed_sql})",
+        seed_params,
+    )
+    q.only_visible(Service, user, f"sv.{pk}")
+    q.add(
+        " UNION"  # noqa: S608
+        f" SELECT CAST({ts} AS BIGINT), CAST({ty} AS BIGINT), CAST({tc} AS BIGINT)"
+        f" FROM reach r INNER JOIN {dep} d ON {join}"
+    )
+    crossing(q)
+    if limit is not None and connection.vendor == "sqlite":
+        # SQLite builds `reach` in full before the rest runs; a limit on its recursive
+        # part stops the walk early. PostgreSQL walks only as far as the final LIMIT reads.
+        q.add(f" LIMIT {int(limit) + 1}")
+    q.add(
+        "), edge(fs, fy, fc, ts, ty, tc) AS ("  # noqa: S608
+        f" SELECT {fs}, {fy}, {fc}, {ts}, {ty}, {tc} FROM reach r INNER JOIN {dep} d ON {join}"
+    )
+    crossing(q)
+    cap = _table(RecoveryCapability)
+    restore = _col(RecoveryCapability, "restore_hours")
+    q.add(
+        ") SELECT 1, r.s, r.y, r.c, NULL, NULL, NULL,"  # noqa: S608
+        f" COALESCE(cs.{restore}, cc.{restore}),"
+        f" COALESCE(nsv.{_col(Service, 'name')}, nsy.{_col(System, 'name')},"
+        f" nco.{_col(Component, 'name')}),"
+        f" ia.{_col(ImpactAnalysis, 'mission_essential')}"
+        " FROM reach r"
+        f" LEFT JOIN {cap} cs ON cs.{_col(RecoveryCapability, 'system')} = r.y"
+    )
+    q.only_visible(RecoveryCapability, user, f"cs.{pk}")
+    q.add(f" LEFT JOIN {cap} cc ON cc.{_col(RecoveryCapability, 'component')} = r.c")
+    q.only_visible(RecoveryCapability, user, f"cc.{pk}")
+    q.add(f" LEFT JOIN {_table(ImpactAnalysis)} ia ON ia.{_col(ImpactAnalysis, 'service')} = r.s")
+    q.only_visible(ImpactAnalysis, user, f"ia.{pk}")
+    q.add(
+        f" LEFT JOIN {_table(Service)} nsv ON nsv.{pk} = r.s"  # noqa: S608
+        f" LEFT JOIN {_table(System)} nsy ON nsy.{pk} = r.y"
+        f" LEFT JOIN {_table(Component)} nco ON nco.{pk} = r.c"
+        " UNION ALL"
+        " SELECT 0, fs, fy, fc, ts, ty, tc, NULL, NULL, NULL FROM edge"
+    )
+    if limit is not None:
+        q.add(f" LIMIT {ROWS_PER_ITEM * int(limit) + 1}")
+    return q.text(), q.params
+
+
+def _key(s: int | None, y: int | None, c: int | None) -> analysis.Key | None:
+    for kind, value in (("service", s), ("system", y), ("component", c)):
+        if value is not None:
+            return (kind, int(value))
+    return None
+
+
+class TooLarge(Exception):
+    """More lies below the seeds than the caller was willing to read."""
+
+
+CHUNK = 2000
+ROWS_PER_ITEM = 10  # with a limit of n items, at most 10 n items and dependencies are read
+
+
+def below(user: Any, seeds: QuerySet, *, limit: int | None = None) -> Subgraph:
+    """Everything the services whose ids `seeds` selects (a `.values("service_id")` or
+    `.values("pk")` queryset) depend on, directly or not, as `user` may see it (None: as
+    the system, seeing everything). One query.
+
+    With `limit`, raises TooLarge as soon as more than `limit` items (or ten times as many
+    items and dependencies together) come back, without reading the rest: for pages that
+    would rather send the reader to the analysis page than wait."""
+    try:
+        sql, params = _query(user, seeds, limit)
+    except (_Nothing, EmptyResultSet):
+        return Subgraph(items=[], edges=[], names={})
+    edges: list[tuple[analysis.Key, analysis.Key]] = []
+    items: list[analysis.Item] = []
+    names: dict[analysis.Key, str] = {}
+    rows_read = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK):
+            rows_read += len(chunk)
+            for kind_of_row, s, y, c, ts, ty, tc, restore, name, essential in chunk:
+                source = _key(s, y, c)
+                if source is None:
+                    continue
+                if kind_of_row == 0:
+                    target = _key(ts, ty, tc)
+                    if target is not None:
+                        edges.append((source, target))
+                    continue
+                if source in names:
+                    continue
+                names[source] = name or ""
+                items.append(_item(source, names[source], restore, essential))
+            if limit is not None and (len(items) > limit or rows_read > ROWS_PER_ITEM * limit):
+                raise TooLarge(f"more than {limit} items below")
+    edges = [e for e in edges if e[0] in names and e[1] in names]
+    return Subgraph(items=items, edges=edges, names=names)
+
+
+def _item(key: analysis.Key, name: str, restore: Any, essential: Any) -> analysis.Item:
+    """As graph_input builds items: a service is back as soon as what it needs is back."""
+    if key[0] == "service":
+        return analysis.Item(
+            "service", key[1], name, restore_hours=0, mission_essential=bool(essential)
+        )
+    return analysis.Item(key[0], key[1], name, restore_hours=restore)
+
+
+def recovery_times(
+    user: Any, seeds: QuerySet, *, limit: int | None = None
+) -> tuple[analysis.RecoveryTimes, dict]:
+    """The effective recovery times of the seed services (and of everything below them),
+    as the analysis page computes them, with the names of the items in their chains.
+    Raises TooLarge as `below` does."""
+    part = below(user, seeds, limit=limit)
+    return analysis.recovery_times(part.graph()), part.names
+
+
+def mission_essential_seeds(user: Any) -> QuerySet:
+    """The services marked mission-essential in an impact analysis the reader may see."""
+    analyses = ImpactAnalysis.objects.all()
+    if user is not None:
+        analyses = analyses.restrict(user, "view")
+    return analyses.filter(mission_essential=True).values("service_id")
+
+
+def loss_counts(user: Any, *, limit: int | None = None) -> dict[analysis.Key, int]:
+    """How many mission-essential services stop when each item is lost, for every item
+    that stops at least one (`analysis.loss_counts` on the part of the estate below the
+    mission-essential services, which holds every such item and every path to it).
+    Raises TooLarge as `below` does."""
+    part = below(user, mission_essential_seeds(user), limit=limit)
+    if not part.items:
+        return {}
+    return analysis.loss_counts(part.graph())
