@@ -127,3 +127,17 @@ def test_new_plan_page_and_generic_add_number_versions_in_turn(client_for):
     response = staff.post("/continuity/recovery-plans/add/", {"title": "Interim plan"})
     assert response.status_code == 302
     assert m.RecoveryPlan.objects.get(title="Interim plan").number == 2
+
+
+@pytest.mark.django_db
+def test_plan_page_tells_the_plan_version_from_the_record_revision(client_for):
+    """The plan's version is its number; edits to the record count as revisions, so a
+    leader never reads "version 3" under "version 1"."""
+    staff = client_for("staff")
+    staff.post("/continuity/recovery-plans/new/")
+    first = m.RecoveryPlan.objects.get()
+    services.update(context.SYSTEM, first, {"notes": "a"}, version=None)
+    services.update(context.SYSTEM, first, {"notes": "b"}, version=None)
+    page = staff.get(first.get_absolute_url()).content.decode()
+    assert ", version 1</h1>" in page
+    assert "· revision 3 ·" in page and "version 3" not in page
