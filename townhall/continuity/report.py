@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from townhall.continuity import analysis
+from townhall.continuity import analysis, exercise_rules
 from townhall.continuity.graph_input import KINDS, EstateAnalysis
 
 FORMAT_VERSION = 1
@@ -28,10 +28,8 @@ def _hours(value: float | None) -> float | int | None:
 def hours_text(value: float | None, at_least: bool = False) -> str:
     """4.0 -> "4 h", 2.5 -> "2.5 h", 1234567 -> "1,234,567 h"; "at least" when only a lower
     bound is known."""
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") + " h"
-    return f"at least {text}" if at_least else text
+    text = exercise_rules.hours_text(value)
+    return f"at least {text}" if at_least and value is not None else text
 
 
 class _Refs:
