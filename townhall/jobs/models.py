@@ -24,6 +24,8 @@ class Job(models.Model):
         FAILED = "failed", "Failed"
 
     kind = models.CharField(max_length=50)
+    # Same person, same kind, same parameters: one key, so a second request finds the first.
+    key = models.CharField(max_length=64, blank=True, db_index=True)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_by = models.ForeignKey(

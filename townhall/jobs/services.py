@@ -9,17 +9,16 @@ from townhall.jobs.models import Job
 
 
 def start_export(user: Any, resource: registry.Resource, query: str, kind: str) -> Job:
-    """Queue an export of the rows a list page's filters select."""
-    from townhall.jobs.tasks import run_export
+    """Queue an export of the rows a list page's filters select (once: asking again for the
+    same export while it is prepared leads to the same job)."""
+    from townhall.jobs import runner, tasks
 
-    job = Job.objects.create(
-        kind="export",
-        title=f"Export of {resource.verbose_name_plural} ({kind.upper()})",
-        created_by=user,
-        params={"resource": resource.key, "query": query, "format": kind},
+    return runner.submit(
+        user,
+        tasks.EXPORT,
+        f"Export of {resource.verbose_name_plural} ({kind.upper()})",
+        {"resource": resource.key, "query": query, "format": kind},
     )
-    run_export.enqueue(job.pk)
-    return job
 
 
 def start(job: Job, total: int) -> None:

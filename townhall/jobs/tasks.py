@@ -1,60 +1,44 @@
-"""Task functions run by `townhall worker` (or at once, when tasks run in-process)."""
+"""The export job: a list page's filtered rows as CSV or Excel, prepared in the background."""
 
-import logging
+import io
+import tempfile
 
-from django.core.files.base import File
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import timezone
-from django_tasks import task
 
 from townhall.core import exports, registry
-from townhall.jobs import services
-from townhall.jobs.models import Job
+from townhall.jobs import runner
 
-logger = logging.getLogger(__name__)
-
-
-@task()
-def run_export(job_id: int) -> None:
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
-        _export(job)
-    except Exception as exc:  # a failed job says why on its page rather than vanishing
-        logger.exception("export job %s failed", job_id)
-        services.finish(job, f"The export failed: {exc}", failed=True)
-        raise
+EXPORT = "export"
 
 
-def _export(job: Job) -> None:
-    import tempfile
-
+@runner.job(EXPORT)
+def export(ctx: runner.JobContext) -> str:
     from townhall.core.views import ListPage
 
-    resource = registry.all_resources()
-    resource = next(r for r in resource if r.key == job.params["resource"])
+    params = ctx.params
+    resource = next((r for r in registry.all_resources() if r.key == params["resource"]), None)
+    if resource is None:
+        raise runner.JobFailed("this kind of record no longer exists.")
     # Rebuild the list page's filtered queryset as the person who asked, so the export
     # holds exactly what they saw and may see.
-    request = RequestFactory().get("/", QueryDict(job.params.get("query", "")))
-    request.user = job.created_by
+    request = RequestFactory().get("/", QueryDict(params.get("query", "")))
+    request.user = ctx.user
     view = ListPage(resource=resource)
     view.request = request
     view.kwargs = {}
     qs, _, _ = view.filtered()
     table = resource.table()
     total = qs.count()
-    services.start(job, total)
+    ctx.start(total)
     header = [c.label for c in table.columns]
-    body = exports.rows(
-        qs.iterator(chunk_size=2000), table.columns, progress=lambda n: services.progress(job, n)
-    )
-    kind = job.params["format"]
+    body = exports.rows(qs.iterator(chunk_size=2000), table.columns, progress=ctx.progress)
+    kind = params["format"]
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     name = f"{resource.url_prefix}-{stamp}.{kind}"
     with tempfile.TemporaryFile() as handle:
         if kind == "csv":
-            import io
-
             text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
             exports.write_csv(text, header, body)
             text.flush()
@@ -62,6 +46,6 @@ def _export(job: Job) -> None:
         else:
             exports.write_xlsx(handle, resource.verbose_name_plural, header, body)
         handle.seek(0)
-        job.result_file.save(name, File(handle), save=False)
-    Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name, done=total)
-    services.finish(job, f"{total:,} rows exported.")
+        ctx.save_file(name, handle)
+    ctx.progress(total)
+    return f"{total:,} rows exported."

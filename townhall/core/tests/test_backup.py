@@ -100,7 +100,7 @@ def records(users, departments, client_for) -> dict[str, Any]:
     )
     job.result_file.save("documents.csv", ContentFile(EXPORT))
     DBTaskResult.objects.create(
-        task_path="townhall.jobs.tasks.run_export",
+        task_path="townhall.jobs.runner.run_job",
         args_kwargs={"args": [job.pk], "kwargs": {}},
         backend_name="default",
         run_after=timezone.now(),
