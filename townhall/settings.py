@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "townhall.core.middleware.ContentSecurityPolicyMiddleware",
     "townhall.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "townhall.core.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,7 +135,8 @@ LOGIN_FAILURE_LIMIT = envint("TOWNHALL_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("TOWNHALL_LOGIN_LOCKOUT_MINUTES", 15)
 
 SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True  # the session expires after that much idle time
+# The session expires after that much idle time: IdleSessionMiddleware renews it while it
+# is used, at most every few minutes (not on every request: each save is a write).
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
