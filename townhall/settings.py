@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "townhall.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "townhall.urls"

@@ -1,5 +1,5 @@
 """Request id and Content-Security-Policy for every response; sessions kept alive while
-used."""
+used; a busy database answered with 503 rather than 500."""
 
 import re
 import time
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
-from townhall.core import context
+from townhall.core import busy, context
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -106,3 +106,21 @@ def mark_seen(request: HttpRequest | None, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session[SEEN] = int(time.time())
+
+
+class BusyDatabaseMiddleware:
+    """A page or API call that meets a database busy for longer than the wait (SQLite's
+    write lock held by a long change, a PostgreSQL deadlock) answers 503 with Retry-After:
+    nothing was saved and the same request can be sent again. `core.views.error_500` does
+    the same for errors outside views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if busy.transient(exception):
+            return busy.response(request)
+        return None
