@@ -190,3 +190,75 @@ def test_no_notice_when_jobs_run_in_process_or_are_finished(client_for, users, s
         not in client_for("viewer").get(job.get_absolute_url()).content.decode()
     )
     assert "No background worker" not in client_for("viewer").get("/jobs/").content.decode()
+
+
+# --- the worker loop ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_worker_loop_outlives_database_errors(monkeypatch, settings, users):
+    """Claiming meets a locked database, then a dropped connection: the worker logs,
+    waits and carries on to run the job (it used to exit at the first)."""
+    from django.db import OperationalError
+
+    from townhall.jobs import worker as worker_module
+
+    settings.TASKS = QUEUE
+    job = runner.submit(users["staff"], "test_recoverable", "Queued", {})
+    real_claim = worker_module.Worker._claim
+    errors = [OperationalError("database is locked"), OperationalError("disk I/O error")]
+
+    def claim(self):
+        if errors:
+            raise errors.pop(0)
+        return real_claim(self)
+
+    monkeypatch.setattr(worker_module.Worker, "_claim", claim)
+    monkeypatch.setattr(worker_module.Worker, "_rest", lambda self, attempt: None)
+    monkeypatch.setattr(worker_module.Worker, "_beating", lambda self: None)
+    worker_module.Worker(interval=0, batch=True).run()
+    job.refresh_from_db()
+    assert errors == [] and job.status == Job.Status.DONE and RUNS == [job.pk]
+    assert not Worker.objects.exists()  # signed off when it stopped
+
+
+@pytest.mark.django_db
+def test_a_result_that_cannot_be_marked_does_not_stop_the_worker_or_run_twice(
+    monkeypatch, settings, users
+):
+    from django.db import OperationalError
+
+    from townhall.jobs import worker as worker_module
+
+    settings.TASKS = QUEUE
+    first = runner.submit(users["staff"], "test_recoverable", "First", {})
+    second = runner.submit(users["staff"], "test_recoverable", "Second", {"n": 2})
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", refuse)
+    monkeypatch.setattr(DBTaskResult, "set_failed", refuse)
+    monkeypatch.setattr(worker_module.Worker, "_rest", lambda self, attempt: None)
+    monkeypatch.setattr(worker_module.Worker, "_beating", lambda self: None)
+    worker_module.Worker(interval=0, batch=True).run()
+    assert RUNS == [first.pk, second.pk]  # each ran once, and the second after the first
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db
+def test_an_import_whose_worker_stopped_twice_says_so_on_its_page(users, client_for):
+    from django.core.files.base import ContentFile
+
+    from townhall.imports.models import ImportRun
+
+    _worker("gone", pid=_gone_pid())
+    job = _running("import", users["staff"], "gone", attempts=2)
+    run = ImportRun(kind="service", filename="s.csv", created_by=users["staff"], rows=5000)
+    run.file.save("s.csv", ContentFile(b"Name\nA\n"), save=False)
+    run.status, run.job = ImportRun.Status.IMPORTING, job
+    run.save()
+    runner.recover()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and run.message == runner.WORKER_STOPPED
+    assert runner.WORKER_STOPPED in client_for("staff").get(f"/import/{run.pk}/").content.decode()
