@@ -480,7 +480,7 @@ def recover() -> list[Job]:
     orphans: set[int] = set()
     claimed = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
     for result in claimed.only("id", "worker_ids", "task_path", "args_kwargs"):
-        if result.worker_ids and result.worker_ids[-1] not in alive:
+        if result.worker_ids and _stopped(result.worker_ids[-1], alive):
             DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
                 status=TaskResultStatus.FAILED,
                 finished_at=now,
@@ -498,13 +498,21 @@ def recover() -> list[Job]:
         pk__in=[*orphans, *stranded.values_list("pk", flat=True)]
     )
     for job_row in candidates.select_related("created_by"):
-        if job_row.worker and job_row.worker in alive:
-            continue  # claimed again meanwhile by a live worker
+        if job_row.worker and not _stopped(job_row.worker, alive):
+            continue  # claimed meanwhile by a live worker
         if _rescue(job_row):
             changed.append(job_row)
     if dead_workers:
         Worker.objects.filter(pk__in=dead_workers).delete()
     return changed
+
+
+def _stopped(worker_id: str, alive: set[str]) -> bool:
+    """Asked again just before acting: a worker may have started since `alive` was read."""
+    if worker_id in alive:
+        return False
+    now = timezone.now()
+    return not any(_alive(w, now) for w in Worker.objects.filter(worker_id=worker_id))
 
 
 def _rescue(job_row: Job) -> bool:

@@ -84,12 +84,12 @@ class Worker(QueueWorker):
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
-            close_old_connections()
+            _fresh_connection()
             if self.running and result is None:
                 time.sleep(self.interval)
 
     def _claim(self) -> DBTaskResult | None:
-        close_old_connections()
+        _fresh_connection()
         tasks = DBTaskResult.objects.ready().filter(
             backend_name=self.backend_name, queue_name__in=self.queue_names
         )
@@ -149,7 +149,7 @@ class Worker(QueueWorker):
 
     def _beat(self, *, recover: bool) -> None:
         try:
-            close_old_connections()
+            _fresh_connection()
             runner.beat(self.worker_id, self.started_at)
             if recover:
                 for job in runner.recover():
@@ -162,6 +162,13 @@ class Worker(QueueWorker):
             runner.signed_off(self.worker_id)
         except Exception as exc:  # noqa: BLE001 - its row goes stale and is removed later
             logger.warning("Worker %s: could not sign off (%s)", self.worker_id, exc)
+
+
+def _fresh_connection() -> None:
+    """Drop a connection that is broken or past its age, as Django does between requests
+    (never inside a transaction, such as a test's)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 # --- the supervisor ------------------------------------------------------------------------
@@ -190,7 +197,9 @@ class Supervisor:
         while not self.stopping:
             began = time.monotonic()
             self.starts += 1
-            self.child = subprocess.Popen(self.command)  # noqa: S603 - our own command
+            # In its own session: a signal to the supervisor's group (Ctrl-C, `kill 0`)
+            # reaches the worker once, forwarded, so it may finish the job it runs.
+            self.child = subprocess.Popen(self.command, start_new_session=True)  # noqa: S603
             code = self.child.wait()
             if self.stopping:
                 break
