@@ -58,14 +58,16 @@ class Worker(QueueWorker):
     def run(self) -> None:
         runner.current_worker = self.worker_id
         logger.info("Worker %s started", self.worker_id)
-        self._beat(recover=True)
         beating = threading.Thread(target=self._beating, name="heartbeat", daemon=True)
-        beating.start()
         try:
+            # Stopping may come at any moment from here on: the row is removed whatever.
+            self._beat(recover=True)
+            beating.start()
             self._loop()
         finally:
             self.stopped.set()
-            beating.join(timeout=runner.BEAT_SECONDS + 1)
+            if beating.is_alive():
+                beating.join(timeout=runner.BEAT_SECONDS + 1)
             self._sign_off()
             logger.info("Worker %s stopped", self.worker_id)
 
