@@ -74,12 +74,14 @@ MIDDLEWARE = [
     "townhall.core.middleware.ContentSecurityPolicyMiddleware",
     "townhall.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "townhall.core.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "townhall.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "townhall.urls"
@@ -112,7 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # How long a writer waits for another's write to end before "database is locked".
+        "timeout": envint("TOWNHALL_SQLITE_BUSY_SECONDS", 20),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,7 +137,8 @@ LOGIN_FAILURE_LIMIT = envint("TOWNHALL_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("TOWNHALL_LOGIN_LOCKOUT_MINUTES", 15)
 
 SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True  # the session expires after that much idle time
+# The session expires after that much idle time: IdleSessionMiddleware renews it while it
+# is used, at most every few minutes (not on every request: each save is a write).
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")

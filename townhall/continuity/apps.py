@@ -7,4 +7,4 @@ class ContinuityConfig(AppConfig):
     verbose_name = "Continuity"
 
     def ready(self) -> None:
-        from townhall.continuity import views  # noqa: F401 - registers this app's records
+        from townhall.continuity import tasks, views  # noqa: F401 - registers records and jobs

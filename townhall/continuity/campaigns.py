@@ -25,7 +25,6 @@ from django.db.models import Count, F, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from townhall.accounts.models import Role, User
 from townhall.continuity.models import (
@@ -35,9 +34,9 @@ from townhall.continuity.models import (
     CampaignRequest,
     ImpactAnalysis,
 )
-from townhall.core import context, permissions, services
+from townhall.core import permissions, services
 from townhall.estate.models import Service
-from townhall.jobs import services as jobs
+from townhall.jobs import runner
 from townhall.jobs.models import Job
 from townhall.org.models import Department
 
@@ -659,15 +658,7 @@ def work_size(campaign: Campaign, user: Any, action: str) -> int:
 
 def running_job(campaign: Campaign) -> Job | None:
     """The campaign's background action waiting or under way, if any."""
-    return (
-        Job.objects.filter(
-            kind=JOB_KIND,
-            params__campaign=campaign.pk,
-            status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
-        )
-        .order_by("-id")
-        .first()
-    )
+    return runner.unfinished(JOB_KIND, campaign=campaign.pk)
 
 
 def start_job(user: Any, campaign: Campaign, action: str, *, base_url: str = "") -> Job:
@@ -678,25 +669,16 @@ def start_job(user: Any, campaign: Campaign, action: str, *, base_url: str = "")
         check_openable(campaign)
     else:
         check_open(campaign, action)
-    job = Job.objects.create(
-        kind=JOB_KIND,
-        title=JOB_TITLES[action].format(_one_line(campaign.name))[:200],
-        created_by=user if getattr(user, "pk", None) else None,
-        params={
-            "campaign": campaign.pk,
-            "action": action,
-            "base_url": base_url,
-            "request_id": context.current().request_id,
-        },
+    return runner.submit(
+        user,
+        JOB_KIND,
+        JOB_TITLES[action].format(_one_line(campaign.name)),
+        {"campaign": campaign.pk, "action": action, "base_url": base_url},
     )
-    run_campaign_job.enqueue(job.pk)
-    return job
 
 
-def _job_work(job: Job, campaign: Campaign) -> str:
-    user = job.created_by
-    base_url = job.params.get("base_url", "")
-    action = job.params["action"]
+def run_action(user: Any, campaign: Campaign, action: str, base_url: str) -> str:
+    """Do `action` ("open", "remind", "close") on the campaign; what it did, in words."""
     if action == "open":
         result = open_campaign(user, campaign, base_url=base_url)
         return " ".join([opened_text(campaign, result), *result.lines()])
@@ -704,30 +686,6 @@ def _job_work(job: Job, campaign: Campaign) -> str:
         result = remind(user, campaign, base_url=base_url)
         return " ".join([reminded_text(result), *result.lines()])
     return closed_text(campaign, close_campaign(user, campaign))
-
-
-@task()
-def run_campaign_job(job_id: int) -> None:
-    """Run a queued campaign action as the person who asked for it."""
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
-        campaign = Campaign.objects.get(pk=job.params["campaign"])
-        size = work_size(campaign, job.created_by, job.params["action"])
-        jobs.start(job, size)
-        # Everything is saved in one transaction, so other pages see it all at once.
-        jobs.progress(job, 0, f"Writing {size:,} requests; they are saved together at the end.")
-        with context.acting("task", job.params.get("request_id")):
-            message = _job_work(job, campaign)
-        jobs.progress(job, size)
-    except (ValidationError, PermissionDenied, Campaign.DoesNotExist) as exc:
-        words = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        jobs.finish(job, f"Nothing was done: {words}", failed=True)
-        return
-    except Exception as exc:  # a failed job says why on its page rather than vanishing
-        logger.exception("campaign job %s failed", job_id)
-        jobs.finish(job, f"It failed: {exc}", failed=True)
-        raise
-    jobs.finish(job, message)
 
 
 # --- actions on an analysis --------------------------------------------------------------

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,7 +23,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_tasks import task
 
 from townhall.continuity import plan_content, plan_docx, plans
 from townhall.continuity.models import RecoveryPlan
@@ -33,8 +31,7 @@ from townhall.core.forms import DateInput, style_fields
 from townhall.core.pdf import html_page, pdf
 from townhall.core.views import add_errors
 from townhall.estate.models import Service
-from townhall.jobs import services as job_services
-from townhall.jobs.models import Job
+from townhall.jobs import runner
 
 logger = logging.getLogger(__name__)
 
@@ -284,36 +281,13 @@ def contacts_file(
     return pdf(html, site), "application/pdf", name
 
 
+EXPORT_JOB = "continuity_export"
+
+
 def _queue(request: HttpRequest, title: str, params: dict[str, Any]) -> HttpResponse:
-    job = Job.objects.create(
-        kind="continuity_export", title=title, created_by=request.user, params=params
-    )
-    run_export.enqueue(job.pk)
+    job = runner.submit(request.user, EXPORT_JOB, title, params)
     messages.info(request, f"{title} is large; it is being prepared.")
     return redirect(job.get_absolute_url())
-
-
-@task()
-def run_export(job_id: int) -> None:
-    """Draw a plan or the contact lists in the background, as the person who asked."""
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
-        job_services.start(job, 2)
-        params, user = job.params, job.created_by
-        if params["what"] == "contacts":
-            job_services.progress(job, 1, "Laying out the pages.")
-            body, _, name = contacts_file(user, params["site"])
-        else:
-            plan = P.objects.restrict(user, "view").get(pk=params["plan"])
-            job_services.progress(job, 1, "Laying out the pages.")
-            body, _, name = plan_file(user, plan, params["format"], params["site"])
-        job.result_file.save(name, ContentFile(body), save=False)
-        Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name, done=2)
-        job_services.finish(job, f"{name} is ready.")
-    except Exception as exc:  # a failed job says why on its page rather than vanishing
-        logger.exception("continuity export job %s failed", job_id)
-        job_services.finish(job, f"The file could not be made: {exc}", failed=True)
-        raise
 
 
 def _plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:

@@ -58,7 +58,8 @@ STAGING_PREFIX = ".townhall-restore-"
 # written and matched by natural key, never by id, and restore keeps the existing rows (ids
 # cached by running processes stay right) and adds any the backup has that are missing.
 BY_NATURAL_KEY = {"contenttypes.contenttype", "auth.permission"}
-SKIPPED = {"sessions.session"}
+# Not records: who is signed in, and which worker processes are running now.
+SKIPPED = {"sessions.session", "jobs.worker"}
 
 Schema = dict[str, list[str]]
 

@@ -31,6 +31,24 @@ def _plain(value: Any) -> Any:
     return safe_cell(str(value))
 
 
+def chunked(qs: Any, size: int = 2000) -> Iterator[Any]:
+    """The rows of `qs` in its order, read `size` at a time by id, each read ending before
+    the next begins.
+
+    A background export writes its progress between chunks. On SQLite a connection whose
+    read is still open (as `qs.iterator()` keeps it) cannot write once another connection
+    has committed since the read began: the write fails at once with "database is locked",
+    whatever the busy timeout. Reading the ids first, then each chunk whole, leaves no read
+    open between two writes."""
+    ids = list(dict.fromkeys(qs.values_list("pk", flat=True)))
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        found = {obj.pk: obj for obj in qs.filter(pk__in=chunk)}
+        for pk in chunk:
+            if pk in found:  # deleted since the ids were read: left out
+                yield found[pk]
+
+
 def rows(
     objects: Iterable[Any], columns: Sequence[Any], progress: Callable[[int], None] | None = None
 ) -> Iterator[list[Any]]:

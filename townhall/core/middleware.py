@@ -1,11 +1,14 @@
-"""Request id and Content-Security-Policy for every response."""
+"""Request id and Content-Security-Policy for every response; sessions kept alive while
+used; a busy database answered with 503 rather than 500."""
 
 import re
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
-from townhall.core import context
+from townhall.core import busy, context
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -71,3 +74,53 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CSP)
         return response
+
+
+class IdleSessionMiddleware:
+    """Keep a session alive while it is used, writing it at most once every few minutes.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) made each page view a
+    database write: a job page polling every second wrote a session row every second,
+    which on SQLite is enough to make a background job's writes fail. The session still
+    expires after TOWNHALL_SESSION_HOURS of idle time, give or take these minutes."""
+
+    REFRESH_SECONDS = 300
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            if time.time() - float(session.get(SEEN, 0)) >= self.REFRESH_SECONDS:
+                mark_seen(request)
+        return response
+
+
+SEEN = "townhall_seen"
+
+
+def mark_seen(request: HttpRequest | None, **kwargs: Any) -> None:
+    """Note when the session was last renewed (also on sign-in, which saves it anyway)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SEEN] = int(time.time())
+
+
+class BusyDatabaseMiddleware:
+    """A page or API call that meets a database busy for longer than the wait (SQLite's
+    write lock held by a long change, a PostgreSQL deadlock) answers 503 with Retry-After:
+    nothing was saved and the same request can be sent again. `core.views.error_500` does
+    the same for errors outside views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if busy.transient(exception):
+            return busy.response(request)
+        return None

@@ -1,6 +1,7 @@
 """Generic pages every registered record gets: list, detail, add, edit, delete, bulk, history."""
 
 import copy
+import sys
 from typing import Any
 
 from django import forms
@@ -30,7 +31,7 @@ from django.views import View
 from townhall.audit import display
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
-from townhall.core import context, exports, permissions, registry, services
+from townhall.core import busy, context, exports, permissions, registry, services
 from townhall.core.forms import BulkForm
 from townhall.core.tables import Column
 
@@ -616,4 +617,7 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # Called while the error is being handled: a busy database is not a server error.
+    if busy.transient(sys.exc_info()[1] or Exception()):
+        return busy.response(request)
     return render(request, "500.html", status=500)

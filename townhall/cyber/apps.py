@@ -7,4 +7,4 @@ class CyberConfig(AppConfig):
     verbose_name = "Cyber"
 
     def ready(self) -> None:
-        from townhall.cyber import views  # noqa: F401 - registers this app's records
+        from townhall.cyber import tasks, views  # noqa: F401 - registers records and jobs

@@ -26,6 +26,7 @@ from townhall.core import permissions
 from townhall.core.forms import bounded_upload, style_fields
 from townhall.cyber import frameworks, oscal
 from townhall.cyber.models import Framework, Requirement, RequirementMapping
+from townhall.jobs import runner
 
 MISSING_SHOWN = 100  # identifiers listed after an import; more are counted
 LIST_OPEN = mark_safe('<ul class="usa-list usa-list--unstyled">')  # noqa: S308
@@ -231,40 +232,36 @@ def _row(node: frameworks.TreeNode, url: Any) -> dict[str, Any]:
 # --- importing -----------------------------------------------------------------------------
 
 
+CATALOG_JOB = "catalog_import"
+
+
 @login_required
 def import_catalog(request: HttpRequest) -> HttpResponse:
-    """Upload an OSCAL catalog: a new framework version, or an update of one already here."""
+    """Upload an OSCAL catalog: a new framework version, or an update of one already here.
+    The file is stored by a background job (SP 800-53's twelve hundred controls take a
+    quarter of a minute), whose page says what it did and links to the framework."""
     if not permissions.can_add(request.user, Framework):
         raise PermissionDenied("Only IT staff and administrators import frameworks.")
     form = CatalogUploadForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                report = frameworks.import_catalog(
-                    request.user,
-                    upload.read(),
-                    key=form.cleaned_data["key"] or None,
-                    name=form.cleaned_data["name"] or None,
-                    release=form.cleaned_data["release"] or None,
-                    source=f"Upload of {upload.name}"[:200],
-                )
-            except oscal.OscalError as exc:
-                form.add_error("file", f"{upload.name}: {exc} Nothing was imported.")
-        if report is None:
-            status = 400
-        else:
-            form = CatalogUploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = runner.submit(
+            request.user,
+            CATALOG_JOB,
+            f"Import of the catalog {upload.name}"[:200],
+            {
+                "key": form.cleaned_data["key"] or None,
+                "name": form.cleaned_data["name"] or None,
+                "release": form.cleaned_data["release"] or None,
+            },
+            upload=upload,
+        )
+        return redirect(job.get_absolute_url())
     return render(
         request,
         "cyber/framework_import.html",
         {
             "form": form,
-            "report": report,
-            "missing_shown": report.missing[:MISSING_SHOWN] if report else [],
-            "missing_more": max(len(report.missing) - MISSING_SHOWN, 0) if report else 0,
             "builtin": frameworks.describe_builtin(),
             "frameworks": Framework.objects.restrict(request.user, "view").order_by(
                 "name", "release"
@@ -274,8 +271,22 @@ def import_catalog(request: HttpRequest) -> HttpResponse:
             "here": "Import a catalog",
             "upload_max_mb": settings.UPLOAD_MAX_MB,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
+
+
+def import_report(report: frameworks.ImportReport) -> str:
+    """What an import did, in words for the job's page."""
+    text = report.summary()
+    if report.missing:
+        shown = ", ".join(report.missing[:MISSING_SHOWN])
+        more = len(report.missing) - MISSING_SHOWN
+        tail = f" and {more:,} more" if more > 0 else ""
+        text += (
+            " No longer in the file, so marked withdrawn (their scores and history are kept): "
+            f"{shown}{tail}."
+        )
+    return text
 
 
 @login_required

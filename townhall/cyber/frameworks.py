@@ -17,6 +17,7 @@ texts with the official ones; loading the built-ins again leaves official texts 
 
 import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from townhall.cyber.models import Framework, Requirement, RequirementMapping
 CATALOGS = Path(__file__).resolve().parent / "catalogs"
 BUILTIN_CATALOGS = ("csf-2.0.json", "cisa-cpg.json")
 BUILTIN_MAPPINGS = ("cpg-to-csf.json",)
+PROGRESS_EVERY = 50  # requirements stored between two progress reports
 # The fields an import sets on a requirement; anything else (notes, tags) is people's.
 IMPORTED_FIELDS = (
     "level",
@@ -120,6 +122,7 @@ def import_catalog(
     release: str | None = None,
     official: bool = True,
     source: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update a framework version from an OSCAL catalog, all or nothing.
 
@@ -129,6 +132,7 @@ def import_catalog(
     `official` says whether the texts are the publisher's own (False for our built-ins).
     Raises `oscal.OscalError` for a file that cannot be imported and `PermissionDenied`
     when `user` may not add or change frameworks; either way nothing is saved.
+    `progress(done, total)` is told how many requirements are stored, now and then.
     """
     if isinstance(data_or_path, Path):
         source = source or f"OSCAL catalog {data_or_path.name}"
@@ -136,7 +140,7 @@ def import_catalog(
     catalog = oscal.parse(data_or_path)
     if catalog.uuid in _builtin_uuids():
         official = False  # our own files say so in their remarks, whoever uploads them
-    return _store(user, catalog, key, name, release, official, source)
+    return _store(user, catalog, key, name, release, official, source, progress)
 
 
 def _identity(
@@ -168,6 +172,7 @@ def _store(
     release: str | None,
     official: bool,
     source: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     source = (source or f"OSCAL catalog {catalog.title}")[:200]
     with transaction.atomic():
@@ -201,7 +206,7 @@ def _store(
                 "catalog",
             )
         report.framework = framework
-        _store_requirements(user, framework, catalog.nodes, report, source)
+        _store_requirements(user, framework, catalog.nodes, report, source, progress)
         if not report.new_framework:
             if official and framework.description in _builtin_remarks():
                 # Our note that the texts are summaries no longer holds.
@@ -223,12 +228,15 @@ def _store_requirements(
     nodes: list[oscal.Node],
     report: ImportReport,
     source: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Create what is new, update what changed, withdraw what is gone. Nodes come parents
     first, so each parent is stored before its children point at it."""
     existing = {r.identifier: r for r in Requirement.objects.filter(framework=framework)}
     stored: dict[str, Requirement] = {}
-    for node in nodes:
+    for done, node in enumerate(nodes):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, len(nodes))
         values = {name: getattr(node, name) for name in IMPORTED_FIELDS}
         parent = stored[node.parent] if node.parent else None
         current = existing.get(node.identifier)

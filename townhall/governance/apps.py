@@ -7,4 +7,4 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        from townhall.governance import views  # noqa: F401 - registers this app's records
+        from townhall.governance import tasks, views  # noqa: F401 - registers records and jobs

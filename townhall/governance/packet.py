@@ -15,10 +15,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -27,6 +26,7 @@ from townhall.estate.models import Component, Dependency, System
 from townhall.governance import linkage, scenario_views, scores, scoring
 from townhall.governance.dashboard import DECIDED
 from townhall.governance.models import BudgetCycle, Proposal, Scenario, SkillPool
+from townhall.jobs import runner
 
 TEMPLATE = "governance/packet.html"
 S = Proposal.Status
@@ -42,25 +42,35 @@ ESTATE_LINKS = [
 # --- the page ------------------------------------------------------------------------------
 
 
+PACKET_JOB = "board_packet"
+
+
 @login_required
 @require_safe
 @never_cache
 def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The packet as a web page with `?format=html`; as PDF, laid out by a background job
+    (5 to 20 seconds for a full cycle), whose page offers the file."""
     cycle = get_object_or_404(
         BudgetCycle.objects.restrict(request.user, "view").select_related("criteria_set"), pk=pk
     )
     site = request.build_absolute_uri("/").rstrip("/")
-    html = render_to_string(TEMPLATE, packet_context(request.user, cycle, site), request=request)
     if request.GET.get("format") == "html":
-        return html_page(html)
-    response = HttpResponse(pdf(html, site), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{cycle.name}-board-packet.pdf"
+        context = packet_context(request.user, cycle, site)
+        return html_page(render_to_string(TEMPLATE, context, request=request))
+    job = runner.submit(
+        request.user,
+        PACKET_JOB,
+        f"Board packet for {cycle.name} (PDF)",
+        {"cycle": cycle.pk, "site": site},
     )
-    return response
+    return redirect(job.get_absolute_url())
 
 
-# --- what goes in it -----------------------------------------------------------------------
+def packet_file(user: Any, cycle: BudgetCycle, site: str) -> tuple[bytes, str]:
+    """The packet as PDF, holding what `user` may see: the body and its file name."""
+    html = render_to_string(TEMPLATE, packet_context(user, cycle, site))
+    return pdf(html, site), f"{cycle.name}-board-packet.pdf"
 
 
 def packet_context(user: Any, cycle: BudgetCycle, site: str = "") -> dict[str, Any]:

@@ -54,12 +54,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
 
-from townhall.core import context, permissions, services
+from townhall.core import permissions, services
 from townhall.governance import linkage, optimizer, scores
 from townhall.governance.models import BudgetCycle, Proposal, Scenario, SkillPool
-from townhall.jobs import services as jobs
+from townhall.jobs import runner
 from townhall.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -505,74 +504,25 @@ def compute_frontier(
 # --- in the background ------------------------------------------------------------------------
 
 
-def _start(user: Any, scenario: Scenario, kind: str, title: str, work: Any) -> Job:
-    if not permissions.can(user, "change", scenario):
-        raise PermissionDenied("You may not change this scenario.")
-    job = Job.objects.create(
-        kind=kind,
-        title=title,
-        created_by=user if getattr(user, "pk", None) else None,
-        params={"scenario": scenario.pk, "request_id": context.current().request_id},
-    )
-    work.enqueue(job.pk)
-    return job
-
-
 def start_solve(user: Any, scenario: Scenario) -> Job:
-    """Queue the solve as a job (it runs at once when tasks run in-process)."""
-    return _start(user, scenario, SOLVE_JOB, f"Solve scenario “{scenario.name}”", run_solve)
+    """Queue the solve as a job (it runs at once when tasks run in-process); asking again
+    while it waits or runs leads to the same job."""
+    return _start(user, scenario, SOLVE_JOB, f"Solve scenario “{scenario.name}”")
 
 
 def start_frontier(user: Any, scenario: Scenario) -> Job:
     title = f"Efficient frontier of scenario “{scenario.name}”"
-    return _start(user, scenario, FRONTIER_JOB, title, run_frontier)
+    return _start(user, scenario, FRONTIER_JOB, title)
+
+
+def _start(user: Any, scenario: Scenario, kind: str, title: str) -> Job:
+    if not permissions.can(user, "change", scenario):
+        raise PermissionDenied("You may not change this scenario.")
+    return runner.unfinished(kind, scenario=scenario.pk) or runner.submit(
+        user, kind, title, {"scenario": scenario.pk}
+    )
 
 
 def running(scenario: Scenario, kind: str) -> Job | None:
     """The scenario's unfinished job of `kind`, if any."""
-    return (
-        Job.objects.filter(
-            kind=kind,
-            params__scenario=scenario.pk,
-            status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
-        )
-        .select_related("created_by")
-        .order_by("-id")
-        .first()
-    )
-
-
-def _run_job(job_id: int, steps: int, work: Any) -> None:
-    job = Job.objects.select_related("created_by").get(pk=job_id)
-    try:
-        scenario = Scenario.objects.select_related("cycle").get(pk=job.params["scenario"])
-        jobs.start(job, steps)
-        with context.acting("task", job.params.get("request_id")):
-            message = work(scenario, job.created_by)
-        jobs.progress(job, steps)
-        jobs.finish(job, message)
-    except Exception as exc:  # a failed job says why on its page rather than vanishing
-        logger.exception("scenario job %s failed", job_id)
-        jobs.finish(job, f"It failed: {exc}", failed=True)
-        raise
-
-
-def _solve_work(scenario: Scenario, user: Any) -> str:
-    solved = solve(scenario, user)
-    return in_words(solved.result.get("summary", ""), solved.result.get("titles", {}))
-
-
-def _frontier_work(scenario: Scenario, user: Any) -> str:
-    saved = compute_frontier(scenario, user)
-    frontier = saved.result["frontier"]
-    return frontier["error"] or f"{len(frontier['points'])} budget levels solved."
-
-
-@task()
-def run_solve(job_id: int) -> None:
-    _run_job(job_id, 1, _solve_work)
-
-
-@task()
-def run_frontier(job_id: int) -> None:
-    _run_job(job_id, len(FRONTIER_LEVELS), _frontier_work)
+    return runner.unfinished(kind, scenario=scenario.pk)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ImportsConfig(AppConfig):
     name = "townhall.imports"
     verbose_name = "Imports"
+
+    def ready(self) -> None:
+        from townhall.imports import tasks  # noqa: F401 - registers the import job

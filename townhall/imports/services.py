@@ -5,12 +5,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
 
 from townhall.env import envint
 from townhall.imports import engine, kinds, parsing
 from townhall.imports.models import ImportRun
-from townhall.jobs import services as jobs
+from townhall.jobs import runner
 from townhall.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -64,6 +63,9 @@ def _save(run: ImportRun, **fields: Any) -> None:
     run.save(update_fields=[*fields, "updated_at"])
 
 
+IMPORT_JOB = "import"
+
+
 def start(run: ImportRun, *, commit: bool) -> Job | None:
     """Check or commit now, or, for a large file, queue a background job and return it."""
     busy = ImportRun.Status.IMPORTING if commit else ImportRun.Status.CHECKING
@@ -74,49 +76,35 @@ def start(run: ImportRun, *, commit: bool) -> Job | None:
         except Exception:  # noqa: BLE001 - logged, and the run's page says why it failed
             return None
         return None
-    from townhall.imports.tasks import run_import
-
     verb = "Import" if commit else "Check"
-    job = Job.objects.create(
-        kind="import",
-        title=f"{verb} of {run.filename} ({run.rows:,} rows)",
-        created_by=run.created_by,
-        params={"run": run.pk, "commit": commit},
+    _save(run, status=busy, job=None)
+    job = runner.submit(
+        run.created_by,
+        IMPORT_JOB,
+        f"{verb} of {run.filename} ({run.rows:,} rows)",
+        {"run": run.pk, "commit": commit},
+        dedupe=False,
     )
-    _save(run, status=busy, job=job)
-    run_import.enqueue(job.pk)
+    # Only the link: the job may have ended already (in-process) and saved the outcome.
+    ImportRun.objects.filter(pk=run.pk).update(job=job)
+    run.job = job
     return job
 
 
-def reporter(job: Job) -> Callable[[int], None]:
-    """Progress that a polling page can see although the import's transaction is still open.
-
-    PostgreSQL gets it through a second connection; SQLite allows one writer at a time, so
-    there the job shows its progress when the transaction ends."""
-    if connection.vendor != "postgresql":
-        return lambda done: None
-    side = connections.create_connection("default")
-    table = Job._meta.db_table
-
-    def report(done: int) -> None:
-        with side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET done = %s WHERE id = %s", [done, job.pk])  # noqa: S608
-
-    report.close = side.close  # type: ignore[attr-defined]
-    return report
-
-
-def run_job(job: Job) -> None:
-    """The background half of `start`: the task calls this."""
-    run = ImportRun.objects.select_related("created_by").get(pk=job.params["run"])
-    commit = bool(job.params.get("commit"))
-    jobs.start(job, run.rows)
-    report = reporter(job)
-    try:
-        execute(run, commit=commit, progress=report)
-    finally:
-        getattr(report, "close", lambda: None)()
-    jobs.progress(job, run.rows)
+def run_job(ctx: runner.JobContext) -> str:
+    """The background half of `start`: check or commit the run's file, with progress."""
+    run = ImportRun.objects.select_related("created_by").filter(pk=ctx.params["run"]).first()
+    if run is None:
+        raise runner.JobFailed("the uploaded file is no longer here; upload it again.")
+    ctx.start(run.rows)
+    execute(run, commit=bool(ctx.params.get("commit")), progress=ctx.progress)
     run.refresh_from_db()
     counts = ", ".join(f"{v:,} {k}" for k, v in run.counts.items())
-    jobs.finish(job, f"{run.get_status_display()}: {counts}.")
+    return f"{run.get_status_display()}: {counts}."
+
+
+def job_failed(job: Job, message: str) -> None:
+    """The run waiting on a job that failed (or whose worker stopped) says so too."""
+    ImportRun.objects.filter(
+        job=job, status__in=(ImportRun.Status.CHECKING, ImportRun.Status.IMPORTING)
+    ).update(status=ImportRun.Status.FAILED, message=message)

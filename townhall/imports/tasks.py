@@ -1,23 +1,10 @@
-"""Large imports run here, in `townhall worker` (or at once when tasks run in-process)."""
+"""Large imports run here, on the one job runner (townhall/jobs/runner.py), in
+`townhall worker` (or at once when jobs run in-process).
 
-import logging
+An import is checked or committed in one transaction, all or nothing, so running it again
+after its worker stopped is safe."""
 
-from django_tasks import task
+from townhall.imports import services
+from townhall.jobs import runner
 
-from townhall.jobs import services as jobs
-from townhall.jobs.models import Job
-
-logger = logging.getLogger(__name__)
-
-
-@task()
-def run_import(job_id: int) -> None:
-    from townhall.imports import services
-
-    job = Job.objects.get(pk=job_id)
-    try:
-        services.run_job(job)
-    except Exception as exc:  # a failed job says why on its page rather than vanishing
-        logger.exception("import job %s failed", job_id)
-        jobs.finish(job, f"The import failed: {exc}", failed=True)
-        raise
+runner.job(services.IMPORT_JOB, on_failed=services.job_failed)(services.run_job)

@@ -39,6 +39,15 @@ class Job(models.Model):
     message = models.TextField(blank=True)
     params = models.JSONField(default=dict, blank=True)
     result_file = models.FileField(upload_to="jobs/", blank=True, max_length=300)
+    # What a job made that is not a file: the page to open when it is done.
+    result_url = models.CharField(max_length=300, blank=True)
+    result_label = models.CharField(max_length=200, blank=True)
+    # A file the person sent with the request (an uploaded catalog), kept for the worker.
+    input_file = models.FileField(upload_to="jobs/input/", blank=True, max_length=300)
+    # Which worker runs it, and how many times it was started: a job whose worker stopped
+    # is run again once, or failed (runner.recover).
+    worker = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = JobQuerySet.as_manager()
 
@@ -62,3 +71,20 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Worker(models.Model):
+    """A running `townhall worker` process and when it last said it was alive.
+
+    The worker writes its row every few seconds; a row that stops being written, or whose
+    process is gone, is a worker that stopped. Not part of backups: it describes processes,
+    not records."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.pid} on {self.host}"

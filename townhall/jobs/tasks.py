@@ -33,7 +33,7 @@ def export(ctx: runner.JobContext) -> str:
     total = qs.count()
     ctx.start(total)
     header = [c.label for c in table.columns]
-    body = exports.rows(qs.iterator(chunk_size=2000), table.columns, progress=ctx.progress)
+    body = exports.rows(exports.chunked(qs), table.columns, progress=ctx.progress)
     kind = params["format"]
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     name = f"{resource.url_prefix}-{stamp}.{kind}"

@@ -4,25 +4,34 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 
+from townhall.jobs import runner
 from townhall.jobs.models import Job
 
 
 class JobListPage(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         page = Paginator(Job.objects.restrict(request.user), 25).get_page(request.GET.get("page"))
-        return render(request, "jobs/list.html", {"page": page})
+        waiting = any(not job.finished for job in page.object_list)
+        no_worker = waiting and not runner.worker_running()
+        return render(request, "jobs/list.html", {"page": page, "no_worker": no_worker})
 
 
 class JobPage(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
         template = "jobs/detail.html#progress" if request.htmx else "jobs/detail.html"
-        return render(request, template, {"job": job})
+        no_worker = not job.finished and not runner.worker_running()
+        return render(request, template, {"job": job, "no_worker": no_worker})
 
 
+@method_decorator(never_cache, name="dispatch")
 class JobDownload(LoginRequiredMixin, View):
+    """The job's file, for the person who asked only; never kept in a browser's cache."""
+
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
         job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
         if not job.result_file:

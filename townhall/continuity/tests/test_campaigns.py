@@ -27,6 +27,7 @@ from townhall.continuity import models as m
 from townhall.continuity.tests import factories as f
 from townhall.core import context, services
 from townhall.estate.models import Person
+from townhall.jobs import runner
 from townhall.org.models import Department
 
 S = m.ImpactAnalysis.Status
@@ -949,7 +950,7 @@ def test_a_job_refused_when_it_runs_does_nothing_and_says_why(gov, users):
         params={"campaign": second.pk, "action": "open"},
     )
     campaigns.open_campaign(users["staff"], first)  # opened meanwhile
-    campaigns.run_campaign_job.call(job.pk)
+    runner.execute(job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.message.startswith("Nothing was done: “Spring review” is still open.")
@@ -961,7 +962,7 @@ def test_a_job_refused_when_it_runs_does_nothing_and_says_why(gov, users):
         created_by=users["liaison"],
         params={"campaign": first.pk, "action": "close"},
     )
-    campaigns.run_campaign_job.call(liaison_job.pk)
+    runner.execute(liaison_job.pk)
     liaison_job.refresh_from_db()
     assert liaison_job.status == Job.Status.FAILED and "Only IT staff" in liaison_job.message
     assert fresh(first).status == "open"

@@ -145,6 +145,7 @@ def test_round_trip_restores_every_record_and_file(records, users, departments, 
     for label in KINDS:
         assert before[label], f"the test should make some {label}"
     assert "sessions.Session" not in before and Session.objects.exists()
+    assert "jobs.Worker" not in before  # running processes, not records
     audit = list(AuditEntry.objects.order_by("pk").values())
     password = User.objects.get(username="admin1").password
 

@@ -19,6 +19,7 @@ from townhall.cyber import frameworks, oscal
 from townhall.cyber.management.commands.frameworks import Command
 from townhall.cyber.models import Framework, Requirement, RequirementMapping, Score
 from townhall.cyber.tests import factories as f
+from townhall.jobs.models import Job
 
 FILES = Path(__file__).parent / "files"
 CATALOGS = Path(__file__).parents[1] / "catalogs"
@@ -488,36 +489,58 @@ def test_import_page_roles(users, client, client_for):
     assert not Framework.objects.exists()
 
 
-def test_import_page_imports_and_reports(users, client_for):
+def test_import_page_imports_in_the_background_and_reports(users, client_for):
+    """The upload goes to a job (run at once here, as jobs run in-process in tests) whose
+    page says what was done and links to the requirements."""
     client = client_for("staff")
     response = upload(client, "tiny.json", (FILES / "oscal_tiny.json").read_bytes(), release="3")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Created Tiny Test Catalog 3: 3 added, 0 changed, 0 unchanged, 0 withdrawn." in html
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.kind == "catalog_import" and job.status == Job.Status.DONE, job.message
+    assert (
+        job.message == "Created Tiny Test Catalog 3: 3 added, 0 changed, 0 unchanged, 0 withdrawn."
+    )
+    assert (job.done, job.total) == (3, 3)
     fw = Framework.objects.get()
+    assert job.result_url == f"/cyber/frameworks/{fw.pk}/requirements/"
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "Browse the requirements of Tiny Test Catalog 3" in html
+    assert not job.input_file  # the uploaded file is not kept once it is imported
     assert fw.official_text and req(fw, "A-1").source == "Upload of tiny.json"
     entry = AuditEntry.objects.filter(object_repr="A-1 First").get()
-    assert (entry.via, entry.actor_name) == ("web", "staff1")
+    assert (entry.via, entry.actor_name) == ("task", "staff1")
     smaller = json.loads((FILES / "oscal_tiny.json").read_text())
     del smaller["catalog"]["groups"][0]["controls"][1]
-    html = upload(client, "tiny.json", json.dumps(smaller).encode()).content.decode()
-    assert "No longer in the file, so marked withdrawn" in html and "A-2" in html
+    upload(client, "tiny.json", json.dumps(smaller).encode())
+    again = Job.objects.latest("pk")
+    assert "No longer in the file, so marked withdrawn" in again.message
+    assert "A-2" in again.message
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("c.json", b"{", "c.json: the file is not valid JSON"),
-        ("c.json", b'{"profile": {}}', "c.json: profile: this is an OSCAL profile"),
+        ("c.json", b"{", "Nothing was done: c.json: the file is not valid JSON"),
+        (
+            "c.json",
+            b'{"profile": {}}',
+            "Nothing was done: c.json: profile: this is an OSCAL profile",
+        ),
         ("c.json", (FILES / "oscal_no_id.json").read_bytes(), "a control needs an id"),
-        ("c.xml", b"<catalog/>", "Upload the catalog&#x27;s JSON file"),
     ],
 )
-def test_import_page_refuses_bad_files(users, client_for, name, data, message):
-    response = upload(client_for("staff"), name, data)
-    assert response.status_code == 400
-    assert message in response.content.decode()
+def test_a_bad_catalog_fails_its_job_saying_why(users, client_for, name, data, message):
+    upload(client_for("staff"), name, data)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and message in job.message
     assert not Framework.objects.exists()
+
+
+def test_import_page_refuses_other_files_at_once(users, client_for):
+    response = upload(client_for("staff"), "c.xml", b"<catalog/>")
+    assert response.status_code == 400
+    assert "Upload the catalog&#x27;s JSON file" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_import_page_size_limit(users, client_for, settings):

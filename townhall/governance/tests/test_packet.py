@@ -16,6 +16,7 @@ from townhall.estate.models import Component, Dependency, System
 from townhall.governance import linkage, packet, scores
 from townhall.governance import services as gov
 from townhall.governance.models import Proposal, Scenario
+from townhall.jobs.models import Job
 
 S = Proposal.Status
 
@@ -106,15 +107,32 @@ def _plan_for(case) -> dict:
 # --- the PDF ---------------------------------------------------------------------------------
 
 
-def test_pdf_download(client_for, cycle, packet_case):
+def test_pdf_is_laid_out_by_a_background_job(client_for, users, cycle, packet_case, settings):
+    """Laying out the packet takes seconds: the link queues a job (run at once here, as jobs
+    run in-process in tests) whose page offers the PDF."""
     _select(cycle, _plan_for(packet_case))
-    response = client_for("viewer").get(url(cycle))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="FY2027-board-packet.pdf"'
-    assert "no-store" in response["Cache-Control"]
-    body = response.content
+    client = client_for("viewer")
+    response = client.get(url(cycle))
+    job = Job.objects.get(kind=packet.PACKET_JOB)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.DONE and job.created_by == users["viewer"]
+    assert job.message == "FY2027-board-packet.pdf is ready."
+    assert "Download the file" in client.get(job.get_absolute_url()).content.decode()
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download["Content-Disposition"] == 'attachment; filename="FY2027-board-packet.pdf"'
+    assert "no-store" in download["Cache-Control"]
+    body = b"".join(download.streaming_content)
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
+    assert client_for("staff").get(job.get_absolute_url()).status_code == 404
+
+
+def test_asking_twice_while_it_waits_gives_the_same_job(client_for, cycle, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client = client_for("viewer")
+    first, again = client.get(url(cycle)), client.get(url(cycle))
+    job = Job.objects.get(kind=packet.PACKET_JOB)
+    assert first["Location"] == again["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.QUEUED
 
 
 def test_pages_grow_with_proposals(users, cycle, make_proposal):

@@ -83,3 +83,19 @@ def test_worker_command_is_available():
         timeout=60,
     )
     assert result.returncode == 0 and "--batch" in result.stdout
+
+
+@pytest.mark.django_db
+def test_asking_twice_for_the_same_export_queues_one_job(client_for, users, settings):
+    """The list page's export link, clicked twice while the export waits, leads to the
+    same job; another person's identical request is their own job."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.EXPORT_INLINE_LIMIT = 5
+    _many_departments(8)
+    staff = client_for("staff")
+    first = staff.get("/org/departments/?export=csv&q=Office")
+    again = staff.get("/org/departments/?export=csv&q=Office")
+    other = client_for("viewer").get("/org/departments/?export=csv&q=Office")
+    assert first["Location"] == again["Location"] != other["Location"]
+    assert Job.objects.count() == 2
+    assert staff.get("/org/departments/?export=xlsx&q=Office")["Location"] != first["Location"]
