@@ -217,6 +217,22 @@ def test_criteria_the_board_disagrees_on_are_flagged_with_who_diverges(
     assert re.findall(r'<td class="th-num">([^<]*)</td>', permits)[-1] == "1"  # flagged
 
 
+def test_a_board_split_in_two_names_nobody_as_furthest_from_the_mean(
+    client_for, board, make_proposal, cycle, criteria
+):
+    split = make_proposal("Split decision", status=S.UNDER_REVIEW)
+    gov.save_ballot(board[0], split, every(criteria, 3, c0=1), submit=True)
+    gov.save_ballot(board[1], split, every(criteria, 3, c0=5), submit=True)
+    page = client_for("staff").get(cycle_url(cycle)).content.decode()
+    discussion = page.split('id="discussion"')[1].split("</section>")[0]
+    assert f"<strong>{criteria[0].name}</strong>: scores from 1 to 5 (spread 4)" in discussion
+    assert "the board is divided, no one stands apart" in discussion
+    assert "furthest from the mean:" not in discussion
+    ballot = client_for("staff").get(ballot_url(split)).content.decode()
+    first_row = ballot.split(f'<th scope="row">{criteria[0].name}</th>')[1].split("</tr>")[0]
+    assert "No one stands apart" in first_row and "board1, board2" not in first_row
+
+
 def test_who_still_has_to_score_what(client_for, scene, cycle):
     page = client_for("staff").get(cycle_url(cycle)).content.decode()
     waiting = page.split('id="still-to-score"')[1].split("</section>")[0]
