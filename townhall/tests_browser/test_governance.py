@@ -161,6 +161,12 @@ def test_board_member_scores_by_keyboard(
     page.wait_for_url(f"{url}/governance/proposals/{proposal.pk}/scores/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Scores: Permit portal")
     expect(page.get_by_text("Submit your scores to see the board's.")).to_be_visible()
+    # What the member needs to decide is on the same page: problem, benefits, costs, risks.
+    about = page.get_by_role("region", name="The proposal")
+    expect(about).to_contain_text("Paper forms and re-keying.")
+    expect(about).to_contain_text("Residents apply online.")
+    expect(about).to_contain_text("One-time cost in all: $260,000")
+    expect(about.get_by_role("heading", name="Risks and what it relies on")).to_be_visible()
     axe_check(page)
 
     # Every criterion from the keyboard; a comment on the first.

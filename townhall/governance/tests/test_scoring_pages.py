@@ -4,6 +4,7 @@ and `scores.cycle_totals` for other modules. Independence throughout: nobody see
 they may not (Ballot.restrict_rows), and queries stay constant as proposals grow."""
 
 import csv
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -14,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from townhall.core import context, services
+from townhall.estate.models import System
 from townhall.governance import scores
 from townhall.governance import services as gov
 from townhall.governance.models import Ballot, Proposal
@@ -119,6 +122,48 @@ def test_the_ballot_form_has_a_radio_group_per_criterion_with_its_anchors(
     assert "Submitting is final." in page
     assert 'value="save">Save draft</button>' in page
     assert 'value="submit">Submit scores</button>' in page
+    assert_unique_ids(response)
+
+
+def test_the_scoring_page_shows_what_a_member_needs_to_decide(
+    client, board, make_proposal, departments
+):
+    with context.acting("system"):
+        old = services.create(
+            context.SYSTEM,
+            System,
+            {
+                "name": "Permit server OS",
+                "owner_department": departments["PW"],
+                "end_of_support": datetime.date(2020, 1, 1),
+            },
+        )
+    first = make_proposal("Network refresh", status=S.UNDER_REVIEW)
+    hidden = make_proposal("A department's unsent idea")  # a draft: not the board's to see
+    proposal = make_proposal(
+        "Permit portal",
+        status=S.UNDER_REVIEW,
+        problem="Applicants queue at the counter for every permit.",
+        outcome="Residents apply and pay online; counter visits halve.",
+        prerequisites=[first, hidden],
+        extends_systems=[old],
+    )
+    response = login(client, board[0]).get(ballot_url(proposal))
+    assert response.status_code == 200
+    page = response.content.decode()
+    about = page.split('id="about-proposal"')[1].split("</section>")[0]
+    assert "Applicants queue at the counter for every permit." in about
+    assert "Residents apply and pay online; counter visits halve." in about
+    assert "Public Works" in about and "Modernization" in about
+    # Costs: 200,000 + 50,000 capital and 10,000 operating; 20,000 a year recurring; hours.
+    assert "One-time cost in all: $260,000" in about
+    assert "$20,000 per year from the start" in about
+    assert "Staff hours by skill pool and project year" in about and "800" in about
+    # What it relies on: the prerequisite it may see, and the foundation past support.
+    assert "Network refresh" in about and "A department&#x27;s unsent idea" not in about
+    assert "past end of support: bundle its renewal" in about
+    # The form follows the summary, so the member scores with the facts in view.
+    assert page.index('id="about-proposal"') < page.index('id="your-scores"')
     assert_unique_ids(response)
 
 
