@@ -23,6 +23,7 @@ EDITORS = ("admin", "staff")
 EXTRA_PAGES = {
     "estate": [("Estate dashboard", "estate:dashboard"), ("Your calendar feed", "estate:calendar")],
     "governance": [
+        ("Governance overview", "governance:home"),
         ("Governance health", "governance:dashboard"),
         ("Our requests", "governance:my_requests"),
         ("Proposals to score", "governance:my_scoring"),
