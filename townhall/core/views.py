@@ -31,7 +31,7 @@ from townhall.audit import display
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import context, exports, permissions, registry, services
-from townhall.core.forms import BulkForm
+from townhall.core.forms import BulkForm, offer_own_department
 from townhall.core.tables import Column
 
 PAGE_SIZES = (25, 50, 100)
@@ -300,6 +300,7 @@ class FormPage(ResourceView):
     def render_form(
         self, form: forms.ModelForm, obj: Any = None, conflict: Any = None, status: int = 200
     ) -> HttpResponse:
+        offer_own_department(form, self.request.user, self.model)
         return render(
             self.request,
             self.template,
@@ -480,11 +481,10 @@ class BulkEditPage(ResourceView):
         except NothingSelected:
             return self.nothing_selected()
         form_class = bulk_form(self.resource)
+        form = form_class(request.POST if "apply" in request.POST else None)
+        offer_own_department(form, request.user, self.model, bulk=True)
         if "apply" not in request.POST:
-            return render(
-                request, "core/bulk_edit.html", self.context(form=form_class(), objects=objs)
-            )
-        form = form_class(request.POST)
+            return render(request, "core/bulk_edit.html", self.context(form=form, objects=objs))
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
             if not data:
