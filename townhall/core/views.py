@@ -310,6 +310,9 @@ class FormPage(ResourceView):
 
 
 class CreatePage(FormPage):
+    """Add a record. The address may fill in some of the form (`?to_system=12&kind=runs_on`,
+    as a system's page links to it): see `initial_from_query`."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
         if not permissions.may_add_any(request.user, self.model):
             raise PermissionDenied(f"You may not add {self.resource.verbose_name_plural}.")
@@ -319,7 +322,9 @@ class CreatePage(FormPage):
             and request.user.department_id
         ):
             initial[self.model.department_field] = request.user.department_id
-        return self.render_form(self.form_class()(initial=initial))
+        form_class = self.form_class()
+        initial.update(initial_from_query(form_class, request.GET, request.user))
+        return self.render_form(form_class(initial=initial))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not permissions.may_add_any(request.user, self.model):
@@ -336,6 +341,37 @@ class CreatePage(FormPage):
                 messages.success(request, f"Added {self.resource.verbose_name} “{obj}”.")
                 return redirect(obj.get_absolute_url())
         return self.render_form(form, status=400)
+
+
+def initial_from_query(form_class: type[forms.BaseForm], query: Any, user: Any) -> dict[str, Any]:
+    """Starting values for an add form from the address: only the form's own fields, each
+    value checked by its field as a submitted one would be, and a record only when the
+    person may see it. Anything else in the address is ignored, so a link can never put
+    into the form what the person could not have chosen."""
+    initial: dict[str, Any] = {}
+    for name, field in form_class().fields.items():
+        if name not in query or name == "version" or isinstance(field, forms.FileField):
+            continue
+        multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        raw = query.getlist(name) if multiple else query.get(name)
+        try:
+            value = field.clean(raw)
+        except ValidationError:
+            continue
+        if value in field.empty_values:
+            continue
+        records = list(value) if multiple else [value]
+        if any(not _visible_record(user, r) for r in records if isinstance(r, models.Model)):
+            continue
+        initial[name] = value
+    return initial
+
+
+def _visible_record(user: Any, obj: models.Model) -> bool:
+    manager = type(obj)._default_manager
+    if not hasattr(manager, "restrict"):
+        return True  # not a record with permissions (a tag)
+    return manager.restrict(user, "view").filter(pk=obj.pk).exists()
 
 
 class EditPage(FormPage):
