@@ -11,7 +11,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from townhall.core import registry
+from townhall.core import permissions, registry
 
 # Module sections in the order they appear; an app's records join the section of its label.
 SECTIONS = [
@@ -59,18 +59,12 @@ EXTRA_PAGES = {
 }
 
 
-def sees_some(user: Any, model: Any) -> bool:
-    """Whether the person's role lets them see any row of `model` (no query is run: the
-    answer is in how `restrict` builds the query)."""
-    return not model._default_manager.restrict(user, "view").query.is_empty()
-
-
 def _opens(user: Any, page: tuple) -> bool:
     if len(page) == 2:
         return True
     who = page[2]
     if isinstance(who, str):
-        return sees_some(user, apps.get_model(who))
+        return permissions.may_view_any(user, apps.get_model(who))
     return getattr(user, "role", None) in who
 
 
@@ -88,7 +82,7 @@ def sections(user: Any) -> list[dict[str, Any]]:
                 "url": reverse(r.url_name("list")),
             }
             for r in registry.all_resources()
-            if r.app_label == label and r.in_nav and sees_some(user, r.model)
+            if r.app_label == label and r.in_nav and permissions.may_view_any(user, r.model)
         ]
         if links:
             result.append({"title": title, "links": links})

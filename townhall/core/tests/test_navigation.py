@@ -43,3 +43,10 @@ def test_requests_are_offered_to_those_who_make_them(users):
     assert "Our requests" in _labels(users["staff"])
     assert "Our requests" not in _labels(users["board"])
     assert "Our requests" not in _labels(users["viewer"])
+
+
+def test_deciding_the_menu_reads_nothing_from_the_database(users, django_assert_num_queries):
+    """The menu is on every page: who may open what is decided from the role alone."""
+    for user in users.values():
+        with django_assert_num_queries(0):
+            navigation.sections(user)
