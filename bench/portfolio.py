@@ -1,10 +1,17 @@
-"""The portfolio optimizer on a large made-up budget cycle, against ranking by score.
+"""The portfolio optimizer on a large made-up budget cycle, against what a budget office
+would fund without it.
 
 Generates (seeded) 1,000 proposals over 5 fiscal years with 5 staff pools, 200 acyclic
 prerequisite links, 20 mandated proposals, an infrastructure share, and budgets that fund
-roughly half of the proposals. Solves it with HiGHS and prints the solve time, the status,
-the proven gap, the value, and the value of ranking by score with the difference. Prints
-figures; it is not a test. Target: gap <= 0.5% within 30 s on 2 cores.
+roughly half of the proposals. Each proposal has the board's weighted score (20–100) and a
+value, the optimizer's objective: the score times (capital / $400k) ** 0.6, so a larger
+project is worth more, less than in proportion. Solves it with HiGHS and prints the solve
+time, the status, the proven gap and the value; then what a budget office funds going down
+the board's ranking year by year (`rank_by_score` with the scores: mandates and what they
+need first, prerequisites with the priority that needs them, what does not fit waits for a
+later year), valued in the same objective, and the difference. For reference it also
+prints the same walk down a list ranked by value instead. Prints figures; it is not a
+test. Target: gap <= 0.5% within 30 s on 2 cores.
 
     .venv/bin/python bench/portfolio.py
     .venv/bin/python bench/portfolio.py --time-limit 60 --seed 3
@@ -33,12 +40,14 @@ def generate(
     mandated: int = 20,
     tightness: float = 0.25,
     pool_tightness: float | None = None,
-) -> Problem:
-    """A made-up cycle. Each budget and pool holds `tightness` of what funding every
-    proposal would need (pools: `pool_tightness` when given); 0.25 funds about half of the
-    proposals, because the optimizer favours the many small ones."""
+) -> tuple[Problem, dict[str, float]]:
+    """A made-up cycle and the board's score of each proposal. Each budget and pool holds
+    `tightness` of what funding every proposal would need (pools: `pool_tightness` when
+    given); 0.25 funds about half of the proposals, because the optimizer favours the many
+    small ones."""
     rng = random.Random(seed)
     items = []
+    scores: dict[str, float] = {}
     for n in range(proposals):
         duration = rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
         size = rng.lognormvariate(12.2, 0.9)  # capital per year, median about $200k
@@ -53,6 +62,7 @@ def generate(
         value = round(score * (sum(capital) / 400_000) ** 0.6, 2)
         infrastructure = rng.random() < 0.3
         start = YEARS[0] if rng.random() < 0.8 else rng.choice(YEARS[1:3])
+        scores[f"P{n + 1:04d}"] = score
         items.append(
             Proposal(
                 id=f"P{n + 1:04d}",
@@ -88,7 +98,7 @@ def generate(
     pool_share = tightness if pool_tightness is None else pool_tightness
     capital = sum(sum(p.capital) for p in items)
     operating = sum(sum(p.operating) + p.recurring * horizon / 2 for p in items)
-    return Problem(
+    problem = Problem(
         years=YEARS,
         proposals=items,
         capital_budget=per_year(capital),
@@ -99,6 +109,7 @@ def generate(
         },
         infrastructure_share=0.2,
     )
+    return problem, scores
 
 
 def main() -> None:
@@ -115,7 +126,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    problem = generate(
+    problem, scores = generate(
         args.seed,
         proposals=args.proposals,
         links=args.proposals // 5,
@@ -136,22 +147,29 @@ def main() -> None:
         print(f"written to {args.write}")
 
     started = time.perf_counter()
-    baseline = rank_by_score(problem)
-    ranking_seconds = time.perf_counter() - started
+    office = rank_by_score(problem, ranking=scores)
+    office_seconds = time.perf_counter() - started
+    by_value = rank_by_score(problem)
     plan = solve(problem, time_limit=args.time_limit, mip_rel_gap=args.gap)
     print(f"solve: {plan.seconds:.2f} s (time limit {args.time_limit:g} s), status {plan.status}")
     if plan.value is None:
         print(plan.summary)
         return
     print(f"proven gap: {plan.gap:.4%} (value {plan.value:,.2f}, bound {plan.bound:,.2f})")
-    print(f"funded: {len(plan.funded)} of {len(problem.proposals)}")
     print(
-        f"rank by score: value {baseline.value:,.2f}, funded {len(baseline.funded)} "
-        f"({ranking_seconds:.2f} s)"
+        f"optimizer: value {plan.value:,.2f}, funded {len(plan.funded)} of {len(problem.proposals)}"
     )
     print(
-        f"difference: {plan.value_difference:+,.2f} "
-        f"({plan.value_difference / baseline.value:+.1%} over ranking by score)"
+        f"budget office (down the board's ranking, year by year): value {office.value:,.2f}, "
+        f"funded {len(office.funded)} ({office_seconds:.2f} s)"
+    )
+    difference = plan.value - office.value
+    print(
+        f"difference: {difference:+,.2f} ({difference / office.value:+.1%} over the budget office)"
+    )
+    print(
+        f"for reference, the same walk down a list ranked by value: value {by_value.value:,.2f}, "
+        f"funded {len(by_value.funded)} (optimizer {plan.value / by_value.value - 1:+.1%})"
     )
     met = plan.gap <= 0.005 and plan.seconds <= 30.5
     print(f"target (gap <= 0.5% within 30 s): {'met' if met else 'NOT met'}")

@@ -38,6 +38,23 @@ class RecordForm(forms.ModelForm):
         style_fields(self.fields.values())
 
 
+def offer_own_department(form: forms.BaseForm, user: Any, model: type, bulk: bool = False) -> None:
+    """A department liaison may save a record only for their own department, so the field
+    that says which department owns it offers only theirs (IT staff keep every choice).
+    In a bulk edit every row they may select is theirs already, so the field goes."""
+    if getattr(user, "role", None) != "liaison":
+        return
+    name = getattr(model, "department_field", None)
+    field = form.fields.get(name) if name and name != "pk" else None
+    if not isinstance(field, forms.ModelChoiceField):
+        return
+    if bulk:
+        del form.fields[name]
+        return
+    field.queryset = field.queryset.filter(pk=user.department_id)
+    field.empty_label = None  # their department, chosen: a blank one cannot be saved
+
+
 class BulkForm(forms.Form):
     """Base of bulk-edit forms (built from a record's form by core.views.bulk_form)."""
 

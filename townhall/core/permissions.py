@@ -76,6 +76,17 @@ def can_add(user: Any, model: type[models.Model], department_id: int | None = No
     return False
 
 
+def may_view_any(user: Any, model: type[models.Model]) -> bool:
+    """Whether `user` may see any row of `model` at all (the menu offers only those). No
+    query is run: a record with row rules answers through `restrict`, whose query is built
+    empty when the person may see nothing."""
+    if not _active(user):
+        return False
+    if getattr(model, "restrict_rows", None) is None:
+        return not getattr(model, "admin_only", False) or user.role == Role.ADMIN
+    return not restrict(model._default_manager.all(), user, "view").query.is_empty()
+
+
 def may_add_any(user: Any, model: type[models.Model]) -> bool:
     """Whether to offer an Add button at all (the department is checked on save)."""
     if getattr(model, "may_add", None) is not None:

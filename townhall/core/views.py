@@ -32,7 +32,7 @@ from townhall.audit import display
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import busy, context, exports, permissions, registry, services
-from townhall.core.forms import BulkForm
+from townhall.core.forms import BulkForm, offer_own_department
 from townhall.core.tables import Column
 
 PAGE_SIZES = (25, 50, 100)
@@ -301,6 +301,7 @@ class FormPage(ResourceView):
     def render_form(
         self, form: forms.ModelForm, obj: Any = None, conflict: Any = None, status: int = 200
     ) -> HttpResponse:
+        offer_own_department(form, self.request.user, self.model)
         return render(
             self.request,
             self.template,
@@ -310,6 +311,9 @@ class FormPage(ResourceView):
 
 
 class CreatePage(FormPage):
+    """Add a record. The address may fill in some of the form (`?to_system=12&kind=runs_on`,
+    as a system's page links to it): see `initial_from_query`."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
         if not permissions.may_add_any(request.user, self.model):
             raise PermissionDenied(f"You may not add {self.resource.verbose_name_plural}.")
@@ -319,7 +323,9 @@ class CreatePage(FormPage):
             and request.user.department_id
         ):
             initial[self.model.department_field] = request.user.department_id
-        return self.render_form(self.form_class()(initial=initial))
+        form_class = self.form_class()
+        initial.update(initial_from_query(form_class, request.GET, request.user))
+        return self.render_form(form_class(initial=initial))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not permissions.may_add_any(request.user, self.model):
@@ -336,6 +342,37 @@ class CreatePage(FormPage):
                 messages.success(request, f"Added {self.resource.verbose_name} “{obj}”.")
                 return redirect(obj.get_absolute_url())
         return self.render_form(form, status=400)
+
+
+def initial_from_query(form_class: type[forms.BaseForm], query: Any, user: Any) -> dict[str, Any]:
+    """Starting values for an add form from the address: only the form's own fields, each
+    value checked by its field as a submitted one would be, and a record only when the
+    person may see it. Anything else in the address is ignored, so a link can never put
+    into the form what the person could not have chosen."""
+    initial: dict[str, Any] = {}
+    for name, field in form_class().fields.items():
+        if name not in query or name == "version" or isinstance(field, forms.FileField):
+            continue
+        multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        raw = query.getlist(name) if multiple else query.get(name)
+        try:
+            value = field.clean(raw)
+        except ValidationError:
+            continue
+        if value in field.empty_values:
+            continue
+        records = list(value) if multiple else [value]
+        if any(not _visible_record(user, r) for r in records if isinstance(r, models.Model)):
+            continue
+        initial[name] = value
+    return initial
+
+
+def _visible_record(user: Any, obj: models.Model) -> bool:
+    manager = type(obj)._default_manager
+    if not hasattr(manager, "restrict"):
+        return True  # not a record with permissions (a tag)
+    return manager.restrict(user, "view").filter(pk=obj.pk).exists()
 
 
 class EditPage(FormPage):
@@ -481,11 +518,10 @@ class BulkEditPage(ResourceView):
         except NothingSelected:
             return self.nothing_selected()
         form_class = bulk_form(self.resource)
+        form = form_class(request.POST if "apply" in request.POST else None)
+        offer_own_department(form, request.user, self.model, bulk=True)
         if "apply" not in request.POST:
-            return render(
-                request, "core/bulk_edit.html", self.context(form=form_class(), objects=objs)
-            )
-        form = form_class(request.POST)
+            return render(request, "core/bulk_edit.html", self.context(form=form, objects=objs))
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
             if not data:

@@ -149,3 +149,6 @@ class DependencyForm(RecordForm):
             *COMMON,
         ]
         widgets = _pick(*(f"{end}_{kind}" for end in ("from", "to") for kind in m.Dependency.ENDS))
+        help_texts = {
+            "owner_department": "Leave blank: it is the department of the depending record."
+        }

@@ -402,7 +402,17 @@ class Dependency(OwnedModel):
     def target(self) -> models.Model | None:
         return self.to_service or self.to_system or self.to_component
 
+    def department_id_value(self) -> int | None:
+        """The owner department; left blank, the department that owns the depending record
+        (what relies on the other), which `clean` fills it in with."""
+        if self.owner_department_id:
+            return self.owner_department_id
+        source = self.source
+        return source.owner_department_id if source is not None else None
+
     def clean(self) -> None:
+        if self.owner_department_id is None:
+            self.owner_department_id = self.department_id_value()
         froms = [e for e in self.ENDS if getattr(self, f"from_{e}_id")]
         tos = [e for e in self.ENDS if getattr(self, f"to_{e}_id")]
         errors = {}

@@ -3,7 +3,9 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
+from townhall.core import permissions
 from townhall.core.registry import Resource, register
 from townhall.estate import filters, forms, tables
 from townhall.estate import models as m
@@ -11,14 +13,26 @@ from townhall.estate import models as m
 DEPENDS = [("needs", "Depends on"), ("needed_by", "Depended on by")]
 
 
-def continuity_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
-    """The continuity panel of a service, system or component page: its impact analysis or
-    recovery capability, and for a service its computed recovery time against its RTO and
-    latest exercise result (continuity/estate_links.py; imported here, late, because the
-    continuity module builds on the estate rather than the other way round)."""
+def record_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    """A service, system or component page beyond its fields: links to add what it depends
+    on and what depends on it (the add form filled in from the address), and the continuity
+    panel: its impact analysis or recovery capability, and for a service its computed
+    recovery time against its RTO and latest exercise result (continuity/estate_links.py;
+    imported here, late, because the continuity module builds on the estate rather than the
+    other way round)."""
     from townhall.continuity import estate_links
 
-    return {"continuity": estate_links.summary(request.user, obj)}
+    context: dict[str, Any] = {"continuity": estate_links.summary(request.user, obj)}
+    if permissions.may_add_any(request.user, m.Dependency):
+        add = reverse("estate:dependency_add")
+        end = obj._meta.model_name
+        context["add_dependency"] = {
+            "kind": obj._meta.verbose_name,
+            "needs": f"{add}?from_{end}={obj.pk}",
+            "needed_by": f"{add}?to_{end}={obj.pk}",
+            "view": reverse(f"estate:{end}_dependencies", args=[obj.pk]),
+        }
+    return context
 
 
 def _resource(model, name: str, search: list[str], bulk: list[str] = (), related=()) -> Resource:  # noqa: ANN001
@@ -28,7 +42,7 @@ def _resource(model, name: str, search: list[str], bulk: list[str] = (), related
         links.append(("Dependencies", f"estate:{model._meta.model_name}_dependencies"))
         extra = {
             "detail_template": "estate/record_detail.html",
-            "detail_context": continuity_context,
+            "detail_context": record_context,
         }
     return register(
         Resource(

@@ -1,6 +1,7 @@
 """The demo county's FY2027 budget cycle: about 40 requests (some mandated, chains of
-prerequisites, infrastructure renewals), five board members who have scored, and two
-saved, solved scenarios. Deterministic; does nothing when the cycle exists already."""
+prerequisites, infrastructure renewals), five board members who have scored most of them
+(three are left for the `board` sign-in to score), and two saved, solved scenarios.
+Deterministic; does nothing when the cycle exists already."""
 
 import random
 from typing import Any
@@ -333,7 +334,14 @@ REQUESTS: list[tuple[Any, ...]] = [
 # The last steps the requests reached, by position in REQUESTS (the rest are scored).
 DRAFTS = {"Conference room video upgrade", "Parks reservations system"}
 SUBMITTED = {"Animal shelter management software", "Library self-checkout and Wi-Fi refresh"}
-PARTLY_SCORED = {"Emergency notification system", "Human services eligibility portal"}
+# Under review, scored by the four other members but not by the demo's `board` sign-in: the
+# person who signs in as `board` has these to score, and sees the board's scores on them
+# once they submit (and already on every other proposal, which they scored).
+TO_SCORE = {
+    "Emergency notification system",
+    "Human services eligibility portal",
+    "Planning case management",
+}
 DECIDED = {
     "Endpoint detection and response": (Proposal.Status.APPROVED, "Ranked first for risk", 5, 0),
     "Security awareness training program": (
@@ -511,17 +519,18 @@ def _score(
         proposal.refresh_from_db()
         if proposal.status != Proposal.Status.UNDER_REVIEW or proposal.mandated:
             continue
-        members = board[:3] if title in PARTLY_SCORED else board
-        for i, member in enumerate(members):
+        members = [m for m in board if m.username != "board"] if title in TO_SCORE else board
+        for member in members:
             scores = {}
             for criterion in criteria:
                 base = 1 + 4 * merit[title] + rng.uniform(-0.9, 0.9)
-                if i == 4 and rng.random() < 0.25:  # one member often sees it differently
+                # One member often sees it differently.
+                if member is board[-1] and rng.random() < 0.25:
                     base = 6 - base
                 scores[criterion.pk] = max(1, min(5, round(base)))
             gov.save_ballot(member, proposal, scores, submit=True)
             count += 1
-        if title in PARTLY_SCORED:
+        if title in TO_SCORE:
             continue
         gov.move(context.SYSTEM, proposal, Proposal.Status.SCORED, "All board members scored")
         if title in DECIDED:

@@ -7,7 +7,7 @@ hours, keep infrastructure spending at its required share, and start a proposal 
 its prerequisites have finished. Pure Python plus highspy, no Django: the governance pages,
 the CLI and the tests call the same functions. The input and the plan are documented in
 docs/portfolio-format.md; the data and its reading are in `portfolio_problem`, the plan
-arithmetic that needs no solver (ranking by score, checks) in `portfolio_plans`.
+arithmetic that needs no solver (the budget office's plan, checks) in `portfolio_plans`.
 """
 
 from __future__ import annotations

@@ -400,15 +400,10 @@ def in_words(text: str, titles: dict[str, str]) -> str:
 
 
 def _baseline_by_score(built: Built, problem: optimizer.Problem) -> tuple[list[str], float]:
-    """What ranking by the board's score and funding down the list would choose, valued in
-    the scenario's objective (for the score objective, the optimizer's own baseline)."""
-    by_score = {**built.problem, "proposals": []}
-    for item in built.problem["proposals"]:
-        by_score["proposals"].append({**item, "value": built.score_values.get(item["id"], 0.0)})
-    plan = optimizer.rank_by_score(optimizer.problem_from_dict(by_score))
-    values = {p.id: p.value for p in problem.proposals}
-    funded = [f.id for f in plan.funded]
-    return funded, sum(values[i] for i in funded)
+    """What a budget office funding down the board's ranking would choose, valued in the
+    scenario's objective (for the score objective, the optimizer's own baseline)."""
+    plan = optimizer.rank_by_score(problem, ranking=built.score_values)
+    return [f.id for f in plan.funded], float(plan.value or 0.0)
 
 
 def run(scenario: Scenario, *, data: CycleData | None = None) -> dict[str, Any]:

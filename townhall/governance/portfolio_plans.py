@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from townhall.governance.portfolio_problem import (
@@ -124,33 +125,64 @@ def violations(problem: Problem, starts: Starts) -> list[str]:
     return out
 
 
-def rank_by_score(problem: Problem) -> Plan:
-    """What a board does without the optimizer, to show what the optimizer adds.
+def rank_by_score(problem: Problem, ranking: Mapping[str, float] | None = None) -> Plan:
+    """What a budget office does without the optimizer, to show fairly what it adds.
 
-    Mandated (and forced-in) proposals first, then by value, highest first; each is funded at
-    the earliest start year where it fits every budget and pool beside what is already funded
-    and its prerequisites are funded and finished. The infrastructure share is then met by
-    dropping the lowest-valued other proposals, and what still fits is added (see `greedy`).
+    The ranked list: mandated (and forced-in) proposals first, then the others by the
+    board's ranking (`ranking`, id → score; each proposal's value when not given), highest
+    first. A prerequisite takes the place of the best-placed proposal that needs it: to
+    fund a priority, the office funds what it needs first, ahead of it.
+
+    Then year by year, from the first: going down the list, each proposal not yet funded
+    that may start that year (its earliest start reached, its prerequisites funded and
+    finished) is funded when its costs and staff hours, that year and the years after,
+    fit in what every budget and skill pool has left; what does not fit waits for the
+    next year, keeping its place in the list. Money committed in a year stays committed.
+    With an infrastructure share, the share is then met by dropping the lowest-placed
+    non-infrastructure proposals (and what depends on them) in years that fall short, and
+    whatever still fits, share included, is added (see `greedy`).
     """
     began = time.perf_counter()
     check(problem)
     earliest, why_not = reach(problem)
-    order = sorted(
-        (p for p in problem.proposals if p.id not in why_not),
-        key=lambda p: (not problem.forced(p), -p.value),
-    )
-    last = problem.years[-1]
-    starts = greedy(problem, [(p, t) for p in order for t in range(earliest[p.id], last + 1)])
+    order = budget_office_order(problem, ranking, exclude=set(why_not))
+    place = {p.id: k for k, p in enumerate(order)}
+    candidates = [(p, t) for t in problem.years for p in order if earliest[p.id] <= t]
+    starts = greedy(problem, candidates, place=place)
     plan = build_plan(problem, BASELINE, starts)
     plan.conflicts = [
-        forced_conflict(p, "ranking by score could not fit it")
+        forced_conflict(p, "funding down the ranked list could not fit it")
         for p in problem.proposals
         if problem.forced(p) and p.id not in starts
     ]
-    plan.summary = "Ranked by value; each funded in turn at the first year it fits."
+    plan.summary = (
+        "Funded down the ranked list year by year while money and staff hours remain; "
+        "what does not fit waits for a later year."
+    )
     plan.baseline_funded, plan.baseline_value = [f.id for f in plan.funded], plan.value
     plan.seconds = time.perf_counter() - began
     return plan
+
+
+def budget_office_order(
+    problem: Problem, ranking: Mapping[str, float] | None = None, exclude: Collection[str] = ()
+) -> list[Proposal]:
+    """The ranked list a budget office works down (see `rank_by_score`), without the
+    proposals in `exclude` (those that can never be funded)."""
+    score = ranking if ranking is not None else {p.id: p.value for p in problem.proposals}
+    kept = [p for p in problem.proposals if p.id not in exclude]
+    ranked = sorted(kept, key=lambda p: (not problem.forced(p), -score.get(p.id, 0.0), p.id))
+    place = {p.id: k for k, p in enumerate(ranked)}
+    by_id = problem.by_id()
+    for p in ranked:  # best placed first: each passes its place down to what it needs
+        stack = list(p.prerequisites)
+        while stack:
+            q = stack.pop()
+            if q in place and place[q] > place[p.id]:
+                place[q] = place[p.id]
+                stack += by_id[q].prerequisites
+    topo = {p.id: k for k, p in enumerate(prerequisites_first(problem))}
+    return sorted(kept, key=lambda p: (place[p.id], topo[p.id]))
 
 
 class Usage:
@@ -200,15 +232,18 @@ def amounts(problem: Problem, p: Proposal, t: int) -> list[tuple[Row, float]]:
     return [(r, a) for r, a in out if a]
 
 
-def greedy(problem: Problem, candidates: list[Column]) -> Starts:
+def greedy(
+    problem: Problem, candidates: list[Column], place: Mapping[str, int] | None = None
+) -> Starts:
     """Walk (proposal, start) pairs in order; fund each whose prerequisites have finished
     and that fits beside what is already funded. Used by the ranking and the warm start.
 
     The share depends on everything funded in a year, so a walk checking it at each step
     would refuse every non-infrastructure proposal met before an infrastructure one. The
     first walk checks budgets and pools only; then, while a year falls short of the share, the
-    lowest-valued non-infrastructure proposal spending in it is dropped (with whatever depends
-    on it); a second walk adds what still fits, share included.
+    lowest-valued (with `place`, the lowest-placed) non-infrastructure proposal spending in
+    it is dropped (with whatever depends on it); a second walk adds what still fits, share
+    included.
     """
     by_id, usage, starts = problem.by_id(), Usage(problem), {}
 
@@ -229,7 +264,10 @@ def greedy(problem: Problem, candidates: list[Column]) -> Starts:
                 for pid, t in starts.items()
                 if not by_id[pid].infrastructure and _spends(problem, by_id[pid], t, year)
             ]
-            victim = min(spenders, key=lambda p: (problem.forced(p), p.value))
+            if place is None:
+                victim = min(spenders, key=lambda p: (problem.forced(p), p.value))
+            else:
+                victim = max(spenders, key=lambda p: (not problem.forced(p), place[p.id]))
             for pid in _with_dependents(problem, victim.id, starts):
                 usage.add(by_id[pid], starts.pop(pid), sign=-1.0)
     walk(share=True)

@@ -19,9 +19,13 @@ _EPSILON = 1e-9  # room for floating-point error when comparing derived numbers
 class CriterionView:
     """One criterion of one proposal, across the members whose scores are given.
 
-    `outliers` are the members whose score is furthest from the mean (several when they are
-    equally far, none when everyone agrees); `outlier` is that member when there is exactly
-    one, else None.
+    `outliers` are the members whose score is furthest from the mean, named only when they
+    stand apart: at most half of the members who scored are that far. Nobody is named when
+    everyone agrees, nor when the board is evenly divided (two members who disagree, two
+    camps of equal size, scores spread evenly around the mean): singling out half or more
+    of the board would say nothing about who to hear first. `outlier` is the member when
+    exactly one stands apart, else None; `divided` says the scores differ but nobody stands
+    apart.
     """
 
     criterion: int
@@ -36,6 +40,10 @@ class CriterionView:
     lowest: int | None = None
     highest: int | None = None
     outliers: list[str] = field(default_factory=list)
+
+    @property
+    def divided(self) -> bool:
+        return bool(self.spread) and not self.outliers
 
 
 @dataclass
@@ -87,13 +95,8 @@ def consensus(
             view.lowest, view.highest = min(values), max(values)
             view.spread = view.highest - view.lowest
             view.deviation = pstdev(values)
-            distance = {m: abs(s - view.mean) for m, s in scores.items()}
-            furthest = max(distance.values())
-            if furthest > _EPSILON:
-                view.outliers = sorted(
-                    m for m, d in distance.items() if math.isclose(d, furthest, abs_tol=_EPSILON)
-                )
-                view.outlier = view.outliers[0] if len(view.outliers) == 1 else None
+            view.outliers = _standing_apart(scores, view.mean)
+            view.outlier = view.outliers[0] if len(view.outliers) == 1 else None
             view.flagged = len(values) > 1 and view.spread >= flag_from
             total += view.weight_share * (view.mean - low) / (high - low)
             counted += view.weight_share
@@ -101,6 +104,16 @@ def consensus(
     if counted:
         result.total = round(100 * total / counted, 1)
     return result
+
+
+def _standing_apart(scores: Mapping[str, int], centre: float) -> list[str]:
+    """The members furthest from the mean, when they are at most half of those who scored."""
+    distance = {m: abs(s - centre) for m, s in scores.items()}
+    furthest = max(distance.values())
+    if furthest <= _EPSILON:
+        return []  # everyone agrees
+    apart = [m for m, d in distance.items() if math.isclose(d, furthest, abs_tol=_EPSILON)]
+    return sorted(apart) if 2 * len(apart) <= len(scores) else []
 
 
 def weighted_total(

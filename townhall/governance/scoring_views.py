@@ -22,6 +22,7 @@ from townhall.accounts.models import Role
 from townhall.core import exports
 from townhall.governance import scores, scoring, services
 from townhall.governance.models import Ballot, BudgetCycle, Criterion, Proposal
+from townhall.governance.views import proposal_facts
 
 S = Proposal.Status
 MISSING = "{name}: choose a score; every criterion needs one before you submit."
@@ -36,7 +37,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     proposal = get_object_or_404(
         Proposal.objects.restrict(user, "view").select_related(
-            "cycle__criteria_set", "owner_department"
+            "cycle__criteria_set", "owner_department", "sponsor"
         ),
         pk=pk,
     )
@@ -102,6 +103,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     context.update(_board_scores(user, proposal, criteria, scale, own))
+    context.update(proposal_facts(user, proposal))
     return render(request, "governance/ballot.html", context, status=status)
 
 

@@ -4,6 +4,7 @@ from townhall.core.registry import urls
 from townhall.governance import (
     cycle_views,
     dashboard_views,
+    home_views,
     packet,
     proposal_views,
     scenario_views,
@@ -51,8 +52,10 @@ urlpatterns += [
     path("budget-cycles/<int:pk>/compare/", scenario_views.compare, name="cycle_compare"),
 ]
 
-# The board packet and the governance health dashboard (packet.py, dashboard_views.py).
+# The front page, the board packet and the governance health dashboard (home_views.py,
+# packet.py, dashboard_views.py).
 urlpatterns += [
+    path("", home_views.home, name="home"),
     path("budget-cycles/<int:pk>/packet.pdf", packet.packet_pdf, name="cycle_packet"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
 ]

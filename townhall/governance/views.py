@@ -56,15 +56,20 @@ def criteria_set_context(request: HttpRequest, criteria_set: m.CriteriaSet) -> d
     }
 
 
-def proposal_context(request: HttpRequest, proposal: m.Proposal) -> dict[str, Any]:
-    cycle = proposal.cycle
+def proposal_facts(user: Any, proposal: m.Proposal) -> dict[str, Any]:
+    """What anyone judging a proposal needs beside its words: costs and staff hours by
+    project year, what it changes in the estate, the foundations at risk under it, and the
+    proposals it needs first (as far as `user` may see them). Shared by the proposal's page
+    and the scoring page, so a board member decides without leaving it."""
     first = proposal.approved_start or proposal.earliest_start
+    capital = proposal.year_amounts("capital_costs")
+    operating = proposal.year_amounts("operating_costs")
     years = [
         {
             "index": i + 1,
             "fiscal_year": first + i if first else None,
-            "capital": proposal.year_amounts("capital_costs")[i],
-            "operating": proposal.year_amounts("operating_costs")[i],
+            "capital": capital[i],
+            "operating": operating[i],
         }
         for i in range(proposal.duration)
     ]
@@ -73,13 +78,23 @@ def proposal_context(request: HttpRequest, proposal: m.Proposal) -> dict[str, An
         for pool in m.SkillPool.objects.filter(code__in=list((proposal.effort or {}).keys()))
     ]
     return {
-        "cycle": cycle,
         "cost_years": years,
+        "one_time_total": proposal.one_time_total(),
         "effort_pools": pools,
-        "steps": list(proposal.steps.select_related("by")),
-        "next_steps": services.next_steps(request.user, proposal),
         "estate_warnings": linkage.warnings(proposal),
         "estate_links": linkage.links(proposal),
+        "needs_first": list(
+            m.Proposal.objects.restrict(user, "view").filter(enables=proposal).order_by("title")
+        ),
+    }
+
+
+def proposal_context(request: HttpRequest, proposal: m.Proposal) -> dict[str, Any]:
+    return {
+        **proposal_facts(request.user, proposal),
+        "cycle": proposal.cycle,
+        "steps": list(proposal.steps.select_related("by")),
+        "next_steps": services.next_steps(request.user, proposal),
         "decision_steps": services.DECISIONS,
         "step_form": forms.StepForm(),
         "decision_form": forms.DecisionForm(initial={"approved_start": proposal.earliest_start}),

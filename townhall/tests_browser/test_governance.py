@@ -161,6 +161,12 @@ def test_board_member_scores_by_keyboard(
     page.wait_for_url(f"{url}/governance/proposals/{proposal.pk}/scores/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Scores: Permit portal")
     expect(page.get_by_text("Submit your scores to see the board's.")).to_be_visible()
+    # What the member needs to decide is on the same page: problem, benefits, costs, risks.
+    about = page.get_by_role("region", name="The proposal")
+    expect(about).to_contain_text("Paper forms and re-keying.")
+    expect(about).to_contain_text("Residents apply online.")
+    expect(about).to_contain_text("One-time cost in all: $260,000")
+    expect(about.get_by_role("heading", name="Risks and what it relies on")).to_be_visible()
     axe_check(page)
 
     # Every criterion from the keyboard; a comment on the first.
@@ -379,3 +385,34 @@ def test_governance_pages(
     h1("Scores: Fleet telematics")
     expect(page.get_by_role("heading", name="Board members")).to_be_visible()
     axe_check(page)
+
+
+# --- the governance front page ------------------------------------------------------------
+
+
+def test_front_page_leads_each_role_to_its_next_step(
+    transactional_db, live_server, users, board, cycle, make_proposal, new_page, sign_in, axe_check
+):
+    url = live_server.url
+    make_proposal("Permit portal", S.UNDER_REVIEW)
+    make_proposal("Half an idea")
+
+    page = new_page()
+    sign_in(page, live_server, board[0])
+    page.goto(f"{url}/governance/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Governance")
+    todo = page.get_by_role("region", name="What to do next")
+    expect(todo).to_contain_text("1 proposal waits for your scores.")
+    axe_check(page)
+    page.get_by_role("heading", name="What to do next").click()  # start the tab order here
+    tab_to(page, "Score proposals", limit=5)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/governance/scoring/")
+
+    liaison = new_page(width=390)
+    sign_in(liaison, live_server, users["liaison"])
+    liaison.goto(f"{url}/governance/")
+    expect(liaison.get_by_role("region", name="What to do next")).to_contain_text(
+        "1 draft is not yet submitted to the board"
+    )
+    axe_check(liaison)

@@ -378,6 +378,52 @@ def test_menu_on_a_narrow_screen(
     axe_check(page)
 
 
+def test_list_filters_fold_on_a_phone_and_open_on_a_wide_screen(
+    transactional_db, live_server, users, departments, new_page, sign_in, axe_check
+):
+    """On a phone the first row is in the first screenful; the filters are one keyboard
+    press away. On a wide screen they are open beside the list."""
+    from townhall.estate.models import System
+
+    with context.acting("system"):
+        for n in range(30):
+            services.create(
+                context.SYSTEM,
+                System,
+                {
+                    "name": f"System {n:02d}",
+                    "owner_department": departments["PW" if n % 2 else "FIN"],
+                },
+            )
+    url = f"{live_server.url}/estate/systems/"
+    phone = new_page(width=390, height=844)
+    sign_in(phone, live_server, users["staff"])
+    phone.goto(url)
+    first_row = phone.locator("#results tbody tr").first
+    expect(first_row).to_be_visible()
+    top = first_row.bounding_box()["y"]  # from the top of the screen, nothing scrolled
+    assert top + first_row.bounding_box()["height"] <= 844, f"first row at {top}px"
+    search = phone.get_by_label("Search", exact=True)
+    expect(search).to_be_hidden()
+    axe_check(phone)
+    # From the keyboard: Tab to the folded filters, open them, filter, see fewer rows.
+    tab_to(phone, "Filter", limit=40)
+    phone.keyboard.press("Enter")
+    expect(search).to_be_visible()
+    search.focus()
+    phone.keyboard.type("System 0")
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#results-count")).to_have_text("10 systems match")
+    axe_check(phone)
+
+    wide = new_page(width=1280)
+    sign_in(wide, live_server, users["staff"])
+    wide.goto(url)
+    expect(wide.get_by_label("Search", exact=True)).to_be_visible()
+    assert wide.evaluate("document.querySelector('details[data-open-wide]').open")
+    axe_check(wide)
+
+
 # --- content security policy --------------------------------------------------------------
 
 # Whether USWDS's and Townhall's CSS and scripts all came through.

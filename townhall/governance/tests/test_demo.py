@@ -1,6 +1,8 @@
 """The demo budget cycle: a board mid-way through FY2027, ready to explore."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from townhall.accounts import demo as accounts_demo
 from townhall.accounts.models import User
@@ -28,6 +30,21 @@ def test_demo_cycle_has_requests_scores_and_solved_scenarios():
     for proposal in scored[:5]:
         assert Ballot.objects.filter(proposal=proposal, submitted_at__isnull=False).count() == 5
     assert StatusChange.objects.filter(proposal__in=proposals).count() > 100
+    # The `board` sign-in has proposals to score, each already scored by the four others,
+    # and sees the board's scores on the proposals it scored.
+    client = Client()
+    client.force_login(User.objects.get(username="board"))
+    queue = client.get(reverse("governance:my_scoring")).content.decode()
+    waiting = proposals.filter(status=Proposal.Status.UNDER_REVIEW, mandated=False).exclude(
+        ballots__member__username="board"
+    )
+    assert len(waiting) >= 2
+    for proposal in waiting:
+        assert reverse("governance:proposal_scores", args=[proposal.pk]) in queue
+        others = Ballot.objects.filter(proposal=proposal, submitted_at__isnull=False)
+        assert others.count() == 4
+    consensus = client.get(reverse("governance:cycle_scores", args=[scored[0].cycle_id]))
+    assert "5 of 5" in consensus.content.decode()
     scenarios = Scenario.objects.filter(cycle__name="FY2027")
     assert scenarios.count() == 2
     assert scenarios.filter(selected=True).count() == 1

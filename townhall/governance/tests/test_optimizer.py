@@ -433,7 +433,8 @@ def test_rank_by_score_is_the_baseline():
     )
     base = o.rank_by_score(pr)
     assert base.status == "baseline" and feasible(pr, base.starts)
-    assert set(base.starts) == {"Big", "Low"}  # Needs comes before its prerequisite: skipped
+    # Needs cannot start before its prerequisite finishes, after the only year: left out.
+    assert set(base.starts) == {"Big", "Low"}
     assert base.value == 11
     plan = solved(pr)
     assert plan.value == 13  # S1 + S2 + Low
@@ -465,6 +466,94 @@ def test_rank_by_score_keeps_the_infrastructure_share():
     # All three fit the budget but miss the share (100 of 1000); dropping B (100 of 600)
     # is not enough, dropping A too is; B then comes back (100 of 500).
     assert set(base.starts) == {"B", "Net"}
+
+
+def test_the_budget_office_moves_what_does_not_fit_to_a_later_year():
+    pr = problem(
+        [prop("A", 10, capital=[600]), prop("B", 9, capital=[600]), prop("C", 8, capital=[600])],
+        capital_budget=per_year(1000),
+    )
+    base = o.rank_by_score(pr)
+    assert base.starts == {"A": 2027, "B": 2028, "C": 2029}
+    assert base.summary.startswith("Funded down the ranked list year by year")
+
+
+def test_the_budget_office_keeps_what_it_committed_in_earlier_years():
+    """Year by year: in 2027 the small two-year E still fits, and its second year's money is
+    then committed; B, waiting from 2027, no longer fits in 2028 beside it."""
+    pr = problem(
+        [
+            prop("A", 10, capital=[600]),
+            prop("B", 9, capital=[600]),
+            prop("E", 1, capital=[300, 600], duration=2),
+        ],
+        years=[2027, 2028],
+        capital_budget=per_year(1000, [2027, 2028]),
+    )
+    assert o.rank_by_score(pr).starts == {"A": 2027, "E": 2027}
+    # The optimizer starts B in 2028 and E then too (its second year is past the horizon).
+    assert solved(pr).value == 20
+
+
+def test_the_budget_office_funds_a_priority_with_what_it_needs_first():
+    """Top needs Base, which the board ranks last: Base takes Top's place in the list, so
+    both are funded, Base first; ranking alone would never reach Top."""
+    pr = problem(
+        [
+            prop("Top", 10, capital=[500], prerequisites=["Base"]),
+            prop("F1", 5, capital=[700]),
+            prop("F2", 5, capital=[700]),
+            prop("F3", 5, capital=[700]),
+            prop("Base", 1, capital=[400]),
+        ],
+        capital_budget=per_year(1000),
+    )
+    base = o.rank_by_score(pr)
+    assert base.starts == {"Base": 2027, "Top": 2028, "F1": 2029}
+    assert base.value == 16 and feasible(pr, base.starts)
+
+
+def test_a_mandate_is_funded_with_its_prerequisite_first():
+    pr = problem(
+        [
+            prop("Top", 10, capital=[900]),
+            prop("M", 0, capital=[300], mandated=True, prerequisites=["Net"]),
+            prop("Net", 0, capital=[300]),
+        ],
+        capital_budget=per_year(1000),
+    )
+    base = o.rank_by_score(pr)
+    assert base.conflicts == []
+    assert base.starts == {"Net": 2027, "M": 2028, "Top": 2029}
+
+
+def test_the_list_follows_the_boards_ranking_when_given():
+    """Ranked by the board's score, valued in the scenario's objective."""
+    pr = problem(
+        [prop("Wide", 30, capital=[900]), prop("Narrow", 5, capital=[600])],
+        years=[2027],
+        capital_budget={2027: 1000},
+    )
+    assert set(o.rank_by_score(pr).starts) == {"Wide"}
+    board = o.rank_by_score(pr, ranking={"Wide": 40.0, "Narrow": 90.0})
+    assert set(board.starts) == {"Narrow"} and board.value == 5
+
+
+def test_the_share_drops_the_lowest_placed_first():
+    pr = problem(
+        [
+            prop("A", 1, capital=[300]),
+            prop("B", 9, capital=[400]),
+            prop("Net", 1, capital=[100], infrastructure=True),
+        ],
+        years=[2027],
+        infrastructure_share=0.2,
+    )
+    # All three miss the share (100 of 800). Ranked by value, A goes (100 of 500); the
+    # board ranks A above B though it is worth less, so B goes instead (100 of 400).
+    assert set(o.rank_by_score(pr).starts) == {"B", "Net"}
+    base = o.rank_by_score(pr, ranking={"A": 90.0, "B": 50.0, "Net": 10.0})
+    assert set(base.starts) == {"A", "Net"} and feasible(pr, base.starts)
 
 
 def test_frontier_is_monotone():

@@ -67,7 +67,12 @@ def test_every_role_sees_the_plan(client_for, solved, role):
     page = text(response)
     assert "Optimal" in page
     assert "Permits online" in page and "FY2027" in page
-    assert "Ranking by score and funding down the list would fund 2 proposals" in page
+    assert (
+        "A budget office funding down the board's ranking year by year would fund 2 proposals"
+        in page
+    )
+    assert "How the budget office's plan is built" in page
+    assert "What does not fit waits for the next year and keeps its place" in page
     assert "Efficient frontier" in page
     solve_url = reverse("governance:scenario_solve", args=[solved.pk])
     assert (f'action="{solve_url}"' in response.content.decode()) == (role in ("admin", "staff"))
@@ -186,8 +191,9 @@ def test_compare_puts_scenarios_side_by_side(client_for, cycle, users, proposals
     page = text(response)
     for name in ("Full budget", "Lean year", "Not yet"):
         assert name in page
-    assert "Ranking by score: value" in page
-    assert "Difference from ranking by score" in page
+    assert "Budget office: value" in page
+    assert "Difference from the budget office" in page
+    assert "How the budget office's plan is built" in page
     assert "Permits online" in page and "Records system" in page
     assert "Spending by fiscal year: used of available" in page
     assert "Staff hours by skill pool and fiscal year" in page

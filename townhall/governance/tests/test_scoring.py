@@ -93,16 +93,51 @@ def test_the_member_furthest_from_the_mean_diverges_most():
     assert view.deviation == pytest.approx(1.414, abs=0.001)
 
 
-def test_members_equally_far_from_the_mean_are_all_named():
-    result = scoring.consensus([(1, "A", 1.0)], {"a": {1: 1}, "b": {1: 3}, "c": {1: 5}}, (1, 5))
+def _apart(scores: list[int]) -> list[str]:
+    ballots = {f"m{k}": {1: v} for k, v in enumerate(scores, 1)}
+    return scoring.consensus([(1, "A", 1.0)], ballots, (1, 5)).criteria[0].outliers
+
+
+def test_two_members_who_disagree_are_not_both_named():
+    # Equally far from the mean: naming both says nothing about who to hear first.
+    result = scoring.consensus([(1, "A", 1.0)], {"a": {1: 1}, "b": {1: 5}}, (1, 5))
     view = result.criteria[0]
-    assert view.outliers == ["a", "c"]
-    assert view.outlier is None
+    assert view.flagged
+    assert view.outliers == [] and view.outlier is None
+    assert view.divided
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [1, 1, 5, 5],  # two camps of equal size
+        [1, 3, 5],  # spread evenly around the mean
+        [1, 1, 3, 5, 5],  # four of five equally far
+        [2, 4, 2, 4, 2, 4],
+    ],
+)
+def test_nobody_is_singled_out_when_the_board_is_divided(scores):
+    assert _apart(scores) == []
+
+
+@pytest.mark.parametrize(
+    ("scores", "named"),
+    [
+        ([1, 3, 3, 3], ["m1"]),
+        ([5, 5, 5, 1, 1], ["m4", "m5"]),  # a minority of two, equally far
+        ([1, 5, 3, 3], ["m1", "m2"]),  # half the board, at both ends, the rest at the mean
+        ([1, 1, 5], ["m3"]),
+    ],
+)
+def test_members_standing_apart_are_named_even_when_tied(scores, named):
+    assert _apart(scores) == named
 
 
 def test_nobody_diverges_when_all_agree():
     result = scoring.consensus([(1, "A", 1.0)], {"a": {1: 4}, "b": {1: 4}}, (1, 5))
-    assert result.criteria[0].outlier is None and result.criteria[0].outliers == []
+    view = result.criteria[0]
+    assert view.outlier is None and view.outliers == []
+    assert not view.divided
 
 
 def test_rank_shares_places_on_ties_and_skips_the_next():

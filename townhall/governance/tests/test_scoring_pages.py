@@ -4,6 +4,7 @@ and `scores.cycle_totals` for other modules. Independence throughout: nobody see
 they may not (Ballot.restrict_rows), and queries stay constant as proposals grow."""
 
 import csv
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -14,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from townhall.core import context, services
+from townhall.estate.models import System
 from townhall.governance import scores
 from townhall.governance import services as gov
 from townhall.governance.models import Ballot, Proposal
@@ -122,6 +125,48 @@ def test_the_ballot_form_has_a_radio_group_per_criterion_with_its_anchors(
     assert_unique_ids(response)
 
 
+def test_the_scoring_page_shows_what_a_member_needs_to_decide(
+    client, board, make_proposal, departments
+):
+    with context.acting("system"):
+        old = services.create(
+            context.SYSTEM,
+            System,
+            {
+                "name": "Permit server OS",
+                "owner_department": departments["PW"],
+                "end_of_support": datetime.date(2020, 1, 1),
+            },
+        )
+    first = make_proposal("Network refresh", status=S.UNDER_REVIEW)
+    hidden = make_proposal("A department's unsent idea")  # a draft: not the board's to see
+    proposal = make_proposal(
+        "Permit portal",
+        status=S.UNDER_REVIEW,
+        problem="Applicants queue at the counter for every permit.",
+        outcome="Residents apply and pay online; counter visits halve.",
+        prerequisites=[first, hidden],
+        extends_systems=[old],
+    )
+    response = login(client, board[0]).get(ballot_url(proposal))
+    assert response.status_code == 200
+    page = response.content.decode()
+    about = page.split('id="about-proposal"')[1].split("</section>")[0]
+    assert "Applicants queue at the counter for every permit." in about
+    assert "Residents apply and pay online; counter visits halve." in about
+    assert "Public Works" in about and "Modernization" in about
+    # Costs: 200,000 + 50,000 capital and 10,000 operating; 20,000 a year recurring; hours.
+    assert "One-time cost in all: $260,000" in about
+    assert "$20,000 per year from the start" in about
+    assert "Staff hours by skill pool and project year" in about and "800" in about
+    # What it relies on: the prerequisite it may see, and the foundation past support.
+    assert "Network refresh" in about and "A department&#x27;s unsent idea" not in about
+    assert "past end of support: bundle its renewal" in about
+    # The form follows the summary, so the member scores with the facts in view.
+    assert page.index('id="about-proposal"') < page.index('id="your-scores"')
+    assert_unique_ids(response)
+
+
 def test_a_member_who_has_not_submitted_sees_nobody_elses_scores(client, board, scene):
     page = login(client, board[2]).get(ballot_url(scene["fleet"])).content.decode()
     assert escape(scores.SUBMIT_FIRST) in page
@@ -215,6 +260,22 @@ def test_criteria_the_board_disagrees_on_are_flagged_with_who_diverges(
     assert criteria[1].name not in discussion
     permits = table_rows(page, "Proposals by the board's weighted total")[0]
     assert re.findall(r'<td class="th-num">([^<]*)</td>', permits)[-1] == "1"  # flagged
+
+
+def test_a_board_split_in_two_names_nobody_as_furthest_from_the_mean(
+    client_for, board, make_proposal, cycle, criteria
+):
+    split = make_proposal("Split decision", status=S.UNDER_REVIEW)
+    gov.save_ballot(board[0], split, every(criteria, 3, c0=1), submit=True)
+    gov.save_ballot(board[1], split, every(criteria, 3, c0=5), submit=True)
+    page = client_for("staff").get(cycle_url(cycle)).content.decode()
+    discussion = page.split('id="discussion"')[1].split("</section>")[0]
+    assert f"<strong>{criteria[0].name}</strong>: scores from 1 to 5 (spread 4)" in discussion
+    assert "the board is divided, no one stands apart" in discussion
+    assert "furthest from the mean:" not in discussion
+    ballot = client_for("staff").get(ballot_url(split)).content.decode()
+    first_row = ballot.split(f'<th scope="row">{criteria[0].name}</th>')[1].split("</tr>")[0]
+    assert "No one stands apart" in first_row and "board1, board2" not in first_row
 
 
 def test_who_still_has_to_score_what(client_for, scene, cycle):

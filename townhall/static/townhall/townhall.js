@@ -64,3 +64,11 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.shouldSwap = false;
   }
 });
+
+// List filters are folded in the page (a <details>), so on a phone the list comes first;
+// on a wide screen, where they sit beside the list, they open. Without script they stay
+// folded and open with one press of their summary.
+(function () {
+  if (!window.matchMedia || !window.matchMedia("(min-width: 64em)").matches) { return; }
+  document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+})();
