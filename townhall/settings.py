@@ -130,8 +130,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (accounts/throttle.py; docs/architecture.md, Security): failures
+# per account from one address, per address for all accounts, and a growing wait per account.
 LOGIN_FAILURE_LIMIT = envint("TOWNHALL_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("TOWNHALL_LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ADDRESS_LIMIT = envint("TOWNHALL_LOGIN_ADDRESS_LIMIT", 30)
+LOGIN_MAX_DELAY_SECONDS = envint("TOWNHALL_LOGIN_MAX_DELAY_SECONDS", 60)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client's address;
+# from anywhere else the connection's own address counts.
+TRUSTED_PROXIES = envlist("TOWNHALL_TRUSTED_PROXIES", [])
 
 SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
 SESSION_SAVE_EVERY_REQUEST = True  # the session expires after that much idle time
@@ -201,7 +208,7 @@ if PRODUCTION:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "townhall.accounts.throttle.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
