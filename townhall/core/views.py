@@ -236,6 +236,9 @@ class DetailPage(ResourceView):
                 continue
             field = obj._meta.get_field(name)
             column = Column(name=name, label=capfirst(field.verbose_name))
+            if field.many_to_many and permissions.has_row_rules(field.related_model):
+                fields.append(_visible_links(request.user, obj, field, column.label))
+                continue
             value_url = column.related_url(obj)
             if isinstance(field, models.FileField) and getattr(obj, name):
                 value_url = getattr(obj, name).url
@@ -287,6 +290,17 @@ class DetailPage(ResourceView):
                 can_delete=permissions.can(request.user, "delete", obj),
             ),
         )
+
+
+def _visible_links(user: Any, obj: models.Model, field: Any, label: str) -> dict[str, Any]:
+    """Links to records with row rules name only those the person may see."""
+    linked = getattr(obj, field.name).all()
+    visible = field.related_model._default_manager.restrict(user, "view")
+    names = [str(o) for o in visible.filter(pk__in=linked.values("pk"))]
+    unseen = linked.count() - len(names)
+    if unseen:
+        names.append(f"{unseen} you may not see")
+    return {"label": label, "text": ", ".join(names) or "—", "url": None, "help": field.help_text}
 
 
 class FormPage(ResourceView):
