@@ -15,6 +15,7 @@ from rest_framework import serializers
 from townhall.accounts import filters, forms, services, tables, throttle
 from townhall.accounts.models import Role, User
 from townhall.core import views as core_views
+from townhall.core.api import ModelSerializer
 from townhall.core.registry import Resource, register
 
 
@@ -74,7 +75,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     password = serializers.CharField(
         write_only=True,
         required=False,
