@@ -169,3 +169,32 @@ def test_a_ballot_stays_out_of_the_audit_log_until_others_may_see_it(
     assert api(user).get(f"/api/audit/entries/{ballot_entry.pk}/").status_code == 404
     assert client.get(reverse("audit:detail", args=[ballot_entry.pk])).status_code == 404
     assert "ballot-comment-z9" in api(users["staff"]).get("/api/audit/entries/").content.decode()
+
+
+def test_hiding_plans_costs_the_same_for_few_and_many_entries(open_scoring, client_for, cycle):
+    """The audit log's queries do not grow with the number of plans on the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scenario, total = open_scoring
+    client = client_for("viewer")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(
+                reverse("audit:list"), {"content_type": plan_entry(scenario).content_type_id}
+            )
+        assert total not in response.content.decode()
+        return len(ctx.captured_queries)
+
+    def more_plans(n: int) -> None:
+        for i in range(n):
+            copy = services.create(
+                context.SYSTEM, Scenario, {"cycle": cycle, "name": f"Copy {n}-{i}"}
+            )
+            services.update(context.SYSTEM, copy, {"result": scenario.result}, version=None)
+
+    more_plans(2)
+    few = queries()
+    more_plans(15)
+    assert queries() == few
