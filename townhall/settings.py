@@ -133,8 +133,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (accounts/throttle.py; docs/architecture.md, Security): failures
+# per account from one address, per address for all accounts, and a growing wait per account.
 LOGIN_FAILURE_LIMIT = envint("TOWNHALL_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("TOWNHALL_LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ADDRESS_LIMIT = envint("TOWNHALL_LOGIN_ADDRESS_LIMIT", 30)
+LOGIN_MAX_DELAY_SECONDS = envint("TOWNHALL_LOGIN_MAX_DELAY_SECONDS", 60)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client's address;
+# from anywhere else the connection's own address counts.
+TRUSTED_PROXIES = envlist("TOWNHALL_TRUSTED_PROXIES", [])
 
 SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
 # The session expires after that much idle time: IdleSessionMiddleware renews it while it
@@ -150,6 +157,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(envstr("TOWNHALL_MEDIA_DIR", str(VAR_DIR / "media")))
+# Uploaded files are served by core.views.media, only to people who may see their record.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -205,13 +214,13 @@ if PRODUCTION:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "townhall.accounts.throttle.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "townhall.core.apiconf.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "townhall.core.schema.Schema",
     "EXCEPTION_HANDLER": "townhall.core.apiconf.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -224,10 +233,18 @@ SPECTACULAR_SETTINGS = {
     "and audit path as the pages.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Like the API itself: signed-in people only (README, The API).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Without deep links each operation's heading is one button, not a link inside a button.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "townhall.core.schema.empty_means_any",
+    ],
 }
 
 TASKS = {

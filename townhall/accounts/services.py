@@ -1,14 +1,11 @@
-"""Account actions: creating people, tokens, and the sign-in throttle."""
+"""Account actions: creating people and their API tokens (sign-in throttling: throttle.py)."""
 
-import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from townhall.accounts.models import LoginFailure, Role, User
+from townhall.accounts.models import Role, User
 from townhall.core import services
 from townhall.org.models import Department
 
@@ -52,23 +49,16 @@ def create_user(
 
 
 def token_for(user: User) -> str:
+    """A new API token for `user`, replacing the old one (which stops working)."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user).key
 
 
-def _window_start() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+def token_of(user: User) -> Token | None:
+    return Token.objects.filter(user=user).first()
 
 
-def is_locked(username: str) -> bool:
-    recent = LoginFailure.objects.filter(username__iexact=username, at__gte=_window_start())
-    return recent.count() >= settings.LOGIN_FAILURE_LIMIT
-
-
-def record_failure(username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], ip_address=ip)
-    LoginFailure.objects.filter(at__lt=timezone.now() - datetime.timedelta(days=30)).delete()
-
-
-def clear_failures(username: str) -> None:
-    LoginFailure.objects.filter(username__iexact=username).delete()
+def revoke_token(user: User) -> bool:
+    """Stop `user`'s API token working; False when they had none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

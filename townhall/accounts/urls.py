@@ -8,5 +8,12 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/", views.account, name="account"),
+    path("me/token/revoke/", views.revoke_token, name="token_revoke_own"),
+    path("users/<int:pk>/token/revoke/", views.revoke_token, name="token_revoke"),
+    # Before the generic pages: the same address, keeping one's session after a new password.
+    path(
+        "users/<int:pk>/edit/", views.UserEditPage.as_view(resource=views.USERS), name="user_edit"
+    ),
     *urls(views.USERS),
 ]

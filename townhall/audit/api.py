@@ -5,9 +5,10 @@ from rest_framework import serializers, viewsets
 
 from townhall.audit.models import AuditEntry
 from townhall.audit.views import AuditFilterSet
+from townhall.core.api import ModelSerializer
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     kind = serializers.CharField(source="content_type.model", read_only=True)
 
     class Meta:

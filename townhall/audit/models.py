@@ -7,25 +7,97 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
+from django.db.models.query import ModelIterable
+
+from townhall.core.permissions import has_row_rules
+
+# What an entry shows in place of a value the reader may not see.
+HIDDEN_VALUE = "(hidden: you may not see this)"
+
+
+def _sides(entry: "AuditEntry") -> list[dict[str, Any]]:
+    return [side for side in (entry.before, entry.after) if isinstance(side, dict)]
+
+
+def _redact_links(user: Any, model: type[models.Model], entries: list["AuditEntry"]) -> None:
+    """History keeps many-to-many links as the linked records' names: a link to a record
+    the person may not see (another department's risk or draft) loses its name."""
+    for field in model._meta.many_to_many:
+        related = field.related_model
+        if not has_row_rules(related):
+            continue
+        names = {n for e in entries for side in _sides(e) for n in side.get(field.name) or []}
+        if not names:
+            continue
+        manager = related._default_manager
+        unseen = manager.exclude(pk__in=manager.restrict(user, "view").values("pk"))
+        hidden = {str(obj) for obj in unseen} & names
+        for entry in entries:
+            for side in _sides(entry):
+                if hidden and isinstance(side.get(field.name), list):
+                    side[field.name] = [
+                        HIDDEN_VALUE if n in hidden else n for n in side[field.name]
+                    ]
+
+
+def redact(user: Any, entries: list["AuditEntry"]) -> None:
+    """Take out of `entries` the values `user` may not see, in place.
+
+    Links to records the person may not see lose their names. A record whose history can
+    hold values more private than the record itself (a saved plan holds the board's
+    weighted totals) defines `redact_history(user, entries)` beside its model, which
+    replaces them in each entry's `before` and `after` with HIDDEN_VALUE. Both run once per
+    kind of record for all the entries read together, so a page costs a few queries.
+    """
+    by_model: dict[type[models.Model], list[AuditEntry]] = {}
+    for entry in entries:
+        model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+        if model is not None:
+            by_model.setdefault(model, []).append(entry)
+    for model, group in by_model.items():
+        _redact_links(user, model, group)
+        if hasattr(model, "redact_history"):
+            model.redact_history(user, group)
 
 
 class AuditQuerySet(models.QuerySet):
+    # The person entries are read for, set by restrict(): values they may not see are
+    # taken out of every entry as it is read (see `redact`), whichever page or API reads it.
+    _viewer: Any = None
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("Audit entries cannot be changed.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries cannot be deleted.")
 
+    def _clone(self) -> "AuditQuerySet":
+        clone = super()._clone()
+        clone._viewer = self._viewer
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._viewer is not None and self._iterable_class is ModelIterable:
+            redact(self._viewer, self._result_cache)
+
     def restrict(self, user: Any, action: str = "view") -> "AuditQuerySet":
-        """Everyone signed in reads the history of what they may see; nobody changes it."""
+        """Everyone signed in reads the history of what they may see; nobody changes it.
+
+        Rows: entries of records the person may not see are left out (admin-only records,
+        and rows hidden by a record's row rules). Values: entries read through the result
+        have what the person may not see taken out (`redact`)."""
         if action != "view" or not getattr(user, "is_authenticated", False):
             return self.none()
+        viewing = self._clone()
+        viewing._viewer = user
         if getattr(user, "role", None) == "admin":
-            return self
+            return viewing
         from django.apps import apps
 
         hidden = [m for m in apps.get_models() if getattr(m, "admin_only", False)]
-        qs = self.exclude(content_type__in=ContentType.objects.get_for_models(*hidden).values())
+        qs = viewing.exclude(content_type__in=ContentType.objects.get_for_models(*hidden).values())
         # Records with row rules of their own (a private ballot, another department's draft):
         # their history shows only for the rows the person may see now.
         for model in apps.get_models():

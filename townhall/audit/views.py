@@ -18,14 +18,23 @@ from townhall.core.forms import DateInput
 
 
 def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":
-    models = [r.model for r in registry.all_resources()]
+    """The kinds of record the person may see (accounts only for administrators)."""
+    admin = getattr(getattr(request, "user", None), "role", None) == "admin"
+    models = [
+        r.model
+        for r in registry.all_resources()
+        if admin or not getattr(r.model, "admin_only", False)
+    ]
     ids = [ct.pk for ct in ContentType.objects.get_for_models(*models).values()]
     return ContentType.objects.filter(pk__in=ids).order_by("model")
 
 
 def _actors(request: HttpRequest | None = None) -> "QuerySet[User]":
-    """Only people who have made changes: the filter must not list every account."""
-    return User.objects.filter(pk__in=AuditEntry.objects.values("actor")).order_by("username")
+    """Only people who made changes the person may see: the filter must not list every
+    account, nor reveal who has touched what is hidden (a board member's private ballot)."""
+    user = getattr(request, "user", None)
+    entries = AuditEntry.objects.restrict(user) if user is not None else AuditEntry.objects.none()
+    return User.objects.filter(pk__in=entries.values("actor")).order_by("username")
 
 
 class AuditFilterSet(RecordFilterSet):

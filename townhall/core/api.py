@@ -1,5 +1,6 @@
 """REST API for every registered record, through the same permission and write path as pages."""
 
+import datetime
 from typing import Any
 
 from django.db import models
@@ -9,7 +10,29 @@ from rest_framework.routers import DefaultRouter
 from townhall.core import registry, services
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class DateTimeField(serializers.DateTimeField):
+    """A date and time as RFC 3339 says, whatever the year: before standard time zones
+    (1883 in the United States) the local offset has seconds (-05:50:36), which RFC 3339
+    cannot write, so such a time is given in UTC instead."""
+
+    def to_representation(self, value: Any) -> Any:
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            offset = self.enforce_timezone(value).utcoffset()
+            if offset is not None and offset.total_seconds() % 60:
+                return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's base for records: its dates and times always read as RFC 3339."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
+
+
+class RecordSerializer(ModelSerializer):
     """Base serializer: exposes `version`, which updates must send back unchanged."""
 
     version = serializers.IntegerField(
@@ -42,8 +65,14 @@ def serializer_for(resource: registry.Resource) -> type[serializers.ModelSeriali
 
 
 class ConflictException(exceptions.APIException):
+    """409: the record changed since the version sent; `payload` is the answer's body."""
+
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__(payload.get("detail"))
+        self.payload = payload
 
 
 class ResourceViewSet(viewsets.ModelViewSet):

@@ -7,6 +7,28 @@ from townhall.core.forms import style_fields
 from townhall.core.widgets import QuickSelect
 
 
+class StrictBooleanSelect(forms.NullBooleanSelect):
+    """Yes / No / any, as Django draws it; passes on what was sent, unchanged."""
+
+    def value_from_datadict(self, data, files, name):  # noqa: ANN001, ANN201
+        return data.get(name)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """A yes/no filter that refuses what is neither (`?active=0.6` answered every row)."""
+
+    widget = StrictBooleanSelect
+
+    def to_python(self, value):  # noqa: ANN001, ANN201
+        if value in (None, "", "unknown"):
+            return None
+        if value in (True, "true", "True"):
+            return True
+        if value in (False, "false", "False"):
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """Adds USWDS classes to each filter's widget. Drop-down lists are written without a
     template per option (`QuickSelect`, the same HTML): a filter offering every department
@@ -14,6 +36,9 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.BooleanFilter):
+                filter_.field_class = StrictBooleanField
         fields = self.form.fields.values()
         for field in fields:
             if type(field.widget) is forms.Select:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from townhall.core import busy, context
 
@@ -57,10 +57,10 @@ class RejectNullCharactersMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query
         ):
-            return HttpResponseBadRequest(
-                "The address contains a NUL character, which Townhall cannot use.",
-                content_type="text/plain",
-            )
+            message = "The address contains a NUL character, which Townhall cannot use."
+            if request.path.startswith("/api/"):  # the API answers JSON, as its schema says
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)
 
 

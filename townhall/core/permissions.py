@@ -53,6 +53,11 @@ def by_role(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
     return qs.none()
 
 
+def has_row_rules(model: type[models.Model]) -> bool:
+    """Whether some people may see only some rows of `model` (row rules, or accounts)."""
+    return bool(getattr(model, "restrict_rows", None) or getattr(model, "admin_only", False))
+
+
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether `user` may take `action` on an existing record."""
     if obj.pk is None:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -41,6 +42,8 @@ class ConflictError(Exception):
 
 # Never copied into history: timestamps change on every save, secrets must not leak.
 UNTRACKED_FIELDS = {"created_at", "updated_at", "password", "last_login", "feed_key"}
+# What history says instead of a new password: that it changed, never the value or hash.
+PASSWORD_CHANGED = "changed"  # noqa: S105 - a word shown in history, not a secret
 
 
 def _jsonable(value: Any) -> Any:
@@ -94,11 +97,7 @@ def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict, di
 def _apply(obj: models.Model, values: Mapping[str, Any]) -> None:
     system = set(getattr(obj, "system_fields", ("id",)))
     for name, value in values.items():
-        if name in system:
-            continue
-        if name == "password" and hasattr(obj, "set_password"):
-            if value:
-                obj.set_password(value)  # stored hashed; blank leaves it unchanged
+        if name in system or (name == "password" and hasattr(obj, "set_password")):
             continue
         field = obj._meta.get_field(name)
         if isinstance(field, models.FileField) and value is False:
@@ -107,6 +106,19 @@ def _apply(obj: models.Model, values: Mapping[str, Any]) -> None:
             setattr(obj, field.attname, value)  # given as a primary key
         else:
             setattr(obj, name, value)
+    password = values.get("password")
+    if password and hasattr(obj, "set_password"):
+        _set_password(obj, password)
+
+
+def _set_password(obj: models.Model, password: str) -> None:
+    """The password policy (settings.AUTH_PASSWORD_VALIDATORS) on every door: page, API,
+    command line. Checked after the other values, which some rules compare it with."""
+    try:
+        validate_password(password, obj)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    obj.set_password(password)  # stored hashed; blank leaves it unchanged
 
 
 def _check_department(user: Any, obj: models.Model) -> None:
@@ -195,6 +207,7 @@ def update(
             )
             raise ConflictError(current, entries)
         before = snapshot(current)
+        old_password = getattr(current, "password", None)
         _apply(current, plain)
         if hasattr(current, "department_id_value"):
             _check_department(user, current)
@@ -205,8 +218,10 @@ def update(
             _m2m_pks(values) != _m2m_pks(getattr(current, name).all())
             for name, values in m2m.items()
         )
+        # A new password is a change, though history never holds it (nor its hash).
+        password_changed = getattr(current, "password", None) != old_password
         preview = snapshot(current)
-        if preview == before and not m2m_changed:
+        if preview == before and not m2m_changed and not password_changed:
             return current  # nothing to save; the version stays what the editor saw
         if has_version:
             current.version += 1
@@ -214,7 +229,10 @@ def update(
         for name, values in m2m.items():
             getattr(current, name).set(values)
         _clean_relations(current, m2m)
-        _record(user, AuditEntry.Action.UPDATE, current, current.pk, before, snapshot(current))
+        after = snapshot(current)
+        if password_changed:
+            after["password"] = PASSWORD_CHANGED
+        _record(user, AuditEntry.Action.UPDATE, current, current.pk, before, after)
     return current
 
 
@@ -222,6 +240,9 @@ def delete(user: Any, obj: models.Model, *, version: int | None = None) -> None:
     model = type(obj)
     with context.writing(), transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=obj.pk)
+        refusal = getattr(current, "check_delete", None)
+        if refusal is not None:
+            refusal(user)  # a rule with its own reason (nobody deletes their own account)
         if not permissions.can(user, "delete", current):
             raise PermissionDenied(f"You may not delete this {model._meta.verbose_name}.")
         if version is not None and hasattr(current, "version") and int(version) != current.version:

@@ -44,6 +44,11 @@ class ResourceContract:
             values["owner_department"] = departments[owner]
         return services.create(context.SYSTEM, self.model, self._model_values(values))
 
+    def private_rows(self, departments: dict, n: int = 1) -> list[Any]:
+        """Rows some role may not see, for the walk of every door in
+        core/tests/test_private_rows.py: by default one row of each department."""
+        return [self.make(departments, "PW", n=n), self.make(departments, "FIN", n=n + 1)]
+
     def changed(self, departments: dict) -> dict[str, Any]:
         """One field change that any role allowed to edit may make."""
         return {"notes": "Changed in a test"}

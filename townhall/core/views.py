@@ -20,6 +20,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -237,6 +238,9 @@ class DetailPage(ResourceView):
                 continue
             field = obj._meta.get_field(name)
             column = Column(name=name, label=capfirst(field.verbose_name))
+            if field.many_to_many and permissions.has_row_rules(field.related_model):
+                fields.append(_visible_links(request.user, obj, field, column.label))
+                continue
             value_url = column.related_url(obj)
             if isinstance(field, models.FileField) and getattr(obj, name):
                 value_url = getattr(obj, name).url
@@ -288,6 +292,17 @@ class DetailPage(ResourceView):
                 can_delete=permissions.can(request.user, "delete", obj),
             ),
         )
+
+
+def _visible_links(user: Any, obj: models.Model, field: Any, label: str) -> dict[str, Any]:
+    """Links to records with row rules name only those the person may see."""
+    linked = getattr(obj, field.name).all()
+    visible = field.related_model._default_manager.restrict(user, "view")
+    names = [str(o) for o in visible.filter(pk__in=linked.values("pk"))]
+    unseen = linked.count() - len(names)
+    if unseen:
+        names.append(f"{unseen} you may not see")
+    return {"label": label, "text": ", ".join(names) or "—", "url": None, "help": field.help_text}
 
 
 class FormPage(ResourceView):
@@ -644,11 +659,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _api(request):
+        detail = str(exception or "") or "You may not do this."
+        return JsonResponse({"detail": detail}, status=403)
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """API addresses that match no route answer JSON, as the API's own 404s do."""
+    if _api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -656,4 +681,6 @@ def error_500(request: HttpRequest) -> HttpResponse:
     # Called while the error is being handled: a busy database is not a server error.
     if busy.transient(sys.exc_info()[1] or Exception()):
         return busy.response(request)
+    if _api(request):
+        return JsonResponse({"detail": "Something went wrong on the server."}, status=500)
     return render(request, "500.html", status=500)

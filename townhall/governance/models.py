@@ -641,3 +641,11 @@ class Scenario(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:scenario_detail", args=[self.pk])
+
+    @classmethod
+    def redact_history(cls, user: Any, entries: list[Any]) -> None:
+        """The saved plan holds the board's weighted totals: its history shows it only to
+        people who may see every score in it (governance/privacy.py)."""
+        from townhall.governance import privacy
+
+        privacy.redact_results(user, entries)

@@ -97,6 +97,7 @@ class Shown:
     seconds: float | None = None
     solved_at: datetime | None = None
     stale: bool = False
+    values_hidden: bool = False
 
     @property
     def optimal(self) -> bool:
@@ -202,6 +203,13 @@ def present(scenario: Scenario, titles: Titles) -> Shown:
         for c in result.get("left_out") or []
     ]
     shown.notes = list(result.get("notes") or [])
+    # The plan's totals add up the values of what it funds: one value the person may not
+    # see yet (scores before they scored, or before scoring closes) hides the totals.
+    mentioned = [f["id"] for f in result.get("funded") or []] + shown.baseline_ids
+    if any(not titles.value_shown(i) for i in mentioned):
+        shown.values_hidden = True
+        shown.value = shown.baseline_value = shown.difference = None
+        shown.score_total = {}
     return shown
 
 
@@ -394,6 +402,11 @@ def frontier(request: HttpRequest, pk: int) -> HttpResponse:
     result = scenario.result if isinstance(scenario.result, dict) else {}
     saved = result.get("frontier") or {}
     points = saved.get("points") or []
+    # The frontier's values add up the board's scores of every proposal the plan weighed.
+    titles = Titles(request.user, [result])
+    values_hidden = any(not titles.value_shown(i) for i in result.get("titles") or {})
+    if values_hidden:
+        points = []
     level = float(scenario.budget_level)
     rows = []
     for p in points:
@@ -416,6 +429,7 @@ def frontier(request: HttpRequest, pk: int) -> HttpResponse:
             "stale": bool(points) and _stale_frontier(scenario, saved),
             "can_change": can_change,
             "computing": computing,
+            "values_hidden": values_hidden,
             "objective": Scenario.Objective(saved.get("objective") or scenario.objective).label,
         },
     )

@@ -71,6 +71,13 @@ class TestProposalContract(ResourceContract):
             obj.refresh_from_db()
         return obj
 
+    def private_rows(self, departments, n=1):
+        """Another department's draft is private to it (and IT); a submitted one is not."""
+        self.draft_owner = "FIN"
+        rows = [self.make(departments, "FIN", n=n), self.make(departments, "PW", n=n + 1)]
+        self.draft_owner = None
+        return rows
+
     @pytest.mark.django_db
     def test_liaison_writes_only_own_department(self, users, departments):
         self.draft_owner = "PW"
