@@ -45,7 +45,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 import townhall
-from townhall.core import context
+from townhall.core import context, dbstats
 
 FORMAT = "townhall-backup"
 FORMAT_VERSION = 1
@@ -423,4 +423,5 @@ def restore(path: str | os.PathLike[str], *, using: str = DEFAULT_DB_ALIAS) -> S
             raise
     _move_into_place(paths, staging, media_root)
     shutil.rmtree(staging, ignore_errors=True)
+    dbstats.refresh_statistics(using)  # every table was just replaced
     return Summary(records, len(paths), manifest)

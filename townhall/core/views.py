@@ -252,25 +252,10 @@ class DetailPage(ResourceView):
                     "help": field.help_text,
                 }
             )
-        related = []
-        for entry in self.resource.related:
-            accessor, label = entry if isinstance(entry, tuple) else (entry, None)
-            manager = getattr(obj, accessor)
-            rel_model = manager.model
-            rel_resource = registry.for_model(rel_model)
-            items = rel_model._default_manager.restrict(request.user, "view").filter(
-                pk__in=manager.values("pk")
-            )
-            if rel_resource is not None:  # what the items' names read, in the same query
-                items = items.select_related(*rel_resource.table().select_related())
-            related.append(
-                {
-                    "label": label or capfirst(rel_model._meta.verbose_name_plural),
-                    "items": list(items[:25]),
-                    "count": items.count(),
-                    "resource": rel_resource,
-                }
-            )
+        related = [
+            related_group(request.user, obj, *(e if isinstance(e, tuple) else (e, None)))
+            for e in self.resource.related
+        ]
         history = AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
         ).select_related("actor")[:5]
@@ -292,6 +277,39 @@ class DetailPage(ResourceView):
                 can_delete=permissions.can(request.user, "delete", obj),
             ),
         )
+
+
+RELATED_SHOWN = 25
+
+
+def related_group(user: Any, obj: models.Model, accessor: str, label: str | None) -> dict[str, Any]:
+    """The first records of a related list and how many there are, with a link to all of
+    them on their list page when it can filter by this record.
+
+    Queried through the relation itself (`WHERE from_component_id = N ORDER BY id LIMIT 25`,
+    which the (end, id) indexes answer from the first rows they hold), never as
+    `id IN (SELECT …)` joined to the names' tables: PostgreSQL planned that as a hash join
+    over every dependency, 0.6 s per list on the large estate.
+    """
+    manager = getattr(obj, accessor)
+    rel_model = manager.model
+    rel_resource = registry.for_model(rel_model)
+    items = permissions.restrict(manager.all(), user, "view")
+    names = rel_resource.table().select_related() if rel_resource is not None else []
+    shown = list(items.select_related(*names)[:RELATED_SHOWN])
+    count = len(shown) if len(shown) < RELATED_SHOWN else items.count()
+    all_url = None
+    field = getattr(manager, "field", None)  # the foreign key of a reverse one-to-many
+    if rel_resource is not None and count > len(shown) and field is not None:
+        if field.name in rel_resource.filterset.base_filters:
+            all_url = f"{reverse(rel_resource.url_name('list'))}?{field.name}={obj.pk}"
+    return {
+        "label": label or capfirst(rel_model._meta.verbose_name_plural),
+        "items": shown,
+        "count": count,
+        "all_url": all_url,
+        "resource": rel_resource,
+    }
 
 
 def _visible_links(user: Any, obj: models.Model, field: Any, label: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
+from townhall.core import permissions
 from townhall.estate import graph
 from townhall.estate import models as m
 
@@ -47,10 +48,16 @@ def _fetcher(user: Any, direction: str) -> graph.Fetch:
     """fetch(nodes, limit): one query for the edges leaving `nodes` in `direction`, to
     records the person may see, through dependencies the person may see."""
     here, there = ("from", "to") if direction == graph.NEEDS else ("to", "from")
-    visible_far = Q()
-    for kind, model in MODELS.items():
-        visible_far |= Q(**{f"{there}_{kind}__in": model._default_manager.restrict(user, "view")})
-    base = m.Dependency.objects.restrict(user, "view").filter(visible_far)
+    base = m.Dependency.objects.restrict(user, "view")
+    if any(permissions.has_row_rules(model) for model in MODELS.values()):
+        # Only when some people see only some records: otherwise `to_system_id IN (SELECT id
+        # FROM every system)` holds for every edge and cost a scan of all of them (0.8 to
+        # 1.9 s on the large estate) where the (end, id) indexes answer in a millisecond.
+        visible_far = Q()
+        for kind, model in MODELS.items():
+            visible = model._default_manager.restrict(user, "view")
+            visible_far |= Q(**{f"{there}_{kind}__in": visible})
+        base = base.filter(visible_far)
     columns = [f"{side}_{kind}_id" for side in ("from", "to") for kind in MODELS] + ["kind"]
 
     def fetch(nodes: Sequence[graph.Key], limit: int) -> list[graph.Edge]:

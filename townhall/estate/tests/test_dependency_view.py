@@ -233,3 +233,16 @@ def test_record_pages_link_to_their_dependencies(client_for, departments):
         f"/{vendor.pk}/dependencies/"
         not in client_for("viewer").get(vendor.get_absolute_url()).content.decode()
     )
+
+
+def test_edges_are_read_from_the_records_reached(client_for, estate):
+    """Where everyone may see every service, system and component, the edge queries ask
+    only for the records reached, not `to_system_id IN (SELECT id FROM every system)`,
+    which scanned every dependency of a large estate."""
+    client = client_for("viewer")
+    client.get(url(estate["app"]))  # warm up
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(estate["app"])).status_code == 200
+    edges = [q["sql"] for q in ctx.captured_queries if 'FROM "estate_dependency"' in q["sql"]]
+    assert edges
+    assert not [sql for sql in edges if "IN (SELECT" in sql]

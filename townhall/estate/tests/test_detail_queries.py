@@ -35,3 +35,42 @@ def test_detail_queries_do_not_grow_with_related_records(client_for):
     assert queries(few) == queries(many)
     html = client.get(many.get_absolute_url()).content.decode()
     assert "Depends on (20)" in html and "Depended on by (20)" in html
+
+
+@pytest.mark.django_db
+def test_long_related_list_links_to_all_of_it(client_for):
+    system = _system_with(30)
+    client = client_for("viewer")
+    html = client.get(system.get_absolute_url()).content.decode()
+    assert "Depends on (30)" in html and "Showing 25 of 30." in html
+    link = f"/estate/dependencies/?from_system={system.pk}"
+    assert f'href="{link}"' in html
+    listed = client.get(link).content.decode()
+    assert "30 dependencies match" in listed
+
+
+@pytest.mark.django_db
+def test_related_lists_are_read_through_their_key(client_for):
+    """`id IN (SELECT …)` joined to the names' tables made PostgreSQL hash-join every
+    dependency in the estate; the lists are read by their foreign key instead."""
+    system = _system_with(3)
+    client = client_for("viewer")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(system.get_absolute_url()).status_code == 200
+    reading = [q["sql"] for q in ctx.captured_queries if 'FROM "estate_dependency"' in q["sql"]]
+    assert reading
+    assert not [sql for sql in reading if "IN (SELECT" in sql]
+
+
+@pytest.mark.django_db
+def test_dependency_list_filters_by_an_end(client_for):
+    system = _system_with(2)
+    client = client_for("viewer")
+    ok = client.get(f"/estate/dependencies/?to_system={system.pk}")
+    assert "2 dependencies match" in ok.content.decode()
+    for bad in ("abc", "1.5", "-3", str(2**70)):
+        assert client.get(f"/estate/dependencies/?from_system={bad}").status_code == 200
+        api = client.get(f"/api/estate/dependencies/?from_system={bad}")
+        assert api.status_code == 400, bad
+    api = client.get(f"/api/estate/dependencies/?from_system={system.pk}").json()
+    assert api["count"] == 2
