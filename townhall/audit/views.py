@@ -3,7 +3,6 @@
 import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +14,7 @@ from townhall.audit.models import AuditEntry
 from townhall.core import registry
 from townhall.core.filters import RecordFilterSet
 from townhall.core.forms import DateInput
+from townhall.core.paging import Paginator
 
 
 def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":

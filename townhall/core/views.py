@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.http import (
@@ -34,6 +33,7 @@ from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import busy, context, exports, permissions, registry, services
 from townhall.core.forms import BulkForm, offer_own_department
+from townhall.core.paging import Paginator
 from townhall.core.tables import Column
 
 PAGE_SIZES = (25, 50, 100)
