@@ -297,7 +297,7 @@ def related_group(user: Any, obj: models.Model, accessor: str, label: str | None
     items = permissions.restrict(manager.all(), user, "view")
     names = rel_resource.table().select_related() if rel_resource is not None else []
     shown = list(items.select_related(*names)[:RELATED_SHOWN])
-    count = len(shown) if len(shown) < RELATED_SHOWN else items.count()
+    count = items.count()
     all_url = None
     field = getattr(manager, "field", None)  # the foreign key of a reverse one-to-many
     if rel_resource is not None and count > len(shown) and field is not None:
