@@ -12,10 +12,29 @@ from typing import Any
 from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class Paginator(DjangoPaginator):
-    """A paginator for ordered querysets that reads the page's ids first (see above)."""
+    """A paginator for ordered querysets that reads the page's ids first (see above).
+
+    With `count_limit`, it counts no further than that (the audit log of a county holds
+    millions of entries, which cost seconds to count on every page): `capped` then says
+    there are more, and the pages beyond are reached by narrowing the list."""
+
+    def __init__(self, *args: Any, count_limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_limit = count_limit
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if self.count_limit is None or not isinstance(qs, models.QuerySet):
+            return super().count
+        found = qs.order_by()[: self.count_limit + 1].count()
+        self.capped = found > self.count_limit
+        return min(found, self.count_limit)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
@@ -26,14 +45,16 @@ class Paginator(DjangoPaginator):
         qs = self.object_list
         if not isinstance(qs, models.QuerySet) or not qs.ordered:
             return super().page(number)
-        return self._get_page(page_rows(qs, bottom, top, self.count), number, self)
+        count = None if self.capped else self.count  # where the end is, if known
+        return self._get_page(page_rows(qs, bottom, top, count), number, self)
 
 
-def page_rows(qs: models.QuerySet, bottom: int, top: int, count: int) -> list[Any]:
-    """Rows `bottom` to `top` of the ordered `qs` (`count` rows in all), ids first."""
+def page_rows(qs: models.QuerySet, bottom: int, top: int, count: int | None) -> list[Any]:
+    """Rows `bottom` to `top` of the ordered `qs` (`count` rows in all, None when not
+    known), ids first."""
     if top <= bottom:
         return []
-    if bottom > count - top:  # nearer the end: read the order backwards
+    if count is not None and bottom > count - top:  # nearer the end: read backwards
         ids = list(qs.reverse().values_list("pk", flat=True)[count - top : count - bottom])
         ids.reverse()
     else:

@@ -1,6 +1,7 @@
 """Deep pages read their ids first and give exactly the rows Django's paginator gives."""
 
 import datetime
+import re
 
 import pytest
 from django.core.paginator import Paginator as DjangoPaginator
@@ -61,3 +62,27 @@ def test_deep_list_pages_skip_only_ids(components, client_for):
         assert not [sql for sql in skipping if "JOIN" in sql], page
     api = client.get("/api/estate/components/?page=2&page_size=50").json()
     assert len(api["results"]) == 50 and api["count"] == 103
+
+
+def test_count_limit_counts_no_further(components):
+    qs = m.Component.objects.order_by("name", "pk")
+    capped = Paginator(qs, 10, count_limit=50)
+    assert capped.count == 50 and capped.capped and capped.num_pages == 5
+    assert [c.pk for c in capped.page(5).object_list] == [c.pk for c in qs[40:50]]
+    whole = Paginator(qs, 10, count_limit=500)
+    assert whole.count == 103 and not whole.capped
+
+
+def test_audit_log_counts_at_most_its_limit(components, client_for, monkeypatch):
+    from townhall.audit import views as audit_views
+    from townhall.core import services
+
+    for i in range(4):
+        services.create(context.SYSTEM, m.Vendor, {"name": f"V{i}"})
+    monkeypatch.setattr(audit_views, "COUNT_LIMIT", 3)
+    html = client_for("staff").get("/audit/").content.decode()
+    assert "More than 3 entries" in html
+    monkeypatch.setattr(audit_views, "COUNT_LIMIT", 10_000)
+    html = client_for("staff").get("/audit/").content.decode()
+    counted = re.search(r"<p>(\d+) entries</p>", html)
+    assert "More than 3" not in html and counted and int(counted.group(1)) >= 4
