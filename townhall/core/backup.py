@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
@@ -424,4 +425,5 @@ def restore(path: str | os.PathLike[str], *, using: str = DEFAULT_DB_ALIAS) -> S
     _move_into_place(paths, staging, media_root)
     shutil.rmtree(staging, ignore_errors=True)
     dbstats.refresh_statistics(using)  # every table was just replaced
+    cache.clear()  # figures kept until the next change (keyed by the newest audit entry)
     return Summary(records, len(paths), manifest)
