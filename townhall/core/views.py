@@ -642,7 +642,17 @@ class SearchPage(LoginRequiredMixin, View):
                     continue
                 visible = resource.model._default_manager.restrict(request.user, "view")
                 qs = search(visible, fields, text).order_by()
-                hits = list(qs.select_related(*resource.table().select_related())[:SEARCH_READ])
+                ids = list(qs.values_list("pk", flat=True)[:SEARCH_READ])  # the scan, unjoined
+                names = resource.table().select_related()  # then the hits with what they show
+                hits = (
+                    list(
+                        resource.model._default_manager.filter(pk__in=ids)
+                        .order_by()
+                        .select_related(*names)
+                    )
+                    if ids
+                    else []
+                )
                 if hits:
                     first = fields[0]
                     hits.sort(key=lambda hit: (str(getattr(hit, first)).casefold(), hit.pk))

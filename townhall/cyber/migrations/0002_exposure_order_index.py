@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from townhall.core import trigram
+
 
 class Migration(migrations.Migration):
 
@@ -16,4 +18,5 @@ class Migration(migrations.Migration):
             model_name='exposure',
             index=models.Index(fields=['status', '-ransomware', 'due_date', 'id'], name='exposure_order'),
         ),
+        trigram.indexes("cyber_exposure", ["matched_on"]),
     ]
