@@ -249,6 +249,7 @@ def _plan_html(plan: RecoveryPlan, content: dict[str, Any], site: str) -> str:
         "plan": plan,
         "content": plan_content.expanded(content),
         "status_line": plans.status_line(plan),
+        "generated_line": plans.generated_line(plan, content),
         "is_draft": plan.status == P.Status.DRAFT,
         "site": site,
     }

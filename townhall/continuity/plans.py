@@ -279,19 +279,37 @@ def _supersede(user: Any, plan: RecoveryPlan) -> None:
         )
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def status_line(plan: RecoveryPlan) -> str:
     """The line every page of an export carries."""
     if plan.status == P.Status.DRAFT:
         return f"DRAFT — version {plan.number}, not approved"
     line = (
         f"Version {plan.number}, approved by {plan.approver_name}, {plan.approver_title} "
-        f"on {plan.approved_on:%B} {plan.approved_on.day}, {plan.approved_on.year}"
+        f"on {_day(plan.approved_on)}"
         if plan.approved_on
         else f"Version {plan.number}, approved by {plan.approver_name}, {plan.approver_title}"
     )
     if plan.status == P.Status.SUPERSEDED:
         line += " — superseded by a later version"
     return line
+
+
+def generated_line(plan: RecoveryPlan, content: dict[str, Any]) -> str:
+    """When the generated part was made, in the documents' words. An approved version names
+    one date, its approval's, as its status line does: the part was frozen by approving it,
+    and a second date (the moment it was recorded) would read as a contradiction."""
+    what = "The recovery sequence, runbooks, contacts and gaps"
+    if plan.status != P.Status.DRAFT and plan.approved_on:
+        return (
+            f"{what} were generated from the estate when the version was approved, on "
+            f"{_day(plan.approved_on)}, and are kept as they were then"
+        )
+    generated = str(content.get("generated_at") or "")[:10]
+    return f"{what} were generated from the estate on {generated}"
 
 
 def file_name(plan: RecoveryPlan, suffix: str) -> str:

@@ -620,7 +620,7 @@ def test_an_approved_version_page(users, departments, client_for):
     s = estate.build(departments)
     first = approve(users["staff"], ready(plans.new_plan(users["staff"])))
     text = client_for("staff").get(first.get_absolute_url()).content.decode()
-    assert APPROVED_LINE in text and "is kept as it was approved" in text
+    assert APPROVED_LINE in text and "when the version was approved and is kept" in text
     assert ">New version<" in text and "/approve/" not in text
     assert f'href="/continuity/runbooks/{s["payroll"].pk}/?plan={first.pk}"' in text
     second = plans.new_plan(users["staff"])
@@ -754,6 +754,42 @@ def test_an_approved_pdf_carries_the_approval_on_every_page(users, departments, 
     response = client.get(f"/continuity/recovery-plans/{first.pk}/pdf/")
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"] == 'attachment; filename="recovery-plan-v1.pdf"'
+
+
+@pytest.mark.django_db
+def test_an_approved_version_names_one_date_everywhere(users, departments, client_for):
+    """Approved on January 5 and recorded later (today): the PDF, the Word file, the plan's
+    page and its frozen runbook give the approval's date, never a second one for the
+    generated part."""
+    import io
+
+    import docx
+
+    s = estate.build(departments)
+    first = approve(users["staff"], ready(plans.new_plan(users["staff"])))
+    recorded = first.content["generated_at"][:10]
+    assert recorded != "2026-01-05"
+    said = "generated from the estate when the version was approved, on January 5, 2026"
+    client = client_for("viewer")
+    html = client.get(f"/continuity/recovery-plans/{first.pk}/pdf/?format=html").content.decode()
+    assert APPROVED_LINE in html and said in html
+    assert f"from the estate on {recorded}" not in html
+    body = client.get(f"/continuity/recovery-plans/{first.pk}/docx/").content
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    assert APPROVED_LINE in text and said in text
+    assert f"from the estate on {recorded}" not in text
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "generated from the estate when the version was approved" in page
+    assert f"from the estate on {recorded}" not in page
+    book = client.get(f"/continuity/runbooks/{s['payroll'].pk}/?plan={first.pk}").content.decode()
+    assert (
+        APPROVED_LINE in book and "generated from the estate when the version was approved" in book
+    )
+    assert f"from the estate on {recorded}" not in book
+    # A draft still says when its live content was generated.
+    draft = plans.new_plan(users["staff"])
+    html = client.get(f"/continuity/recovery-plans/{draft.pk}/pdf/?format=html").content.decode()
+    assert "generated from the estate on " in html
 
 
 @pytest.mark.django_db
