@@ -825,11 +825,16 @@ def loss_counts(graph: Graph) -> dict[Key, int]:
 
 
 def single_points_of_failure(
-    graph: Graph, *, limit: int | None = 100, kinds: Collection[str] | None = None
+    graph: Graph,
+    *,
+    limit: int | None = 100,
+    kinds: Collection[str] | None = None,
+    named: int | None = None,
 ) -> list[SinglePoint]:
     """The items whose loss stops the most other mission-essential items, most first,
-    naming them; only items of `kinds` when given, at most `limit` (None: every item
-    stopping at least one)."""
+    naming them (the first `named` of them when given; `count` is always the whole
+    number); only items of `kinds` when given, at most `limit` (None: every item stopping
+    at least one)."""
     bits, essential, own = _loss_bits(graph)
     comp = graph._comp
     stopped = [_stopped(bits, own, comp, n) for n in range(len(graph.keys))]
@@ -843,7 +848,7 @@ def single_points_of_failure(
     for minus, n in ranked if limit is None else ranked[:limit]:
         b = stopped[n]
         stops = []
-        while b:
+        while b and (named is None or len(stops) < named):
             low = b & -b
             stops.append(graph.keys[essential[low.bit_length() - 1]])
             b ^= low
