@@ -233,8 +233,7 @@ def _kept_page(
         misses=misses,
         page=page,
         query=_query({"department": str(chosen or ""), "misses": "1" if misses else ""}),
-        tiers=summary["tiers"],
-        cycles=summary["cycles"],
+        order_html=summary["order_html"],  # tiers and cycles, laid out by the job
     )
     return render(request, "continuity/analysis.html", context)
 

@@ -117,9 +117,11 @@ def items_and_edges(
     columns = [f"from_{e}_id" for e in Dependency.ENDS] + [f"to_{e}_id" for e in Dependency.ENDS]
     edges = []
     hidden = 0
-    for row in rows(_visible(Dependency, user).order_by("pk").values_list(*columns)):
-        source = next(((k, v) for k, v in zip(Dependency.ENDS, row[:3], strict=True) if v), None)
-        target = next(((k, v) for k, v in zip(Dependency.ENDS, row[3:], strict=True) if v), None)
+    first, second, third = Dependency.ENDS
+    for a, b, c, x, y, z in rows(_visible(Dependency, user).order_by("pk").values_list(*columns)):
+        # The end that is set, in the order of ENDS (plain tests: this runs once per edge).
+        source = (first, a) if a else (second, b) if b else (third, c) if c else None
+        target = (first, x) if x else (second, y) if y else (third, z) if z else None
         if source is None or target is None:
             continue  # an incomplete row the estate's own checks refuse; nothing to follow
         if source in names and target in names:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from townhall.continuity import analysis as recovery
@@ -113,6 +114,9 @@ def refresh() -> Job:
 
 
 def _texts(entry: dict[str, Any]) -> dict[str, Any]:
+    """The texts the page shows, worked out once: hours in words and the chain's links."""
+    if "chain" in entry:
+        entry["chain_html"] = report.chain_html(entry["chain"])
     if "recovery_hours" in entry:
         entry["recovery_text"] = report.hours_text(entry["recovery_hours"], entry["at_least"])
     if "gap_hours" in entry and "rto_hours" in entry:
@@ -146,8 +150,8 @@ def build(
     points = recovery.single_points_of_failure(a.graph, limit=SINGLE_POINTS, named=NAMED_STOPS)
     lists = {
         "rto-gaps": gaps,
-        "inversions": [report.inversion_entry(ref, i) for i in a.rto_inversions],
-        "rpo-gaps": [report.rpo_gap_entry(ref, g) for g in a.rpo_gaps],
+        "inversions": [_texts(report.inversion_entry(ref, i)) for i in a.rto_inversions],
+        "rpo-gaps": [_texts(report.rpo_gap_entry(ref, g)) for g in a.rpo_gaps],
         "single-points": [report.single_point_entry(ref, p) for p in points],
     }
     for section, entries in lists.items():
@@ -156,6 +160,23 @@ def build(
             for n, entry in enumerate(entries)
         ]
     single_count = len(recovery.loss_counts(a.graph))
+    tiers = [
+        {
+            "tier": n,
+            "count": len(members),
+            "items": [ref(k) for k in members[:TIER_ITEMS]],
+            "more": max(0, len(members) - TIER_ITEMS),
+        }
+        for n, members in enumerate(a.order.tiers)
+    ]
+    cycles = [
+        {
+            "count": len(c.members),
+            "members": ref.chain(c.members[:CYCLE_MEMBERS]),
+            "more": max(0, len(c.members) - CYCLE_MEMBERS),
+        }
+        for c in a.order.cycles
+    ]
     summary = {
         "counts": {
             "services": len(services),
@@ -174,23 +195,9 @@ def build(
         },
         "kept": {"single-points": len(points)},
         "departments": sorted({d for d in owners.values() if d is not None}),
-        "tiers": [
-            {
-                "tier": n,
-                "count": len(members),
-                "items": [ref(k) for k in members[:TIER_ITEMS]],
-                "more": max(0, len(members) - TIER_ITEMS),
-            }
-            for n, members in enumerate(a.order.tiers)
-        ],
-        "cycles": [
-            {
-                "count": len(c.members),
-                "members": ref.chain(c.members[:CYCLE_MEMBERS]),
-                "more": max(0, len(c.members) - CYCLE_MEMBERS),
-            }
-            for c in a.order.cycles
-        ],
+        "order_html": render_to_string(
+            "continuity/_analysis_order.html", {"tiers": tiers, "cycles": cycles}
+        ),
         "unconfirmed": [ref(k) for k in a.rto_unconfirmed[:UNCONFIRMED]],
         "unconfirmed_more": max(0, len(a.rto_unconfirmed) - UNCONFIRMED),
         "readiness": dashboard.recovery_figures(
