@@ -233,7 +233,7 @@ def _kept_page(
         misses=misses,
         page=page,
         query=_query({"department": str(chosen or ""), "misses": "1" if misses else ""}),
-        order_html=summary["order_html"],  # tiers and cycles, laid out by the job
+        order_html=kept.analysis.order_html,  # tiers and cycles, laid out by the job
     )
     return render(request, "continuity/analysis.html", context)
 

@@ -689,6 +689,9 @@ class StoredAnalysis(models.Model):
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0)
     summary = models.JSONField(default=dict)
+    # The recovery tiers and cycles laid out as HTML once (hundreds of links): read only by
+    # the page that shows them, so it is kept apart from the figures every page reads.
+    order_html = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "stored continuity analysis"

@@ -94,13 +94,13 @@ def current(user: Any) -> Current | None:
         return None
     if not shared():
         return None
-    latest = StoredAnalysis.objects.order_by("-pk").first()
+    latest = StoredAnalysis.objects.defer("order_html").order_by("-pk").first()
     stale = latest is None or AnalysisChange.objects.exists()
     job = None
     if stale:
         job = refresh()
         # Without a worker (the immediate backend) the job has run already: read its result.
-        latest = StoredAnalysis.objects.order_by("-pk").first()
+        latest = StoredAnalysis.objects.defer("order_html").order_by("-pk").first()
         stale = latest is None or AnalysisChange.objects.exists()
     return Current(analysis=latest, updating=stale, job=job)
 
@@ -126,9 +126,9 @@ def _texts(entry: dict[str, Any]) -> dict[str, Any]:
 
 def build(
     estate: graph_input.EstateAnalysis, owners: dict[int, int | None]
-) -> tuple[dict[str, Any], list[StoredFinding]]:
-    """The summary and the rows of the analysis as the pages show it (`owners`: each
-    service's department)."""
+) -> tuple[dict[str, Any], str, list[StoredFinding]]:
+    """The summary, the recovery order laid out as HTML, and the rows of the analysis as
+    the pages show it (`owners`: each service's department)."""
     from townhall.continuity import dashboard
 
     a = estate.result
@@ -195,9 +195,6 @@ def build(
         },
         "kept": {"single-points": len(points)},
         "departments": sorted({d for d in owners.values() if d is not None}),
-        "order_html": render_to_string(
-            "continuity/_analysis_order.html", {"tiers": tiers, "cycles": cycles}
-        ),
         "unconfirmed": [ref(k) for k in a.rto_unconfirmed[:UNCONFIRMED]],
         "unconfirmed_more": max(0, len(a.rto_unconfirmed) - UNCONFIRMED),
         "readiness": dashboard.recovery_figures(
@@ -209,7 +206,10 @@ def build(
             single_points=lists["single-points"],
         ),
     }
-    return summary, rows
+    order_html = render_to_string(
+        "continuity/_analysis_order.html", {"tiers": tiers, "cycles": cycles}
+    )
+    return summary, order_html, rows
 
 
 def recompute(progress: Any = None) -> StoredAnalysis:
@@ -224,10 +224,13 @@ def recompute(progress: Any = None) -> StoredAnalysis:
     owners = dict(Service.objects.values_list("pk", "owner_department_id"))
     if progress:
         progress(2, "Ranking the findings.")
-    summary, rows = build(estate, owners)
+    summary, order_html, rows = build(estate, owners)
     with transaction.atomic():
         kept = StoredAnalysis.objects.create(
-            computed_at=timezone.now(), seconds=time.perf_counter() - started, summary=summary
+            computed_at=timezone.now(),
+            seconds=time.perf_counter() - started,
+            summary=summary,
+            order_html=order_html,
         )
         for row in rows:
             row.analysis = kept
