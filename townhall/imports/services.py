@@ -23,11 +23,22 @@ def inline_rows() -> int:
     return envint("TOWNHALL_IMPORT_INLINE_ROWS", 2000)
 
 
+def limits() -> parsing.Limits:
+    """How much of a file is read (TOWNHALL_IMPORT_MAX_ROWS; the other caps as parsing has
+    them)."""
+    return parsing.Limits(rows=settings.TOWNHALL_IMPORT_MAX_ROWS)
+
+
+def read(data: bytes, filename: str) -> parsing.Sheet:
+    """`parsing.read_file` within the configured limits: every door reads files this way."""
+    return parsing.read_file(data, filename, limits())
+
+
 def sheet(run: ImportRun) -> parsing.Sheet:
     """The kept file, read again (it is the source of truth between steps)."""
     with run.file.open("rb") as handle:
         data = handle.read()
-    return parsing.read_file(data, run.filename)
+    return read(data, run.filename)
 
 
 def execute(run: ImportRun, *, commit: bool, progress: Callable[[int], None] | None = None) -> None:

@@ -73,7 +73,7 @@ class ImportHome(LoginRequiredMixin, View):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            sheet = parsing.read_file(data, upload.name)
+            sheet = services.read(data, upload.name)
         except parsing.FileProblem as exc:
             form.add_error("file", str(exc))
             return self.page(form, status=400)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from townhall.accounts.models import User
 from townhall.core import context
-from townhall.imports import engine, kinds, mapping, parsing
+from townhall.imports import engine, kinds, mapping, parsing, services
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         kind = kinds.get(o["kind"])
         path = Path(o["file"])
         try:
-            sheet = parsing.read_file(path.read_bytes(), path.name)
+            sheet = services.read(path.read_bytes(), path.name)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         except parsing.FileProblem as exc:
