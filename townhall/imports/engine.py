@@ -77,14 +77,16 @@ def run(
     valid_only: bool = False,
     source: str = "",
     progress: Callable[[int], None] | None = None,
+    value_map: dict[str, dict[str, str]] | None = None,
 ) -> Outcome:
     """Import `sheet` as `user`. Nothing is kept unless `commit`, and then only when no row
-    was rejected or `valid_only` says to keep the valid ones."""
+    was rejected or `valid_only` says to keep the valid ones. `value_map` holds the choices
+    the person gave to values of the file the importer did not know."""
     outcome = Outcome()
     with context.acting("import"):
         try:
             with transaction.atomic():
-                importer = _Importer(user, kind, mapping, source, outcome)
+                importer = _Importer(user, kind, mapping, source, outcome, value_map)
                 records, done = sheet.records(), 0
                 while window := list(itertools.islice(records, BATCH)):
                     importer.prefetch(window)
@@ -109,11 +111,17 @@ class _Importer:
     values of every record plus the new records waiting for their batch."""
 
     def __init__(
-        self, user: Any, kind: Kind, mapping: dict[str, str], source: str, outcome: Outcome
+        self,
+        user: Any,
+        kind: Kind,
+        mapping: dict[str, str],
+        source: str,
+        outcome: Outcome,
+        value_map: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.user = user
         self.kind = kind
-        self.reader = RowReader(kind, mapping, user)
+        self.reader = RowReader(kind, mapping, user, value_map)
         self.source = source
         self.outcome = outcome
         fields = {f.name for f in kind.model._meta.concrete_fields}

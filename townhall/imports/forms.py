@@ -116,3 +116,49 @@ class CommitForm(forms.Form):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         style_fields(self.fields.values())
+
+
+LEAVE = ("", "— Leave it refused —")
+
+
+class ValueMapForm(forms.Form):
+    """One select per value of the file that is none of its field's choices: the person
+    says once which choice it means, and every row holding it is read that way."""
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: Kind,
+        unknown: list[tuple[str, str, str, int]],
+        saved_name: str = "",
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.unknown = unknown
+        for index, (name, column, value, count) in enumerate(unknown):
+            field = kind.field(name)
+            choices = [(str(k), str(v)) for k, v in field.flatchoices if str(k) != ""]
+            rows = f"{count:,} row{'s' if count != 1 else ''}"
+            self.fields[f"v_{index}"] = forms.ChoiceField(
+                label=f"“{value}” in {column}",
+                choices=[LEAVE, *choices],
+                required=False,
+                help_text=f"In {rows}. Which {field.verbose_name} does it mean?",
+            )
+        if saved_name:
+            self.fields["keep"] = forms.BooleanField(
+                label=f"Remember these in the saved mapping “{saved_name}”",
+                required=False,
+                initial=True,
+                help_text="So next month's file with the same values is read the same way.",
+            )
+        style_fields(self.fields.values())
+
+    def chosen(self) -> dict[str, dict[str, str]]:
+        """field -> {value: choice} for the values given a choice."""
+        result: dict[str, dict[str, str]] = {}
+        for index, (name, _column, value, _count) in enumerate(self.unknown):
+            stored = self.cleaned_data.get(f"v_{index}")
+            if stored:
+                result.setdefault(name, {})[value] = stored
+        return result

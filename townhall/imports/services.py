@@ -54,6 +54,7 @@ def execute(run: ImportRun, *, commit: bool, progress: Callable[[int], None] | N
             valid_only=run.valid_only,
             source=f"Import of {run.filename}",
             progress=progress,
+            value_map=run.value_map,
         )
     except Exception as exc:
         logger.exception("import run %s failed", run.pk)
@@ -72,6 +73,35 @@ def _save(run: ImportRun, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     run.save(update_fields=[*fields, "updated_at"])
+
+
+def unknown_values(run: ImportRun) -> list[tuple[str, str, str, int]]:
+    """(field, column, value, rows) of each value the check found none of its field's
+    choices, once each, in the order the file first holds them."""
+    found: dict[tuple[str, str], list] = {}
+    for problem in run.report:
+        name = problem.get("choice_of")
+        if name:
+            entry = found.setdefault((name, problem["value"]), [problem["column"], 0])
+            entry[1] += 1
+    return [(name, column, value, count) for (name, value), (column, count) in found.items()]
+
+
+def map_values(run: ImportRun, chosen: dict[str, dict[str, str]], *, keep: bool) -> None:
+    """Read these values of the file as these choices from now on (and in the run's saved
+    mapping too when `keep`), then check the file again."""
+    merged = {name: dict(words) for name, words in run.value_map.items()}
+    for name, words in chosen.items():
+        merged.setdefault(name, {}).update(words)
+    run.value_map = merged
+    run.save(update_fields=["value_map", "updated_at"])
+    saved = run.saved_mapping
+    if keep and saved is not None:
+        values = {name: dict(words) for name, words in saved.values.items()}
+        for name, words in chosen.items():
+            values.setdefault(name, {}).update(words)
+        saved.values = values
+        saved.save(update_fields=["values", "updated_at"])
 
 
 IMPORT_JOB = "import"
