@@ -151,6 +151,8 @@ class RowReader:
         that describe no item); what the rows before needed is let go."""
         self._items = {}
         wanted: dict[type[models.Model], set[int]] = {}
+        if self.kind.key == "dependency":
+            self._preload_ends(window, wanted)
         for name in self.kind.items:
             heading = self.column_of.get(name)
             if not heading:
@@ -170,11 +172,40 @@ class RowReader:
             found = model._default_manager.select_related("owner_department").in_bulk(pks)
             self._items.update(((model, pk), obj) for pk, obj in found.items())
 
+    def _preload_ends(
+        self, window: list[tuple[int, dict[str, Any]]], wanted: dict[type[models.Model], set[int]]
+    ) -> None:
+        """The services, systems and components the coming rows of dependencies name."""
+        for name in ("from", "to"):
+            heading = self.column_of.get(name)
+            if not heading:
+                continue
+            for _number, record in window:
+                raw = record.get(heading)
+                if values.is_blank(raw):
+                    continue
+                department_id = self._department(record, {}, [], 0)
+                try:
+                    model, pk = self._end_key(values.text(raw), department_id)
+                except ValueProblem:
+                    continue
+                wanted.setdefault(model, set()).add(pk)
+
     def end(self, text: str, department_id: int | None) -> Any:
+        """A dependency end: found by name in memory (`refs.Names`, one query per kind of
+        end for the whole file) and read with the rows around it (`preload`)."""
+        if self.kind.model in refs.ENDS.values():  # never remembered: the file may add it
+            return refs.end(text, self.user, department_id)
+        model, pk = self._end_key(text, department_id)
+        found = self._items.get((model, pk))
+        if found is None:
+            found = model._default_manager.get(pk=pk)
+        return found
+
+    def _end_key(self, text: str, department_id: int | None) -> tuple[type[models.Model], int]:
         return self._lookup(
             ("end", text, department_id),
-            lambda: refs.end(text, self.user, department_id),
-            fresh=self.kind.model in refs.ENDS.values(),
+            lambda: refs.end_key(text, department_id, self.names),
         )
 
     def heading(self, field: str) -> str:
@@ -217,8 +248,16 @@ class RowReader:
         department_id = self._department(record, result, problems, 0)
         if problems:
             return None
+        keys = (
+            ("external_id", "name", "from", "to", "kind")
+            if self.kind.key == "dependency"
+            else (
+                "external_id",
+                "name",
+            )
+        )
         for heading, name, field, _how in self.columns:
-            if name in ("external_id", "name") or name in self.kind.items:
+            if name in keys or name in self.kind.items:
                 try:
                     self._one(name, field, record.get(heading), department_id, result)
                 except ValueProblem:

@@ -138,6 +138,7 @@ class _Importer:
         self.maker = bulk.Maker(kind.model) if fast else None
         self.writer = bulk.Writer(kind.model) if fast else None
         self.queued: list[bulk.Queued] = []
+        self._departments: dict[int, Any] | None = None
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
         if fast:  # what the person may change as the import starts, in one query
@@ -336,6 +337,18 @@ class _Importer:
         self.index.add(entry, saved)
         self.unique.add(saved)
 
+    def _department_of(self, current: Any) -> Any:
+        """A record's owner department without a query per row: departments are few, and
+        read all at once the first time one is needed."""
+        dept_id = getattr(current, "owner_department_id", None)
+        if dept_id is None:
+            return None
+        if self._departments is None:
+            from townhall.org.models import Department
+
+            self._departments = Department.objects.in_bulk()
+        return self._departments.get(dept_id) or current.owner_department
+
     def _liaison(self) -> bool:
         return getattr(self.user, "role", None) == Role.LIAISON and bool(
             getattr(self.user, "department_id", None)
@@ -364,8 +377,8 @@ class _Importer:
             dept = item.owner_department
         elif "owner_department" in data:
             dept = data["owner_department"]
-        else:  # read only when needed: it is a query per row
-            dept = getattr(current, "owner_department", None)
+        else:  # the record's own, from the departments read once
+            dept = self._department_of(current)
         dept_id = dept.pk if dept is not None else None
         if current is None:
             allowed = permissions.can_add(self.user, model, dept_id)
