@@ -1,5 +1,6 @@
 """The steps of an import the pages and tasks share: read the kept file, check, commit."""
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from townhall.env import envint
-from townhall.imports import engine, kinds, parsing
+from townhall.imports import engine, kinds, parsing, snapshot
 from townhall.imports.models import ImportRun
 from townhall.jobs import runner
 from townhall.jobs.models import Job
@@ -41,21 +42,32 @@ def sheet(run: ImportRun) -> parsing.Sheet:
     return read(data, run.filename)
 
 
-def execute(run: ImportRun, *, commit: bool, progress: Callable[[int], None] | None = None) -> None:
-    """Check (or commit) the run's file as the person who uploaded it; store the outcome."""
+def execute(
+    run: ImportRun,
+    *,
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    isolated: bool = False,
+) -> None:
+    """Check (or commit) the run's file as the person who uploaded it; store the outcome.
+
+    An `isolated` check runs on a snapshot of a SQLite database (`snapshot`), so it holds
+    no lock others wait on: the background checks of large files do."""
     kind = kinds.get(run.kind)
+    around = snapshot.isolated() if isolated and not commit else contextlib.nullcontext()
     try:
-        outcome = engine.run(
-            run.created_by,
-            kind,
-            sheet(run),
-            run.mapping,
-            commit=commit,
-            valid_only=run.valid_only,
-            source=f"Import of {run.filename}",
-            progress=progress,
-            value_map=run.value_map,
-        )
+        with around:
+            outcome = engine.run(
+                run.created_by,
+                kind,
+                sheet(run),
+                run.mapping,
+                commit=commit,
+                valid_only=run.valid_only,
+                source=f"Import of {run.filename}",
+                progress=progress,
+                value_map=run.value_map,
+            )
     except Exception as exc:
         logger.exception("import run %s failed", run.pk)
         _save(run, status=ImportRun.Status.FAILED, message=f"The import failed: {exc}")
@@ -138,7 +150,7 @@ def run_job(ctx: runner.JobContext) -> str:
     if run is None:
         raise runner.JobFailed("the uploaded file is no longer here; upload it again.")
     ctx.start(run.rows)
-    execute(run, commit=bool(ctx.params.get("commit")), progress=ctx.progress)
+    execute(run, commit=bool(ctx.params.get("commit")), progress=ctx.progress, isolated=True)
     run.refresh_from_db()
     counts = ", ".join(f"{v:,} {k}" for k, v in run.counts.items())
     return f"{run.get_status_display()}: {counts}."
