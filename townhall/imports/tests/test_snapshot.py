@@ -81,4 +81,3 @@ def test_other_threads_keep_the_real_database(db, tmp_path):
 def test_no_snapshot_in_memory_or_inside_a_transaction(db):
     with snapshot.isolated() as used:  # the tests' in-memory database
         assert not used
-
