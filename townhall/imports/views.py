@@ -140,8 +140,12 @@ class MappingPage(RunView):
             return self.page(run, form, status=400)
         run.mapping = form.cleaned_data["mapping"]
         run.status = ImportRun.Status.UPLOADED
-        used = SavedMapping.objects.filter(kind=run.kind, pk=request.POST.get("saved") or None)
-        run.saved_mapping = used.first()
+        saved_id = request.POST.get("saved", "")  # the saved mapping the page applied
+        run.saved_mapping = (
+            SavedMapping.objects.filter(kind=run.kind, pk=int(saved_id)).first()
+            if saved_id.isdigit() and len(saved_id) < 19
+            else None
+        )
         if run.saved_mapping is not None:  # the values it maps, as its columns
             run.value_map = run.saved_mapping.values
         name = form.cleaned_data["save_as"].strip()

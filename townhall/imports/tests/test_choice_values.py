@@ -174,3 +174,14 @@ def test_a_bad_value_map_answers_400_not_500(client_for, departments):
     assert "Select a valid choice" in response.content.decode()
     other = client_for("liaison")
     assert other.post(f"/import/{run.pk}/values/", {"v_0": "saas"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_forged_saved_mapping_is_ignored_not_a_500(client_for, departments):
+    client = client_for("staff")
+    upload(client, "apps.csv", UNKNOWN)
+    run = ImportRun.objects.get()
+    for forged in ("abc", "99999999999999999999999", "-1", "0"):
+        check(client, run, saved=forged)
+        run.refresh_from_db()
+        assert run.saved_mapping is None and run.status == "previewed"
