@@ -323,6 +323,7 @@ def _xlsx_rows(book: Any, sheet: Any, builder: _Builder) -> Iterator[tuple[int, 
             if element is row:
                 row = None
                 number, found = parser.parse_row(element)
+                parser.row_dimensions.clear()  # row heights and styles: not kept
                 yield number, _values(found, number, builder)
             elif row is not None:
                 continue  # a cell's parts, read with their row

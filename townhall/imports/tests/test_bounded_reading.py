@@ -200,3 +200,23 @@ def test_the_row_limit_is_configured(settings):
     settings.TOWNHALL_IMPORT_MAX_ROWS = 2
     with pytest.raises(parsing.FileProblem, match="more than 2 rows"):
         services.read(b"Name\na\nb\nc\n", "a.csv")
+
+
+def test_styled_blank_rows_are_not_kept(monkeypatch):
+    from openpyxl.worksheet import _reader
+
+    kept = []
+    original = _reader.WorkSheetParser.parse_row
+
+    def spy(self, element):  # noqa: ANN001, ANN202
+        found = original(self, element)
+        kept.append(len(self.row_dimensions))
+        return found
+
+    monkeypatch.setattr(_reader.WorkSheetParser, "parse_row", spy)
+    rows = row(1, ("A", "Name")) + "".join(
+        f'<row r="{n}" ht="30" customHeight="1"/>' for n in range(2, 2000)
+    )
+    result = parsing.read_file(with_sheet(sheet(rows)), "styled.xlsx")
+    assert result.header == ["Name"] and result.rows == []
+    assert max(kept) <= 1  # each row's style let go once read
