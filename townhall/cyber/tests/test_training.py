@@ -353,6 +353,7 @@ def test_preview_then_import(client_for, people, courses):
     response = client.post(commit, {})
     assert response.status_code == 400
     assert "Nothing was imported" in response.content.decode()
+    assert "Import only the 3 valid rows</button>" in response.content.decode()
     assert TrainingCompletion.objects.count() == 0
 
     response = client.post(commit, {"valid_only": "on"})
