@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body (CSRF's check reads the form); after the user, for the
+    # page it answers with.
+    "townhall.core.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "townhall.core.middleware.BusyDatabaseMiddleware",
@@ -276,3 +279,5 @@ LOGGING = {
 EXPORT_INLINE_LIMIT = envint("TOWNHALL_EXPORT_INLINE_LIMIT", 5000)
 # Imports of more rows than this are checked and committed in the background.
 TOWNHALL_IMPORT_INLINE_ROWS = envint("TOWNHALL_IMPORT_INLINE_ROWS", 2000)
+# The most data rows read from one imported file (imports.parsing.Limits has the other caps).
+TOWNHALL_IMPORT_MAX_ROWS = envint("TOWNHALL_IMPORT_MAX_ROWS", 250_000)
