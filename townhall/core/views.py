@@ -295,8 +295,11 @@ def related_group(user: Any, obj: models.Model, accessor: str, label: str | None
     rel_model = manager.model
     rel_resource = registry.for_model(rel_model)
     items = permissions.restrict(manager.all(), user, "view")
-    names = rel_resource.table().select_related() if rel_resource is not None else []
-    shown = list(items.select_related(*names)[:RELATED_SHOWN])
+    table = rel_resource.table() if rel_resource is not None else None
+    if table is not None:  # what the items' names read
+        items = items.select_related(*table.select_related())
+        items = items.prefetch_related(*table.prefetch_related())
+    shown = list(items[:RELATED_SHOWN])
     count = items.count()
     all_url = None
     field = getattr(manager, "field", None)  # the foreign key of a reverse one-to-many
