@@ -610,9 +610,8 @@ class HomePage(LoginRequiredMixin, View):
             for resource in registry.all_resources()
             if resource.key in counts
         ]
-        recent = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")[
-            :10
-        ]
+        recent = AuditEntry.objects.restrict(request.user).without_values()
+        recent = recent.select_related("actor", "content_type")[:10]
         return render(request, "core/home.html", {"cards": cards, "recent": recent})
 
 

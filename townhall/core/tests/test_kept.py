@@ -36,3 +36,17 @@ def test_home_counts_follow_changes(client_for):
     with CaptureQueriesContext(connection) as ctx:
         client.get("/")
     assert len(ctx.captured_queries) < 15  # not one count per kind of record
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/", "/audit/"])
+def test_change_lists_leave_values_unread(client_for, address):
+    """The home page and the audit log list who changed what, not the values: an entry
+    can hold a whole document (a recovery plan's content), which they must not read."""
+    services.create(context.SYSTEM, m.Vendor, {"name": "Listed vendor"})
+    client = client_for("staff")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(address).content.decode()
+    assert "Listed vendor" in html
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "audit_auditentry"' in q["sql"]]
+    assert reads and not [sql for sql in reads if '"audit_auditentry"."after"' in sql]
