@@ -127,6 +127,16 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Figures kept until the next change (dependency losses, exposure summary, home counts):
+# in files under the var directory, so every server process and the worker share them
+# rather than each working them out again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -60,7 +60,11 @@ COUNT_LIMIT = 10_000
 
 class AuditLogPage(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        qs = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")
+        qs = (
+            AuditEntry.objects.restrict(request.user)
+            .without_values()  # the log lists changes; an entry's page shows the values
+            .select_related("actor", "content_type")
+        )
         filterset = AuditFilterSet(request.GET or None, queryset=qs, request=request)
         if filterset.is_bound and filterset.is_valid():
             qs = filterset.qs

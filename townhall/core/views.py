@@ -33,6 +33,7 @@ from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import busy, context, exports, permissions, registry, services
 from townhall.core.forms import BulkForm, offer_own_department
+from townhall.core.kept import kept
 from townhall.core.paging import Paginator
 from townhall.core.tables import Column
 
@@ -295,8 +296,11 @@ def related_group(user: Any, obj: models.Model, accessor: str, label: str | None
     rel_model = manager.model
     rel_resource = registry.for_model(rel_model)
     items = permissions.restrict(manager.all(), user, "view")
-    names = rel_resource.table().select_related() if rel_resource is not None else []
-    shown = list(items.select_related(*names)[:RELATED_SHOWN])
+    table = rel_resource.table() if rel_resource is not None else None
+    if table is not None:  # what the items' names read
+        items = items.select_related(*table.select_related())
+        items = items.prefetch_related(*table.prefetch_related())
+    shown = list(items[:RELATED_SHOWN])
     count = items.count()
     all_url = None
     field = getattr(manager, "field", None)  # the foreign key of a reverse one-to-many
@@ -596,22 +600,30 @@ class BulkDeletePage(ResourceView):
 
 class HomePage(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        cards = []
-        for resource in registry.all_resources():
-            if getattr(resource.model, "admin_only", False) and request.user.role != "admin":
-                continue
-            qs = resource.model._default_manager.restrict(request.user, "view")
-            cards.append(
-                {
-                    "resource": resource,
-                    "count": qs.count(),
-                    "url": reverse(resource.url_name("list")),
-                }
-            )
-        recent = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")[
-            :10
+        counts = kept(f"core:home-counts:{request.user.pk}", _home_counts, request.user)
+        cards = [
+            {
+                "resource": resource,
+                "count": counts[resource.key],
+                "url": reverse(resource.url_name("list")),
+            }
+            for resource in registry.all_resources()
+            if resource.key in counts
         ]
+        recent = AuditEntry.objects.restrict(request.user).without_values()
+        recent = recent.select_related("actor", "content_type")[:10]
         return render(request, "core/home.html", {"cards": cards, "recent": recent})
+
+
+def _home_counts(user: Any) -> dict[str, int]:
+    """How many records of each kind the person may see (45 counts, 0.3 s on the large
+    estate: kept until the next change)."""
+    counts = {}
+    for resource in registry.all_resources():
+        if getattr(resource.model, "admin_only", False) and user.role != "admin":
+            continue
+        counts[resource.key] = resource.model._default_manager.restrict(user, "view").count()
+    return counts
 
 
 SEARCH_SHOWN = 10  # hits shown per kind of record

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import permissions, services
+from townhall.core.kept import kept
 from townhall.core.models import TrackedModel
 from townhall.cyber import eol, kev, matching
 from townhall.cyber.kev import FeedError
@@ -580,24 +581,8 @@ def exposure_summary(user: Any, today: datetime.date | None = None) -> dict[str,
     }
     """
     today = today or timezone.localdate()
-    return _kept(f"cyber:exposure-summary:{user.pk}:{today.isoformat()}", _summary, user, today)
-
-
-def _kept(key: str, compute: Any, *args: Any) -> Any:
-    """`compute(*args)`, kept under `key` until anything changes: every change writes an
-    audit entry, so the newest entry's id says whether one may have."""
-    from townhall.audit.models import AuditEntry
-
-    newest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    key = f"{key}:{newest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute(*args)
-        cache.set(key, found, SUMMARY_SECONDS)
-    return found
-
-
-SUMMARY_SECONDS = 600
+    # Counted once until the next change (`core.kept`).
+    return kept(f"cyber:exposure-summary:{user.pk}:{today.isoformat()}", _summary, user, today)
 
 
 def _summary(user: Any, today: datetime.date) -> dict[str, Any]:

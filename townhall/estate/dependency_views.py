@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -21,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 
 from townhall.core import permissions
+from townhall.core.kept import kept
 from townhall.estate import graph
 from townhall.estate import models as m
 
@@ -152,9 +152,6 @@ def _rows(
     return out
 
 
-LOSSES_SECONDS = 600  # how long a person's loss counts are kept when nothing changes
-
-
 def tree_html(rows: list[dict[str, Any]], direction: str) -> SafeString:
     """A dependency tree as nested lists: what `_dependency_tree.html` drew, written here
     because including that template once per row cost about 100 ms on a page of 300 rows.
@@ -214,25 +211,12 @@ def tree_html(rows: list[dict[str, Any]], direction: str) -> SafeString:
 def _losses(user: Any) -> dict[graph.Key, int] | None:
     """How many mission-essential services each record's loss stops, None when there is
     too much to work out here (from the continuity module, imported late because it builds
-    on the estate).
-
-    The same for every record's page, and a walk below every mission-essential service
-    (about a second on the large estate), so it is kept per person until anything changes:
-    every change writes an audit entry, so the newest entry's id says whether it may have.
-    """
-    from townhall.audit.models import AuditEntry
+    on the estate). The same for every record's page, and a walk below every
+    mission-essential service (about a second on the large estate): kept until the next
+    change (`core.kept`)."""
     from townhall.continuity import estate_links
 
-    newest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    key = f"estate:dependency-losses:{user.pk}:{newest}"
-    found = cache.get(key, default=_MISSING)
-    if found is _MISSING:
-        found = estate_links.dependency_losses(user)
-        cache.set(key, found, LOSSES_SECONDS)
-    return found
-
-
-_MISSING = object()
+    return kept(f"estate:dependency-losses:{user.pk}", estate_links.dependency_losses, user)
 
 
 def _mark_single_points(picture: dict[str, Any], losses: dict[graph.Key, int]) -> int:

@@ -76,7 +76,7 @@ class ContractTable(Table):
 
 class DependencyTable(Table):
     model = m.Dependency
-    also_select = [f"{side}_{end}" for side in ("from", "to") for end in m.Dependency.ENDS]
+    also_prefetch = [f"{side}_{end}" for side in ("from", "to") for end in m.Dependency.ENDS]
     columns = [
         Column("source", label="What depends", sortable=False, link=True),
         Column("kind"),

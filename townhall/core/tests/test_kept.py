@@ -1,0 +1,52 @@
+"""Figures kept until the next change are worked out again after any change."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from townhall.core import context, kept, services
+from townhall.estate import models as m
+
+
+@pytest.mark.django_db
+def test_kept_until_an_audited_change():
+    calls = []
+
+    def compute(x):
+        calls.append(x)
+        return None  # None is kept too (the dependency page's "too much to work out")
+
+    assert kept.kept("t", compute, 1) is None
+    with CaptureQueriesContext(connection) as ctx:
+        kept.kept("t", compute, 1)
+    assert calls == [1] and len(ctx.captured_queries) == 1  # the newest audit entry's id
+    services.create(context.SYSTEM, m.Vendor, {"name": "A change"})
+    kept.kept("t", compute, 1)
+    assert calls == [1, 1]
+
+
+@pytest.mark.django_db
+def test_home_counts_follow_changes(client_for):
+    client = client_for("viewer")
+    services.create(context.SYSTEM, m.Vendor, {"name": "First vendor"})
+    before = client.get("/").content.decode()
+    services.create(context.SYSTEM, m.Vendor, {"name": "Second vendor"})
+    after = client.get("/").content.decode()
+    assert before != after
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert len(ctx.captured_queries) < 15  # not one count per kind of record
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["/", "/audit/"])
+def test_change_lists_leave_values_unread(client_for, address):
+    """The home page and the audit log list who changed what, not the values: an entry
+    can hold a whole document (a recovery plan's content), which they must not read."""
+    services.create(context.SYSTEM, m.Vendor, {"name": "Listed vendor"})
+    client = client_for("staff")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(address).content.decode()
+    assert "Listed vendor" in html
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "audit_auditentry"' in q["sql"]]
+    assert reads and not [sql for sql in reads if '"audit_auditentry"."after"' in sql]
