@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body (CSRF's check reads the form); after the user, for the
+    # page it answers with.
+    "townhall.core.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "townhall.core.middleware.BusyDatabaseMiddleware",
@@ -118,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("TOWNHALL_SQLITE_BUSY_SECONDS", 20),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # PostgreSQL's JIT compiles plans it guesses are costly; for the short queries of a page
+    # the compiling took longer than the query (100 ms and more on the large estate).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -271,3 +279,5 @@ LOGGING = {
 EXPORT_INLINE_LIMIT = envint("TOWNHALL_EXPORT_INLINE_LIMIT", 5000)
 # Imports of more rows than this are checked and committed in the background.
 TOWNHALL_IMPORT_INLINE_ROWS = envint("TOWNHALL_IMPORT_INLINE_ROWS", 2000)
+# The most data rows read from one imported file (imports.parsing.Limits has the other caps).
+TOWNHALL_IMPORT_MAX_ROWS = envint("TOWNHALL_IMPORT_MAX_ROWS", 250_000)

@@ -1,12 +1,15 @@
 """Request id and Content-Security-Policy for every response; sessions kept alive while
-used; a busy database answered with 503 rather than 500."""
+used; request bodies over the upload limit refused before they are read; a busy database
+answered with 503 rather than 500."""
 
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 
 from townhall.core import busy, context
 
@@ -124,3 +127,58 @@ class BusyDatabaseMiddleware:
         if busy.transient(exception):
             return busy.response(request)
         return None
+
+
+# Room for a form's other fields and the multipart framing beside a file at the limit; the
+# form then says "larger than the limit" for a file just over it.
+FORM_ALLOWANCE = 1024 * 1024
+
+
+def body_limit() -> int:
+    """The largest request body read, in bytes."""
+    return settings.UPLOAD_MAX_MB * 1024 * 1024 + FORM_ALLOWANCE
+
+
+class UploadLimitMiddleware:
+    """Refuse a request whose body is over the upload limit from its Content-Length, before
+    anything reads the body: Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out, so a
+    200 MB upload was read whole (for 40 s) before the form said it was too large.
+
+    Under WSGI Django reads no more than Content-Length says, and nothing when it is absent;
+    a body sent in chunks without one is refused with 411 rather than silently dropped."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if not declared and request.META.get("HTTP_TRANSFER_ENCODING"):
+            return _refusal(
+                request,
+                411,
+                "Send the file with its length (a Content-Length header); Townhall does "
+                "not read uploads sent in chunks of unknown total size.",
+            )
+        try:
+            length = int(declared) if declared else 0
+        except ValueError:
+            return _refusal(request, 400, "The request's Content-Length is not a number.")
+        if length > body_limit():
+            return _refusal(
+                request,
+                413,
+                f"The upload is {length / 1024 / 1024:,.1f} MB, larger than the "
+                f"{settings.UPLOAD_MAX_MB} MB limit. Nothing was read or saved. Split the file "
+                "or save it without what it does not need (a CSV is much smaller than a "
+                "workbook), then upload it again.",
+            )
+        return self.get_response(request)
+
+
+def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):  # the API answers JSON, as its schema says
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        response = render(request, "413.html", {"message": message}, status=status)
+    response["Connection"] = "close"  # the unread body must not be taken for a request
+    return response

@@ -79,16 +79,28 @@ def _courses(user: Any) -> list[rules.CourseRef]:
     return [rules.CourseRef(pk, name, code or "") for pk, name, code in rows]
 
 
-def read(data: bytes, filename: str) -> tuple[parsing.Sheet, rules.Columns]:
+def read_sheet(data: bytes, filename: str) -> parsing.Sheet:
+    """The file's rows, read as every import reads files (bounded, with a clear reason)."""
     try:
-        sheet = parsing.read_file(data, filename)
+        return parsing.read_file(data, filename)
     except parsing.FileProblem as exc:
         raise ImportProblem(str(exc)) from exc
+
+
+def read(
+    data: bytes, filename: str, mapping: dict[str, str] | None = None
+) -> tuple[parsing.Sheet, rules.Columns]:
+    """The file and its columns: as the person mapped them ({heading: field}), else guessed."""
+    sheet = read_sheet(data, filename)
     try:
-        columns = rules.guess_columns(sheet.header)
+        if mapping is None:
+            return sheet, rules.guess_columns(sheet.header)
+        unknown = [h for h, f in mapping.items() if f and h not in sheet.header]
+        if unknown:
+            raise rules.ColumnProblem(f"The file has no column {unknown[0]!r}.")
+        return sheet, rules.columns_from(mapping)
     except rules.ColumnProblem as exc:
         raise ImportProblem(str(exc)) from exc
-    return sheet, columns
 
 
 def check(
@@ -119,6 +131,7 @@ def run_import(
     commit: bool,
     valid_only: bool = False,
     today: datetime.date | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> Outcome:
     """Check a learning system's file and, when `commit` is true, record its completions.
 
@@ -129,7 +142,7 @@ def run_import(
     if not may_import(user):
         raise PermissionDenied("Only IT staff and administrators import training records.")
     today = today or today_here()
-    sheet, columns = read(data, filename)
+    sheet, columns = read(data, filename, mapping)
     result = check(user, sheet, columns, today)
     counts = result.counts()
     may_write = commit and (valid_only or result.rejected == 0)

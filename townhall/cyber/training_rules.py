@@ -126,43 +126,79 @@ class Columns:
         return [(h, what) for h, what in pairs if h]
 
 
-def guess_columns(header: Sequence[str]) -> Columns:
-    """The columns of a learning-system export, from its headings.
+# What each column of a completions file may hold, as the import's column step offers it.
+FIELDS: dict[str, str] = {
+    "email": "Person's e-mail",
+    "name": "Person's name",
+    "course": "Course",
+    "code": "Course code",
+    "date": "Completion date",
+}
 
-    Each kind takes the first heading (in the order of its list of spellings) the file
-    has; a heading is used once. Raises ColumnProblem naming what is missing."""
+
+def guess_mapping(header: Sequence[str]) -> dict[str, str]:
+    """{heading: field of FIELDS, or ""}: what each column of a learning-system export
+    most likely holds, from its heading. Each field takes the first heading (in the order
+    of its list of spellings) the file has; a heading is used once."""
     by_norm: dict[str, str] = {}
     for heading in header:
         if heading.strip():
             by_norm.setdefault(normalize(heading), heading)
-    taken: set[str] = set()
-
-    def pick(spellings: Sequence[str]) -> str:
+    found: dict[str, str] = {h: "" for h in header if h.strip()}
+    for name, spellings in (
+        ("email", EMAIL_HEADINGS),
+        ("date", DATE_HEADINGS),
+        ("code", CODE_HEADINGS),
+        ("course", COURSE_HEADINGS),
+        ("name", NAME_HEADINGS),
+    ):
         for spelling in spellings:
             heading = by_norm.get(spelling)
-            if heading is not None and heading not in taken:
-                taken.add(heading)
-                return heading
-        return ""
+            if heading is not None and not found[heading]:
+                found[heading] = name
+                break
+    return found
 
-    email = pick(EMAIL_HEADINGS)
-    date = pick(DATE_HEADINGS)
-    code = pick(CODE_HEADINGS)
-    course = pick(COURSE_HEADINGS)
-    name = pick(NAME_HEADINGS)
-    missing = []
-    if not (email or name):
-        missing.append('the person (a heading such as "Learner", "Employee Email" or "Name")')
-    if not course:
-        missing.append('the course (a heading such as "Course" or "Course Title")')
-    if not date:
-        missing.append('the date (a heading such as "Completion Date" or "Completed On")')
-    if missing:
+
+def missing(mapping: dict[str, str]) -> str:
+    """What a mapping lacks to read a completion (the person, the course, the date), or ""."""
+    chosen = set(mapping.values())
+    lacking = []
+    if not chosen & {"email", "name"}:
+        lacking.append('the person (a heading such as "Learner", "Employee Email" or "Name")')
+    if "course" not in chosen:
+        lacking.append('the course (a heading such as "Course" or "Course Title")')
+    if "date" not in chosen:
+        lacking.append('the date (a heading such as "Completion Date" or "Completed On")')
+    return ("No column holds " + " nor ".join(lacking) + ".") if lacking else ""
+
+
+def columns_from(mapping: dict[str, str]) -> Columns:
+    """The Columns a mapping {heading: field} chooses; ColumnProblem when one is missing."""
+    problem = missing(mapping)
+    if problem:
+        raise ColumnProblem(problem)
+    by_field = {f: h for h, f in mapping.items() if f}
+    return Columns(
+        course=by_field["course"],
+        date=by_field["date"],
+        email=by_field.get("email", ""),
+        name=by_field.get("name", ""),
+        code=by_field.get("code", ""),
+    )
+
+
+def guess_columns(header: Sequence[str]) -> Columns:
+    """The columns of a learning-system export, from its headings (`guess_mapping`).
+    Raises ColumnProblem naming what is missing and the headings the file has."""
+    try:
+        return columns_from(guess_mapping(header))
+    except ColumnProblem as exc:
         found = ", ".join(repr(h) for h in header if h.strip()) or "none"
         raise ColumnProblem(
-            "The file has no column for " + " nor for ".join(missing) + f". Its headings: {found}."
-        )
-    return Columns(course=course, date=date, email=email, name=name, code=code)
+            str(exc).replace("No column holds", "The file has no column for", 1)[:-1]
+            + f". Its headings: {found}."
+        ) from exc
 
 
 # --- people and courses -----------------------------------------------------------------

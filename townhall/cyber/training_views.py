@@ -29,6 +29,7 @@ from townhall.core.forms import bounded_upload, style_fields
 from townhall.cyber import training
 from townhall.cyber import training_rules as rules
 from townhall.imports import parsing
+from townhall.imports.forms import ColumnsForm
 from townhall.org.models import Department
 
 SESSION_KEY = "cyber_training_upload"
@@ -87,7 +88,7 @@ def _stage(request: HttpRequest, name: str, data: bytes) -> str:
     return token
 
 
-def _staged(request: HttpRequest, token: str) -> dict[str, str] | None:
+def _staged(request: HttpRequest, token: str) -> dict[str, Any] | None:
     staged = request.session.get(SESSION_KEY)
     if not staged or not secrets.compare_digest(staged.get("token", ""), token):
         return None
@@ -124,15 +125,76 @@ def training_import(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     data = upload.read()
     try:
-        outcome = training.run_import(request.user, data, upload.name, commit=False)
+        sheet = training.read_sheet(data, upload.name)
     except training.ImportProblem as exc:
         form.add_error("file", str(exc))
         return _page(request, {"form": form}, status=400)
     token = _stage(request, upload.name, data)
+    guessed = rules.guess_mapping(sheet.header)
+    if rules.missing(guessed):  # the column step, as every import has it
+        messages.info(
+            request,
+            "Townhall could not tell from the headings which columns hold the person, the "
+            "course and the date: choose them below.",
+        )
+        return redirect("cyber:training_import_columns", token=token)
+    return _preview(request, token, data, upload.name, None)
+
+
+def _preview(
+    request: HttpRequest, token: str, data: bytes, name: str, mapping: dict[str, str] | None
+) -> HttpResponse:
+    try:
+        outcome = training.run_import(request.user, data, name, commit=False, mapping=mapping)
+    except training.ImportProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("cyber:training_import_columns", token=token)
     return _page(
         request,
         {"outcome": outcome, "token": token, "commit_form": CommitForm(), "stage": "preview"},
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def training_import_columns(request: HttpRequest, token: str) -> HttpResponse:
+    """Which column holds the person, the course and the date: guessed, then the person's
+    choice, kept with the waiting file for the check and the import."""
+    _require_importer(request)
+    staged = _staged(request, token)
+    if staged is None:
+        messages.warning(request, "That file is no longer waiting; upload it again.")
+        return redirect("cyber:training_import")
+    with default_storage.open(staged["path"], "rb") as handle:
+        data = handle.read()
+    try:
+        sheet = training.read_sheet(data, staged["name"])
+    except training.ImportProblem as exc:  # pragma: no cover - it was read at upload
+        messages.error(request, str(exc))
+        return redirect("cyber:training_import")
+    initial = staged.get("columns") or rules.guess_mapping(sheet.header)
+    form_kwargs = {
+        "headings": rules.FIELDS,
+        "sheet": sheet,
+        "initial_map": initial,
+        "required": rules.missing,
+    }
+    if request.method != "POST":
+        form = ColumnsForm(**form_kwargs)
+        return _columns_page(request, form, staged, token)
+    form = ColumnsForm(request.POST, **form_kwargs)
+    if not form.is_valid():
+        return _columns_page(request, form, staged, token, status=400)
+    mapping = form.cleaned_data["mapping"]
+    request.session[SESSION_KEY] = {**staged, "columns": mapping}
+    return _preview(request, token, data, staged["name"], mapping)
+
+
+def _columns_page(
+    request: HttpRequest, form: Any, staged: dict[str, Any], token: str, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "filename": staged["name"], "token": token, "stage": "columns"}
+    return render(request, "cyber/training_columns.html", context, status=status)
 
 
 @login_required
@@ -154,7 +216,12 @@ def training_import_commit(request: HttpRequest, token: str) -> HttpResponse:
         data = handle.read()
     try:
         outcome = training.run_import(
-            request.user, data, staged["name"], commit=True, valid_only=valid_only
+            request.user,
+            data,
+            staged["name"],
+            commit=True,
+            valid_only=valid_only,
+            mapping=staged.get("columns"),
         )
     except training.ImportProblem as exc:
         _discard(request)

@@ -64,6 +64,11 @@ urlpatterns += [
     path("incidents/metrics/", incident_views.incident_metrics, name="incident_metrics"),
     path("training/import/", training_views.training_import, name="training_import"),
     path(
+        "training/import/<str:token>/columns/",
+        training_views.training_import_columns,
+        name="training_import_columns",
+    ),
+    path(
         "training/import/<str:token>/",
         training_views.training_import_commit,
         name="training_import_commit",

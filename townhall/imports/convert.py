@@ -23,9 +23,13 @@ class Problem:
     column: str
     value: str
     reason: str
+    choice_of: str = ""  # the choice field the value is none of, to offer mapping it
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        found = {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        if self.choice_of:
+            found["choice_of"] = self.choice_of
+        return found
 
 
 def shown(raw: Any) -> str:
@@ -73,9 +77,21 @@ class RowReader:
     row: those are found by name in memory (`refs.Names`) and read a window of rows at a
     time (`preload`)."""
 
-    def __init__(self, kind: Kind, mapping: dict[str, str], user: Any) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        mapping: dict[str, str],
+        user: Any,
+        value_map: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         self.kind = kind
         self.mapping = {h: f for h, f in mapping.items() if f}
+        # field -> {squashed value in the file: stored choice}, as the person mapped them
+        self.value_map = {
+            name: {values.squash(word): stored for word, stored in words.items()}
+            for name, words in (value_map or {}).items()
+        }
+        self._choices: dict[str, values.Choices] = {}
         self.user = user
         self.column_of = {f: h for h, f in self.mapping.items()}
         self.tags = TagNames(user)
@@ -135,6 +151,8 @@ class RowReader:
         that describe no item); what the rows before needed is let go."""
         self._items = {}
         wanted: dict[type[models.Model], set[int]] = {}
+        if self.kind.key == "dependency":
+            self._preload_ends(window, wanted)
         for name in self.kind.items:
             heading = self.column_of.get(name)
             if not heading:
@@ -154,11 +172,40 @@ class RowReader:
             found = model._default_manager.select_related("owner_department").in_bulk(pks)
             self._items.update(((model, pk), obj) for pk, obj in found.items())
 
+    def _preload_ends(
+        self, window: list[tuple[int, dict[str, Any]]], wanted: dict[type[models.Model], set[int]]
+    ) -> None:
+        """The services, systems and components the coming rows of dependencies name."""
+        for name in ("from", "to"):
+            heading = self.column_of.get(name)
+            if not heading:
+                continue
+            for _number, record in window:
+                raw = record.get(heading)
+                if values.is_blank(raw):
+                    continue
+                department_id = self._department(record, {}, [], 0)
+                try:
+                    model, pk = self._end_key(values.text(raw), department_id)
+                except ValueProblem:
+                    continue
+                wanted.setdefault(model, set()).add(pk)
+
     def end(self, text: str, department_id: int | None) -> Any:
+        """A dependency end: found by name in memory (`refs.Names`, one query per kind of
+        end for the whole file) and read with the rows around it (`preload`)."""
+        if self.kind.model in refs.ENDS.values():  # never remembered: the file may add it
+            return refs.end(text, self.user, department_id)
+        model, pk = self._end_key(text, department_id)
+        found = self._items.get((model, pk))
+        if found is None:
+            found = model._default_manager.get(pk=pk)
+        return found
+
+    def _end_key(self, text: str, department_id: int | None) -> tuple[type[models.Model], int]:
         return self._lookup(
             ("end", text, department_id),
-            lambda: refs.end(text, self.user, department_id),
-            fresh=self.kind.model in refs.ENDS.values(),
+            lambda: refs.end_key(text, department_id, self.names),
         )
 
     def heading(self, field: str) -> str:
@@ -182,7 +229,8 @@ class RowReader:
                 else:
                     self._one(name, field, raw, department_id, result)
             except ValueProblem as exc:
-                problems.append(Problem(number, heading, shown(raw), str(exc)))
+                choice_of = name if isinstance(exc, values.UnknownChoice) else ""
+                problems.append(Problem(number, heading, shown(raw), str(exc), choice_of))
         heading = self.column_of.get("tags")
         if heading and not problems:  # only a row that is otherwise good may add tags
             raw = record.get(heading)
@@ -200,8 +248,16 @@ class RowReader:
         department_id = self._department(record, result, problems, 0)
         if problems:
             return None
+        keys = (
+            ("external_id", "name", "from", "to", "kind")
+            if self.kind.key == "dependency"
+            else (
+                "external_id",
+                "name",
+            )
+        )
         for heading, name, field, _how in self.columns:
-            if name in ("external_id", "name") or name in self.kind.items:
+            if name in keys or name in self.kind.items:
                 try:
                     self._one(name, field, record.get(heading), department_id, result)
                 except ValueProblem:
@@ -261,13 +317,23 @@ class RowReader:
             ]
         elif field.many_to_one or field.one_to_one:
             result[name] = self.resolve(field.related_model, values.text(raw), department_id)
-        elif field.choices and isinstance(raw, str):
+        elif field.choices:
             key = ("choice", name, raw)  # a few distinct labels, repeated on every row
-            result[name] = self._lookup(key, lambda: _scalar(field, raw))
+            result[name] = self._lookup(key, lambda: self.choice(name, field, raw))
         elif _how(field) is REMEMBER and isinstance(raw, str):
             result[name] = self._scalar(name, field, raw)
         else:
             result[name] = _scalar(field, raw)
+
+    def choice(self, name: str, field: models.Field, raw: Any) -> Any:
+        """A choice cell: its value, label, another spelling, or as the person mapped it."""
+        if name not in self._choices:
+            pairs = [(str(k), str(v)) for k, v in field.flatchoices]
+            self._choices[name] = values.Choices(pairs, self.kind.choice_spellings(name))
+        found = values.choice(raw, self._choices[name], self.value_map.get(name))
+        if found is not None and isinstance(field, models.IntegerField):
+            return int(found)
+        return found
 
     def _scalar(self, name: str, field: models.Field, raw: str) -> Any:
         """`_scalar`, remembered for the last few thousand cells (dates, amounts and counts

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from townhall.accounts.models import Role
-from townhall.core import context, permissions, services
+from townhall.core import context, dbstats, permissions, services
 from townhall.imports import bulk, keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
 from townhall.imports.grid import Cells
@@ -77,14 +77,16 @@ def run(
     valid_only: bool = False,
     source: str = "",
     progress: Callable[[int], None] | None = None,
+    value_map: dict[str, dict[str, str]] | None = None,
 ) -> Outcome:
     """Import `sheet` as `user`. Nothing is kept unless `commit`, and then only when no row
-    was rejected or `valid_only` says to keep the valid ones."""
+    was rejected or `valid_only` says to keep the valid ones. `value_map` holds the choices
+    the person gave to values of the file the importer did not know."""
     outcome = Outcome()
     with context.acting("import"):
         try:
             with transaction.atomic():
-                importer = _Importer(user, kind, mapping, source, outcome)
+                importer = _Importer(user, kind, mapping, source, outcome, value_map)
                 records, done = sheet.records(), 0
                 while window := list(itertools.islice(records, BATCH)):
                     importer.prefetch(window)
@@ -101,6 +103,8 @@ def run(
                 outcome.committed = True
         except _Rollback:
             pass
+    if outcome.committed and outcome.created + outcome.updated >= dbstats.IMPORT_ROWS:
+        dbstats.refresh_statistics()
     return outcome
 
 
@@ -109,11 +113,17 @@ class _Importer:
     values of every record plus the new records waiting for their batch."""
 
     def __init__(
-        self, user: Any, kind: Kind, mapping: dict[str, str], source: str, outcome: Outcome
+        self,
+        user: Any,
+        kind: Kind,
+        mapping: dict[str, str],
+        source: str,
+        outcome: Outcome,
+        value_map: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.user = user
         self.kind = kind
-        self.reader = RowReader(kind, mapping, user)
+        self.reader = RowReader(kind, mapping, user, value_map)
         self.source = source
         self.outcome = outcome
         fields = {f.name for f in kind.model._meta.concrete_fields}
@@ -130,6 +140,7 @@ class _Importer:
         self.maker = bulk.Maker(kind.model) if fast else None
         self.writer = bulk.Writer(kind.model) if fast else None
         self.queued: list[bulk.Queued] = []
+        self._departments: dict[int, Any] | None = None
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
         if fast:  # what the person may change as the import starts, in one query
@@ -328,6 +339,18 @@ class _Importer:
         self.index.add(entry, saved)
         self.unique.add(saved)
 
+    def _department_of(self, current: Any) -> Any:
+        """A record's owner department without a query per row: departments are few, and
+        read all at once the first time one is needed."""
+        dept_id = getattr(current, "owner_department_id", None)
+        if dept_id is None:
+            return None
+        if self._departments is None:
+            from townhall.org.models import Department
+
+            self._departments = Department.objects.in_bulk()
+        return self._departments.get(dept_id) or current.owner_department
+
     def _liaison(self) -> bool:
         return getattr(self.user, "role", None) == Role.LIAISON and bool(
             getattr(self.user, "department_id", None)
@@ -356,8 +379,8 @@ class _Importer:
             dept = item.owner_department
         elif "owner_department" in data:
             dept = data["owner_department"]
-        else:  # read only when needed: it is a query per row
-            dept = getattr(current, "owner_department", None)
+        else:  # the record's own, from the departments read once
+            dept = self._department_of(current)
         dept_id = dept.pk if dept is not None else None
         if current is None:
             allowed = permissions.can_add(self.user, model, dept_id)

@@ -47,8 +47,56 @@ def _samples(sheet: parsing.Sheet, heading: str, limit: int = 3) -> str:
     return ", ".join(seen)
 
 
-class MappingForm(forms.Form):
-    """One select per column of the file, proposing the field it most likely holds."""
+class ColumnsForm(forms.Form):
+    """One select per column of a file, proposing the field it most likely holds, among
+    `headings` (field -> label). `required(mapping)` says what is missing, or "". Every
+    import uses it: the record kinds (`MappingForm`) and the training completions."""
+
+    def __init__(
+        self,
+        *args: Any,
+        headings: dict[str, str],
+        sheet: parsing.Sheet,
+        initial_map: dict[str, str],
+        required: Any = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.headings = headings
+        self.required = required
+        self.headers = [h for h in sheet.header if h]
+        choices = [IGNORE, *headings.items()]
+        columns = {}
+        for index, heading in enumerate(self.headers):
+            samples = _samples(sheet, heading)
+            columns[f"col_{index}"] = forms.ChoiceField(
+                label=heading,
+                choices=choices,
+                required=False,
+                initial=initial_map.get(heading, ""),
+                help_text=f"For example: {samples}" if samples else "This column is empty.",
+            )
+        self.fields = {**columns, **self.fields}
+        style_fields(self.fields.values())
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("col_")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        proposed = {h: data.get(f"col_{i}", "") for i, h in enumerate(self.headers)}
+        result, problems = mapping.clean(proposed, self.headers, self.headings)
+        for problem in problems:
+            self.add_error(None, problem)
+        missing = self.required(result) if self.required is not None else ""
+        if missing:
+            self.add_error(None, missing)
+        data["mapping"] = result
+        return data
+
+
+class MappingForm(ColumnsForm):
+    """The columns of a file of records of one kind, and a name to save them under."""
 
     save_as = forms.CharField(
         label="Save this mapping as (optional)",
@@ -60,39 +108,17 @@ class MappingForm(forms.Form):
     def __init__(
         self, *args: Any, kind: Kind, sheet: parsing.Sheet, initial_map: dict[str, str], **kw: Any
     ) -> None:
-        super().__init__(*args, **kw)
-        self.kind = kind
-        self.headers = [h for h in sheet.header if h]
-        choices = [IGNORE, *kind.headings().items()]
-        columns = {}
-        for index, heading in enumerate(self.headers):
-            samples = _samples(sheet, heading)
-            columns[f"col_{index}"] = forms.ChoiceField(
-                label=heading,
-                choices=choices,
-                required=False,
-                initial=initial_map.get(heading, ""),
-                help_text=f"For example: {samples}" if samples else "This column is empty.",
-            )
-        self.fields = {**columns, "save_as": self.fields["save_as"]}
-        style_fields(self.fields.values())
-
-    def column_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("col_")]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        proposed = {h: data.get(f"col_{i}", "") for i, h in enumerate(self.headers)}
-        result, problems = mapping.clean(proposed, self.headers, self.kind.headings())
-        for problem in problems:
-            self.add_error(None, problem)
         from townhall.imports.engine import identity_problem
 
-        missing = identity_problem(self.kind, result)
-        if missing:
-            self.add_error(None, missing)
-        data["mapping"] = result
-        return data
+        self.kind = kind
+        super().__init__(
+            *args,
+            headings=kind.headings(),
+            sheet=sheet,
+            initial_map=initial_map,
+            required=lambda result: identity_problem(kind, result),
+            **kw,
+        )
 
 
 class SavedMappingChoice(forms.Form):
@@ -116,3 +142,49 @@ class CommitForm(forms.Form):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         style_fields(self.fields.values())
+
+
+LEAVE = ("", "— Leave it refused —")
+
+
+class ValueMapForm(forms.Form):
+    """One select per value of the file that is none of its field's choices: the person
+    says once which choice it means, and every row holding it is read that way."""
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: Kind,
+        unknown: list[tuple[str, str, str, int]],
+        saved_name: str = "",
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.unknown = unknown
+        for index, (name, column, value, count) in enumerate(unknown):
+            field = kind.field(name)
+            choices = [(str(k), str(v)) for k, v in field.flatchoices if str(k) != ""]
+            rows = f"{count:,} row{'s' if count != 1 else ''}"
+            self.fields[f"v_{index}"] = forms.ChoiceField(
+                label=f"“{value}” in {column}",
+                choices=[LEAVE, *choices],
+                required=False,
+                help_text=f"In {rows}. Which {field.verbose_name} does it mean?",
+            )
+        if saved_name:
+            self.fields["keep"] = forms.BooleanField(
+                label=f"Remember these in the saved mapping “{saved_name}”",
+                required=False,
+                initial=True,
+                help_text="So next month's file with the same values is read the same way.",
+            )
+        style_fields(self.fields.values())
+
+    def chosen(self) -> dict[str, dict[str, str]]:
+        """field -> {value: choice} for the values given a choice."""
+        result: dict[str, dict[str, str]] = {}
+        for index, (name, _column, value, _count) in enumerate(self.unknown):
+            stored = self.cleaned_data.get(f"v_{index}")
+            if stored:
+                result.setdefault(name, {})[value] = stored
+        return result

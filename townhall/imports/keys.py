@@ -73,7 +73,7 @@ def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
 # Kinds matched by external ID, else by name (within the row's department, when it names
 # one) or by the item they describe. Their whole key fits in memory, so a large file needs
 # no query per row to match.
-INDEXED = {"person", "location", "service", "system", "component", *kinds.ITEMS}
+INDEXED = {"person", "location", "service", "system", "component", "dependency", *kinds.ITEMS}
 
 
 @dataclass(eq=False)
@@ -171,6 +171,49 @@ class ItemIndex(Index):
         return found[0] if found else None
 
 
+END_IDS = tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ENDS)
+
+
+class DependencyIndex(Index):
+    """An Index of dependencies: by external ID, else by their two ends (and their kind
+    when the file has a kind column), as `existing` matches them."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self._maps = {"ext": {}, "ends": {}, "ends_kind": {}}
+        rows = kind.model._default_manager.values_list("pk", "external_id", "kind", *END_IDS)
+        for pk, ext, dep_kind, *ends in rows.iterator(chunk_size=5000):
+            self._file(Entry(pk), self._keys(ext, dep_kind, tuple(ends)))
+
+    def _keys(self, ext: str, dep_kind: str, ends: tuple) -> tuple[tuple[str, Any], ...]:
+        return (("ext", ext), ("ends", ends), ("ends_kind", (ends, dep_kind)))
+
+    def add(self, entry: Entry, obj: models.Model) -> None:
+        self.remove(entry)
+        ends = tuple(getattr(obj, name) for name in END_IDS)
+        self._file(entry, self._keys(obj.external_id, obj.kind, ends))
+
+    def find(self, data: dict[str, Any]) -> Entry | None:
+        if data.get("external_id"):
+            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+        else:
+            ends = tuple(_pk(data.get(name[:-3])) for name in END_IDS)
+            if "kind" in data:
+                found = self._maps["ends_kind"].get((ends, data["kind"]), [])
+            else:
+                found = self._maps["ends"].get(ends, [])
+            what = "those ends"
+        if len(found) > 1:
+            raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
+        return found[0] if found else None
+
+
+def _pk(obj: Any) -> int | None:
+    return obj.pk if obj is not None else None
+
+
 def index_for(kind: Kind) -> Index:
     """The index that matches rows of `kind` (one of INDEXED) without a query per row."""
+    if kind.key == "dependency":
+        return DependencyIndex(kind)
     return ItemIndex(kind) if kind.items else Index(kind)

@@ -39,6 +39,12 @@ class ImportRun(models.Model):
     filename = models.CharField(max_length=300)
     rows = models.PositiveIntegerField(default=0)
     mapping = models.JSONField(default=dict, blank=True)
+    value_map = models.JSONField(
+        default=dict, blank=True, help_text="Field -> {value in the file: choice}, as mapped."
+    )
+    saved_mapping = models.ForeignKey(
+        "SavedMapping", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     valid_only = models.BooleanField(default=False)
     counts = models.JSONField(default=dict, blank=True)
@@ -79,6 +85,9 @@ class SavedMapping(models.Model):
     kind = models.CharField(max_length=20, choices=ALL_CHOICES)
     name = models.CharField(max_length=100)
     columns = models.JSONField(default=dict, help_text="Column heading -> field name.")
+    values = models.JSONField(
+        default=dict, blank=True, help_text="Field -> {value in the file: choice}."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -164,6 +164,29 @@ def end(text: str, user: Any, department_id: int | None) -> Any:
     )
 
 
+def end_key(text: str, department_id: int | None, names: Any) -> tuple[type[models.Model], int]:
+    """(model, primary key) of the dependency end `text` names, answering as `end` does but
+    from `names(model)` (a `Names` per model) instead of a query per name."""
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix.strip().lower() in ENDS:
+        model = ENDS[prefix.strip().lower()]
+        return model, names(model).find(rest.strip(), department_id)
+    found, several = [], False
+    for model in ENDS.values():
+        try:
+            found.append((model, names(model).find(text.strip(), department_id)))
+        except ValueProblem as exc:
+            several = several or str(exc).startswith("Several")
+    if len(found) == 1 and not several:
+        return found[0]
+    if not found and not several:
+        raise ValueProblem(f"No service, system or component called {text!r}")
+    raise ValueProblem(
+        f"Several records are called {text!r}; write system:{text}, service:{text} "
+        f"or component:{text}"
+    )
+
+
 def end_label(obj: models.Model | None) -> str:
     """How an export writes a dependency end, so it imports back to the same record."""
     if obj is None:

@@ -1,5 +1,6 @@
 """The steps of an import the pages and tasks share: read the kept file, check, commit."""
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from townhall.env import envint
-from townhall.imports import engine, kinds, parsing
+from townhall.imports import engine, kinds, parsing, snapshot
 from townhall.imports.models import ImportRun
 from townhall.jobs import runner
 from townhall.jobs.models import Job
@@ -23,27 +24,50 @@ def inline_rows() -> int:
     return envint("TOWNHALL_IMPORT_INLINE_ROWS", 2000)
 
 
+def limits() -> parsing.Limits:
+    """How much of a file is read (TOWNHALL_IMPORT_MAX_ROWS; the other caps as parsing has
+    them)."""
+    return parsing.Limits(rows=settings.TOWNHALL_IMPORT_MAX_ROWS)
+
+
+def read(data: bytes, filename: str) -> parsing.Sheet:
+    """`parsing.read_file` within the configured limits: every door reads files this way."""
+    return parsing.read_file(data, filename, limits())
+
+
 def sheet(run: ImportRun) -> parsing.Sheet:
     """The kept file, read again (it is the source of truth between steps)."""
     with run.file.open("rb") as handle:
         data = handle.read()
-    return parsing.read_file(data, run.filename)
+    return read(data, run.filename)
 
 
-def execute(run: ImportRun, *, commit: bool, progress: Callable[[int], None] | None = None) -> None:
-    """Check (or commit) the run's file as the person who uploaded it; store the outcome."""
+def execute(
+    run: ImportRun,
+    *,
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    isolated: bool = False,
+) -> None:
+    """Check (or commit) the run's file as the person who uploaded it; store the outcome.
+
+    An `isolated` check runs on a snapshot of a SQLite database (`snapshot`), so it holds
+    no lock others wait on: the background checks of large files do."""
     kind = kinds.get(run.kind)
+    around = snapshot.isolated() if isolated and not commit else contextlib.nullcontext()
     try:
-        outcome = engine.run(
-            run.created_by,
-            kind,
-            sheet(run),
-            run.mapping,
-            commit=commit,
-            valid_only=run.valid_only,
-            source=f"Import of {run.filename}",
-            progress=progress,
-        )
+        with around:
+            outcome = engine.run(
+                run.created_by,
+                kind,
+                sheet(run),
+                run.mapping,
+                commit=commit,
+                valid_only=run.valid_only,
+                source=f"Import of {run.filename}",
+                progress=progress,
+                value_map=run.value_map,
+            )
     except Exception as exc:
         logger.exception("import run %s failed", run.pk)
         _save(run, status=ImportRun.Status.FAILED, message=f"The import failed: {exc}")
@@ -61,6 +85,35 @@ def _save(run: ImportRun, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     run.save(update_fields=[*fields, "updated_at"])
+
+
+def unknown_values(run: ImportRun) -> list[tuple[str, str, str, int]]:
+    """(field, column, value, rows) of each value the check found none of its field's
+    choices, once each, in the order the file first holds them."""
+    found: dict[tuple[str, str], list] = {}
+    for problem in run.report:
+        name = problem.get("choice_of")
+        if name:
+            entry = found.setdefault((name, problem["value"]), [problem["column"], 0])
+            entry[1] += 1
+    return [(name, column, value, count) for (name, value), (column, count) in found.items()]
+
+
+def map_values(run: ImportRun, chosen: dict[str, dict[str, str]], *, keep: bool) -> None:
+    """Read these values of the file as these choices from now on (and in the run's saved
+    mapping too when `keep`), then check the file again."""
+    merged = {name: dict(words) for name, words in run.value_map.items()}
+    for name, words in chosen.items():
+        merged.setdefault(name, {}).update(words)
+    run.value_map = merged
+    run.save(update_fields=["value_map", "updated_at"])
+    saved = run.saved_mapping
+    if keep and saved is not None:
+        values = {name: dict(words) for name, words in saved.values.items()}
+        for name, words in chosen.items():
+            values.setdefault(name, {}).update(words)
+        saved.values = values
+        saved.save(update_fields=["values", "updated_at"])
 
 
 IMPORT_JOB = "import"
@@ -97,7 +150,7 @@ def run_job(ctx: runner.JobContext) -> str:
     if run is None:
         raise runner.JobFailed("the uploaded file is no longer here; upload it again.")
     ctx.start(run.rows)
-    execute(run, commit=bool(ctx.params.get("commit")), progress=ctx.progress)
+    execute(run, commit=bool(ctx.params.get("commit")), progress=ctx.progress, isolated=True)
     run.refresh_from_db()
     counts = ", ".join(f"{v:,} {k}" for k, v in run.counts.items())
     return f"{run.get_status_display()}: {counts}."

@@ -141,21 +141,75 @@ def boolean(value: Any) -> bool | None:
     raise ValueProblem(f"{raw!r} is not yes or no: write yes, no, Y, N, TRUE, FALSE, 1 or 0")
 
 
-def _squash(word: str) -> str:
+def squash(word: str) -> str:
+    """A word without case, spaces or punctuation: "On-Prem" and "on prem" are one."""
     return re.sub(r"[^a-z0-9]+", "", word.lower())
 
 
-def choice(value: Any, choices: list[tuple[str, str]]) -> str | None:
-    """One of a field's choices, by its stored value or its label, ignoring case and spacing."""
+class Choices:
+    """One field's choices and every way a file may write them: the stored value, the label,
+    the words `spellings` lists for each value, each with or without a final "s", and any
+    abbreviation of three letters or more that begins one value's label or stored value only.
+    Built once per field, so reading a cell is a dictionary look-up."""
+
+    def __init__(
+        self,
+        choices: list[tuple[str, str]],
+        spellings: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.choices = choices
+        self.words: dict[str, str] = {}
+        for stored, label in choices:
+            for word in (stored, label, *(spellings or {}).get(stored, ())):
+                key = squash(word)
+                if key:
+                    self.words.setdefault(key, stored)
+        for key, stored in list(self.words.items()):  # singular and plural alike
+            other = key[:-1] if key.endswith("s") else key + "s"
+            self.words.setdefault(other, stored)
+        self.names = [(squash(label), squash(stored), stored) for stored, label in choices]
+
+    def find(self, raw: str) -> str | None:
+        """The stored value `raw` means, or None."""
+        wanted = squash(raw)
+        if not wanted:
+            return None
+        found = self.words.get(wanted)
+        if found is not None or len(wanted) < 3:
+            return found
+        starts = {
+            s for label, key, s in self.names if label.startswith(wanted) or key.startswith(wanted)
+        }
+        return starts.pop() if len(starts) == 1 else None
+
+    def allowed(self) -> str:
+        return ", ".join(label for _, label in self.choices)
+
+
+def choice(
+    value: Any,
+    choices: "list[tuple[str, str]] | Choices",
+    mapped: dict[str, str] | None = None,
+) -> str | None:
+    """One of a field's choices, by its stored value, its label or another spelling
+    (`Choices`), or as the person mapped this file's value (`mapped`: squashed word ->
+    stored value, from the import's preview), ignoring case and spacing."""
     if is_blank(value):
         return None
+    words = choices if isinstance(choices, Choices) else Choices(choices)
     raw = text(value)
-    wanted = _squash(raw)
-    for stored, label in choices:
-        if wanted in (_squash(stored), _squash(label)):
-            return stored
-    allowed = ", ".join(label for _, label in choices)
-    raise ValueProblem(f"{raw!r} is not one of: {allowed}")
+    if mapped:
+        found = mapped.get(squash(raw))
+        if found is not None:
+            return found
+    found = words.find(raw)
+    if found is not None:
+        return found
+    raise UnknownChoice(f"{raw!r} is not one of: {words.allowed()}")
+
+
+class UnknownChoice(ValueProblem):
+    """A value that is none of a field's choices: the preview offers to map it to one."""
 
 
 def split_list(value: Any) -> list[str]:

@@ -1,5 +1,6 @@
 """The import pages: upload, map columns, preview the outcome, commit; templates and exports."""
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -11,9 +12,15 @@ from django.utils import timezone
 from django.views import View
 
 from townhall.accounts.models import Role
-from townhall.core import permissions
+from townhall.core import exports, permissions
 from townhall.imports import exporting, kinds, mapping, parsing, services
-from townhall.imports.forms import CommitForm, MappingForm, SavedMappingChoice, UploadForm
+from townhall.imports.forms import (
+    CommitForm,
+    MappingForm,
+    SavedMappingChoice,
+    UploadForm,
+    ValueMapForm,
+)
 from townhall.imports.models import ImportRun, SavedMapping
 
 REPORT_SHOWN = 500  # rows of the problem report on the page; the counts cover them all
@@ -73,7 +80,7 @@ class ImportHome(LoginRequiredMixin, View):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            sheet = parsing.read_file(data, upload.name)
+            sheet = services.read(data, upload.name)
         except parsing.FileProblem as exc:
             form.add_error("file", str(exc))
             return self.page(form, status=400)
@@ -92,12 +99,15 @@ class ImportHome(LoginRequiredMixin, View):
 
 
 class MappingPage(RunView):
-    def page(self, run: ImportRun, form: MappingForm, status: int = 200) -> HttpResponse:
+    def page(
+        self, run: ImportRun, form: MappingForm, status: int = 200, saved: Any = None
+    ) -> HttpResponse:
         chooser = SavedMappingChoice(kind=run.kind)
         context = {
             "run": run,
             "form": form,
             "chooser": chooser if chooser.fields["saved"].queryset.exists() else None,
+            "saved": saved,
         }
         return render(self.request, "imports/mapping.html", context, status=status)
 
@@ -108,6 +118,7 @@ class MappingPage(RunView):
         kind = kinds.get(run.kind)
         sheet = services.sheet(run)
         initial = run.mapping
+        saved = None
         if "saved" in request.GET:
             chooser = SavedMappingChoice(request.GET, kind=run.kind)
             if chooser.is_valid():
@@ -117,7 +128,7 @@ class MappingPage(RunView):
                 for problem in problems:
                     messages.warning(request, problem)
         form = MappingForm(kind=kind, sheet=sheet, initial_map=initial)
-        return self.page(run, form)
+        return self.page(run, form, saved=saved)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = self.get_run()
@@ -129,18 +140,27 @@ class MappingPage(RunView):
             return self.page(run, form, status=400)
         run.mapping = form.cleaned_data["mapping"]
         run.status = ImportRun.Status.UPLOADED
-        run.save(update_fields=["mapping", "status", "updated_at"])
+        saved_id = request.POST.get("saved", "")  # the saved mapping the page applied
+        run.saved_mapping = (
+            SavedMapping.objects.filter(kind=run.kind, pk=int(saved_id)).first()
+            if saved_id.isdigit() and len(saved_id) < 19
+            else None
+        )
+        if run.saved_mapping is not None:  # the values it maps, as its columns
+            run.value_map = run.saved_mapping.values
         name = form.cleaned_data["save_as"].strip()
         if name:
-            SavedMapping.objects.update_or_create(
+            run.saved_mapping, _ = SavedMapping.objects.update_or_create(
                 kind=run.kind,
                 name=name,
                 defaults={
                     "columns": {h: f for h, f in run.mapping.items() if f},
+                    "values": run.value_map,
                     "created_by": request.user,
                 },
             )
             messages.success(request, f"Saved the mapping as “{name}”.")
+        run.save(update_fields=["mapping", "status", "saved_mapping", "value_map", "updated_at"])
         job = services.start(run, commit=False)
         if job is not None:
             messages.info(request, "The file is large; it is being checked in the background.")
@@ -162,18 +182,29 @@ class PreviewPage(RunView):
             return redirect("imports:mapping", pk=run.pk)
         return self.page(run, CommitForm(initial={"valid_only": run.valid_only}))
 
-    def page(self, run: ImportRun, form: CommitForm, status: int = 200) -> HttpResponse:
+    def page(
+        self,
+        run: ImportRun,
+        form: CommitForm,
+        status: int = 200,
+        values_form: ValueMapForm | None = None,
+    ) -> HttpResponse:
         kind = kinds.get(run.kind)
         headings = kind.headings()
+        can_commit = run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.NOT_COMMITTED)
+        unknown = services.unknown_values(run) if can_commit else []
+        if unknown and values_form is None:
+            values_form = ValueMapForm(kind=kind, unknown=unknown, saved_name=_saved_name(run))
         context = {
             "run": run,
             "form": form,
+            "values_form": values_form if unknown else None,
             "kind": kind,
             "mapped": [(h, headings[f]) for h, f in run.mapping.items() if f],
             "report": run.report[:REPORT_SHOWN],
             "more": max(0, len(run.report) - REPORT_SHOWN),
-            "can_commit": run.status
-            in (ImportRun.Status.PREVIEWED, ImportRun.Status.NOT_COMMITTED),
+            "can_commit": can_commit,
+            "bad_rows": len({p["row"] for p in run.report}),
         }
         return render(self.request, "imports/preview.html", context, status=status)
 
@@ -194,8 +225,71 @@ class PreviewPage(RunView):
         if run.status == ImportRun.Status.COMMITTED:
             messages.success(request, "Imported.")
         else:
-            messages.error(request, "Nothing was imported: some rows were rejected.")
+            bad = run.counts.get("rejected", 0)
+            messages.error(
+                request,
+                f"Nothing was imported: {bad:,} row{'s' if bad != 1 else ''} cannot be "
+                "imported, and a file with rejected rows imports nothing unless you choose "
+                "to import only the valid rows. Import them below, or fix the rows and "
+                "upload the file again.",
+            )
         return redirect(run)
+
+
+def _saved_name(run: ImportRun) -> str:
+    return run.saved_mapping.name if run.saved_mapping_id else ""
+
+
+class ValuesPage(RunView):
+    """The choices the person gives to values of the file the importer did not know."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        run = self.get_run()
+        if run.status not in (ImportRun.Status.PREVIEWED, ImportRun.Status.NOT_COMMITTED):
+            messages.warning(request, "This file has already been imported or is being checked.")
+            return redirect(run)
+        kind = kinds.get(run.kind)
+        unknown = services.unknown_values(run)
+        form = ValueMapForm(request.POST, kind=kind, unknown=unknown, saved_name=_saved_name(run))
+        if not form.is_valid():
+            commit = CommitForm(initial={"valid_only": run.valid_only})
+            return PreviewPage(request=request, kwargs=self.kwargs).page(
+                run, commit, status=400, values_form=form
+            )
+        chosen = form.chosen()
+        if not chosen:
+            messages.info(request, "No value was given a choice; nothing changed.")
+            return redirect(run)
+        services.map_values(run, chosen, keep=bool(form.cleaned_data.get("keep")))
+        job = services.start(run, commit=False)
+        given = sum(len(words) for words in chosen.values())
+        messages.success(
+            request,
+            f"{given:,} value{'s' if given != 1 else ''} mapped; the file was checked again.",
+        )
+        if job is not None:
+            messages.info(request, "The file is large; it is being checked in the background.")
+        return redirect(run)
+
+
+class RejectedDownload(RunView):
+    """The problems of the last check, one line each, to fix the file by (CSV, with cells a
+    spreadsheet would run as formulas made inert)."""
+
+    def get(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
+        run = self.get_run()
+        lines = (
+            [
+                p["row"],
+                exports.safe_cell(p["column"]),
+                exports.safe_cell(p["value"]),
+                exports.safe_cell(p["reason"]),
+            ]
+            for p in run.report
+        )
+        header = ["Row", "Column", "Value", "Reason"]
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", run.filename.rsplit(".", 1)[0])[:80] or "import"
+        return _csv(exports.csv_lines(header, lines), f"{stem}-rejected-rows.csv")
 
 
 def _csv(lines: Any, name: str) -> StreamingHttpResponse:

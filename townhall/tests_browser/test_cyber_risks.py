@@ -228,3 +228,23 @@ def test_training_pages_for_a_viewer(
     axe_check(page)
     response = page.goto(f"{live_server.url}/cyber/training/import/")
     assert response.status == 403
+
+
+def test_training_import_column_step(
+    transactional_db, live_server, users, cyber_records, new_page, sign_in, axe_check, tmp_path
+):
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(f"{live_server.url}/cyber/training/import/")
+    path = tmp_path / "lms.csv"
+    path.write_text("Who,What,When\nnobody@county.gov,Security Awareness,3/14/2026\n")
+    page.locator("#id_file").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which column holds what?")
+    axe_check(page)
+    page.get_by_label("Who").select_option("email")
+    page.get_by_label("What").select_option("course")
+    page.get_by_label("When").select_option("date")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before importing: lms.csv")
+    axe_check(page)

@@ -75,3 +75,45 @@ def test_import_systems(
     axe_check(page)
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator(".th-big-number").nth(2)).to_have_text("2")  # unchanged
+
+
+UNKNOWN = (
+    b"Application,Dept,Hosting\r\n"
+    b"CAD,PW,Mainframe room\r\n"
+    b"GIS,PW,On-Prem\r\n"
+    b"Parks Booking,Parks,SaaS\r\n"
+)
+
+
+def test_unknown_values_mapped_then_nothing_imported_then_the_valid_rows(
+    transactional_db, live_server, users, departments, new_page, sign_in, axe_check
+):
+    url = live_server.url
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(f"{url}/import/")
+    page.get_by_label("What the file holds").select_option("system")
+    page.locator("#id_file").set_input_files(
+        {"name": "apps.csv", "mimeType": "text/csv", "buffer": UNKNOWN}
+    )
+    page.get_by_role("button", name="Upload and choose columns").click()
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_role("heading", name="Values Townhall does not know")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("“Mainframe room” in Hosting").select_option("on_premises")
+    page.get_by_role("button", name="Use these choices and check again").click()
+    expect(page.get_by_role("heading", name="Values Townhall does not know")).to_have_count(0)
+    expect(page.locator(".th-big-number").nth(3)).to_have_text("1")  # Parks only
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Not imported")
+    expect(page.get_by_role("heading", name="Nothing was imported")).to_be_visible()
+    axe_check(page)
+    expect(page.get_by_role("link", name="Download the rejected rows")).to_be_visible()
+    page.get_by_role("button", name="Import only the valid rows").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Imported")
+    assert sorted(m.System.objects.values_list("name", "hosting")) == [
+        ("CAD", "on_premises"),
+        ("GIS", "on_premises"),
+    ]

@@ -353,6 +353,7 @@ def test_preview_then_import(client_for, people, courses):
     response = client.post(commit, {})
     assert response.status_code == 400
     assert "Nothing was imported" in response.content.decode()
+    assert "Import only the 3 valid rows</button>" in response.content.decode()
     assert TrainingCompletion.objects.count() == 0
 
     response = client.post(commit, {"valid_only": "on"})
@@ -384,8 +385,10 @@ def test_upload_problems_are_explained(client_for, people, courses, settings):
     assert response.status_code == 400
     assert "cannot read .pdf files" in response.content.decode()
     response = upload(client, "scores.csv", b"Name,Score\nAna,3\n")
+    assert response.status_code == 302  # to the column step, to say which is which
+    response = client.post(response["Location"], {"col_0": "name", "col_1": ""})
     assert response.status_code == 400
-    assert "no column for the course" in response.content.decode()
+    assert "No column holds the course" in response.content.decode()
     response = upload(client, "broken.xlsx", b"PK\x03\x04 not really a workbook")
     assert response.status_code == 400
     assert "not a readable Excel workbook" in response.content.decode()
@@ -575,3 +578,71 @@ def test_coverage_page_queries_do_not_grow_with_people(
     assert response.status_code == 200
     assert response.context["result"].people == 45
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_file_whose_headings_say_nothing_gets_the_column_step(client_for, people, courses):
+    """The training import has the importer's column step: guessed, then chosen."""
+    client = client_for("staff")
+    content = (
+        b"Who,What,When,Notes\n"
+        b"ana.garcia@county.gov,Security Awareness,3/14/2026,\n"
+        b"jose.nunez@county.gov,Security Awareness,2026-03-15,late\n"
+    )
+    response = upload(client, "lms.csv", content)
+    assert response.status_code == 302
+    columns = response["Location"]
+    page = client.get(columns)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Which column holds what?" in html
+    assert "could not tell from the headings" in html
+    assert "For example: ana.garcia@county.gov" in html
+
+    post = {"col_0": "email", "col_1": "course", "col_2": "date", "col_3": ""}
+    response = client.post(columns, post)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Check before importing: lms.csv" in html
+    assert response.context["outcome"].counts["created"] == 2
+    assert "Change the columns" in html
+
+    token = response.context["token"]
+    response = client.post(reverse("cyber:training_import_commit", args=[token]), {})
+    assert response.status_code == 200
+    assert done() == [
+        ("Ana García", "Security Awareness", datetime.date(2026, 3, 14)),
+        ("José Núñez", "Security Awareness", datetime.date(2026, 3, 15)),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_guessed_columns_can_be_changed_from_the_preview(client_for, people, courses):
+    client = client_for("staff")
+    response = upload(client, "training_bom.csv")
+    token = response.context["token"]
+    columns = reverse("cyber:training_import_columns", args=[token])
+    assert f'href="{columns}"' in response.content.decode()
+    page = client.get(columns)
+    form = page.context["form"]
+    chosen = {f"col_{i}": form[f"col_{i}"].initial or "" for i in range(len(form.headers))}
+    assert set(chosen.values()) >= {"course", "date"}
+    response = client.post(columns, {k: "" for k in chosen})
+    assert response.status_code == 400
+    assert "No column holds the person" in response.content.decode()
+    assert client_for("admin").get(columns).status_code == 302  # another session's file
+
+
+@pytest.mark.django_db
+def test_command_takes_a_column_mapping(people, courses, tmp_path):
+    path = tmp_path / "lms.csv"
+    path.write_text("Who,What,When\nana.garcia@county.gov,Security Awareness,3/14/2026\n")
+    with pytest.raises(CommandError, match="no column for the person"):
+        call_command("training", "import", str(path))
+    columns = tmp_path / "columns.json"
+    columns.write_text('{"Who": "email", "What": "course", "When": "date"}')
+    call_command("training", "import", str(path), "--mapping", str(columns))
+    assert done() == [("Ana García", "Security Awareness", datetime.date(2026, 3, 14))]
+    columns.write_text('{"Who": "person"}')
+    with pytest.raises(CommandError, match="fields: email, name, course, code, date"):
+        call_command("training", "import", str(path), "--mapping", str(columns))

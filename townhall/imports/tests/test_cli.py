@@ -93,3 +93,22 @@ def test_unreadable_file(tmp_path, db):
     pdf.write_bytes(b"%PDF")
     with pytest.raises(CommandError, match="CSV"):
         run("system", str(pdf))
+
+
+def test_a_mapping_file_with_values(departments, tmp_path):
+    data = tmp_path / "apps.csv"
+    data.write_text("App,Dept,Where\nCAD,PW,Mainframe room\nGIS,PW,On-Prem\n")
+    mapping = tmp_path / "m.json"
+    mapping.write_text(
+        '{"columns": {"App": "name", "Dept": "owner_department", "Where": "hosting"},'
+        ' "values": {"hosting": {"Mainframe room": "on_premises"}}}'
+    )
+    out, _ = run("system", str(data), "--mapping", str(mapping))
+    assert "2 created" in out
+    assert set(m.System.objects.values_list("hosting", flat=True)) == {"on_premises"}
+    mapping.write_text('{"columns": {"App": "name"}, "values": {"hosting": {"x": "moon"}}}')
+    with pytest.raises(CommandError, match="must map text to one of: cloud, on_premises"):
+        run("system", str(data), "--mapping", str(mapping))
+    mapping.write_text('{"columns": {"App": "name"}, "values": {"name": {"x": "y"}}}')
+    with pytest.raises(CommandError, match="'name' is not a choice field of systems"):
+        run("system", str(data), "--mapping", str(mapping))

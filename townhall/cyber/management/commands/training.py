@@ -6,6 +6,7 @@ added. A file with a rejected row imports nothing unless --valid-only is given; 
 checks and reports without saving. Importing the same file twice changes nothing.
 """
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from townhall.accounts.models import User
 from townhall.core import context
 from townhall.cyber import training
+from townhall.cyber import training_rules as rules
 
 
 class Command(BaseCommand):
@@ -32,6 +34,11 @@ class Command(BaseCommand):
             help="Import the valid rows even when some are rejected.",
         )
         parser.add_argument("--username", help="Import as this person (default: system).")
+        parser.add_argument(
+            "--mapping",
+            help='A JSON file {"Heading in file": "email|name|course|code|date", ...}; '
+            "without it the columns are guessed from the headings.",
+        )
 
     def handle(self, *args: Any, **o: Any) -> None:
         path = Path(o["file"])
@@ -40,6 +47,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         user = self.user(o["username"])
+        mapping = self.mapping(o["mapping"])
         try:
             with context.acting("cli"):
                 outcome = training.run_import(
@@ -48,6 +56,7 @@ class Command(BaseCommand):
                     path.name,
                     commit=not o["dry_run"],
                     valid_only=o["valid_only"],
+                    mapping=mapping,
                 )
         except training.ImportProblem as exc:
             raise CommandError(f"{path}: {exc}") from exc
@@ -59,6 +68,22 @@ class Command(BaseCommand):
                 f"{outcome.rejected} row(s) rejected; nothing was imported"
                 + (" (dry run)." if o["dry_run"] else ". Fix them, or use --valid-only.")
             )
+
+    def mapping(self, path: str | None) -> dict[str, str] | None:
+        if not path:
+            return None
+        try:
+            given = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the mapping {path}: {exc}") from exc
+        if not isinstance(given, dict) or not all(
+            isinstance(h, str) and f in ("", *rules.FIELDS) for h, f in given.items()
+        ):
+            fields = ", ".join(rules.FIELDS)
+            raise CommandError(
+                f'The mapping must be a JSON object {{"Heading": "field"}}; fields: {fields}.'
+            )
+        return given
 
     def user(self, username: str | None) -> Any:
         if not username:

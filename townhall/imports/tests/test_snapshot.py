@@ -1,0 +1,83 @@
+"""On SQLite a long check holds no lock: it runs on a snapshot of the database, so another
+writer goes on writing at once while the check's own transaction is open, and nothing the
+check wrote reaches the database."""
+
+import sqlite3
+import threading
+
+from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from townhall.imports import snapshot
+
+
+def file_database(tmp_path) -> tuple[str, DatabaseWrapper]:
+    path = str(tmp_path / "townhall.sqlite3")
+    with sqlite3.connect(path) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE item (name TEXT)")
+        setup.execute("INSERT INTO item VALUES ('before')")
+    settings = {
+        **connection.settings_dict,
+        "NAME": path,
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        "TEST": {},
+    }
+    return path, DatabaseWrapper(settings, alias="snapshot_test")
+
+
+def test_a_check_on_the_snapshot_leaves_the_write_lock_to_others(db, tmp_path):
+    path, wrapper = file_database(tmp_path)
+    with snapshot.isolated(connection=wrapper) as used:
+        assert used
+        with wrapper.cursor() as cursor:  # the check's transaction, holding its copy's lock
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("INSERT INTO item VALUES ('checked')")
+            other = sqlite3.connect(path, timeout=0)  # another writer, not willing to wait
+            other.execute("INSERT INTO item VALUES ('meanwhile')")
+            other.commit()
+            other.close()
+            cursor.execute("SELECT name FROM item ORDER BY rowid")
+            assert [r[0] for r in cursor.fetchall()] == ["before", "checked"]
+            cursor.execute("ROLLBACK")
+    assert wrapper.settings_dict["NAME"] == path
+    with sqlite3.connect(path) as after:
+        names = [r[0] for r in after.execute("SELECT name FROM item ORDER BY rowid")]
+    assert names == ["before", "meanwhile"]
+    assert sorted(p.name for p in tmp_path.iterdir() if "import-check" in p.name) == []
+    wrapper.close()
+
+
+def test_without_the_snapshot_the_other_writer_is_locked_out(db, tmp_path):
+    """What the snapshot avoids: the check's open transaction on the database itself."""
+    path, wrapper = file_database(tmp_path)
+    with wrapper.cursor() as cursor:
+        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute("INSERT INTO item VALUES ('checked')")
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            other.execute("INSERT INTO item VALUES ('meanwhile')")
+            locked = False
+        except sqlite3.OperationalError as exc:
+            locked = "locked" in str(exc)
+        other.close()
+        cursor.execute("ROLLBACK")
+    wrapper.close()
+    assert locked
+
+
+def test_other_threads_keep_the_real_database(db, tmp_path):
+    path, wrapper = file_database(tmp_path)
+    seen = []
+    with snapshot.isolated(connection=wrapper):
+        thread = threading.Thread(target=lambda: seen.append(dict(connection.settings_dict)))
+        thread.start()
+        thread.join()
+        assert wrapper.settings_dict["NAME"] != path
+    assert seen and seen[0]["NAME"] == connection.settings_dict["NAME"]
+    wrapper.close()
+
+
+def test_no_snapshot_in_memory_or_inside_a_transaction(db):
+    with snapshot.isolated() as used:  # the tests' in-memory database
+        assert not used
