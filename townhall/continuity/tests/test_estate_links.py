@@ -274,11 +274,12 @@ def test_dependency_page_marks_single_points_of_failure(departments, client_for)
     page = client_for("viewer").get(url).content.decode()
     # The list: each single point of failure says how many it stops.
     assert (
-        "SQL cluster</a> (component)\n    — <strong>single point of failure</strong>: its loss "
+        "SQL cluster</a> (component) — <strong>single point of failure</strong>: its loss "
         "stops 2 mission-essential services" in page
     )
     # Payroll, mission-essential itself, is not a single point of failure for itself.
-    assert "Payroll</a> (service)\n    — <strong>single point" not in page
+    assert "Payroll</a> (service) — <strong>single point" not in page
+    assert "Payroll</a> (service) runs on ERP </li>" in page  # listed, with no mark
     # The focus: a notice with the count.
     assert "<strong>ERP is a single point of failure:</strong> losing it alone stops 1" in page
     # The picture: a count and a caption on each marked node; the legend explains them.
