@@ -108,7 +108,8 @@ def restore_tests(user: Any, today: datetime.date) -> dict[str, Any]:
 
 def plan(user: Any, today: datetime.date) -> dict[str, Any]:
     """The approved plan in force, and a draft being prepared, if any."""
-    visible = RecoveryPlan.objects.restrict(user, "view")
+    # Not the frozen content: megabytes of JSON in a large county, and not shown here.
+    visible = RecoveryPlan.objects.restrict(user, "view").defer("content")
     approved = visible.filter(status=RecoveryPlan.Status.APPROVED).first()
     draft = visible.filter(status=RecoveryPlan.Status.DRAFT).first()
     stale = bool(

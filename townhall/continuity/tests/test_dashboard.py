@@ -150,3 +150,22 @@ def test_queries_do_not_grow_with_the_estate(client_for, departments):
         f.recovery(system, restore_hours=8)
         f.needs(svc, system)
     assert count() == small
+
+
+@pytest.mark.django_db
+def test_the_page_does_not_read_an_approved_plans_frozen_content(users, departments, client_for):
+    """An approved plan's content is megabytes of JSON in a large county; the page shows
+    only who approved the plan and when."""
+    from townhall.continuity import plans
+    from townhall.continuity.tests.test_plans import approve, ready
+
+    estate.build(departments)
+    first = approve(users["staff"], ready(plans.new_plan(users["staff"])))
+    assert first.content
+    client = client_for("viewer")
+    client.get(URL)  # the analysis is worked out and kept
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL).content.decode()
+    assert f'href="{first.get_absolute_url()}">version 1</a>' in page
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"continuity_recoveryplan"."content"' not in sql
