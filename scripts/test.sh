@@ -30,11 +30,15 @@ run() {
   return $rc
 }
 
+# The tests run in parallel, one worker per core (pytest-xdist); TOWNHALL_TEST_WORKERS=0 runs
+# them in this process, as plain `pytest` does.
+WORKERS=(-n "${TOWNHALL_TEST_WORKERS:-auto}")
+
 status=0
 run "lint" $BIN/ruff check . || status=1
-run "SQLite" $BIN/pytest "$@" || status=1
+run "SQLite" $BIN/pytest "${WORKERS[@]}" "$@" || status=1
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "$@" || status=1
+  run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "${WORKERS[@]}" "$@" || status=1
 else
   echo "PostgreSQL is not reachable at $PG_URL; the PostgreSQL run cannot happen." >&2
   status=1

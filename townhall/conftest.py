@@ -1,6 +1,7 @@
 """Shared fixtures: a small organization and one signed-in person per role."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from townhall.accounts.models import Role, User
@@ -16,6 +17,13 @@ def _media(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # A fast hasher: tests create many accounts; real installs keep Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Figures kept until the next change are keyed by the newest audit entry's id, which
+    a rolled-back test can hand on to the next: each test starts with nothing kept."""
+    cache.clear()
 
 
 @pytest.fixture

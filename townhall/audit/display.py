@@ -33,7 +33,10 @@ def names_for(entries: list[AuditEntry]) -> dict[type[models.Model], dict[str, s
                 wanted[field.related_model].update(v for v in (before, after) if v is not None)
     names: dict[type[models.Model], dict[str, str]] = {}
     for model, ids in wanted.items():
-        found = model._base_manager.in_bulk([i for i in ids if str(i).isdigit()])
+        # Only names are wanted: large documents held in JSON (a recovery plan's content,
+        # 11 MB on the large estate) are left in the database.
+        bulky = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        found = model._base_manager.defer(*bulky).in_bulk([i for i in ids if str(i).isdigit()])
         names[model] = {str(pk): str(obj) for pk, obj in found.items()}
     return names
 

@@ -3,7 +3,6 @@
 import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +14,7 @@ from townhall.audit.models import AuditEntry
 from townhall.core import registry
 from townhall.core.filters import RecordFilterSet
 from townhall.core.forms import DateInput
+from townhall.core.paging import Paginator
 
 
 def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":
@@ -54,13 +54,17 @@ class AuditFilterSet(RecordFilterSet):
         fields = ["actor", "content_type", "action", "after", "before", "request_id"]
 
 
+# Entries counted at most: beyond, the page says "more than" and the filters narrow it.
+COUNT_LIMIT = 10_000
+
+
 class AuditLogPage(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = AuditEntry.objects.restrict(request.user).select_related("actor", "content_type")
         filterset = AuditFilterSet(request.GET or None, queryset=qs, request=request)
         if filterset.is_bound and filterset.is_valid():
             qs = filterset.qs
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = Paginator(qs, 50, count_limit=COUNT_LIMIT).get_page(request.GET.get("page"))
         page.object_list = describe(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)

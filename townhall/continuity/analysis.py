@@ -68,8 +68,9 @@ Recovery order
     Restoring tier by tier never waits on a later tier.
 
 Single points of failure
-    For each item, the mission-essential items its loss stops: itself when it is mission-
-    essential, and every mission-essential item that depends on it, directly or not. The
+    For each item, the mission-essential items its loss stops: every mission-essential
+    item that depends on it, directly or not, and never the item itself (a service is not
+    a single point of failure for itself; in a cycle, the other members count). The
     data model has no redundancy yet, so every dependency counts as required; a pair of
     clustered servers is two single points of failure here. Computed on the cycle-free graph
     of units with one bitset (a Python int, one bit per mission-essential item) per unit.
@@ -782,53 +783,72 @@ def rpo_gaps(graph: Graph) -> list[RpoGap]:
 # --- single points of failure ----------------------------------------------------------------
 
 
-def _loss_bits(graph: Graph) -> tuple[list[int], list[int]]:
-    """Per unit, the bitset of mission-essential items its loss stops; and which item each
-    bit stands for. One pass down from the top, each unit handing its bits to what it
-    needs, so every unit ends with the bits of everything above it."""
+def _loss_bits(graph: Graph) -> tuple[list[int], list[int], dict[int, int]]:
+    """Per unit, the bitset of mission-essential items its loss stops; which item each bit
+    stands for; and each mission-essential item's own bit. One pass down from the top, each
+    unit handing its bits to what it needs, so every unit ends with the bits of everything
+    above it (and of its own members, which `_stopped` takes out again for each item)."""
     essential = [n for n, i in enumerate(graph.items) if i.mission_essential]
     bits = [0] * len(graph._units)
     comp = graph._comp
+    own: dict[int, int] = {}
     for position, n in enumerate(essential):
-        bits[comp[n]] |= 1 << position
+        own[n] = 1 << position
+        bits[comp[n]] |= own[n]
     usucc = graph._usucc
     for c in range(len(bits) - 1, -1, -1):
         b = bits[c]
         if b:
             for d in usucc[c]:
                 bits[d] |= b
-    return bits, essential
+    return bits, essential, own
+
+
+def _stopped(bits: list[int], own: dict[int, int], comp: list[int], n: int) -> int:
+    """The mission-essential items the loss of item `n` stops, as a bitset: everything
+    above it and the other members of its cycle, never `n` itself. A service is not a
+    single point of failure for itself; losing it is the outage, not a weakness under it."""
+    return bits[comp[n]] & ~own.get(n, 0)
 
 
 def loss_counts(graph: Graph) -> dict[Key, int]:
-    """For every item whose loss stops at least one mission-essential item, how many: for
-    shading the dependency graph."""
-    bits, _ = _loss_bits(graph)
-    counts = [b.bit_count() for b in bits]
-    return {
-        key: counts[unit] for key, unit in zip(graph.keys, graph._comp, strict=True) if counts[unit]
-    }
+    """For every item whose loss stops at least one other mission-essential item, how
+    many: for shading the dependency graph."""
+    bits, _, own = _loss_bits(graph)
+    comp = graph._comp
+    out = {}
+    for n, key in enumerate(graph.keys):
+        count = _stopped(bits, own, comp, n).bit_count()
+        if count:
+            out[key] = count
+    return out
 
 
 def single_points_of_failure(
-    graph: Graph, *, limit: int | None = 100, kinds: Collection[str] | None = None
+    graph: Graph,
+    *,
+    limit: int | None = 100,
+    kinds: Collection[str] | None = None,
+    named: int | None = None,
 ) -> list[SinglePoint]:
-    """The items whose loss stops the most mission-essential items, most first, naming
-    them; only items of `kinds` when given, at most `limit` (None: every item stopping at
-    least one)."""
-    bits, essential = _loss_bits(graph)
-    counts = [b.bit_count() for b in bits]
+    """The items whose loss stops the most other mission-essential items, most first,
+    naming them (the first `named` of them when given; `count` is always the whole
+    number); only items of `kinds` when given, at most `limit` (None: every item stopping
+    at least one)."""
+    bits, essential, own = _loss_bits(graph)
+    comp = graph._comp
+    stopped = [_stopped(bits, own, comp, n) for n in range(len(graph.keys))]
     ranked = [
-        (-counts[unit], n)
-        for n, unit in enumerate(graph._comp)
-        if counts[unit] and (kinds is None or graph.keys[n][0] in kinds)
+        (-b.bit_count(), n)
+        for n, b in enumerate(stopped)
+        if b and (kinds is None or graph.keys[n][0] in kinds)
     ]
     ranked.sort()
     out = []
     for minus, n in ranked if limit is None else ranked[:limit]:
-        b = bits[graph._comp[n]]
+        b = stopped[n]
         stops = []
-        while b:
+        while b and (named is None or len(stops) < named):
             low = b & -b
             stops.append(graph.keys[essential[low.bit_length() - 1]])
             b ^= low

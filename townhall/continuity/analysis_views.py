@@ -19,7 +19,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from townhall.continuity import analysis as recovery
-from townhall.continuity import graph_input, report
+from townhall.continuity import graph_input, report, stored
+from townhall.continuity.models import StoredFinding
 from townhall.estate.models import Service
 from townhall.org.models import Department
 
@@ -145,6 +146,98 @@ def _departments(user: Any) -> tuple[dict[int, int | None], list[tuple[int, str]
     return owner, choices
 
 
+def _filters(
+    request: HttpRequest, departments: list[tuple[int, str]], notes: list[str]
+) -> tuple[int | None, bool]:
+    """The department and "only misses" asked for, each dropped with a note when wrong."""
+    department = request.GET.get("department", "")
+    chosen = None
+    if department:
+        chosen = next((pk for pk, _ in departments if str(pk) == department), None)
+        if chosen is None:
+            notes.append("That department owns no service you can see; showing every department.")
+    misses_raw = request.GET.get("misses", "")
+    if misses_raw not in ("", "1"):
+        notes.append("“Only services that miss their RTO” takes 1 or nothing; showing all.")
+    return chosen, misses_raw == "1"
+
+
+def _kept_page(
+    request: HttpRequest, kept: stored.Current, section: str, notes: list[str]
+) -> HttpResponse:
+    """The page from the kept analysis: a fixed number of queries whatever the size."""
+    context: dict[str, Any] = {
+        "notes": notes,
+        "kept": kept,
+        "top": TOP,
+        "section": section,
+        "title": SECTIONS.get(section, ""),
+    }
+    if kept.analysis is None:
+        context.update(pending=True, counts={})
+        return render(request, "continuity/analysis.html", context)
+    summary = kept.analysis.summary
+    sizes = summary["sections"]
+    context["counts"] = summary["counts"]
+    if section:
+        count = min(sizes[section], summary.get("kept", {}).get(section, sizes[section]))
+        page = page_of(request.GET.get("page"), SECTION_PAGE, count, notes)
+        entries = [
+            r.data for r in stored.rows(kept.analysis, section)[page.start : page.stop].only("data")
+        ]
+        context.update(
+            findings={
+                section.replace("-", "_"): {
+                    "count": sizes[section],
+                    "listed": count,
+                    "entries": entries,
+                }
+            },
+            page=page,
+            query=_query({"section": section}),
+        )
+        return render(request, "continuity/analysis.html", context)
+
+    findings: dict[str, dict[str, Any]] = {
+        key.replace("-", "_"): {"count": sizes[key], "entries": []} for key in SECTIONS
+    }
+    top = StoredFinding.objects.filter(
+        analysis=kept.analysis, section__in=list(SECTIONS), position__lt=TOP
+    ).order_by("section", "position")
+    for row in top.only("section", "data"):
+        findings[row.section.replace("-", "_")]["entries"].append(row.data)
+
+    departments = list(
+        Department.objects.restrict(request.user, "view")
+        .filter(pk__in=summary["departments"])
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    chosen, misses = _filters(request, departments, notes)
+    services = stored.rows(kept.analysis, "services")
+    if chosen is not None:
+        services = services.filter(owner=chosen)
+    if misses:
+        services = services.filter(misses=True)
+    filtered = chosen is not None or misses
+    count = services.count() if filtered else sizes["services"]
+    page = page_of(request.GET.get("page"), SERVICE_PAGE, count, notes)
+    context.update(
+        findings=findings,
+        unconfirmed=summary["unconfirmed"],
+        unconfirmed_more=summary["unconfirmed_more"],
+        services=[r.data for r in services[page.start : page.stop].only("data")],
+        services_filtered=filtered,
+        departments=departments,
+        department=chosen,
+        misses=misses,
+        page=page,
+        query=_query({"department": str(chosen or ""), "misses": "1" if misses else ""}),
+        order_html=kept.analysis.order_html,  # tiers and cycles, laid out by the job
+    )
+    return render(request, "continuity/analysis.html", context)
+
+
 @require_safe
 @login_required
 def analysis(request: HttpRequest) -> HttpResponse:
@@ -154,6 +247,9 @@ def analysis(request: HttpRequest) -> HttpResponse:
     if section and section not in SECTIONS:
         notes.append(f"There is no part of the analysis called “{section[:40]}”; showing all.")
         section = ""
+    kept = stored.current(request.user)
+    if kept is not None:
+        return _kept_page(request, kept, section, notes)
     estate = graph_input.analyze(request.user, single_points=0)
     ref = report.refs(estate)
     a = estate.result
@@ -186,16 +282,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
         findings[key.replace("-", "_")] = {"count": count, "entries": entries}
 
     owner, departments = _departments(request.user)
-    department = request.GET.get("department", "")
-    chosen = None
-    if department:
-        chosen = next((pk for pk, _ in departments if str(pk) == department), None)
-        if chosen is None:
-            notes.append("That department owns no service you can see; showing every department.")
-    misses_raw = request.GET.get("misses", "")
-    misses = misses_raw == "1"
-    if misses_raw not in ("", "1"):
-        notes.append("“Only services that miss their RTO” takes 1 or nothing; showing all.")
+    chosen, misses = _filters(request, departments, notes)
     late = {g.key for g in a.rto_gaps}
     keys = [
         k

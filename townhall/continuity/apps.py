@@ -7,4 +7,6 @@ class ContinuityConfig(AppConfig):
     verbose_name = "Continuity"
 
     def ready(self) -> None:
-        from townhall.continuity import tasks, views  # noqa: F401 - registers records and jobs
+        from townhall.continuity import stored, tasks, views  # noqa: F401 - registers records and jobs
+
+        stored.connect()  # hear of every write to what the kept analysis reads

@@ -659,3 +659,66 @@ class FollowUp(OwnedModel):
             raise ValidationError({"done_on": "Give the date the action was done."})
         if self.status != self.Status.DONE and self.done_on is not None:
             raise ValidationError({"done_on": "Only a done action has a done date."})
+
+
+# --- the stored analysis ---------------------------------------------------------------
+#
+# Worked out from the records, never edited: written only by `continuity.stored` (the job
+# that recomputes the analysis), so they are plain models, outside the write path and its
+# audit, like the job rows.
+
+
+class AnalysisChange(models.Model):
+    """A write to what the continuity analysis reads that the stored analysis does not
+    include yet. Inserted inside the writer's transaction, never updated by writers, so
+    writers never wait on each other for it; the recomputing job claims the rows it has
+    seen before reading the estate and deletes them with its result."""
+
+    claim = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        verbose_name = "continuity analysis change"
+
+    def __str__(self) -> str:
+        return f"change {self.pk}"
+
+
+class StoredAnalysis(models.Model):
+    """The continuity analysis of the whole estate, as the pages show it."""
+
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    summary = models.JSONField(default=dict)
+    # The recovery tiers and cycles laid out as HTML once (hundreds of links): read only by
+    # the page that shows them, so it is kept apart from the figures every page reads.
+    order_html = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "stored continuity analysis"
+
+    def __str__(self) -> str:
+        return f"continuity analysis of {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class StoredFinding(models.Model):
+    """One row of a ranked list of a stored analysis: a service's effective recovery time,
+    an RTO gap, an inversion, an RPO gap or a single point of failure, as the page shows it."""
+
+    analysis = models.ForeignKey(StoredAnalysis, on_delete=models.CASCADE, related_name="rows")
+    section = models.CharField(max_length=20)
+    position = models.PositiveIntegerField()
+    owner = models.IntegerField(null=True, blank=True)  # a service's department, to filter
+    misses = models.BooleanField(default=False)  # a service that cannot meet its RTO
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "stored continuity finding"
+        indexes = [
+            models.Index(fields=["analysis", "section", "position"], name="cont_found_pos"),
+            models.Index(
+                fields=["analysis", "section", "owner", "position"], name="cont_found_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.position}"

@@ -173,11 +173,7 @@ def docx_bytes(plan: RecoveryPlan, content: dict[str, Any], *, site: str = "") -
     document.add_heading(clean(plan.title), level=0)
     w.para(data.get("jurisdiction", ""))
     w.para(line, bold=True)
-    w.para(
-        f"The recovery sequence, runbooks, contacts and gaps were generated from the estate "
-        f"on {data.get('generated_at', '')[:10]}"
-        + (" when the version was approved." if plan.status != plan.Status.DRAFT else ".")
-    )
+    w.para(plans.generated_line(plan, data) + ".")
 
     w.heading("Document control", 1)
     w.table(

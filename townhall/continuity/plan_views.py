@@ -32,6 +32,7 @@ from townhall.core.pdf import html_page, pdf
 from townhall.core.views import add_errors
 from townhall.estate.models import Service
 from townhall.jobs import runner
+from townhall.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
@@ -178,15 +179,14 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
         form = ApproveForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            asked = {
+                "approver_name": data["approver_name"],
+                "approver_title": data["approver_title"],
+                "approved_on": data["approved_on"],
+                "version": data["version"],
+            }
             try:
-                plan = plans.approve(
-                    request.user,
-                    plan,
-                    approver_name=data["approver_name"],
-                    approver_title=data["approver_title"],
-                    approved_on=data["approved_on"],
-                    version=data["version"],
-                )
+                plans.check_approval(request.user, plan, **asked)
             except services.ConflictError as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -194,12 +194,21 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 add_errors(form, exc)
                 status = 400
             else:
-                messages.success(
-                    request,
-                    f"Approved version {plan.number}. Its recovery sequence, runbooks and "
-                    "contacts are kept as they stand today.",
+                # Freezing the content takes seconds in a large county: a job does it.
+                job = runner.submit(
+                    request.user,
+                    plans.APPROVE_JOB,
+                    f"Approval of {plan.title}, version {plan.number}",
+                    {**asked, "plan": plan.pk, "approved_on": data["approved_on"].isoformat()},
                 )
-                return redirect(plan.get_absolute_url())
+                job.refresh_from_db()
+                if job.status == Job.Status.DONE:  # done at once: no worker, or a quick one
+                    messages.success(request, job.message)
+                    return redirect(plan.get_absolute_url())
+                if job.status != Job.Status.FAILED:
+                    return redirect(job.get_absolute_url())
+                form.add_error(None, job.message)
+                status = 400
         else:
             status = 400
     else:
@@ -214,9 +223,10 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- exports -------------------------------------------------------------------------------
 #
-# A plan or contact list of up to INLINE_ROWS table rows is drawn while the reader waits (a
-# few seconds); a larger one is drawn by a background job, as large list exports are, and
-# the reader is sent to the job's page, which offers the file when it is ready.
+# A plan of up to INLINE_ROWS table rows is drawn while the reader waits (a few seconds); a
+# larger one, and the contact lists always (a few seconds of layout even in a small county),
+# are drawn by a background job, as large list exports are, and the reader is sent to the
+# job's page, which offers the file when it is ready.
 
 INLINE_ROWS = 1000
 
@@ -249,6 +259,7 @@ def _plan_html(plan: RecoveryPlan, content: dict[str, Any], site: str) -> str:
         "plan": plan,
         "content": plan_content.expanded(content),
         "status_line": plans.status_line(plan),
+        "generated_line": plans.generated_line(plan, content),
         "is_draft": plan.status == P.Status.DRAFT,
         "site": site,
     }
@@ -408,10 +419,13 @@ def contacts(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def contacts_pdf(request: HttpRequest) -> HttpResponse:
+    """The contact lists as a web page with `?format=html`; as PDF, laid out by a
+    background job (about 6 s in a large county), whose page offers the file."""
     site = _site(request)
-    context = {**_contacts_data(request.user), "site": site}
     if request.GET.get("format") == "html":
+        context = {**_contacts_data(request.user), "site": site}
         return html_page(render_to_string("continuity/contacts_pdf.html", context))
-    if contacts_rows(context["contacts"]) > INLINE_ROWS:
-        return _queue(request, "Recovery contacts (PDF)", {"what": "contacts", "site": site})
-    return _download(*contacts_file(request.user, site, context))
+    job = runner.submit(
+        request.user, EXPORT_JOB, "Recovery contacts (PDF)", {"what": "contacts", "site": site}
+    )
+    return redirect(job.get_absolute_url())

@@ -200,6 +200,50 @@ def missing_message(plan: RecoveryPlan) -> str:
     return f"Version {plan.number} cannot be approved yet: {', and '.join(steps)}."
 
 
+def check_approval(
+    user: Any,
+    plan: RecoveryPlan,
+    *,
+    approver_name: str,
+    approver_title: str,
+    approved_on: Any,
+    version: int | None = None,
+) -> tuple[str, str]:
+    """Whether `user` may approve `plan` as asked, before anything is worked out: the
+    approver's name and title (stripped), else PermissionDenied, ValidationError naming
+    what is missing or wrong, or services.ConflictError when the version changed since
+    `version` was read. Cheap: the approval page asks it before queuing the approval."""
+    _editor(user, "approve a recovery plan")
+    name, title = (approver_name or "").strip(), (approver_title or "").strip()
+    if plan.status != P.Status.DRAFT:
+        raise ValidationError(
+            f"Version {plan.number} is already {plan.get_status_display().lower()}; "
+            "start a new version to change the plan."
+        )
+    errors = {}
+    if not name:
+        errors["approver_name"] = "Give the name of the person who approved the plan."
+    if not title:
+        errors["approver_title"] = "Give the approver's title, such as County Manager."
+    if not isinstance(approved_on, datetime.date):
+        errors["approved_on"] = "Give the date the plan was approved."
+    elif approved_on > timezone.localdate():
+        errors["approved_on"] = "The approval date cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    message = missing_message(plan)
+    if message:
+        raise ValidationError(message)
+    newer = P.objects.filter(status=P.Status.APPROVED, number__gt=plan.number).first()
+    if newer is not None:
+        raise ValidationError(
+            f"Version {newer.number} is approved already; an older version cannot replace it."
+        )
+    if version is not None and int(version) != plan.version:
+        raise services.ConflictError(plan, [])
+    return name, title
+
+
 def approve(
     user: Any,
     plan: RecoveryPlan,
@@ -214,35 +258,17 @@ def approve(
 
     `version` is the record version the approver reviewed; a change since is a conflict
     (services.ConflictError). Refusals: PermissionDenied for anyone but IT staff and
-    administrators, ValidationError naming what is missing or wrong."""
-    _editor(user, "approve a recovery plan")
-    name, title = (approver_name or "").strip(), (approver_title or "").strip()
+    administrators, ValidationError naming what is missing or wrong. Takes seconds in a
+    large county (the content is worked out): pages run it as a job (`APPROVE_JOB`)."""
     with transaction.atomic():
         plan = P.objects.select_for_update().get(pk=plan.pk)
-        if plan.status != P.Status.DRAFT:
-            raise ValidationError(
-                f"Version {plan.number} is already {plan.get_status_display().lower()}; "
-                "start a new version to change the plan."
-            )
-        errors = {}
-        if not name:
-            errors["approver_name"] = "Give the name of the person who approved the plan."
-        if not title:
-            errors["approver_title"] = "Give the approver's title, such as County Manager."
-        if not isinstance(approved_on, datetime.date):
-            errors["approved_on"] = "Give the date the plan was approved."
-        elif approved_on > timezone.localdate():
-            errors["approved_on"] = "The approval date cannot be in the future."
-        if errors:
-            raise ValidationError(errors)
-        message = missing_message(plan)
-        if message:
-            raise ValidationError(message)
-        newer = P.objects.filter(status=P.Status.APPROVED, number__gt=plan.number).first()
-        if newer is not None:
-            raise ValidationError(
-                f"Version {newer.number} is approved already; an older version cannot replace it."
-            )
+        name, title = check_approval(
+            user,
+            plan,
+            approver_name=approver_name,
+            approver_title=approver_title,
+            approved_on=approved_on,
+        )
         for older in P.objects.filter(status=P.Status.APPROVED).exclude(pk=plan.pk):
             _supersede(user, older)
         content = plan_content.build_content(user, plan=plan)
@@ -258,6 +284,9 @@ def approve(
             },
             version=version,
         )
+
+
+APPROVE_JOB = "continuity_plan_approval"
 
 
 def _supersede(user: Any, plan: RecoveryPlan) -> None:
@@ -279,19 +308,37 @@ def _supersede(user: Any, plan: RecoveryPlan) -> None:
         )
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def status_line(plan: RecoveryPlan) -> str:
     """The line every page of an export carries."""
     if plan.status == P.Status.DRAFT:
         return f"DRAFT — version {plan.number}, not approved"
     line = (
         f"Version {plan.number}, approved by {plan.approver_name}, {plan.approver_title} "
-        f"on {plan.approved_on:%B} {plan.approved_on.day}, {plan.approved_on.year}"
+        f"on {_day(plan.approved_on)}"
         if plan.approved_on
         else f"Version {plan.number}, approved by {plan.approver_name}, {plan.approver_title}"
     )
     if plan.status == P.Status.SUPERSEDED:
         line += " — superseded by a later version"
     return line
+
+
+def generated_line(plan: RecoveryPlan, content: dict[str, Any]) -> str:
+    """When the generated part was made, in the documents' words. An approved version names
+    one date, its approval's, as its status line does: the part was frozen by approving it,
+    and a second date (the moment it was recorded) would read as a contradiction."""
+    what = "The recovery sequence, runbooks, contacts and gaps"
+    if plan.status != P.Status.DRAFT and plan.approved_on:
+        return (
+            f"{what} were generated from the estate when the version was approved, on "
+            f"{_day(plan.approved_on)}, and are kept as they were then"
+        )
+    generated = str(content.get("generated_at") or "")[:10]
+    return f"{what} were generated from the estate on {generated}"
 
 
 def file_name(plan: RecoveryPlan, suffix: str) -> str:

@@ -9,6 +9,7 @@ the `*_entry` functions, which give the same entries `as_data` lists.
 from typing import Any
 
 from django.urls import reverse
+from django.utils.html import format_html
 
 from townhall.continuity import analysis, exercise_rules
 from townhall.continuity.graph_input import KINDS, EstateAnalysis
@@ -154,6 +155,12 @@ def as_data(estate: EstateAnalysis, *, urls: bool = False, tier_items: int | Non
         ],
         "single_points": [single_point_entry(ref, p) for p in a.single_points],
     }
+
+
+def chain_html(refs: list[dict]) -> str:
+    """A chain of references as links, the HTML `continuity/_chain.html` writes: the kept
+    analysis stores it, so a page does not lay out thousands of links on every view."""
+    return " → ".join(format_html('<a href="{}">{}</a>', r.get("url", ""), r["name"]) for r in refs)
 
 
 def _chain(refs: list[dict]) -> str:

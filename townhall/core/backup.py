@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
@@ -45,7 +46,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 import townhall
-from townhall.core import context
+from townhall.core import context, dbstats
 
 FORMAT = "townhall-backup"
 FORMAT_VERSION = 1
@@ -423,4 +424,6 @@ def restore(path: str | os.PathLike[str], *, using: str = DEFAULT_DB_ALIAS) -> S
             raise
     _move_into_place(paths, staging, media_root)
     shutil.rmtree(staging, ignore_errors=True)
+    dbstats.refresh_statistics(using)  # every table was just replaced
+    cache.clear()  # figures kept until the next change (keyed by the newest audit entry)
     return Summary(records, len(paths), manifest)

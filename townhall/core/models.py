@@ -4,7 +4,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 
-from townhall.core import context
+from townhall.core import changes, context
 
 
 class Tag(models.Model):
@@ -24,10 +24,14 @@ class Tag(models.Model):
 
 
 def _guard(obj: object) -> None:
+    """Every save, delete and bulk change of a record passes here: refused outside the write
+    path, and reported to whoever keeps something worked out from such records."""
+    model = obj if isinstance(obj, type) else type(obj)
     if not context.is_writing():
         raise context.OutsideWritePath(
-            f"{type(obj).__name__} can only be changed through townhall.core.services"
+            f"{model.__name__} can only be changed through townhall.core.services"
         )
+    changes.changed(model)
 
 
 class TrackedQuerySet(models.QuerySet):

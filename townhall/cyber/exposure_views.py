@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from townhall.core import permissions, services
 from townhall.core.forms import bounded_upload, style_fields
+from townhall.core.paging import Paginator
 from townhall.cyber import exposure
 from townhall.cyber.forms import ProductAliasForm
 from townhall.cyber.kev import FeedError

@@ -775,6 +775,10 @@ class Exposure(CyberRows, TrackedModel):
 
     class Meta:
         ordering = ["-ransomware", "due_date", "id"]
+        # The exposure page's order within a status: its pages are read from this index.
+        indexes = [
+            models.Index(fields=["status", "-ransomware", "due_date", "id"], name="exposure_order")
+        ]
         # One row per item and vulnerability or release: matching again finds the same row.
         constraints = [
             models.UniqueConstraint(

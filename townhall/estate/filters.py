@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from townhall.core.filters import RecordFilterSet
@@ -140,8 +141,31 @@ class ContractFilterSet(RecordFilterSet):
         ]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number a database key can hold (anything else is refused)."""
+
+    field_class = forms.IntegerField
+
+
+def _end_filter(side: str, end: str) -> IdFilter:
+    """The dependencies of one record, by its id: the "see all" link of a record's page."""
+    return IdFilter(
+        field_name=f"{side}_{end}",
+        label=f"{'What depends' if side == 'from' else 'On what'} ({end} id)",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+    )
+
+
 class DependencyFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=m.Dependency.Kind.choices)
+    from_service = _end_filter("from", "service")
+    from_system = _end_filter("from", "system")
+    from_component = _end_filter("from", "component")
+    to_service = _end_filter("to", "service")
+    to_system = _end_filter("to", "system")
+    to_component = _end_filter("to", "component")
 
     class Meta:
         model = m.Dependency

@@ -365,28 +365,65 @@ class Dependency(OwnedModel):
     ENDS: ClassVar[tuple[str, ...]] = ("service", "system", "component")
 
     from_service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs",
+        db_index=False,  # the (from_service, id) index below serves it
     )
     from_system = models.ForeignKey(
-        System, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+        System,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs",
+        db_index=False,  # the (from_system, id) index below serves it
     )
     from_component = models.ForeignKey(
-        Component, on_delete=models.CASCADE, null=True, blank=True, related_name="needs"
+        Component,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs",
+        db_index=False,  # the (from_component, id) index below serves it
     )
     to_service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="needed_by"
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needed_by",
+        db_index=False,  # the (to_service, id) index below serves it
     )
     to_system = models.ForeignKey(
-        System, on_delete=models.CASCADE, null=True, blank=True, related_name="needed_by"
+        System,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needed_by",
+        db_index=False,  # the (to_system, id) index below serves it
     )
     to_component = models.ForeignKey(
-        Component, on_delete=models.CASCADE, null=True, blank=True, related_name="needed_by"
+        Component,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needed_by",
+        db_index=False,  # the (to_component, id) index below serves it
     )
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RUNS_ON)
 
     class Meta:
         verbose_name_plural = "dependencies"
         ordering = ["id"]
+        # A record's dependencies in id order, the first 25 of a hub's thousands read from
+        # the start of one index (its page and the dependency walk ask for exactly that).
+        indexes = [
+            models.Index(fields=[f"{side}_{end}", "id"], name=f"dependency_{side}_{end}_id")
+            for side in ("from", "to")
+            for end in ("service", "system", "component")
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from townhall.accounts.models import Role
-from townhall.core import context, permissions, services
+from townhall.core import context, dbstats, permissions, services
 from townhall.imports import bulk, keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
 from townhall.imports.grid import Cells
@@ -103,6 +103,8 @@ def run(
                 outcome.committed = True
         except _Rollback:
             pass
+    if outcome.committed and outcome.created + outcome.updated >= dbstats.IMPORT_ROWS:
+        dbstats.refresh_statistics()
     return outcome
 
 

@@ -1,13 +1,13 @@
 """Background jobs: a list of one's own, a page per job whose progress updates by itself."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from townhall.core.paging import Paginator
 from townhall.jobs import runner
 from townhall.jobs.models import Job
 

@@ -16,8 +16,9 @@ def test_single_points_marked_in_graph_list_and_legend(
 ):
     # Payroll (mission-essential) → ERP → SQL cluster → SAN; Permits → Permit system → SQL
     # cluster; Dispatch (mission-essential) → CAD server. Seen from the SQL cluster, only
-    # Payroll is mission-essential above it: the SQL cluster, the SAN, ERP and Payroll
-    # each stop one; the permit system and Permits stop none.
+    # Payroll is mission-essential above it: the SQL cluster, the SAN and ERP each stop it;
+    # Payroll is not a single point of failure for itself; the permit system and Permits
+    # stop none.
     s = estate.build(departments)
     page = new_page()
     sign_in(page, live_server, users["board"])
@@ -41,7 +42,8 @@ def test_single_points_marked_in_graph_list_and_legend(
     needs = page.locator("section", has=page.locator("#needs-heading"))
     expect(needs).to_contain_text("single point of failure: its loss stops 1 mission-essential")
     payroll = page.locator(f"#needed_by-service-{s['payroll'].pk}")
-    expect(payroll).to_contain_text("single point of failure: its loss stops 1")
+    expect(payroll).to_contain_text("Payroll (service) runs on ERP")
+    expect(payroll).not_to_contain_text("single point of failure")
     permits = page.locator(f"#needed_by-service-{s['permits'].pk}")
     expect(permits).to_contain_text("Permits (service) runs on Permit system")
     expect(permits).not_to_contain_text("single point of failure")

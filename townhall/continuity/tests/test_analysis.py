@@ -338,11 +338,8 @@ def test_single_points_of_failure_ranked():
     g = spof_graph()
     ranked = [(p.key[1], p.count, names(p.stops)) for p in a.single_points_of_failure(g)]
     assert ranked[:2] == [("SAN", 3, ["S1", "S2", "S3"]), ("DB1", 2, ["S1", "S2"])]
-    # Then the ones stopping one, in the order given; a mission-essential service stops itself.
+    # Then the ones stopping one, in the order given; no service is listed for itself.
     assert ranked[2:] == [
-        ("S1", 1, ["S1"]),
-        ("S2", 1, ["S2"]),
-        ("S3", 1, ["S3"]),
         ("APP1", 1, ["S1"]),
         ("APP2", 1, ["S2"]),
         ("APP3", 1, ["S3"]),
@@ -351,15 +348,40 @@ def test_single_points_of_failure_ranked():
     components = a.single_points_of_failure(g, kinds={"component"}, limit=2)
     assert [(p.key[1], p.count) for p in components] == [("SAN", 3), ("DB1", 2)]
     counts = {k[1]: n for k, n in a.loss_counts(g).items()}
-    assert counts == {"SAN": 3, "DB1": 2, "NET": 1} | {
-        n: 1 for n in ["S1", "S2", "S3", "APP1", "APP2", "APP3"]
-    }
+    assert counts == {"SAN": 3, "DB1": 2, "NET": 1} | {n: 1 for n in ["APP1", "APP2", "APP3"]}
 
 
 def test_single_points_of_failure_in_a_cycle():
-    # S (essential) <-> A: losing either stops S; B, below both, too.
+    # S (essential) <-> A: losing A stops S; B, below both, too; S is not one for itself.
     g = graph([svc("S", mission_essential=True), sys_("A"), comp("B")], "S>A", "A>S", "A>B")
-    assert {k[1]: n for k, n in a.loss_counts(g).items()} == {"S": 1, "A": 1, "B": 1}
+    assert {k[1]: n for k, n in a.loss_counts(g).items()} == {"A": 1, "B": 1}
+
+
+def test_a_service_is_never_a_single_point_of_failure_for_itself():
+    # A mission-essential service nothing else needs stops only itself: not listed.
+    alone = graph([svc("S", mission_essential=True), comp("A")], "S>A")
+    assert [(p.key[1], p.stops) for p in a.single_points_of_failure(alone, limit=None)] == [
+        ("A", (("service", "S"),))
+    ]
+    assert a.loss_counts(alone) == {("component", "A"): 1}
+    # Two mission-essential services, one needing the other (and one needing itself): each
+    # is counted for the other only.
+    g = graph(
+        [svc("S1", mission_essential=True), svc("S2", mission_essential=True), comp("A")],
+        "S1>S2",
+        "S2>S2",
+        "S2>A",
+    )
+    points = {p.key[1]: [k[1] for k in p.stops] for p in a.single_points_of_failure(g)}
+    assert points == {"A": ["S1", "S2"], "S2": ["S1"]}
+    for point in a.single_points_of_failure(g, limit=None):
+        assert point.key not in point.stops
+    # In a cycle of two mission-essential services, each stops the other, not itself.
+    cycle = graph(
+        [svc("S1", mission_essential=True), svc("S2", mission_essential=True)], "S1>S2", "S2>S1"
+    )
+    points = {p.key[1]: [k[1] for k in p.stops] for p in a.single_points_of_failure(cycle)}
+    assert points == {"S1": ["S2"], "S2": ["S1"]}
 
 
 def test_no_mission_essential_items_no_single_points():
@@ -534,10 +556,10 @@ def test_random_graphs_match_the_definitions(seed):
     cycles = {frozenset(same[x]) for x in range(n) if x in reach[x]}
     assert {frozenset(k[1] for k in c.members) for c in g.cycles()} == cycles
 
-    # Single points of failure: the essential items that are it or depend on it.
+    # Single points of failure: the other essential items that depend on it.
     counts = a.loss_counts(g)
     for x in range(n):
-        stopped = {y for y in range(n) if items[y].mission_essential and x in closure[y]}
+        stopped = {y for y in range(n) if y != x and items[y].mission_essential and x in closure[y]}
         assert counts.get(key[x], 0) == len(stopped)
 
     # RTO inversions: the tightest RTO among the other items that depend on it.

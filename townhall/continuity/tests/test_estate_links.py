@@ -83,11 +83,9 @@ def test_loss_counts_by_hand(departments, users):
     s = estate.build(departments)
     losses = subgraph.loss_counts(users["liaison"])
     assert losses == {
-        ("service", s["payroll"].pk): 1,
         ("system", s["erp"].pk): 1,
         ("component", s["sql"].pk): 1,
         ("component", s["san"].pk): 1,
-        ("service", s["dispatch"].pk): 1,
         ("component", s["cad"].pk): 1,
     }
     # Permits becomes mission-essential: the SQL cluster and the SAN now stop two.
@@ -276,10 +274,12 @@ def test_dependency_page_marks_single_points_of_failure(departments, client_for)
     page = client_for("viewer").get(url).content.decode()
     # The list: each single point of failure says how many it stops.
     assert (
-        "SQL cluster</a> (component)\n    — <strong>single point of failure</strong>: its loss "
+        "SQL cluster</a> (component) — <strong>single point of failure</strong>: its loss "
         "stops 2 mission-essential services" in page
     )
-    assert "stops 1 mission-essential service\n" in page  # Payroll itself, above ERP
+    # Payroll, mission-essential itself, is not a single point of failure for itself.
+    assert "Payroll</a> (service) — <strong>single point" not in page
+    assert "Payroll</a> (service) runs on ERP </li>" in page  # listed, with no mark
     # The focus: a notice with the count.
     assert "<strong>ERP is a single point of failure:</strong> losing it alone stops 1" in page
     # The picture: a count and a caption on each marked node; the legend explains them.

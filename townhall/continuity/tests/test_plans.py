@@ -294,6 +294,51 @@ def test_approve_page(client_for, users, departments):
 
 
 @pytest.mark.django_db
+def test_approval_runs_as_a_background_job(client_for, users, departments, monkeypatch):
+    """With a worker, the approval page queues the approval and sends the approver to the
+    job's page; the job freezes the content and links to the approved version."""
+    from townhall.jobs import runner
+
+    estate.build(departments)
+    draft = ready(plans.new_plan(users["staff"]))
+    queued = []
+
+    def queue_only(user, kind, title, params, **kwargs):
+        job = Job.objects.create(kind=kind, title=title, created_by=user, params=params)
+        queued.append(job)
+        return job
+
+    monkeypatch.setattr(plan_views.runner, "submit", queue_only)
+    staff = client_for("staff")
+    post = {
+        "approver_name": "Dana Reyes",
+        "approver_title": "County Manager",
+        "approved_on": "2026-01-05",
+        "version": draft.version,
+    }
+    response = staff.post(f"/continuity/recovery-plans/{draft.pk}/approve/", post)
+    [job] = queued
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.kind == plans.APPROVE_JOB
+    draft.refresh_from_db()
+    assert draft.status == "draft"  # nothing is approved until the job runs
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    draft.refresh_from_db()
+    assert job.status == "done" and job.total == 2, job.message
+    assert job.result_url == draft.get_absolute_url()
+    assert draft.status == "approved" and draft.approved_on == datetime.date(2026, 1, 5)
+    assert draft.content["counts"]["services"] == 3
+    # A second job for the same version fails, saying why, and changes nothing.
+    again = Job.objects.create(
+        kind=plans.APPROVE_JOB, title="again", created_by=users["staff"], params=job.params
+    )
+    runner.execute(again.pk)
+    again.refresh_from_db()
+    assert again.status == "failed" and "already approved" in again.message
+
+
+@pytest.mark.django_db
 def test_posts_need_the_csrf_token(users):
     draft = ready(plans.new_plan(users["staff"]))
     client = Client(enforce_csrf_checks=True)
@@ -620,7 +665,7 @@ def test_an_approved_version_page(users, departments, client_for):
     s = estate.build(departments)
     first = approve(users["staff"], ready(plans.new_plan(users["staff"])))
     text = client_for("staff").get(first.get_absolute_url()).content.decode()
-    assert APPROVED_LINE in text and "is kept as it was approved" in text
+    assert APPROVED_LINE in text and "when the version was approved and is kept" in text
     assert ">New version<" in text and "/approve/" not in text
     assert f'href="/continuity/runbooks/{s["payroll"].pk}/?plan={first.pk}"' in text
     second = plans.new_plan(users["staff"])
@@ -667,9 +712,17 @@ def test_contacts_page(users, departments, client_for):
     assert "Infrastructure recovery lead" in text
     html = client_for("board").get("/continuity/contacts/pdf/?format=html").content.decode()
     assert "Lou Liaison" in html and "As recorded on" in html
-    pdf = client_for("board").get("/continuity/contacts/pdf/")
-    assert pdf.content.startswith(b"%PDF-")
-    assert pdf["Content-Disposition"].startswith('attachment; filename="recovery-contacts-')
+    # The PDF is laid out by a background job, whose page offers the file.
+    board = client_for("board")
+    response = board.get("/continuity/contacts/pdf/")
+    job = Job.objects.order_by("-pk").first()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.kind == plan_views.EXPORT_JOB and job.created_by == users["board"]
+    assert job.status == "done" and job.total == 2
+    assert job.result_file.name.endswith(".pdf") and "recovery-contacts-" in job.result_file.name
+    download = board.get(f"/jobs/{job.pk}/download/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert board.get("/continuity/contacts/pdf/")["Location"] == f"/jobs/{job.pk + 1}/"
 
 
 @pytest.mark.django_db
@@ -754,6 +807,42 @@ def test_an_approved_pdf_carries_the_approval_on_every_page(users, departments, 
     response = client.get(f"/continuity/recovery-plans/{first.pk}/pdf/")
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"] == 'attachment; filename="recovery-plan-v1.pdf"'
+
+
+@pytest.mark.django_db
+def test_an_approved_version_names_one_date_everywhere(users, departments, client_for):
+    """Approved on January 5 and recorded later (today): the PDF, the Word file, the plan's
+    page and its frozen runbook give the approval's date, never a second one for the
+    generated part."""
+    import io
+
+    import docx
+
+    s = estate.build(departments)
+    first = approve(users["staff"], ready(plans.new_plan(users["staff"])))
+    recorded = first.content["generated_at"][:10]
+    assert recorded != "2026-01-05"
+    said = "generated from the estate when the version was approved, on January 5, 2026"
+    client = client_for("viewer")
+    html = client.get(f"/continuity/recovery-plans/{first.pk}/pdf/?format=html").content.decode()
+    assert APPROVED_LINE in html and said in html
+    assert f"from the estate on {recorded}" not in html
+    body = client.get(f"/continuity/recovery-plans/{first.pk}/docx/").content
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    assert APPROVED_LINE in text and said in text
+    assert f"from the estate on {recorded}" not in text
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "generated from the estate when the version was approved" in page
+    assert f"from the estate on {recorded}" not in page
+    book = client.get(f"/continuity/runbooks/{s['payroll'].pk}/?plan={first.pk}").content.decode()
+    assert (
+        APPROVED_LINE in book and "generated from the estate when the version was approved" in book
+    )
+    assert f"from the estate on {recorded}" not in book
+    # A draft still says when its live content was generated.
+    draft = plans.new_plan(users["staff"])
+    html = client.get(f"/continuity/recovery-plans/{draft.pk}/pdf/?format=html").content.decode()
+    assert "generated from the estate on " in html
 
 
 @pytest.mark.django_db

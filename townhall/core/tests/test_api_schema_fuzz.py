@@ -14,7 +14,8 @@ rows). Two of schemathesis's checks are left out, with reasons:
   does; the body is still validated by the write path, which refuses bad values.
 
 Run alone with `pytest -m schema`; TOWNHALL_SCHEMA_EXAMPLES sets the examples per operation
-and direction (default 3).
+and direction (default 3). The operations are split into SHARDS tests of their own, so that
+the suite's parallel workers share them instead of one worker running all of them.
 """
 
 import os
@@ -34,22 +35,24 @@ from townhall.accounts.services import token_for
 pytestmark = pytest.mark.schema
 EXAMPLES = int(os.environ.get("TOWNHALL_SCHEMA_EXAMPLES", "3"))
 OPERATIONS = 266  # every operation the schema lists today; more is fine, fewer is a loss
+SHARDS = 8
 
 
-def test_every_api_operation_follows_its_schema(db, users, departments, settings):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_api_operation_follows_its_schema(db, users, departments, settings, shard):
     settings.LOGIN_ADDRESS_LIMIT = 10**6  # the generated requests include wrong tokens
     # As Django's test client does: the requests run inside the test's transaction, which
     # closing "old" connections at the end of each request would cut (on PostgreSQL).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        run_every_operation(users)
+        run_every_operation(users, shard)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-def run_every_operation(users: dict) -> None:
+def run_every_operation(users: dict, shard: int) -> None:
     key = token_for(users["admin"])
     auth = {"Authorization": f"Token {key}"}
     schema = schemathesis.openapi.from_wsgi(
@@ -58,7 +61,7 @@ def run_every_operation(users: dict) -> None:
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= OPERATIONS
-    for operation in operations:
+    for operation in operations[shard::SHARDS]:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
                 exercise(operation, mode, auth)

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from townhall.audit.models import AuditEntry
 from townhall.core import context, services
@@ -584,3 +586,17 @@ def test_upload_size_limit(client_for, db, settings):
     response = upload(client_for("staff"), "kev", "k.json", read("kev_small.json"))
     assert response.status_code == 400
     assert "larger than the 0 MB limit" in response.content.decode()
+
+
+def test_summary_is_kept_until_something_changes(
+    items, feeds, users, django_assert_max_num_queries
+):
+    """The figures are counted once, then kept until any change (one query to find out)."""
+    first = exposure.exposure_summary(users["staff"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert exposure.exposure_summary(users["staff"]) == first
+    assert len(ctx.captured_queries) == 1
+    services.create(context.SYSTEM, estate.System, {"name": "Changed the estate"})
+    with CaptureQueriesContext(connection) as ctx:
+        exposure.exposure_summary(users["staff"])
+    assert len(ctx.captured_queries) > 1

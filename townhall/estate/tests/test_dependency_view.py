@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -181,6 +182,7 @@ def test_node_cap(client_for, db, monkeypatch):
 
 
 def queries(client, address):
+    cache.clear()  # the loss counts are worked out afresh each time, for the same count
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(address)
     assert response.status_code == 200
@@ -233,3 +235,45 @@ def test_record_pages_link_to_their_dependencies(client_for, departments):
         f"/{vendor.pk}/dependencies/"
         not in client_for("viewer").get(vendor.get_absolute_url()).content.decode()
     )
+
+
+def test_edges_are_read_from_the_records_reached(client_for, estate):
+    """Where everyone may see every service, system and component, the edge queries ask
+    only for the records reached, not `to_system_id IN (SELECT id FROM every system)`,
+    which scanned every dependency of a large estate."""
+    client = client_for("viewer")
+    client.get(url(estate["app"]))  # warm up
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(estate["app"])).status_code == 200
+    edges = [q["sql"] for q in ctx.captured_queries if 'FROM "estate_dependency"' in q["sql"]]
+    assert edges
+    assert not [sql for sql in edges if "IN (SELECT" in sql]
+
+
+def test_loss_counts_are_kept_until_something_changes(client_for, estate, monkeypatch):
+    """The walk below every mission-essential service is the same for every record's page:
+    worked out once per person, and again after any change."""
+    from townhall.continuity import estate_links
+
+    calls = []
+    real = estate_links.dependency_losses
+    monkeypatch.setattr(estate_links, "dependency_losses", lambda u: calls.append(u) or real(u))
+    cache.clear()
+    client = client_for("viewer")
+    client.get(url(estate["app"]))
+    client.get(url(estate["db01"]))
+    assert len(calls) == 1
+    make(m.System, "Something new")
+    client.get(url(estate["app"]))
+    assert len(calls) == 2
+    client_for("staff").get(url(estate["app"]))
+    assert len(calls) == 3  # another person: their own
+
+
+def test_tree_escapes_names(client_for, db):
+    a = make(m.System, "<b>bold</b> & co")
+    b = make(m.Component, 'db "quoted"')
+    depend(a, b)
+    html = client_for("viewer").get(url(b)).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co</a> (system) runs on db &quot;quoted&quot;" in html
+    assert "<b>bold</b>" not in html

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from townhall.core import context
+from townhall.core import context, dbstats
 
 # Each module's demo loader, in dependency order; later modules append theirs.
 LOADERS = [
@@ -44,4 +44,5 @@ class Command(BaseCommand):
             for path in LOADERS:
                 created = import_string(path)(scale=scale, seed=seed)
                 self.stdout.write(f"{path.rsplit('.', 2)[0]}: {created} created")
+        dbstats.refresh_statistics()  # the planner's picture of the tables just filled
         self.stdout.write(f"Demo jurisdiction loaded ({scale}, seed {seed}).")

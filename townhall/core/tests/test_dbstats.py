@@ -1,0 +1,38 @@
+"""Planner statistics are refreshed on demand, on both databases."""
+
+import pytest
+from django.db import connection
+
+from townhall.core import context, dbstats
+from townhall.estate import models as m
+
+
+def _believed_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return -1
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return float(row[0].split()[0]) if row else -1
+
+
+@pytest.mark.django_db
+def test_refresh_statistics_counts_the_rows_loaded():
+    with context.writing():
+        m.Component.objects.bulk_create([m.Component(name=f"c{i}") for i in range(300)])
+    assert _believed_rows("estate_component") != 300
+    dbstats.refresh_statistics()
+    assert _believed_rows("estate_component") == 300
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
