@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 DEPARTMENTS = [(f"D{i:02d}", f"Department {i:02d}") for i in range(20)]
-KINDS = ("system", "component", "dependency")
+KINDS = ("system", "component", "dependency", "vendor")
 
 
 def write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
@@ -83,6 +83,14 @@ def components(folder: Path, rows: int, name: str = "components.csv") -> Path:
             ]
             for i in range(rows)
         ],
+    )
+
+
+def vendors(folder: Path, rows: int) -> Path:
+    return write(
+        folder / "vendors.csv",
+        ["Name", "Aliases", "Website"],
+        [[f"Vendor {i:06d}", f"V{i:06d} Inc", f"https://v{i}.example"] for i in range(rows)],
     )
 
 
@@ -159,7 +167,7 @@ def measure(
         run(source, env, ["import", "component", str(components(folder, rows, "c.csv"))])
         path = dependencies(folder, rows)
     else:
-        path = {"system": systems, "component": components}[kind](folder, rows)
+        path = {"system": systems, "component": components, "vendor": vendors}[kind](folder, rows)
     check = run(source, env, ["import", kind, str(path), "--dry-run"])
     done = run(source, env, ["import", kind, str(path)])
     return check, done

@@ -180,5 +180,6 @@ def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
         response: HttpResponse = JsonResponse({"detail": message}, status=status)
     else:
         response = render(request, "413.html", {"message": message}, status=status)
-    response["Connection"] = "close"  # the unread body must not be taken for a request
+    # No "Connection: close" here: WSGI leaves hop-by-hop headers to the server, which
+    # discards (or closes on) the unread body.
     return response

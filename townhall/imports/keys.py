@@ -73,7 +73,16 @@ def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
 # Kinds matched by external ID, else by name (within the row's department, when it names
 # one) or by the item they describe. Their whole key fits in memory, so a large file needs
 # no query per row to match.
-INDEXED = {"person", "location", "service", "system", "component", "dependency", *kinds.ITEMS}
+INDEXED = {
+    "person",
+    "location",
+    "vendor",
+    "service",
+    "system",
+    "component",
+    "dependency",
+    *kinds.ITEMS,
+}
 
 
 @dataclass(eq=False)
@@ -208,6 +217,37 @@ class DependencyIndex(Index):
         return found[0] if found else None
 
 
+class VendorIndex(Index):
+    """An Index of vendors: by external ID, else by name in any case, else by one of their
+    other spellings (aliases), as `existing` matches them through `refs.vendor`. Matching
+    by name in any case was a scan of every vendor per row."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self._maps = {"ext": {}, "name": {}, "alias": {}}
+        rows = kind.model._default_manager.values_list("pk", "external_id", "name", "aliases")
+        for pk, ext, name, aliases in rows.iterator(chunk_size=5000):
+            self._file(Entry(pk), self._keys(ext, name, aliases))
+
+    def _keys(self, ext: str, name: str, aliases: str) -> tuple[tuple[str, Any], ...]:
+        spelled = {a.strip().lower() for a in aliases.splitlines() if a.strip()}
+        return (("ext", ext), ("name", name.lower()), *(("alias", a) for a in sorted(spelled)))
+
+    def add(self, entry: Entry, obj: models.Model) -> None:
+        self.remove(entry)
+        self._file(entry, self._keys(obj.external_id, obj.name, obj.aliases))
+
+    def find(self, data: dict[str, Any]) -> Entry | None:
+        if data.get("external_id"):
+            found = self._maps["ext"].get(data["external_id"], [])
+            if len(found) > 1:
+                raise ValueProblem("More than one vendor has that external ID")
+            return found[0] if found else None
+        wanted = data.get("name", "").lower()
+        found = self._maps["name"].get(wanted, []) or self._maps["alias"].get(wanted, [])
+        return found[0] if len(found) == 1 else None  # several: a new one, refused as taken
+
+
 def _pk(obj: Any) -> int | None:
     return obj.pk if obj is not None else None
 
@@ -216,4 +256,6 @@ def index_for(kind: Kind) -> Index:
     """The index that matches rows of `kind` (one of INDEXED) without a query per row."""
     if kind.key == "dependency":
         return DependencyIndex(kind)
+    if kind.key == "vendor":
+        return VendorIndex(kind)
     return ItemIndex(kind) if kind.items else Index(kind)

@@ -52,22 +52,23 @@ def execute(
     """Check (or commit) the run's file as the person who uploaded it; store the outcome.
 
     An `isolated` check runs on a snapshot of a SQLite database (`snapshot`), so it holds
-    no lock others wait on: the background checks of large files do."""
+    no lock others wait on: the background checks of large files do. An isolated commit
+    of a file whose check found rejected rows, without "only the valid rows", is checked
+    again on a snapshot first: when rows are still rejected nothing would be kept, and
+    the real database is never locked for it."""
     kind = kinds.get(run.kind)
-    around = snapshot.isolated() if isolated and not commit else contextlib.nullcontext()
     try:
-        with around:
-            outcome = engine.run(
-                run.created_by,
-                kind,
-                sheet(run),
-                run.mapping,
-                commit=commit,
-                valid_only=run.valid_only,
-                source=f"Import of {run.filename}",
-                progress=progress,
-                value_map=run.value_map,
-            )
+        outcome = None
+        if commit and isolated and not run.valid_only and run.counts.get("rejected"):
+            with snapshot.isolated() as used:
+                if used:
+                    outcome = _run(run, kind, commit=False, progress=progress)
+            if outcome is not None and not outcome.rejected:
+                outcome = None  # the rows are good now: import them for real
+        if outcome is None:
+            around = snapshot.isolated() if isolated and not commit else contextlib.nullcontext()
+            with around:
+                outcome = _run(run, kind, commit=commit, progress=progress)
     except Exception as exc:
         logger.exception("import run %s failed", run.pk)
         _save(run, status=ImportRun.Status.FAILED, message=f"The import failed: {exc}")
@@ -79,6 +80,22 @@ def execute(
     else:
         status = ImportRun.Status.NOT_COMMITTED
     _save(run, status=status, counts=outcome.counts(), report=outcome.report(), message="")
+
+
+def _run(
+    run: ImportRun, kind: kinds.Kind, *, commit: bool, progress: Callable[[int], None] | None
+) -> engine.Outcome:
+    return engine.run(
+        run.created_by,
+        kind,
+        sheet(run),
+        run.mapping,
+        commit=commit,
+        valid_only=run.valid_only,
+        source=f"Import of {run.filename}",
+        progress=progress,
+        value_map=run.value_map,
+    )
 
 
 def _save(run: ImportRun, **fields: Any) -> None:

@@ -117,3 +117,23 @@ def test_unknown_values_mapped_then_nothing_imported_then_the_valid_rows(
         ("CAD", "on_premises"),
         ("GIS", "on_premises"),
     ]
+
+
+def test_an_oversized_upload_is_refused_unread_with_a_clear_page(
+    transactional_db, live_server, users, new_page, sign_in, axe_check, settings
+):
+    settings.UPLOAD_MAX_MB = 0  # the form's allowance (1 MB) is all a request may carry
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(f"{live_server.url}/import/")
+    page.get_by_label("What the file holds").select_option("system")
+    big = b"Name\n" + b"x" * (2 * 1024 * 1024)
+    page.locator("#id_file").set_input_files(
+        {"name": "big.csv", "mimeType": "text/csv", "buffer": big}
+    )
+    page.get_by_role("button", name="Upload and choose columns").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The upload was not read")
+    expect(page.locator("main")).to_contain_text("larger than the 0 MB limit")
+    axe_check(page)
+    page.get_by_role("link", name="Back to the form").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import records from a spreadsheet")

@@ -65,3 +65,23 @@ def test_a_second_dependency_with_the_same_ends_in_one_file_is_matched(departmen
     out = run_import(SYSTEM, "dependency", data, "d.csv")
     assert out.counts() == {"created": 1, "updated": 1, "unchanged": 0, "rejected": 0}
     assert m.Dependency.objects.get().notes == "b"
+
+
+def test_vendors_are_matched_by_name_or_alias_without_a_query_per_row(db):
+    def vendors(rows: int) -> bytes:
+        lines = "".join(f"Vendor {i},V{i} Inc\n" for i in range(rows))
+        return ("Name,Aliases\n" + lines).encode()
+
+    def queries(rows: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            out = run_import(SYSTEM, "vendor", vendors(rows), "v.csv")
+        assert out.counts()["rejected"] == 0
+        return len(ctx.captured_queries)
+
+    assert queries(100) <= queries(10) + 4  # the first 10 again (unchanged), 90 new
+    assert m.Vendor.objects.count() == 100
+    again = b"Name,Website\nVENDOR 7,https://seven.example\nv8 inc,https://eight.example\n"
+    out = run_import(SYSTEM, "vendor", again, "v.csv")
+    assert out.counts() == {"created": 0, "updated": 2, "unchanged": 0, "rejected": 0}
+    assert m.Vendor.objects.get(aliases="V8 Inc").website == "https://eight.example"
+    assert m.Vendor.objects.count() == 100

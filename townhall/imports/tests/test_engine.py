@@ -170,9 +170,9 @@ def test_a_crash_leaves_nothing_half_written(departments, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine.services, "create", flaky)
-    with pytest.raises(RuntimeError):  # vendors are saved row by row
-        run_import(SYSTEM, "vendor", b"Name\nA\nB\n", "v.csv", valid_only=True)
-    assert not m.Vendor.objects.exists()
+    with pytest.raises(RuntimeError):  # departments are saved row by row
+        run_import(SYSTEM, "department", b"Code,Name\nAA,A\nBB,B\n", "d.csv", valid_only=True)
+    assert not Department.objects.filter(code__in=["AA", "BB"]).exists()
 
 
 def test_a_crash_in_a_later_batch_leaves_nothing_half_written(departments, monkeypatch):

@@ -81,3 +81,50 @@ def test_other_threads_keep_the_real_database(db, tmp_path):
 def test_no_snapshot_in_memory_or_inside_a_transaction(db):
     with snapshot.isolated() as used:  # the tests' in-memory database
         assert not used
+
+
+def test_a_refused_commit_on_sqlite_is_decided_on_a_snapshot(db, users, departments, monkeypatch):
+    """A background commit of a file whose check found bad rows, without 'only the valid
+    rows', is checked again on a snapshot: still refused, the real database is never
+    written (nor locked) for it."""
+    import contextlib
+
+    from django.core.files.base import ContentFile
+
+    from townhall.imports import engine, services
+    from townhall.imports.models import ImportRun
+
+    calls = []
+    real_run = engine.run
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(kwargs["commit"])
+        return real_run(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def fake_isolated(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        yield True  # as on a SQLite file; the test database stands in for the copy
+
+    monkeypatch.setattr(engine, "run", spy)
+    monkeypatch.setattr(snapshot, "isolated", fake_isolated)
+    data = b"Name,Department\nGood,PW\nBad,Nowhere\n"
+    run = ImportRun(
+        kind="service",
+        filename="s.csv",
+        rows=2,
+        mapping={"Name": "name", "Department": "owner_department"},
+        created_by=users["staff"],
+    )
+    run.file.save("s.csv", ContentFile(data), save=False)
+    run.save()
+    services.execute(run, commit=False, isolated=True)
+    assert run.counts["rejected"] == 1 and calls == [False]
+
+    services.execute(run, commit=True, isolated=True)
+    assert calls == [False, False]  # decided on the snapshot; no import run for real
+    assert run.status == "not_committed" and run.counts["rejected"] == 1
+
+    run.valid_only = True
+    services.execute(run, commit=True, isolated=True)
+    assert calls == [False, False, True]
+    assert run.status == "committed"
