@@ -11,6 +11,14 @@ from townhall.org.models import Department
 PASSWORD = "correct-horse-battery-9"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Each test process keeps its own cache: the shared file cache under var/ would let
+    parallel workers (each on its own database) read each other's kept figures."""
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
