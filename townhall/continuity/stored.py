@@ -12,13 +12,12 @@ Staying current. Every write to what the analysis reads (services, systems, comp
 dependencies, impact analyses, recovery capabilities) inserts an `AnalysisChange` row in
 the writer's own transaction, through the platform's change registry
 (`core.changes.listen`, reported by the guard every save and bulk change passes and by the
-importer's batches; restore puts back the kept analysis with the records it came from).
-A page that finds such rows shows the analysis it has,
-says it is being updated, and asks for the job (one job however many ask: it is submitted
-as the system, so everyone's requests share it). The job claims the rows it has seen before
-reading the estate and deletes them with its result, in one transaction: a change that
-commits while it works is not claimed and makes the next page ask again, and a job that
-fails deletes nothing.
+importer's batches; restore puts back the kept analysis with the records it came from). A
+page that finds such rows shows the analysis it has, says it is being updated, and asks for
+the job (one job however many ask: it is submitted as the system, so everyone's requests
+share it). The job claims the rows it has seen before reading the estate and deletes them
+with its result, in one transaction: a change that commits while it works is not claimed
+and makes the next page ask again, and a job that fails deletes nothing.
 
 Who sees what. The analysis kept is the whole estate's. It is used only while every
 signed-in person may see every record it reads (no row rules on those records, as today);
