@@ -162,16 +162,27 @@ class Mix:
             ("API detail", 4, lambda r: f"/api/estate/systems/{r.choice(self.systems)}/"),
         ]
 
-    def pick(self, rng: random.Random) -> tuple[str, str]:
-        kind, _, make = rng.choices(self.kinds, weights=[w for _, w, _ in self.kinds])[0]
+    def pick(self, rng: random.Random, skip: frozenset[str] = frozenset()) -> tuple[str, str]:
+        """A page to open, leaving out the kinds in `skip` (those the person's role may not
+        open, which a person would not find in their menu)."""
+        kinds = [k for k in self.kinds if k[0] not in skip]
+        kind, _, make = rng.choices(kinds, weights=[w for _, w, _ in kinds])[0]
         return kind, make(rng)
 
+    def forbidden(self, person: "Person", rng: random.Random) -> frozenset[str]:
+        """The kinds of page `person` is refused (403) — asked once, before the clock runs."""
+        return frozenset(
+            kind for kind, _, make in self.kinds if person.get(make(rng)).status_code == 403
+        )
 
-def walk(person: Person, mix: Mix, results: Results, stop: float, seed: int) -> None:
+
+def walk(
+    person: Person, mix: Mix, skip: frozenset[str], results: Results, stop: float, seed: int
+) -> None:
     rng = random.Random(seed)
     time.sleep(rng.uniform(0, 6))  # people arrive spread out, not all in one instant
     while time.monotonic() < stop:
-        kind, path = mix.pick(rng)
+        kind, path = mix.pick(rng, skip)
         started = time.perf_counter()
         try:
             response = person.get(path)
@@ -247,13 +258,24 @@ def run(args: argparse.Namespace, base: str) -> None:
     people = [Person(base, ACCOUNTS[i % len(ACCOUNTS)]) for i in range(args.users)]
     for person in people:
         person.sign_in()
+    # A 403 would be counted as an error; people open only what their menu offers them.
+    refused: dict[str, frozenset[str]] = {}
+    for person in people:
+        if person.username not in refused:
+            refused[person.username] = mix.forbidden(person, rng)
+            if refused[person.username]:
+                print(
+                    f"{person.username} may not open: {', '.join(sorted(refused[person.username]))}"
+                )
     cores = os.cpu_count()
     where = f"{args.workers} workers" if not args.url else args.url
     print(f"{args.users} signed-in people, {args.seconds} s, think 0-6 s, {where}, {cores} cores")
     results = Results()
     stop = time.monotonic() + args.seconds
     threads = [
-        threading.Thread(target=walk, args=(p, mix, results, stop, args.seed * 1000 + i))
+        threading.Thread(
+            target=walk, args=(p, mix, refused[p.username], results, stop, args.seed * 1000 + i)
+        )
         for i, p in enumerate(people)
     ]
     started = time.monotonic()
