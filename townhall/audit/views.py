@@ -3,7 +3,7 @@
 import django_filters
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views import View
@@ -34,7 +34,9 @@ def _actors(request: HttpRequest | None = None) -> "QuerySet[User]":
     account, nor reveal who has touched what is hidden (a board member's private ballot)."""
     user = getattr(request, "user", None)
     entries = AuditEntry.objects.restrict(user) if user is not None else AuditEntry.objects.none()
-    return User.objects.filter(pk__in=entries.values("actor")).order_by("username")
+    # One EXISTS per account, through the actor index, stops at the first entry found: the
+    # `IN (SELECT actor …)` form read every entry of the log (150 ms on SQLite at 500,000).
+    return User.objects.filter(Exists(entries.filter(actor=OuterRef("pk")))).order_by("username")
 
 
 class AuditFilterSet(RecordFilterSet):
