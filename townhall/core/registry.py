@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import URLPattern, path
 
 _resources: dict[str, "Resource"] = {}
+# app label -> model name -> field -> stored value -> the other words cities use for it.
+_spellings: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
 
 
 @dataclass
@@ -109,3 +111,17 @@ def urls(*resources: Resource) -> list[URLPattern]:
     for resource in resources:
         patterns.extend(resource.urls())
     return patterns
+
+
+def register_spellings(
+    app_label: str, spellings: dict[str, dict[str, dict[str, tuple[str, ...]]]]
+) -> None:
+    """An app's words for its choices (model -> field -> value -> words, e.g. "On-Prem" for
+    on premises), read by the importer beside each choice's own value and label."""
+    _spellings[app_label] = spellings
+
+
+def choice_spellings(model: type[models.Model], field_name: str) -> dict[str, tuple[str, ...]]:
+    """value -> other words for it, for `model`'s choice field `field_name` ({} if none)."""
+    by_model = _spellings.get(model._meta.app_label, {})
+    return by_model.get(model._meta.model_name or "", {}).get(field_name, {})

@@ -7,4 +7,8 @@ class EstateConfig(AppConfig):
     verbose_name = "Estate"
 
     def ready(self) -> None:
+        from townhall.core import registry
         from townhall.estate import views  # noqa: F401 - registers this app's records
+        from townhall.estate.spellings import SPELLINGS
+
+        registry.register_spellings(self.label, SPELLINGS)

@@ -5,7 +5,6 @@ importer recognises first, the "Download a template" file, and the importable ex
 an export always imports back unchanged.
 """
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
 
@@ -121,26 +120,14 @@ class Kind:
 
     def choice_spellings(self, name: str) -> dict[str, tuple[str, ...]]:
         """value -> other words for it, for the choice field `name` (see `spellings`)."""
-        return (
-            spellings(self.model._meta.app_label).get(self.model._meta.model_name, {}).get(name, {})
-        )
+        from townhall.core import registry
+
+        return registry.choice_spellings(self.model, name)
 
     def field(self, name: str) -> models.Field | None:
         if name in ("from", "to") or (self.grid is not None and name in self.grid.cells):
             return None
         return self.model._meta.get_field(name)
-
-
-@cache
-def spellings(app_label: str) -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
-    """An app's `spellings.SPELLINGS` (model -> field -> value -> other words), or {}: each
-    app keeps the words cities use for its choices beside its models, and the importer
-    finds them without importing any app by name."""
-    try:
-        module = importlib.import_module(f"townhall.{app_label}.spellings")
-    except ModuleNotFoundError:
-        return {}
-    return getattr(module, "SPELLINGS", {})
 
 
 def _grid(key: str) -> Grid | None:
