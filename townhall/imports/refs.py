@@ -145,36 +145,25 @@ def resolve(
 def end(text: str, user: Any, department_id: int | None) -> Any:
     """A dependency end: "system:Payroll", "service:Permits", "component:srv-01" or a name
     that only one service, system or component has."""
-    prefix, sep, rest = text.partition(":")
-    if sep and prefix.strip().lower() in ENDS:
-        return resolve(ENDS[prefix.strip().lower()], rest.strip(), user, department_id)
-    found, several = [], False
-    for model in ENDS.values():
-        try:
-            found.append(resolve(model, text.strip(), user, department_id))
-        except ValueProblem as exc:
-            several = several or str(exc).startswith("Several")
-    if len(found) == 1 and not several:
-        return found[0]
-    if not found and not several:
-        raise ValueProblem(f"No service, system or component called {text!r}")
-    raise ValueProblem(
-        f"Several records are called {text!r}; write system:{text}, service:{text} "
-        f"or component:{text}"
-    )
+    return _one_end(text, lambda model, name: resolve(model, name, user, department_id))
 
 
 def end_key(text: str, department_id: int | None, names: Any) -> tuple[type[models.Model], int]:
     """(model, primary key) of the dependency end `text` names, answering as `end` does but
     from `names(model)` (a `Names` per model) instead of a query per name."""
+    return _one_end(text, lambda model, name: (model, names(model).find(name, department_id)))
+
+
+def _one_end(text: str, find: Any) -> Any:
+    """`find(model, name)` for the one kind of end `text` names: its prefix's, or the only
+    kind with a record of that name (else a problem saying how to tell them apart)."""
     prefix, sep, rest = text.partition(":")
     if sep and prefix.strip().lower() in ENDS:
-        model = ENDS[prefix.strip().lower()]
-        return model, names(model).find(rest.strip(), department_id)
+        return find(ENDS[prefix.strip().lower()], rest.strip())
     found, several = [], False
     for model in ENDS.values():
         try:
-            found.append((model, names(model).find(text.strip(), department_id)))
+            found.append(find(model, text.strip()))
         except ValueProblem as exc:
             several = several or str(exc).startswith("Several")
     if len(found) == 1 and not several:
