@@ -30,7 +30,9 @@ import sys
 import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townhall.settings")
@@ -77,7 +79,7 @@ class Writer(threading.Thread):
             connections.close_all()
 
 
-def queryset(resource_key: str, user: User):
+def queryset(resource_key: str, user: User) -> tuple[Any, Any]:
     resource = next(r for r in registry.all_resources() if r.key == resource_key)
     request = RequestFactory().get("/", QueryDict(""))
     request.user = user
@@ -87,7 +89,9 @@ def queryset(resource_key: str, user: User):
     return qs, resource.table()
 
 
-def export(rows_of, qs, table, job: Job, *, memory: bool = False) -> tuple[int, float, str]:
+def export(
+    rows_of: Callable[..., Any], qs: Any, table: Any, job: Job, *, memory: bool = False
+) -> tuple[int, float, str]:
     """Rows written, and seconds (or, with `memory`, peak Python memory in bytes, measured
     with tracemalloc, which slows the run several times), and the outcome."""
 

@@ -48,6 +48,7 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,9 @@ def ours(items: list[Item], edges: list[tuple[Key, Key]]) -> tuple[dict, dict, l
     return times.as_dict(), order.tier, [c.members for c in order.cycles]
 
 
-def with_networkx(nx, items: list[Item], edges: list[tuple[Key, Key]]) -> tuple[dict, dict, list]:
+def with_networkx(
+    nx: Any, items: list[Item], edges: list[tuple[Key, Key]]
+) -> tuple[dict, dict, list]:
     """The same answers from networkx: restore time of a cycle is its longest member's."""
     graph = nx.DiGraph()
     graph.add_nodes_from((i.key, {"restore": i.restore_hours or 0.0}) for i in items)
@@ -189,7 +192,7 @@ def with_networkx(nx, items: list[Item], edges: list[tuple[Key, Key]]) -> tuple[
     )
 
 
-def timed(fn, *args):
+def timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
     started, wall = time.process_time(), time.perf_counter()
     result = fn(*args)
     return result, time.process_time() - started, time.perf_counter() - wall

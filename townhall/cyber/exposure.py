@@ -24,7 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,7 +153,12 @@ def _bulk_ready(model: type[models.Model]) -> bool:
     )
 
 
-def _create_many(user: Any, model: type[models.Model], rows: list[dict[str, Any]], label) -> int:
+def _create_many(
+    user: Any,
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    label: Callable[[dict[str, Any]], str],
+) -> int:
     """Create new records with one audit entry each; `label(row)` names a row in errors.
     Call inside a transaction: a row that fails validation stops it all."""
     if not rows:
