@@ -9,7 +9,7 @@ from townhall.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
-VAR_DIR = Path(envstr("TOWNHALL_VAR_DIR", str(PROJECT_DIR / "var")))
+VAR_DIR = Path(envstr("TOWNHALL_VAR_DIR", str(PROJECT_DIR / "var")) or PROJECT_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 PRODUCTION = envbool("TOWNHALL_PRODUCTION", False)
@@ -174,7 +174,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(envstr("TOWNHALL_MEDIA_DIR", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(envstr("TOWNHALL_MEDIA_DIR", str(VAR_DIR / "media")) or VAR_DIR / "media")
 # Uploaded files are served by core.views.media, only to people who may see their record.
 MEDIA_URL = "/media/"
 STORAGES = {

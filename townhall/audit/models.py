@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 
+from townhall.core import permissions
 from townhall.core.permissions import has_row_rules
 
 # What an entry shows in place of a value the reader may not see.
@@ -30,7 +31,8 @@ def _redact_links(user: Any, model: type[models.Model], entries: list["AuditEntr
         if not names:
             continue
         manager = related._default_manager
-        unseen = manager.exclude(pk__in=manager.restrict(user, "view").values("pk"))
+        visible = permissions.restrict(manager.all(), user, "view")
+        unseen = manager.exclude(pk__in=visible.values("pk"))
         hidden = {str(obj) for obj in unseen} & names
         for entry in entries:
             for side in _sides(entry):
@@ -74,7 +76,7 @@ class AuditQuerySet(models.QuerySet):
     _no_values = False
 
     def _clone(self) -> "AuditQuerySet":
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # Django's private copy, not in the stubs
         clone._viewer = self._viewer
         clone._no_values = self._no_values
         return clone
@@ -87,15 +89,19 @@ class AuditQuerySet(models.QuerySet):
         clone._no_values = True
         return clone
 
+    def _entries(self) -> list["AuditEntry"]:
+        """The fetched rows, as entries (only called when they were fetched as models)."""
+        return [row for row in self._result_cache or [] if isinstance(row, AuditEntry)]
+
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._no_values and self._iterable_class is ModelIterable:
-            for entry in self._result_cache:
+            for entry in self._entries():
                 entry.before = entry.after = None  # never loaded, so nothing to redact
             return
         if fresh and self._viewer is not None and self._iterable_class is ModelIterable:
-            redact(self._viewer, self._result_cache)
+            redact(self._viewer, self._entries())
 
     def restrict(self, user: Any, action: str = "view") -> "AuditQuerySet":
         """Everyone signed in reads the history of what they may see; nobody changes it.
@@ -118,7 +124,7 @@ class AuditQuerySet(models.QuerySet):
         for model in apps.get_models():
             if getattr(model, "restrict_rows", None) is None or model in hidden:
                 continue
-            visible = model._default_manager.restrict(user, "view")
+            visible = permissions.restrict(model._default_manager.all(), user, "view")
             if not visible.query.where:
                 continue  # the person sees every row: nothing to leave out
             visible = visible.annotate(audit_id=Cast("pk", models.CharField())).values("audit_id")
@@ -128,6 +134,9 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
+    # Set by audit.display.describe for history pages: (label, before, after) per field.
+    rows: list[tuple[str, str, str]]
+
     class Action(models.TextChoices):
         CREATE = "create", "Created"
         UPDATE = "update", "Changed"
@@ -173,9 +182,11 @@ class AuditEntry(models.Model):
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for each field whose value differs."""
         before, after = self.before or {}, self.after or {}
-        keys = set(before) | set(after)
         # In the model's field order: PostgreSQL's jsonb does not keep the order keys had.
         model = self.content_type.model_class() if self.content_type_id else None
         order = [f.name for f in model._meta.get_fields()] if model else []
-        keys = sorted(keys, key=lambda k: (order.index(k) if k in order else len(order), k))
+        keys = sorted(
+            set(before) | set(after),
+            key=lambda k: (order.index(k) if k in order else len(order), k),
+        )
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

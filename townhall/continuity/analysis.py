@@ -701,7 +701,7 @@ def rto_inversions(graph: Graph) -> list[RtoInversion]:
     via = [-1] * k  # the unit it came through
     found = []
     for c in range(k - 1, -1, -1):
-        rated = sorted((rto[m], m) for m in units[c] if rto[m] is not None)
+        rated = sorted((r, m) for m in units[c] if (r := rto[m]) is not None)
         for own, m in rated:
             need, who = above[c], origin[c]
             for other, o in rated[:2]:  # the tightest other member of a cycle
@@ -847,7 +847,7 @@ def single_points_of_failure(
     out = []
     for minus, n in ranked if limit is None else ranked[:limit]:
         b = stopped[n]
-        stops = []
+        stops: list[Key] = []
         while b and (named is None or len(stops) < named):
             low = b & -b
             stops.append(graph.keys[essential[low.bit_length() - 1]])

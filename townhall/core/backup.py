@@ -124,10 +124,15 @@ class _Serializer(JSONSerializer):
         super().handle_m2m_field(obj, field)
 
     def _value_from_field(self, obj: models.Model, field: Any) -> Any:
-        value = super()._value_from_field(obj, field)
+        value = super()._value_from_field(obj, field)  # type: ignore[misc]  # Django private
         if isinstance(value, datetime.datetime | datetime.time):
             return value.isoformat()
         return value
+
+
+def _auto_through(field: Any) -> bool:
+    """Whether a many-to-many field's links live in a table Django made for it."""
+    return bool(field.remote_field.through._meta.auto_created)
 
 
 def _rows(model: type[models.Model], using: str) -> Iterator[models.Model]:
@@ -136,11 +141,11 @@ def _rows(model: type[models.Model], using: str) -> Iterator[models.Model]:
     natural = [
         f.name
         for f in model._meta.concrete_fields
-        if f.many_to_one and _by_natural_key(f.remote_field.model)
+        if f.many_to_one and f.related_model and _by_natural_key(f.related_model)
     ]
     if natural:
         qs = qs.select_related(*natural)
-    m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+    m2m = [f.name for f in model._meta.many_to_many if _auto_through(f)]
     if m2m:
         qs = qs.prefetch_related(*m2m)
     return qs.iterator(chunk_size=2000)

@@ -48,7 +48,7 @@ def response(request: HttpRequest) -> HttpResponse:
         answer = HttpResponse(body, status=503, content_type="application/json")
     else:
         try:
-            html = render_to_string("503.html", {"message": MESSAGE}, request=request)
+            html: str = render_to_string("503.html", {"message": MESSAGE}, request=request)
         except Exception:  # noqa: BLE001 - the page itself may need the busy database
             html = f"<!doctype html><html lang='en'><title>Busy</title><p>{MESSAGE}</p></html>"
         answer = HttpResponse(html, status=503)

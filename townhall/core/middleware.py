@@ -42,7 +42,7 @@ class RequestIdMiddleware:
         request_id = given if _VALID_ID.match(given) else context.new_request_id()
         via = "api" if request.path.startswith("/api/") else "web"
         with context.acting(via, request_id):
-            request.request_id = request_id
+            request.request_id = request_id  # type: ignore[attr-defined]  # read by pages
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

@@ -46,7 +46,7 @@ class Paginator(DjangoPaginator):
         if not isinstance(qs, models.QuerySet) or not qs.ordered:
             return super().page(number)
         count = None if self.capped else self.count  # where the end is, if known
-        return self._get_page(page_rows(qs, bottom, top, count), number, self)
+        return Page(page_rows(qs, bottom, top, count), number, self)
 
 
 def page_rows(qs: models.QuerySet, bottom: int, top: int, count: int | None) -> list[Any]:

@@ -6,11 +6,13 @@ Changing: administrators and IT staff change everything; department liaisons cha
 rows their department owns; board members and viewers change nothing here.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
 from townhall.accounts.models import Role
+
+QS = TypeVar("QS", bound=models.QuerySet)
 
 ACTIONS = ("view", "add", "change", "delete")
 EDITOR_ROLES = (Role.ADMIN, Role.STAFF)
@@ -20,7 +22,7 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def restrict(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
+def restrict(qs: QS, user: Any, action: str) -> QS:
     """The rows of `qs` that `user` may take `action` on.
 
     A record with rules of its own (a proposal a liaison may edit only as a draft, a board
@@ -37,7 +39,7 @@ def restrict(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
     return by_role(qs, user, action)
 
 
-def by_role(qs: models.QuerySet, user: Any, action: str) -> models.QuerySet:
+def by_role(qs: QS, user: Any, action: str) -> QS:
     """The rule every record follows unless it has its own (see `restrict`)."""
     model = qs.model
     admin_only = getattr(model, "admin_only", False)

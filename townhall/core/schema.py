@@ -7,7 +7,7 @@ cannot be read) and 429 (too many failed sign-ins or tokens from your address). 
 adds those to each operation, and the list search `q` every list offers.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -62,7 +62,9 @@ class Schema(AutoSchema):
             parameters.append(SEARCH)
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors = {
             "401": ("Not signed in: send a session or `Authorization: Token <key>`.", DETAIL),

@@ -5,7 +5,7 @@ detect a conflicting edit, save, and record the audit entry, all in one transact
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +16,8 @@ from django.db.models.fields.files import FieldFile
 
 from townhall.audit.models import AuditEntry
 from townhall.core import context, permissions
+
+M = TypeVar("M", bound=models.Model)
 
 
 class ConflictError(Exception):
@@ -164,7 +166,7 @@ def _clean_relations(obj: models.Model, m2m: Mapping[str, Any]) -> None:
         check()
 
 
-def create(user: Any, model: type[models.Model], data: Mapping[str, Any]) -> models.Model:
+def create(user: Any, model: type[M], data: Mapping[str, Any]) -> M:
     """Create a record of `model` from field values, as `user`."""
     plain, m2m = _split(model, data)
     obj = model()
@@ -184,9 +186,7 @@ def create(user: Any, model: type[models.Model], data: Mapping[str, Any]) -> mod
     return obj
 
 
-def update(
-    user: Any, obj: models.Model, data: Mapping[str, Any], *, version: int | None
-) -> models.Model:
+def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -> M:
     """Change a record. `version` is the one the editor started from; a mismatch is a conflict.
 
     Pass version=None only for changes with no human editor (CLI upserts, tasks)."""

@@ -41,7 +41,7 @@ def clean_ids(model: type[models.Model], values: Any, key: str = "pk") -> list[A
         if value is None or value == "" or (isinstance(value, str) and "\x00" in value):
             continue
         try:
-            value = field.to_python(value)
+            value = field.to_python(value)  # type: ignore[union-attr]  # a concrete field
             if isinstance(value, int) and not -(2**63) <= value < 2**63:
                 continue
         except (ValidationError, TypeError, ValueError, OverflowError):
@@ -133,13 +133,12 @@ class PickOne(forms.Widget):
         url = ""
         if model is not None:
             url = reverse("core:pick", args=[model._meta.app_label, model._meta.model_name])
-            url += "?" + urlencode(
-                {
-                    "field": name,
-                    "multiple": int(self.allow_multiple_selected),
-                    "optional": int(optional),
-                }
-            )
+            query: dict[str, str | int] = {
+                "field": name,
+                "multiple": int(self.allow_multiple_selected),
+                "optional": int(optional),
+            }
+            url += "?" + urlencode(query)
         attrs = context["widget"]["attrs"]
         context["picker"] = {
             "id": base,
@@ -186,7 +185,7 @@ class QuickSelect(forms.Select):
         self, template_name: str, context: dict[str, Any], renderer: Any = None
     ) -> SafeString:
         if template_name != forms.Select.template_name:
-            return super()._render(template_name, context, renderer)
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]
         widget = context["widget"]
         parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:

@@ -274,14 +274,20 @@ def _entry(number: int, item: Any, problems: list[Problem]) -> KevEntry | None:
             return None
     dates: dict[str, datetime.date | None] = {}
     for key, name in (("dateAdded", "date_added"), ("dueDate", "due_date")):
-        value = to_date(item.get(key))
-        if value.problem:
-            problems.append(Problem(where, key, value.problem))
-        dates[name] = value.date
+        read = to_date(item.get(key))
+        if read.problem:
+            problems.append(Problem(where, key, read.problem))
+        dates[name] = read.date
     return KevEntry(
         cve_id=cve,
-        **texts,
-        **dates,
+        vendor=texts["vendor"],
+        product=texts["product"],
+        name=texts["name"],
+        short_description=texts["short_description"],
+        required_action=texts["required_action"],
+        notes=texts["notes"],
+        date_added=dates["date_added"],
+        due_date=dates["due_date"],
         ransomware=_ransomware(item.get("knownRansomwareCampaignUse"), where, problems),
         cwes=_cwes(item.get("cwes"), where, problems),
     )

@@ -35,7 +35,7 @@ from townhall.cyber import models as m
 A = m.Action
 OPEN = (A.Status.PLANNED, A.Status.IN_PROGRESS)
 OPEN_RISK = (m.Risk.Status.OPEN, m.Risk.Status.IN_TREATMENT)
-TITLE_MAX = A._meta.get_field("title").max_length
+TITLE_MAX: int = A._meta.get_field("title").max_length or 200
 
 # --- plain computation ------------------------------------------------------------------
 
@@ -646,7 +646,9 @@ def _exposure_reason(exposure: m.Exposure, exposed: set[tuple[str, int]]) -> str
     return f"No system or component is exposed to {what} any more."
 
 
-def _release_name(release: m.ProductRelease) -> str:
+def _release_name(release: m.ProductRelease | None) -> str:
+    if release is None:
+        return "a release no longer on record"
     return f"{release.label or release.product} {release.cycle}"
 
 

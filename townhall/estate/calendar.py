@@ -36,7 +36,8 @@ def fold(line: str) -> str:
     if len(line.encode("utf-8")) <= LINE_OCTETS:
         return line
     pieces: list[str] = []
-    current, size, limit = [], 0, LINE_OCTETS
+    current: list[str] = []
+    size, limit = 0, LINE_OCTETS
     for ch in line:
         n = len(ch.encode("utf-8"))
         if size + n > limit:

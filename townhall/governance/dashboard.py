@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -158,7 +159,7 @@ def annual_cost() -> Any:
         Coalesce(name, Value(ZERO), output_field=MONEY)
         for name in ("cost_license", "cost_support", "cost_hosting", "cost_staff")
     ]
-    total = parts[0]
+    total: Combinable = parts[0]
     for part in parts[1:]:
         total = total + part
     return total
@@ -340,10 +341,10 @@ def commitments(user: Any, cycle: BudgetCycle) -> dict[str, Any]:
     totals = committed_by_year(items, years)
     rows = []
     for year in years:
-        row: dict[str, Any] = {"year": year}
+        year_row: dict[str, Any] = {"year": year}
         for kind in ("capital", "operating"):
             amount, ceiling = totals[year][kind], cycle.budget(year, kind)
-            row[kind] = {
+            year_row[kind] = {
                 "committed": amount,
                 "ceiling": ceiling,
                 "left": max(ceiling - amount, ZERO),
@@ -351,7 +352,7 @@ def commitments(user: Any, cycle: BudgetCycle) -> dict[str, Any]:
                 "over": amount > ceiling,
                 "used": share(amount, ceiling),
             }
-        rows.append(row)
+        rows.append(year_row)
 
     def chart(kind: str) -> Chart:
         return bar_chart(

@@ -500,7 +500,7 @@ def _rounded(
         return {}, math.inf
     x = highs.getSolution().col_value
     rank = {p.id: k for k, p in enumerate(prerequisites_first(problem))}
-    funded = defaultdict(float)
+    funded: defaultdict[str, float] = defaultdict(float)
     for c, (p, _) in enumerate(cols):
         funded[p.id] += x[c]
 

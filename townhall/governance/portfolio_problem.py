@@ -9,6 +9,7 @@ fixing the file needs to know exactly where to look.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,8 +289,8 @@ def check(problem: Problem) -> None:
         raise ProblemError(f"infrastructure_share: must be between 0 and 1, not {share}")
     proposals = problem.by_id()
     if len(proposals) != len(problem.proposals):
-        seen: set[str] = set()
-        dup = next(p.id for p in problem.proposals if p.id in seen or seen.add(p.id))
+        counts = Counter(p.id for p in problem.proposals)
+        dup = next(pid for pid, n in counts.items() if n > 1)
         raise ProblemError(f"proposal {dup}: the id is used twice")
     for where, ids in (("force_in", problem.force_in), ("force_out", problem.force_out)):
         for pid in ids:

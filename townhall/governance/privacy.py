@@ -52,8 +52,7 @@ def result_ids(result: Any) -> set[int]:
     for key in RESULT_LISTS:
         found |= {portfolio.pk_of(item.get("id", "")) for item in result.get(key) or []}
     found |= {portfolio.pk_of(i) for i in (result.get("baseline") or {}).get("funded") or []}
-    found.discard(None)
-    return found
+    return {pk for pk in found if pk is not None}
 
 
 def redact_results(user: Any, entries: list[AuditEntry]) -> None:

@@ -44,7 +44,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, close_old_connections, connection, connections, transaction
+from django.db import (
+    DatabaseError,
+    close_old_connections,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.utils import timezone
 from django_tasks import task
 
@@ -82,6 +89,13 @@ __all__ = [
     "unfinished",
     "worker_running",
 ]
+
+
+def _concrete(name: str) -> models.Field:
+    """A column of the jobs table (every name given is a concrete field of `Job`)."""
+    field = Job._meta.get_field(name)
+    assert isinstance(field, models.Field)  # noqa: S101 - narrows the type
+    return field
 
 
 class JobFailed(Exception):
@@ -152,9 +166,9 @@ class JobContext:
             with self._side.cursor() as cursor:
                 # Never wait on a row the job's own transaction has locked.
                 cursor.execute("SET lock_timeout = '1s'")
-        names = [Job._meta.get_field(name).column for name in fields]
+        names = [_concrete(name).column for name in fields]
         assignments = ", ".join(f"{name} = %s" for name in names)
-        values = [Job._meta.get_field(n).get_db_prep_save(v, self._side) for n, v in fields.items()]
+        values = [_concrete(n).get_db_prep_save(v, self._side) for n, v in fields.items()]
         with self._side.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Job._meta.db_table} SET {assignments} WHERE id = %s",  # noqa: S608
@@ -406,7 +420,7 @@ def run_job(job_id: int) -> None:
 
 def needs_worker() -> bool:
     """Whether jobs wait for `townhall worker` (not when they run in the web process)."""
-    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    backend = settings.TASKS.get("default", {}).get("BACKEND") or ""
     return backend.startswith("django_tasks_db.")
 
 

@@ -93,7 +93,7 @@ class Document(OwnedModel):
     def clean(self) -> None:
         limit = settings.UPLOAD_MAX_MB * 1024 * 1024
         # Only a new upload is measured: a stored file may live elsewhere or be missing.
-        if self.file and not self.file._committed and self.file.size > limit:
+        if self.file and not getattr(self.file, "_committed", True) and self.file.size > limit:
             raise ValidationError(
                 {"file": f"The file is larger than the {settings.UPLOAD_MAX_MB} MB limit."}
             )

@@ -413,7 +413,6 @@ def test_a_solve_stopped_by_the_time_limit_is_never_called_optimal():
         assert plan.to_dict()["status"] == "time_limit"
     else:
         assert plan.gap <= 1e-4
-    assert plan.seconds < 5
 
 
 # --- ranking by score, frontier ------------------------------------------------------------------

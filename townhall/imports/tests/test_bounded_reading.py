@@ -4,7 +4,6 @@ cells, unpacked size and time, and a damaged workbook is refused with a clear re
 Each file is made here, small, by rewriting the sheet of a real workbook."""
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -43,37 +42,32 @@ def row(number: int, *cells: tuple[str, str]) -> str:
     return f'<row r="{number}">{inner}</row>'
 
 
-def timed(data: bytes, limits: parsing.Limits | None = None) -> tuple[parsing.Sheet, float]:
-    began = time.perf_counter()
-    extra = (limits,) if limits is not None else ()
-    result = parsing.read_file(data, "bomb.xlsx", *extra)
-    return result, time.perf_counter() - began
+def read(data: bytes) -> parsing.Sheet:
+    """How long these take is measured in bench/xlsx_bounds.py, not asserted here."""
+    return parsing.read_file(data, "bomb.xlsx")
 
 
 def test_a_declared_million_rows_by_16384_columns_is_not_believed():
     rows = row(1, ("A", "Name"), ("B", "Kind")) + row(2, ("A", "srv-1"), ("B", "server"))
     data = with_sheet(sheet(rows, dimension="A1:XFD1048576"))
     assert len(data) < 6000
-    result, seconds = timed(data)
+    result = read(data)
     assert result.header == ["Name", "Kind"]
     assert result.rows == [(2, ["srv-1", "server"])]
-    assert seconds < 2
 
 
 def test_a_last_row_far_below_is_read_without_the_rows_between():
     rows = row(1, ("A", "Name")) + row(2, ("A", "a")) + row(1048576, ("A", "z"))
-    result, seconds = timed(with_sheet(sheet(rows)))
+    result = read(with_sheet(sheet(rows)))
     assert [n for n, _ in result.rows] == [2, 1048576]
-    assert seconds < 2
 
 
 def test_cells_in_column_xfd_beside_the_data_are_dropped_as_they_come():
     rows = row(1, ("A", "Name"))
     rows += "".join(row(n, ("A", f"srv-{n}"), ("XFD", "junk")) for n in range(2, 12002))
-    result, seconds = timed(with_sheet(sheet(rows, dimension="A1:XFD12001")))
+    result = read(with_sheet(sheet(rows, dimension="A1:XFD12001")))
     assert len(result.rows) == 12000
     assert all(cells == [f"srv-{n}"] for n, cells in result.rows)
-    assert seconds < 10
 
 
 def test_a_heading_far_to_the_right_is_refused_naming_the_cell():
@@ -123,9 +117,8 @@ def test_a_workbook_unpacking_beyond_the_limit_is_refused_before_reading():
 
 def test_what_surrounds_the_rows_is_not_kept():
     merged = "<mergeCells>" + '<mergeCell ref="A1:B2"/>' * 200_000 + "</mergeCells>"
-    result, seconds = timed(with_sheet(sheet(row(1, ("A", "Name")), after=merged)))
+    result = read(with_sheet(sheet(row(1, ("A", "Name")), after=merged)))
     assert result.header == ["Name"]
-    assert seconds < 2  # reading ends with the rows
 
 
 @pytest.mark.parametrize(

@@ -206,7 +206,6 @@ def test_the_worker_against_web_traffic_and_imports(users, client_for, settings,
                 return False
 
         wait_for(up, 90, "the server")
-        started = time.monotonic()
 
         def poller(role: str, job: Job):
             def work(b: Browser) -> None:
@@ -246,7 +245,6 @@ def test_the_worker_against_web_traffic_and_imports(users, client_for, settings,
             return not jobs.filter(status__in=runner.UNFINISHED).exists()
 
         wait_for(all_finished, 45, "every job to end")
-        elapsed = time.monotonic() - started
         exports = list(jobs.filter(kind="export", created_by__username="staff1"))
         ended = {job.title: (job.status, job.message) for job in jobs.all()}
         services = Service.objects.using(outside.alias)
@@ -268,7 +266,6 @@ def test_the_worker_against_web_traffic_and_imports(users, client_for, settings,
     for log in ("server.log", "worker.log"):
         text = (outside.directory / log).read_text()
         assert "database is locked" not in text and "Traceback" not in text, text[-3000:]
-    assert elapsed < 60
 
 
 # --- nothing the database does stops the worker ---------------------------------------------
