@@ -4,26 +4,27 @@ the estate kept for the pages."""
 
 import datetime
 
-from townhall.continuity import campaigns, plan_views, plans, stored
+from townhall.continuity import campaigns, plans, stored
 from townhall.continuity.models import Campaign, RecoveryPlan
+from townhall.continuity.pages import plan as plan_pages
 from townhall.core import services
 from townhall.jobs import runner
 
 
-@runner.job(plan_views.EXPORT_JOB)
+@runner.job(plan_pages.EXPORT_JOB)
 def export(ctx: runner.JobContext) -> str:
     """Draw a plan or the contact lists, as the person who asked."""
     params, user = ctx.params, ctx.user
     ctx.start(2)
     if params["what"] == "contacts":
         ctx.progress(1, "Laying out the pages.")
-        body, _, name = plan_views.contacts_file(user, params["site"])
+        body, _, name = plan_pages.contacts_file(user, params["site"])
     else:
         plan = RecoveryPlan.objects.restrict(user, "view").filter(pk=params["plan"]).first()
         if plan is None:
             raise runner.JobFailed("the plan no longer exists or is no longer yours to see.")
         ctx.progress(1, "Laying out the pages.")
-        body, _, name = plan_views.plan_file(user, plan, params["format"], params["site"])
+        body, _, name = plan_pages.plan_file(user, plan, params["format"], params["site"])
     ctx.save_file(name, body)
     return f"{name} is ready."
 

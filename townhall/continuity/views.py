@@ -1,10 +1,12 @@
 """Continuity records on the platform's generic pages and API; the analysis page lives in
-`analysis_views.py`."""
+`pages/analysis.py`."""
 
 from typing import Any
 
-from townhall.continuity import exercise_views, filters, forms, plan_views, tables
+from townhall.continuity import filters, forms, tables
 from townhall.continuity import models as m
+from townhall.continuity.pages import exercise as exercise_pages
+from townhall.continuity.pages import plan as plan_pages
 from townhall.core.registry import Resource, register
 
 
@@ -62,14 +64,14 @@ PLANS = _resource(
     nav_label="Recovery plans",
     related=["roles"],
     detail_template="continuity/plan_detail.html",
-    detail_context=plan_views.plan_context,
+    detail_context=plan_pages.plan_context,
 )
 PLAN_ROLES = _resource(m.PlanRole, ["role", "person__name"], in_nav=False)
 EXERCISES = _resource(
     m.Exercise,
     ["name", "participants"],
     detail_template="continuity/exercise_detail.html",
-    detail_context=exercise_views.exercise_context,
+    detail_context=exercise_pages.exercise_context,
     detail_skip=["participants"],
 )
 EXERCISE_RESULTS = _resource(
@@ -77,7 +79,7 @@ EXERCISE_RESULTS = _resource(
     ["service__name"],
     in_nav=False,
     detail_template="continuity/exercise_result_detail.html",
-    detail_context=exercise_views.result_context,
+    detail_context=exercise_pages.result_context,
 )
 FOLLOW_UPS = _resource(
     m.FollowUp,
@@ -85,5 +87,5 @@ FOLLOW_UPS = _resource(
     nav_label="Exercise follow-ups",
     bulk_fields=["status", "due_on"],
     detail_template="continuity/exercise_followup_detail.html",
-    detail_context=exercise_views.follow_up_context,
+    detail_context=exercise_pages.follow_up_context,
 )

@@ -25,9 +25,9 @@ from townhall.accounts.models import Role
 from townhall.core.charts import Item, bar_chart
 from townhall.core.pdf import html_page, pdf
 from townhall.cyber import asks, coverage, exposure, insurance, plan, services, training
-from townhall.cyber.incident_views import incident_summary
 from townhall.cyber.models import Assessment, Evidence
-from townhall.cyber.risk_views import risk_summary
+from townhall.cyber.pages.incident import incident_summary
+from townhall.cyber.pages.risk import risk_summary
 
 TEMPLATE = "cyber/brief.html"
 

@@ -3,11 +3,12 @@ OSCAL catalog stored as a framework version."""
 
 from django.urls import reverse
 
-from townhall.cyber import framework_views, frameworks, oscal
+from townhall.cyber import frameworks, oscal
+from townhall.cyber.pages import framework as framework_pages
 from townhall.jobs import runner
 
 
-@runner.job(framework_views.CATALOG_JOB)
+@runner.job(framework_pages.CATALOG_JOB)
 def import_catalog(ctx: runner.JobContext) -> str:
     """Store the uploaded catalog, all or nothing, as the person who sent it."""
     name = ctx.input_name
@@ -34,4 +35,4 @@ def import_catalog(ctx: runner.JobContext) -> str:
         reverse("cyber:framework_requirements", args=[framework.pk]),
         f"Browse the requirements of {framework}",
     )
-    return framework_views.import_report(report)
+    return framework_pages.import_report(report)

@@ -5,15 +5,15 @@ from typing import Any
 
 from townhall.core.registry import Resource, register
 from townhall.cyber import (
-    assessment_views,
     filters,
     forms,
-    framework_views,
-    incident_views,
-    risk_views,
     tables,
 )
 from townhall.cyber import models as m
+from townhall.cyber.pages import assessment as assessment_pages
+from townhall.cyber.pages import framework as framework_pages
+from townhall.cyber.pages import incident as incident_pages
+from townhall.cyber.pages import risk as risk_pages
 
 
 def _resource(model: type, search: list[str], **extra: Any) -> Resource:
@@ -35,7 +35,7 @@ ASSESSMENTS = _resource(
     ["name"],
     related=["actions"],
     detail_template="cyber/assessment_detail.html",
-    detail_context=assessment_views.detail_context,
+    detail_context=assessment_pages.detail_context,
     page_links=[
         ("Compare with last time", "cyber:assessment_compare"),
         ("First-assessment guide", "cyber:assessment_guide"),
@@ -47,7 +47,7 @@ FRAMEWORKS = _resource(
     ["name", "key"],
     related=["assessments"],
     detail_template="cyber/framework_detail.html",
-    detail_context=framework_views.framework_context,
+    detail_context=framework_pages.framework_context,
     page_links=[("Browse requirements", "cyber:framework_requirements")],
 )
 REQUIREMENTS = _resource(
@@ -70,19 +70,19 @@ RISKS = _resource(
     bulk_fields=["status", "owner", "due_date", "owner_department"],
     related=["incidents", "actions"],
     detail_template="cyber/risk_detail.html",
-    detail_context=risk_views.risk_context,
-    detail_skip=risk_views.RISK_DETAIL_SKIP,
+    detail_context=risk_pages.risk_context,
+    detail_skip=risk_pages.RISK_DETAIL_SKIP,
 )
 INCIDENTS = _resource(
     m.Incident,
     ["title", "summary"],
     detail_template="cyber/incident_detail.html",
-    detail_context=incident_views.incident_context,
-    detail_skip=incident_views.INCIDENT_DETAIL_SKIP,
+    detail_context=incident_pages.incident_context,
+    detail_skip=incident_pages.INCIDENT_DETAIL_SKIP,
 )
 COURSES = _resource(m.Course, ["name", "code"], related=["completions"])
 COMPLETIONS = _resource(m.TrainingCompletion, ["person__name", "course__name"])
-# Exposure's records are reached from its pages (cyber/exposure_views.py), not the menu.
+# Exposure's records are reached from its pages (cyber/pages/exposure.py), not the menu.
 EXPOSURES = _resource(
     m.Exposure,
     ["matched_on", "vulnerability__cve_id", "system__name", "component__name"],

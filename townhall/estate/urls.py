@@ -1,7 +1,9 @@
 from django.urls import path
 
 from townhall.core.registry import urls
-from townhall.estate import dashboard_views, dependency_views, views
+from townhall.estate import views
+from townhall.estate.pages import dashboard as dashboard_pages
+from townhall.estate.pages import dependency as dependency_pages
 
 app_name = "estate"
 urlpatterns = urls(
@@ -15,11 +17,11 @@ urlpatterns = urls(
     views.DEPENDENCIES,
 )
 
-# What a record depends on and what depends on it (estate/dependency_views.py).
+# What a record depends on and what depends on it (estate/pages/dependency.py).
 urlpatterns += [
     path(
         f"{prefix}/<int:pk>/dependencies/",
-        dependency_views.DependencyPage.as_view(kind=kind),
+        dependency_pages.DependencyPage.as_view(kind=kind),
         name=f"{kind}_dependencies",
     )
     for kind, prefix in (
@@ -29,9 +31,9 @@ urlpatterns += [
     )
 ]
 
-# The estate dashboard and the personal calendar feed (estate/dashboard_views.py).
+# The estate dashboard and the personal calendar feed (estate/pages/dashboard.py).
 urlpatterns += [
-    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
-    path("calendar/", dashboard_views.calendar_page, name="calendar"),
-    path("calendar/<str:key>.ics", dashboard_views.calendar_feed, name="calendar_feed"),
+    path("dashboard/", dashboard_pages.dashboard_page, name="dashboard"),
+    path("calendar/", dashboard_pages.calendar_page, name="calendar"),
+    path("calendar/<str:key>.ics", dashboard_pages.calendar_feed, name="calendar_feed"),
 ]

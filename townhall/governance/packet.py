@@ -23,9 +23,10 @@ from django.views.decorators.http import require_safe
 
 from townhall.core.pdf import document, html_page, pdf, style_hashes  # noqa: F401
 from townhall.estate.models import Component, Dependency, System
-from townhall.governance import linkage, scenario_views, scores, scoring
+from townhall.governance import linkage, scores, scoring
 from townhall.governance.dashboard import DECIDED
 from townhall.governance.models import BudgetCycle, Proposal, Scenario, SkillPool
+from townhall.governance.pages import scenario as scenario_pages
 from townhall.jobs import runner
 
 TEMPLATE = "governance/packet.html"
@@ -199,7 +200,7 @@ def proposal_page(
     }
 
 
-def selected_plan(user: Any, cycle: BudgetCycle) -> scenario_views.Shown | None:
+def selected_plan(user: Any, cycle: BudgetCycle) -> scenario_pages.Shown | None:
     """The scenario the board selected, shown as on its own page: proposals the user may not
     see are not named, and values that would reveal private scores are left out."""
     scenario = (
@@ -211,8 +212,8 @@ def selected_plan(user: Any, cycle: BudgetCycle) -> scenario_views.Shown | None:
     if scenario is None:
         return None
     result = scenario.result if isinstance(scenario.result, dict) else None
-    shown = scenario_views.present(
-        scenario, scenario_views.Titles(user, [result] if result else [])
+    shown = scenario_pages.present(
+        scenario, scenario_pages.Titles(user, [result] if result else [])
     )
     shown.funded.sort(key=lambda f: (f.start or 0, f.title))
     return shown

@@ -2,15 +2,15 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.governance import (
-    cycle_views,
-    dashboard_views,
-    home_views,
     packet,
-    proposal_views,
-    scenario_views,
-    scoring_views,
     views,
 )
+from townhall.governance.pages import cycle as cycle_pages
+from townhall.governance.pages import dashboard as dashboard_pages
+from townhall.governance.pages import home as home_pages
+from townhall.governance.pages import proposal as proposal_pages
+from townhall.governance.pages import scenario as scenario_pages
+from townhall.governance.pages import scoring as scoring_pages
 
 app_name = "governance"
 urlpatterns = urls(
@@ -22,40 +22,40 @@ urlpatterns = urls(
     views.SKILL_POOLS,
 )
 
-# Workflow steps and decisions on one proposal (governance/proposal_views.py).
+# Workflow steps and decisions on one proposal (governance/pages/proposal.py).
 urlpatterns += [
-    path("proposals/<int:pk>/step/", proposal_views.step, name="proposal_step"),
-    path("proposals/<int:pk>/decide/", proposal_views.decide, name="proposal_decide"),
-    path("requests/", proposal_views.my_requests, name="my_requests"),
+    path("proposals/<int:pk>/step/", proposal_pages.step, name="proposal_step"),
+    path("proposals/<int:pk>/decide/", proposal_pages.decide, name="proposal_decide"),
+    path("requests/", proposal_pages.my_requests, name="my_requests"),
 ]
 
-# Budget cycles and criteria sets beyond their records (governance/cycle_views.py).
+# Budget cycles and criteria sets beyond their records (governance/pages/cycle.py).
 urlpatterns += [
-    path("budget-cycles/<int:pk>/budgets/", cycle_views.budgets, name="cycle_budgets"),
-    path("criteria-sets/presets/", cycle_views.presets, name="criteria_presets"),
+    path("budget-cycles/<int:pk>/budgets/", cycle_pages.budgets, name="cycle_budgets"),
+    path("criteria-sets/presets/", cycle_pages.presets, name="criteria_presets"),
     path(
-        "criteria-sets/<int:pk>/new-edition/", cycle_views.new_edition, name="criteria_new_edition"
+        "criteria-sets/<int:pk>/new-edition/", cycle_pages.new_edition, name="criteria_new_edition"
     ),
 ]
 
-# Independent board scoring and the board's consensus (governance/scoring_views.py).
+# Independent board scoring and the board's consensus (governance/pages/scoring.py).
 urlpatterns += [
-    path("proposals/<int:pk>/scores/", scoring_views.ballot, name="proposal_scores"),
-    path("budget-cycles/<int:pk>/scores/", scoring_views.consensus, name="cycle_scores"),
-    path("scoring/", scoring_views.queue, name="my_scoring"),
+    path("proposals/<int:pk>/scores/", scoring_pages.ballot, name="proposal_scores"),
+    path("budget-cycles/<int:pk>/scores/", scoring_pages.consensus, name="cycle_scores"),
+    path("scoring/", scoring_pages.queue, name="my_scoring"),
 ]
 
-# Portfolio scenarios: solve, compare, efficient frontier (governance/scenario_views.py).
+# Portfolio scenarios: solve, compare, efficient frontier (governance/pages/scenario.py).
 urlpatterns += [
-    path("scenarios/<int:pk>/solve/", scenario_views.solve, name="scenario_solve"),
-    path("scenarios/<int:pk>/frontier/", scenario_views.frontier, name="scenario_frontier"),
-    path("budget-cycles/<int:pk>/compare/", scenario_views.compare, name="cycle_compare"),
+    path("scenarios/<int:pk>/solve/", scenario_pages.solve, name="scenario_solve"),
+    path("scenarios/<int:pk>/frontier/", scenario_pages.frontier, name="scenario_frontier"),
+    path("budget-cycles/<int:pk>/compare/", scenario_pages.compare, name="cycle_compare"),
 ]
 
-# The front page, the board packet and the governance health dashboard (home_views.py,
-# packet.py, dashboard_views.py).
+# The front page, the board packet and the governance health dashboard (pages/home.py,
+# packet.py, pages/dashboard.py).
 urlpatterns += [
-    path("", home_views.home, name="home"),
+    path("", home_pages.home, name="home"),
     path("budget-cycles/<int:pk>/packet.pdf", packet.packet_pdf, name="cycle_packet"),
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard_pages.dashboard, name="dashboard"),
 ]

@@ -6,8 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from townhall.core.registry import Resource, register
-from townhall.governance import filters, forms, linkage, scenario_views, services, tables
+from townhall.governance import filters, forms, linkage, services, tables
 from townhall.governance import models as m
+from townhall.governance.pages import scenario as scenario_pages
 
 
 def _resource(model: type, name: str, search: list[str], **extra: Any) -> Resource:
@@ -145,5 +146,5 @@ SCENARIOS = _resource(
     "Scenario",
     ["name", "description"],
     detail_template="governance/scenario_detail.html",
-    detail_context=scenario_views.scenario_context,
+    detail_context=scenario_pages.scenario_context,
 )

@@ -5,7 +5,7 @@ checked by axe-core. Page sizes are made small so a few records fill several pag
 import pytest
 from playwright.sync_api import expect
 
-from townhall.continuity import analysis_views
+from townhall.continuity.pages import analysis as analysis_pages
 from townhall.continuity.tests.test_analysis_paging import build
 
 pytestmark = pytest.mark.browser
@@ -21,9 +21,9 @@ def test_filter_page_and_show_all_by_keyboard(
     axe_check,
     monkeypatch,
 ):
-    monkeypatch.setattr(analysis_views, "TOP", 2)
-    monkeypatch.setattr(analysis_views, "SECTION_PAGE", 3)
-    monkeypatch.setattr(analysis_views, "SERVICE_PAGE", 4)
+    monkeypatch.setattr(analysis_pages, "TOP", 2)
+    monkeypatch.setattr(analysis_pages, "SECTION_PAGE", 3)
+    monkeypatch.setattr(analysis_pages, "SERVICE_PAGE", 4)
     build(departments, 10)
     page = new_page()
     sign_in(page, live_server, users["staff"])

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from townhall.continuity import analysis_views
+from townhall.continuity.pages import analysis as analysis_pages
 from townhall.continuity.tests import factories as f
 
 URL = "/continuity/analysis/"
@@ -17,9 +17,9 @@ URL = "/continuity/analysis/"
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    monkeypatch.setattr(analysis_views, "TOP", 2)
-    monkeypatch.setattr(analysis_views, "SECTION_PAGE", 3)
-    monkeypatch.setattr(analysis_views, "SERVICE_PAGE", 4)
+    monkeypatch.setattr(analysis_pages, "TOP", 2)
+    monkeypatch.setattr(analysis_pages, "SECTION_PAGE", 3)
+    monkeypatch.setattr(analysis_pages, "SERVICE_PAGE", 4)
 
 
 def build(departments, n, start=0):

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from townhall.audit.models import AuditEntry
 from townhall.continuity import models as m
-from townhall.continuity import plan_content, plan_views, plans
+from townhall.continuity import plan_content, plans
+from townhall.continuity.pages import plan as plan_pages
 from townhall.continuity.tests import estate
 from townhall.continuity.tests import factories as f
 from townhall.core import context, services
@@ -308,7 +309,7 @@ def test_approval_runs_as_a_background_job(client_for, users, departments, monke
         queued.append(job)
         return job
 
-    monkeypatch.setattr(plan_views.runner, "submit", queue_only)
+    monkeypatch.setattr(plan_pages.runner, "submit", queue_only)
     staff = client_for("staff")
     post = {
         "approver_name": "Dana Reyes",
@@ -717,7 +718,7 @@ def test_contacts_page(users, departments, client_for):
     response = board.get("/continuity/contacts/pdf/")
     job = Job.objects.order_by("-pk").first()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert job.kind == plan_views.EXPORT_JOB and job.created_by == users["board"]
+    assert job.kind == plan_pages.EXPORT_JOB and job.created_by == users["board"]
     assert job.status == "done" and job.total == 2
     assert job.result_file.name.endswith(".pdf") and "recovery-contacts-" in job.result_file.name
     download = board.get(f"/jobs/{job.pk}/download/")
@@ -863,7 +864,7 @@ def test_docx_download(users, departments, client_for):
     first = approve(users["staff"], ready(plans.new_plan(users["staff"])))
     response = client_for("liaison").get(f"/continuity/recovery-plans/{first.pk}/docx/")
     assert response.status_code == 200
-    assert response["Content-Type"] == plan_views.DOCX_TYPE
+    assert response["Content-Type"] == plan_pages.DOCX_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="recovery-plan-v1.docx"'
     assert response.content.startswith(b"PK")
 
@@ -872,7 +873,7 @@ def test_docx_download(users, departments, client_for):
 def test_a_large_plan_is_drawn_in_the_background(users, departments, client_for, monkeypatch):
     estate.build(departments)
     draft = plans.new_plan(users["staff"])
-    monkeypatch.setattr(plan_views, "INLINE_ROWS", 1)
+    monkeypatch.setattr(plan_pages, "INLINE_ROWS", 1)
     client = client_for("liaison")
     for kind, magic in (("pdf", b"%PDF-"), ("docx", b"PK")):
         response = client.get(f"/continuity/recovery-plans/{draft.pk}/{kind}/")

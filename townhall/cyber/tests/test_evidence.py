@@ -13,7 +13,7 @@ from townhall.cyber import models as m
 from townhall.cyber import services as cyber
 from townhall.cyber.tests import assessment_factories as af
 from townhall.cyber.tests import factories as f
-from townhall.estate.dashboard_views import reset_feed_key
+from townhall.estate.pages.dashboard import reset_feed_key
 
 TODAY = datetime.date(2026, 3, 1)
 
@@ -103,9 +103,9 @@ def test_expiring_page_bad_days(client_for, scene, days, notice):
 
 
 def test_calendar_feed_has_evidence_for_those_who_may_see_it(client, scene, users, monkeypatch):
-    from townhall.estate import dashboard_views
+    from townhall.estate.pages import dashboard as dashboard_pages
 
-    monkeypatch.setattr(dashboard_views.timezone, "localdate", lambda: TODAY)
+    monkeypatch.setattr(dashboard_pages.timezone, "localdate", lambda: TODAY)
     staff_key = reset_feed_key(users["staff"])
     body = client.get(reverse("estate:calendar_feed", args=[staff_key])).content.decode()
     unfolded = body.replace("\r\n ", "")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from townhall.core import context, services
-from townhall.cyber import incident_views
 from townhall.cyber.models import Incident
+from townhall.cyber.pages import incident as incident_pages
 
 METRICS = reverse("cyber:incident_metrics")
 UTC = datetime.UTC
@@ -217,7 +217,7 @@ def test_metrics_page_without_incidents(client_for):
 
 @pytest.mark.django_db
 def test_incident_summary(users, history):
-    summary = incident_views.incident_summary(users["staff"], 2025)
+    summary = incident_pages.incident_summary(users["staff"], 2025)
     assert summary["year"] == 2025
     assert (summary["incidents"], summary["open"]) == (3, 1)
     assert summary["by_severity"] == {"critical": 1, "high": 2, "moderate": 0, "low": 0}
@@ -232,7 +232,7 @@ def test_incident_summary(users, history):
         "reported_law_enforcement": 0,
     }
     assert summary["url"] == METRICS + "?year=2025"
-    assert incident_views.incident_summary(users["liaison"], 2025)["incidents"] == 2
+    assert incident_pages.incident_summary(users["liaison"], 2025)["incidents"] == 2
 
 
 # --- an incident's page ---------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from townhall.core import context, services
-from townhall.cyber import risk_views
 from townhall.cyber.models import Incident, Risk
+from townhall.cyber.pages import risk as risk_pages
 from townhall.cyber.tests import factories as f
 
 REGISTER = reverse("cyber:risk_register")
@@ -273,7 +273,7 @@ def test_liaison_sees_only_their_department(client_for, register, users):
     assert listed(client, link) == ["Ransomware on file servers"]
     # Another department's risk is not there at all.
     assert client.get(register["phish"].get_absolute_url()).status_code == 404
-    summary = risk_views.risk_summary(users["liaison"])
+    summary = risk_pages.risk_summary(users["liaison"])
     assert summary["open"] == 2
     assert [t["title"] for t in summary["top"]] == [
         "Ransomware on file servers",
@@ -313,7 +313,7 @@ def test_bad_filters_do_not_break_the_list(client_for, register):
 
 @pytest.mark.django_db
 def test_risk_summary_shape(users, register):
-    summary = risk_views.risk_summary(users["staff"])
+    summary = risk_pages.risk_summary(users["staff"])
     assert summary["open"] == 4
     assert summary["bands"] == {"low": 2, "moderate": 2, "high": 0, "very_high": 0}
     assert summary["band_labels"]["very_high"] == "Very high"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from townhall.core import context, services
 from townhall.estate import calendar
 from townhall.estate import models as m
-from townhall.estate.dashboard_views import reset_feed_key
+from townhall.estate.pages.dashboard import reset_feed_key
 
 NOW = datetime.datetime(2026, 11, 25, 17, 30, 5, tzinfo=datetime.UTC)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from townhall.core import context, services
 from townhall.estate import dashboard
 from townhall.estate import models as m
-from townhall.estate.dashboard_views import estate_summary
+from townhall.estate.pages.dashboard import estate_summary
 
 URL = "/estate/dashboard/"
 D = datetime.date

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from townhall.core import context, services
 from townhall.core.models import TrackedQuerySet
-from townhall.estate import dependency_views
 from townhall.estate import models as m
+from townhall.estate.pages import dependency as dependency_pages
 
 ROLES = ("admin", "staff", "liaison", "board", "viewer")
 
@@ -168,7 +168,7 @@ def test_depth_limit_note(client_for, db):
 
 
 def test_node_cap(client_for, db, monkeypatch):
-    monkeypatch.setattr(dependency_views, "MAX_NODES", 5)
+    monkeypatch.setattr(dependency_pages, "MAX_NODES", 5)
     hub = make(m.Component, "Core switch", kind="network_device")
     for i in range(8):
         depend(make(m.System, f"App {i}"), hub, "network_path")
@@ -193,9 +193,9 @@ def test_queries_grow_with_depth_not_records(client_for, db):
     client = client_for("viewer")
     queries(client, reverse("core:home"))  # the session and person load once; warm up
     short, long_ = chain(5), chain(50)
-    depth = dependency_views.MAX_DEPTH
+    depth = dependency_pages.MAX_DEPTH
     fixed = 8  # session, person, the record, names of each kind, savepoints
-    bound = fixed + 2 * (depth + dependency_views.LOOK_BEYOND + 1)
+    bound = fixed + 2 * (depth + dependency_pages.LOOK_BEYOND + 1)
     q_short = queries(client, url(short[0], depth=depth))
     q_long = queries(client, url(long_[0], depth=depth))
     assert q_short <= fixed + 5 + 1  # one per level (4) and one that finds nothing, upstream
@@ -220,9 +220,9 @@ def test_queries_constant_in_fan_out(client_for, db):
 
 def test_dependencies_url_helper(estate):
     app = estate["app"]
-    assert dependency_views.dependencies_url(app) == f"/estate/systems/{app.pk}/dependencies/"
+    assert dependency_pages.dependencies_url(app) == f"/estate/systems/{app.pk}/dependencies/"
     vendor = services.create(context.SYSTEM, m.Vendor, {"name": "Acme"})
-    assert dependency_views.dependencies_url(vendor) is None
+    assert dependency_pages.dependencies_url(vendor) is None
 
 
 @pytest.mark.django_db

@@ -248,7 +248,7 @@ def test_frontier_is_computed_and_drawn(client_for, cycle, proposals, monkeypatc
 
 
 def test_frontier_chart_geometry():
-    from townhall.governance.scenario_views import frontier_chart
+    from townhall.governance.pages.scenario import frontier_chart
 
     points = [
         {"level": 0.5, "value": 50.0, "status": "optimal", "gap": 0.0},

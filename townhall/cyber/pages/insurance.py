@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 from townhall.core import permissions, services
 from townhall.core.forms import style_fields
 from townhall.cyber import insurance
-from townhall.cyber.coverage_views import conflict_rows
 from townhall.cyber.models import InsuranceAnswer
+from townhall.cyber.pages.coverage import conflict_rows
 
 NOT_ALLOWED = "Insurance readiness is for IT staff, auditors and the board."
 

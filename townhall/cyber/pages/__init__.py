@@ -1,0 +1,1 @@
+"""The cyber pages beyond the generic record pages: one module per workflow."""

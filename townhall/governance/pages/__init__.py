@@ -1,0 +1,1 @@
+"""The governance pages beyond the generic record pages: one module per workflow."""
