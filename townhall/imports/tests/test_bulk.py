@@ -122,7 +122,7 @@ def test_a_clash_is_reported_in_the_write_paths_words(departments):
 
 
 def test_a_batch_the_database_refuses_is_saved_row_by_row(departments, monkeypatch):
-    from townhall.imports import bulk
+    from townhall.core import bulk
 
     monkeypatch.setattr(bulk.Unique, "clashes", lambda self, obj: False)
     run_import(SYSTEM, "service", b"Name,Department,External ID\nPermits,PW,S-1\n", "s.csv")
@@ -142,7 +142,7 @@ def test_invalid_new_rows_are_reported_by_column(departments):
 
 
 def test_a_row_matching_a_refused_batch_row_is_new_again(departments, monkeypatch):
-    from townhall.imports import bulk
+    from townhall.core import bulk
 
     monkeypatch.setattr(bulk.Unique, "clashes", lambda self, obj: False)
     run_import(SYSTEM, "service", b"Name,Department\nPermits,PW\n", "s.csv")
