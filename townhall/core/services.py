@@ -316,6 +316,11 @@ class Creation:
         self._allowed: dict[Any, bool] = {}
         self._checked: set[int] = set()
         self._relations = getattr(model, "clean_relations", None) is not None
+        self._text = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+        ]
 
     def check(self, data: Mapping[str, Any]) -> "Any":
         """A new unsaved record from `data`, checked: PermissionDenied or ValidationError."""
@@ -323,7 +328,9 @@ class Creation:
 
         obj, m2m = self.maker.build(dict(data))
         check_fields(self.user, obj, None)
-        _refuse_nul(obj)
+        values = obj.__dict__
+        if any(type(v) is str and "\x00" in v for v in map(values.get, self._text)):
+            _refuse_nul(obj)  # which says where
         self.maker.validate(obj)  # first: a record that describes nothing says so
         dept = getattr(obj, "department_id_value", lambda: None)()
         allowed = self._allowed.get(dept)
