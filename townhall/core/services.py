@@ -322,7 +322,7 @@ class Creation:
             if isinstance(f, (models.CharField, models.TextField))
         ]
 
-    def check(self, data: Mapping[str, Any]) -> "Any":
+    def check(self, data: Mapping[str, Any]) -> Any:
         """A new unsaved record from `data`, checked: PermissionDenied or ValidationError."""
         from townhall.core import bulk
 
@@ -507,7 +507,7 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
                     _check_department(user, record)
                 check_fields(user, record, before)
                 _refuse_nul(record)
-                record.full_clean()
+                _full_clean(record, before)
             except ValidationError as exc:
                 raise RowInvalid(index, exc) from None
             m2m_changed = any(
@@ -534,6 +534,28 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
             entries.append(_entry(user, AuditEntry.Action.UPDATE, record, record.pk, before, after))
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return len(changed)
+
+
+def _full_clean(record: models.Model, before: Mapping[str, Any]) -> None:
+    """`full_clean`, less the query that checks a reference the change leaves as it was
+    (it was checked when set); uniqueness and constraints are checked in full."""
+    same = [
+        f.name
+        for f in record._meta.concrete_fields
+        if f.many_to_one and f.name in before and before[f.name] == getattr(record, f.attname)
+    ]
+    errors: dict[str, Any] = {}
+    try:
+        record.full_clean(exclude=same, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for check in (record.validate_unique, record.validate_constraints):
+        try:
+            check(exclude=[name for name in errors])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _save_rows(model: type[models.Model], records: list[models.Model]) -> None:

@@ -57,6 +57,17 @@ class Queued:
     m2m: dict[str, list[Any]] = field(default_factory=dict)
 
 
+@dataclass
+class Change:
+    """A row that changes a record, waiting for its batch of `services.update_rows`."""
+
+    number: int
+    record: dict[str, Any]
+    data: dict[str, Any]
+    entry: keys.Entry | None
+    current: Any
+
+
 class _Rollback(Exception):
     """Leaves the import's transaction without keeping anything."""
 
@@ -151,6 +162,7 @@ class _Importer:
         self.index = keys.index_for(kind) if fast else None
         self.creation = services.Creation(user, kind.model) if fast else None
         self.queued: list[Queued] = []
+        self.changes: dict[Any, Change] = {}  # by the record's pk
         self._departments: dict[int, Any] | None = None
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
@@ -217,6 +229,12 @@ class _Importer:
             queued = self._queue(number, record, data)
             if queued is not None:
                 return queued
+        if current is not None and self.index is not None:
+            self.changes[current.pk] = Change(number, record, data, entry, current)
+            self.creation.unique.add(current)  # its new values, for the rows after it
+            if len(self.changes) >= BATCH:
+                self.flush()
+            return []
         self.flush()  # what is saved row by row must see every row before it
         return self._save(number, record, data, entry, current)
 
@@ -227,7 +245,7 @@ class _Importer:
         entry = self.index.find(data)
         if entry is None:
             return None, None
-        if entry.pk is None:
+        if entry.pk is None or entry.pk in self.changes:
             self.flush()  # a row earlier in the file, still waiting for its batch
         if entry.pk is None:
             return None, None  # that row was refused when its batch was saved
@@ -278,7 +296,38 @@ class _Importer:
         return []
 
     def flush(self) -> None:
-        """Save the waiting new records; if the database refuses the batch, row by row."""
+        """Save the waiting new records and changes; if the database refuses a batch, row by
+        row, so each refused row is reported."""
+        self._flush_new()
+        self._flush_changes()
+
+    def _flush_changes(self) -> None:
+        rows, self.changes = list(self.changes.values()), {}
+        if not rows:
+            return
+        added: list = []
+        try:
+            with transaction.atomic():
+                edits = []
+                for row in rows:
+                    data = row.data
+                    if "tags" in data:  # the row's new tags, now that it is kept
+                        data = {**data, "tags": self.reader.tags.saved(data["tags"], added)}
+                    edits.append((row.current, data))
+                changed = services.update_rows(self.user, edits)
+        except (ValidationError, PermissionDenied, IntegrityError, ValueProblem):
+            self.reader.tags.forget(added)
+            for row in rows:  # each through services.update, to say which and why
+                problems = self._save(row.number, row.record, row.data, row.entry, row.current)
+                if problems:
+                    self._reject(problems)
+            return
+        self.outcome.updated += changed
+        self.outcome.unchanged += len(rows) - changed
+        for row in rows:
+            self._remember(row.entry, row.current)
+
+    def _flush_new(self) -> None:
         rows, self.queued = self.queued, []
         if not rows:
             return
