@@ -1,15 +1,20 @@
-"""Import of many components from CSV, against plain sqlite3 executemany of the same rows.
+"""Import of many components from CSV, against the database's plain bulk load of the same rows.
 
-Both run in this one process run, on SQLite, from the same CSV file: Townhall's importer
-(`townhall import component FILE`, as a separate process: parsing, mapping, validation,
-permission checks, one audit entry per record, one transaction) and a baseline that parses
-the same file with the csv module and inserts it with sqlite3's executemany. Prints both
-times and the ratio. Prints figures; it is not a test.
+Both run in this one process run, from the same CSV file: Townhall's importer (`townhall
+import component FILE`, as a separate process: parsing, mapping, validation, permission
+checks, one audit entry per record, one transaction) and a baseline that parses the same file
+with the csv module and loads it with no checks — sqlite3's executemany on SQLite, psycopg's
+COPY on PostgreSQL. Prints both times, the ratio and the import's peak memory (the child
+process's ru_maxrss). Prints figures; it is not a test.
 
-    .venv/bin/python bench/import_components.py                 # 100,000 rows
+    .venv/bin/python bench/import_components.py                 # 100,000 rows, SQLite
     .venv/bin/python bench/import_components.py --rows 10000
     .venv/bin/python bench/import_components.py --rows 10000 --again   # and re-import it
     DEBUG=false .venv/bin/python bench/import_components.py   # as in production
+    DEBUG=false .venv/bin/python bench/import_components.py --postgres postgres://u@host/db
+
+With --postgres the URL names a server and a database to start from; the benchmark creates
+two fresh databases beside it (`<name>_bench`, `<name>_bench_base`) and drops them after.
 
 With DEBUG on (the default outside production) Django logs every statement, which for the
 importer's large multi-row INSERTs costs a noticeable share of the time.
@@ -24,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 HEADER = [
     "Name",
@@ -78,15 +85,58 @@ def baseline(path: Path, db: Path) -> float:
     return time.perf_counter() - start
 
 
-def townhall(args: list[str], env: dict[str, str]) -> float:
+def baseline_postgres(path: Path, url: str) -> float:
+    import psycopg
+
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "townhall.cli", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    with psycopg.connect(url) as con, con.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE component (name text, kind text, manufacturer text, model text,"
+            " asset_tag text, quantity integer, install_date text, end_of_support text,"
+            " replacement_cost text, status text)"
+        )
+        with (
+            path.open(newline="", encoding="utf-8") as handle,
+            cur.copy("COPY component FROM STDIN") as copy,
+        ):
+            reader = csv.reader(handle)
+            next(reader)
+            for row in reader:
+                copy.write_row(row)
     return time.perf_counter() - start
+
+
+def townhall(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds the command took, and its peak resident memory in bytes."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "townhall.cli", *args], env=env, stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"townhall {' '.join(args)} failed ({child.returncode})")
+    return time.perf_counter() - start, usage.ru_maxrss * 1024  # kilobytes on Linux
+
+
+def _databases(url: str) -> tuple[str, str, Any]:
+    """Two fresh databases beside the one `url` names; and how to drop them."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "postgres"
+    names = [f"{name}_bench", f"{name}_bench_base"]
+    admin = urlunsplit(parts._replace(path="/postgres"))
+
+    def run(statement: str) -> None:
+        with psycopg.connect(admin, autocommit=True) as con:
+            for db in names:
+                con.execute(statement.format(db=db))
+
+    run('DROP DATABASE IF EXISTS "{db}"')
+    run('CREATE DATABASE "{db}"')
+    urls = [urlunsplit(parts._replace(path=f"/{db}")) for db in names]
+    return urls[0], urls[1], lambda: run('DROP DATABASE IF EXISTS "{db}"')
 
 
 def main() -> None:
@@ -95,33 +145,53 @@ def main() -> None:
     parser.add_argument(
         "--again", action="store_true", help="import the same file a second time (all unchanged)"
     )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on PostgreSQL; compare with psycopg COPY"
+    )
     args = parser.parse_args()
+    drop = None
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.postgres:
+            database, base_url, drop = _databases(args.postgres)
+        else:
+            database = f"sqlite:///{folder / 'townhall.sqlite3'}"
         env = {
             **os.environ,
             "TOWNHALL_VAR_DIR": str(folder),
-            "DATABASE_URL": f"sqlite:///{folder / 'townhall.sqlite3'}",
+            "DATABASE_URL": database,
             "TOWNHALL_IMPORT_INLINE_ROWS": str(args.rows + 1),
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        subprocess.run(
-            [sys.executable, "-m", "townhall.cli", "migrate", "-v0"], env=env, check=True
-        )
-        source = folder / "components.csv"
-        write_csv(source, args.rows)
-        base = baseline(source, folder / "baseline.sqlite3")
-        ours = townhall(["import", "component", str(source)], env)
-        debug = env.get("DEBUG", "(default: on)")
-        print(f"rows: {args.rows:,}   DEBUG={debug}")
-        print(f"sqlite3 executemany (csv module, no validation): {base:8.2f} s")
-        print(f"townhall import (validated, audited, one transaction): {ours:8.2f} s")
-        print(f"ratio townhall / baseline: {ours / base:8.1f}x")
-        print(f"townhall rows per second: {args.rows / ours:,.0f}")
-        if args.again:
-            again = townhall(["import", "component", str(source)], env)
-            print(f"townhall re-import (every row unchanged): {again:8.2f} s")
-            print(f"townhall re-import rows per second: {args.rows / again:,.0f}")
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "townhall.cli", "migrate", "-v0"], env=env, check=True
+            )
+            source = folder / "components.csv"
+            write_csv(source, args.rows)
+            if args.postgres:
+                base = baseline_postgres(source, base_url)
+                how = "psycopg COPY"
+            else:
+                base = baseline(source, folder / "baseline.sqlite3")
+                how = "sqlite3 executemany"
+            ours, memory = townhall(["import", "component", str(source)], env)
+            debug = env.get("DEBUG", "(default: on)")
+            vendor = "PostgreSQL" if args.postgres else "SQLite"
+            print(f"rows: {args.rows:,}   DEBUG={debug}   database: {vendor}")
+            print(f"{how} (csv module, no validation): {base:8.2f} s")
+            print(f"townhall import (validated, audited, one transaction): {ours:8.2f} s")
+            print(f"ratio townhall / baseline: {ours / base:8.1f}x")
+            print(f"townhall rows per second: {args.rows / ours:,.0f}")
+            print(f"townhall import peak memory (ru_maxrss): {memory / 2**20:,.0f} MB")
+            if args.again:
+                again, memory = townhall(["import", "component", str(source)], env)
+                print(f"townhall re-import (every row unchanged): {again:8.2f} s")
+                print(f"townhall re-import rows per second: {args.rows / again:,.0f}")
+                print(f"townhall re-import peak memory (ru_maxrss): {memory / 2**20:,.0f} MB")
+        finally:
+            if drop is not None:
+                drop()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from townhall.core import permissions
 from townhall.core.models import OwnedModel, TrackedModel
 from townhall.estate.models import Component, Location, Service, System
 
@@ -481,6 +482,19 @@ class RecoveryPlan(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return _url(self)
+
+    # State changes `services.transition` may make (approval goes through an edit, which
+    # freezes the content): an approved version gives way to the next one approved.
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {(Status.APPROVED, Status.SUPERSEDED)},
+    }
+
+    def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
+        """An approved version can no longer be changed by anyone; those who approve plans
+        (IT staff and administrators) may mark it superseded."""
+        return getattr(user, "role", None) in ("admin", "staff") and permissions.can_add(
+            user, type(self)
+        )
 
     def clean(self) -> None:
         super().clean()

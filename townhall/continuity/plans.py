@@ -16,10 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from townhall.accounts.models import Role
-from townhall.audit.models import AuditEntry
 from townhall.continuity import plan_content
 from townhall.continuity.models import PlanRole, RecoveryPlan
-from townhall.core import context, permissions, services
+from townhall.core import permissions, services
 
 P = RecoveryPlan
 EDITORS = (Role.ADMIN, Role.STAFF)
@@ -290,22 +289,11 @@ APPROVE_JOB = "continuity_plan_approval"
 
 
 def _supersede(user: Any, plan: RecoveryPlan) -> None:
-    """Mark an approved version superseded.
-
-    The record's own rule lets nobody change an approved version (so that page, API and
-    bulk edit cannot), which also refuses this one status change through `services.update`.
-    It is written here the way the write path writes: the caller has checked the user is
-    an editor, the record is validated, its version counted up, and the change audited."""
-    with context.writing():
-        current = P.objects.select_for_update().get(pk=plan.pk)
-        before = services.snapshot(current)
-        current.status = P.Status.SUPERSEDED
-        current.version += 1
-        current.full_clean()
-        current.save(update_fields=["status", "version", "updated_at"])
-        services._record(
-            user, AuditEntry.Action.UPDATE, current, current.pk, before, services.snapshot(current)
-        )
+    """Mark an approved version superseded: a named state change (`services.transition`),
+    as the record's own rule lets nobody edit an approved version."""
+    services.transition(
+        user, plan, P.Status.SUPERSEDED, note=f"a later version was approved by {user}"
+    )
 
 
 def _day(day: datetime.date) -> str:

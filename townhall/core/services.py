@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
 from townhall.audit.models import AuditEntry
-from townhall.core import context, permissions
+from townhall.core import changes, context, permissions
 
 M = TypeVar("M", bound=models.Model)
 
@@ -270,10 +270,381 @@ def delete_many(user: Any, objs: Iterable[models.Model]) -> int:
 
 
 def update_many(user: Any, objs: Iterable[models.Model], data: Mapping[str, Any]) -> int:
-    """Set the same values on several records in one transaction: all or none."""
-    count = 0
+    """Set the same values on several records in one transaction: all or none. Returns
+    how many records were given (those already holding the values are left alone)."""
+    objs = list(objs)
+    try:
+        update_rows(user, [(obj, data) for obj in objs])
+    except RowInvalid as exc:
+        raise exc.error from None  # the same values for all: the reason alone says it
+    return len(objs)
+
+
+# --- many records at once ----------------------------------------------------------------
+
+
+class RowInvalid(ValidationError):
+    """A record of a `create_many` or `update_rows` call was refused: `index` says which
+    (counting from 0) and `error` says why, as a ValidationError naming the fields."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        self.index = index
+        self.error = error
+        super().__init__(f"Record {index + 1}: " + "; ".join(error.messages))
+
+
+class Creation:
+    """New records of one model on their way in, for `create_many` and the importer: each
+    checked as `services.create` checks it (`check`), then saved in batches (`save`) with
+    their many-to-many links and the same audit entry per record `create` writes.
+
+    `check` is `full_clean` less its per-record queries: the fields and the model's
+    `clean()` record by record, references checked for the whole batch in one query per
+    field, uniqueness against the values the table holds, read once (`clashes`). Only
+    records that went through `check` can be saved."""
+
+    def __init__(self, user: Any, model: type[models.Model]) -> None:
+        from townhall.core import bulk
+
+        self.user = user
+        self.model = model
+        self.fast = bulk.eligible(model)
+        self.maker = bulk.Maker(model)
+        self.writer = bulk.Writer(model) if self.fast else None
+        self.snapshot = bulk.Snapshots(model)
+        self.unique = bulk.Unique(model)
+        self._allowed: dict[Any, bool] = {}
+        self._checked: set[int] = set()
+        self._relations = getattr(model, "clean_relations", None) is not None
+        self._text = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField))
+        ]
+
+    def check(self, data: Mapping[str, Any]) -> Any:
+        """A new unsaved record from `data`, checked: PermissionDenied or ValidationError."""
+        from townhall.core import bulk
+
+        obj, m2m = self.maker.build(dict(data))
+        check_fields(self.user, obj, None)
+        values = obj.__dict__
+        if any(type(v) is str and "\x00" in v for v in map(values.get, self._text)):
+            _refuse_nul(obj)  # which says where
+        self.maker.validate(obj)  # first: a record that describes nothing says so
+        dept = getattr(obj, "department_id_value", lambda: None)()
+        allowed = self._allowed.get(dept)
+        if allowed is None:
+            allowed = self._allowed[dept] = permissions.can_add(self.user, self.model, dept)
+        if not allowed:
+            raise PermissionDenied(f"You may not add {self.model._meta.verbose_name_plural} here.")
+        self._checked.add(id(obj))
+        return bulk.New(obj, m2m)
+
+    def clashes(self, item: Any) -> bool:
+        """Whether the record would repeat a unique value already saved or checked in."""
+        return self.unique.clashes(item.obj)
+
+    def keep(self, item: Any) -> None:
+        """Count the record's unique values as taken (it will be saved)."""
+        self.unique.add(item.obj)
+
+    def save(self, items: list[Any], first: int = 0) -> None:
+        """Save checked records, all or none; afterwards each has its primary key. `first`
+        is the index of the first of them among all records, for RowInvalid."""
+        if not items:
+            return
+        if any(id(item.obj) not in self._checked for item in items):
+            raise ValueError("Only records checked by this Creation can be saved by it.")
+        self._check_references(items, first)
+        # No savepoint of its own: a failure spoils the caller's transaction, all of it.
+        with context.writing(), transaction.atomic(savepoint=False):
+            if self.writer is not None:
+                self._resolve_links(items, first)
+                self.writer.save(self.user, items)
+                if self._relations:
+                    for item in items:
+                        _clean_relations(item.obj, item.m2m)
+            else:  # a model whose save() does more: one by one, as `create` saves
+                for item in items:
+                    item.obj.save()
+                    for name, values in item.m2m.items():
+                        getattr(item.obj, name).set(values)
+                    _clean_relations(item.obj, item.m2m)
+                    _record(
+                        self.user,
+                        AuditEntry.Action.CREATE,
+                        item.obj,
+                        item.obj.pk,
+                        None,
+                        snapshot(item.obj),
+                    )
+        for item in items:
+            self._checked.discard(id(item.obj))
+
+    def _check_references(self, items: list[Any], first: int) -> None:
+        """What full_clean asks of each reference given as a key, asked once per field for
+        the batch: that the record it names exists (a record given itself was read)."""
+        for f in self.model._meta.concrete_fields:
+            if not f.many_to_one:
+                continue
+            wanted: dict[Any, int] = {}
+            for index, item in enumerate(items):
+                value = item.obj.__dict__.get(f.attname)
+                if value is not None and not f.is_cached(item.obj):
+                    wanted.setdefault(value, index)
+            if not wanted:
+                continue
+            target = f.remote_field
+            qs = target.model._default_manager.complex_filter(f.get_limit_choices_to())
+            found = set(
+                qs.filter(**{f"{target.field_name}__in": list(wanted)}).values_list(
+                    target.field_name, flat=True
+                )
+            )
+            for value, index in wanted.items():
+                if value not in found:
+                    message = f.error_messages["invalid"] % {
+                        "model": target.model._meta.verbose_name,
+                        "pk": value,
+                        "field": target.field_name,
+                        "value": value,
+                    }
+                    raise RowInvalid(first + index, ValidationError({f.name: [message]}))
+
+    def _resolve_links(self, items: list[Any], first: int) -> None:
+        """Many-to-many values given as keys become the records (history names them)."""
+        for f in self.model._meta.many_to_many:
+            keys = {
+                v
+                for item in items
+                for v in item.m2m.get(f.name, [])
+                if not isinstance(v, models.Model)
+            }
+            if not keys:
+                continue
+            found = f.related_model._default_manager.in_bulk(list(keys))
+            missing = keys - set(found)
+            for index, item in enumerate(items):
+                values = item.m2m.get(f.name)
+                if not values:
+                    continue
+                if missing & set(values):
+                    raise RowInvalid(
+                        first + index,
+                        ValidationError({f.name: [f"{sorted(missing & set(values))} not found."]}),
+                    )
+                item.m2m[f.name] = [v if isinstance(v, models.Model) else found[v] for v in values]
+
+
+def create_many(
+    user: Any,
+    model: type[models.Model],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    batch: int = 1000,
+) -> list[models.Model]:
+    """Create many records of `model` as `user`, all or none: each checked as `create`
+    checks it, saved in batches, one audit entry per record (the same `create` writes).
+
+    A refused record raises RowInvalid (which record, and why) or PermissionDenied, and
+    nothing is kept. The way the importer, the demo and feeds load new records in volume."""
+    creation = Creation(user, model)
+    created: list[models.Model] = []
+    pending: list[Any] = []
     with transaction.atomic():
-        for obj in objs:
-            update(user, obj, data, version=None)
-            count += 1
-    return count
+        for index, data in enumerate(rows):
+            try:
+                item = creation.check(data)
+                if creation.clashes(item):
+                    creation.save(pending, index - len(pending))  # what it clashes with
+                    pending = []
+                    item.obj.validate_unique()
+            except ValidationError as exc:
+                if isinstance(exc, RowInvalid):
+                    raise
+                raise RowInvalid(index, exc) from None
+            creation.keep(item)
+            pending.append(item)
+            created.append(item.obj)
+            if len(pending) >= batch:
+                creation.save(pending, index + 1 - len(pending))
+                pending = []
+        creation.save(pending, len(created) - len(pending))
+    return created
+
+
+def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]]]) -> int:
+    """Change many records, each with its own values, as `user`, all or none: the records
+    are read and locked in one query, permission asked in one query, each checked as
+    `update` checks it, the changed ones saved in one statement per batch, and one audit
+    entry (before and after) written per changed record. Returns how many changed.
+
+    Many-to-many values go row by row (they are rare in bulk changes). A refused record
+    raises RowInvalid (which one, counting from 0) or PermissionDenied; nothing is kept."""
+    pairs = list(edits)
+    if not pairs:
+        return 0
+    model = type(pairs[0][0])
+    pks = [obj.pk for obj, _ in pairs]
+    with context.writing(), transaction.atomic():
+        manager = model._default_manager
+        current = manager.select_for_update().in_bulk(pks)
+        allowed = set(
+            manager.restrict(user, "change").filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        changed: list[tuple[models.Model, dict, dict[str, Any], bool]] = []
+        for index, (obj, data) in enumerate(pairs):
+            record = current.get(obj.pk)
+            if record is None or record.pk not in allowed:
+                raise PermissionDenied(f"You may not change this {model._meta.verbose_name}.")
+            plain, m2m = _split(model, data)
+            before = snapshot(record)
+            old_password = getattr(record, "password", None)
+            try:
+                _apply(record, plain)
+                if hasattr(record, "department_id_value"):
+                    _check_department(user, record)
+                check_fields(user, record, before)
+                _refuse_nul(record)
+                _full_clean(record, before)
+            except ValidationError as exc:
+                raise RowInvalid(index, exc) from None
+            m2m_changed = any(
+                _m2m_pks(values) != _m2m_pks(getattr(record, name).all())
+                for name, values in m2m.items()
+            )
+            password_changed = getattr(record, "password", None) != old_password
+            if snapshot(record) == before and not m2m_changed and not password_changed:
+                continue
+            if hasattr(record, "version"):
+                record.version += 1
+            changed.append((record, before, m2m, password_changed))
+        if not changed:
+            return 0
+        _save_rows(model, [record for record, *_ in changed])
+        entries = []
+        for record, before, m2m, password_changed in changed:
+            for name, values in m2m.items():
+                getattr(record, name).set(values)
+            _clean_relations(record, m2m)
+            after = snapshot(record)
+            if password_changed:
+                after["password"] = PASSWORD_CHANGED
+            entries.append(_entry(user, AuditEntry.Action.UPDATE, record, record.pk, before, after))
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(changed)
+
+
+def _full_clean(record: models.Model, before: Mapping[str, Any]) -> None:
+    """`full_clean`, less the query that checks a reference the change leaves as it was
+    (it was checked when set); uniqueness and constraints are checked in full."""
+    same = [
+        f.name
+        for f in record._meta.concrete_fields
+        if f.many_to_one and f.name in before and before[f.name] == getattr(record, f.attname)
+    ]
+    errors: dict[str, Any] = {}
+    try:
+        record.full_clean(exclude=same, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for check in (record.validate_unique, record.validate_constraints):
+        try:
+            check(exclude=[name for name in errors])
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_rows(model: type[models.Model], records: list[models.Model]) -> None:
+    """Save changed records of one model: one UPDATE per batch for a model whose save()
+    adds nothing, each record's own save() otherwise."""
+    from townhall.core import bulk
+
+    if not bulk.eligible(model) or any(hasattr(r, "set_password") for r in records[:1]):
+        for record in records:
+            record.save()
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for f in fields:
+        for record in records:
+            setattr(record, f.attname, f.pre_save(record, False))  # updated_at and kin
+    changes.changed(model)  # what the guard of a save would report
+    model._default_manager.bulk_update(records, [f.name for f in fields], batch_size=500)
+
+
+def _entry(
+    user: Any, action: str, obj: models.Model, object_id: Any, before: Any, after: Any
+) -> AuditEntry:
+    """The audit entry `_record` saves, unsaved, for writing many at once."""
+    actor = context.current()
+    return AuditEntry(
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=getattr(user, "username", "") or "system",
+        request_id=actor.request_id,
+        via=actor.via,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(obj), for_concrete_model=False),
+        object_id=str(object_id),
+        object_repr=str(obj)[:300],
+        object_version=getattr(obj, "version", None),
+        before=before,
+        after=after,
+    )
+
+
+def transition(
+    user: Any,
+    obj: models.Model,
+    to_status: str,
+    *,
+    field: str = "status",
+    note: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> models.Model:
+    """Move a record to another state (a plan superseded, a campaign closed), as `user`.
+
+    A state change is not an edit: a record whose rules let nobody edit it (an approved
+    plan) may still change state. Who may make which change is the model's word when it
+    has one — `transitions` {field: {(from, to), …}} lists the allowed changes and
+    `may_transition(user, field, from, to)` who may make them — otherwise the person must
+    be allowed to change the record and the new value be one of the field's choices. The
+    record is validated, its version counted up, and the audit entry (an update) names the
+    transition and carries the note."""
+    model = type(obj)
+    with context.writing(), transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=obj.pk)
+        was = getattr(current, field)
+        allowed_moves = getattr(model, "transitions", {}).get(field)
+        if allowed_moves is not None and (was, to_status) not in allowed_moves:
+            raise ValidationError(
+                {field: f"{current} cannot go from {was or 'none'} to {to_status}."}
+            )
+        rule = getattr(current, "may_transition", None)
+        allowed = (
+            rule(user, field, was, to_status)
+            if rule is not None
+            else permissions.can(user, "change", current)
+        )
+        if not allowed:
+            raise PermissionDenied(f"You may not change this {model._meta.verbose_name}.")
+        before = snapshot(current)
+        values = {field: to_status, **(extra or {})}
+        _apply(current, values)
+        _refuse_nul(current)
+        current.full_clean()
+        if hasattr(current, "version"):
+            current.version += 1
+        names = [model._meta.get_field(n).name for n in values]
+        names += [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        if hasattr(current, "version"):
+            names.append("version")
+        current.save(update_fields=sorted(set(names)))
+        after = snapshot(current)
+        # What history shows beside the changed values: which transition, and why.
+        after["transition"] = f"{field}: {was} → {to_status}" + (f" ({note})" if note else "")
+        _record(user, AuditEntry.Action.UPDATE, current, current.pk, before, after)
+    obj.__dict__.update({k: v for k, v in current.__dict__.items() if k != "_state"})
+    return current

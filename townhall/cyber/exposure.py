@@ -14,9 +14,9 @@
 - `download(url)` and `update_feeds(user)`: fetch both feeds from their official addresses.
 
 New rows (a first catalog import, thousands of exposures on a large estate) are saved in
-batches through the importer's bulk writer (`imports/bulk.py`, the documented exception for
-loading new records): the same permission check, validation and one audit entry per record as
-`core.services.create`. Every change to an existing row goes through `core.services.update`.
+batches through `core.services.create_many`: the same permission check, validation and one
+audit entry per record as `core.services.create`. Every change to an existing row goes
+through `core.services.update`.
 """
 
 import datetime
@@ -29,15 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, models, router, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import permissions, services
 from townhall.core.kept import kept
-from townhall.core.models import TrackedModel
 from townhall.cyber import eol, kev, matching
 from townhall.cyber.kev import FeedError
 from townhall.cyber.models import (
@@ -141,50 +140,20 @@ def _differs(obj: models.Model, values: dict[str, Any]) -> bool:
     return any(getattr(obj, name) != value for name, value in values.items())
 
 
-def _bulk_ready(model: type[models.Model]) -> bool:
-    """Whether the importer's bulk writer can save this model (see imports/bulk.py)."""
-    meta = model._meta
-    connection = connections[router.db_for_write(model)]
-    return (
-        model.save is TrackedModel.save
-        and meta.pk is meta.auto_field
-        and connection.features.can_return_rows_from_bulk_insert
-        and all(f.db_default is models.NOT_PROVIDED for f in meta.concrete_fields)
-    )
-
-
 def _create_many(
     user: Any,
     model: type[models.Model],
     rows: list[dict[str, Any]],
     label: Callable[[dict[str, Any]], str],
 ) -> int:
-    """Create new records with one audit entry each; `label(row)` names a row in errors.
-    Call inside a transaction: a row that fails validation stops it all."""
+    """Create new records with one audit entry each (`services.create_many`); `label(row)`
+    names a row in errors. A row that fails validation stops it all."""
     if not rows:
         return 0
-    if not permissions.can_add(user, model):
-        raise PermissionDenied(f"You may not add {model._meta.verbose_name_plural}.")
-    if not _bulk_ready(model):  # pragma: no cover - every supported database is ready
-        for row in rows:
-            services.create(user, model, row)
-        return len(rows)
-    from townhall.imports import bulk
-
-    maker, writer = bulk.Maker(model), bulk.Writer(model)
-    batch: list = []
-    for number, data in enumerate(rows, 1):
-        obj, m2m = maker.build(data)
-        try:
-            maker.validate(obj)
-        except ValidationError as exc:
-            raise FeedError(f"{label(data)}: {'; '.join(exc.messages)}") from None
-        batch.append(bulk.Queued(number, {}, data, obj, None, m2m))
-        if len(batch) >= BATCH:
-            bulk.save(writer, user, batch)
-            batch = []
-    if batch:
-        bulk.save(writer, user, batch)
+    try:
+        services.create_many(user, model, rows, batch=BATCH)
+    except services.RowInvalid as exc:
+        raise FeedError(f"{label(rows[exc.index])}: {'; '.join(exc.error.messages)}") from None
     return len(rows)
 
 

@@ -5,18 +5,11 @@ and then writes it. Every demo record carries an `external_id` starting with "de
 is how a second run finds what the first created: missing records are created, records whose
 values differ are updated, identical ones are left alone (no save, no audit entry).
 
-Two ways of writing the plan:
-
-- the write path (`core.services.create/update`), used for the small scale and for every
-  update at any scale;
-- `bulk_load()`, used for the records the large scale must *create* (hundreds of thousands
-  of rows, impractical one transaction at a time). It is the only place in the estate that
-  opens `core.context.writing()` itself. It does what `services.create` does, in batches:
-  checks the system actor may add the record, validates each record's fields and `clean()`
-  (foreign keys are not re-queried: they point at rows this loader has just written), saves
-  with `bulk_create`, and writes exactly one `AuditEntry` per record — action "create", the
-  actor "system", the current door and request id, and the same JSON snapshot the write path
-  records (`services.snapshot`).
+Both ways of writing the plan are the write path: `core.services.create/update` for the
+small scale and for every update at any scale, and `bulk_load()` — `services.create_many`,
+which checks, saves in batches and writes the same audit entry per record as `create` — for
+the records the large scale must *create* (hundreds of thousands of rows, impractical one
+transaction at a time).
 
 Dates (ends of support, contract ends, go-live) are set relative to the day of the run, so
 the dashboard always has something due: a second run on the same day changes nothing, while
@@ -29,16 +22,14 @@ company or person is an accident.
 import datetime
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 
-from townhall.audit.models import AuditEntry
-from townhall.core import context, permissions, services
+from townhall.core import context, services
 from townhall.estate import models as m
 from townhall.estate.dashboard import add_months
 from townhall.org.models import Department
@@ -1227,111 +1218,34 @@ def load(
     return created
 
 
-def _derive(obj: models.Model) -> None:
-    """Fields a model's save() derives, which bulk_create (not calling save) would miss.
-    The bulk-versus-write-path test catches a model gaining one that is not listed here."""
-    if isinstance(obj, m.Contract):
-        obj.notice_deadline = (
-            obj.end - datetime.timedelta(days=obj.notice_days or 0) if obj.end else None
-        )
-
-
-def _attach_ends(deps: list[m.Dependency]) -> None:
+def _with_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Dependency rows with their ends as records (read once per kind of end), so that
+    naming each new dependency in its audit entry needs no query per row."""
     for end in m.Dependency.ENDS:
         for side in ("from", "to"):
             field = f"{side}_{end}"
-            wanted = {getattr(d, f"{field}_id") for d in deps} - {None}
+            wanted = {row.get(field) for row in rows} - {None}
+            wanted = {v for v in wanted if not isinstance(v, models.Model)}
             if not wanted:
                 continue
             model = m.Dependency._meta.get_field(field).remote_field.model
             found = model._default_manager.only("pk", "name").in_bulk(list(wanted))
-            for d in deps:
-                pk = getattr(d, f"{field}_id")
-                if pk is not None:
-                    setattr(d, field, found[pk])
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+            rows = [
+                {**row, field: found.get(row[field], row[field])} if row.get(field) else row
+                for row in rows
+            ]
+    return rows
 
 
 def bulk_load(
     model: type[models.Model], rows: list[dict[str, Any]], batch: int = 2000
 ) -> list[models.Model]:
-    """Create many records of `model` with one audit entry each, in batches.
+    """Create many records of `model` as the system, through `services.create_many`.
 
     Values are already resolved (foreign keys as primary keys; many-to-many as lists of
-    primary keys) and each row carries its `external_id`. See the module docstring for what
-    this does and does not check compared with `services.create`."""
+    primary keys) and each row carries its `external_id`."""
     if not rows:
         return []
-    if not permissions.can_add(context.SYSTEM, model, None):
-        raise PermissionError(f"The system actor may not add {model._meta.verbose_name_plural}.")
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    actor = context.current()
-    fk_names = [f.name for f in model._meta.concrete_fields if f.many_to_one]
-    m2m_fields = [f for f in model._meta.many_to_many]
-    created: list[models.Model] = []
-    for chunk in _chunks(rows, batch):
-        objs, snaps, links, pending = [], [], [], []
-        for values in chunk:
-            plain = {k: v for k, v in values.items() if k not in {f.name for f in m2m_fields}}
-            obj = model()
-            services._apply(obj, plain)
-            obj.clean_fields(exclude=fk_names)
-            obj.clean()
-            _derive(obj)
-            objs.append(obj)
-            if model is m.Dependency:
-                pending.append(obj)
-            snaps.append(services.snapshot(obj))  # pk is None: concrete fields only
-            links.append({f.name: values.get(f.name, []) for f in m2m_fields})
-        _attach_ends(pending)  # so str(dependency) needs no query per row
-        with context.writing(), transaction.atomic():
-            model._default_manager.bulk_create(objs)
-            names: dict[str, dict[int, str]] = {}
-            for f in m2m_fields:
-                wanted = sorted({pk for link in links for pk in link[f.name]})
-                if not wanted:
-                    continue
-                target = f.remote_field.model
-                names[f.name] = {
-                    o.pk: str(o) for o in target._default_manager.filter(pk__in=wanted)
-                }
-                through = f.remote_field.through
-                src = f.m2m_field_name()
-                dst = f.m2m_reverse_field_name()
-                through._default_manager.bulk_create(
-                    [
-                        through(**{f"{src}_id": obj.pk, f"{dst}_id": pk})
-                        for obj, link in zip(objs, links, strict=True)
-                        for pk in link[f.name]
-                    ]
-                )
-            entries = []
-            for obj, snap, link in zip(objs, snaps, links, strict=True):
-                after = dict(snap)
-                after["id"] = obj.pk
-                for f in m2m_fields:
-                    after[f.name] = [
-                        names.get(f.name, {}).get(pk, "") for pk in sorted(link[f.name])
-                    ]
-                entries.append(
-                    AuditEntry(
-                        actor=None,
-                        actor_name="system",
-                        request_id=actor.request_id,
-                        via=actor.via,
-                        action=AuditEntry.Action.CREATE,
-                        content_type=content_type,
-                        object_id=str(obj.pk),
-                        object_repr=str(obj)[:300],
-                        object_version=getattr(obj, "version", None),
-                        before=None,
-                        after=after,
-                    )
-                )
-            AuditEntry.objects.bulk_create(entries, batch_size=batch)
-        created.extend(objs)
-    return created
+    if model is m.Dependency:
+        rows = _with_ends(rows)
+    return services.create_many(context.SYSTEM, model, rows, batch=batch)

@@ -1,6 +1,7 @@
 """Run an import: every row checked as the write path checks it, in one transaction, as one
 person. New records of the indexed kinds are saved in batches (`bulk`, the documented bulk
-exception); every other row, and any row that matches a record, goes through `services`.
+`services.Creation`, the machinery of `services.create_many`); every other row, and any
+row that matches a record, goes through `services.create` and `services.update`.
 
 A preview runs exactly like a commit and then rolls back, so its counts (created, updated,
 unchanged, rejected) are what a commit would do, including rows that refer to records
@@ -16,8 +17,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from townhall.accounts.models import Role
-from townhall.core import context, dbstats, permissions, services
-from townhall.imports import bulk, keys, parsing
+from townhall.core import bulk, context, dbstats, permissions, services
+from townhall.imports import keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
 from townhall.imports.grid import Cells
 from townhall.imports.kinds import Kind
@@ -42,6 +43,29 @@ class Outcome:
 
     def report(self) -> list[dict[str, Any]]:
         return [p.as_dict() for p in self.problems]
+
+
+@dataclass
+class Queued:
+    """A checked new record waiting for its batch, with the row it came from."""
+
+    number: int
+    record: dict[str, Any]
+    data: dict[str, Any]
+    obj: Any
+    entry: keys.Entry
+    m2m: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Change:
+    """A row that changes a record, waiting for its batch of `services.update_rows`."""
+
+    number: int
+    record: dict[str, Any]
+    data: dict[str, Any]
+    entry: keys.Entry | None
+    current: Any
 
 
 class _Rollback(Exception):
@@ -134,12 +158,11 @@ class _Importer:
         # A liaison's rows without a department are their department's, as the add form
         # has it; a record describing an item takes the item's department instead.
         self.fill_department = self.owned and not kind.items
-        fast = bulk.eligible(kind)
+        fast = kind.key in keys.INDEXED and bulk.eligible(kind.model)
         self.index = keys.index_for(kind) if fast else None
-        self.unique = bulk.Unique(kind.model) if fast else None
-        self.maker = bulk.Maker(kind.model) if fast else None
-        self.writer = bulk.Writer(kind.model) if fast else None
-        self.queued: list[bulk.Queued] = []
+        self.creation = services.Creation(user, kind.model) if fast else None
+        self.queued: list[Queued] = []
+        self.changes: dict[Any, Change] = {}  # by the record's pk
         self._departments: dict[int, Any] | None = None
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
@@ -206,6 +229,12 @@ class _Importer:
             queued = self._queue(number, record, data)
             if queued is not None:
                 return queued
+        if current is not None and self.index is not None:
+            self.changes[current.pk] = Change(number, record, data, entry, current)
+            self.creation.unique.add(current)  # its new values, for the rows after it
+            if len(self.changes) >= BATCH:
+                self.flush()
+            return []
         self.flush()  # what is saved row by row must see every row before it
         return self._save(number, record, data, entry, current)
 
@@ -216,7 +245,7 @@ class _Importer:
         entry = self.index.find(data)
         if entry is None:
             return None, None
-        if entry.pk is None:
+        if entry.pk is None or entry.pk in self.changes:
             self.flush()  # a row earlier in the file, still waiting for its batch
         if entry.pk is None:
             return None, None  # that row was refused when its batch was saved
@@ -235,13 +264,13 @@ class _Importer:
         plain, m2m = services._split(self.kind.model, data)
         if any(self.reader.tags.pending(values) for values in m2m.values()):
             return False  # a tag still to be added cannot be linked already
-        before = self.writer.snapshot(current)
+        before = self.creation.snapshot(current)
         services._apply(current, plain)
         try:
-            self.maker.validate(current)
+            self.creation.maker.validate(current)
         except ValidationError:
             return False  # services.update reports it
-        if self.writer.snapshot(current) != before:
+        if self.creation.snapshot(current) != before:
             return False
         return all(
             services._m2m_pks(values) == sorted(getattr(current, name).values_list("pk", flat=True))
@@ -250,26 +279,55 @@ class _Importer:
 
     def _queue(self, number: int, record: dict, data: dict[str, Any]) -> list[Problem] | None:
         """Validate a new row and hold it for the next batch; None to save it on its own."""
-        obj, m2m = self.maker.build(data)
         try:
-            services.check_fields(self.user, obj, None)  # as services.create checks it
-            self.maker.validate(obj)
+            item = self.creation.check(data)  # as services.create checks it
         except ValidationError as exc:
             return self._invalid(number, record, exc)
         except PermissionDenied as exc:
             return [Problem(number, "", "", str(exc))]
-        if self.unique.clashes(obj):
+        if self.creation.clashes(item):
             return None  # services.create says what it clashes with
-        entry = keys.Entry(pk=None, obj=obj)
-        self.index.add(entry, obj)
-        self.unique.add(obj)
-        self.queued.append(bulk.Queued(number, record, data, obj, entry, m2m))
+        entry = keys.Entry(pk=None, obj=item.obj)
+        self.index.add(entry, item.obj)
+        self.creation.keep(item)
+        self.queued.append(Queued(number, record, data, item.obj, entry, item.m2m))
         if len(self.queued) >= BATCH:
             self.flush()
         return []
 
     def flush(self) -> None:
-        """Save the waiting new records; if the database refuses the batch, row by row."""
+        """Save the waiting new records and changes; if the database refuses a batch, row by
+        row, so each refused row is reported."""
+        self._flush_new()
+        self._flush_changes()
+
+    def _flush_changes(self) -> None:
+        rows, self.changes = list(self.changes.values()), {}
+        if not rows:
+            return
+        added: list = []
+        try:
+            with transaction.atomic():
+                edits = []
+                for row in rows:
+                    data = row.data
+                    if "tags" in data:  # the row's new tags, now that it is kept
+                        data = {**data, "tags": self.reader.tags.saved(data["tags"], added)}
+                    edits.append((row.current, data))
+                changed = services.update_rows(self.user, edits)
+        except (ValidationError, PermissionDenied, IntegrityError, ValueProblem):
+            self.reader.tags.forget(added)
+            for row in rows:  # each through services.update, to say which and why
+                problems = self._save(row.number, row.record, row.data, row.entry, row.current)
+                if problems:
+                    self._reject(problems)
+            return
+        self.outcome.updated += changed
+        self.outcome.unchanged += len(rows) - changed
+        for row in rows:
+            self._remember(row.entry, row.current)
+
+    def _flush_new(self) -> None:
         rows, self.queued = self.queued, []
         if not rows:
             return
@@ -279,7 +337,7 @@ class _Importer:
                 for row in rows:  # the row's new tags, now that it is kept
                     if "tags" in row.m2m:
                         row.m2m["tags"] = self.reader.tags.saved(row.m2m["tags"], added)
-                bulk.save(self.writer, self.user, rows)
+                self.creation.save(rows)
         except (IntegrityError, ValueProblem):
             self.reader.tags.forget(added)
             for row in rows:
@@ -337,7 +395,7 @@ class _Importer:
             entry = keys.Entry(pk=saved.pk)
         entry.pk, entry.obj = saved.pk, None
         self.index.add(entry, saved)
-        self.unique.add(saved)
+        self.creation.unique.add(saved)
 
     def _department_of(self, current: Any) -> Any:
         """A record's owner department without a query per row: departments are few, and

@@ -122,7 +122,7 @@ def test_a_clash_is_reported_in_the_write_paths_words(departments):
 
 
 def test_a_batch_the_database_refuses_is_saved_row_by_row(departments, monkeypatch):
-    from townhall.imports import bulk
+    from townhall.core import bulk
 
     monkeypatch.setattr(bulk.Unique, "clashes", lambda self, obj: False)
     run_import(SYSTEM, "service", b"Name,Department,External ID\nPermits,PW,S-1\n", "s.csv")
@@ -142,7 +142,7 @@ def test_invalid_new_rows_are_reported_by_column(departments):
 
 
 def test_a_row_matching_a_refused_batch_row_is_new_again(departments, monkeypatch):
-    from townhall.imports import bulk
+    from townhall.core import bulk
 
     monkeypatch.setattr(bulk.Unique, "clashes", lambda self, obj: False)
     run_import(SYSTEM, "service", b"Name,Department\nPermits,PW\n", "s.csv")
@@ -150,3 +150,32 @@ def test_a_row_matching_a_refused_batch_row_is_new_again(departments, monkeypatc
     out = run_import(SYSTEM, "service", data, "s.csv", valid_only=True)
     assert out.counts() == {"created": 0, "updated": 0, "unchanged": 0, "rejected": 2}
     assert [p.row for p in out.problems] == [2, 3]
+
+
+def test_changed_rows_are_saved_in_batches_with_history(departments, small_batches, monkeypatch):
+    rows = "".join(f"c{i},PW,{i + 1}\n" for i in range(5))
+    run_import(SYSTEM, "component", f"Name,Department,Quantity\n{rows}".encode(), "c.csv")
+
+    def one_by_one(*args, **kwargs):
+        raise AssertionError("a changed row went through services.update on its own")
+
+    monkeypatch.setattr(engine.services, "update", one_by_one)
+    rows = "".join(f"c{i},PW,{i + 10}\n" for i in range(4)) + "c4,PW,5\n"
+    out = run_import(SYSTEM, "component", f"Name,Department,Quantity\n{rows}".encode(), "c.csv")
+    assert out.counts() == {"created": 0, "updated": 4, "unchanged": 1, "rejected": 0}
+    c0 = m.Component.objects.get(name="c0")
+    assert (c0.quantity, c0.version) == (10, 2)
+    entry = AuditEntry.objects.filter(object_id=str(c0.pk), action="update").get()
+    assert entry.via == "import" and ("quantity", 1, 10) in entry.changes()
+    assert m.Component.objects.get(name="c4").version == 1
+
+
+def test_a_refused_change_in_a_batch_is_reported_and_the_others_kept(departments):
+    rows = "".join(f"c{i},PW,{i + 1}\n" for i in range(3))
+    run_import(SYSTEM, "component", f"Name,Department,Quantity\n{rows}".encode(), "c.csv")
+    data = b"Name,Department,Quantity\nc0,PW,7\nc1,PW,-4\nc2,PW,9\n"
+    out = run_import(SYSTEM, "component", data, "c.csv", valid_only=True)
+    assert out.counts() == {"created": 0, "updated": 2, "unchanged": 0, "rejected": 1}
+    assert [(p.row, p.column, p.value) for p in out.problems] == [(3, "Quantity", "-4")]
+    quantities = dict(m.Component.objects.values_list("name", "quantity"))
+    assert quantities == {"c0": 7, "c1": 2, "c2": 9}

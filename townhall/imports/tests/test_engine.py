@@ -176,10 +176,11 @@ def test_a_crash_leaves_nothing_half_written(departments, monkeypatch):
 
 
 def test_a_crash_in_a_later_batch_leaves_nothing_half_written(departments, monkeypatch):
-    from townhall.imports import bulk, engine
+    from townhall.core import services
+    from townhall.imports import engine
 
     calls = {"n": 0}
-    real = bulk.save
+    real = services.Creation.save
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -188,7 +189,7 @@ def test_a_crash_in_a_later_batch_leaves_nothing_half_written(departments, monke
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine, "BATCH", 1)
-    monkeypatch.setattr(bulk, "save", flaky)
+    monkeypatch.setattr(services.Creation, "save", flaky)
     with pytest.raises(RuntimeError):
         run_import(SYSTEM, "service", b"Name,Department\nA,PW\nB,PW\n", "s.csv", valid_only=True)
     assert calls["n"] == 2

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from townhall.audit.models import AuditEntry
-from townhall.core import context, services
+from townhall.core import bulk, context, services
 from townhall.core.models import Tag
 from townhall.estate import models as m
-from townhall.imports import bulk, engine
+from townhall.imports import engine
 from townhall.imports.tests.helpers import make, run_import
 
 pytestmark = pytest.mark.django_db

@@ -1,17 +1,15 @@
-"""Saving many new records at once, as `estate.demo.bulk_load` does (the documented bulk
-exception to the one write path): the same permission check and model validation as
-`services.create`, rows inserted in batches inside `context.writing()`, and the same audit
-entry per record that `services.create` would have written.
-
-The importer sends here only new rows that passed every check; anything unusual (a row that
-matches a record, a possible duplicate) goes through `services` one row at a time.
+"""The machinery behind `services.create_many`: new records of one model built, validated
+and saved in batches, with their many-to-many links and one audit entry per record, the same
+entry `services.create` writes. Only `services` calls the writer, inside its `writing()`.
 
 For volume, a batch is written with a few prepared statements rather than through the ORM's
-`bulk_create`: one multi-row INSERT … RETURNING id per statement-full of records (the order
-of the returned ids is the order of the rows, as `bulk_create` also relies on), then the
-many-to-many links and the audit entries the same way. Values are converted for the
-database by each field's own `get_db_prep_save` (remembered for values that repeat), except
-where it would hand them back unchanged: text, yes/no and, on SQLite, whole numbers.
+`bulk_create`. On SQLite: one multi-row INSERT … RETURNING id per statement-full of records
+(the order of the returned ids is the order of the rows, as `bulk_create` also relies on).
+On PostgreSQL: the new ids are reserved from the table's sequence in one query and the rows
+are sent with COPY, the database's own bulk path (psycopg parses no large statement). Values
+are converted for the database by each field's own `get_db_prep_save` (remembered for values
+that repeat), except where it would hand them back unchanged: text, yes/no and, on SQLite,
+whole numbers.
 """
 
 import datetime
@@ -32,30 +30,23 @@ from django.utils import timezone
 from townhall.audit.models import AuditEntry
 from townhall.core import changes, context, services
 from townhall.core.models import TrackedModel
-from townhall.imports import keys
-from townhall.imports.kinds import Kind
 
 
 @dataclass
-class Queued:
-    """A validated new record waiting for its batch."""
+class New:
+    """A validated new record waiting for its batch, and its many-to-many values."""
 
-    number: int
-    record: dict[str, Any]
-    data: dict[str, Any]
     obj: models.Model
-    entry: keys.Entry
     m2m: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def eligible(kind: Kind) -> bool:
-    """Kinds whose key the index answers, whose model saves nothing extra in save(), and
-    whose rows the database can insert in batches and hand back their ids."""
-    model = kind.model
+def eligible(model: type[models.Model]) -> bool:
+    """Models whose save() adds nothing to TrackedModel's and whose rows the database can
+    insert in batches and hand back their ids; the others are saved one by one."""
     meta = model._meta
     connection = connections[router.db_for_write(model)]
     return (
-        kind.key in keys.INDEXED
+        issubclass(model, TrackedModel)
         and model.save is TrackedModel.save
         and meta.auto_field is not None
         and meta.pk is meta.auto_field
@@ -340,6 +331,18 @@ class Table:
             (f.attname, _passthrough(f, connection), self._converter(f)) for f in self.fields
         ]
         self._sql: dict[int, str] = {}
+        self.copy: str | None = None  # COPY … FROM STDIN, on PostgreSQL
+        self.next_ids = ""
+        self.returning = returning
+        if connection.vendor == "postgresql":
+            pk = qn(meta.pk.column)
+            first = f"{pk}, " if returning else ""
+            self.copy = f"COPY {qn(meta.db_table)} ({first}{columns}) FROM STDIN"
+            # The table's own sequence hands out the ids, as the INSERTs would take them.
+            self.next_ids = (
+                f"SELECT nextval(pg_get_serial_sequence('{qn(meta.db_table)}', "  # noqa: S608
+                f"'{meta.pk.column}')) FROM generate_series(1, %s)"
+            )
 
     def _converter(self, f: models.Field) -> Any:
         prep, connection = f.get_db_prep_save, self.connection
@@ -380,6 +383,8 @@ class Table:
 
     def insert(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
         """Insert rows of database values; their new primary keys, in order, if returning."""
+        if self.copy is not None and len(rows) >= COPY_FROM:
+            return self._copy(cursor, rows)
         ids: list[Any] = []
         step = self.per_statement
         for start in range(0, len(rows), step):
@@ -394,6 +399,26 @@ class Table:
         if self.tail and len(ids) != len(rows):  # pragma: no cover - a database fault
             raise RuntimeError(f"{len(rows)} rows inserted but {len(ids)} ids returned")
         return ids
+
+    def _copy(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
+        """Send rows with COPY, the database's bulk path; for a table whose ids are wanted,
+        reserve them from its sequence first (in order: they are the rows' ids)."""
+        ids: list[Any] = []
+        if self.returning:
+            cursor.execute(self.next_ids, [len(rows)])
+            ids = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(self.copy) as copy:
+            write = copy.write_row
+            if self.returning:
+                for pk, row in zip(ids, rows, strict=True):
+                    write([pk, *row])
+            else:
+                for row in rows:
+                    write(row)
+        return ids
+
+
+COPY_FROM = 50  # rows from which COPY beats one INSERT statement on PostgreSQL
 
 
 def _passthrough(f: models.Field, connection: Any) -> frozenset[type]:
@@ -466,8 +491,9 @@ class Writer:
             f for f in self.table.fields if f not in auto and type(f).pre_save not in ordinary
         ]
 
-    def save(self, user: Any, rows: list[Queued]) -> None:
-        """Insert the batch; afterwards each record has its primary key, as after save()."""
+    def save(self, user: Any, rows: list[New]) -> None:
+        """Insert the batch; afterwards each record has its primary key, as after save().
+        Called by `services` inside its `writing()` block and a transaction."""
         objs = [row.obj for row in rows]
         for f in self.auto:  # one moment for the batch
             moment = f.pre_save(objs[0], True)
@@ -477,7 +503,7 @@ class Writer:
             for obj in objs:
                 f.pre_save(obj, True)
         alias = self.connection.alias
-        with context.writing(), self.connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             changes.changed(self.model)  # what the guard of a save would report
             ids = self.table.insert(cursor, [self.table.values(obj.__dict__) for obj in objs])
             for obj, pk in zip(objs, ids, strict=True):
@@ -500,7 +526,7 @@ class Writer:
             entries = [self.audit.values(self.entry(user, row, when)) for row in rows]
             self.audit.insert(cursor, entries)
 
-    def entry(self, user: Any, row: Queued, when: Any) -> dict[str, Any]:
+    def entry(self, user: Any, row: New, when: Any) -> dict[str, Any]:
         """What services._record writes for a create, by attname: the snapshot as it reads
         after saving."""
         obj = row.obj
@@ -524,8 +550,3 @@ class Writer:
             "before": None,
             "after": after,
         }
-
-
-def save(writer: Writer, user: Any, rows: list[Queued]) -> None:
-    """Insert the batch, its many-to-many links and one audit entry per record."""
-    writer.save(user, rows)

@@ -1,0 +1,178 @@
+"""The write path's verbs for many records and for state changes: `create_many`,
+`update_rows` (and `update_many` on it) and `transition` check, save all or none, and audit
+each record as `create` and `update` do."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from townhall.audit.models import AuditEntry
+from townhall.core import context, services
+from townhall.core.models import Tag
+from townhall.estate import models as m
+
+pytestmark = pytest.mark.django_db
+
+SYSTEM = context.SYSTEM
+
+
+def _entry(obj) -> AuditEntry:
+    return AuditEntry.objects.filter(
+        object_id=str(obj.pk), content_type__model=obj._meta.model_name
+    ).latest("pk")
+
+
+def test_create_many_writes_what_create_writes(users, departments):
+    staff = users["staff"]
+    with context.writing():
+        tag = Tag.objects.create(name="pilot")
+    values = {"kind": "server", "quantity": 2, "owner_department": departments["PW"].pk}
+    with context.acting("import"):
+        made = services.create_many(
+            staff, m.Component, [{**values, "name": f"srv-{i}", "tags": [tag.pk]} for i in range(3)]
+        )
+        one = services.create(staff, m.Component, {**values, "name": "srv-9", "tags": [tag]})
+    assert [c.name for c in made] == ["srv-0", "srv-1", "srv-2"] and all(c.pk for c in made)
+    bulk_entry, entry = _entry(made[0]), _entry(one)
+    for key in ("action", "via", "actor_id", "actor_name", "object_version", "before"):
+        assert getattr(bulk_entry, key) == getattr(entry, key)
+    skip = ("id", "name")
+    assert {k: v for k, v in bulk_entry.after.items() if k not in skip} == {
+        k: v for k, v in entry.after.items() if k not in skip
+    }
+    assert bulk_entry.after["tags"] == ["pilot"]
+    assert AuditEntry.objects.filter(action="create", content_type__model="component").count() == 4
+
+
+def test_create_many_keeps_nothing_when_one_record_is_refused(users, departments):
+    rows = [{"name": "ok"}, {"name": "bad", "quantity": -3}, {"name": "also"}]
+    with pytest.raises(services.RowInvalid) as caught:
+        services.create_many(users["staff"], m.Component, rows)
+    assert caught.value.index == 1 and "quantity" in caught.value.error.message_dict
+    assert not m.Component.objects.exists()
+    assert not AuditEntry.objects.filter(content_type__model="component").exists()
+
+
+def test_create_many_refuses_a_repeated_unique_value_in_the_write_paths_words(users):
+    services.create(users["staff"], m.Location, {"name": "City Hall"})
+    rows = [{"name": "Annex"}, {"name": "Annex"}]
+    with pytest.raises(services.RowInvalid) as caught:
+        services.create_many(users["staff"], m.Location, rows)
+    assert caught.value.index == 1 and "already exists" in str(caught.value)
+    with pytest.raises(services.RowInvalid, match="already exists"):
+        services.create_many(users["staff"], m.Location, [{"name": "City Hall"}])
+    assert m.Location.objects.count() == 1
+
+
+def test_create_many_refuses_a_reference_to_nothing(users, departments):
+    rows = [
+        {"name": "a", "owner_department": departments["PW"].pk},
+        {"name": "b", "owner_department": 987654},
+    ]
+    with pytest.raises(services.RowInvalid) as caught:
+        services.create_many(users["staff"], m.Component, rows, batch=1)
+    assert caught.value.index == 1 and "owner_department" in caught.value.error.message_dict
+    assert not m.Component.objects.exists()
+
+
+def test_create_many_asks_permission_per_department(users, departments):
+    liaison = users["liaison"]  # Public Works
+    rows = [
+        {"name": "mine", "owner_department": departments["PW"].pk},
+        {"name": "theirs", "owner_department": departments["FIN"].pk},
+    ]
+    with pytest.raises(PermissionDenied):
+        services.create_many(liaison, m.Component, rows)
+    assert not m.Component.objects.exists()
+    made = services.create_many(liaison, m.Component, rows[:1])
+    assert _entry(made[0]).actor == liaison
+
+
+def test_create_many_saves_a_model_with_its_own_save_one_by_one(users, departments):
+    vendor = services.create(users["staff"], m.Vendor, {"name": "Acme"})
+    row = {
+        "title": "Support",
+        "vendor": vendor.pk,
+        "kind": "support",
+        "owner_department": departments["PW"].pk,
+        "start": datetime.date(2025, 1, 1),
+        "end": datetime.date(2027, 1, 1),
+        "notice_days": 30,
+    }
+    (contract,) = services.create_many(users["staff"], m.Contract, [row])
+    contract.refresh_from_db()
+    assert contract.notice_deadline == datetime.date(2026, 12, 2)  # save() derives it
+    assert _entry(contract).action == "create"
+
+
+def test_update_rows_changes_each_record_with_its_own_values(users, departments):
+    staff = users["staff"]
+    made = services.create_many(staff, m.Component, [{"name": f"c{i}"} for i in range(3)])
+    edits = [
+        (made[0], {"quantity": 5}),
+        (made[1], {"replacement_cost": Decimal("12.50")}),
+        (made[2], {"name": "c2"}),  # unchanged: no save, no entry
+    ]
+    assert services.update_rows(staff, edits) == 2
+    first, second, third = (m.Component.objects.get(pk=c.pk) for c in made)
+    assert (first.quantity, first.version) == (5, 2)
+    assert (second.replacement_cost, second.version) == (Decimal("12.50"), 2)
+    assert third.version == 1
+    entry = _entry(first)
+    assert entry.action == "update" and entry.object_version == 2
+    assert ("quantity", 1, 5) in entry.changes()
+    assert _entry(third).action == "create"
+
+
+def test_update_rows_keeps_nothing_when_one_record_is_refused(users, departments):
+    staff = users["staff"]
+    made = services.create_many(staff, m.Component, [{"name": "a"}, {"name": "b"}])
+    with pytest.raises(services.RowInvalid) as caught:
+        services.update_rows(staff, [(made[0], {"quantity": 4}), (made[1], {"quantity": -1})])
+    assert caught.value.index == 1
+    assert set(m.Component.objects.values_list("quantity", flat=True)) == {1}
+    assert not AuditEntry.objects.filter(action="update").exists()
+
+
+def test_update_rows_refuses_a_record_the_person_may_not_change(users, departments):
+    theirs = services.create(
+        SYSTEM, m.Component, {"name": "x", "owner_department": departments["FIN"]}
+    )
+    with pytest.raises(PermissionDenied):
+        services.update_rows(users["liaison"], [(theirs, {"quantity": 3})])
+    theirs.refresh_from_db()
+    assert theirs.quantity == 1
+
+
+def test_a_transition_is_checked_and_audited(users, departments):
+    from townhall.continuity.models import RecoveryPlan
+
+    staff = users["staff"]
+    plan = services.create(staff, RecoveryPlan, {})
+    with pytest.raises(ValidationError, match="cannot go from draft to superseded"):
+        services.transition(staff, plan, RecoveryPlan.Status.SUPERSEDED)
+    with context.writing():  # an approved version, as approval leaves it
+        RecoveryPlan.objects.filter(pk=plan.pk).update(status="approved")
+    with pytest.raises(PermissionDenied):
+        services.transition(users["liaison"], plan, RecoveryPlan.Status.SUPERSEDED)
+    done = services.transition(staff, plan, RecoveryPlan.Status.SUPERSEDED, note="v2 approved")
+    assert done.status == "superseded" and done.version == plan.version == 2
+    entry = _entry(plan)
+    assert entry.action == "update" and entry.actor == staff
+    assert (entry.before["status"], entry.after["status"]) == ("approved", "superseded")
+    assert entry.after["transition"] == "status: approved → superseded (v2 approved)"
+
+
+def test_a_transition_without_rules_needs_the_right_to_change(users, departments):
+    doc = services.create(
+        SYSTEM, m.Component, {"name": "x", "owner_department": departments["FIN"]}
+    )
+    with pytest.raises(PermissionDenied):
+        services.transition(users["liaison"], doc, "retired")
+    with pytest.raises(ValidationError):
+        services.transition(users["staff"], doc, "no-such-status")
+    services.transition(users["staff"], doc, "retired")
+    doc.refresh_from_db()
+    assert doc.status == "retired"

@@ -1,0 +1,78 @@
+"""No side doors around the write path: only `core/services.py` (and restore, in
+`core/backup.py`) may open `context.writing()`, the block in which models may save. Every
+other module writes through the verbs of `services`, so permission, validation and the
+audit entry cannot be skipped. Tests and conftest may open it to set up data."""
+
+import ast
+from pathlib import Path
+
+import townhall
+
+ROOT = Path(townhall.__file__).parent
+ALLOWED = {"core/services.py", "core/backup.py"}
+
+
+def _is_test(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    return (
+        path.name == "conftest.py"
+        or path.name.startswith("test_")
+        or any(p == "tests" or p.startswith("tests_") for p in parts[:-1])
+    )
+
+
+def writing_calls(source: str) -> list[int]:
+    """Lines where `writing()` is called, as `context.writing()`, through any alias of the
+    context module, or as a name imported from it."""
+    tree = ast.parse(source)
+    modules = {"context"}  # names the context module is known by here
+    names = set()  # names `writing` itself is known by here
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("core.context"):
+            names |= {a.asname or a.name for a in node.names if a.name == "writing"}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").endswith("core"):
+            modules |= {a.asname or a.name for a in node.names if a.name == "context"}
+        elif isinstance(node, ast.Import):
+            modules |= {
+                a.asname for a in node.names if a.name.endswith("core.context") and a.asname
+            }
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "writing":
+            base = func.value
+            if (isinstance(base, ast.Name) and base.id in modules) or (
+                isinstance(base, ast.Attribute) and base.attr == "context"
+            ):
+                lines.append(node.lineno)
+        elif isinstance(func, ast.Name) and func.id in names:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_scan_finds_every_spelling():
+    source = (
+        "from townhall.core import context\n"
+        "from townhall.core import context as ctx\n"
+        "from townhall.core.context import writing as w\n"
+        "import townhall.core.context as c2\n"
+        "context.writing()\n"
+        "ctx.writing()\n"
+        "w()\n"
+        "c2.writing()\n"
+        "townhall.core.context.writing()\n"
+        "other.writing()\n"
+    )
+    assert writing_calls(source) == [5, 6, 7, 8, 9]
+
+
+def test_only_the_write_path_and_restore_open_writing():
+    doors = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in ALLOWED or _is_test(path):
+            continue
+        doors += [f"{rel}:{line}" for line in writing_calls(path.read_text(encoding="utf-8"))]
+    assert doors == [], "context.writing() opened outside core/services.py: " + ", ".join(doors)
