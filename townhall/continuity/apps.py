@@ -7,6 +7,24 @@ class ContinuityConfig(AppConfig):
     verbose_name = "Continuity"
 
     def ready(self) -> None:
-        from townhall.continuity import stored, tasks, views  # noqa: F401 - registers records and jobs
+        # tasks and views register the app's jobs and records.
+        from townhall.continuity import estate_links, stored, tasks, views  # noqa: F401
+        from townhall.core import plugins
 
         stored.connect()  # hear of every write to what the kept analysis reads
+        plugins.register_panel(
+            ("estate.Service", "estate.System", "estate.Component"),
+            plugins.Panel(
+                name="continuity",
+                template="continuity/_estate_panel.html",
+                context=estate_links.panel,
+                order=100,
+            ),
+        )
+        plugins.register_single_points(
+            plugins.SinglePoints(
+                counts=estate_links.dependency_losses,
+                more="continuity:analysis",
+                anchor="#single-points",
+            )
+        )
