@@ -8,10 +8,11 @@ class ContinuityConfig(AppConfig):
 
     def ready(self) -> None:
         # tasks and views register the app's jobs and records.
-        from townhall.continuity import estate_links, stored, tasks, views  # noqa: F401
+        from townhall.continuity import estate_links, imports, stored, tasks, views  # noqa: F401
         from townhall.core import plugins
 
         stored.connect()  # hear of every write to what the kept analysis reads
+        imports.register()  # impact analyses and recovery capabilities, for the importer
         plugins.register_panel(
             ("estate.Service", "estate.System", "estate.Component"),
             plugins.Panel(

@@ -126,7 +126,8 @@ class ImportKind:
     ("estate.System"), loaded in `order` (a new city's order: departments before the
     services they own). The rest is optional:
 
-    - `name_spellings`: how people head the column with the record's name;
+    - `name_field`: the field people call a record by ("title" for a contract), and
+      `name_spellings`: how people head its column;
     - `items`: fields naming the one estate item a record describes ("service" for an
       impact analysis), by which it is found instead of by a name;
     - `fields`: the columns, when not its form's fields; `grid`: a function giving the
@@ -140,6 +141,7 @@ class ImportKind:
     label: str
     model: str
     order: int
+    name_field: str = "name"
     name_spellings: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()

@@ -55,7 +55,7 @@ def eligible(kind: Kind) -> bool:
     meta = model._meta
     connection = connections[router.db_for_write(model)]
     return (
-        kind.key in keys.INDEXED
+        kind.indexed
         and model.save is TrackedModel.save
         and meta.auto_field is not None
         and meta.pk is meta.auto_field
