@@ -1,5 +1,18 @@
 from django.apps import AppConfig
 
+from townhall.core.plugins import EDITORS
+
+# The module's section of the main menu (`core.plugins.Section`): its pages beyond its
+# record lists, and who may open each.
+MENU = [
+    ("Continuity readiness", "continuity:dashboard"),
+    ("Continuity analysis", "continuity:analysis"),
+    ("Your department's impact analyses", "continuity:my_analyses", ("liaison",)),
+    ("Recovery contacts", "continuity:contacts"),
+    ("Recovery times tested", "continuity:recovery_tests"),
+    ("Start a new plan version", "continuity:plan_new", EDITORS),
+]
+
 
 class ContinuityConfig(AppConfig):
     name = "townhall.continuity"
@@ -29,3 +42,5 @@ class ContinuityConfig(AppConfig):
                 anchor="#single-points",
             )
         )
+        plugins.register_menu(plugins.Section("continuity", "Continuity", order=40, pages=MENU))
+        plugins.register_demo("townhall.continuity.demo.load", order=40)

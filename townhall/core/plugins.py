@@ -13,7 +13,9 @@ whatever is registered. Modelled on NetBox's template extensions and `register_m
   points of failure;
 - `register_import_kind(ImportKind(...))` and `register_import_finder("estate.Vendor", func)`:
   a kind of record the spreadsheet importer reads, and how it finds a record by its name;
-- `register_menu(Section(...))`: a module's section of the main menu.
+- `register_menu(Section(...))`: a module's section of the main menu;
+- `register_home_link(HomeLink(...))`: a button on the home page (the estate dashboard);
+- `register_demo("townhall.estate.demo.load", 10)`: a module's part of the demo county.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -179,7 +181,52 @@ def import_finder(model: type[models.Model]) -> Callable[[Any, str, int | None],
     return _import_finders.get(_label(model))
 
 
+# --- the demo county and the home page -------------------------------------------------
+
+# (order, dotted path of a `load(scale, seed)` function): the platform's loaders and the
+# modules', run in order (modules after the estate they build on).
+_demo_loaders: dict[str, int] = {
+    "townhall.org.demo.load": 0,
+    "townhall.accounts.demo.load": 15,
+}
+
+
+def register_demo(path: str, order: int) -> None:
+    """A module's part of the demo county: `path` names its `load(scale, seed)`."""
+    _demo_loaders[path] = order
+
+
+def demo_loaders() -> list[str]:
+    return sorted(_demo_loaders, key=lambda path: (_demo_loaders[path], path))
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A button on the home page (a module's dashboard)."""
+
+    label: str
+    url_name: str
+    order: int = 100
+
+
+_home_links: dict[str, HomeLink] = {}
+
+
+def register_home_link(link: HomeLink) -> HomeLink:
+    _home_links[link.url_name] = link
+    return link
+
+
+def home_links() -> list[HomeLink]:
+    return sorted(_home_links.values(), key=lambda link: (link.order, link.label))
+
+
 # --- the main menu ---------------------------------------------------------------------
+
+
+# Who may open a page, by role, for menu entries.
+EDITORS = ("admin", "staff")
+REQUESTERS = ("admin", "staff", "liaison")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ registered (`ImportKind.ends`).
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -19,8 +20,10 @@ from townhall.imports.values import ValueProblem
 from townhall.org.models import Department
 
 
+@cache
 def ends() -> dict[str, type[models.Model]]:
-    """The kinds of end a dependency names ("system" -> System), as registered."""
+    """The kinds of end a dependency names ("system" -> System), as registered (read once:
+    the importer asks for every cell)."""
     return {
         name: apps.get_model(label)
         for kind in plugins.import_kinds()

@@ -9,6 +9,7 @@ wiring (`townhall/settings.py`, `townhall/urls.py`) names every app by design.
 """
 
 import ast
+import re
 from pathlib import Path
 
 from townhall.core.plugins import MODULE_ORDER, PLATFORM_APPS
@@ -61,6 +62,37 @@ def violations(root: Path = ROOT) -> list[str]:
 
 def test_platform_and_modules_import_only_what_comes_before():
     assert violations() == []
+
+
+def named_modules(root: Path = ROOT) -> list[str]:
+    """Where the platform names a module all the same: a dotted path in a string (loaded
+    with import_string) or a module's page in one of its templates."""
+    modules = "|".join(MODULE_ORDER)
+    dotted = re.compile(rf"^townhall\.({modules})\b")
+    page = re.compile(rf"{{%\s*url\s+['\"]({modules}):")
+    found = []
+    for app in PLATFORM_APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if "tests" in path.relative_to(root).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if dotted.match(node.value):
+                        found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    templates = [root / "templates" / "base.html"]
+    for app in PLATFORM_APPS:
+        templates += sorted((root / "templates" / app).rglob("*.html"))
+        templates += sorted((root / app / "templates").rglob("*.html"))
+    for path in templates:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if page.search(line):
+                found.append(f"{path.relative_to(root.parent)}:{number}")
+    return found
+
+
+def test_platform_names_no_module_in_strings_or_templates():
+    """Menus, the home page's buttons and the demo's loaders come from `core.plugins`."""
+    assert named_modules() == []
 
 
 def test_every_module_app_is_in_the_order():
