@@ -4,8 +4,15 @@ of failure marked on the dependency page.
 A service's page shows its impact analysis (or a link to add one), the effective recovery
 time the analysis computes for it and whether that meets its RTO, and its latest exercise
 result. A system's or component's page shows its recovery capability (or a link to add
-one). Each costs a fixed handful of queries: the computed time reads only the part of the
-estate below the service (`subgraph`), never the whole estate.
+one). The estate's pages show this panel because the continuity app registers it
+(`core.plugins.register_panel`, in its app config), as it registers the single points of
+failure the dependency page marks.
+
+Each costs a fixed handful of queries. The computed time is read from the kept analysis
+(`stored.py`) when it is current for the reader: one row, found by index. Otherwise (a
+worker is still updating it, or row rules make the reader's analysis their own) it is
+worked out from the part of the estate below the service (`subgraph`), never the whole
+estate: the same figures, about 0.7 s for a large service on PostgreSQL.
 """
 
 import datetime
@@ -16,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.continuity import exercise_rules as rules
-from townhall.continuity import exercises, subgraph
+from townhall.continuity import exercises, stored, subgraph
 from townhall.continuity.models import ImpactAnalysis, RecoveryCapability
 from townhall.core import permissions
 from townhall.estate.models import Component, Service, System
@@ -27,6 +34,11 @@ COMPUTE_LIMIT = 2000
 # Items below all mission-essential services past which the dependency page does not mark
 # single points of failure (about 0.1 s of reading on SQLite at this size).
 LOSS_LIMIT = 10000
+
+
+def panel(request: Any, obj: Model) -> dict[str, Any] | None:
+    """The context of the continuity panel on an estate record's page (`core.plugins`)."""
+    return summary(request.user, obj)
 
 
 def summary(user: Any, obj: Model) -> dict[str, Any] | None:
@@ -42,15 +54,7 @@ def service_summary(user: Any, service: Service) -> dict[str, Any]:
     """Impact analysis, computed recovery against the RTO, latest exercise result (three
     queries)."""
     analysis = ImpactAnalysis.objects.restrict(user, "view").filter(service=service).first()
-    seeds = Service.objects.filter(pk=service.pk).values("pk")
-    try:
-        times, names = subgraph.recovery_times(user, seeds, limit=COMPUTE_LIMIT)
-    except subgraph.TooLarge:
-        computed, too_large = None, True
-    else:
-        key = ("service", service.pk)
-        computed = exercises.computed_for(times, names, key, exercises.Urls())
-        too_large = False
+    computed, too_large = computed_time(user, service)
     rto = analysis.rto_hours if analysis else None
     check = rules.rto_check(computed.hours, computed.at_least, rto) if computed else None
     latest = (
@@ -87,6 +91,26 @@ def service_summary(user: Any, service: Service) -> dict[str, Any]:
         "analysis_page": reverse("continuity:analysis"),
         "tests_url": reverse("continuity:recovery_tests"),
     }
+
+
+def computed_time(user: Any, service: Service) -> tuple[exercises.Computed | None, bool]:
+    """The service's effective recovery time with its slowest chain, and whether too much
+    lies below it to work it out here: from the kept analysis when current for `user`
+    (three small queries), else from the part of the estate below it (see the docstring)."""
+    kept = stored.current(user)
+    if kept is not None and kept.analysis is not None and not kept.updating:
+        entry = stored.service_row(kept.analysis, service.pk)
+        if entry is not None:
+            chain = [exercises.Ref(r["name"], r.get("url", "")) for r in entry["chain"]]
+            hours = entry.get("recovery_exact", entry["recovery_hours"])
+            return exercises.Computed(hours=hours, at_least=entry["at_least"], chain=chain), False
+    seeds = Service.objects.filter(pk=service.pk).values("pk")
+    try:
+        times, names = subgraph.recovery_times(user, seeds, limit=COMPUTE_LIMIT)
+    except subgraph.TooLarge:
+        return None, True
+    key = ("service", service.pk)
+    return exercises.computed_for(times, names, key, exercises.Urls()), False
 
 
 def capability_summary(

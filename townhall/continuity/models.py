@@ -723,6 +723,8 @@ class StoredFinding(models.Model):
     position = models.PositiveIntegerField()
     owner = models.IntegerField(null=True, blank=True)  # a service's department, to filter
     misses = models.BooleanField(default=False)  # a service that cannot meet its RTO
+    # The service a row of "services" is about, so its page finds its row by index.
+    item = models.IntegerField(null=True, blank=True)
     data = models.JSONField(default=dict)
 
     class Meta:
@@ -732,6 +734,7 @@ class StoredFinding(models.Model):
             models.Index(
                 fields=["analysis", "section", "owner", "position"], name="cont_found_owner"
             ),
+            models.Index(fields=["analysis", "section", "item"], name="cont_found_item"),
         ]
 
     def __str__(self) -> str:

@@ -140,9 +140,15 @@ def build(
         entry = _texts(report.service_entry(estate, ref, key))
         services.append(entry)
         owner = owners.get(key[1])
+        exact = {**entry, "recovery_exact": a.times.hours(key)}  # for the service's own page
         rows.append(
             StoredFinding(
-                section="services", position=position, owner=owner, misses=key in late, data=entry
+                section="services",
+                position=position,
+                owner=owner,
+                misses=key in late,
+                item=key[1],
+                data=exact,
             )
         )
     gaps = [_texts(report.rto_gap_entry(ref, g)) for g in a.rto_gaps]
@@ -237,6 +243,13 @@ def recompute(progress: Any = None) -> StoredAnalysis:
         AnalysisChange.objects.filter(claim=token).delete()
         StoredAnalysis.objects.exclude(pk=kept.pk).delete()
     return kept
+
+
+def service_row(kept: StoredAnalysis, service_id: int) -> dict[str, Any] | None:
+    """One service's entry of the kept analysis (its effective recovery time, at least or
+    not, its slowest chain), read by index: one query whatever the estate's size."""
+    row = StoredFinding.objects.filter(analysis=kept, section="services", item=service_id)
+    return row.values_list("data", flat=True).first()
 
 
 def rows(kept: StoredAnalysis, section: str) -> Any:

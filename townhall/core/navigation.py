@@ -1,4 +1,5 @@
-"""The main navigation: one section per module, listing its records; modules add themselves.
+"""The main navigation: one section per module, listing its records; modules add themselves
+(`core.plugins.register_menu`).
 
 The menu offers a person only what they can open: a page limited to some roles, or to
 those who may see some records of a kind, is left out for everyone else, and so is a
@@ -11,52 +12,14 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from townhall.core import permissions, registry
+from townhall.core import permissions, plugins, registry
 
-# Module sections in the order they appear; an app's records join the section of its label.
-SECTIONS = [
-    ("estate", "Estate"),
-    ("governance", "Governance"),
-    ("cyber", "Cyber"),
-    ("continuity", "Continuity"),
-    ("org", "Organization"),
-]
-
-
-EDITORS = ("admin", "staff")
-REQUESTERS = ("admin", "staff", "liaison")
-# Pages of a module beyond its record lists, first in its section: (label, URL name), or
-# (label, URL name, who) for pages only some may open, where `who` is a tuple of roles or
-# "app_label.Model": those who may see some of those records (the rule the page applies).
-EXTRA_PAGES = {
-    "estate": [("Estate dashboard", "estate:dashboard"), ("Your calendar feed", "estate:calendar")],
-    "governance": [
-        ("Governance overview", "governance:home"),
-        ("Governance health", "governance:dashboard"),
-        ("Our requests", "governance:my_requests", REQUESTERS),
-        ("Proposals to score", "governance:my_scoring"),
-    ],
-    "cyber": [
-        ("Cyber health", "cyber:dashboard"),
-        ("Start an assessment", "cyber:assessment_start", EDITORS),
-        ("Risk register", "cyber:risk_register"),
-        ("Exposure", "cyber:exposure", "cyber.Exposure"),
-        ("Plan of action", "cyber:plan", "cyber.Action"),
-        ("Boots on the ground", "cyber:coverage_matrix", "cyber.Coverage"),
-        ("Insurance readiness", "cyber:insurance", "cyber.InsuranceAnswer"),
-        ("Training coverage", "cyber:training_coverage"),
-        ("Incident metrics", "cyber:incident_metrics"),
-        ("Import a framework catalog", "cyber:framework_import", EDITORS),
-    ],
-    "continuity": [
-        ("Continuity readiness", "continuity:dashboard"),
-        ("Continuity analysis", "continuity:analysis"),
-        ("Your department's impact analyses", "continuity:my_analyses", ("liaison",)),
-        ("Recovery contacts", "continuity:contacts"),
-        ("Recovery times tested", "continuity:recovery_tests"),
-        ("Start a new plan version", "continuity:plan_new", EDITORS),
-    ],
-}
+# The platform's own section; each module registers its own in its app config
+# (`core.plugins.register_menu`), with its pages beyond its record lists: (label, URL
+# name), or (label, URL name, who) for pages only some may open, where `who` is a tuple of
+# roles or "app_label.Model": those who may see some of those records (the rule the page
+# applies).
+ORG = plugins.Section(app_label="org", title="Organization", order=1000)
 
 
 def _opens(user: Any, page: tuple) -> bool:
@@ -70,10 +33,11 @@ def _opens(user: Any, page: tuple) -> bool:
 
 def sections(user: Any) -> list[dict[str, Any]]:
     result = []
-    for label, title in SECTIONS:
+    for section in sorted([*plugins.menu_sections(), ORG], key=lambda s: s.order):
+        label, title = section.app_label, section.title
         links = [
             {"label": page[0], "url": reverse(page[1])}
-            for page in EXTRA_PAGES.get(label, [])
+            for page in section.pages
             if _opens(user, page)
         ]
         links += [

@@ -31,7 +31,7 @@ from django.views import View
 from townhall.audit import display
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
-from townhall.core import busy, context, exports, permissions, registry, services
+from townhall.core import busy, context, exports, permissions, plugins, registry, services
 from townhall.core.forms import BulkForm, offer_own_department
 from townhall.core.kept import kept
 from townhall.core.paging import Paginator
@@ -612,7 +612,9 @@ class HomePage(LoginRequiredMixin, View):
         ]
         recent = AuditEntry.objects.restrict(request.user).without_values()
         recent = recent.select_related("actor", "content_type")[:10]
-        return render(request, "core/home.html", {"cards": cards, "recent": recent})
+        links = plugins.home_links()  # a module's dashboard (`plugins.register_home_link`)
+        page = {"cards": cards, "recent": recent, "home_links": links}
+        return render(request, "core/home.html", page)
 
 
 def _home_counts(user: Any) -> dict[str, int]:

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from townhall.core import permissions
+from townhall.core import permissions, plugins
 from townhall.core.registry import Resource, register
 from townhall.estate import filters, forms, tables
 from townhall.estate import models as m
@@ -15,14 +15,10 @@ DEPENDS = [("needs", "Depends on"), ("needed_by", "Depended on by")]
 
 def record_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
     """A service, system or component page beyond its fields: links to add what it depends
-    on and what depends on it (the add form filled in from the address), and the continuity
-    panel: its impact analysis or recovery capability, and for a service its computed
-    recovery time against its RTO and latest exercise result (continuity/estate_links.py;
-    imported here, late, because the continuity module builds on the estate rather than the
-    other way round)."""
-    from townhall.continuity import estate_links
-
-    context: dict[str, Any] = {"continuity": estate_links.summary(request.user, obj)}
+    on and what depends on it (the add form filled in from the address), and the panels
+    later modules register for it (`core.plugins.register_panel`: continuity's impact
+    analysis or recovery capability)."""
+    context: dict[str, Any] = {"panels": plugins.panels(request, obj)}
     if permissions.may_add_any(request.user, m.Dependency):
         add = reverse("estate:dependency_add")
         end = obj._meta.model_name

@@ -194,7 +194,7 @@ class RowReader:
     def end(self, text: str, department_id: int | None) -> Any:
         """A dependency end: found by name in memory (`refs.Names`, one query per kind of
         end for the whole file) and read with the rows around it (`preload`)."""
-        if self.kind.model in refs.ENDS.values():  # never remembered: the file may add it
+        if self.kind.model in refs.ends().values():  # never remembered: the file may add it
             return refs.end(text, self.user, department_id)
         model, pk = self._end_key(text, department_id)
         found = self._items.get((model, pk))
@@ -300,7 +300,7 @@ class RowReader:
             if values.is_blank(raw):
                 raise ValueProblem("Name what depends and what it depends on")
             target = self.end(values.text(raw), department_id)
-            for end in refs.ENDS:
+            for end in refs.ends():
                 result[f"{name}_{end}"] = target if target._meta.model_name == end else None
             return
         if values.is_blank(raw):

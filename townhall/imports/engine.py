@@ -158,7 +158,7 @@ class _Importer:
         # A liaison's rows without a department are their department's, as the add form
         # has it; a record describing an item takes the item's department instead.
         self.fill_department = self.owned and not kind.items
-        fast = kind.key in keys.INDEXED and bulk.eligible(kind.model)
+        fast = kind.indexed and bulk.eligible(kind.model)
         self.index = keys.index_for(kind) if fast else None
         self.creation = services.Creation(user, kind.model) if fast else None
         self.queued: list[Queued] = []

@@ -6,14 +6,14 @@ from django import forms
 
 from townhall.core.forms import bounded_upload, style_fields
 from townhall.imports import mapping, parsing
-from townhall.imports.kinds import ALL_CHOICES, Kind
+from townhall.imports.kinds import Kind, choices
 from townhall.imports.models import SavedMapping
 
 IGNORE = ("", "— Do not import —")
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="What the file holds", choices=ALL_CHOICES)
+    kind = forms.ChoiceField(label="What the file holds", choices=choices)
     file = forms.FileField(
         label="File",
         help_text="A CSV file (comma, semicolon or tab separated) or an Excel workbook (.xlsx).",

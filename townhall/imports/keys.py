@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import models
 
-from townhall.imports import kinds, refs
+from townhall.imports import refs
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
 
@@ -44,7 +44,7 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
         return None
     if kind.key == "vendor":
         try:
-            return refs.vendor(qs, data.get("name", ""))
+            return refs.find(qs, data.get("name", ""))
         except ValueProblem:
             return None
     if kind.key == "contract":
@@ -68,21 +68,6 @@ def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
     """(field, id) of the one item the row names ("service", 12); None unless exactly one."""
     named = [(name, data[name].pk) for name in kind.items if data.get(name) is not None]
     return named[0] if len(named) == 1 else None
-
-
-# Kinds matched by external ID, else by name (within the row's department, when it names
-# one) or by the item they describe. Their whole key fits in memory, so a large file needs
-# no query per row to match.
-INDEXED = {
-    "person",
-    "location",
-    "vendor",
-    "service",
-    "system",
-    "component",
-    "dependency",
-    *kinds.ITEMS,
-}
 
 
 @dataclass(eq=False)
@@ -180,7 +165,9 @@ class ItemIndex(Index):
         return found[0] if found else None
 
 
-END_IDS = tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ENDS)
+def end_ids() -> tuple[str, ...]:
+    """The dependency's six end columns ("from_service_id", …), as its ends are registered."""
+    return tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ends())
 
 
 class DependencyIndex(Index):
@@ -190,7 +177,8 @@ class DependencyIndex(Index):
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
         self._maps = {"ext": {}, "ends": {}, "ends_kind": {}}
-        rows = kind.model._default_manager.values_list("pk", "external_id", "kind", *END_IDS)
+        self.end_ids = end_ids()
+        rows = kind.model._default_manager.values_list("pk", "external_id", "kind", *self.end_ids)
         for pk, ext, dep_kind, *ends in rows.iterator(chunk_size=5000):
             self._file(Entry(pk), self._keys(ext, dep_kind, tuple(ends)))
 
@@ -199,14 +187,14 @@ class DependencyIndex(Index):
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
-        ends = tuple(getattr(obj, name) for name in END_IDS)
+        ends = tuple(getattr(obj, name) for name in self.end_ids)
         self._file(entry, self._keys(obj.external_id, obj.kind, ends))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
             found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
         else:
-            ends = tuple(_pk(data.get(name[:-3])) for name in END_IDS)
+            ends = tuple(_pk(data.get(name[:-3])) for name in self.end_ids)
             if "kind" in data:
                 found = self._maps["ends_kind"].get((ends, data["kind"]), [])
             else:
@@ -219,7 +207,7 @@ class DependencyIndex(Index):
 
 class VendorIndex(Index):
     """An Index of vendors: by external ID, else by name in any case, else by one of their
-    other spellings (aliases), as `existing` matches them through `refs.vendor`. Matching
+    other spellings (aliases), as `existing` matches them through `refs.find`. Matching
     by name in any case was a scan of every vendor per row."""
 
     def __init__(self, kind: Kind) -> None:
@@ -253,7 +241,8 @@ def _pk(obj: Any) -> int | None:
 
 
 def index_for(kind: Kind) -> Index:
-    """The index that matches rows of `kind` (one of INDEXED) without a query per row."""
+    """The index that matches rows of `kind` (one registered as `indexed`) without a query
+    per row."""
     if kind.key == "dependency":
         return DependencyIndex(kind)
     if kind.key == "vendor":

@@ -12,49 +12,9 @@ from django.apps import apps
 from django.db import models
 from django.utils.text import capfirst
 
+from townhall.core import plugins
 from townhall.imports.grid import Grid
 
-# key -> (model, plural label), in the order a new city would load them.
-MODELS: dict[str, str] = {
-    "department": "org.Department",
-    "person": "estate.Person",
-    "location": "estate.Location",
-    "vendor": "estate.Vendor",
-    "contract": "estate.Contract",
-    "service": "estate.Service",
-    "system": "estate.System",
-    "component": "estate.Component",
-    "dependency": "estate.Dependency",
-    "impact_analysis": "continuity.ImpactAnalysis",
-    "recovery_capability": "continuity.RecoveryCapability",
-}
-# The estate's kinds (also the choices stored with an import run and a saved mapping).
-CHOICES = [
-    ("department", "Departments"),
-    ("person", "People"),
-    ("location", "Locations"),
-    ("vendor", "Vendors"),
-    ("contract", "Contracts"),
-    ("service", "Services"),
-    ("system", "Systems"),
-    ("component", "Components"),
-    ("dependency", "Dependencies"),
-]
-# Continuity records describe estate records, so they load after the estate.
-CONTINUITY_CHOICES = [
-    ("impact_analysis", "Impact analyses"),
-    ("recovery_capability", "Recovery capabilities"),
-]
-ALL_CHOICES = [*CHOICES, *CONTINUITY_CHOICES]
-# Kinds with one record per estate item, found by that item rather than by a name: an
-# impact analysis by its service, a recovery capability by its system or its component.
-ITEMS: dict[str, tuple[str, ...]] = {
-    "impact_analysis": ("service",),
-    "recovery_capability": ("system", "component"),
-}
-
-# Dependencies name their two ends in one column each: "system:Payroll", or just the name.
-DEPENDENCY_FIELDS = ["from", "kind", "to", "owner_department", "external_id", "notes", "tags"]
 # Never imported: set by the platform.
 SKIPPED = {"version"}
 HEADINGS = {
@@ -63,19 +23,23 @@ HEADINGS = {
     "from": "From",
     "to": "To",
 }
-# How people head the column holding each kind's name.
-NAME_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "department": ("department", "department name", "dept name", "agency", "division", "office"),
-    "person": ("full name", "employee", "employee name", "contact", "person", "staff name"),
-    "location": ("location", "site", "site name", "building", "facility"),
-    "vendor": ("vendor", "vendor name", "supplier", "company", "manufacturer", "publisher"),
-    "contract": ("contract", "contract title", "contract name", "agreement"),
-    "service": ("service", "service name", "program"),
-    "system": ("application name", "application", "app", "app name", "system", "system name"),
-    "component": ("asset name", "hostname", "host name", "server", "server name", "device"),
-    "dependency": (),
-    "impact_analysis": ("service", "service name", "business service", "program"),
-}
+# Departments are the platform's own kind; each module registers its kinds the same way in
+# its app config (`core.plugins.register_import_kind`: estate/imports.py,
+# continuity/imports.py). Nothing here names a module.
+DEPARTMENT = plugins.ImportKind(
+    key="department",
+    label="Departments",
+    model="org.Department",
+    order=0,
+    name_spellings=("department", "department name", "dept name", "agency", "division", "office"),
+)
+
+
+def choices() -> list[tuple[str, str]]:
+    """(key, plural label) of every kind, in the order a new city loads them; also the
+    choices stored with an import run and a saved mapping (a callable, so a new module's
+    kinds need no migration here)."""
+    return [(k.key, k.label) for k in plugins.import_kinds()]
 
 
 @dataclass(frozen=True)
@@ -85,11 +49,17 @@ class Kind:
     model: type[models.Model]
     fields: tuple[str, ...]
     grid: Grid | None = None  # a JSON grid read from one column per cell
+    registered: plugins.ImportKind | None = None
 
     @property
     def items(self) -> tuple[str, ...]:
         """The fields naming the one estate item a record of this kind describes."""
-        return ITEMS.get(self.key, ())
+        return self.registered.items if self.registered else ()
+
+    @property
+    def indexed(self) -> bool:
+        """Matched from an index of every key in memory, without a query per row."""
+        return bool(self.registered and self.registered.indexed)
 
     @property
     def name_field(self) -> str:
@@ -97,7 +67,7 @@ class Kind:
         by its system or its component (see `items`)."""
         if self.items:
             return self.items[0] if len(self.items) == 1 else ""
-        return "title" if self.key == "contract" else "name"
+        return self.registered.name_field if self.registered else "name"
 
     def headings(self) -> dict[str, str]:
         """field -> canonical column heading, in column order."""
@@ -113,7 +83,9 @@ class Kind:
         return result
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
-        result = {self.name_field: NAME_SPELLINGS.get(self.key, ())} if self.name_field else {}
+        """How people head the columns: the name's, and a grid's cells'."""
+        said = self.registered.name_spellings if self.registered else ()
+        result = {self.name_field: said} if self.name_field else {}
         if self.grid is not None:
             result.update(self.grid.spellings())
         return result
@@ -130,33 +102,31 @@ class Kind:
         return self.model._meta.get_field(name)
 
 
-def _grid(key: str) -> Grid | None:
-    if key != "impact_analysis":
-        return None
-    from townhall.continuity.models import CATEGORIES, LEVELS, POINTS
+def _registered(key: str) -> plugins.ImportKind:
+    for kind in plugins.import_kinds():
+        if kind.key == key:
+            return kind
+    raise KeyError(key)
 
-    return Grid("impacts", CATEGORIES, POINTS, LEVELS)
 
-
-def _form_fields(key: str) -> tuple[str, ...]:
-    if key == "dependency":
-        return tuple(DEPENDENCY_FIELDS)
+def _form_fields(registered: plugins.ImportKind, grid: Grid | None) -> tuple[str, ...]:
+    if registered.fields:
+        return tuple(registered.fields)
     from townhall.core import registry
 
-    model = apps.get_model(MODELS[key])
+    model = apps.get_model(registered.model)
     resource = registry.for_model(model)
-    if resource is None:  # the department form lives in org; estate registers its own
+    if resource is None:  # the department form lives in org; modules register their own
         from townhall.org.forms import DepartmentForm
 
         names = DepartmentForm._meta.fields
     else:
         names = resource.form._meta.fields
     names = [n for n in names if n not in SKIPPED]
-    grid = _grid(key)
     if grid is not None:  # the grid's field becomes one column per cell, in its place
         at = names.index(grid.field)
         names[at : at + 1] = list(grid.cells)
-    if key in ITEMS and "external_id" not in names:  # matched by it, as every kind is
+    if registered.items and "external_id" not in names:  # matched by it, as every kind is
         names.insert(names.index("notes") if "notes" in names else len(names), "external_id")
     return tuple(names)
 
@@ -164,10 +134,17 @@ def _form_fields(key: str) -> tuple[str, ...]:
 @cache
 def get(key: str) -> Kind:
     """The kind called `key` ("system"); KeyError for an unknown one."""
-    model = apps.get_model(MODELS[key])
-    label = dict(ALL_CHOICES)[key]
-    return Kind(key=key, label=label, model=model, fields=_form_fields(key), grid=_grid(key))
+    registered = _registered(key)
+    grid = registered.grid() if registered.grid is not None else None
+    return Kind(
+        key=key,
+        label=registered.label,
+        model=apps.get_model(registered.model),
+        fields=_form_fields(registered, grid),
+        grid=grid,
+        registered=registered,
+    )
 
 
 def all_kinds() -> list[Kind]:
-    return [get(key) for key, _ in ALL_CHOICES]
+    return [get(key) for key, _ in choices()]

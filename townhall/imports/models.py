@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from townhall.imports.kinds import ALL_CHOICES
+from townhall.imports.kinds import choices
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -34,7 +34,7 @@ class ImportRun(models.Model):
         NOT_COMMITTED = "not_committed", "Not imported"
         FAILED = "failed", "Failed"
 
-    kind = models.CharField(max_length=20, choices=ALL_CHOICES)
+    kind = models.CharField(max_length=20, choices=choices)
     file = models.FileField(upload_to="imports/", max_length=300)
     filename = models.CharField(max_length=300)
     rows = models.PositiveIntegerField(default=0)
@@ -82,7 +82,7 @@ class ImportRun(models.Model):
 class SavedMapping(models.Model):
     """A named column mapping ("Finance's asset list") for files that arrive every month."""
 
-    kind = models.CharField(max_length=20, choices=ALL_CHOICES)
+    kind = models.CharField(max_length=20, choices=choices)
     name = models.CharField(max_length=100)
     columns = models.JSONField(default=dict, help_text="Column heading -> field name.")
     values = models.JSONField(

@@ -1,29 +1,37 @@
 """Find the records a row refers to by the names people write, never inventing one.
 
-"Public Works" or "PW" for a department, a vendor by name or alias, a person by name or
-e-mail, a location by name, a dependency end as "system:Payroll" or by a unique name.
+"Public Works" or "PW" for a department, any other record by its name ("Payroll [FIN]" for
+the finance department's one), or as the finder its module registered says (a vendor by
+an alias, a person by e-mail: `core.plugins.register_import_finder`, estate/imports.py); a
+link's end as "system:Payroll" or by a unique name, among the kinds of end its module
+registered (`ImportKind.ends`).
 """
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 
-from townhall.estate import models as estate
+from townhall.core import plugins
 from townhall.imports.values import ValueProblem
 from townhall.org.models import Department
 
-ENDS: dict[str, type[models.Model]] = {
-    "service": estate.Service,
-    "system": estate.System,
-    "component": estate.Component,
-}
+
+@cache
+def ends() -> dict[str, type[models.Model]]:
+    """The kinds of end a dependency names ("system" -> System), as registered (read once:
+    the importer asks for every cell)."""
+    return {
+        name: apps.get_model(label)
+        for kind in plugins.import_kinds()
+        for name, label in kind.ends.items()
+    }
 
 
-def _one(
-    model: type[models.Model], matches: list[Any], text: str, department_id: int | None
-) -> Any:
+def one(model: type[models.Model], matches: list[Any], text: str, department_id: int | None) -> Any:
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -39,7 +47,7 @@ def _one(
 QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\[(?P<dept>[^\[\]]+)\]$")
 
 
-def _by_name(qs: models.QuerySet, field: str, text: str, department_id: int | None = None) -> Any:
+def by_name(qs: models.QuerySet, field: str, text: str, department_id: int | None = None) -> Any:
     """By name; "Payroll [FIN]" names the one in that department (by code or name)."""
     exact = list(qs.filter(**{field: text})[:10])
     matches = exact or list(qs.filter(**{f"{field}__iexact": text})[:10])
@@ -50,8 +58,8 @@ def _by_name(qs: models.QuerySet, field: str, text: str, department_id: int | No
             models.Q(owner_department__code__iexact=dept)
             | models.Q(owner_department__name__iexact=dept)
         )
-        return _by_name(in_dept, field, qualified["name"], department_id)
-    return _one(qs.model, matches, text, department_id)
+        return by_name(in_dept, field, qualified["name"], department_id)
+    return one(qs.model, matches, text, department_id)
 
 
 @dataclass(frozen=True)
@@ -100,46 +108,31 @@ class Names:
         if not matches and qualified and within is None:
             depts = self.departments.get(qualified["dept"].strip().lower(), set())
             return self._find(qualified["name"], department_id, depts)
-        return _one(self.model, matches, text, department_id)
-
-
-def vendor(qs: models.QuerySet, text: str) -> Any:
-    """A vendor by its name or any of its other spellings."""
-    found = list(qs.filter(name__iexact=text)[:2])
-    if not found:
-        wanted = text.lower()
-        found = [
-            v
-            for v in qs.filter(aliases__icontains=text)
-            if wanted in (a.lower() for a in v.alias_list())
-        ]
-    return _one(qs.model, found, text, None)
+        return one(self.model, matches, text, department_id)
 
 
 def department(qs: models.QuerySet, text: str) -> Any:
     """A department by its code ("PW") or its name ("Public Works")."""
     found = list(qs.filter(code__iexact=text)[:2]) or list(qs.filter(name__iexact=text)[:2])
-    return _one(qs.model, found, text, None)
+    return one(qs.model, found, text, None)
 
 
-def person(qs: models.QuerySet, text: str, department_id: int | None) -> Any:
-    if "@" in text:
-        return _one(qs.model, list(qs.filter(email__iexact=text)[:10]), text, department_id)
-    return _by_name(qs, "name", text, department_id)
+def find(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """The one record of `qs` that `text` names: by the finder registered for its model,
+    else by name (ValueProblem when none or several)."""
+    if qs.model is Department:
+        return department(qs, text)
+    finder = plugins.import_finder(qs.model)
+    if finder is not None:
+        return finder(qs, text, department_id)
+    return by_name(qs, "name", text, department_id)
 
 
 def resolve(
     model: type[models.Model], text: str, user: Any, department_id: int | None = None
 ) -> Any:
     """The one record of `model` that `text` names, among those `user` may see."""
-    qs = model._default_manager.restrict(user, "view")
-    if model is Department:
-        return department(qs, text)
-    if model is estate.Vendor:
-        return vendor(qs, text)
-    if model is estate.Person:
-        return person(qs, text, department_id)
-    return _by_name(qs, "name", text, department_id)
+    return find(model._default_manager.restrict(user, "view"), text, department_id)
 
 
 def end(text: str, user: Any, department_id: int | None) -> Any:
@@ -157,11 +150,12 @@ def end_key(text: str, department_id: int | None, names: Any) -> tuple[type[mode
 def _one_end(text: str, find: Any) -> Any:
     """`find(model, name)` for the one kind of end `text` names: its prefix's, or the only
     kind with a record of that name (else a problem saying how to tell them apart)."""
+    kinds = ends()
     prefix, sep, rest = text.partition(":")
-    if sep and prefix.strip().lower() in ENDS:
-        return find(ENDS[prefix.strip().lower()], rest.strip())
+    if sep and prefix.strip().lower() in kinds:
+        return find(kinds[prefix.strip().lower()], rest.strip())
     found, several = [], False
-    for model in ENDS.values():
+    for model in kinds.values():
         try:
             found.append(find(model, text.strip()))
         except ValueProblem as exc:

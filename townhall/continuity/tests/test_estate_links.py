@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from townhall.accounts.models import Role
 from townhall.conftest import make_user
-from townhall.continuity import analysis, estate_links, graph_input, subgraph
+from townhall.continuity import analysis, estate_links, graph_input, stored, subgraph
 from townhall.continuity import models as m
 from townhall.continuity.tests import estate
 from townhall.continuity.tests import factories as f
@@ -169,11 +169,57 @@ def test_unknown_restore_times_leave_the_rto_unconfirmed(departments, client_for
 
 @pytest.mark.django_db
 def test_service_with_too_much_below_sends_to_the_analysis(departments, client_for, monkeypatch):
+    """Only when the kept analysis cannot answer (a worker is updating it, or the reader
+    has an analysis of their own): the page then works the time out below the service."""
     s = estate.build(departments)
     monkeypatch.setattr(estate_links, "COMPUTE_LIMIT", 2)
+    monkeypatch.setattr(stored, "current", lambda user: None)
     page = client_for("viewer").get(s["payroll"].get_absolute_url()).content.decode()
     assert "worked out on the" in page and reverse("continuity:analysis") in page
     assert "Cannot meet its RTO" not in page
+
+
+@pytest.mark.django_db
+def test_service_panel_reads_the_kept_analysis_with_the_same_figures(
+    departments, users, monkeypatch
+):
+    """The panel reads the service's row of the kept analysis (no walk below the service
+    per view) and shows what the walk would: same hours, lower bound and chain."""
+    s = estate.build(departments)
+    viewer = users["viewer"]
+    assert stored.current(viewer).analysis is not None  # worked out (immediate backend)
+    kept = {}
+    with monkeypatch.context() as patch:
+
+        def walk(*args, **kwargs):
+            raise AssertionError("worked out again")
+
+        patch.setattr(subgraph, "recovery_times", walk)
+        for name in ("payroll", "permits", "dispatch"):
+            kept[name] = estate_links.computed_time(viewer, s[name])
+    monkeypatch.setattr(stored, "current", lambda user: None)  # the walk below the service
+    for name, (computed, too_large) in kept.items():
+        walked, _ = estate_links.computed_time(viewer, s[name])
+        assert not too_large
+        assert (computed.hours, computed.at_least) == (walked.hours, walked.at_least), name
+        assert computed.chain == walked.chain, name
+    assert kept["payroll"][0].text == "22 h" and kept["dispatch"][0].text == "at least 0 h"
+
+
+@pytest.mark.django_db
+def test_service_panel_works_its_time_out_while_the_kept_one_is_updated(
+    departments, client_for, monkeypatch
+):
+    """With a worker, a change leaves the kept analysis out of date until the job runs: the
+    page then walks below the service, so it never shows an old figure."""
+    s = estate.build(departments)
+    client = client_for("viewer")
+    client.get(s["payroll"].get_absolute_url())
+    monkeypatch.setattr(stored, "refresh", lambda: None)  # the job waits for a worker
+    erp = m.RecoveryCapability.objects.get(system=s["erp"])
+    services.update(context.SYSTEM, erp, {"restore_hours": 10}, version=erp.version)
+    page = client.get(s["payroll"].get_absolute_url()).content.decode()
+    assert "it can be back in 28 h" in page  # 10 + 6 + 12, not the kept 22 h
 
 
 def _deepen(departments, svc, n, start):
@@ -192,8 +238,10 @@ def test_service_page_queries_do_not_grow(departments, client_for):
     f.impact(svc, rto_hours=4)
     client = client_for("liaison")
     _deepen(departments, svc, 3, 0)
+    client.get(svc.get_absolute_url())  # the kept analysis worked out after the change
     few = _queries(client, svc.get_absolute_url())
     _deepen(departments, svc, 30, 100)  # a second, much longer chain
+    client.get(svc.get_absolute_url())
     assert _queries(client, svc.get_absolute_url()) == few
     page = client.get(svc.get_absolute_url()).content.decode()
     assert "it can be back in 30 h" in page  # the longer chain: 30 systems of 1 h

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from townhall.cyber.services import evidence_events
+from townhall.core import plugins
 from townhall.estate import calendar, dashboard
 from townhall.estate import models as m
 
@@ -246,8 +246,8 @@ def feed_events(user: Any, today: datetime.date, base_url: str) -> list[calendar
                 categories=("End of support",),
             )
         )
-    # Cyber evidence expiring (only for those who may see evidence).
-    events += evidence_events(user, start, stop, base_url)
+    # What later modules add (cyber: evidence expiring, for those who may see evidence).
+    events += plugins.calendar_events(user, start, stop, base_url)
     return events
 
 

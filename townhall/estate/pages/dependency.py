@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 
-from townhall.core import permissions
+from townhall.core import permissions, plugins
 from townhall.core.kept import kept
 from townhall.estate import graph
 from townhall.estate import models as m
@@ -209,14 +209,20 @@ def tree_html(rows: list[dict[str, Any]], direction: str) -> SafeString:
 
 
 def _losses(user: Any) -> dict[graph.Key, int] | None:
-    """How many mission-essential services each record's loss stops, None when there is
-    too much to work out here (from the continuity module, imported late because it builds
-    on the estate). The same for every record's page, and a walk below every
-    mission-essential service (about a second on the large estate): kept until the next
-    change (`core.kept`)."""
-    from townhall.continuity import estate_links
+    """How many mission-essential services each record's loss stops, from the module that
+    registered it (`core.plugins.register_single_points`: continuity); {} when none did,
+    None when there is too much to work out here. The same for every record's page, and a
+    walk below every mission-essential service (about a second on the large estate): kept
+    until the next change (`core.kept`)."""
+    marks = plugins.single_points()
+    if marks is None:
+        return {}
+    return kept(f"estate:dependency-losses:{user.pk}", marks.counts, user)
 
-    return kept(f"estate:dependency-losses:{user.pk}", estate_links.dependency_losses, user)
+
+def _single_points_url() -> str:
+    marks = plugins.single_points()
+    return reverse(marks.more) + marks.anchor if marks else ""
 
 
 def _mark_single_points(picture: dict[str, Any], losses: dict[graph.Key, int]) -> int:
@@ -330,5 +336,6 @@ class DependencyPage(LoginRequiredMixin, View):
                 "single_points": single_points,
                 "single_points_skipped": losses_skipped,
                 "focus_loss": losses.get(focus, 0),
+                "single_points_url": _single_points_url(),
             },
         )

@@ -1,7 +1,10 @@
 """Adding dependencies from a service's, system's or component's page: links that open the
 add form with this record filled in on the right side; the add form takes starting values
 from the address only as its own fields would accept them, and only records the person
-may see; and a dependency saved with no owner department gets the depending record's."""
+may see; and a dependency saved with no owner department gets the depending record's.
+
+A test may import a later module (governance's proposals and fixtures, here) to test the
+estate against it; production code may not (core/tests/test_import_rules.py)."""
 
 import re
 

@@ -1,4 +1,7 @@
-"""The importable export reads back as "everything unchanged", for every kind of record."""
+"""The importable export reads back as "everything unchanged", for every kind of record.
+
+The importer's tests load estate records, the records most kinds of import are about (a
+test may import the module it tests against; production code may not)."""
 
 import datetime
 from decimal import Decimal
@@ -73,7 +76,11 @@ def estate(departments):
     return departments
 
 
-@pytest.mark.parametrize("key", [k for k, _ in kinds.CHOICES])
+# The platform's and the estate's kinds (continuity's have their own round trip).
+ESTATE_KINDS = [k.key for k in kinds.all_kinds() if k.model._meta.app_label in ("org", "estate")]
+
+
+@pytest.mark.parametrize("key", ESTATE_KINDS)
 def test_export_then_import_is_unchanged(key, estate, client_for, users):
     client = client_for("staff")
     response = client.get(f"/import/export/{key}.csv")

@@ -7,17 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from townhall.core import context, dbstats
-
-# Each module's demo loader, in dependency order; later modules append theirs.
-LOADERS = [
-    "townhall.org.demo.load",
-    "townhall.estate.demo.load",
-    "townhall.accounts.demo.load",
-    "townhall.governance.demo.load",
-    "townhall.cyber.demo.load",
-    "townhall.continuity.demo.load",
-]
+from townhall.core import context, dbstats, plugins
 
 
 class Command(BaseCommand):
@@ -41,7 +31,8 @@ class Command(BaseCommand):
             self.stdout.write("Data already present; demo not loaded.")
             return
         with context.acting("cli"), transaction.atomic():
-            for path in LOADERS:
+            # The platform's loaders and each module's (`plugins.register_demo`), in order.
+            for path in plugins.demo_loaders():
                 created = import_string(path)(scale=scale, seed=seed)
                 self.stdout.write(f"{path.rsplit('.', 2)[0]}: {created} created")
         dbstats.refresh_statistics()  # the planner's picture of the tables just filled

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=[key for key, _ in kinds.ALL_CHOICES])
+        parser.add_argument("kind", choices=[key for key, _ in kinds.choices()])
         parser.add_argument("file", help="A .csv, .txt, .tsv or .xlsx file.")
         parser.add_argument(
             "--mapping",

@@ -1,0 +1,254 @@
+"""What modules add to the platform and to each other's pages.
+
+The platform (`PLATFORM_APPS`) imports no module, and a module imports only the modules
+before it in `MODULE_ORDER` (`core/tests/test_import_rules.py` checks every import). So
+when a page of an earlier module shows something a later one knows — the continuity panel
+on an estate service's page, cyber's evidence expiries in the estate calendar feed — the
+later module registers it here from its app config's `ready()`, and the earlier page shows
+whatever is registered. Modelled on NetBox's template extensions and `register_model_view`.
+
+- `register_panel(("estate.Service",), Panel(...))`: a panel on another module's record page;
+- `register_calendar_events(func)`: events in the personal calendar feed;
+- `register_single_points(SinglePoints(...))`: what the dependency page marks as single
+  points of failure;
+- `register_import_kind(ImportKind(...))` and `register_import_finder("estate.Vendor", func)`:
+  a kind of record the spreadsheet importer reads, and how it finds a record by its name;
+- `register_menu(Section(...))`: a module's section of the main menu;
+- `register_home_link(HomeLink(...))`: a button on the home page (the estate dashboard);
+- `register_demo("townhall.estate.demo.load", 10)`: a module's part of the demo county.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+# Platform apps: they import no module.
+PLATFORM_APPS = ("core", "imports", "jobs", "accounts", "org", "audit")
+# Modules in the order they build on each other: each imports only those before it.
+MODULE_ORDER = ("estate", "governance", "cyber", "continuity")
+
+
+def _label(model: type[models.Model] | models.Model) -> str:
+    return model._meta.label  # "estate.Service"
+
+
+# --- panels on another module's record pages -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section a module adds to another module's record page.
+
+    `template` renders it with the page's context plus `panel`: whatever `context(request,
+    obj)` returns (None: nothing to show on this record). `visible(user)` says who gets it
+    at all (None: everyone who may see the record). Panels show in `order`."""
+
+    name: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 100
+    visible: Callable[[Any], bool] | None = None
+
+
+_panels: dict[str, list[Panel]] = {}
+
+
+def register_panel(models_: Iterable[str], panel: Panel) -> Panel:
+    """Show `panel` on the record pages of each of `models_` ("estate.Service")."""
+    for label in models_:
+        kept = [p for p in _panels.get(label, []) if p.name != panel.name]
+        _panels[label] = sorted([*kept, panel], key=lambda p: (p.order, p.name))
+    return panel
+
+
+def panels(request: Any, obj: models.Model) -> list[dict[str, Any]]:
+    """The panels registered for `obj`'s model that its reader gets, each as {"template",
+    "context", "name"} for the page to include in order."""
+    shown = []
+    for panel in _panels.get(_label(obj), []):
+        if panel.visible is not None and not panel.visible(request.user):
+            continue
+        context = panel.context(request, obj)
+        if context is not None:
+            shown.append({"name": panel.name, "template": panel.template, "context": context})
+    return shown
+
+
+# --- calendar events and the dependency page's single points of failure --------------
+
+# (user, first day, last day, site address) -> events (estate.calendar.Event)
+CalendarEvents = Callable[[Any, Any, Any, str], list[Any]]
+_calendar_events: list[CalendarEvents] = []
+
+
+def register_calendar_events(func: CalendarEvents) -> CalendarEvents:
+    """Add `func`'s events (for one person, between two days) to the calendar feed."""
+    if func not in _calendar_events:
+        _calendar_events.append(func)
+    return func
+
+
+def calendar_events(user: Any, start: Any, stop: Any, base_url: str) -> list[Any]:
+    return [event for func in _calendar_events for event in func(user, start, stop, base_url)]
+
+
+@dataclass(frozen=True)
+class SinglePoints:
+    """What the dependency page marks as single points of failure: `counts(user)` gives
+    {(kind, id): how many essential services its loss stops}, or None when there is too
+    much to tell there; `more` is the URL name of the page that ranks them all, `anchor`
+    the part of it ("#single-points")."""
+
+    counts: Callable[[Any], dict[tuple[str, Any], int] | None]
+    more: str
+    anchor: str = ""
+
+
+_single_points: list[SinglePoints] = []
+
+
+def register_single_points(marks: SinglePoints) -> SinglePoints:
+    """The module that judges what an item's loss stops (continuity); one at a time."""
+    _single_points[:] = [marks]
+    return marks
+
+
+def single_points() -> SinglePoints | None:
+    return _single_points[0] if _single_points else None
+
+
+# --- spreadsheet import ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """A kind of record the importer reads: its key ("system"), plural label and model
+    ("estate.System"), loaded in `order` (a new city's order: departments before the
+    services they own). The rest is optional:
+
+    - `name_field`: the field people call a record by ("title" for a contract), and
+      `name_spellings`: how people head its column;
+    - `items`: fields naming the one estate item a record describes ("service" for an
+      impact analysis), by which it is found instead of by a name;
+    - `fields`: the columns, when not its form's fields; `grid`: a function giving the
+      `imports.grid.Grid` of a JSON field read from one column per cell;
+    - `ends`: for a link between records read as "system:Payroll" in a "From" and a "To"
+      column, the kinds of end (name -> model label);
+    - `indexed`: records matched from an index of every key in memory (no query per row).
+    """
+
+    key: str
+    label: str
+    model: str
+    order: int
+    name_field: str = "name"
+    name_spellings: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    grid: Callable[[], Any] | None = None
+    ends: dict[str, str] = field(default_factory=dict)
+    indexed: bool = False
+
+
+_import_kinds: dict[str, ImportKind] = {}
+# model label -> function(queryset, text, department id) -> the one record `text` names
+_import_finders: dict[str, Callable[[Any, str, int | None], Any]] = {}
+
+
+def register_import_kind(kind: ImportKind) -> ImportKind:
+    _import_kinds[kind.key] = kind
+    return kind
+
+
+def import_kinds() -> list[ImportKind]:
+    """Every registered kind, in the order a new city loads them."""
+    return sorted(_import_kinds.values(), key=lambda k: (k.order, k.key))
+
+
+def register_import_finder(
+    model: str, func: Callable[[Any, str, int | None], Any]
+) -> Callable[[Any, str, int | None], Any]:
+    """How the importer finds the record of `model` a cell names, when not by its name
+    alone (a vendor by an alias, a person by e-mail). `func(qs, text, department_id)`
+    returns it or raises `imports.values.ValueProblem`."""
+    _import_finders[model] = func
+    return func
+
+
+def import_finder(model: type[models.Model]) -> Callable[[Any, str, int | None], Any] | None:
+    return _import_finders.get(_label(model))
+
+
+# --- the demo county and the home page -------------------------------------------------
+
+# (order, dotted path of a `load(scale, seed)` function): the platform's loaders and the
+# modules', run in order (modules after the estate they build on).
+_demo_loaders: dict[str, int] = {
+    "townhall.org.demo.load": 0,
+    "townhall.accounts.demo.load": 15,
+}
+
+
+def register_demo(path: str, order: int) -> None:
+    """A module's part of the demo county: `path` names its `load(scale, seed)`."""
+    _demo_loaders[path] = order
+
+
+def demo_loaders() -> list[str]:
+    return sorted(_demo_loaders, key=lambda path: (_demo_loaders[path], path))
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A button on the home page (a module's dashboard)."""
+
+    label: str
+    url_name: str
+    order: int = 100
+
+
+_home_links: dict[str, HomeLink] = {}
+
+
+def register_home_link(link: HomeLink) -> HomeLink:
+    _home_links[link.url_name] = link
+    return link
+
+
+def home_links() -> list[HomeLink]:
+    return sorted(_home_links.values(), key=lambda link: (link.order, link.label))
+
+
+# --- the main menu ---------------------------------------------------------------------
+
+
+# Who may open a page, by role, for menu entries.
+EDITORS = ("admin", "staff")
+REQUESTERS = ("admin", "staff", "liaison")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A module's section of the main menu: its pages beyond its record lists, first, as
+    (label, URL name) or (label, URL name, who), where `who` is a tuple of roles or
+    "app_label.Model": those who may see some of those records. The app's record lists
+    follow (its registered resources)."""
+
+    app_label: str
+    title: str
+    order: int
+    pages: Sequence[tuple] = ()
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_menu(section: Section) -> Section:
+    _sections[section.app_label] = section
+    return section
+
+
+def menu_sections() -> list[Section]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.app_label))

@@ -1,0 +1,137 @@
+"""The estate's kinds of record for the spreadsheet importer, and how it finds them.
+
+Registered by the app config (`register`) with the platform's registry, which the importer
+reads (`core.plugins`): the kinds in the order a new city loads them, the headings people
+give the column with a record's name, the two ends of a dependency, and the finders for
+records not found by name alone (a vendor by any of its spellings, a person by e-mail).
+"""
+
+from typing import Any
+
+from django.db import models
+
+from townhall.core import plugins
+from townhall.imports import refs
+
+# Dependencies name their two ends in one column each: "system:Payroll", or just the name.
+DEPENDENCY_FIELDS = ("from", "kind", "to", "owner_department", "external_id", "notes", "tags")
+
+KINDS = (
+    plugins.ImportKind(
+        key="person",
+        label="People",
+        model="estate.Person",
+        order=10,
+        name_spellings=(
+            "full name",
+            "employee",
+            "employee name",
+            "contact",
+            "person",
+            "staff name",
+        ),
+        indexed=True,
+    ),
+    plugins.ImportKind(
+        key="location",
+        label="Locations",
+        model="estate.Location",
+        order=20,
+        name_spellings=("location", "site", "site name", "building", "facility"),
+        indexed=True,
+    ),
+    plugins.ImportKind(
+        key="vendor",
+        label="Vendors",
+        model="estate.Vendor",
+        order=30,
+        name_spellings=(
+            "vendor",
+            "vendor name",
+            "supplier",
+            "company",
+            "manufacturer",
+            "publisher",
+        ),
+        indexed=True,
+    ),
+    plugins.ImportKind(
+        key="contract",
+        label="Contracts",
+        model="estate.Contract",
+        order=40,
+        name_field="title",
+        name_spellings=("contract", "contract title", "contract name", "agreement"),
+    ),
+    plugins.ImportKind(
+        key="service",
+        label="Services",
+        model="estate.Service",
+        order=50,
+        name_spellings=("service", "service name", "program"),
+        indexed=True,
+    ),
+    plugins.ImportKind(
+        key="system",
+        label="Systems",
+        model="estate.System",
+        order=60,
+        name_spellings=(
+            "application name",
+            "application",
+            "app",
+            "app name",
+            "system",
+            "system name",
+        ),
+        indexed=True,
+    ),
+    plugins.ImportKind(
+        key="component",
+        label="Components",
+        model="estate.Component",
+        order=70,
+        name_spellings=("asset name", "hostname", "host name", "server", "server name", "device"),
+        indexed=True,
+    ),
+    plugins.ImportKind(
+        key="dependency",
+        label="Dependencies",
+        model="estate.Dependency",
+        order=80,
+        fields=DEPENDENCY_FIELDS,
+        ends={
+            "service": "estate.Service",
+            "system": "estate.System",
+            "component": "estate.Component",
+        },
+        indexed=True,
+    ),
+)
+
+
+def vendor(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """A vendor by its name or any of its other spellings."""
+    found = list(qs.filter(name__iexact=text)[:2])
+    if not found:
+        wanted = text.lower()
+        found = [
+            v
+            for v in qs.filter(aliases__icontains=text)
+            if wanted in (a.lower() for a in v.alias_list())
+        ]
+    return refs.one(qs.model, found, text, None)
+
+
+def person(qs: models.QuerySet, text: str, department_id: int | None) -> Any:
+    """A person by e-mail, else by name (their department's own when several share it)."""
+    if "@" in text:
+        return refs.one(qs.model, list(qs.filter(email__iexact=text)[:10]), text, department_id)
+    return refs.by_name(qs, "name", text, department_id)
+
+
+def register() -> None:
+    for kind in KINDS:
+        plugins.register_import_kind(kind)
+    plugins.register_import_finder("estate.Vendor", vendor)
+    plugins.register_import_finder("estate.Person", person)
