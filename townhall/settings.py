@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every view asks for sign-in unless marked `login_not_required` (sign-in, health,
+    # calendar feeds; DRF's API views, which answer 401 themselves): a new page is closed
+    # by default. core/tests/test_sign_in_everywhere.py walks every address.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before anything reads the body (CSRF's check reads the form); after the user, for the
     # page it answers with.

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,7 +111,6 @@ def user_context(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"token": services.token_of(user)}
 
 
-@login_required
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own account: role, password, API token."""
     return render(
@@ -122,7 +120,6 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def revoke_token(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Stop an API token working: one's own, or (administrators) anyone's."""

@@ -158,11 +158,13 @@ def _m2m_pks(values: Iterable[Any]) -> list[Any]:
     return sorted(v.pk if isinstance(v, models.Model) else v for v in values)
 
 
-def _clean_relations(obj: models.Model, m2m: Mapping[str, Any]) -> None:
-    """Rules about many-to-many links (no loop of prerequisites) can only be checked once
-    the links are set; a record states them in `clean_relations()`. Raising rolls back."""
+def _clean_relations(obj: models.Model, m2m: Mapping[str, Any], changed: bool = False) -> None:
+    """Rules about many-to-many links (no loop of prerequisites, a scenario's proposals of
+    its own cycle) can only be checked once the links are set; a record states them in
+    `clean_relations()`. They are checked when links are given, and on every change (moving
+    a scenario to another cycle changes what its links may be). Raising rolls back."""
     check = getattr(obj, "clean_relations", None)
-    if m2m and check is not None:
+    if (m2m or changed) and check is not None:
         check()
 
 
@@ -228,7 +230,7 @@ def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -
         current.save()
         for name, values in m2m.items():
             getattr(current, name).set(values)
-        _clean_relations(current, m2m)
+        _clean_relations(current, m2m, changed=True)
         after = snapshot(current)
         if password_changed:
             after["password"] = PASSWORD_CHANGED

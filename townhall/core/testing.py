@@ -49,6 +49,12 @@ class ResourceContract:
         core/tests/test_private_rows.py: by default one row of each department."""
         return [self.make(departments, "PW", n=n), self.make(departments, "FIN", n=n + 1)]
 
+    def invalid(self, departments: dict) -> list[tuple[str, Any]]:
+        """The record's own rules, as (field refused, function of a valid post returning the
+        values that break the rule): core/tests/test_same_rules.py sends each through the
+        page form and the API and expects both to refuse it on that field."""
+        return []
+
     def changed(self, departments: dict) -> dict[str, Any]:
         """One field change that any role allowed to edit may make."""
         return {"notes": "Changed in a test"}

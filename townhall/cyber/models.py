@@ -290,6 +290,13 @@ class Score(CyberRows, TrackedModel):
         return rows
 
     def clean(self) -> None:
+        if len(self.notes or "") > SCORE_NOTES_MAX:
+            raise ValidationError(
+                {
+                    "notes": f"Keep the notes on one score to {SCORE_NOTES_MAX} characters "
+                    f"(they have {len(self.notes)})."
+                }
+            )
         if self.not_applicable and self.level is not None:
             raise ValidationError(
                 {"level": "Leave the level empty for a requirement that does not apply."}
@@ -310,6 +317,9 @@ class Score(CyberRows, TrackedModel):
                 raise ValidationError(
                     {"assessment": "This assessment is complete; reopen it to change its scores."}
                 )
+
+
+SCORE_NOTES_MAX = 4000  # characters of notes on one score: what the workspace shows
 
 
 class Evidence(CyberRows, TrackedModel):

@@ -18,6 +18,7 @@ from townhall.audit.models import AuditEntry
 from townhall.core import permissions, services
 from townhall.cyber import rollup
 from townhall.cyber.models import (
+    SCORE_NOTES_MAX,
     TARGET,
     Assessment,
     Evidence,
@@ -30,7 +31,7 @@ from townhall.estate import calendar
 
 EXPIRY_WINDOW_DAYS = 60
 EXPIRY_WINDOW_MAX = 730  # the furthest ahead the list and the reminders look, in days
-NOTES_MAX = 4000  # characters of notes on one score, as the workspace form allows
+NOTES_MAX = SCORE_NOTES_MAX  # the workspace form's limit is the model's rule
 
 
 # --- reading the tree and the scores -------------------------------------------------------

@@ -325,21 +325,7 @@ class ScenarioForm(RecordForm):
             "notes",
         ]
         widgets = {"force_in": PickMany, "force_out": PickMany}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        both = set(data.get("force_in") or []) & set(data.get("force_out") or [])
-        if both:
-            names = ", ".join(sorted(str(p) for p in both))
-            raise forms.ValidationError(
-                f"A proposal cannot be both always and never funded: {names}."
-            )
-        cycle = data.get("cycle")
-        for name in ("force_in", "force_out"):
-            others = [p for p in data.get(name) or [] if cycle and p.cycle_id != cycle.pk]
-            if others:
-                self.add_error(name, f"{others[0]} belongs to another budget cycle.")
-        return data
+        # Which proposals may be forced in or out is Scenario.clean_relations' rule.
 
 
 class DecisionForm(forms.Form):

@@ -19,6 +19,7 @@ from townhall.core.models import OwnedModel, TrackedModel
 
 YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
 MAX_YEARS = 10
+MAX_VOTES = 99  # a board's votes on one decision
 
 
 class SkillPool(TrackedModel):
@@ -134,8 +135,10 @@ class Criterion(TrackedModel):
     def clean(self) -> None:
         if self.criteria_set_id and self.criteria_set.frozen:
             raise ValidationError(
-                f"{self.criteria_set} is used by a budget cycle and cannot change; "
-                "make a new edition of the set instead."
+                {
+                    "criteria_set": f"{self.criteria_set} is used by a budget cycle and cannot "
+                    "change; make a new edition of the set instead."
+                }
             )
         if not isinstance(self.anchors, list):
             raise ValidationError({"anchors": "Anchors must be a list."})
@@ -476,6 +479,14 @@ class Proposal(OwnedModel):
                 )
             for i, value in enumerate(values, 1):
                 _check_amount(value or 0, "effort", f"{code} year {i}")
+        for name in ("votes_for", "votes_against", "votes_abstaining"):
+            votes = getattr(self, name)
+            if votes is not None and not 0 <= votes <= MAX_VOTES:
+                raise ValidationError({name: f"Give a number of votes from 0 to {MAX_VOTES}."})
+        if self.approved_start is not None and not 2000 <= self.approved_start <= 2100:
+            raise ValidationError(
+                {"approved_start": "Give the approved start as a fiscal year, 2000 to 2100."}
+            )
         if self.mandated and not self.mandate.strip():
             raise ValidationError({"mandate": "Name the law or regulation that mandates it."})
         if self.cycle_id and self.earliest_start:
@@ -641,6 +652,24 @@ class Scenario(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:scenario_detail", args=[self.pk])
+
+    def clean_relations(self) -> None:
+        """A proposal is either always or never funded, and only one of this cycle's."""
+        forced_in = list(self.force_in.all())
+        forced_out = list(self.force_out.all())
+        both = {p.pk for p in forced_in} & {p.pk for p in forced_out}
+        if both:
+            names = ", ".join(sorted(p.title for p in forced_out if p.pk in both))
+            raise ValidationError(
+                {"force_out": f"A proposal cannot be both always and never funded: {names}."}
+            )
+        errors = {}
+        for name, chosen in (("force_in", forced_in), ("force_out", forced_out)):
+            others = [p for p in chosen if p.cycle_id != self.cycle_id]
+            if others:
+                errors[name] = f"{others[0]} belongs to another budget cycle."
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def redact_history(cls, user: Any, entries: list[Any]) -> None:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -46,7 +45,6 @@ ESTATE_LINKS = [
 PACKET_JOB = "board_packet"
 
 
-@login_required
 @require_safe
 @never_cache
 def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,6 +1,5 @@
 """Background jobs: a list of one's own, a page per job whose progress updates by itself."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -12,7 +11,7 @@ from townhall.jobs import runner
 from townhall.jobs.models import Job
 
 
-class JobListPage(LoginRequiredMixin, View):
+class JobListPage(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         page = Paginator(Job.objects.restrict(request.user), 25).get_page(request.GET.get("page"))
         waiting = any(not job.finished for job in page.object_list)
@@ -20,7 +19,7 @@ class JobListPage(LoginRequiredMixin, View):
         return render(request, "jobs/list.html", {"page": page, "no_worker": no_worker})
 
 
-class JobPage(LoginRequiredMixin, View):
+class JobPage(View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = get_object_or_404(Job.objects.restrict(request.user), pk=pk)
         template = "jobs/detail.html#progress" if request.htmx else "jobs/detail.html"
@@ -29,7 +28,7 @@ class JobPage(LoginRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class JobDownload(LoginRequiredMixin, View):
+class JobDownload(View):
     """The job's file, for the person who asked only; never kept in a browser's cache."""
 
     def get(self, request: HttpRequest, pk: int) -> FileResponse:

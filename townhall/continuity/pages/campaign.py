@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -115,7 +114,6 @@ def _row(req: Any, campaign: Campaign) -> dict[str, Any]:
     }
 
 
-@login_required
 @require_safe
 def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress overall, per department and per service (a page at a time), with the
@@ -189,7 +187,6 @@ def _report(request: HttpRequest, text: str, result: campaigns.Mailing) -> None:
         messages.success(request, f"{text} {_mailing_lines(result)}".strip())
 
 
-@login_required
 def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what opening will do, to confirm. POST: open it and send the e-mails."""
     if request.method not in ("GET", "HEAD", "POST"):
@@ -226,7 +223,6 @@ def campaign_open(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed(request, pk, "send reminders")
@@ -249,7 +245,6 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-@login_required
 @require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed(request, pk, "close campaigns")
@@ -302,7 +297,6 @@ def _csv_rows(campaign: Campaign, qs: Any, base: str, late: bool) -> Any:
         ]
 
 
-@login_required
 @require_safe
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Every request of the campaign, one row per service, safe to open in a spreadsheet."""
@@ -334,7 +328,6 @@ class DepartmentChoice(forms.Form):
         style_fields(self.fields.values())
 
 
-@login_required
 @require_safe
 def my_analyses(request: HttpRequest) -> HttpResponse:
     """The analyses a department is asked for in open campaigns: status, due date, what
@@ -410,7 +403,6 @@ def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
     return redirect(back)
 
 
-@login_required
 @require_POST
 def analysis_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
@@ -421,7 +413,6 @@ def analysis_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def analysis_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
@@ -442,7 +433,6 @@ class ReturnForm(forms.Form):
         style_fields(self.fields.values())
 
 
-@login_required
 def analysis_return(request: HttpRequest, pk: int) -> HttpResponse:
     """Send an analysis back to its department as a draft, with the reason."""
     if request.method not in ("GET", "HEAD", "POST"):

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import formset_factory
@@ -103,7 +102,6 @@ def follow_up_context(request: HttpRequest, obj: m.FollowUp) -> dict[str, Any]:
 
 
 @require_safe
-@login_required
 def recovery_tests(request: HttpRequest) -> HttpResponse:
     """Every tested service: RTO, latest measured and computed recovery time, worst first."""
     user = request.user
@@ -367,7 +365,6 @@ def _duplicates(exercise_services: set[int], new: Any) -> None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
 def exercise_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter or change the measured recovery times of many services at once: all saved,
     or none (IT staff and administrators)."""

@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -122,7 +121,6 @@ def plan_context(request: HttpRequest, plan: RecoveryPlan) -> dict[str, Any]:
 # --- starting and approving a version ------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_new(request: HttpRequest) -> HttpResponse:
     """Start the next version (POST); the page says what will be copied (GET)."""
@@ -164,7 +162,6 @@ class ApproveForm(forms.Form):
         style_fields(self.fields.values())
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """The approval form: who approved the version, their title and the date."""
@@ -315,7 +312,6 @@ def _plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _download(*plan_file(request.user, plan, kind, site, content))
 
 
-@login_required
 @require_safe
 @never_cache
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -323,7 +319,6 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_export(request, pk, "pdf")
 
 
-@login_required
 @require_safe
 @never_cache
 def plan_docx_download(request: HttpRequest, pk: int) -> HttpResponse:
@@ -372,14 +367,12 @@ def _runbook_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@login_required
 @require_safe
 def runbook(request: HttpRequest, pk: int) -> HttpResponse:
     """What it takes to bring one service back, and whom to call."""
     return render(request, "continuity/runbook.html", _runbook_context(request, pk))
 
 
-@login_required
 @require_safe
 @never_cache
 def runbook_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -406,7 +399,6 @@ def _contacts_data(user: Any) -> dict[str, Any]:
     }
 
 
-@login_required
 @require_safe
 def contacts(request: HttpRequest) -> HttpResponse:
     """Who to call in a recovery: the plan's roles, each department's head and IT liaison,
@@ -415,7 +407,6 @@ def contacts(request: HttpRequest) -> HttpResponse:
     return render(request, "continuity/contacts.html", context)
 
 
-@login_required
 @require_safe
 @never_cache
 def contacts_pdf(request: HttpRequest) -> HttpResponse:

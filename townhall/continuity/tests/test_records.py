@@ -48,6 +48,12 @@ class TestImpactAnalysisContract(ParentOwned):
             "rpo_hours": "4",
         }
 
+    def invalid(self, departments):
+        return [
+            ("impacts", lambda post: {"impacts": '{"finance": {"24h": 9}}'}),
+            ("rto_hours", lambda post: {"mtd_hours": "4", "rto_hours": "24"}),
+        ]
+
 
 class TestRecoveryCapabilityContract(ParentOwned):
     model = m.RecoveryCapability
@@ -58,6 +64,9 @@ class TestRecoveryCapabilityContract(ParentOwned):
             "backup_frequency_hours": "24",
             "restore_hours": "6",
         }
+
+    def invalid(self, departments):
+        return [("procedure_link", lambda post: {"procedure_link": "not a link"})]
 
 
 # --- the owner department comes from the service ------------------------------------------

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -459,7 +458,6 @@ def workspace_context(
 # --- the workspace -------------------------------------------------------------------------
 
 
-@login_required
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     """Functions → categories → subcategories, each subcategory with its score form."""
     assessment = _assessment(request, pk)
@@ -487,7 +485,6 @@ def _conflict_notice(exc: core_services.ConflictError) -> dict[str, Any]:
     }
 
 
-@login_required
 def score(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
     """Save one subcategory's answer. With htmx the answer is the subcategory's block (and,
     out of band, the progress and the roll-ups); without, a redirect back to the workspace,
@@ -565,7 +562,6 @@ def score(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
     return render(request, "cyber/assessment_score.html", context, status=status)
 
 
-@login_required
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete the assessment, or reopen a complete one."""
@@ -597,7 +593,6 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the comparison with last time ---------------------------------------------------------
 
 
-@login_required
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Per function and category: last time, this time and the change; then the
     subcategories whose level moved."""
@@ -651,7 +646,6 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the guided first assessment -----------------------------------------------------------
 
 
-@login_required
 def guide(request: HttpRequest, pk: int) -> HttpResponse:
     """The scale in plain words, where to start, and one function at a time with its
     progress and a link into the workspace filtered to it."""
@@ -735,7 +729,6 @@ class StartForm(forms.Form):
         style_fields(self.fields.values())
 
 
-@login_required
 def start(request: HttpRequest) -> HttpResponse:
     if not permissions.can_add(request.user, Assessment):
         raise PermissionDenied("Only IT staff and administrators start assessments.")
@@ -777,7 +770,6 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- evidence ------------------------------------------------------------------------------
 
 
-@login_required
 def evidence_expiring(request: HttpRequest) -> HttpResponse:
     """Evidence that has expired and that expires soon, with owners and requirements."""
     if not services.sees_evidence(request.user):
@@ -826,7 +818,6 @@ def _assessment_from(request: HttpRequest) -> Assessment | None:
     return Assessment.objects.restrict(request.user, "view").filter(pk=pk).first()
 
 
-@login_required
 def evidence_add_for(request: HttpRequest, requirement: int) -> HttpResponse:
     """Add evidence for one requirement (chosen already), then go back to the workspace."""
     if not permissions.may_add_any(request.user, Evidence):

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
@@ -138,7 +137,6 @@ def _row(e: Exposure, today: datetime.date) -> dict[str, Any]:
     return row
 
 
-@login_required
 @require_safe
 def exposure_list(request: HttpRequest) -> HttpResponse:
     """Open exposures, used in ransomware first, then by due date."""
@@ -177,7 +175,6 @@ def exposure_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cyber/exposure_list.html", context, status=status)
 
 
-@login_required
 @require_POST
 def exposure_match(request: HttpRequest) -> HttpResponse:
     """Match the estate again (IT staff)."""
@@ -216,7 +213,6 @@ def _alias_link(kind: str, name: str, **extra: str) -> str:
     return f"{reverse('cyber:exposure_alias_add')}?{urlencode(params)}"
 
 
-@login_required
 @require_safe
 def exposure_unmatched(request: HttpRequest) -> HttpResponse:
     """Estate vendor/product/version combinations that matched nothing, most items first."""
@@ -268,7 +264,6 @@ class AliasForm(ProductAliasForm):
         fields = ["kind", "estate_name", "feed_vendor", "feed_product", "eol_product", "notes"]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def exposure_alias_add(request: HttpRequest) -> HttpResponse:
     if not permissions.can_add(request.user, ProductAlias):
@@ -364,7 +359,6 @@ def _feeds_page(request: HttpRequest, form: UploadForm | None, status: int = 200
     return render(request, "cyber/exposure_feeds.html", context, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def exposure_feeds(request: HttpRequest) -> HttpResponse:
     """The feeds: last imports, what they hold, and the upload form (IT staff)."""

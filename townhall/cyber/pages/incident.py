@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -72,7 +71,6 @@ def _list_url(**params: Any) -> str:
     return reverse("cyber:incident_list") + "?" + urlencode(params)
 
 
-@login_required
 @require_safe
 def incident_metrics(request: HttpRequest) -> HttpResponse:
     """Time to detect, contain and recover per year; by severity for the year chosen with

@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -86,14 +85,12 @@ def _page(
     return render(request, "cyber/insurance.html", context, status=status)
 
 
-@login_required
 @require_safe
 def questionnaire(request: HttpRequest) -> HttpResponse:
     _visible(request)
     return _page(request)
 
 
-@login_required
 @require_POST
 def record(request: HttpRequest, slug: str) -> HttpResponse:
     """Save a person's answer to one question."""

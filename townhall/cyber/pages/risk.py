@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -119,7 +118,6 @@ def heat_map(grid: heatmap.Grid, which: str) -> dict[str, Any]:
     }
 
 
-@login_required
 @require_safe
 def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()

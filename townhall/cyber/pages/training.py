@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -112,7 +111,6 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
     return render(request, "cyber/training_import.html", context, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def training_import(request: HttpRequest) -> HttpResponse:
     """Upload a file; the page then shows what importing it would do."""
@@ -155,7 +153,6 @@ def _preview(
     )
 
 
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def training_import_columns(request: HttpRequest, token: str) -> HttpResponse:
     """Which column holds the person, the course and the date: guessed, then the person's
@@ -197,7 +194,6 @@ def _columns_page(
     return render(request, "cyber/training_columns.html", context, status=status)
 
 
-@login_required
 @require_http_methods(["POST"])
 def training_import_commit(request: HttpRequest, token: str) -> HttpResponse:
     """Import the checked file: all rows, or only the valid ones when chosen."""
@@ -282,7 +278,6 @@ def _overdue_rows(items: list[rules.Overdue]) -> list[list[Any]]:
     ]
 
 
-@login_required
 @require_safe
 def training_coverage(request: HttpRequest) -> HttpResponse:
     """Coverage by department, and who is overdue (?department= narrows the list; with

@@ -78,12 +78,21 @@ class TestScoreContract(Private):
             "level": 4,
         }
 
+    def invalid(self, departments):
+        return [
+            ("notes", lambda post: {"notes": "x" * (m.SCORE_NOTES_MAX + 1)}),
+            ("level", lambda post: {"level": 4, "not_applicable": True}),
+        ]
+
 
 class TestEvidenceContract(Private):
     model = m.Evidence
 
     def data(self, departments, n=1):
         return {"title": f"Evidence {n}", "link": f"https://example.org/policy/{n}"}
+
+    def invalid(self, departments):
+        return [("link", lambda post: {"link": "javascript:alert(1)"})]
 
 
 class TestRiskContract(ResourceContract):
@@ -198,6 +207,9 @@ class TestInsuranceAnswerContract(Private):
         # Only the insurer's questions are accepted, one answer each: consecutive n give
         # different questions.
         return {"question": insurance.QUESTIONS[n % len(insurance.QUESTIONS)].slug, "answer": "yes"}
+
+    def invalid(self, departments):
+        return [("question", lambda post: {"question": "not-a-question"})]
 
     @pytest.mark.django_db
     def test_list_queries_do_not_grow_with_rows(self, users, departments):

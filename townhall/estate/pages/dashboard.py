@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -157,7 +157,6 @@ def estate_summary(user: Any, today: datetime.date) -> dict[str, Any]:
     }
 
 
-@login_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -251,6 +250,7 @@ def feed_events(user: Any, today: datetime.date, base_url: str) -> list[calendar
     return events
 
 
+@login_not_required
 @require_safe
 def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
     """The feed at the user's secret address. No session: calendar apps fetch it alone."""
@@ -284,7 +284,6 @@ def reset_feed_key(user: Any) -> str:
     return user.feed_key
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def calendar_page(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -8,7 +8,6 @@ never with the number of records. The graph itself is worked out in `estate.grap
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -239,7 +238,7 @@ def _mark_single_points(picture: dict[str, Any], losses: dict[graph.Key, int]) -
     return marked
 
 
-class DependencyPage(LoginRequiredMixin, View):
+class DependencyPage(View):
     kind = ""  # "service", "system" or "component"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,7 +1,6 @@
 """Budget cycles' budgets and staff hours, criteria presets and new editions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,6 @@ from townhall.governance import presets as preset_data
 from townhall.governance.models import BudgetCycle, CriteriaSet, SkillPool
 
 
-@login_required
 def budgets(request: HttpRequest, pk: int) -> HttpResponse:
     """Capital and operating budget and staff hours per fiscal year, as one grid."""
     cycle = get_object_or_404(BudgetCycle.objects.restrict(request.user, "view"), pk=pk)
@@ -51,7 +49,6 @@ def budgets(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 def presets(request: HttpRequest) -> HttpResponse:
     """Start a criteria set from one of the shipped presets."""
     if not permissions.can_add(request.user, CriteriaSet):
@@ -71,7 +68,6 @@ def presets(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/presets.html", {"presets": preset_data.PRESETS.values()})
 
 
-@login_required
 @require_POST
 def new_edition(request: HttpRequest, pk: int) -> HttpResponse:
     """A frozen set is changed by making its next edition, open for change."""

@@ -1,6 +1,5 @@
 """The governance health dashboard (figures in governance/dashboard.py)."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -9,7 +8,6 @@ from townhall.governance import dashboard as figures
 from townhall.governance.models import BudgetCycle
 
 
-@login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """For the cycle chosen with ?cycle= (the latest by default)."""

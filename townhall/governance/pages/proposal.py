@@ -1,7 +1,6 @@
 """Workflow steps and board decisions on a proposal, and a requester's own list."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,6 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 
 
-@login_required
 @require_POST
 def step(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a proposal one step along its workflow (not a decision: see `decide`)."""
@@ -48,7 +46,6 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(proposal)
 
 
-@login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the board's decision on a scored proposal: outcome, reason and vote."""
@@ -76,7 +73,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(proposal)
 
 
-@login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
     """Where each of my department's requests stands, and its latest step."""
     user = request.user

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -294,7 +293,6 @@ def _refresh() -> HttpResponse:
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def solve(request: HttpRequest, pk: int) -> HttpResponse:
     """POST: solve the scenario in the background. GET (htmx): how the solve is going."""
@@ -376,7 +374,6 @@ def frontier_chart(
     }
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def frontier(request: HttpRequest, pk: int) -> HttpResponse:
     """Value bought at 50% to 150% of the money available, as a chart and a table."""
@@ -443,7 +440,6 @@ def _stale_frontier(scenario: Scenario, saved: dict[str, Any]) -> bool:
 # --- scenarios side by side ---------------------------------------------------------------------
 
 
-@login_required
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's scenarios (or those chosen with ?scenario=) side by side."""
     cycle = get_object_or_404(BudgetCycle.objects.restrict(request.user, "view"), pk=pk)

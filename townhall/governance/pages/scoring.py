@@ -10,7 +10,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +30,6 @@ MISSING = "{name}: choose a score; every criterion needs one before you submit."
 # --- one proposal: the member's ballot and, when they may see them, the board's scores ------
 
 
-@login_required
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """A board member scores one proposal; afterwards (or for those who may) the scores."""
     user = request.user
@@ -216,7 +214,6 @@ def _score_table(consensus: scoring.Consensus) -> list[dict[str, Any]]:
 # --- a budget cycle: ranking, disagreements and who still has to score ---------------------
 
 
-@login_required
 def consensus(request: HttpRequest, pk: int) -> HttpResponse:
     """The board's ranking of a cycle's proposals, where it disagrees, and who must still
     score; `?export=csv` downloads the ranking."""
@@ -378,7 +375,6 @@ def _safe_row(values: list[Any]) -> list[Any]:
 # --- a board member's list of proposals to score ------------------------------------------
 
 
-@login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """For a board member, the proposals under review they have not submitted scores for."""
     user = request.user

@@ -19,6 +19,21 @@ def _cycle(n: int) -> m.BudgetCycle:
     )
 
 
+def _proposal(cycle_pk: int, department, title: str) -> m.Proposal:
+    return services.create(
+        context.SYSTEM,
+        m.Proposal,
+        {
+            "cycle": cycle_pk,
+            "title": title,
+            "owner_department": department,
+            "problem": "Manual work.",
+            "outcome": "Less manual work.",
+            "kind": "modernization",
+        },
+    )
+
+
 class TestSkillPoolContract(ResourceContract):
     model = m.SkillPool
     shared = True
@@ -41,6 +56,16 @@ class TestCriterionContract(ResourceContract):
 
     def data(self, departments, n=1):
         return {"criteria_set": _criteria_set(n), "name": f"Criterion {n}", "weight": 10}
+
+    def invalid(self, departments):
+        def frozen(post):
+            cycle = _cycle(900 + post["criteria_set"])
+            return {"criteria_set": cycle.criteria_set_id}
+
+        return [
+            ("criteria_set", frozen),
+            ("anchors", lambda post: {"anchors": "9: Beyond the scale"}),
+        ]
 
 
 class TestBudgetCycleContract(ResourceContract):
@@ -94,6 +119,12 @@ class TestProposalContract(ResourceContract):
             "recurring_operating": 0,
         }
 
+    def invalid(self, departments):
+        return [
+            ("mandate", lambda post: {"mandated": True, "mandate": ""}),
+            ("earliest_start", lambda post: {"earliest_start": 2099}),
+        ]
+
 
 class TestScenarioContract(ResourceContract):
     model = m.Scenario
@@ -107,3 +138,15 @@ class TestScenarioContract(ResourceContract):
             "budget_level": 1,
             "time_limit": 5,
         }
+
+    def invalid(self, departments):
+        def both(post):
+            proposal = _proposal(post["cycle"], departments["PW"], f"Both ways {post['name']}")
+            return {"force_in": [proposal.pk], "force_out": [proposal.pk]}
+
+        def elsewhere(post):
+            other = _cycle(800 + post["cycle"])
+            proposal = _proposal(other.pk, departments["PW"], f"Elsewhere {post['name']}")
+            return {"force_in": [proposal.pk]}
+
+        return [("force_out", both), ("force_in", elsewhere)]

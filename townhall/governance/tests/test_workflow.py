@@ -210,3 +210,19 @@ def test_end_of_support_foundations_are_flagged(users, departments, make_proposa
     proposal = make_proposal("Permit upgrade", extends_systems=[old])
     page = client_for("staff").get(proposal.get_absolute_url()).content.decode()
     assert "past end of support: bundle its renewal" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("votes_for", 150), ("votes_against", -1), ("approved_start", 1999)],
+)
+def test_a_decision_keeps_its_limits_whatever_the_door(users, make_proposal, field, value):
+    """The decision form's limits are the model's: a script calling the verb meets them too."""
+    proposal = make_proposal("Fleet telematics", status=S.SCORED)
+    decision = {"rationale": "Board vote", field: value}
+    with pytest.raises(ValidationError) as exc:
+        gov.move(users["staff"], proposal, S.APPROVED, "Board vote", decision=decision)
+    assert field in exc.value.message_dict
+    proposal.refresh_from_db()
+    assert proposal.status == S.SCORED and not StatusChange.objects.exists()
