@@ -4,7 +4,7 @@ detect a conflicting edit, save, and record the audit entry, all in one transact
 """
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
@@ -56,8 +56,11 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The record's values as JSON, by field name, for history and conflict messages."""
+def snapshot(obj: models.Model, linked: Collection[str] | None = None) -> dict[str, Any]:
+    """The record's values as JSON, by field name, for history and conflict messages.
+
+    `linked` names the only many-to-many fields that can hold links (a record just created
+    has links only where they were given), so the others are not read: a query each."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         if field.name in UNTRACKED_FIELDS:
@@ -65,6 +68,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         data[field.name] = _jsonable(field.value_from_object(obj))
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
+            if linked is not None and field.name not in linked:
+                data[field.name] = []
+                continue
             data[field.name] = sorted(field.value_from_object(obj), key=lambda o: o.pk)
             data[field.name] = [str(o) for o in data[field.name]]
     return data
@@ -184,7 +190,7 @@ def create(user: Any, model: type[M], data: Mapping[str, Any]) -> M:
         for name, values in m2m.items():
             getattr(obj, name).set(values)
         _clean_relations(obj, m2m)
-        _record(user, AuditEntry.Action.CREATE, obj, obj.pk, None, snapshot(obj))
+        _record(user, AuditEntry.Action.CREATE, obj, obj.pk, None, snapshot(obj, m2m))
     return obj
 
 

@@ -147,3 +147,22 @@ def test_text_with_a_nul_character_is_refused_by_field(departments):
         services.update(context.SYSTEM, pw, {"notes": "a\x00b"}, version=None)
     pw.refresh_from_db()
     assert pw.notes == "" and not Department.objects.filter(code="PK").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_record_reads_back_only_the_links_it_was_given(users):
+    """Its history lists the links given and no others, without a query per empty field."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = users["staff"]
+    through = Department.tags.through._meta.db_table
+    with CaptureQueriesContext(connection) as plain:
+        dept = services.create(staff, Department, {"name": "Parks", "code": "PRK"})
+    assert not [q for q in plain.captured_queries if through in q["sql"] and "SELECT" in q["sql"]]
+    entry = AuditEntry.objects.get(object_id=str(dept.pk), action="create", object_repr="Parks")
+    assert entry.after["tags"] == []
+    tag = services.create(staff, Tag, {"name": "critical"})
+    tagged = services.create(staff, Department, {"name": "Fleet", "code": "FLT", "tags": [tag]})
+    entry = AuditEntry.objects.get(object_id=str(tagged.pk), action="create", object_repr="Fleet")
+    assert entry.after["tags"] == ["critical"]
