@@ -19,6 +19,7 @@ from townhall.accounts.models import Role
 from townhall.continuity import plan_content
 from townhall.continuity.models import PlanRole, RecoveryPlan
 from townhall.core import permissions, services
+from townhall.core.kept import kept
 
 P = RecoveryPlan
 EDITORS = (Role.ADMIN, Role.STAFF)
@@ -340,4 +341,11 @@ def content_for(user: Any, plan: RecoveryPlan) -> dict[str, Any]:
     (as `user` may see it)."""
     if plan.status != P.Status.DRAFT and plan.content:
         return plan.content
+    # Working a draft out reads the whole estate (seconds in a county); it is the same on
+    # every view until something changes, so it is kept until then.
+    key = f"continuity:draft-plan:{plan.pk}:{plan.version}:{getattr(user, 'pk', None)}"
+    return kept(key, _draft_content, user, plan)
+
+
+def _draft_content(user: Any, plan: RecoveryPlan) -> dict[str, Any]:
     return plan_content.build_content(user, plan=plan)
