@@ -31,8 +31,10 @@ run() {
 }
 
 # The tests run in parallel, one worker per core (pytest-xdist); TOWNHALL_TEST_WORKERS=0 runs
-# them in this process, as plain `pytest` does.
+# them in this process, as plain `pytest` does. A worker that runs out of tests takes some
+# from the other (worksteal), so a few long tests near the end do not leave a core idle.
 WORKERS=(-n "${TOWNHALL_TEST_WORKERS:-auto}")
+if [ "${TOWNHALL_TEST_WORKERS:-auto}" != 0 ]; then WORKERS+=(--dist worksteal); fi
 
 status=0
 run "lint" $BIN/ruff check . || status=1
