@@ -92,6 +92,15 @@ def pages(rng: random.Random, n: int) -> dict[str, list[str]]:
     hub_component = busiest("component", m.Component)
     hub_system = busiest("system", m.System)
     hub_service = busiest("service", m.Service)
+    # The service that needs the most systems directly: its page's continuity panel gives
+    # the recovery time of everything below it.
+    top_service = (
+        m.Dependency.objects.filter(from_service__isnull=False)
+        .values("from_service")
+        .annotate(n=Count("id"))
+        .order_by("-n", "from_service")[:1]
+    )
+    deep_service = next(iter(top_service), {"from_service": hub_service})["from_service"]
     components_pages = -(-len(component_ids) // 25)
     deps_pages = -(-m.Dependency.objects.count() // 25)
     deep = min(2000, components_pages)
@@ -103,6 +112,7 @@ def pages(rng: random.Random, n: int) -> dict[str, list[str]]:
         "component detail": [f"/estate/components/{pk}/" for pk in sample],
         "hub component detail": [f"/estate/components/{hub_component}/"] * n,
         "hub system detail": [f"/estate/systems/{hub_system}/"] * n,
+        "service detail, most needed": [f"/estate/services/{deep_service}/"] * n,
         "hub service dependencies": [f"/estate/services/{hub_service}/dependencies/"] * n,
         "hub system dependencies": [f"/estate/systems/{hub_system}/dependencies/"] * n,
         "hub component dependencies": [f"/estate/components/{hub_component}/dependencies/"] * n,
