@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 
+from townhall.core import permissions
 from townhall.core.permissions import has_row_rules
 
 # What an entry shows in place of a value the reader may not see.
@@ -107,7 +108,7 @@ class AuditQuerySet(models.QuerySet):
             return self.none()
         viewing = self._clone()
         viewing._viewer = user
-        if getattr(user, "role", None) == "admin":
+        if permissions.is_admin(user):
             return viewing
         from django.apps import apps
 

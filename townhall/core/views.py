@@ -627,7 +627,7 @@ def _home_counts(user: Any) -> dict[str, int]:
     estate: kept until the next change)."""
     counts = {}
     for resource in registry.all_resources():
-        if getattr(resource.model, "admin_only", False) and user.role != "admin":
+        if getattr(resource.model, "admin_only", False) and not permissions.is_admin(user):
             continue
         counts[resource.key] = resource.model._default_manager.restrict(user, "view").count()
     return counts
