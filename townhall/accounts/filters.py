@@ -1,13 +1,12 @@
 import django_filters
 
 from townhall.accounts.models import Role, User
-from townhall.core.filters import RecordFilterSet
-from townhall.org.models import Department
+from townhall.core.filters import RecordFilterSet, department_filter
 
 
 class UserFilterSet(RecordFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
-    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all())
+    department = department_filter("department")
     is_active = django_filters.BooleanFilter(label="Active")
 
     class Meta:

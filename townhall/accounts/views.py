@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from townhall.accounts import filters, forms, services, tables, throttle
-from townhall.accounts.models import Role, User
+from townhall.accounts.models import User
+from townhall.core import permissions
 from townhall.core import views as core_views
 from townhall.core.api import ModelSerializer
 from townhall.core.registry import Resource, register
@@ -127,7 +128,7 @@ def revoke_token(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         person = request.user
         back = redirect("accounts:account")
     else:
-        if request.user.role != Role.ADMIN:
+        if not permissions.is_admin(request.user):
             raise PermissionDenied("Only administrators revoke other people's tokens.")
         person = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
         back = redirect(person.get_absolute_url())

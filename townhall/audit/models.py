@@ -113,7 +113,7 @@ class AuditQuerySet(models.QuerySet):
             return self.none()
         viewing = self._clone()
         viewing._viewer = user
-        if getattr(user, "role", None) == "admin":
+        if permissions.is_admin(user):
             return viewing
         from django.apps import apps
 

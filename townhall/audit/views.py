@@ -10,7 +10,7 @@ from django.views import View
 from townhall.accounts.models import User
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
-from townhall.core import registry
+from townhall.core import permissions, registry
 from townhall.core.filters import RecordFilterSet
 from townhall.core.forms import DateInput
 from townhall.core.paging import Paginator
@@ -18,7 +18,7 @@ from townhall.core.paging import Paginator
 
 def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":
     """The kinds of record the person may see (accounts only for administrators)."""
-    admin = getattr(getattr(request, "user", None), "role", None) == "admin"
+    admin = permissions.is_admin(getattr(request, "user", None))
     models = [
         r.model
         for r in registry.all_resources()

@@ -207,7 +207,7 @@ def may_review(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
-        and getattr(user, "role", None) in permissions.EDITOR_ROLES
+        and permissions.is_it_staff(user)
     )
 
 

@@ -1,18 +1,11 @@
 import django_filters
 
 from townhall.continuity import models as m
-from townhall.core.filters import RecordFilterSet
-from townhall.org.models import Department
-
-
-def _dept() -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name="owner_department", queryset=Department.objects.all(), label="Department"
-    )
+from townhall.core.filters import RecordFilterSet, department_filter
 
 
 class ImpactAnalysisFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     mission_essential = django_filters.BooleanFilter()
 
     class Meta:
@@ -21,7 +14,7 @@ class ImpactAnalysisFilterSet(RecordFilterSet):
 
 
 class RecoveryCapabilityFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     tested = django_filters.BooleanFilter(
         field_name="last_restore_test", lookup_expr="isnull", exclude=True, label="Restore tested"
     )
@@ -38,9 +31,7 @@ class CampaignFilterSet(RecordFilterSet):
 
 
 class CampaignRequestFilterSet(RecordFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), label="Department"
-    )
+    department = department_filter("department")
 
     class Meta:
         model = m.CampaignRequest
@@ -72,7 +63,7 @@ class ExerciseResultFilterSet(RecordFilterSet):
 
 
 class FollowUpFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
 
     class Meta:
         model = m.FollowUp

@@ -244,7 +244,7 @@ class ImpactAnalysis(FromParent, OwnedModel):
         if (
             self.status == self.Status.APPROVED
             and was != self.Status.APPROVED
-            and getattr(user, "role", None) not in ("admin", "staff")
+            and not permissions.is_it_staff(user)
         ):
             raise PermissionDenied(
                 "Only IT staff approve impact analyses; submit it for review instead."
@@ -407,7 +407,7 @@ class CampaignRequest(TrackedModel):
     @classmethod
     def may_add(cls, user: Any, department_id: int | None) -> bool:
         """Requests are made by opening a campaign, which only IT staff do."""
-        return user.role in ("admin", "staff")
+        return permissions.is_it_staff(user)
 
     def get_absolute_url(self) -> str:
         return self.campaign.get_absolute_url()

@@ -15,14 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from townhall.accounts.models import Role
 from townhall.continuity import plan_content
 from townhall.continuity.models import PlanRole, RecoveryPlan
 from townhall.core import permissions, services
 from townhall.core.kept import kept
 
 P = RecoveryPlan
-EDITORS = (Role.ADMIN, Role.STAFF)
 WRITTEN = (
     "title",
     "purpose",
@@ -120,7 +118,7 @@ DEFAULT_ROLES: tuple[tuple[str, str], ...] = (
 
 
 def _editor(user: Any, doing: str) -> None:
-    if getattr(user, "role", None) not in EDITORS or not permissions.can_add(user, P):
+    if not permissions.is_it_staff(user) or not permissions.can_add(user, P):
         raise PermissionDenied(f"Only IT staff and administrators {doing}.")
 
 

@@ -3,11 +3,10 @@
 
 from typing import Any
 
-from townhall.continuity import filters, forms, tables
 from townhall.continuity import models as m
 from townhall.continuity.pages import exercise as exercise_pages
 from townhall.continuity.pages import plan as plan_pages
-from townhall.core.registry import Resource, register
+from townhall.core.registry import declare
 
 
 def impact_context(request: Any, obj: m.ImpactAnalysis) -> dict[str, Any]:
@@ -19,21 +18,7 @@ def impact_context(request: Any, obj: m.ImpactAnalysis) -> dict[str, Any]:
     return {"impact_points": m.POINTS, "impact_rows": rows}
 
 
-def _resource(model: type, search: list[str], **extra: Any) -> Resource:
-    name = model.__name__
-    return register(
-        Resource(
-            model=model,
-            form=getattr(forms, f"{name}Form"),
-            table=getattr(tables, f"{name}Table"),
-            filterset=getattr(filters, f"{name}FilterSet"),
-            search_fields=search,
-            **extra,
-        )
-    )
-
-
-IMPACT_ANALYSES = _resource(
+IMPACT_ANALYSES = declare(
     m.ImpactAnalysis,
     ["service__name"],
     nav_label="Business impact analyses",
@@ -42,23 +27,23 @@ IMPACT_ANALYSES = _resource(
     detail_context=impact_context,
     detail_skip=["impacts"],
 )
-RECOVERY = _resource(
+RECOVERY = declare(
     m.RecoveryCapability,
     ["system__name", "component__name"],
 )
-CAMPAIGNS = _resource(
+CAMPAIGNS = declare(
     m.Campaign,
     ["name"],
     nav_label="BIA campaigns",
     detail_template="continuity/campaign_detail.html",
 )
-CAMPAIGN_REQUESTS = _resource(
+CAMPAIGN_REQUESTS = declare(
     m.CampaignRequest,
     ["service__name", "campaign__name"],
     in_nav=False,
     extra={"api_name": "CampaignAnalysisRequest"},
 )
-PLANS = _resource(
+PLANS = declare(
     m.RecoveryPlan,
     ["title"],
     nav_label="Recovery plans",
@@ -66,22 +51,22 @@ PLANS = _resource(
     detail_template="continuity/plan_detail.html",
     detail_context=plan_pages.plan_context,
 )
-PLAN_ROLES = _resource(m.PlanRole, ["role", "person__name"], in_nav=False)
-EXERCISES = _resource(
+PLAN_ROLES = declare(m.PlanRole, ["role", "person__name"], in_nav=False)
+EXERCISES = declare(
     m.Exercise,
     ["name", "participants"],
     detail_template="continuity/exercise_detail.html",
     detail_context=exercise_pages.exercise_context,
     detail_skip=["participants"],
 )
-EXERCISE_RESULTS = _resource(
+EXERCISE_RESULTS = declare(
     m.ExerciseResult,
     ["service__name"],
     in_nav=False,
     detail_template="continuity/exercise_result_detail.html",
     detail_context=exercise_pages.result_context,
 )
-FOLLOW_UPS = _resource(
+FOLLOW_UPS = declare(
     m.FollowUp,
     ["title"],
     nav_label="Exercise follow-ups",

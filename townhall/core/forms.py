@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from townhall.core import permissions
+
 
 def style_fields(fields: Iterable[forms.Field]) -> None:
     """Give each widget its USWDS class."""
@@ -42,7 +44,7 @@ def offer_own_department(form: forms.BaseForm, user: Any, model: type, bulk: boo
     """A department liaison may save a record only for their own department, so the field
     that says which department owns it offers only theirs (IT staff keep every choice).
     In a bulk edit every row they may select is theirs already, so the field goes."""
-    if getattr(user, "role", None) != "liaison":
+    if not permissions.is_liaison(user):
         return
     name = getattr(model, "department_field", None)
     field = form.fields.get(name) if name and name != "pk" else None

@@ -55,7 +55,7 @@ def sections(user: Any) -> list[dict[str, Any]]:
         {"label": "Audit log", "url": reverse("audit:list")},
         {"label": "Background jobs", "url": reverse("jobs:list")},
     ]
-    if getattr(user, "role", None) == "admin":
+    if permissions.is_admin(user):
         tools.insert(0, {"label": "Users", "url": reverse("accounts:user_list")})
     tools.append({"label": "API", "url": reverse("api-docs")})
     result.append({"title": "Records & tools", "links": tools})

@@ -18,6 +18,39 @@ ACTIONS = ("view", "add", "change", "delete")
 EDITOR_ROLES = (Role.ADMIN, Role.STAFF)
 
 
+# --- who someone is: the named questions every module asks, instead of role strings -------
+
+
+def is_admin(user: Any) -> bool:
+    """An administrator: configures Townhall and keeps accounts."""
+    return getattr(user, "role", None) == Role.ADMIN
+
+
+def is_it_staff(user: Any) -> bool:
+    """IT staff or an administrator: they keep every record (accounts: administrators)
+    and run each module's processes."""
+    return getattr(user, "role", None) in EDITOR_ROLES
+
+
+def is_board(user: Any) -> bool:
+    """A governance board member: scores proposals, reads the rest."""
+    return getattr(user, "role", None) == Role.BOARD
+
+
+def is_liaison(user: Any) -> bool:
+    """A department liaison: edits only what their department owns."""
+    return getattr(user, "role", None) == Role.LIAISON
+
+
+def is_liaison_of(user: Any, department_id: int | None) -> bool:
+    """The liaison of that department."""
+    return (
+        is_liaison(user)
+        and department_id is not None
+        and getattr(user, "department_id", None) == department_id
+    )
+
+
 def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
@@ -44,11 +77,11 @@ def by_role(qs: QS, user: Any, action: str) -> QS:
     model = qs.model
     admin_only = getattr(model, "admin_only", False)
     if action == "view":
-        return qs if not admin_only or user.role == Role.ADMIN else qs.none()
-    if user.role == Role.ADMIN or (user.role == Role.STAFF and not admin_only):
+        return qs if not admin_only or is_admin(user) else qs.none()
+    if is_admin(user) or (is_it_staff(user) and not admin_only):
         return qs
     field = getattr(model, "department_field", None)
-    if user.role == Role.LIAISON and field and user.department_id and not admin_only:
+    if is_liaison(user) and field and user.department_id and not admin_only:
         if action not in getattr(model, "liaison_actions", ("change", "delete")):
             return qs.none()
         return qs.filter(**{field: user.department_id})
@@ -75,11 +108,11 @@ def can_add(user: Any, model: type[models.Model], department_id: int | None = No
     if rule is not None:
         return rule(user, department_id)
     admin_only = getattr(model, "admin_only", False)
-    if user.role == Role.ADMIN or (user.role == Role.STAFF and not admin_only):
+    if is_admin(user) or (is_it_staff(user) and not admin_only):
         return True
     field = getattr(model, "department_field", None)
-    if user.role == Role.LIAISON and field and field != "pk" and not admin_only:
-        return department_id is not None and department_id == user.department_id
+    if field and field != "pk" and not admin_only:
+        return is_liaison_of(user, department_id)
     return False
 
 
@@ -90,7 +123,7 @@ def may_view_any(user: Any, model: type[models.Model]) -> bool:
     if not _active(user):
         return False
     if getattr(model, "restrict_rows", None) is None:
-        return not getattr(model, "admin_only", False) or user.role == Role.ADMIN
+        return not getattr(model, "admin_only", False) or is_admin(user)
     return not restrict(model._default_manager.all(), user, "view").query.is_empty()
 
 
@@ -98,6 +131,6 @@ def may_add_any(user: Any, model: type[models.Model]) -> bool:
     """Whether to offer an Add button at all (the department is checked on save)."""
     if getattr(model, "may_add", None) is not None:
         return can_add(user, model, getattr(user, "department_id", None))
-    if user.role == Role.LIAISON and getattr(model, "department_field", None) not in (None, "pk"):
+    if is_liaison(user) and getattr(model, "department_field", None) not in (None, "pk"):
         return bool(user.department_id) and _active(user)
     return can_add(user, model)

@@ -6,6 +6,7 @@ registers it; urls.py and the API router take their routes from there.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django import forms
@@ -96,6 +97,28 @@ class Resource:
 def register(resource: Resource) -> Resource:
     _resources[resource.key] = resource
     return resource
+
+
+def declare(model: type[models.Model], search_fields: Sequence[str] = (), **extra: Any) -> Resource:
+    """Register a record from the parts its app names after it: `forms.<Model>Form`,
+    `tables.<Model>Table` and `filters.<Model>FilterSet` (the files every app keeps; see
+    docs/architecture.md). `extra` is any other `Resource` setting."""
+    package = model._meta.app_config.name
+    name = model.__name__
+
+    def part(module: str, suffix: str) -> Any:
+        return getattr(import_module(f"{package}.{module}"), f"{name}{suffix}")
+
+    return register(
+        Resource(
+            model=model,
+            form=part("forms", "Form"),
+            table=part("tables", "Table"),
+            filterset=part("filters", "FilterSet"),
+            search_fields=search_fields,
+            **extra,
+        )
+    )
 
 
 def all_resources() -> list[Resource]:

@@ -19,6 +19,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,6 +55,27 @@ def search(qs: models.QuerySet, fields: Any, text: str) -> models.QuerySet:
     for name in fields:
         condition |= Q(**{f"{name}__icontains": text})
     return qs.filter(condition)
+
+
+def filtered_rows(
+    resource: registry.Resource, user: Any, query: QueryDict
+) -> tuple[models.QuerySet, Any, str]:
+    """The rows a list page shows `user` for the address's `query` (filters, `q`, `sort`),
+    with its filter set and the sort applied. A background export calls it with the query
+    the person's list page had, so the file holds exactly what they saw and may see."""
+    table = resource.table()
+    qs = resource.model._default_manager.restrict(user, "view")
+    qs = qs.select_related(*table.select_related()).prefetch_related(*table.prefetch_related())
+    filterset = resource.filterset(query or None, queryset=qs)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    qs = search(qs, resource.search_fields, query.get("q", ""))
+    sort = query.get("sort", "") or table.default_sort
+    if sort.lstrip("-") in table.sort_fields():
+        qs = qs.order_by(sort, "pk")
+    else:
+        sort = ""
+        qs = qs.order_by(*(resource.model._meta.ordering or []), "pk")
+    return qs, filterset, sort
 
 
 class ResourceView(View):
@@ -104,21 +126,7 @@ class ListPage(ResourceView):
     """Filter, search, sort, paginate; export exactly the filtered rows; pick rows for bulk."""
 
     def filtered(self) -> tuple[models.QuerySet, Any, str]:
-        table = self.resource.table()
-        qs = self.visible().select_related(*table.select_related())
-        qs = qs.prefetch_related(*table.prefetch_related())
-        filterset = self.resource.filterset(
-            self.request.GET or None, queryset=qs, request=self.request
-        )
-        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
-        qs = search(qs, self.resource.search_fields, self.request.GET.get("q", ""))
-        sort = self.request.GET.get("sort", "") or table.default_sort
-        if sort.lstrip("-") in table.sort_fields():
-            qs = qs.order_by(sort, "pk")
-        else:
-            sort = ""
-            qs = qs.order_by(*(self.model._meta.ordering or []), "pk")
-        return qs, filterset, sort
+        return filtered_rows(self.resource, self.request.user, self.request.GET)
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
         qs, filterset, sort = self.filtered()
@@ -621,7 +629,7 @@ def _home_counts(user: Any) -> dict[str, int]:
     estate: kept until the next change)."""
     counts = {}
     for resource in registry.all_resources():
-        if getattr(resource.model, "admin_only", False) and user.role != "admin":
+        if getattr(resource.model, "admin_only", False) and not permissions.is_admin(user):
             continue
         counts[resource.key] = resource.model._default_manager.restrict(user, "view").count()
     return counts
@@ -681,8 +689,6 @@ class SearchPage(View):
 
 
 def _q(text: str) -> str:
-    from django.http import QueryDict
-
     q = QueryDict(mutable=True)
     q["q"] = text
     return q.urlencode()

@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from townhall.accounts.models import Role
+from townhall.core import permissions
 from townhall.core.charts import Item, bar_chart
 from townhall.core.pdf import html_page, pdf
 from townhall.cyber import asks, coverage, exposure, insurance, plan, services, training
@@ -128,13 +128,13 @@ def _evidence_due(user: Any, today: datetime.date) -> int:
 def _may_read(user: Any) -> None:
     # Liaisons see only their own department's risks and incidents: a government-wide
     # brief built from that would mislead, so it is for IT, the board and viewers.
-    if user.role == Role.LIAISON:
+    if permissions.is_liaison(user):
         raise PermissionDenied("The cyber brief is for IT staff, the board and viewers.")
 
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = facts(request.user) if request.user.role != Role.LIAISON else None
+    context = facts(request.user) if not permissions.is_liaison(request.user) else None
     if context is None:
         context = {
             "liaison": True,

@@ -1,14 +1,7 @@
 import django_filters
 
-from townhall.core.filters import RecordFilterSet
+from townhall.core.filters import RecordFilterSet, department_filter
 from townhall.cyber import models as m
-from townhall.org.models import Department
-
-
-def _dept() -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name="owner_department", queryset=Department.objects.all(), label="Department"
-    )
 
 
 def _choice(field: m.models.Field) -> django_filters.ChoiceFilter:
@@ -95,7 +88,7 @@ def _points(label: str) -> django_filters.TypedChoiceFilter:
 
 
 class RiskFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     stage = django_filters.ChoiceFilter(choices=RISK_STAGES, method=_risk_stage, label="Which")
     status = _choice(m.Risk._meta.get_field("status"))
     treatment = _choice(m.Risk._meta.get_field("treatment"))
@@ -127,7 +120,7 @@ class RiskFilterSet(RecordFilterSet):
 
 
 class IncidentFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     severity = _choice(m.Incident._meta.get_field("severity"))
     kind = _choice(m.Incident._meta.get_field("kind"))
     year = django_filters.NumberFilter(
@@ -146,11 +139,7 @@ class CourseFilterSet(RecordFilterSet):
 
 
 class TrainingCompletionFilterSet(RecordFilterSet):
-    department = django_filters.ModelChoiceFilter(
-        field_name="person__owner_department",
-        queryset=Department.objects.all(),
-        label="Department",
-    )
+    department = department_filter("person__owner_department")
     after = django_filters.DateFilter(
         field_name="completed_on", lookup_expr="gte", label="Completed on or after"
     )

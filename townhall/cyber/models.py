@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from townhall.accounts.models import Role
+from townhall.core import permissions
 from townhall.core.models import OwnedModel, TrackedModel
 
 SCALE_MIN, SCALE_MAX, TARGET = 1, 7, 5
@@ -35,7 +35,7 @@ class CyberRows:
 
     @classmethod
     def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
-        if user.role != Role.LIAISON:
+        if not permissions.is_liaison(user):
             return by_role
         field = getattr(cls, "department_field", None)
         if not field or not user.department_id:

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from townhall.accounts.models import Role
 from townhall.audit.models import AuditEntry
 from townhall.core import permissions, services
 from townhall.cyber import rollup
@@ -329,7 +328,7 @@ def expiry_text(expires: datetime.date | None, today: datetime.date) -> str:
 def sees_evidence(user: Any) -> bool:
     """Evidence has no department, so department liaisons see none of it (CyberRows);
     everyone else signed in reads it."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role != Role.LIAISON
+    return bool(getattr(user, "is_authenticated", False)) and not permissions.is_liaison(user)
 
 
 def expiring_evidence(

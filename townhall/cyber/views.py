@@ -1,36 +1,14 @@
 """Cyber records on the platform's generic pages and API; the module's own pages live in
-the `*_views.py` files beside this one."""
+the `pages/` package beside this one."""
 
-from typing import Any
-
-from townhall.core.registry import Resource, register
-from townhall.cyber import (
-    filters,
-    forms,
-    tables,
-)
+from townhall.core.registry import declare
 from townhall.cyber import models as m
 from townhall.cyber.pages import assessment as assessment_pages
 from townhall.cyber.pages import framework as framework_pages
 from townhall.cyber.pages import incident as incident_pages
 from townhall.cyber.pages import risk as risk_pages
 
-
-def _resource(model: type, search: list[str], **extra: Any) -> Resource:
-    name = model.__name__
-    return register(
-        Resource(
-            model=model,
-            form=getattr(forms, f"{name}Form"),
-            table=getattr(tables, f"{name}Table"),
-            filterset=getattr(filters, f"{name}FilterSet"),
-            search_fields=search,
-            **extra,
-        )
-    )
-
-
-ASSESSMENTS = _resource(
+ASSESSMENTS = declare(
     m.Assessment,
     ["name"],
     related=["actions"],
@@ -41,8 +19,8 @@ ASSESSMENTS = _resource(
         ("First-assessment guide", "cyber:assessment_guide"),
     ],
 )
-SCORES = _resource(m.Score, ["requirement__identifier", "requirement__title"], in_nav=False)
-FRAMEWORKS = _resource(
+SCORES = declare(m.Score, ["requirement__identifier", "requirement__title"], in_nav=False)
+FRAMEWORKS = declare(
     m.Framework,
     ["name", "key"],
     related=["assessments"],
@@ -50,7 +28,7 @@ FRAMEWORKS = _resource(
     detail_context=framework_pages.framework_context,
     page_links=[("Browse requirements", "cyber:framework_requirements")],
 )
-REQUIREMENTS = _resource(
+REQUIREMENTS = declare(
     m.Requirement,
     ["identifier", "title"],
     related=[
@@ -60,11 +38,9 @@ REQUIREMENTS = _resource(
         "evidence",
     ],
 )
-MAPPINGS = _resource(
-    m.RequirementMapping, ["source__identifier", "target__identifier"], in_nav=False
-)
-EVIDENCE = _resource(m.Evidence, ["title"])
-RISKS = _resource(
+MAPPINGS = declare(m.RequirementMapping, ["source__identifier", "target__identifier"], in_nav=False)
+EVIDENCE = declare(m.Evidence, ["title"])
+RISKS = declare(
     m.Risk,
     ["title", "description"],
     bulk_fields=["status", "owner", "due_date", "owner_department"],
@@ -73,41 +49,41 @@ RISKS = _resource(
     detail_context=risk_pages.risk_context,
     detail_skip=risk_pages.RISK_DETAIL_SKIP,
 )
-INCIDENTS = _resource(
+INCIDENTS = declare(
     m.Incident,
     ["title", "summary"],
     detail_template="cyber/incident_detail.html",
     detail_context=incident_pages.incident_context,
     detail_skip=incident_pages.INCIDENT_DETAIL_SKIP,
 )
-COURSES = _resource(m.Course, ["name", "code"], related=["completions"])
-COMPLETIONS = _resource(m.TrainingCompletion, ["person__name", "course__name"])
+COURSES = declare(m.Course, ["name", "code"], related=["completions"])
+COMPLETIONS = declare(m.TrainingCompletion, ["person__name", "course__name"])
 # Exposure's records are reached from its pages (cyber/pages/exposure.py), not the menu.
-EXPOSURES = _resource(
+EXPOSURES = declare(
     m.Exposure,
     ["matched_on", "vulnerability__cve_id", "system__name", "component__name"],
     bulk_fields=["status"],
     related=["actions"],
     in_nav=False,
 )
-VULNERABILITIES = _resource(
+VULNERABILITIES = declare(
     m.KnownVulnerability,
     ["cve_id", "vendor_project", "product", "name"],
     related=["exposures"],
     in_nav=False,
 )
-RELEASES = _resource(
+RELEASES = declare(
     m.ProductRelease, ["product", "label", "cycle"], related=["exposures"], in_nav=False
 )
-ALIASES = _resource(
+ALIASES = declare(
     m.ProductAlias, ["estate_name", "feed_vendor", "feed_product", "eol_product"], in_nav=False
 )
-FEEDS = _resource(m.FeedImport, ["feed_version", "file_name"], in_nav=False)
-ACTIONS = _resource(
+FEEDS = declare(m.FeedImport, ["feed_version", "file_name"], in_nav=False)
+ACTIONS = declare(
     m.Action,
     ["title", "milestones"],
     bulk_fields=["status", "owner", "due_date"],
     in_nav=False,  # the plan of action page (cyber:plan) lists them in the menu
 )
-COVERAGE = _resource(m.Coverage, ["function", "provider"], in_nav=False)
-INSURANCE = _resource(m.InsuranceAnswer, ["question"])
+COVERAGE = declare(m.Coverage, ["function", "provider"], in_nav=False)
+INSURANCE = declare(m.InsuranceAnswer, ["question"])

@@ -2,19 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from townhall.core.filters import RecordFilterSet
+from townhall.core.filters import RecordFilterSet, department_filter
 from townhall.estate import models as m
-from townhall.org.models import Department
-
-
-def _dept() -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name="owner_department", queryset=Department.objects.all(), label="Department"
-    )
 
 
 class PersonFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     is_it_staff = django_filters.BooleanFilter(label="IT staff")
 
     class Meta:
@@ -37,7 +30,7 @@ class VendorFilterSet(RecordFilterSet):
 
 
 class ServiceFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     audience = django_filters.ChoiceFilter(choices=m.Service.Audience.choices)
 
     class Meta:
@@ -46,7 +39,7 @@ class ServiceFilterSet(RecordFilterSet):
 
 
 class SystemFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     lifecycle = django_filters.ChoiceFilter(choices=m.System.Lifecycle.choices)
     hosting = django_filters.ChoiceFilter(choices=m.System.Hosting.choices)
     criticality = django_filters.ChoiceFilter(
@@ -94,7 +87,7 @@ class SystemFilterSet(RecordFilterSet):
 
 
 class ComponentFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     kind = django_filters.ChoiceFilter(choices=m.Component.Kind.choices)
     status = django_filters.ChoiceFilter(choices=m.Component.Status.choices)
     location = django_filters.ModelChoiceFilter(queryset=m.Location.objects.all())
@@ -118,7 +111,7 @@ class ComponentFilterSet(RecordFilterSet):
 
 
 class ContractFilterSet(RecordFilterSet):
-    owner_department = _dept()
+    owner_department = department_filter()
     vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
     kind = django_filters.ChoiceFilter(choices=m.Contract.Kind.choices)
     ends_before = django_filters.DateFilter(field_name="end", lookup_expr="lt", label="Ends before")

@@ -6,8 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from townhall.core import permissions, plugins
-from townhall.core.registry import Resource, register
-from townhall.estate import filters, forms, tables
+from townhall.core.registry import declare
 from townhall.estate import models as m
 
 DEPENDS = [("needs", "Depends on"), ("needed_by", "Depended on by")]
@@ -31,62 +30,57 @@ def record_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
     return context
 
 
-def _resource(model, name: str, search: list[str], bulk: list[str] = (), related=()) -> Resource:  # noqa: ANN001
-    links = []
-    extra: dict[str, Any] = {}
-    if model in (m.Service, m.System, m.Component):
-        links.append(("Dependencies", f"estate:{model._meta.model_name}_dependencies"))
-        extra = {
-            "detail_template": "estate/record_detail.html",
-            "detail_context": record_context,
-        }
-    return register(
-        Resource(
-            model=model,
-            form=getattr(forms, f"{name}Form"),
-            table=getattr(tables, f"{name}Table"),
-            filterset=getattr(filters, f"{name}FilterSet"),
-            search_fields=search,
-            bulk_fields=bulk,
-            related=related,
-            page_links=links,
-            **extra,
-        )
-    )
+def _graph_pages(model: type) -> dict[str, Any]:
+    """Services, systems and components: a page of their dependencies, and the detail page
+    with the dependency links and the continuity panel."""
+    return {
+        "page_links": [("Dependencies", f"estate:{model._meta.model_name}_dependencies")],
+        "detail_template": "estate/record_detail.html",
+        "detail_context": record_context,
+    }
 
 
-SERVICES = _resource(
+SERVICES = declare(
     m.Service,
-    "Service",
     ["name", "description", "external_id"],
-    ["owner_department", "audience"],
-    DEPENDS,
+    bulk_fields=["owner_department", "audience"],
+    related=DEPENDS,
+    **_graph_pages(m.Service),
 )
-SYSTEMS = _resource(
+SYSTEMS = declare(
     m.System,
-    "System",
     ["name", "product", "purpose", "external_id"],
-    ["owner_department", "lifecycle", "hosting", "criticality", "time_disposition", "vendor"],
-    [*DEPENDS, "contracts", ("exposures", "Cyber exposure"), ("cyber_risks", "Cyber risks")],
+    bulk_fields=[
+        "owner_department",
+        "lifecycle",
+        "hosting",
+        "criticality",
+        "time_disposition",
+        "vendor",
+    ],
+    related=[
+        *DEPENDS,
+        "contracts",
+        ("exposures", "Cyber exposure"),
+        ("cyber_risks", "Cyber risks"),
+    ],
+    **_graph_pages(m.System),
 )
-COMPONENTS = _resource(
+COMPONENTS = declare(
     m.Component,
-    "Component",
     ["name", "manufacturer", "model_number", "asset_tag", "external_id"],
-    ["owner_department", "kind", "status", "location"],
-    [*DEPENDS, "contracts", ("exposures", "Cyber exposure")],
+    bulk_fields=["owner_department", "kind", "status", "location"],
+    related=[*DEPENDS, "contracts", ("exposures", "Cyber exposure")],
+    **_graph_pages(m.Component),
 )
-VENDORS = _resource(
-    m.Vendor, "Vendor", ["name", "aliases", "external_id"], [], ["systems", "contracts"]
-)
-CONTRACTS = _resource(
+VENDORS = declare(m.Vendor, ["name", "aliases", "external_id"], related=["systems", "contracts"])
+CONTRACTS = declare(
     m.Contract,
-    "Contract",
     ["title", "number", "external_id"],
-    ["owner_department", "kind", "auto_renew"],
+    bulk_fields=["owner_department", "kind", "auto_renew"],
 )
-PEOPLE = _resource(
-    m.Person, "Person", ["name", "email", "title"], ["owner_department", "is_it_staff"]
+PEOPLE = declare(
+    m.Person, ["name", "email", "title"], bulk_fields=["owner_department", "is_it_staff"]
 )
-LOCATIONS = _resource(m.Location, "Location", ["name", "address"], ["kind"], ["components"])
-DEPENDENCIES = _resource(m.Dependency, "Dependency", [], ["kind"])
+LOCATIONS = declare(m.Location, ["name", "address"], bulk_fields=["kind"], related=["components"])
+DEPENDENCIES = declare(m.Dependency, [], bulk_fields=["kind"])

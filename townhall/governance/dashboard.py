@@ -19,7 +19,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from townhall.accounts.models import Role
+from townhall.core import permissions
 from townhall.core.charts import Chart, Item, bar_chart  # noqa: F401 - used by views and tests
 from townhall.estate.models import System
 from townhall.governance import scores
@@ -270,11 +270,10 @@ def board_waiting(user: Any, cycle: BudgetCycle) -> dict[str, Any]:
         .filter(cycle=cycle, status=S.UNDER_REVIEW, mandated=False)
         .values_list("pk", flat=True)
     )
-    role = getattr(user, "role", None)
-    if role in (Role.ADMIN, Role.STAFF):
+    if permissions.is_it_staff(user):
         members = scores.board_members()
         link = _url("governance:cycle_scores", cycle.pk)
-    elif role == Role.BOARD:
+    elif permissions.is_board(user):
         members, link = [user], _url("governance:my_scoring")
     else:
         members, link = [], None
@@ -294,7 +293,7 @@ def board_waiting(user: Any, cycle: BudgetCycle) -> dict[str, Any]:
     return {
         "open": len(open_ids),
         "open_url": proposals_url(cycle, status=S.UNDER_REVIEW, mandated="false"),
-        "shows_members": role in (Role.ADMIN, Role.STAFF, Role.BOARD),
+        "shows_members": (permissions.is_it_staff(user) or permissions.is_board(user)),
         "members": [
             {
                 "member": m,

@@ -1,8 +1,7 @@
 import django_filters
 
-from townhall.core.filters import RecordFilterSet
+from townhall.core.filters import RecordFilterSet, department_filter
 from townhall.governance import models as m
-from townhall.org.models import Department
 
 
 class SkillPoolFilterSet(RecordFilterSet):
@@ -43,9 +42,7 @@ class ProposalFilterSet(RecordFilterSet):
     cycle = django_filters.ModelChoiceFilter(
         queryset=m.BudgetCycle.objects.all(), label="Budget cycle"
     )
-    owner_department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), label="Requesting department"
-    )
+    owner_department = department_filter(label="Requesting department")
     status = django_filters.MultipleChoiceFilter(choices=m.Proposal.Status.choices)
     kind = django_filters.ChoiceFilter(choices=m.Proposal.Kind.choices)
     mandated = django_filters.BooleanFilter(label="Mandated")

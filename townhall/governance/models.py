@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from townhall.accounts.models import Role
+from townhall.core import permissions
 from townhall.core.models import OwnedModel, TrackedModel
 
 YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -412,7 +412,7 @@ class Proposal(OwnedModel):
     def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
         """Drafts stay within the requesting department (and IT) until submitted; once
         submitted, a request is changed only through its workflow by IT staff."""
-        if user.role in (Role.ADMIN, Role.STAFF):
+        if permissions.is_it_staff(user):
             return by_role
         if action == "view":
             mine = models.Q(owner_department_id=user.department_id) if user.department_id else None
@@ -566,7 +566,7 @@ class Ballot(TrackedModel):
 
     @classmethod
     def may_add(cls, user: Any, department_id: int | None) -> bool:
-        return user.role == Role.BOARD
+        return permissions.is_board(user)
 
     @classmethod
     def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
@@ -576,11 +576,11 @@ class Ballot(TrackedModel):
         and only until it is submitted."""
         if action != "view":
             return qs.filter(member=user, submitted_at__isnull=True)
-        if user.role in (Role.ADMIN, Role.STAFF):
+        if permissions.is_it_staff(user):
             return qs
         submitted = qs.filter(submitted_at__isnull=False)
         closed = submitted.filter(proposal__status__in=Proposal.CLOSED_SCORING)
-        if user.role == Role.BOARD:
+        if permissions.is_board(user):
             done = cls._default_manager.filter(member=user, submitted_at__isnull=False).values(
                 "proposal_id"
             )

@@ -11,8 +11,8 @@ Links to proposals are handled for every record by `audit.models.redact`.
 from collections.abc import Iterable
 from typing import Any
 
-from townhall.accounts.models import Role
 from townhall.audit.models import HIDDEN_VALUE, AuditEntry
+from townhall.core import permissions
 from townhall.governance import portfolio, scores
 from townhall.governance.models import Ballot, Proposal
 
@@ -20,7 +20,7 @@ RESULT_LISTS = ("funded", "commitments", "left_out")
 
 
 def sees_everything(user: Any) -> bool:
-    return getattr(user, "role", None) in (Role.ADMIN, Role.STAFF)
+    return permissions.is_it_staff(user)
 
 
 def hidden_proposals(user: Any, ids: Iterable[int]) -> set[int]:
@@ -35,7 +35,7 @@ def hidden_proposals(user: Any, ids: Iterable[int]) -> set[int]:
         .only("pk", "status", "mandated")
     }
     own: set[int] = set()
-    if getattr(user, "role", None) == Role.BOARD and visible:
+    if permissions.is_board(user) and visible:
         own = set(
             Ballot.objects.filter(
                 member=user, submitted_at__isnull=False, proposal_id__in=list(visible)

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from townhall.accounts.models import Role
+from townhall.core import permissions
 from townhall.governance import scoring
 from townhall.governance.models import Ballot, BudgetCycle, Criterion, Proposal
 
@@ -85,10 +86,9 @@ def hidden_reason(user: Any, proposal: Proposal, own_submitted: set[int]) -> str
     """
     if user is None or proposal.mandated or proposal.status not in SCORED_STATUSES:
         return None
-    role = getattr(user, "role", None)
-    if role in (Role.ADMIN, Role.STAFF):
+    if permissions.is_it_staff(user):
         return None
-    if role == Role.BOARD:
+    if permissions.is_board(user):
         if proposal.pk in own_submitted or proposal.status in Proposal.CLOSED_SCORING:
             return None
         return SUBMIT_FIRST if proposal.status == S.UNDER_REVIEW else NOT_SCORED_BY_YOU

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from townhall.accounts.models import Role
 from townhall.core import permissions, services
 from townhall.governance.models import (
     Ballot,
@@ -56,10 +55,9 @@ def next_steps(user: Any, proposal: Proposal) -> list[tuple[str, str]]:
 
 
 def _may_step(user: Any, proposal: Proposal, who: str) -> bool:
-    role = getattr(user, "role", None)
-    if role in (Role.ADMIN, Role.STAFF):
+    if permissions.is_it_staff(user):
         return True
-    if who == "requester" and role == Role.LIAISON:
+    if who == "requester" and permissions.is_liaison(user):
         return permissions.can(user, "change", proposal)
     return False
 
@@ -266,7 +264,7 @@ def save_ballot(
 ) -> Ballot:
     """Keep a board member's scores; submitting needs a score for every criterion and
     makes the ballot final (others' scores become visible to them)."""
-    if getattr(user, "role", None) != Role.BOARD:
+    if not permissions.is_board(user):
         raise PermissionDenied("Only board members score proposals.")
     if proposal.status != S.UNDER_REVIEW:
         raise ValidationError("This proposal is not open for scoring.")

@@ -5,23 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from townhall.core.registry import Resource, register
-from townhall.governance import filters, forms, linkage, services, tables
+from townhall.core.registry import declare
+from townhall.governance import forms, linkage, services
 from townhall.governance import models as m
 from townhall.governance.pages import scenario as scenario_pages
-
-
-def _resource(model: type, name: str, search: list[str], **extra: Any) -> Resource:
-    return register(
-        Resource(
-            model=model,
-            form=getattr(forms, f"{name}Form"),
-            table=getattr(tables, f"{name}Table"),
-            filterset=getattr(filters, f"{name}FilterSet"),
-            search_fields=search,
-            **extra,
-        )
-    )
 
 
 def cycle_context(request: HttpRequest, cycle: m.BudgetCycle) -> dict[str, Any]:
@@ -102,27 +89,24 @@ def proposal_context(request: HttpRequest, proposal: m.Proposal) -> dict[str, An
     }
 
 
-SKILL_POOLS = _resource(m.SkillPool, "SkillPool", ["name", "code", "description"])
-CRITERIA_SETS = _resource(
+SKILL_POOLS = declare(m.SkillPool, ["name", "code", "description"])
+CRITERIA_SETS = declare(
     m.CriteriaSet,
-    "CriteriaSet",
     ["name", "description"],
     related=["cycles"],
     detail_template="governance/criteriaset_detail.html",
     detail_context=criteria_set_context,
 )
-CRITERIA = _resource(m.Criterion, "Criterion", ["name", "description"], detail_skip=["anchors"])
-CYCLES = _resource(
+CRITERIA = declare(m.Criterion, ["name", "description"], detail_skip=["anchors"])
+CYCLES = declare(
     m.BudgetCycle,
-    "BudgetCycle",
     ["name"],
     related=["scenarios"],
     detail_template="governance/budgetcycle_detail.html",
     detail_context=cycle_context,
 )
-PROPOSALS = _resource(
+PROPOSALS = declare(
     m.Proposal,
-    "Proposal",
     ["title", "problem", "outcome", "external_id"],
     bulk_fields=["kind", "earliest_start"],
     related=[("prerequisites", "Must follow"), ("enables", "Makes possible")],
@@ -141,9 +125,8 @@ PROPOSALS = _resource(
         "prerequisites",
     ],
 )
-SCENARIOS = _resource(
+SCENARIOS = declare(
     m.Scenario,
-    "Scenario",
     ["name", "description"],
     detail_template="governance/scenario_detail.html",
     detail_context=scenario_pages.scenario_context,

@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from townhall.accounts.models import Role
 from townhall.core import bulk, context, dbstats, permissions, services
 from townhall.imports import keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
@@ -410,9 +409,7 @@ class _Importer:
         return self._departments.get(dept_id) or current.owner_department
 
     def _liaison(self) -> bool:
-        return getattr(self.user, "role", None) == Role.LIAISON and bool(
-            getattr(self.user, "department_id", None)
-        )
+        return permissions.is_liaison(self.user) and bool(getattr(self.user, "department_id", None))
 
     def _refusal(self, current: Any, data: dict[str, Any]) -> str:
         model = self.kind.model

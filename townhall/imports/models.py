@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from townhall.core import permissions
 from townhall.imports.kinds import choices
 
 
@@ -14,7 +15,7 @@ class ImportRunQuerySet(models.QuerySet):
         """One's own imports; administrators see everyone's."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if getattr(user, "role", None) == "admin":
+        if permissions.is_admin(user):
             return self
         return self.filter(created_by=user)
 

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from townhall.accounts.models import Role
 from townhall.core import exports, permissions
 from townhall.imports import exporting, kinds, mapping, parsing, services
 from townhall.imports.forms import (
@@ -29,7 +28,7 @@ def importable_kinds(user: Any) -> list[tuple[str, str]]:
     """The kinds this person may add or change records of."""
     result = []
     for kind in kinds.all_kinds():
-        liaison_own = kind.key == "department" and getattr(user, "role", None) == Role.LIAISON
+        liaison_own = kind.key == "department" and permissions.is_liaison(user)
         if permissions.may_add_any(user, kind.model) or liaison_own:
             result.append((kind.key, kind.label))
     return result

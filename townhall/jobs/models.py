@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from townhall.core import permissions
+
 
 class JobQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> "JobQuerySet":
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if getattr(user, "role", None) == "admin":
+        if permissions.is_admin(user):
             return self
         return self.filter(created_by=user)
 

@@ -1,6 +1,6 @@
 import django_filters
 
-from townhall.core.filters import RecordFilterSet
+from townhall.core.filters import RecordFilterSet, department_filter
 from townhall.core.models import Tag
 from townhall.org.models import Department, Document
 
@@ -17,9 +17,7 @@ class DepartmentFilterSet(RecordFilterSet):
 
 
 class DocumentFilterSet(RecordFilterSet):
-    owner_department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), label="Department"
-    )
+    owner_department = department_filter()
     kind = django_filters.ChoiceFilter(choices=Document.Kind.choices)
     effective_after = django_filters.DateFilter(
         field_name="effective_date", lookup_expr="gte", label="Effective on or after"

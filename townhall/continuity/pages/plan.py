@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from townhall.continuity import plan_content, plan_docx, plans
 from townhall.continuity.models import RecoveryPlan
-from townhall.core import services
+from townhall.core import permissions, services
 from townhall.core.forms import DateInput, style_fields
 from townhall.core.pdf import html_page, pdf
 from townhall.core.views import add_errors
@@ -42,7 +42,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _editor(user: Any) -> bool:
-    return getattr(user, "role", None) in plans.EDITORS
+    return permissions.is_it_staff(user)
 
 
 def _plan(request: HttpRequest, pk: int) -> RecoveryPlan:

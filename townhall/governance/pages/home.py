@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from townhall.accounts.models import Role
 from townhall.core import permissions
 from townhall.governance.models import Ballot, BudgetCycle, Proposal, Scenario
 
@@ -43,9 +42,8 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def todo_for(user: Any, cycle: BudgetCycle | None, counts: Counter) -> list[Todo]:
     """What `user` should do next in `cycle`, given its visible proposals by status."""
-    role = user.role
     if cycle is None:
-        if role in (Role.ADMIN, Role.STAFF):
+        if permissions.is_it_staff(user):
             return [
                 Todo(
                     "No budget cycle yet. Start with a criteria set (three presets are "
@@ -60,11 +58,11 @@ def todo_for(user: Any, cycle: BudgetCycle | None, counts: Counter) -> list[Todo
                 ),
             ]
         return [Todo("No budget cycle has been set up yet.")]
-    if role == Role.BOARD:
+    if permissions.is_board(user):
         return _board_todo(user, cycle)
-    if role == Role.LIAISON:
+    if permissions.is_liaison(user):
         return _liaison_todo(user, cycle)
-    if role in (Role.ADMIN, Role.STAFF):
+    if permissions.is_it_staff(user):
         return _staff_todo(cycle, counts)
     return [
         Todo(

@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from townhall.accounts.models import Role
 from townhall.core import permissions
 from townhall.governance import portfolio, scores
 from townhall.governance.models import Ballot, BudgetCycle, Proposal, Scenario, SkillPool
@@ -129,7 +128,7 @@ class Titles:
         rows = Proposal.objects.restrict(user, "view").filter(pk__in=ids)
         self.visible = {p.pk: p for p in rows.only("pk", "title", "status", "mandated")}
         own: set[int] = set()
-        if getattr(user, "role", None) == Role.BOARD and self.visible:
+        if permissions.is_board(user) and self.visible:
             own = set(
                 Ballot.objects.filter(
                     member=user, submitted_at__isnull=False, proposal_id__in=list(self.visible)
@@ -249,7 +248,7 @@ def _running(request: HttpRequest, scenario: Scenario, kind: str) -> dict[str, A
         return None
     return {
         "job": job,
-        "link": job.created_by_id == request.user.pk or request.user.role == Role.ADMIN,
+        "link": job.created_by_id == request.user.pk or permissions.is_admin(request.user),
     }
 
 

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from townhall.accounts.models import Role
-from townhall.core import exports
+from townhall.core import exports, permissions
 from townhall.governance import scores, scoring, services
 from townhall.governance.models import Ballot, BudgetCycle, Criterion, Proposal
 from townhall.governance.views import proposal_facts
@@ -42,7 +41,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = proposal.cycle.criteria_set
     criteria = list(criteria_set.criteria.all())
     scale = (criteria_set.scale_min, criteria_set.scale_max)
-    is_board = user.role == Role.BOARD
+    is_board = permissions.is_board(user)
     own = services.ballot_for(user, proposal) if is_board else None
 
     posted: dict[str, dict[int, str]] | None = None
@@ -175,7 +174,7 @@ def _board_scores(
     members = scores.board_members()
     labels = scores.member_labels([*members, *(b.member for b in visible)])
     result: dict[str, Any] = {"hidden": hidden, "consensus": None, "board_size": len(members)}
-    if user.role in (Role.ADMIN, Role.STAFF):
+    if permissions.is_it_staff(user):
         by_member = {b.member_id: b for b in visible}
         result["progress"] = [(labels[m.pk], by_member.get(m.pk)) for m in members]
     if hidden or not submitted:
@@ -282,7 +281,7 @@ def _still_to_score(user: Any, data: scores.CycleScores, members: list[Any]) -> 
     """Per board member, the proposals under review they have not submitted scores for, as
     far as `user` may know: a board member learns whether others have scored a proposal
     only once they have scored it themselves."""
-    if user.role not in (Role.ADMIN, Role.STAFF, Role.BOARD):
+    if not (permissions.is_it_staff(user) or permissions.is_board(user)):
         return {"show_waiting": False}
     open_ = [p for p in data.proposals if p.status == S.UNDER_REVIEW and not p.mandated]
     done = {
@@ -378,7 +377,7 @@ def _safe_row(values: list[Any]) -> list[Any]:
 def queue(request: HttpRequest) -> HttpResponse:
     """For a board member, the proposals under review they have not submitted scores for."""
     user = request.user
-    context: dict[str, Any] = {"is_board": user.role == Role.BOARD}
+    context: dict[str, Any] = {"is_board": permissions.is_board(user)}
     cycles = list(
         BudgetCycle.objects.restrict(user, "view").filter(status=BudgetCycle.Status.SCORING)
     )

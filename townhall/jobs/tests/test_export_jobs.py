@@ -99,3 +99,21 @@ def test_asking_twice_for_the_same_export_queues_one_job(client_for, users, sett
     assert first["Location"] == again["Location"] != other["Location"]
     assert Job.objects.count() == 2
     assert staff.get("/org/departments/?export=xlsx&q=Office")["Location"] != first["Location"]
+
+
+def test_no_request_is_faked_outside_tests():
+    """A background job is given what it needs (the person, the list's query), never a
+    request made up with Django's test tools."""
+    import pathlib
+
+    import townhall
+
+    root = pathlib.Path(townhall.__file__).parent
+    faked = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.parts[-2] != "tests_browser"
+        and "RequestFactory" in path.read_text(encoding="utf-8")
+    ]
+    assert not faked, f"RequestFactory in production code: {faked}"
