@@ -492,9 +492,7 @@ class RecoveryPlan(TrackedModel):
     def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
         """An approved version can no longer be changed by anyone; those who approve plans
         (IT staff and administrators) may mark it superseded."""
-        return getattr(user, "role", None) in ("admin", "staff") and permissions.can_add(
-            user, type(self)
-        )
+        return permissions.is_it_staff(user) and permissions.can_add(user, type(self))
 
     def clean(self) -> None:
         super().clean()
