@@ -28,8 +28,8 @@ from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
-from townhall.core import changes, context, services
-from townhall.core.models import TrackedModel
+from townhall.core import context, services
+from townhall.core.models import TrackedModel, _guard
 
 
 @dataclass
@@ -493,7 +493,9 @@ class Writer:
 
     def save(self, user: Any, rows: list[New]) -> None:
         """Insert the batch; afterwards each record has its primary key, as after save().
-        Called by `services` inside its `writing()` block and a transaction."""
+        Called by `services` inside its `writing()` block and a transaction; refused
+        outside it, like every other save, since its raw statements pass no model guard."""
+        _guard(self.model)  # refuses outside the write path, and reports the change
         objs = [row.obj for row in rows]
         for f in self.auto:  # one moment for the batch
             moment = f.pre_save(objs[0], True)
@@ -504,7 +506,6 @@ class Writer:
                 f.pre_save(obj, True)
         alias = self.connection.alias
         with self.connection.cursor() as cursor:
-            changes.changed(self.model)  # what the guard of a save would report
             ids = self.table.insert(cursor, [self.table.values(obj.__dict__) for obj in objs])
             for obj, pk in zip(objs, ids, strict=True):
                 obj.pk = pk

@@ -6,7 +6,10 @@ audit entry cannot be skipped. Tests and conftest may open it to set up data."""
 import ast
 from pathlib import Path
 
+import pytest
+
 import townhall
+from townhall.core import context
 
 ROOT = Path(townhall.__file__).parent
 ALLOWED = {"core/services.py", "core/backup.py"}
@@ -76,3 +79,15 @@ def test_only_the_write_path_and_restore_open_writing():
             continue
         doors += [f"{rel}:{line}" for line in writing_calls(path.read_text(encoding="utf-8"))]
     assert doors == [], "context.writing() opened outside core/services.py: " + ", ".join(doors)
+
+
+def test_the_bulk_writer_refuses_outside_the_write_path(db):
+    """`core/bulk.py` writes with raw statements, which no model guard sees: it checks for
+    itself that `services` opened the write path, so nothing else can call it to write."""
+    from townhall.core import bulk
+    from townhall.core.models import Tag
+
+    tag = Tag(name="side-door")
+    with pytest.raises(context.OutsideWritePath):
+        bulk.Writer(Tag).save(context.SYSTEM, [bulk.New(tag)])
+    assert not Tag.objects.filter(name="side-door").exists()
