@@ -79,20 +79,9 @@ def snapshot(obj: models.Model, linked: Collection[str] | None = None) -> dict[s
 def _record(
     user: Any, action: str, obj: models.Model, object_id: Any, before: Any, after: Any
 ) -> AuditEntry:
-    actor = context.current()
-    return AuditEntry.objects.create(
-        actor=user if getattr(user, "pk", None) else None,
-        actor_name=getattr(user, "username", "") or "system",
-        request_id=actor.request_id,
-        via=actor.via,
-        action=action,
-        content_type=ContentType.objects.get_for_model(type(obj), for_concrete_model=False),
-        object_id=str(object_id),
-        object_repr=str(obj)[:300],
-        object_version=getattr(obj, "version", None),
-        before=before,
-        after=after,
-    )
+    entry = _entry(user, action, obj, object_id, before, after)
+    entry.save()
+    return entry
 
 
 def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict, dict]:
