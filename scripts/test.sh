@@ -41,8 +41,11 @@ run "lint" $BIN/ruff check . || status=1
 run "format" $BIN/ruff format --check . || status=1
 run "types" $BIN/mypy || status=1
 run "SQLite" $BIN/pytest "${WORKERS[@]}" --durations=15 "$@" || status=1
+# The PostgreSQL run repeats every test that uses the database. Tests that never touch it (pure
+# domain modules, the command line on its own SQLite file) ran above and cannot answer otherwise.
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "${WORKERS[@]}" --durations=15 "$@" || status=1
+  run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "${WORKERS[@]}" --durations=15 \
+    --database-tests-only "$@" || status=1
 else
   echo "PostgreSQL is not reachable at $PG_URL; the PostgreSQL run cannot happen." >&2
   status=1

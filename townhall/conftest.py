@@ -11,6 +11,37 @@ from townhall.org.models import Department
 PASSWORD = "correct-horse-battery-9"
 
 
+# Fixtures that give a test the database under test (the closure of a test's fixtures lists
+# them whenever one of its fixtures, such as `users`, stands on them).
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Leave out the tests that never touch the database under test (pure domain "
+        "modules, child processes on their own SQLite file). The suite's PostgreSQL run "
+        "uses it: those tests have run in its SQLite run and cannot answer otherwise.",
+    )
+
+
+def _uses_the_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db"):
+        return True
+    return bool(_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if _uses_the_database(item)]
+    left = [item for item in items if not _uses_the_database(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Each test process keeps its own cache: the shared file cache under var/ would let
     parallel workers (each on its own database) read each other's kept figures."""
