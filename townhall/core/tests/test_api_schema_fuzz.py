@@ -18,7 +18,9 @@ and direction (default 3). The operations are split into SHARDS tests of their o
 the suite's parallel workers share them instead of one worker running all of them.
 """
 
+import copy
 import os
+from typing import Any
 
 import pytest
 import schemathesis
@@ -36,6 +38,7 @@ pytestmark = pytest.mark.schema
 EXAMPLES = int(os.environ.get("TOWNHALL_SCHEMA_EXAMPLES", "3"))
 OPERATIONS = 266  # every operation the schema lists today; more is fine, fewer is a loss
 SHARDS = 8
+SCHEMA_PATH = "/api/schema/?format=json"
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
@@ -55,9 +58,7 @@ def test_every_api_operation_follows_its_schema(db, users, departments, settings
 def run_every_operation(users: dict, shard: int) -> None:
     key = token_for(users["admin"])
     auth = {"Authorization": f"Token {key}"}
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", get_wsgi_application(), headers=auth
-    )
+    schema = load_schema(auth)
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= OPERATIONS
@@ -68,6 +69,23 @@ def run_every_operation(users: dict, shard: int) -> None:
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failure is listed
                 failures.append(f"{operation.label} ({mode.value}): {str(exc)[:4000]}")
     assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
+
+
+_SCHEMA: dict[str, Any] = {}
+
+
+def load_schema(auth: dict) -> schemathesis.schemas.BaseSchema:
+    """The API's schema, asked of the application once per test process: building it takes
+    seconds, and every shard would otherwise build the same one again."""
+    app = get_wsgi_application()
+    if not _SCHEMA:
+        fetched = schemathesis.openapi.from_wsgi(SCHEMA_PATH, app, headers=auth)
+        _SCHEMA.update(copy.deepcopy(fetched.raw_schema))
+        return fetched
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(_SCHEMA))
+    schema.app = app
+    schema.location = SCHEMA_PATH
+    return schema
 
 
 def exercise(operation: schemathesis.APIOperation, mode: GenerationMode, auth: dict) -> None:
