@@ -22,8 +22,10 @@ class ContinuityConfig(AppConfig):
     def ready(self) -> None:
         # tasks and views register the app's jobs and records.
         from townhall.continuity import estate_links, imports, stored, tasks, views  # noqa: F401
-        from townhall.core import plugins
+        from townhall.continuity.spellings import SPELLINGS
+        from townhall.core import plugins, registry
 
+        registry.register_spellings(self.label, SPELLINGS)  # "Primary MEF", "non-essential"
         stored.connect()  # hear of every write to what the kept analysis reads
         imports.register()  # impact analyses and recovery capabilities, for the importer
         plugins.register_panel(

@@ -5,6 +5,7 @@ with the saved mapping for the next file."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from townhall.core import registry
 from townhall.estate import models as m
 from townhall.estate.spellings import SPELLINGS
 from townhall.imports import kinds, values
@@ -53,11 +54,14 @@ def test_abbreviations_plurals_and_what_stays_unknown():
     assert values.choice("mainframe-ROOM", HOSTING_WORDS, mapped) == "on_premises"
 
 
-@pytest.mark.parametrize("key", ["system", "component", "contract", "dependency", "location"])
+@pytest.mark.parametrize("key", [kind.key for kind in kinds.all_kinds()])
 def test_each_spelling_names_one_real_value_of_its_field(key):
     kind = kinds.get(key)
-    for name, words in SPELLINGS[kind.model._meta.model_name].items():
-        field = kind.model._meta.get_field(name)
+    for field in kind.model._meta.concrete_fields:
+        words = registry.choice_spellings(kind.model, field.name)
+        if not words:
+            continue
+        name = field.name
         choices = {str(k): str(v) for k, v in field.flatchoices}
         assert set(words) <= set(choices), (name, set(words) - set(choices))
         owner: dict[str, str] = {}

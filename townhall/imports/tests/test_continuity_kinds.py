@@ -626,3 +626,23 @@ def test_capabilities_cost_no_query_per_row(departments):
     created = [_queries(SYSTEM, "recovery_capability", data(*n), {"created": n[1]}) for n in sizes]
     same = [_queries(SYSTEM, "recovery_capability", data(*n), {"unchanged": n[1]}) for n in sizes]
     assert created[0] == created[1] and same[0] == same[1]
+
+
+def test_essential_functions_and_statuses_as_planners_write_them(estate):
+    data = (
+        b"Service,Department,Status,Essential function\n"
+        b"Pay Employees,FIN,Signed off,Primary MEF\n"
+        b"Permits,PW,Under review,Mission-essential function\n"
+        b"Potholes,PW,In progress,Non-essential\n"
+    )
+    out = run_import(SYSTEM, "impact_analysis", data, "bia.csv")
+    assert out.problems == []
+    found = {
+        a.service.name: (a.status, a.essential_function)
+        for a in c.ImpactAnalysis.objects.select_related("service")
+    }
+    assert found == {
+        "Pay Employees": ("approved", "pmef"),
+        "Permits": ("submitted", "mef"),
+        "Potholes": ("draft", "not_essential"),
+    }
