@@ -1,6 +1,6 @@
 """People who sign in, the role each has, and failed sign-ins for throttling."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -24,8 +24,19 @@ class UserQuerySet(models.QuerySet):
         return restrict(self, user, action)
 
 
-class TownhallUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+class TownhallUserManager(UserManager):
+    """Django's user manager over UserQuerySet, written out (what from_queryset() would
+    build) so the type checker can follow it."""
+
+    _queryset_class = UserQuerySet
+
+    def get_queryset(self) -> UserQuerySet:
+        qs = super().get_queryset()
+        assert isinstance(qs, UserQuerySet)  # built from _queryset_class
+        return qs
+
+    def restrict(self, user: Any, action: str = "view") -> UserQuerySet:
+        return self.get_queryset().restrict(user, action)
 
 
 class User(AbstractUser):
@@ -42,8 +53,11 @@ class User(AbstractUser):
     )
     # A secret for personal calendar feeds and similar links that cannot carry a session.
     feed_key = models.CharField(max_length=64, blank=True)
+    # AbstractBaseUser keeps here the raw password set_password() was given, until saved;
+    # django-stubs leaves it out.
+    _password: str | None
 
-    objects = TownhallUserManager()
+    objects: ClassVar[TownhallUserManager] = TownhallUserManager()
 
     class Meta:
         ordering = ["username"]

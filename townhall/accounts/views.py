@@ -16,6 +16,7 @@ from townhall.accounts.models import User
 from townhall.core import permissions
 from townhall.core import views as core_views
 from townhall.core.api import ModelSerializer
+from townhall.core.http import SignedInRequest
 from townhall.core.registry import Resource, register
 
 
@@ -112,7 +113,7 @@ def user_context(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"token": services.token_of(user)}
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """The signed-in person's own account: role, password, API token."""
     return render(
         request,
@@ -122,7 +123,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def revoke_token(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def revoke_token(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """Stop an API token working: one's own, or (administrators) anyone's."""
     if pk is None or pk == request.user.pk:
         person = request.user

@@ -106,6 +106,7 @@ __all__ = [
     "loss_counts",
     "recovery_order",
     "recovery_times",
+    "record_id",
     "rpo_gaps",
     "rto_gaps",
     "rto_inversions",
@@ -114,6 +115,15 @@ __all__ = [
 ]
 
 Key = tuple[str, Hashable]  # (kind, id), as in townhall.estate.graph
+
+
+def record_id(key: Key) -> int:
+    """The database id in a key read from the estate (the analysis itself takes any ids)."""
+    pk = key[1]
+    if not isinstance(pk, int):
+        raise TypeError(f"{key!r} does not name a stored record.")
+    return pk
+
 
 # Effective recovery times are sums of floats: 0.1 + 0.2 must not miss an RTO of 0.3.
 TOL = 1e-9

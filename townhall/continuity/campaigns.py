@@ -70,7 +70,8 @@ def missing_fields(
     grid = impacts if isinstance(impacts, dict) else {}
     gaps = []
     for key, label in CATEGORIES:
-        ratings = grid.get(key) if isinstance(grid.get(key), dict) else {}
+        found = grid.get(key)
+        ratings = found if isinstance(found, dict) else {}
         empty = [text for point, text in POINTS if not _rated(ratings.get(point))]
         if len(empty) == len(POINTS):
             gaps.append(f"{label} (no rating yet)")
@@ -272,8 +273,9 @@ def _liaison_addresses(department_ids: Iterable[int]) -> dict[int, list[str]]:
 
 
 def _addresses(department: Department, liaisons: Mapping[int, list[str]]) -> list[str]:
-    head = department.head.email if department.head_id else ""
-    it = department.it_liaison.email if department.it_liaison_id else ""
+    # An unset link reads as None without a query.
+    head = department.head.email if department.head is not None else ""
+    it = department.it_liaison.email if department.it_liaison is not None else ""
     return recipients(liaisons.get(department.pk, []), head, it)
 
 
@@ -579,7 +581,7 @@ def close_campaign(user: Any, campaign: Campaign) -> Tally:
         current = _locked(campaign)
         check_open(current, "close")
         for req in CampaignRequest.objects.filter(campaign=current).select_related("analysis"):
-            final = req.analysis.status if req.analysis_id else ""
+            final = req.analysis.status if req.analysis is not None else ""
             services.update(user, req, {"final_status": final}, version=None)
             tally.add(final, 1)
         services.update(
@@ -793,7 +795,7 @@ def state_of(request: CampaignRequest, campaign: Campaign) -> str:
     if campaign.status == Campaign.Status.CLOSED:
         value = request.final_status
     else:
-        value = request.analysis.status if request.analysis_id else ""
+        value = request.analysis.status if request.analysis is not None else ""
     return value if value in STATES else S.DRAFT
 
 

@@ -30,7 +30,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils import timezone
 
@@ -665,7 +665,7 @@ def _network_core(estate: Estate) -> set[int]:
     cycles = graph.cycles()
     if not cycles:
         return set()
-    return {pk for kind, pk in cycles[0].members if kind == "component"}
+    return {analysis.record_id(k) for k in cycles[0].members if k[0] == "component"}
 
 
 def plan(seed: int, estate: Estate, today: datetime.date) -> Plan:
@@ -913,7 +913,24 @@ def _under(
 
 # --- exercises ---------------------------------------------------------------------------
 
-RANSOMWARE = {
+
+class ExerciseSpec(TypedDict):
+    """A demo exercise: what was rehearsed, the times measured and the actions agreed."""
+
+    name: str
+    kind: str
+    scenario: str
+    days_ago: int
+    facilitator: str
+    departments: tuple[str, ...]
+    narrative: str
+    findings: str
+    results: tuple[tuple[str, float], ...]  # service name, hours to recover
+    # title, department code, service name, due days after the exercise, status
+    follow_ups: tuple[tuple[str, str, str, int, str], ...]
+
+
+RANSOMWARE: ExerciseSpec = {
     "name": "Ransomware tabletop: locked out of the county network",
     "kind": "tabletop",
     "scenario": "cyber",
@@ -975,7 +992,7 @@ RANSOMWARE = {
         ),
     ),
 }
-WINTER_STORM = {
+WINTER_STORM: ExerciseSpec = {
     "name": "Winter storm drill: power lost at the Government Center",
     "kind": "functional",
     "scenario": "weather",
@@ -1269,12 +1286,17 @@ def _recovery_plans(today: datetime.date) -> int:
         version=None,
     )
     created = 1 + _fill_roles(first, heads)
-    approver = e.Person.objects.filter(pk=heads.get("ADM")).values_list("name", flat=True)
+    admin_head = heads.get("ADM")
+    approver = (
+        e.Person.objects.filter(pk=admin_head).values_list("name", flat=True).first()
+        if admin_head is not None
+        else None
+    )
     approved_on = min(today, timezone.localdate()) - datetime.timedelta(days=200)
     plans.approve(
         context.SYSTEM,
         first,
-        approver_name=approver.first() or "County Administrator",
+        approver_name=approver or "County Administrator",
         approver_title="County Administrator",
         approved_on=approved_on,
     )
@@ -1296,11 +1318,11 @@ def _recovery_plans(today: datetime.date) -> int:
 def _fill_roles(plan: m.RecoveryPlan, heads: dict[str, int]) -> int:
     """People in the default roles, and the county's two extra roles; `heads` gives a
     person by department code or IT title."""
-    for role in plan.roles.all():
-        person, alternate = PLAN_PEOPLE.get(role.role, (None, None))
+    for plan_role in plan.roles.all():
+        person, alternate = PLAN_PEOPLE.get(plan_role.role, (None, None))
         services.update(
             context.SYSTEM,
-            role,
+            plan_role,
             {
                 "person": heads.get(person or "") or heads.get("IT"),
                 "alternate": heads.get(alternate or ""),

@@ -118,7 +118,7 @@ def capability_summary(
 ) -> dict[str, Any]:
     """The recovery capability of a system or component (one query, two with a link to
     add one)."""
-    kind = item._meta.model_name
+    kind = "system" if isinstance(item, System) else "component"  # its model_name
     capability = (
         RecoveryCapability.objects.restrict(user, "view")
         .filter(**{kind: item})

@@ -27,7 +27,8 @@ class ImpactGrid(forms.Widget):
         grid = value if isinstance(value, dict) else {}
         rows = []
         for key, label in m.CATEGORIES:
-            ratings = grid.get(key) if isinstance(grid.get(key), dict) else {}
+            found = grid.get(key)
+            ratings = found if isinstance(found, dict) else {}
             cells = [
                 {
                     "name": f"{name}_{key}_{point}",

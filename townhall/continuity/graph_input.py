@@ -16,9 +16,14 @@ from django.urls import reverse
 
 from townhall.continuity import analysis
 from townhall.continuity.models import ImpactAnalysis, RecoveryCapability
+from townhall.core.models import TrackedModel, TrackedQuerySet
 from townhall.estate.models import Component, Dependency, Service, System
 
-KINDS = {"service": Service, "system": System, "component": Component}
+KINDS: dict[str, type[Service | System | Component]] = {
+    "service": Service,
+    "system": System,
+    "component": Component,
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class EstateAnalysis:
         return reverse(f"estate:{key[0]}_detail", args=[key[1]])
 
 
-def _visible(model: type, user: Any) -> Any:
+def _visible(model: type[TrackedModel], user: Any) -> TrackedQuerySet:
     qs = model.objects.all()
     return qs if user is None else qs.restrict(user, "view")
 

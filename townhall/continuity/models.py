@@ -93,6 +93,7 @@ class FromParent:
     refused when it differs (a record cannot be handed to another department)."""
 
     parents: ClassVar[tuple[str, ...]] = ()
+    owner_department_id: int | None  # the OwnedModel's field it is mixed with
 
     def _parent(self) -> Any:
         for name in self.parents:

@@ -58,8 +58,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.continuity import graph_input, report
-from townhall.continuity.analysis import TOL, Key
+from townhall.continuity.analysis import TOL, Key, record_id
 from townhall.continuity.models import ImpactAnalysis, PlanRole, RecoveryCapability, RecoveryPlan
+from townhall.core.models import TrackedModel, TrackedQuerySet
 from townhall.estate.models import Component, Location, Person, Service, System, Vendor
 from townhall.org.models import Department
 
@@ -109,7 +110,7 @@ class _Urls:
         return pattern.replace(str(_MARK), str(pk))
 
 
-def _visible(model: type, user: Any) -> Any:
+def _visible(model: type[TrackedModel], user: Any) -> TrackedQuerySet:
     qs = model.objects.all()
     return qs if user is None else qs.restrict(user, "view")
 
@@ -273,7 +274,7 @@ class _Records:
         ]
 
     def department_of(self, key: Key) -> int | None:
-        kind, pk = key
+        kind, pk = key[0], record_id(key)
         if kind == "service":
             return self.services.get(pk, (None, None))[1]
         if kind == "system":
@@ -373,7 +374,8 @@ class _Builder:
         site = capability.get("recovery_site_id")
         tested = capability.get("last_restore_test")
         restore = None if key[0] == "service" else item.restore_hours
-        dept = r.departments.get(r.department_of(key))
+        owner = r.department_of(key)
+        dept = r.departments.get(owner) if owner is not None else None
         self.items[name] = {
             "key": name,
             "kind": key[0],
@@ -415,7 +417,8 @@ class _Builder:
     def _contacts(self, key: Key, shown: list[Key]) -> tuple[list[dict], list[dict]]:
         r = self.records
         contacts = []
-        dept = r.departments.get(r.department_of(key))
+        owner = r.department_of(key)
+        dept = r.departments.get(owner) if owner is not None else None
         if dept:
             for role, field in (("Department head", "head_id"), ("IT liaison", "it_liaison_id")):
                 person = r.person(dept[field])
@@ -439,7 +442,7 @@ class _Builder:
     def runbook(self, key: Key) -> dict[str, Any]:
         r = self.records
         item = self.graph.item(key)
-        impact = r.impacts.get(key[1], {})
+        impact = r.impacts.get(record_id(key), {})
         hours = self.times.hours(key)
         at_least = self.times.at_least(key)
         rto = item.rto_hours
@@ -455,7 +458,11 @@ class _Builder:
         contacts, vendors = self._contacts(key, shown)
         gap = self.rpo_gaps.get(key)
         if item.rpo_target_hours is None:
-            rpo = {"status": "none", "text": "No recovery point objective set", "data_store": None}
+            rpo: dict[str, Any] = {
+                "status": "none",
+                "text": "No recovery point objective set",
+                "data_store": None,
+            }
         elif gap:
             rpo = {
                 "status": "missed",
@@ -472,8 +479,8 @@ class _Builder:
             "analysis_url": (
                 r.url("continuity:impactanalysis_detail", impact["pk"]) if impact else None
             ),
-            "analysis_status": BIA_STATUS.get(impact.get("status"), ""),
-            "essential_function": ESSENTIAL.get(impact.get("essential_function"), ""),
+            "analysis_status": BIA_STATUS.get(impact.get("status", ""), ""),
+            "essential_function": ESSENTIAL.get(impact.get("essential_function", ""), ""),
             "mission_essential": item.mission_essential,
             "mtd_hours": _num(impact.get("mtd_hours")),
             "mtd_text": _text(impact.get("mtd_hours")),
@@ -486,7 +493,9 @@ class _Builder:
             "recovery_text": _text(hours, at_least),
             "rto_status": status,
             "rto_status_text": RTO_STATUS[status],
-            "gap_text": _text(hours - float(rto), at_least) if status == "missed" else "",
+            "gap_text": _text(hours - float(rto), at_least)
+            if rto is not None and status == "missed"
+            else "",
             "rpo": rpo,
             "tier": self.tier[key],
             "chain": self.chain(chain),

@@ -9,6 +9,7 @@ next change is a new version.
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,7 +148,7 @@ def new_plan(user: Any) -> RecoveryPlan:
             )
         if previous is None:
             values: dict[str, Any] = dict(DEFAULTS)
-            roles = [
+            roles: list[Mapping[str, object]] = [
                 {"role": role, "responsibilities": duties, "order": n * 10}
                 for n, (role, duties) in enumerate(DEFAULT_ROLES, start=1)
             ]

@@ -26,6 +26,7 @@ signed-in person may see every record it reads (no row rules on those records, a
 
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,7 +125,7 @@ def _texts(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(
-    estate: graph_input.EstateAnalysis, owners: dict[int, int | None]
+    estate: graph_input.EstateAnalysis, owners: Mapping[int, int | None]
 ) -> tuple[dict[str, Any], str, list[StoredFinding]]:
     """The summary, the recovery order laid out as HTML, and the rows of the analysis as
     the pages show it (`owners`: each service's department)."""
@@ -139,7 +140,7 @@ def build(
     for position, key in enumerate(report.service_order(estate)):
         entry = _texts(report.service_entry(estate, ref, key))
         services.append(entry)
-        owner = owners.get(key[1])
+        owner = owners.get(recovery.record_id(key))
         exact = {**entry, "recovery_exact": a.times.hours(key)}  # for the service's own page
         rows.append(
             StoredFinding(
@@ -147,7 +148,7 @@ def build(
                 position=position,
                 owner=owner,
                 misses=key in late,
-                item=key[1],
+                item=recovery.record_id(key),
                 data=exact,
             )
         )

@@ -22,13 +22,18 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Field, Model, QuerySet
 
 from townhall.continuity import analysis
 from townhall.continuity.models import ImpactAnalysis, RecoveryCapability
+from townhall.core.models import TrackedModel
 from townhall.estate.models import Component, Dependency, Service, System
 
-ENDS = (("service", Service), ("system", System), ("component", Component))
+ENDS: tuple[tuple[str, type[Service | System | Component]], ...] = (
+    ("service", Service),
+    ("system", System),
+    ("component", Component),
+)
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,10 @@ class _Nothing(Exception):
     """The reader may see none of the rows a part of the query needs."""
 
 
-def _visible_ids(model: type, user: Any) -> tuple[str, list] | None:
+def _visible_ids(model: type[TrackedModel], user: Any) -> tuple[str, list] | None:
     """SQL selecting the ids of the rows of `model` that `user` may view, or None when
     every row is visible (so the common case adds nothing to the query)."""
-    everything = model._default_manager.all()
+    everything = model.objects.all()  # the default manager of every tracked model
     visible = everything if user is None else everything.restrict(user, "view")
     if visible.query.is_empty():
         raise _Nothing
@@ -74,7 +79,9 @@ class _Sql:
         self.parts.append(text)
         self.params += list(params)
 
-    def only_visible(self, model: type, user: Any, column: str, nullable: bool = False) -> None:
+    def only_visible(
+        self, model: type[TrackedModel], user: Any, column: str, nullable: bool = False
+    ) -> None:
         """`AND column IN (visible ids)`, or nothing when everything is visible."""
         ids = _visible_ids(model, user)
         if ids is None:
@@ -93,11 +100,14 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _col(model: type, field: str) -> str:
-    return _q(model._meta.get_field(field).column)
+def _col(model: type[Model], field: str) -> str:
+    found = model._meta.get_field(field)
+    if not isinstance(found, Field) or found.column is None:
+        raise ValueError(f"{model.__name__}.{field} is not a column.")
+    return _q(found.column)
 
 
-def _table(model: type) -> str:
+def _table(model: type[Model]) -> str:
     return _q(model._meta.db_table)
 
 

@@ -2,12 +2,23 @@
 
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 
 from townhall.core import permissions
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """The form's field `name` as the kind of field it is: `form.fields` promises only a
+    plain Field, which has no queryset or choices to narrow."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"The field {name} is a {type(field).__name__}, not a {kind.__name__}.")
+    return field
 
 
 def style_fields(fields: Iterable[forms.Field]) -> None:
@@ -47,12 +58,15 @@ def offer_own_department(form: forms.BaseForm, user: Any, model: type, bulk: boo
     if not permissions.is_liaison(user):
         return
     name = getattr(model, "department_field", None)
-    field = form.fields.get(name) if name and name != "pk" else None
+    if not name or name == "pk":
+        return
+    field = form.fields.get(name)
     if not isinstance(field, forms.ModelChoiceField):
         return
     if bulk:
         del form.fields[name]
         return
+    assert field.queryset is not None  # a model choice field is always given one
     field.queryset = field.queryset.filter(pk=user.department_id)
     field.empty_label = None  # their department, chosen: a blank one cannot be saved
 

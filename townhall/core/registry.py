@@ -15,7 +15,7 @@ from django.urls import URLPattern, path
 
 _resources: dict[str, "Resource"] = {}
 # app label -> model name -> field -> stored value -> the other words cities use for it.
-_spellings: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+_spellings: dict[str, dict[str, dict[str, dict[str, tuple[str, ...]]]]] = {}  # app, model
 
 
 @dataclass
@@ -50,7 +50,9 @@ class Resource:
 
     @property
     def name(self) -> str:
-        return self.model._meta.model_name
+        name = self.model._meta.model_name
+        assert name is not None  # set on every model class when it is made
+        return name
 
     @property
     def key(self) -> str:

@@ -10,7 +10,7 @@ selected values (one query, none when nothing is chosen).
 """
 
 import re
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -66,7 +66,7 @@ class PickOne(forms.Widget):
         # are used, never the iterator itself (that would read the whole table).
         self.choices: Any = ()
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "PickOne":
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         obj = super().__deepcopy__(memo)
         obj.choices = self.choices
         return obj

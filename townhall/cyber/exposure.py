@@ -24,7 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,7 +342,8 @@ def matcher(today: datetime.date | None = None) -> matching.Matcher:
             "ransomware",
         )
     ]
-    releases, labels = [], {}
+    releases: list[eol.EolRelease] = []
+    labels: dict[str, str] = {}
     for r in ProductRelease.objects.order_by("product", "cycle").values(
         "product", "label", "cycle", "end_of_life", "end_of_life_passed"
     ):
@@ -407,7 +408,7 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
         (p, c): pk for p, c, pk in ProductRelease.objects.values_list("product", "cycle", "pk")
     }
     with transaction.atomic():
-        existing: dict[tuple, dict[str, Any]] = {}
+        existing: dict[tuple, Mapping[str, Any]] = {}
         pk_cve = {pk: cve for cve, pk in vuln_pk.items()}
         pk_release = {pk: key for key, pk in release_pk.items()}
         rows = Exposure.objects.order_by("pk").values(
@@ -425,29 +426,31 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
         for row in rows.iterator(chunk_size=5000):
             item = ("system", row["system_id"]) if row["system_id"] else None
             item = item or ("component", row["component_id"])
+            target: tuple[str, str | tuple[str, str] | None]
             if row["vulnerability_id"]:
                 target = ("kev", pk_cve.get(row["vulnerability_id"]))
             else:
                 target = ("eol", pk_release.get(row["release_id"]))
             existing[(*item, *target)] = row
-        new, changes = [], []
+        new: list[dict[str, Any]] = []
+        changes: list[tuple[int, dict[str, Any]]] = []
         for key, values in wanted.items():
-            row = existing.get(key)
-            if row is None:
+            current = existing.get(key)
+            if current is None:
                 new.append(_new_exposure(key, values, vuln_pk, release_pk, today))
                 continue
-            delta = {k: v for k, v in values.items() if row[k] != v}
-            if row["status"] == GONE:
-                changes.append((row["pk"], {**delta, "status": OPEN}))
+            delta = {k: v for k, v in values.items() if current[k] != v}
+            if current["status"] == GONE:
+                changes.append((current["pk"], {**delta, "status": OPEN}))
                 report.reopened += 1
             elif delta:
-                changes.append((row["pk"], delta))
+                changes.append((current["pk"], delta))
                 report.changed += 1
             else:
                 report.unchanged += 1
-        for key, row in existing.items():
-            if key not in wanted and row["status"] == OPEN:
-                changes.append((row["pk"], {"status": GONE}))
+        for key, kept_row in existing.items():
+            if key not in wanted and kept_row["status"] == OPEN:
+                changes.append((kept_row["pk"], {"status": GONE}))
                 report.gone += 1
         _attach_records(new)
         report.created = _create_many(user, Exposure, new, lambda row: row["matched_on"][:80])

@@ -183,13 +183,8 @@ def _store(
         }
         if name:
             values["name"] = name.strip()[:200]
-        report = ImportReport(
-            framework=framework,  # type: ignore[arg-type] - set below when new
-            catalog_title=catalog.title,
-            catalog_version=catalog.version,
-        )
+        new_framework = framework is None
         if framework is None:
-            report.new_framework = True
             framework = _save(
                 user,
                 Framework,
@@ -205,7 +200,12 @@ def _store(
                 },
                 "catalog",
             )
-        report.framework = framework
+        report = ImportReport(
+            framework=framework,
+            catalog_title=catalog.title,
+            catalog_version=catalog.version,
+            new_framework=new_framework,
+        )
         _store_requirements(user, framework, catalog.nodes, report, source, progress)
         if not report.new_framework:
             if official and framework.description in _builtin_remarks():

@@ -205,21 +205,33 @@ def is_generic_product(words: tuple[str, ...]) -> bool:
 # --- inputs and outputs ------------------------------------------------------------------
 
 
+# Read-only members, so that frozen dataclasses (kev.KevEntry, eol.EolRelease) match.
 class KevLike(Protocol):
-    cve_id: str
-    vendor: str
-    product: str
-    name: str
-    short_description: str
-    ransomware: bool
-    due_date: datetime.date | None
+    @property
+    def cve_id(self) -> str: ...
+    @property
+    def vendor(self) -> str: ...
+    @property
+    def product(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def short_description(self) -> str: ...
+    @property
+    def ransomware(self) -> bool: ...
+    @property
+    def due_date(self) -> datetime.date | None: ...
 
 
 class ReleaseLike(Protocol):
-    product: str
-    cycle: str
-    end_of_life: datetime.date | None
-    end_of_life_flag: bool | None
+    @property
+    def product(self) -> str: ...
+    @property
+    def cycle(self) -> str: ...
+    @property
+    def end_of_life(self) -> datetime.date | None: ...
+    @property
+    def end_of_life_flag(self) -> bool | None: ...
 
 
 @dataclass(frozen=True)

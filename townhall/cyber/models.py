@@ -97,6 +97,10 @@ class Requirement(TrackedModel):
     sort_key = models.CharField(max_length=100, blank=True, db_index=True)
     properties = models.JSONField(default=dict, blank=True)
 
+    # Not stored: set on the requirements some readers return, for the page showing them.
+    relation: str  # frameworks.mapping_index: the mapping's label, read from the other side
+    below: str  # the framework page: what sits under a top-level requirement, in words
+
     class Meta:
         ordering = ["framework", "sort_key", "identifier"]
         constraints = [

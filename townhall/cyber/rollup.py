@@ -19,6 +19,7 @@ Rules:
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 ONE_PLACE = Decimal("0.1")
 
@@ -100,20 +101,23 @@ class Rollup:
         return [self.nodes[i] for i in self.order if self.parents.get(i) == identifier]
 
 
-def depth_first(pairs: Sequence[tuple[Hashable, Hashable | None]]) -> list[Hashable]:
+K = TypeVar("K", bound=Hashable)
+
+
+def depth_first(pairs: Sequence[tuple[K, K | None]]) -> list[K]:
     """(key, parent key) pairs, siblings in the order given, as a tree's reading order: each
     node followed by its children. A node whose parent is missing is a root; nodes caught
     in a loop of parents come last, in the order given, rather than being lost."""
     keys = {key for key, _ in pairs}
-    children: dict[Hashable, list[Hashable]] = {}
-    roots = []
+    children: dict[K, list[K]] = {}
+    roots: list[K] = []
     for key, parent in pairs:
         if parent is None or parent not in keys or parent == key:
             roots.append(key)
         else:
             children.setdefault(parent, []).append(key)
-    order: list[Hashable] = []
-    seen: set[Hashable] = set()
+    order: list[K] = []
+    seen: set[K] = set()
     stack = list(reversed(roots))
     while stack:
         key = stack.pop()

@@ -39,7 +39,7 @@ NOTES_MAX = SCORE_NOTES_MAX  # the workspace form's limit is the model's rule
 def requirements_of(framework: Framework | int) -> list[Requirement]:
     """The framework's current (not withdrawn) requirements in tree order: each node
     followed by its children, children by sort key and identifier. One query."""
-    fw = getattr(framework, "pk", framework)
+    fw = framework.pk if isinstance(framework, Framework) else framework
     rows = list(
         Requirement.objects.filter(framework_id=fw, withdrawn=False).order_by(
             "sort_key", "identifier", "pk"
@@ -53,7 +53,13 @@ def requirements_of(framework: Framework | int) -> list[Requirement]:
 def nodes_of(requirements: list[Requirement]) -> list[rollup.Node]:
     ids = {r.pk: r.identifier for r in requirements}
     return [
-        rollup.Node(r.identifier, ids.get(r.parent_id), r.level, r.assessable, r.title)
+        rollup.Node(
+            r.identifier,
+            None if r.parent_id is None else ids.get(r.parent_id),
+            r.level,
+            r.assessable,
+            r.title,
+        )
         for r in requirements
     ]
 

@@ -153,9 +153,9 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str]:
         ("name", NAME_HEADINGS),
     ):
         for spelling in spellings:
-            heading = by_norm.get(spelling)
-            if heading is not None and not found[heading]:
-                found[heading] = name
+            match = by_norm.get(spelling)
+            if match is not None and not found[match]:
+                found[match] = name
                 break
     return found
 

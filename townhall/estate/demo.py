@@ -30,6 +30,7 @@ from typing import Any
 from django.db import models
 
 from townhall.core import context, services
+from townhall.core.models import TrackedModel
 from townhall.estate import models as m
 from townhall.estate.dashboard import add_months
 from townhall.org.models import Department
@@ -749,8 +750,7 @@ def plan(
 
     # Systems
     specs: list[tuple[str, str, str, str, int | None, str]] = []
-    for name, code, category, hosting, tier, flags in CORE_SYSTEMS:
-        specs.append((name, code, category, hosting, tier, flags))
+    specs.extend(CORE_SYSTEMS)
     k = 0
     local_codes = dept_codes or ["IT"]
     dept_names = {code: code for code in local_codes}
@@ -911,7 +911,7 @@ def plan(
     for ext in systems:
         code, hosting = system_dept[ext], system_hosting[ext]
         short = ext.rsplit("-", 1)[1]
-        mine: list[str] = []
+        mine = []
         if hosting in ("on_premises", "cloud"):
             loc = rng.choice(data_centers if hosting == "on_premises" else clouds)
             for j in range(rng.randint(1, per_system)):
@@ -1139,6 +1139,7 @@ def _differs(obj: models.Model, values: dict[str, Any], m2m_pks: dict[str, set])
                 return True
             continue
         field = obj._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column of the record, not a reverse link
         current = getattr(obj, field.attname)
         if current != value:
             return True
@@ -1150,7 +1151,11 @@ def _existing(model: type[models.Model]) -> dict[str, models.Model]:
     m2m = [f.name for f in model._meta.many_to_many if f.name != "tags"]
     if m2m:
         qs = qs.prefetch_related(*m2m)
-    return {obj.external_id: obj for obj in qs}
+    found: dict[str, models.Model] = {}
+    for obj in qs:
+        assert isinstance(obj, TrackedModel)  # every demo record is tracked
+        found[obj.external_id] = obj
+    return found
 
 
 def _m2m_pks(obj: models.Model) -> dict[str, set]:
@@ -1212,7 +1217,10 @@ def load(
     people = resolver.pks.get(m.Person, {})
     for department in Department.objects.filter(code__in=list(the_plan.heads)):
         head, liaison = the_plan.heads[department.code]
-        values = {"head": people.get(head), "it_liaison": people.get(liaison)}
+        values = {
+            "head": people.get(head) if head is not None else None,
+            "it_liaison": people.get(liaison) if liaison is not None else None,
+        }
         if department.head_id != values["head"] or department.it_liaison_id != values["it_liaison"]:
             services.update(context.SYSTEM, department, values, version=None)
     return created
@@ -1228,7 +1236,10 @@ def _with_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             wanted = {v for v in wanted if not isinstance(v, models.Model)}
             if not wanted:
                 continue
-            model = m.Dependency._meta.get_field(field).remote_field.model
+            link = m.Dependency._meta.get_field(field)
+            assert isinstance(link, models.ForeignKey)
+            model = link.related_model
+            assert isinstance(model, type)  # a model class, never "self" once loaded
             found = model._default_manager.only("pk", "name").in_bulk(list(wanted))
             rows = [
                 {**row, field: found.get(row[field], row[field])} if row.get(field) else row

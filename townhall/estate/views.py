@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -30,7 +31,7 @@ def record_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
     return context
 
 
-def _graph_pages(model: type) -> dict[str, Any]:
+def _graph_pages(model: type[models.Model]) -> dict[str, Any]:
     """Services, systems and components: a page of their dependencies, and the detail page
     with the dependency links and the continuity panel."""
     return {

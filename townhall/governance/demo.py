@@ -493,7 +493,7 @@ def _requests(cycle: BudgetCycle, rng: random.Random) -> dict[str, Proposal]:
 
 
 def _problem(kind: str, title: str) -> str:
-    return {
+    problems: dict[str, str] = {
         K.RENEWAL: "The equipment is past or near the end of vendor support; parts and "
         "security fixes are getting harder to find.",
         K.CYBER: "Insurers and the state assessment ask for this control, and attackers "
@@ -502,7 +502,8 @@ def _problem(kind: str, title: str) -> str:
         "loss of service.",
         K.MODERNIZATION: "Staff re-key data between old systems and keep paper workarounds.",
         K.NEW: "Residents must call or visit in person for something they expect online.",
-    }[kind]
+    }
+    return problems[kind]
 
 
 def _outcome(kind: str, title: str) -> str:

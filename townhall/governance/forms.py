@@ -3,7 +3,7 @@ from typing import Any
 
 from django import forms
 
-from townhall.core.forms import DateInput, RecordForm, style_fields
+from townhall.core.forms import DateInput, RecordForm, field_of, style_fields
 from townhall.core.widgets import PickMany, PickOne
 from townhall.governance import models as m
 
@@ -58,7 +58,9 @@ class CriterionForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criteria_set"].queryset = m.CriteriaSet.objects.filter(cycles__isnull=True)
+        field_of(
+            self, "criteria_set", forms.ModelChoiceField
+        ).queryset = m.CriteriaSet.objects.filter(cycles__isnull=True)
         self.fields["order"].required = False
         self.fields["order"].help_text = "Position on score sheets; lower comes first."
         if self.instance.pk and not self.is_bound:
@@ -242,6 +244,8 @@ class ProposalForm(RecordForm):
     def _duration(self) -> int:
         raw = self.data.get(self.add_prefix("duration")) if self.is_bound else None
         raw = raw or self.initial.get("duration") or getattr(self.instance, "duration", 1)
+        if raw is None:
+            return 1
         try:
             return max(1, min(int(raw), m.MAX_YEARS))
         except (TypeError, ValueError):
@@ -265,6 +269,7 @@ class ProposalForm(RecordForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data
         duration = data.get("duration") or 1
         errors = []
         lists: dict[str, list] = {}

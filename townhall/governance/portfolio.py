@@ -68,7 +68,7 @@ CHOICE_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW, S.SCORED, S.DEFERRED, S.APPROVED
 NEVER = (S.DRAFT, S.REJECTED, S.COMPLETE)
 
 MIN_RATIO_COST = Decimal(100_000)
-KIND_BONUS = {
+KIND_BONUS: dict[str, float] = {
     Proposal.Kind.CYBER: 1.0,
     Proposal.Kind.RENEWAL: 0.5,
     Proposal.Kind.COMPLIANCE: 0.5,
@@ -227,7 +227,7 @@ def build(
     built = Built(problem={}, titles={}, score_values={})
 
     # Commitments first: their decided starts use part of each year's limits.
-    committed = defaultdict(Decimal)
+    committed: defaultdict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for p in data.proposals:
         if not _committed(p) or p.pk in forced_out:
             continue
@@ -384,10 +384,14 @@ def build(
         "proposals": items,
     }
     for pk in sorted(forced_in):
-        p = by_pk.get(pk)
-        if p is not None and pk not in chosen:
-            state = "already committed" if pk in committed_ids else p.get_status_display().lower()
-            built.notes.append(f"“{p.title}” is always funded by this scenario but is {state}.")
+        forced = by_pk.get(pk)
+        if forced is not None and pk not in chosen:
+            state = (
+                "already committed" if pk in committed_ids else forced.get_status_display().lower()
+            )
+            built.notes.append(
+                f"“{forced.title}” is always funded by this scenario but is {state}."
+            )
     return built
 
 

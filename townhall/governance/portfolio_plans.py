@@ -76,7 +76,8 @@ def prerequisites_first(problem: Problem) -> list[Proposal]:
 def limit(problem: Problem, row: Row) -> float:
     budget = {"capital": problem.capital_budget, "operating": problem.operating_budget}
     if row[0] in budget:
-        return math.inf if budget[row[0]] is None else budget[row[0]][row[1]]
+        per_year = budget[row[0]]
+        return math.inf if per_year is None else per_year[row[1]]
     return problem.pools[row[1]][row[2]] if row[0] == "hours" else 0.0
 
 
@@ -225,7 +226,7 @@ class Usage:
 
 def amounts(problem: Problem, p: Proposal, t: int) -> list[tuple[Row, float]]:
     """What a proposal started in year t puts on each budget and pool row."""
-    out = []
+    out: list[tuple[Row, float]] = []
     for cost in problem.costs(p, t):
         out += [(("capital", cost.year), cost.capital), (("operating", cost.year), cost.operating)]
         out += [(("hours", pool, cost.year), h) for pool, h in cost.hours.items()]
@@ -245,7 +246,8 @@ def greedy(
     it is dropped (with whatever depends on it); a second walk adds what still fits, share
     included.
     """
-    by_id, usage, starts = problem.by_id(), Usage(problem), {}
+    by_id, usage = problem.by_id(), Usage(problem)
+    starts: Starts = {}
 
     def walk(share: bool) -> None:
         for p, t in candidates:
@@ -331,7 +333,8 @@ def build_plan(problem: Problem, status: str, starts: Starts, bound: float | Non
         funded.append(
             FundedProposal(p.id, p.title, starts[p.id], starts[p.id] + p.duration - 1, p.value)
         )
-    plan = Plan(status, value=value_of(problem, starts), funded=funded)
+    value = value_of(problem, starts)
+    plan = Plan(status, value=value, funded=funded)
     for y in problem.years:
         capital, operating = limit(problem, ("capital", y)), limit(problem, ("operating", y))
         plan.use.append(
@@ -348,7 +351,7 @@ def build_plan(problem: Problem, status: str, starts: Starts, bound: float | Non
             )
         )
     if bound is not None:
-        plan.bound = max(bound, plan.value)
-        gap = (plan.bound - plan.value) / max(abs(plan.value), 1e-9)
+        plan.bound = max(bound, value)
+        gap = (plan.bound - value) / max(abs(value), 1e-9)
         plan.gap = gap if gap > TOL else 0.0
     return plan

@@ -257,7 +257,7 @@ def ballot_for(user: Any, proposal: Proposal) -> Ballot | None:
 def save_ballot(
     user: Any,
     proposal: Proposal,
-    scores: Mapping[int, int | None],
+    scores: Mapping[int, int | str | None],
     comments: Mapping[int, str] | None = None,
     *,
     submit: bool = False,

@@ -20,15 +20,18 @@ def _scenario(ctx: runner.JobContext, steps: int) -> Scenario:
 
 @runner.job(portfolio.SOLVE_JOB)
 def solve_job(ctx: runner.JobContext) -> str:
-    solved = portfolio.solve(_scenario(ctx, 1), ctx.user)
-    return portfolio.in_words(solved.result.get("summary", ""), solved.result.get("titles", {}))
+    result = portfolio.solve(_scenario(ctx, 1), ctx.user).result
+    assert result is not None  # solve() has just saved it
+    return portfolio.in_words(result.get("summary", ""), result.get("titles", {}))
 
 
 @runner.job(portfolio.FRONTIER_JOB)
 def frontier_job(ctx: runner.JobContext) -> str:
     scenario = _scenario(ctx, len(portfolio.FRONTIER_LEVELS))
     ctx.link(reverse("governance:scenario_frontier", args=[scenario.pk]), "Open the frontier")
-    frontier = portfolio.compute_frontier(scenario, ctx.user).result["frontier"]
+    result = portfolio.compute_frontier(scenario, ctx.user).result
+    assert result is not None  # compute_frontier() has just saved it
+    frontier = result["frontier"]
     return frontier["error"] or f"{len(frontier['points'])} budget levels solved."
 
 

@@ -285,7 +285,8 @@ def analysis(request: HttpRequest) -> HttpResponse:
     keys = [
         k
         for k in report.service_order(estate)
-        if (chosen is None or owner.get(k[1]) == chosen) and (not misses or k in late)
+        if (chosen is None or owner.get(recovery.record_id(k)) == chosen)
+        and (not misses or k in late)
     ]
     page = page_of(request.GET.get("page"), SERVICE_PAGE, len(keys), notes)
     rows = _texts([report.service_entry(estate, ref, k) for k in keys[page.start : page.stop]])

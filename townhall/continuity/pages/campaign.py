@@ -19,7 +19,8 @@ from townhall.continuity import campaigns
 from townhall.continuity.models import Campaign, ImpactAnalysis
 from townhall.core import exports, services
 from townhall.core.exports import safe_cell
-from townhall.core.forms import style_fields
+from townhall.core.forms import field_of, style_fields
+from townhall.core.http import SignedInRequest
 from townhall.org.models import Department
 
 PER_PAGE = 50
@@ -93,9 +94,9 @@ class ProgressFilter(forms.Form):
 
     def __init__(self, departments: list[campaigns.DepartmentProgress], *args: Any, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["department"].choices = [("", "Every department")] + [
-            (d.department_id, d.name) for d in departments if d.department_id
-        ]
+        field_of(self, "department", forms.TypedChoiceField).choices = [
+            ("", "Every department")
+        ] + [(d.department_id, d.name) for d in departments if d.department_id]
         style_fields(self.fields.values())
 
     def values(self) -> dict[str, Any]:
@@ -322,14 +323,14 @@ class DepartmentChoice(forms.Form):
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.restrict(user, "view").order_by(
-            "name", "pk"
-        )
+        field_of(self, "department", forms.ModelChoiceField).queryset = Department.objects.restrict(
+            user, "view"
+        ).order_by("name", "pk")
         style_fields(self.fields.values())
 
 
 @require_safe
-def my_analyses(request: HttpRequest) -> HttpResponse:
+def my_analyses(request: SignedInRequest) -> HttpResponse:
     """The analyses a department is asked for in open campaigns: status, due date, what
     is still missing, and Edit and Submit. A liaison sees their own department; IT staff
     and administrators choose one."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +22,9 @@ from townhall.continuity import estate_links, exercises, subgraph
 from townhall.continuity import exercise_rules as rules
 from townhall.continuity import models as m
 from townhall.core import permissions, services
-from townhall.core.forms import style_fields
+from townhall.core.forms import field_of, style_fields
+from townhall.core.http import SignedInRequest
+from townhall.core.models import TrackedModel
 from townhall.core.views import CreatePage
 from townhall.core.widgets import PickOne
 from townhall.estate.models import Component, Service, System
@@ -132,7 +134,9 @@ def recovery_tests(request: HttpRequest) -> HttpResponse:
 def _hours_field(name: str, required: bool) -> forms.DecimalField:
     """The model's own field (its limits and messages), for one cell of the table."""
     model_field = m.ExerciseResult._meta.get_field(name)
+    assert isinstance(model_field, models.DecimalField)
     field = model_field.formfield(required=required)
+    assert isinstance(field, forms.DecimalField)
     field.validators += [v for v in model_field.validators if v not in field.validators]
     field.widget.attrs.update({"class": "usa-input usa-input--small", "inputmode": "decimal"})
     return field
@@ -161,7 +165,7 @@ class NewRowForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["service"]
+        field = field_of(self, "service", forms.ModelChoiceField)
         field.queryset = Service.objects.restrict(user, "view") if user else Service.objects.none()
         field.widget.choices = field.choices  # the picker reads its queryset through these
         field.help_text = "The service whose recovery was timed."
@@ -171,6 +175,7 @@ class NewRowForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         service, measured = data.get("service"), data.get("measured_hours")
         self.service_label = str(service) if service is not None else ""
         if service is None and "service" not in self.errors:
@@ -437,24 +442,22 @@ class AddFor(CreatePage):
     A one-to-one record that exists already (a service's impact analysis) is opened
     instead of adding a second."""
 
-    parent: type[models.Model] = None
+    parent: type[TrackedModel] | None = None  # set in the address's as_view()
     field: str = ""
     one_to_one: bool = False
 
     def _parent(self) -> models.Model:
+        if self.parent is None:
+            raise ImproperlyConfigured("AddFor needs the parent model of the record it adds.")
         return get_object_or_404(
-            self.parent._default_manager.restrict(self.request.user, "view"),
+            self.parent.objects.restrict(self.request.user, "view"),
             pk=self.kwargs["parent"],
         )
 
-    def get(self, request: HttpRequest, parent: int) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: SignedInRequest, parent: int) -> HttpResponse:  # type: ignore[override]
         item = self._parent()
         if self.one_to_one:
-            existing = (
-                self.model._default_manager.restrict(request.user, "view")
-                .filter(**{self.field: item})
-                .first()
-            )
+            existing = self.visible().filter(**{self.field: item}).first()
             if existing is not None:
                 return redirect(existing.get_absolute_url())
         if not permissions.may_add_any(request.user, self.model):

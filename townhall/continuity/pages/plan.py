@@ -354,16 +354,16 @@ def _live_runbook(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 def _runbook_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     book, plan = _runbook(request, pk)
-    frozen = plan is not None and plan.status != P.Status.DRAFT
-    in_force = plan if frozen else plans.current_approved()
+    frozen = plan if plan is not None and plan.status != P.Status.DRAFT else None
+    in_force = frozen if frozen is not None else plans.current_approved()
     return {
         "book": book,
-        "plan": plan if frozen else None,
-        "status_line": plans.status_line(plan) if frozen else "",
+        "plan": frozen,
+        "status_line": plans.status_line(frozen) if frozen is not None else "",
         "in_force": in_force,
         "coordinator": in_force.coordinator if in_force else None,
         "pdf_url": reverse("continuity:runbook_pdf", args=[pk])
-        + (f"?plan={plan.pk}" if frozen else ""),
+        + (f"?plan={frozen.pk}" if frozen is not None else ""),
     }
 
 

@@ -10,7 +10,7 @@ each, and the people pickers are given the chosen person's name instead of looki
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlencode
 
 from django import forms
@@ -26,7 +26,8 @@ from django.views.decorators.http import require_POST
 from townhall.core import permissions
 from townhall.core import services as core_services
 from townhall.core.charts import Item, bar_chart
-from townhall.core.forms import style_fields
+from townhall.core.forms import field_of, style_fields
+from townhall.core.http import SignedInRequest
 from townhall.core.views import form_data
 from townhall.core.widgets import PickOne, clean_ids
 from townhall.cyber import levels, rollup, services
@@ -54,7 +55,7 @@ class KnownPickOne(PickOne):
         super().__init__(attrs)
         self.known: dict[str, str] = {}
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "KnownPickOne":
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         obj = super().__deepcopy__(memo)
         obj.known = dict(self.known)
         return obj
@@ -95,8 +96,10 @@ class ScoreEntryForm(forms.Form):
         self, *args: Any, people: Any, known: dict[str, str] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = people  # the people the user may see
-        self.fields["responsible"].widget.known = known or {}
+        responsible = field_of(self, "responsible", forms.ModelChoiceField)
+        responsible.queryset = people  # the people the user may see
+        assert isinstance(responsible.widget, KnownPickOne)
+        responsible.widget.known = known or {}
 
     def values(self) -> dict[str, Any]:
         level = self.cleaned_data["level"]
@@ -129,7 +132,7 @@ def _options(form: ScoreEntryForm) -> list[dict[str, Any]]:
     current = form["level"].value()
     current = "" if current is None else str(current)
     prefix = form.prefix
-    options = []
+    options: list[dict[str, str | bool]] = []
     for lv in levels.LEVELS:
         value = str(lv.value)
         options.append(
@@ -372,7 +375,7 @@ def workspace_context(
             continue
         if only is None and not shown(r):
             continue
-        parent = by_pk.get(r.parent_id)
+        parent = by_pk.get(r.parent_id) if r.parent_id is not None else None
         section = sections.get(top)
         if section is None:
             section = sections[top] = {"top": top, "groups": []}
@@ -392,7 +395,7 @@ def workspace_context(
         group["rows"].append(built)
 
     top_pks = {r.identifier: r.pk for r in requirements if r.identifier in tops}
-    function_blocks = []
+    function_blocks: list[dict[str, Any]] = []
     for s in now.functions:
         if filters.function and s.identifier != filters.function:
             continue
@@ -475,8 +478,15 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _conflict_notice(exc: core_services.ConflictError) -> dict[str, Any]:
+def _current_score(exc: core_services.ConflictError) -> Score:
+    """The score as someone else saved it: save_score's conflicts are about a score."""
     current = exc.current
+    assert isinstance(current, Score)
+    return current
+
+
+def _conflict_notice(exc: core_services.ConflictError) -> dict[str, Any]:
+    current = _current_score(exc)
     names = sorted({e.actor_name for e in exc.entries}) or ["someone else"]
     return {
         "who": ", ".join(names),
@@ -485,7 +495,7 @@ def _conflict_notice(exc: core_services.ConflictError) -> dict[str, Any]:
     }
 
 
-def score(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
+def score(request: SignedInRequest, pk: int, requirement: int) -> HttpResponse:
     """Save one subcategory's answer. With htmx the answer is the subcategory's block (and,
     out of band, the progress and the roll-ups); without, a redirect back to the workspace,
     or this subcategory's own page with the problem when the save failed."""
@@ -522,7 +532,7 @@ def score(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
                     )
                 except core_services.ConflictError as exc:
                     data = request.POST.copy()
-                    data[f"s{req.pk}-version"] = str(exc.current.version)
+                    data[f"s{req.pk}-version"] = str(_current_score(exc).version)
                     bound = ScoreEntryForm(data, prefix=f"s{req.pk}", people=_people(request.user))
                     bound.is_valid()
                     conflict = _conflict_notice(exc)
@@ -625,7 +635,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             a = marks_now.get(r.identifier)
             b = marks_before.get(r.identifier)
             delta, status = rollup.change(b.level if b else None, a.level if a else None)
-            if status in (rollup.IMPROVED, rollup.DECLINED):
+            if status in (rollup.IMPROVED, rollup.DECLINED) and a is not None and b is not None:
                 moved.append(
                     {
                         "req": r,
@@ -718,10 +728,10 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = Framework.objects.restrict(user, "view").order_by(
-            "name", "release", "pk"
-        )
-        self.fields["previous"].queryset = (
+        field_of(self, "framework", forms.ModelChoiceField).queryset = Framework.objects.restrict(
+            user, "view"
+        ).order_by("name", "release", "pk")
+        field_of(self, "previous", forms.ModelChoiceField).queryset = (
             Assessment.objects.restrict(user, "view")
             .select_related("framework")
             .order_by("-year", "name", "pk")

@@ -35,6 +35,7 @@ from townhall.cyber.models import (
     ProductAlias,
     ProductRelease,
 )
+from townhall.estate.models import Component, System
 
 PER_PAGE = 50
 UNMATCHED_PER_PAGE = 100
@@ -124,12 +125,13 @@ def _row(e: Exposure, today: datetime.date) -> dict[str, Any]:
         "item_kind": "System" if e.system_id else "Component",
         "overdue": bool(e.due_date and e.due_date < today and e.status == Exposure.Status.OPEN),
     }
-    if e.vulnerability_id:
-        v = e.vulnerability
+    v = e.vulnerability
+    if v is not None:
         row["what"] = {"title": v.cve_id, "name": v.name, "url": v.get_absolute_url()}
         row["action"] = v.required_action or "Follow the vendor's instructions."
     else:
         r = e.release
+        assert r is not None  # Exposure.clean: one names a vulnerability or a release
         label = r.label or r.product
         row["what"] = {"title": f"{label} {r.cycle}", "name": "", "url": r.get_absolute_url()}
         row["eol"] = r.end_of_life
@@ -155,9 +157,14 @@ def exposure_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     about = None
     if data.get("system") or data.get("component"):
-        model = Exposure._meta.get_field("system" if data.get("system") else "component")
-        target = model.related_model.objects.restrict(request.user, "view")
-        about = target.filter(pk=data.get("system") or data.get("component")).first()
+        if data.get("system"):
+            about = System.objects.restrict(request.user, "view").filter(pk=data["system"]).first()
+        else:
+            about = (
+                Component.objects.restrict(request.user, "view")
+                .filter(pk=data.get("component"))
+                .first()
+            )
     context = {
         "form": form,
         "page": page,
@@ -228,7 +235,9 @@ def exposure_unmatched(request: HttpRequest) -> HttpResponse:
         found = [u for u in found if u.reason == data["reason"]]
     text = (data.get("q") or "").strip().lower()
     if text:
-        found = [u for u in found if text in f"{u.vendor} {u.product} {u.version}".lower()]
+        found = [
+            u for u in found if text in f"{u.vendor} {u.product} {' '.join(u.versions)}".lower()
+        ]
     can_alias = permissions.can_add(request.user, ProductAlias)
     page = Paginator(found, UNMATCHED_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
@@ -296,7 +305,8 @@ def exposure_alias_add(request: HttpRequest) -> HttpResponse:
                 ("eol_product", 100),
             )
         }
-        initial["kind"] = request.GET.get("kind") if request.GET.get("kind") in kinds else "product"
+        kind = request.GET.get("kind", "")
+        initial["kind"] = kind if kind in kinds else "product"
         form = AliasForm(initial=initial)
     return render(request, "cyber/exposure_alias_form.html", {"form": form}, status=status)
 

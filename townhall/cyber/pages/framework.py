@@ -296,7 +296,8 @@ def load_builtin(request: HttpRequest) -> HttpResponse:
     except oscal.OscalError as exc:  # pragma: no cover - the shipped files are tested
         messages.error(request, f"The built-in frameworks could not be loaded: {exc}")
         return redirect("cyber:framework_import")
-    for report in [*catalogs, *mappings]:
+    reports: list[frameworks.ImportReport | frameworks.MappingReport] = [*catalogs, *mappings]
+    for report in reports:
         messages.success(request, report.summary())
     return redirect("cyber:framework_list")
 

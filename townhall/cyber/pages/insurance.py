@@ -36,7 +36,7 @@ class AnswerForm(forms.Form):
 
 
 def _form(slug: str, manual: InsuranceAnswer | None, data: Any = None) -> AnswerForm:
-    initial = {"answer": InsuranceAnswer.Answer.UNKNOWN, "notes": ""}
+    initial: dict[str, str | int] = {"answer": InsuranceAnswer.Answer.UNKNOWN, "notes": ""}
     if manual is not None:
         initial = {"answer": manual.answer, "notes": manual.notes, "version": manual.version}
     return AnswerForm(data, prefix=slug, initial=initial)

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from townhall.core import permissions
 from townhall.core.exports import safe_cell
-from townhall.core.forms import style_fields
+from townhall.core.forms import field_of, style_fields
 from townhall.cyber import plan
 from townhall.cyber.models import Action, Assessment
 
@@ -71,9 +71,9 @@ class GenerateForm(forms.Form):
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].queryset = Assessment.objects.restrict(user, "view").order_by(
-            "-year", "name", "pk"
-        )
+        field_of(self, "assessment", forms.ModelChoiceField).queryset = Assessment.objects.restrict(
+            user, "view"
+        ).order_by("-year", "name", "pk")
         style_fields(self.fields.values())
 
 

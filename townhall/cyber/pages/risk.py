@@ -80,9 +80,9 @@ def accepting(risk: Risk) -> bool:
 def past_due(risks: list[Risk], today: datetime.date) -> list[RiskRow]:
     """Open or in-treatment risks whose due date has passed, the longest overdue first."""
     work = (Risk.Status.OPEN, Risk.Status.IN_TREATMENT)
-    late = [r for r in risks if r.status in work and r.due_date and r.due_date < today]
-    late.sort(key=lambda r: (r.due_date, r.title, r.pk))
-    return [row(r, (today - r.due_date).days) for r in late]
+    late = [(r, due) for r in risks if r.status in work and (due := r.due_date) and due < today]
+    late.sort(key=lambda pair: (pair[1], pair[0].title, pair[0].pk))
+    return [row(r, (today - due).days) for r, due in late]
 
 
 def acceptances(risks: list[Risk], today: datetime.date) -> tuple[list[RiskRow], list[RiskRow]]:

@@ -17,14 +17,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from townhall.core import exports
 from townhall.core.charts import Item, bar_chart
-from townhall.core.forms import bounded_upload, style_fields
+from townhall.core.forms import bounded_upload, field_of, style_fields
 from townhall.cyber import training
 from townhall.cyber import training_rules as rules
 from townhall.imports import parsing
@@ -170,16 +170,20 @@ def training_import_columns(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("cyber:training_import")
     initial = staged.get("columns") or rules.guess_mapping(sheet.header)
-    form_kwargs = {
-        "headings": rules.FIELDS,
-        "sheet": sheet,
-        "initial_map": initial,
-        "required": rules.missing,
-    }
+
+    def columns_form(data: QueryDict | None = None) -> ColumnsForm:
+        return ColumnsForm(
+            data,
+            headings=rules.FIELDS,
+            sheet=sheet,
+            initial_map=initial,
+            required=rules.missing,
+        )
+
     if request.method != "POST":
-        form = ColumnsForm(**form_kwargs)
+        form = columns_form()
         return _columns_page(request, form, staged, token)
-    form = ColumnsForm(request.POST, **form_kwargs)
+    form = columns_form(request.POST)
     if not form.is_valid():
         return _columns_page(request, form, staged, token, status=400)
     mapping = form.cleaned_data["mapping"]
@@ -246,9 +250,9 @@ class DepartmentChoice(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.restrict(user, "view").order_by(
-            "name"
-        )
+        field_of(self, "department", forms.ModelChoiceField).queryset = Department.objects.restrict(
+            user, "view"
+        ).order_by("name")
         style_fields(self.fields.values())
 
 
@@ -279,7 +283,7 @@ def _overdue_rows(items: list[rules.Overdue]) -> list[list[Any]]:
 
 
 @require_safe
-def training_coverage(request: HttpRequest) -> HttpResponse:
+def training_coverage(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Coverage by department, and who is overdue (?department= narrows the list; with
     ?export=csv the list downloads)."""
     user = request.user

@@ -600,3 +600,14 @@ def test_summary_is_kept_until_something_changes(
     with CaptureQueriesContext(connection) as ctx:
         exposure.exposure_summary(users["staff"])
     assert len(ctx.captured_queries) > 1
+
+
+def test_not_matched_page_finds_by_vendor_product_or_version(client_for, matched):
+    staff = client_for("staff")
+    for text in ("quillfeather", "quillfeather q", "100"):
+        response = staff.get(f"/cyber/exposure/not-matched/?q={text}")
+        assert response.status_code == 200
+        assert "Quillfeather" in response.content.decode()
+    response = staff.get("/cyber/exposure/not-matched/?q=nothing-like-it")
+    assert response.status_code == 200
+    assert "Quillfeather" not in response.content.decode()

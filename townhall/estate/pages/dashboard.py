@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from townhall.core import plugins
+from townhall.core.http import SignedInRequest
 from townhall.estate import calendar, dashboard
 from townhall.estate import models as m
 
@@ -285,7 +286,7 @@ def reset_feed_key(user: Any) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         had = bool(user.feed_key)

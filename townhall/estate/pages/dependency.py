@@ -5,7 +5,7 @@ the record, the names and the person), so the number of queries grows with the d
 never with the number of records. The graph itself is worked out in `estate.graph`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from django.db import models
@@ -23,7 +23,7 @@ from townhall.core.kept import kept
 from townhall.estate import graph
 from townhall.estate import models as m
 
-MODELS: dict[str, type[models.Model]] = {
+MODELS: dict[str, type[m.Service | m.System | m.Component]] = {
     "service": m.Service,
     "system": m.System,
     "component": m.Component,
@@ -58,7 +58,7 @@ def _fetcher(user: Any, direction: str) -> graph.Fetch:
         # 1.9 s on the large estate) where the (end, id) indexes answer in a millisecond.
         visible_far = Q()
         for kind, model in MODELS.items():
-            visible = model._default_manager.restrict(user, "view")
+            visible = model.objects.restrict(user, "view")
             visible_far |= Q(**{f"{there}_{kind}__in": visible})
         base = base.filter(visible_far)
     columns = [f"{side}_{kind}_id" for side in ("from", "to") for kind in MODELS] + ["kind"]
@@ -103,7 +103,7 @@ def _names(user: Any, keys: set[graph.Key]) -> dict[graph.Key, str]:
     names = {}
     for kind, pks in by_kind.items():
         model = MODELS[kind]
-        rows = model._default_manager.restrict(user, "view").filter(pk__in=pks)
+        rows = model.objects.restrict(user, "view").filter(pk__in=pks)
         for pk, name in rows.values_list("pk", "name"):
             names[(kind, pk)] = name
     return names
@@ -132,6 +132,7 @@ def _rows(
     out = []
     for child in item.children:
         key = child.key
+        assert child.edge is not None  # only the root has no edge
         out.append(
             {
                 "name": names[key],
@@ -244,7 +245,7 @@ class DependencyPage(View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         model = MODELS[self.kind]
         user = request.user
-        obj = get_object_or_404(model._default_manager.restrict(user, "view"), pk=pk)
+        obj = get_object_or_404(model.objects.restrict(user, "view"), pk=pk)
         depth = _depth(request)
         focus: graph.Key = (self.kind, obj.pk)
         walks = {
@@ -267,7 +268,7 @@ class DependencyPage(View):
         urls = {key: reverse(f"estate:{key[0]}_detail", args=[key[1]]) for key in names}
         kinds = dict(m.Dependency.Kind.choices)
 
-        def sort_key(key: graph.Key) -> tuple[str, str, int]:
+        def sort_key(key: graph.Key) -> tuple[str, str, Hashable]:
             return (names.get(key, "").casefold(), key[0], key[1])
 
         sections = []

@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from townhall.core.http import SignedInRequest
 from townhall.governance import forms, services
 from townhall.governance.models import Proposal
 
 
-def _proposal(request: HttpRequest, pk: int) -> Proposal:
+def _proposal(request: SignedInRequest, pk: int) -> Proposal:
     return get_object_or_404(Proposal.objects.restrict(request.user, "view"), pk=pk)
 
 
@@ -19,7 +20,7 @@ def _messages(exc: ValidationError) -> str:
 
 
 @require_POST
-def step(request: HttpRequest, pk: int) -> HttpResponse:
+def step(request: SignedInRequest, pk: int) -> HttpResponse:
     """Move a proposal one step along its workflow (not a decision: see `decide`)."""
     proposal = _proposal(request, pk)
     to_status = request.POST.get("to", "")
@@ -47,7 +48,7 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Record the board's decision on a scored proposal: outcome, reason and vote."""
     proposal = _proposal(request, pk)
     form = forms.DecisionForm(request.POST)
@@ -73,7 +74,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(proposal)
 
 
-def my_requests(request: HttpRequest) -> HttpResponse:
+def my_requests(request: SignedInRequest) -> HttpResponse:
     """Where each of my department's requests stands, and its latest step."""
     user = request.user
     qs = Proposal.objects.restrict(user, "view").select_related("cycle", "owner_department")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions
+from townhall.core.http import SignedInRequest
 from townhall.governance import portfolio, scores
 from townhall.governance.models import Ballot, BudgetCycle, Proposal, Scenario, SkillPool
 from townhall.jobs.models import Job
@@ -66,6 +67,19 @@ class Funded:
     start: int
     end: int
     value: float | None
+
+
+class MatrixCell(TypedDict):
+    start: int | None
+    by_score: bool
+
+
+class MatrixRow(TypedDict):
+    """One proposal across the compared scenarios: the year each starts it, if it does."""
+
+    title: str
+    url: str | None
+    cells: list[MatrixCell]
 
 
 @dataclass
@@ -293,7 +307,7 @@ def _refresh() -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def solve(request: HttpRequest, pk: int) -> HttpResponse:
+def solve(request: SignedInRequest, pk: int) -> HttpResponse:
     """POST: solve the scenario in the background. GET (htmx): how the solve is going."""
     scenario = _scenario(request, pk)
     if request.method == "GET":
@@ -374,7 +388,7 @@ def frontier_chart(
 
 
 @require_http_methods(["GET", "POST"])
-def frontier(request: HttpRequest, pk: int) -> HttpResponse:
+def frontier(request: SignedInRequest, pk: int) -> HttpResponse:
     """Value bought at 50% to 150% of the money available, as a chart and a table."""
     scenario = _scenario(request, pk)
     can_change = permissions.can(request.user, "change", scenario)
@@ -455,8 +469,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     shown = [present(s, titles) for s in chosen]
     data = portfolio.load(cycle) if any(sh.solved for sh in shown) else None
     for sh in shown:
-        if sh.solved:
-            sh.stale = _stale(sh.scenario, sh.scenario.result.get("input"), data)
+        result = sh.scenario.result
+        if sh.solved and isinstance(result, dict):
+            sh.stale = _stale(sh.scenario, result.get("input"), data)
     codes = {c for sh in shown for u in sh.use for c in u.get("hours_limit", {})}
     names = pool_names(codes)
     years = cycle.fiscal_years()
@@ -464,7 +479,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     ids: set[str] = set()
     for sh in shown:
         ids |= set(sh.starts) | set(sh.baseline_ids)
-    matrix = [
+    matrix: list[MatrixRow] = [
         {
             "title": titles.title(i),
             "url": titles.url(i),

@@ -7,17 +7,18 @@ submitting their own (Ballot.restrict_rows decides; every read here starts from
 """
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from townhall.core import exports, permissions
+from townhall.core.http import SignedInRequest
 from townhall.governance import scores, scoring, services
 from townhall.governance.models import Ballot, BudgetCycle, Criterion, Proposal
 from townhall.governance.views import proposal_facts
@@ -29,7 +30,7 @@ MISSING = "{name}: choose a score; every criterion needs one before you submit."
 # --- one proposal: the member's ballot and, when they may see them, the board's scores ------
 
 
-def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot(request: SignedInRequest, pk: int) -> HttpResponse:
     """A board member scores one proposal; afterwards (or for those who may) the scores."""
     user = request.user
     proposal = get_object_or_404(
@@ -213,7 +214,19 @@ def _score_table(consensus: scoring.Consensus) -> list[dict[str, Any]]:
 # --- a budget cycle: ranking, disagreements and who still has to score ---------------------
 
 
-def consensus(request: HttpRequest, pk: int) -> HttpResponse:
+class RankedRow(TypedDict):
+    """A scored proposal's line in the board's ranking."""
+
+    proposal: Proposal
+    rank: int | None
+    total: float | None
+    ballots: int | None
+    flagged: list[scoring.CriterionView]
+    hidden: str | None  # why its scores are not shown
+    score_first: bool
+
+
+def consensus(request: SignedInRequest, pk: int) -> HttpResponse:
     """The board's ranking of a cycle's proposals, where it disagrees, and who must still
     score; `?export=csv` downloads the ranking."""
     user = request.user
@@ -223,7 +236,9 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
     members = scores.board_members()
     data = scores.load(cycle, user, members)
     ranks = scoring.rank({pid: c.total for pid, c in data.totals.items() if pid not in data.hidden})
-    rows, mandated, waiting_review = [], [], 0
+    rows: list[RankedRow] = []
+    mandated: list[Proposal] = []
+    waiting_review = 0
     for p in data.proposals:
         if p.mandated:
             if p.status != S.DRAFT:
@@ -306,7 +321,7 @@ def _still_to_score(user: Any, data: scores.CycleScores, members: list[Any]) -> 
 
 
 def _export(
-    cycle: BudgetCycle, rows: list[dict[str, Any]], mandated: list[Proposal], board_size: int
+    cycle: BudgetCycle, rows: list[RankedRow], mandated: list[Proposal], board_size: int
 ) -> HttpResponse:
     header = [
         "Rank",
@@ -374,7 +389,7 @@ def _safe_row(values: list[Any]) -> list[Any]:
 # --- a board member's list of proposals to score ------------------------------------------
 
 
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     """For a board member, the proposals under review they have not submitted scores for."""
     user = request.user
     context: dict[str, Any] = {"is_board": permissions.is_board(user)}

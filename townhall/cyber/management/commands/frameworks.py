@@ -66,7 +66,8 @@ class Command(BaseCommand):
             catalogs, mappings = frameworks.load_builtin_reports(context.SYSTEM)
         except oscal.OscalError as exc:  # pragma: no cover - the shipped files are tested
             raise CommandError(f"The built-in frameworks could not be loaded: {exc}") from exc
-        for report in [*catalogs, *mappings]:
+        reports: list[frameworks.ImportReport | frameworks.MappingReport] = [*catalogs, *mappings]
+        for report in reports:
             self.stdout.write(report.summary())
 
     def do_list(self, **_: Any) -> None:

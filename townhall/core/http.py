@@ -1,0 +1,20 @@
+"""The request as Townhall's pages receive it, spelled out for the type checker."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    from townhall.accounts.models import User
+
+
+class SignedInRequest(HttpRequest):
+    """Every page asks for sign-in (LoginRequiredMiddleware) and passes HtmxMiddleware, so a
+    page's request carries a real person and `htmx`; HttpRequest alone promises neither.
+    Pages marked `login_not_required` keep HttpRequest."""
+
+    user: User
+    htmx: HtmxDetails
