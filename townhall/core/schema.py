@@ -65,7 +65,11 @@ class Schema(AutoSchema):
         listing = method == "GET" and self._is_list_view()
         if listing:
             errors["400"] = ("A filter or paging value is not valid.", FIELD_ERRORS)
-            errors["404"] = ("The page asked for is past the end of the list.", DETAIL)
+            errors["404"] = (
+                "The page asked for is past the end of the list, or its cursor is not one "
+                "a page gave.",
+                DETAIL,
+            )
         elif "{" in self.path:
             errors["404"] = ("No such record, or not one you may see.", DETAIL)
         if method in ("POST", "PUT", "PATCH", "DELETE"):
