@@ -98,6 +98,9 @@ def test_api_page_numbers_and_bad_cursors(users):
     for cursor in ("nonsense", encode_cursor(["x"], False), encode_cursor([1, 2], False)):
         response = api.get(f"/api/estate/vendors/?cursor={cursor}")
         assert response.status_code == 404 and "cursor" in response.json()["detail"]
+    # The browsable API pages by key too (it draws no numbered page controls then).
+    browsed = api.get("/api/estate/vendors/?page_size=5", HTTP_ACCEPT="text/html")
+    assert browsed.status_code == 200 and "cursor=" in browsed.content.decode()
 
 
 def audit_walk(client, url: str, link: re.Pattern) -> tuple[list[int], list[str]]:
