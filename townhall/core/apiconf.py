@@ -28,9 +28,10 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     cursor_query_param = "cursor"
+    keyset: KeysetPage | None = None  # the page read by key, None when paged by number
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        self.keyset: KeysetPage | None = None
+        self.keyset = None
         if self.page_query_param in request.query_params or key_order(queryset) is None:
             return super().paginate_queryset(queryset, request, view)
         self.request = request
