@@ -106,6 +106,27 @@ def pages(rng: random.Random, n: int) -> dict[str, list[str]]:
     deep = min(2000, components_pages)
     deep_deps = min(2000, deps_pages)
     system_name = m.System.objects.get(pk=rng.choice(system_ids)).name
+    # The same deep rows reached by key as by number: the API's page `deep // 2` of 50
+    # starts after this component; the audit log's entry `deep_entry` (newest first).
+    api_deep = deep // 2
+    after = component_ids[max(min(len(component_ids), (api_deep - 1) * 50), 1) - 1]
+    from townhall.audit.models import AuditEntry
+    from townhall.core.paging import encode_cursor
+
+    entries = AuditEntry.objects.count()
+    deep_entry = min(100_000, max(entries - 50, 0))
+    boundary = AuditEntry.objects.values_list("at", "id")[deep_entry : deep_entry + 1]
+    at_id = next(iter(boundary), None)
+    audit_deep = (
+        {
+            f"audit log, older from entry {deep_entry:,}": [
+                f"/audit/?cursor={encode_cursor(at_id, False)}"
+            ]
+            * n
+        }
+        if at_id
+        else {}
+    )
     sample = rng.sample(component_ids, min(n, len(component_ids)))
     return {
         "systems list (reference)": ["/estate/systems/"] * n,
@@ -128,7 +149,12 @@ def pages(rng: random.Random, n: int) -> dict[str, list[str]]:
         "cyber exposure": ["/cyber/exposure/"] * n,
         "audit log": ["/audit/"] * n,
         "API components list": ["/api/estate/components/"] * n,
-        f"API components, page {deep // 2}": [f"/api/estate/components/?page={deep // 2}"] * n,
+        f"API components, page {api_deep}": [f"/api/estate/components/?page={api_deep}"] * n,
+        f"API components, cursor at page {api_deep}": [
+            f"/api/estate/components/?cursor={encode_cursor([after], False)}"
+        ]
+        * n,
+        **audit_deep,
         "API dependencies list": ["/api/estate/dependencies/"] * n,
         "API component detail": [f"/api/estate/components/{pk}/" for pk in sample],
         "API search components": ["/api/estate/components/?q=server"] * n,

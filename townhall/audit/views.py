@@ -13,7 +13,7 @@ from townhall.audit.models import AuditEntry
 from townhall.core import permissions, registry
 from townhall.core.filters import RecordFilterSet
 from townhall.core.forms import DateInput
-from townhall.core.paging import Paginator
+from townhall.core.paging import BadCursor, keyset_page
 
 
 def _kinds(request: HttpRequest | None = None) -> "QuerySet[ContentType]":
@@ -55,11 +55,17 @@ class AuditFilterSet(RecordFilterSet):
         fields = ["actor", "content_type", "action", "after", "before", "request_id"]
 
 
-# Entries counted at most: beyond, the page says "more than" and the filters narrow it.
+# Entries counted at most: beyond, the page says "more than" (counting a county's millions
+# of entries cost seconds on every page).
 COUNT_LIMIT = 10_000
+PER_PAGE = 50
 
 
 class AuditLogPage(View):
+    """The newest entries first, paged by key: "Older" starts after the last entry shown
+    (`?cursor=`), so the millionth entry costs what the first does, and an entry written
+    meanwhile moves nothing between pages. Page numbers (`?page=`) are no longer read."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = (
             AuditEntry.objects.restrict(request.user)
@@ -69,14 +75,25 @@ class AuditLogPage(View):
         filterset = AuditFilterSet(request.GET or None, queryset=qs, request=request)
         if filterset.is_bound and filterset.is_valid():
             qs = filterset.qs
-        page = Paginator(qs, 50, count_limit=COUNT_LIMIT).get_page(request.GET.get("page"))
-        page.object_list = describe(page.object_list)
+        try:
+            page = keyset_page(qs, PER_PAGE, request.GET.get("cursor") or None)
+        except BadCursor:  # an edited or cut address: the newest entries
+            page = keyset_page(qs, PER_PAGE, None)
+        found = qs.order_by()[: COUNT_LIMIT + 1].count()
+        page.rows = describe(page.rows)
         query = request.GET.copy()
-        query.pop("page", None)
+        for key in ("page", "cursor"):
+            query.pop(key, None)
         return render(
             request,
             "audit/list.html",
-            {"page": page, "filterset": filterset, "query": query.urlencode()},
+            {
+                "page": page,
+                "count": min(found, COUNT_LIMIT),
+                "capped": found > COUNT_LIMIT,
+                "filterset": filterset,
+                "query": query.urlencode(),
+            },
         )
 
 

@@ -85,12 +85,6 @@ class ResourceViewSet(viewsets.ModelViewSet):
         qs = qs.select_related(*table.select_related()).prefetch_related(*m2m)
         return qs.order_by("pk")
 
-    def filter_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
-        from townhall.core.views import search
-
-        queryset = super().filter_queryset(queryset)
-        return search(queryset, self.resource.search_fields, self.request.query_params.get("q", ""))
-
     def _data(self, serializer: serializers.Serializer) -> dict[str, Any]:
         data = dict(serializer.validated_data)
         data.pop("version", None)
@@ -136,7 +130,6 @@ def viewset_for(resource: registry.Resource) -> type[ResourceViewSet]:
             "serializer_class": serializer_for(resource),
             "filterset_class": resource.filterset,
             "queryset": resource.model._default_manager.none(),
-            "search_fields": list(resource.search_fields),
         },
     )
 

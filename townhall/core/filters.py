@@ -1,7 +1,13 @@
 """FilterSet base shared by list pages and the API, so both filter the same way."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import django_filters
 from django import forms
+from django.db import models
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from townhall.core.forms import style_fields
 from townhall.core.widgets import QuickSelect
@@ -54,3 +60,43 @@ class RecordFilterSet(django_filters.FilterSet):
             if type(field.widget) is forms.Select:
                 field.widget = QuickSelect.like(field.widget)
         style_fields(fields)
+
+
+SEARCH_HELP = "Text to look for in the record's main fields (case-insensitive)."
+
+
+@extend_schema_field({"type": "string", "description": SEARCH_HELP})
+class SearchFilter(django_filters.CharFilter):
+    """Free text looked for in several fields at once (case-insensitive, any one matching).
+
+    Every record's filter set has one, `q`, over its resource's `search_fields`, so a list
+    page, its export and the API search in exactly the same way; global search and the
+    picker use it over the fields they choose."""
+
+    def __init__(self, fields: Sequence[str] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("widget", forms.SearchInput)
+        super().__init__(**kwargs)
+        self.fields = tuple(fields)
+
+    def filter(self, qs: models.QuerySet, value: Any) -> models.QuerySet:
+        text = (value or "").strip()
+        if not text or not self.fields:
+            return qs
+        condition = Q()
+        for name in self.fields:
+            condition |= Q(**{f"{name}__icontains": text})
+        return qs.filter(condition)
+
+
+def searchable(
+    filterset: type[django_filters.FilterSet], fields: Sequence[str]
+) -> type[django_filters.FilterSet]:
+    """`filterset` with a search filter `q` over `fields`, first in its form (the list
+    page's search box). A filter set without fields to search is returned as it is."""
+    if not fields or isinstance(filterset.base_filters.get("q"), SearchFilter):
+        return filterset
+    attrs = {"q": SearchFilter(fields), "__module__": filterset.__module__}
+    built: type[django_filters.FilterSet] = type(filterset.__name__, (filterset,), attrs)
+    built.base_filters = {"q": built.base_filters["q"], **filterset.base_filters}
+    return built

@@ -14,12 +14,12 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from townhall.core import registry
+from townhall.core.filters import SearchFilter
 from townhall.core.widgets import clean_ids, picker_id
 
 LIMIT = 20
@@ -68,11 +68,7 @@ def pick(request: HttpRequest, app_label: str, model_name: str) -> HttpResponse:
     chosen.sort(key=lambda obj: checked.index(obj.pk))
 
     matches = visible.exclude(pk__in=checked) if checked else visible
-    if q:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": q})
-        matches = matches.filter(condition)
+    matches = SearchFilter(fields).filter(matches, q)
     rows = list(matches[: LIMIT + 1])
 
     context: dict[str, Any] = {

@@ -44,6 +44,13 @@ class Resource:
     form_template: str = "core/form.html"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Search is one of the record's filters (`q`, over `search_fields`): the list page,
+        # its export and the API filter through the same filter set, so they find the same.
+        from townhall.core.filters import searchable
+
+        self.filterset = searchable(self.filterset, self.search_fields)
+
     @property
     def app_label(self) -> str:
         return self.model._meta.app_label

@@ -4,13 +4,13 @@ drf-spectacular documents the successful answer; the API also answers 400 (bad i
 with the fields at fault), 401 (not signed in), 403 (not allowed), 404 (no such record, or
 a page past the end), 409 (someone saved the record after you read it), 415 (a body that
 cannot be read) and 429 (too many failed sign-ins or tokens from your address). `Schema`
-adds those to each operation, and the list search `q` every list offers.
+adds those to each operation (the list search `q` is one of each record's filters,
+`core.filters.SearchFilter`).
 """
 
 from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
 
 DETAIL = {
     "type": "object",
@@ -40,10 +40,6 @@ CONFLICT = {
     "required": ["detail", "current_version", "changes"],
 }
 
-SEARCH = OpenApiParameter(
-    "q", str, description="Text to look for in the record's main fields (case-insensitive)."
-)
-
 
 def _response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -55,12 +51,6 @@ class Schema(AutoSchema):
         resource = getattr(self.view, "resource", None)
         model = getattr(resource, "model", None)
         return model is not None and any(f.name == "version" for f in model._meta.fields)
-
-    def get_override_parameters(self) -> list[Any]:
-        parameters = list(super().get_override_parameters())
-        if getattr(self.view, "resource", None) is not None and self._is_list_view():
-            parameters.append(SEARCH)
-        return parameters
 
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
@@ -75,7 +65,11 @@ class Schema(AutoSchema):
         listing = method == "GET" and self._is_list_view()
         if listing:
             errors["400"] = ("A filter or paging value is not valid.", FIELD_ERRORS)
-            errors["404"] = ("The page asked for is past the end of the list.", DETAIL)
+            errors["404"] = (
+                "The page asked for is past the end of the list, or its cursor is not one "
+                "a page gave.",
+                DETAIL,
+            )
         elif "{" in self.path:
             errors["404"] = ("No such record, or not one you may see.", DETAIL)
         if method in ("POST", "PUT", "PATCH", "DELETE"):

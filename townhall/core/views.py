@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.http import (
     FileResponse,
     Http404,
@@ -32,6 +31,7 @@ from townhall.audit import display
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import busy, context, exports, permissions, plugins, registry, services
+from townhall.core.filters import SearchFilter
 from townhall.core.forms import BulkForm, offer_own_department
 from townhall.core.kept import kept
 from townhall.core.paging import Paginator
@@ -47,16 +47,6 @@ def form_data(form: forms.ModelForm) -> dict[str, Any]:
     }
 
 
-def search(qs: models.QuerySet, fields: Any, text: str) -> models.QuerySet:
-    text = text.strip()
-    if not text or not fields:
-        return qs
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": text})
-    return qs.filter(condition)
-
-
 def filtered_rows(
     resource: registry.Resource, user: Any, query: QueryDict
 ) -> tuple[models.QuerySet, Any, str]:
@@ -67,8 +57,11 @@ def filtered_rows(
     qs = resource.model._default_manager.restrict(user, "view")
     qs = qs.select_related(*table.select_related()).prefetch_related(*table.prefetch_related())
     filterset = resource.filterset(query or None, queryset=qs)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
-    qs = search(qs, resource.search_fields, query.get("q", ""))
+    if filterset.is_bound:
+        # The search (`q`) is one of the filters, as in the API. A value the page cannot
+        # read is shown beside its filter; the filters that could be read still apply.
+        filterset.is_valid()
+        qs = filterset.filter_queryset(qs)
     sort = query.get("sort", "") or table.default_sort
     if sort.lstrip("-") in table.sort_fields():
         qs = qs.order_by(sort, "pk")
@@ -662,7 +655,7 @@ class SearchPage(View):
                 if not fields:
                     continue
                 visible = resource.model._default_manager.restrict(request.user, "view")
-                qs = search(visible, fields, text).order_by()
+                qs = SearchFilter(fields).filter(visible, text).order_by()
                 ids = list(qs.values_list("pk", flat=True)[:SEARCH_READ])  # the scan, unjoined
                 names = resource.table().select_related()  # then the hits with what they show
                 hits = (
