@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
@@ -33,6 +35,23 @@ from townhall.org.models import Department, Document
 
 # Restore commits its own transaction and empties tables, so tests need a real database.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _migrations_recorded(settings):
+    """A backup names its schema by the migrations the database has applied, and restore
+    compares it with the migrations this Townhall knows. The suite builds its databases
+    from the models, which records none and hides the migrations: show them and record them
+    all, as on a migrated database, and forget them after (a flush leaves that table alone)."""
+    settings.MIGRATION_MODULES = {}
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+    nodes = MigrationLoader(connection, ignore_no_migrations=True).graph.nodes
+    for app_label, name in nodes:
+        recorder.record_applied(app_label, name)
+    yield
+    recorder.migration_qs.all().delete()
+
 
 POLICY = b"Acceptable use policy.\n\x00\xff binary-safe bytes\n"
 EXPORT = b"title,kind\nAcceptable use,policy\n"
