@@ -13,12 +13,15 @@ whole numbers.
 """
 
 import datetime
+import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -92,7 +95,15 @@ class Maker:
         # Model.clean_fields' fields, each with whether setattr only sets __dict__ and, for
         # a field whose check depends on the value alone, the values it has accepted.
         self.plan = [
-            (f, f.attname, type(f).descriptor_class is DeferredAttribute, {} if _pure(f) else None)
+            (
+                f,
+                f.attname,
+                type(f).descriptor_class is DeferredAttribute,
+                {} if _pure(f) else None,
+                _text_limit(f),
+                f.many_to_one or f.one_to_one,
+                f.blank,
+            )
             for f in meta.fields
             if not getattr(f, "generated", False)
         ]
@@ -143,11 +154,21 @@ class Maker:
     def clean_fields(self, obj: models.Model) -> None:
         errors = {}
         values = obj.__dict__
-        for f, attname, direct, memo in self.plan:
+        for f, attname, direct, memo, limit, relation, blank in self.plan:
             raw = values[attname] if attname in values else getattr(obj, attname)
-            if (f.many_to_one or f.one_to_one) and raw is not None:
+            # The order of Model.clean_fields' own skips, with the common types tested first.
+            if raw is None:
+                if blank:
+                    continue
+            elif relation:
                 continue  # looked up among the records the person may see
-            if f.blank and raw in f.empty_values:
+            elif type(raw) is str:
+                if raw:
+                    if len(raw) <= limit and "\x00" not in raw:
+                        continue  # what f.clean accepts unchanged (see _text_limit)
+                elif blank:
+                    continue
+            elif blank and raw in f.empty_values:
                 continue
             if memo is None:
                 key = None
@@ -187,6 +208,24 @@ def _pure(f: models.Field) -> bool:
         and type(f).__module__.startswith("django.db.models.fields")
         and all(type(v).__module__ == "django.core.validators" for v in f.validators)
     )
+
+
+def _text_limit(f: models.Field) -> float:
+    """For Django's own CharField and TextField without choices and with no validators but
+    their own, the longest text `f.clean` hands back unchanged (any text of at most that
+    length, not empty, holding no NUL character); 0 for every other field, which
+    `f.clean` checks. Names and asset tags differ on every row: this spares them the full
+    check, which costs more than the rest of a row's fields together."""
+    if type(f) not in (models.CharField, models.TextField) or f.choices is not None:
+        return 0
+    limit: float = f.max_length if f.max_length is not None else float("inf")
+    for v in f.validators:
+        if type(v) is validators.ProhibitNullCharactersValidator:
+            continue
+        if type(v) is validators.MaxLengthValidator and v.limit_value == f.max_length:
+            continue
+        return 0
+    return limit
 
 
 def _memo_key(value: Any) -> Any:
@@ -241,17 +280,22 @@ class Snapshots:
         self.plain = all(
             type(f).value_from_object is models.Field.value_from_object for *_, f in self.fields
         )
+        # One dictionary display for the model's fields, run for every record: a
+        # comprehension over the fields cost half as much again.
+        items = ", ".join(
+            f"{name!r}: v if type(v := s[{attname!r}]) in plain else json(v)"
+            for name, attname, _ in self.fields
+        )
+        scope: dict[str, Any] = {"plain": JSON_AS_IS, "json": _json}
+        code = f"def values(s):\n    return {{{items}}}\n"
+        exec(compile(code, f"<snapshot of {model._meta.label}>", "exec"), scope)  # noqa: S102
+        self._values: Callable[[dict[str, Any]], dict[str, Any]] = scope["values"]
 
     def __call__(self, obj: models.Model) -> dict[str, Any]:
         if not self.plain:
             return plain_snapshot(obj)
-        values = obj.__dict__
         try:
-            return {
-                name: value if type(value) in JSON_AS_IS else _json(value)
-                for name, attname, _ in self.fields
-                for value in (values[attname],)
-            }
+            return self._values(obj.__dict__)
         except KeyError:  # a deferred field: read it as services.snapshot would
             return plain_snapshot(obj)
 
@@ -330,6 +374,7 @@ class Table:
         self.plan = [
             (f.attname, _passthrough(f, connection), self._converter(f)) for f in self.fields
         ]
+        self.values: Callable[[dict[str, Any]], list[Any]] = self._row_builder()
         self._sql: dict[int, str] = {}
         self.copy: str | None = None  # COPY … FROM STDIN, on PostgreSQL
         self.next_ids = ""
@@ -372,14 +417,18 @@ class Table:
 
         return remembered
 
-    def values(self, source: dict[str, Any]) -> list[Any]:
-        """One row's database values from {attname: value} (a record's __dict__ will do)."""
-        row = []
-        append = row.append
-        for attname, passthrough, convert in self.plan:
-            value = source[attname]
-            append(value if type(value) in passthrough else convert(value))
-        return row
+    def _row_builder(self) -> Any:
+        """`values(source)`: one row's database values from {attname: value} (a record's
+        __dict__ will do). Written out as one expression per field for this table, since it
+        runs for every row and every audit entry: a loop over the plan cost twice as much."""
+        scope: dict[str, Any] = {}
+        parts = []
+        for i, (attname, passthrough, convert) in enumerate(self.plan):
+            scope[f"p{i}"], scope[f"c{i}"] = passthrough, convert
+            parts.append(f"v if type(v := s[{attname!r}]) in p{i} else c{i}(v)")
+        code = "def values(s):\n    return [" + ", ".join(parts) + "]\n"
+        exec(compile(code, f"<row of {self.head[:60]}>", "exec"), scope)  # noqa: S102
+        return scope["values"]
 
     def insert(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
         """Insert rows of database values; their new primary keys, in order, if returning."""
@@ -523,9 +572,48 @@ class Writer:
                 ]
                 if links:
                     table.insert(cursor, links)
-            when = timezone.now()  # what AuditEntry.at's auto_now_add would set
-            entries = [self.audit.values(self.entry(user, row, when)) for row in rows]
-            self.audit.insert(cursor, entries)
+            self.audit.insert(cursor, self.entries(user, rows))
+
+    def entries(self, user: Any, rows: list[New]) -> list[list[Any]]:
+        """The audit table's rows for `entry` of each record, in database values: what every
+        entry of the batch shares converted once, the JSON of `after` written by json.dumps
+        as the field would write it (but for PostgreSQL's few-row INSERT, which is left to
+        the field)."""
+        if not rows:
+            return []
+        when = timezone.now()  # what AuditEntry.at's auto_now_add would set
+        first = self.audit.values(self.entry(user, rows[0], when))
+        attnames = self.audit.attnames
+        at = {name: attnames.index(name) for name in ("object_id", "object_repr", "after")}
+        i_id, i_repr, i_after = at["object_id"], at["object_repr"], at["after"]
+        as_text = self.connection.vendor == "sqlite" or (
+            self.audit.copy is not None and len(rows) >= COPY_FROM
+        )
+        json_field = AuditEntry._meta.get_field("after")
+        plain_json = as_text and json_field.encoder is None
+        version = attnames.index("object_version")
+        version_plain = self.audit.plan[version][1]
+        version_convert = self.audit.plan[version][2]
+        snapshot, m2m = self.snapshot, self.model._meta.many_to_many
+        result = []
+        for row in rows:
+            obj = row.obj
+            after = snapshot(obj)
+            after["id"] = obj.pk
+            for f in m2m:
+                linked = sorted(row.m2m.get(f.name, []), key=lambda o: o.pk)
+                after[f.name] = [str(o) for o in linked]
+            values = first.copy()
+            values[i_id] = str(obj.pk)
+            values[i_repr] = str(obj)[:300]
+            number = getattr(obj, "version", None)
+            values[version] = number if type(number) in version_plain else version_convert(number)
+            if plain_json:
+                values[i_after] = json.dumps(after)
+            else:
+                values[i_after] = json_field.get_db_prep_save(after, self.connection)
+            result.append(values)
+        return result
 
     def entry(self, user: Any, row: New, when: Any) -> dict[str, Any]:
         """What services._record writes for a create, by attname: the snapshot as it reads

@@ -165,6 +165,9 @@ class _Importer:
         self._departments: dict[int, Any] | None = None
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
+        # Reading ahead pays only once rows match records: not while a file fills an empty
+        # table, until some row names a record an earlier row added.
+        self.read_ahead = fast and kind.model._default_manager.exists()
         if fast:  # what the person may change as the import starts, in one query
             rows = kind.model._default_manager.restrict(user, "change").values_list("pk")
             self.changeable = {pk for (pk,) in rows.iterator(chunk_size=5000)}
@@ -175,7 +178,7 @@ class _Importer:
         is read when its row comes, and one read here is used once, by the first row that
         matches it, unless a row before saved it (then it is read again)."""
         self.reader.preload(window)
-        if self.index is None:
+        if self.index is None or not self.read_ahead:
             return
         wanted = []
         for _number, record in window:
@@ -251,6 +254,7 @@ class _Importer:
         current = self.loaded.pop(entry.pk, None)
         if current is None:
             current = self.kind.model._default_manager.get(pk=entry.pk)
+            self.read_ahead = True
         return entry, current
 
     def _may_change(self, current: Any) -> bool:
