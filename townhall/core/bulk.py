@@ -108,6 +108,7 @@ class Maker:
             if not getattr(f, "generated", False)
         ]
         self.custom_clean = model.clean is not models.Model.clean
+        self._accept = self._acceptor()
 
     def build(self, data: dict[str, Any]) -> tuple[models.Model, dict[str, list[Any]]]:
         """A new unsaved record from the row's values, and its many-to-many values apart."""
@@ -151,49 +152,78 @@ class Maker:
         if errors:
             raise ValidationError(errors)
 
-    def clean_fields(self, obj: models.Model) -> None:
-        errors = {}
-        values = obj.__dict__
-        for f, attname, direct, memo, limit, relation, blank in self.plan:
-            raw = values[attname] if attname in values else getattr(obj, attname)
-            # The order of Model.clean_fields' own skips, with the common types tested first.
-            if raw is None:
-                if blank:
-                    continue
-            elif relation:
-                continue  # looked up among the records the person may see
-            elif type(raw) is str:
-                if raw:
-                    if len(raw) <= limit and "\x00" not in raw:
-                        continue  # what f.clean accepts unchanged (see _text_limit)
+    def _acceptor(self) -> Callable[..., None]:
+        """`accept(obj, values, errors)`: Model.clean_fields for this model's fields, written
+        out field by field with the common cases answered in line (a value clean_fields
+        skips; a text `f.clean` hands back unchanged, see `_text_limit`; a value the field
+        accepted before) and every other value given to `_check` as the loop did."""
+        scope: dict[str, Any] = {"M": _MISSING, "mk": _memo_key, "check": self._check}
+        lines = ["def accept(obj, values, errors):", "    get = values.get"]
+        for i, (_f, attname, direct, memo, limit, relation, blank) in enumerate(self.plan):
+            if relation:  # looked up among the records the person may see
+                fast = "raw is not M" if blank else "raw is not None and raw is not M"
+            else:
+                if limit:
+                    length = "" if limit == float("inf") else f" and len(raw) <= {int(limit)}"
+                    text = f'(raw{length} and "\\x00" not in raw)'
+                    if blank:
+                        text = f"not raw or {text}"
+                    fast = f"type(raw) is str and ({text})"
+                    fast = f"raw is None or ({fast})" if blank else fast
                 elif blank:
-                    continue
-            elif blank and raw in f.empty_values:
-                continue
-            if memo is None:
-                key = None
-            elif type(raw) is str:
-                key = raw  # the common case; other types are keyed by a tuple
-            else:
-                key = _memo_key(raw)
-            if key is not None and key in memo:
-                values[attname] = memo[key]
-                continue
-            try:
-                cleaned = f.clean(raw, obj)
-            except ValidationError as exc:
-                errors[f.name] = exc.error_list
-                continue
-            if direct:
-                values[attname] = cleaned
-            else:
-                setattr(obj, attname, cleaned)
-            if key is not None:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()  # a column of all-different values: keep memory bounded
-                memo[key] = cleaned
+                    fast = "raw is None or (type(raw) is str and not raw)"
+                else:
+                    fast = "False"
+            lines += [f"    raw = get({attname!r}, M)", f"    if {fast}:", "        pass"]
+            if memo is not None and direct:
+                scope[f"memo{i}"] = memo
+                lines += [
+                    f"    elif (c := memo{i}.get(raw if type(raw) is str else mk(raw), M)) "
+                    "is not M:",
+                    f"        values[{attname!r}] = c",
+                ]
+            lines += ["    else:", f"        check({i}, obj, raw, errors)"]
+        code = "\n".join(lines) + "\n"
+        exec(compile(code, f"<clean_fields of {self.model._meta.label}>", "exec"), scope)  # noqa: S102
+        return scope["accept"]
+
+    def clean_fields(self, obj: models.Model) -> None:
+        errors: dict[str, Any] = {}
+        self._accept(obj, obj.__dict__, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check(self, i: int, obj: models.Model, raw: Any, errors: dict[str, Any]) -> None:
+        """One field's value as Model.clean_fields checks it, its clean value remembered
+        when the field's check depends on the value alone."""
+        f, attname, direct, memo, _limit, relation, blank = self.plan[i]
+        values = obj.__dict__
+        if raw is _MISSING:
+            raw = getattr(obj, attname)  # a deferred field, or one set by a descriptor
+        if (relation and raw is not None) or (blank and raw in f.empty_values):
+            return  # what Model.clean_fields skips
+        if memo is None:
+            key = None
+        elif type(raw) is str:
+            key = raw  # the common case; other types are keyed by a tuple
+        else:
+            key = _memo_key(raw)
+        if key is not None and key in memo:
+            values[attname] = memo[key]
+            return
+        try:
+            cleaned = f.clean(raw, obj)
+        except ValidationError as exc:
+            errors[f.name] = exc.error_list
+            return
+        if direct:
+            values[attname] = cleaned
+        else:
+            setattr(obj, attname, cleaned)
+        if key is not None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # a column of all-different values: keep memory bounded
+            memo[key] = cleaned
 
 
 MEMO_SIZE = 5000  # values remembered per field
