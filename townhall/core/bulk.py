@@ -13,6 +13,7 @@ whole numbers.
 """
 
 import datetime
+import functools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -157,9 +158,14 @@ class Maker:
         out field by field with the common cases answered in line (a value clean_fields
         skips; a text `f.clean` hands back unchanged, see `_text_limit`; a value the field
         accepted before) and every other value given to `_check` as the loop did."""
-        scope: dict[str, Any] = {"M": _MISSING, "mk": _memo_key, "check": self._check}
+        scope: dict[str, Any] = {
+            "M": _MISSING,
+            "mk": _memo_key,
+            "check": self._check,
+            "Decimal": Decimal,
+        }
         lines = ["def accept(obj, values, errors):", "    get = values.get"]
-        for i, (_f, attname, direct, memo, limit, relation, blank) in enumerate(self.plan):
+        for i, (f, attname, direct, memo, limit, relation, blank) in enumerate(self.plan):
             if relation:  # looked up among the records the person may see
                 fast = "raw is not M" if blank else "raw is not None and raw is not M"
             else:
@@ -174,6 +180,10 @@ class Maker:
                     fast = "raw is None or (type(raw) is str and not raw)"
                 else:
                     fast = "False"
+                digits = _decimal_digits(f)
+                if digits is not None:  # an amount: its digits counted in line
+                    scope[f"fits{i}"] = functools.partial(_fits, *digits)
+                    fast = f"{fast} or (type(raw) is Decimal and fits{i}(raw))"
             lines += [f"    raw = get({attname!r}, M)", f"    if {fast}:", "        pass"]
             if memo is not None and direct:
                 scope[f"memo{i}"] = memo
@@ -256,6 +266,38 @@ def _text_limit(f: models.Field) -> float:
             continue
         return 0
     return limit
+
+
+def _decimal_digits(f: models.Field) -> tuple[int, int] | None:
+    """(max_digits, decimal_places) of Django's own DecimalField without choices and with no
+    validator but its own DecimalValidator, whose check of a Decimal `_fits` repeats; None
+    for every other field."""
+    if type(f) is not models.DecimalField or f.choices is not None:
+        return None
+    if f.max_digits is None or f.decimal_places is None:
+        return None
+    checks = f.validators
+    if len(checks) != 1 or type(checks[0]) is not validators.DecimalValidator:
+        return None
+    return f.max_digits, f.decimal_places
+
+
+def _fits(max_digits: int, places: int, value: Decimal) -> bool:
+    """Whether DecimalField.clean accepts `value` as it is: a finite amount within the
+    field's digits, counted as DecimalValidator counts them (to_python hands it back equal)."""
+    if not value.is_finite():
+        return False
+    _, digit_tuple, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite amounts have one
+        return False
+    if exponent >= 0:
+        digits = len(digit_tuple) + (exponent if digit_tuple != (0,) else 0)
+        decimals = 0
+    elif -exponent > len(digit_tuple):
+        digits = decimals = -exponent
+    else:
+        digits, decimals = len(digit_tuple), -exponent
+    return digits <= max_digits and decimals <= places and digits - decimals <= max_digits - places
 
 
 def _memo_key(value: Any) -> Any:

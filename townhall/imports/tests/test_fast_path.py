@@ -300,6 +300,21 @@ def test_values_go_to_the_database_as_get_db_prep_save_makes_them():
         {"name": None},
         {"name": 12},
         {"name": "a", "version": None},
+        *(
+            {"name": "a", "replacement_cost": Decimal(amount)}
+            for amount in (
+                "12.50",
+                "-0.00",
+                "1.001",
+                "123456789012.00",
+                "1234567890123.00",
+                "1E+11",
+                "1E+12",
+                "0E-5",
+                "NaN",
+                "Infinity",
+            )
+        ),
     ],
 )
 def test_the_field_checks_agree_with_clean_fields(departments, values):
