@@ -93,6 +93,7 @@ class Maker:
             and f.name not in self.system
             and f.name != "password"
         }
+        self.stored_as_named = frozenset(n for n, a in self.plain_setters.items() if n == a)
         # Model.clean_fields' fields, each with whether setattr only sets __dict__ and, for
         # a field whose check depends on the value alone, the values it has accepted.
         self.plan = [
@@ -119,8 +120,12 @@ class Maker:
             obj = self.model.__new__(self.model)
             obj.__dict__.update(self.blank)
             obj._state = ModelState()
-        m2m, rest = {}, {}
+        m2m: dict[str, Any] = {}
+        rest: dict[str, Any] = {}
         setters, direct = self.plain_setters, obj.__dict__
+        if not data.keys() - self.stored_as_named:
+            direct.update(data)  # every value a plain field's, stored under its own name
+            return obj, m2m
         for name, value in data.items():
             attname = setters.get(name)
             if attname is not None:
