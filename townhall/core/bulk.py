@@ -10,6 +10,10 @@ are sent with COPY, the database's own bulk path (psycopg parses no large statem
 are converted for the database by each field's own `get_db_prep_save` (remembered for values
 that repeat), except where it would hand them back unchanged: text, yes/no and, on SQLite,
 whole numbers.
+
+What runs for every row (a record's field checks, its database values, its snapshot for
+history) is written out once per model as a small function of its fields, rather than a loop
+over them: the loop's own bookkeeping cost as much as the checks.
 """
 
 import datetime
