@@ -374,3 +374,18 @@ def test_a_file_naming_a_new_record_twice_updates_it_the_second_time(departments
     out = run_import(SYSTEM, "component", data, "c.csv")
     assert out.counts() == {"created": 2, "updated": 1, "unchanged": 0, "rejected": 0}
     assert m.Component.objects.get(name="a").quantity == 4
+
+
+def test_a_batch_sent_in_bulk_records_each_records_history_as_it_reads(departments):
+    """Enough rows for PostgreSQL's COPY: each audit entry's values after are the record's
+    snapshot, written as plain JSON text rather than through the field."""
+    rows = bulk.COPY_FROM + 5
+    data = "Name,Department,Quantity,Replacement cost,Install date,Notes\n" + "".join(
+        f'h{i},PW,{i},"${i},000.25",3/{1 + i % 28}/2021,"line ""{i}"" é"\n' for i in range(rows)
+    )
+    out = run_import(SYSTEM, "component", data.encode(), "c.csv")
+    assert out.counts()["created"] == rows
+    for record in m.Component.objects.all():
+        entry = _entry(record)
+        assert entry.after == services.snapshot(record)
+        assert (entry.object_repr, entry.object_version) == (record.name, 1)
