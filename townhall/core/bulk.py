@@ -10,15 +10,23 @@ are sent with COPY, the database's own bulk path (psycopg parses no large statem
 are converted for the database by each field's own `get_db_prep_save` (remembered for values
 that repeat), except where it would hand them back unchanged: text, yes/no and, on SQLite,
 whole numbers.
+
+What runs for every row (a record's field checks, its database values, its snapshot for
+history) is written out once per model as a small function of its fields, rather than a loop
+over them: the loop's own bookkeeping cost as much as the checks.
 """
 
 import datetime
+import functools
+import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -89,14 +97,24 @@ class Maker:
             and f.name not in self.system
             and f.name != "password"
         }
+        self.stored_as_named = frozenset(n for n, a in self.plain_setters.items() if n == a)
         # Model.clean_fields' fields, each with whether setattr only sets __dict__ and, for
         # a field whose check depends on the value alone, the values it has accepted.
         self.plan = [
-            (f, f.attname, type(f).descriptor_class is DeferredAttribute, {} if _pure(f) else None)
+            (
+                f,
+                f.attname,
+                type(f).descriptor_class is DeferredAttribute,
+                {} if _pure(f) else None,
+                _text_limit(f),
+                f.many_to_one or f.one_to_one,
+                f.blank,
+            )
             for f in meta.fields
             if not getattr(f, "generated", False)
         ]
         self.custom_clean = model.clean is not models.Model.clean
+        self._accept = self._acceptor()
 
     def build(self, data: dict[str, Any]) -> tuple[models.Model, dict[str, list[Any]]]:
         """A new unsaved record from the row's values, and its many-to-many values apart."""
@@ -106,8 +124,12 @@ class Maker:
             obj = self.model.__new__(self.model)
             obj.__dict__.update(self.blank)
             obj._state = ModelState()
-        m2m, rest = {}, {}
+        m2m: dict[str, Any] = {}
+        rest: dict[str, Any] = {}
         setters, direct = self.plain_setters, obj.__dict__
+        if not data.keys() - self.stored_as_named:
+            direct.update(data)  # every value a plain field's, stored under its own name
+            return obj, m2m
         for name, value in data.items():
             attname = setters.get(name)
             if attname is not None:
@@ -140,39 +162,87 @@ class Maker:
         if errors:
             raise ValidationError(errors)
 
+    def _acceptor(self) -> Callable[..., None]:
+        """`accept(obj, values, errors)`: Model.clean_fields for this model's fields, written
+        out field by field with the common cases answered in line (a value clean_fields
+        skips; a text `f.clean` hands back unchanged, see `_text_limit`; a value the field
+        accepted before) and every other value given to `_check` as the loop did."""
+        scope: dict[str, Any] = {
+            "M": _MISSING,
+            "mk": _memo_key,
+            "check": self._check,
+            "Decimal": Decimal,
+        }
+        lines = ["def accept(obj, values, errors):", "    get = values.get"]
+        for i, (f, attname, direct, memo, limit, relation, blank) in enumerate(self.plan):
+            if relation:  # looked up among the records the person may see
+                fast = "raw is not M" if blank else "raw is not None and raw is not M"
+            else:
+                if limit:
+                    length = "" if limit == float("inf") else f" and len(raw) <= {int(limit)}"
+                    text = f'(raw{length} and "\\x00" not in raw)'
+                    if blank:
+                        text = f"not raw or {text}"
+                    fast = f"type(raw) is str and ({text})"
+                    fast = f"raw is None or ({fast})" if blank else fast
+                elif blank:
+                    fast = "raw is None or (type(raw) is str and not raw)"
+                else:
+                    fast = "False"
+                digits = _decimal_digits(f)
+                if digits is not None:  # an amount: its digits counted in line
+                    scope[f"fits{i}"] = functools.partial(_fits, *digits)
+                    fast = f"{fast} or (type(raw) is Decimal and fits{i}(raw))"
+            lines += [f"    raw = get({attname!r}, M)", f"    if {fast}:", "        pass"]
+            if memo is not None and direct:
+                scope[f"memo{i}"] = memo
+                lines += [
+                    f"    elif (c := memo{i}.get(raw if type(raw) is str else mk(raw), M)) "
+                    "is not M:",
+                    f"        values[{attname!r}] = c",
+                ]
+            lines += ["    else:", f"        check({i}, obj, raw, errors)"]
+        code = "\n".join(lines) + "\n"
+        exec(compile(code, f"<clean_fields of {self.model._meta.label}>", "exec"), scope)  # noqa: S102
+        return scope["accept"]
+
     def clean_fields(self, obj: models.Model) -> None:
-        errors = {}
-        values = obj.__dict__
-        for f, attname, direct, memo in self.plan:
-            raw = values[attname] if attname in values else getattr(obj, attname)
-            if (f.many_to_one or f.one_to_one) and raw is not None:
-                continue  # looked up among the records the person may see
-            if f.blank and raw in f.empty_values:
-                continue
-            if memo is None:
-                key = None
-            elif type(raw) is str:
-                key = raw  # the common case; other types are keyed by a tuple
-            else:
-                key = _memo_key(raw)
-            if key is not None and key in memo:
-                values[attname] = memo[key]
-                continue
-            try:
-                cleaned = f.clean(raw, obj)
-            except ValidationError as exc:
-                errors[f.name] = exc.error_list
-                continue
-            if direct:
-                values[attname] = cleaned
-            else:
-                setattr(obj, attname, cleaned)
-            if key is not None:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()  # a column of all-different values: keep memory bounded
-                memo[key] = cleaned
+        errors: dict[str, Any] = {}
+        self._accept(obj, obj.__dict__, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check(self, i: int, obj: models.Model, raw: Any, errors: dict[str, Any]) -> None:
+        """One field's value as Model.clean_fields checks it, its clean value remembered
+        when the field's check depends on the value alone."""
+        f, attname, direct, memo, _limit, relation, blank = self.plan[i]
+        values = obj.__dict__
+        if raw is _MISSING:
+            raw = getattr(obj, attname)  # a deferred field, or one set by a descriptor
+        if (relation and raw is not None) or (blank and raw in f.empty_values):
+            return  # what Model.clean_fields skips
+        if memo is None:
+            key = None
+        elif type(raw) is str:
+            key = raw  # the common case; other types are keyed by a tuple
+        else:
+            key = _memo_key(raw)
+        if key is not None and key in memo:
+            values[attname] = memo[key]
+            return
+        try:
+            cleaned = f.clean(raw, obj)
+        except ValidationError as exc:
+            errors[f.name] = exc.error_list
+            return
+        if direct:
+            values[attname] = cleaned
+        else:
+            setattr(obj, attname, cleaned)
+        if key is not None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # a column of all-different values: keep memory bounded
+            memo[key] = cleaned
 
 
 MEMO_SIZE = 5000  # values remembered per field
@@ -187,6 +257,56 @@ def _pure(f: models.Field) -> bool:
         and type(f).__module__.startswith("django.db.models.fields")
         and all(type(v).__module__ == "django.core.validators" for v in f.validators)
     )
+
+
+def _text_limit(f: models.Field) -> float:
+    """For Django's own CharField and TextField without choices and with no validators but
+    their own, the longest text `f.clean` hands back unchanged (any text of at most that
+    length, not empty, holding no NUL character); 0 for every other field, which
+    `f.clean` checks. Names and asset tags differ on every row: this spares them the full
+    check, which costs more than the rest of a row's fields together."""
+    if type(f) not in (models.CharField, models.TextField) or f.choices is not None:
+        return 0
+    limit: float = f.max_length if f.max_length is not None else float("inf")
+    for v in f.validators:
+        if type(v) is validators.ProhibitNullCharactersValidator:
+            continue
+        if type(v) is validators.MaxLengthValidator and v.limit_value == f.max_length:
+            continue
+        return 0
+    return limit
+
+
+def _decimal_digits(f: models.Field) -> tuple[int, int] | None:
+    """(max_digits, decimal_places) of Django's own DecimalField without choices and with no
+    validator but its own DecimalValidator, whose check of a Decimal `_fits` repeats; None
+    for every other field."""
+    if type(f) is not models.DecimalField or f.choices is not None:
+        return None
+    if f.max_digits is None or f.decimal_places is None:
+        return None
+    checks = f.validators
+    if len(checks) != 1 or type(checks[0]) is not validators.DecimalValidator:
+        return None
+    return f.max_digits, f.decimal_places
+
+
+def _fits(max_digits: int, places: int, value: Decimal) -> bool:
+    """Whether DecimalField.clean accepts `value` as it is: a finite amount within the
+    field's digits, counted as DecimalValidator counts them (to_python hands it back equal)."""
+    if not value.is_finite():
+        return False
+    _, digit_tuple, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite amounts have one
+        return False
+    if exponent >= 0:
+        digits = len(digit_tuple) + (exponent if digit_tuple != (0,) else 0)
+        decimals = 0
+    elif -exponent > len(digit_tuple):
+        digits = decimals = -exponent
+    else:
+        digits, decimals = len(digit_tuple), -exponent
+    return digits <= max_digits and decimals <= places and digits - decimals <= max_digits - places
 
 
 def _memo_key(value: Any) -> Any:
@@ -241,17 +361,22 @@ class Snapshots:
         self.plain = all(
             type(f).value_from_object is models.Field.value_from_object for *_, f in self.fields
         )
+        # One dictionary display for the model's fields, run for every record: a
+        # comprehension over the fields cost half as much again.
+        items = ", ".join(
+            f"{name!r}: v if type(v := s[{attname!r}]) in plain else json(v)"
+            for name, attname, _ in self.fields
+        )
+        scope: dict[str, Any] = {"plain": JSON_AS_IS, "json": _json}
+        code = f"def values(s):\n    return {{{items}}}\n"
+        exec(compile(code, f"<snapshot of {model._meta.label}>", "exec"), scope)  # noqa: S102
+        self._values: Callable[[dict[str, Any]], dict[str, Any]] = scope["values"]
 
     def __call__(self, obj: models.Model) -> dict[str, Any]:
         if not self.plain:
             return plain_snapshot(obj)
-        values = obj.__dict__
         try:
-            return {
-                name: value if type(value) in JSON_AS_IS else _json(value)
-                for name, attname, _ in self.fields
-                for value in (values[attname],)
-            }
+            return self._values(obj.__dict__)
         except KeyError:  # a deferred field: read it as services.snapshot would
             return plain_snapshot(obj)
 
@@ -330,6 +455,7 @@ class Table:
         self.plan = [
             (f.attname, _passthrough(f, connection), self._converter(f)) for f in self.fields
         ]
+        self.values: Callable[[dict[str, Any]], list[Any]] = self._row_builder()
         self._sql: dict[int, str] = {}
         self.copy: str | None = None  # COPY … FROM STDIN, on PostgreSQL
         self.next_ids = ""
@@ -372,14 +498,18 @@ class Table:
 
         return remembered
 
-    def values(self, source: dict[str, Any]) -> list[Any]:
-        """One row's database values from {attname: value} (a record's __dict__ will do)."""
-        row = []
-        append = row.append
-        for attname, passthrough, convert in self.plan:
-            value = source[attname]
-            append(value if type(value) in passthrough else convert(value))
-        return row
+    def _row_builder(self) -> Any:
+        """`values(source)`: one row's database values from {attname: value} (a record's
+        __dict__ will do). Written out as one expression per field for this table, since it
+        runs for every row and every audit entry: a loop over the plan cost twice as much."""
+        scope: dict[str, Any] = {}
+        parts = []
+        for i, (attname, passthrough, convert) in enumerate(self.plan):
+            scope[f"p{i}"], scope[f"c{i}"] = passthrough, convert
+            parts.append(f"v if type(v := s[{attname!r}]) in p{i} else c{i}(v)")
+        code = "def values(s):\n    return [" + ", ".join(parts) + "]\n"
+        exec(compile(code, f"<row of {self.head[:60]}>", "exec"), scope)  # noqa: S102
+        return scope["values"]
 
     def insert(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
         """Insert rows of database values; their new primary keys, in order, if returning."""
@@ -523,9 +653,48 @@ class Writer:
                 ]
                 if links:
                     table.insert(cursor, links)
-            when = timezone.now()  # what AuditEntry.at's auto_now_add would set
-            entries = [self.audit.values(self.entry(user, row, when)) for row in rows]
-            self.audit.insert(cursor, entries)
+            self.audit.insert(cursor, self.entries(user, rows))
+
+    def entries(self, user: Any, rows: list[New]) -> list[list[Any]]:
+        """The audit table's rows for `entry` of each record, in database values: what every
+        entry of the batch shares converted once, the JSON of `after` written by json.dumps
+        as the field would write it (but for PostgreSQL's few-row INSERT, which is left to
+        the field)."""
+        if not rows:
+            return []
+        when = timezone.now()  # what AuditEntry.at's auto_now_add would set
+        first = self.audit.values(self.entry(user, rows[0], when))
+        attnames = self.audit.attnames
+        at = {name: attnames.index(name) for name in ("object_id", "object_repr", "after")}
+        i_id, i_repr, i_after = at["object_id"], at["object_repr"], at["after"]
+        as_text = self.connection.vendor == "sqlite" or (
+            self.audit.copy is not None and len(rows) >= COPY_FROM
+        )
+        json_field = AuditEntry._meta.get_field("after")
+        plain_json = as_text and json_field.encoder is None
+        version = attnames.index("object_version")
+        version_plain = self.audit.plan[version][1]
+        version_convert = self.audit.plan[version][2]
+        snapshot, m2m = self.snapshot, self.model._meta.many_to_many
+        result = []
+        for row in rows:
+            obj = row.obj
+            after = snapshot(obj)
+            after["id"] = obj.pk
+            for f in m2m:
+                linked = sorted(row.m2m.get(f.name, []), key=lambda o: o.pk)
+                after[f.name] = [str(o) for o in linked]
+            values = first.copy()
+            values[i_id] = str(obj.pk)
+            values[i_repr] = str(obj)[:300]
+            number = getattr(obj, "version", None)
+            values[version] = number if type(number) in version_plain else version_convert(number)
+            if plain_json:
+                values[i_after] = json.dumps(after)
+            else:
+                values[i_after] = json_field.get_db_prep_save(after, self.connection)
+            result.append(values)
+        return result
 
     def entry(self, user: Any, row: New, when: Any) -> dict[str, Any]:
         """What services._record writes for a create, by attname: the snapshot as it reads

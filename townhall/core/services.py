@@ -326,7 +326,7 @@ class Creation:
         obj, m2m = self.maker.build(dict(data))
         check_fields(self.user, obj, None)
         values = obj.__dict__
-        if any(type(v) is str and "\x00" in v for v in map(values.get, self._text)):
+        if "\x00" in "".join([v for v in map(values.get, self._text) if type(v) is str]):
             _refuse_nul(obj)  # which says where
         self.maker.validate(obj)  # first: a record that describes nothing says so
         dept = getattr(obj, "department_id_value", lambda: None)()

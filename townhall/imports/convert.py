@@ -218,6 +218,7 @@ class RowReader:
         result: dict[str, Any] = {}
         problems: list[Problem] = []
         department_id = self._department(record, result, problems, number)
+        seen = self._seen
         for heading, name, field, how in self.columns:
             raw = record.get(heading)
             try:
@@ -226,6 +227,8 @@ class RowReader:
                     result[name] = values.text(raw) if text[0] == "'" else text
                 elif how is REMEMBER and type(raw) is str and raw.strip():
                     result[name] = self._scalar(name, field, raw)
+                elif how is CHOICE and type(found := seen.get(("choice", name, raw))) is str:
+                    result[name] = found  # a label read before (`_one` remembers them)
                 else:
                     self._one(name, field, raw, department_id, result)
             except ValueProblem as exc:
@@ -357,13 +360,15 @@ SCALARS_REMEMBERED = 20000
 _MISSING = object()
 
 
-TEXT, REMEMBER, OTHER = "text", "remember", "other"
+TEXT, REMEMBER, CHOICE, OTHER = "text", "remember", "choice", "other"
 
 
 def _how(field: models.Field | None) -> str:
     """How `_one` reads a filled cell of `field`: as plain text (`_scalar`'s last case),
     through `_scalar` with the result remembered (dates, amounts, counts, yes/no, which repeat
     down a column and cost more to read), or otherwise (references, choices, lists)."""
+    if field is not None and field.choices and not field.is_relation:
+        return CHOICE if not isinstance(field, models.IntegerField) else OTHER
     if field is None or field.is_relation or field.choices:
         return OTHER
     if isinstance(field, models.TextField) and field.name == "aliases":

@@ -163,8 +163,12 @@ class _Importer:
         self.queued: list[Queued] = []
         self.changes: dict[Any, Change] = {}  # by the record's pk
         self._departments: dict[int, Any] | None = None
+        self._adds: dict[int | None, bool] = {}
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
+        # Reading ahead pays only once rows match records: not while a file fills an empty
+        # table, until some row names a record an earlier row added.
+        self.read_ahead = fast and kind.model._default_manager.exists()
         if fast:  # what the person may change as the import starts, in one query
             rows = kind.model._default_manager.restrict(user, "change").values_list("pk")
             self.changeable = {pk for (pk,) in rows.iterator(chunk_size=5000)}
@@ -175,7 +179,7 @@ class _Importer:
         is read when its row comes, and one read here is used once, by the first row that
         matches it, unless a row before saved it (then it is read again)."""
         self.reader.preload(window)
-        if self.index is None:
+        if self.index is None or not self.read_ahead:
             return
         wanted = []
         for _number, record in window:
@@ -251,6 +255,7 @@ class _Importer:
         current = self.loaded.pop(entry.pk, None)
         if current is None:
             current = self.kind.model._default_manager.get(pk=entry.pk)
+            self.read_ahead = True
         return entry, current
 
     def _may_change(self, current: Any) -> bool:
@@ -408,6 +413,14 @@ class _Importer:
             self._departments = Department.objects.in_bulk()
         return self._departments.get(dept_id) or current.owner_department
 
+    def _may_add(self, dept_id: int | None) -> bool:
+        """permissions.can_add for this person and kind, asked once per department (the
+        answer depends on who, what and where, none of which a row changes)."""
+        allowed = self._adds.get(dept_id)
+        if allowed is None:
+            allowed = self._adds[dept_id] = permissions.can_add(self.user, self.kind.model, dept_id)
+        return allowed
+
     def _liaison(self) -> bool:
         return permissions.is_liaison(self.user) and bool(getattr(self.user, "department_id", None))
 
@@ -438,11 +451,9 @@ class _Importer:
             dept = self._department_of(current)
         dept_id = dept.pk if dept is not None else None
         if current is None:
-            allowed = permissions.can_add(self.user, model, dept_id)
+            allowed = self._may_add(dept_id)
         else:
-            allowed = self._may_change(current) and (
-                not self.owned or permissions.can_add(self.user, model, dept_id)
-            )
+            allowed = self._may_change(current) and (not self.owned or self._may_add(dept_id))
         if allowed:
             return ""
         if self._liaison() and self.owned:

@@ -120,6 +120,7 @@ class _Builder:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.header: list[str] | None = None
+        self._header_key: list[str] = []
         self.rows: list[tuple[int, list[Any]]] = []
         self.seen = 0  # rows looked at, blank or not
         self.cells = 0
@@ -143,7 +144,7 @@ class _Builder:
             return
         width = len(self.header)
         kept = cells[:width]  # cells beyond the last heading are not read
-        if _key(kept) == _key(self.header) and _is_blank_row(cells[width:]):
+        if self._repeats_header(kept) and _is_blank_row(cells[width:]):
             return  # the header again, as on each printed page of a report
         if len(self.rows) >= self.limits.rows:
             raise FileProblem(
@@ -158,6 +159,14 @@ class _Builder:
             )
         self.rows.append((number, kept))
 
+    def _repeats_header(self, cells: list[Any]) -> bool:
+        """Whether the row is the header again; the first cell answers for most rows."""
+        first = self._header_key[0] if self._header_key else ""
+        cell = cells[0] if cells else None
+        if (str(cell).strip().lower() if cell is not None else "") != first:
+            return False
+        return _key(cells) == self._header_key
+
     def _set_header(self, number: int, cells: list[Any]) -> None:
         header = [str(c).strip() if c is not None else "" for c in cells]
         while header and not header[-1]:
@@ -169,6 +178,7 @@ class _Builder:
                 "are not needed (or whatever is far to the right of the headings) and try again."
             )
         self.header = header
+        self._header_key = _key(header)
 
     def sheet(self) -> Sheet:
         if not self.header:

@@ -279,3 +279,113 @@ def test_values_go_to_the_database_as_get_db_prep_save_makes_them():
             for value in samples[kind(f)] * 2:  # twice: the second may be remembered
                 got = table.values({**base, f.attname: value})[i]
                 assert plain(got) == plain(f.get_db_prep_save(value, connection)), (f, value)
+
+
+# --- values accepted in line -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"name": "x" * 200},
+        {"name": "x" * 201},
+        {"name": ""},
+        {"name": "a\x00b"},
+        {"name": "a", "notes": "n\x00"},
+        {"name": "a", "notes": "long " * 5000},
+        {"name": "a", "manufacturer": ""},
+        {"name": "a", "asset_tag": "t" * 101},
+        {"name": "a", "kind": ""},
+        {"name": "a", "kind": "toaster"},
+        {"name": None},
+        {"name": 12},
+        {"name": "a", "version": None},
+        *(
+            {"name": "a", "replacement_cost": Decimal(amount)}
+            for amount in (
+                "12.50",
+                "-0.00",
+                "1.001",
+                "123456789012.00",
+                "1234567890123.00",
+                "1E+11",
+                "1E+12",
+                "0E-5",
+                "NaN",
+                "Infinity",
+            )
+        ),
+    ],
+)
+def test_the_field_checks_agree_with_clean_fields(departments, values):
+    """Each field's check, with its shortcuts for text and remembered values, refuses what
+    Model.clean_fields refuses in the same words, and accepts the rest unchanged."""
+    maker = bulk.Maker(m.Component)
+    for _ in range(2):  # the second time may use what the first time remembered
+        obj = maker.build(values)[0]
+        reference = m.Component()
+        services._apply(reference, values)
+        try:
+            reference.clean_fields()
+        except ValidationError as exc:
+            with pytest.raises(ValidationError) as caught:
+                maker.clean_fields(obj)
+            assert caught.value.message_dict == exc.message_dict
+        else:
+            maker.clean_fields(obj)
+            assert {k: v for k, v in obj.__dict__.items() if k != "_state"} == {
+                k: v for k, v in reference.__dict__.items() if k != "_state"
+            }
+
+
+def test_text_with_a_validator_of_its_own_is_checked_in_full(departments):
+    """A department's code has a pattern beyond its length: no shortcut passes it."""
+    from townhall.org.models import Department
+
+    maker = bulk.Maker(Department)
+    obj = maker.build({"name": "Parks", "code": "P&R"})[0]
+    with pytest.raises(ValidationError) as caught:
+        maker.clean_fields(obj)
+    assert list(caught.value.message_dict) == ["code"]
+    assert bulk._text_limit(Department._meta.get_field("code")) == 0
+    assert bulk._text_limit(Department._meta.get_field("name")) == 200
+
+
+def test_a_bad_value_on_the_last_row_names_its_row_and_column(departments):
+    data = (
+        "Name,Kind,Manufacturer,Serial or asset tag\n"
+        "a,server,Dell,T1\n"
+        "b,server,Dell,T2\n"
+        f"c,server,Dell,{'T' * 101}\n"
+    ).encode()
+    out = run_import(SYSTEM, "component", data, "c.csv")
+    assert out.counts() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert not out.committed
+    [problem] = out.problems
+    assert (problem.row, problem.column) == (4, "Serial or asset tag")
+    assert "at most 100 characters" in problem.reason
+    assert not m.Component.objects.exists()
+
+
+def test_a_file_naming_a_new_record_twice_updates_it_the_second_time(departments):
+    """Filling an empty table reads no records ahead, yet a row naming a record added by an
+    earlier row still changes it."""
+    data = b"Name,Department,Quantity\na,PW,1\nb,PW,1\na,PW,4\n"
+    out = run_import(SYSTEM, "component", data, "c.csv")
+    assert out.counts() == {"created": 2, "updated": 1, "unchanged": 0, "rejected": 0}
+    assert m.Component.objects.get(name="a").quantity == 4
+
+
+def test_a_batch_sent_in_bulk_records_each_records_history_as_it_reads(departments):
+    """Enough rows for PostgreSQL's COPY: each audit entry's values after are the record's
+    snapshot, written as plain JSON text rather than through the field."""
+    rows = bulk.COPY_FROM + 5
+    data = "Name,Department,Quantity,Replacement cost,Install date,Notes\n" + "".join(
+        f'h{i},PW,{i},"${i},000.25",3/{1 + i % 28}/2021,"line ""{i}"" é"\n' for i in range(rows)
+    )
+    out = run_import(SYSTEM, "component", data.encode(), "c.csv")
+    assert out.counts()["created"] == rows
+    for record in m.Component.objects.all():
+        entry = _entry(record)
+        assert entry.after == services.snapshot(record)
+        assert (entry.object_repr, entry.object_version) == (record.name, 1)

@@ -86,3 +86,8 @@ def test_a_nul_character_refuses_the_file_naming_its_line():
     utf16 = "Name\nPermits\n".encode("utf-16-le")
     with pytest.raises(parsing.FileProblem, match="Line 1 holds a NUL"):
         parsing.read_file(utf16, "services.csv")
+
+
+def test_a_row_like_the_header_only_in_its_first_cell_is_kept():
+    sheet = parsing.read_csv(b"Name,Kind\nname,server\nNAME , KIND\nb,server\n")
+    assert [cells for _, cells in sheet.rows] == [["name", "server"], ["b", "server"]]
