@@ -675,15 +675,10 @@ class Writer:
         version = attnames.index("object_version")
         version_plain = self.audit.plan[version][1]
         version_convert = self.audit.plan[version][2]
-        snapshot, m2m = self.snapshot, self.model._meta.many_to_many
         result = []
         for row in rows:
             obj = row.obj
-            after = snapshot(obj)
-            after["id"] = obj.pk
-            for f in m2m:
-                linked = sorted(row.m2m.get(f.name, []), key=lambda o: o.pk)
-                after[f.name] = [str(o) for o in linked]
+            after = self.after(row)
             values = first.copy()
             values[i_id] = str(obj.pk)
             values[i_repr] = str(obj)[:300]
@@ -696,15 +691,21 @@ class Writer:
             result.append(values)
         return result
 
+    def after(self, row: New) -> dict[str, Any]:
+        """The record as its audit entry's `after` holds it: the snapshot, the new id and
+        the names of what it links to."""
+        after = self.snapshot(row.obj)
+        after["id"] = row.obj.pk
+        for f in self.model._meta.many_to_many:
+            linked = sorted(row.m2m.get(f.name, []), key=lambda o: o.pk)
+            after[f.name] = [str(o) for o in linked]
+        return after
+
     def entry(self, user: Any, row: New, when: Any) -> dict[str, Any]:
         """What services._record writes for a create, by attname: the snapshot as it reads
         after saving."""
         obj = row.obj
-        after = self.snapshot(obj)
-        after["id"] = obj.pk
-        for f in self.model._meta.many_to_many:
-            linked = sorted(row.m2m.get(f.name, []), key=lambda o: o.pk)
-            after[f.name] = [str(o) for o in linked]
+        after = self.after(row)
         actor = context.current()
         return {
             "at": when,
