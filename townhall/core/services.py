@@ -16,6 +16,7 @@ from django.db.models.fields.files import FieldFile
 
 from townhall.audit.models import AuditEntry
 from townhall.core import changes, context, permissions
+from townhall.core.models import TrackedModel
 
 M = TypeVar("M", bound=models.Model)
 
@@ -23,7 +24,7 @@ M = TypeVar("M", bound=models.Model)
 class ConflictError(Exception):
     """Someone else saved the record after the editor loaded it."""
 
-    def __init__(self, current: models.Model, entries: list[AuditEntry]) -> None:
+    def __init__(self, current: TrackedModel, entries: list[AuditEntry]) -> None:
         self.current = current
         self.entries = entries
         names = ", ".join(sorted({e.actor_name for e in entries})) or "someone else"
