@@ -7,7 +7,8 @@ from django.db import models
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.routers import DefaultRouter
 
-from townhall.core import registry, services
+from townhall.core import permissions, registry, services
+from townhall.core.forms import edited_fields
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -48,7 +49,7 @@ class RecordSerializer(ModelSerializer):
 def serializer_for(resource: registry.Resource) -> type[serializers.ModelSerializer]:
     if resource.serializer is not None:
         return resource.serializer
-    fields = ["id", "version", *resource.form._meta.fields, "created_at", "updated_at"]
+    fields = ["id", "version", *edited_fields(resource.form), "created_at", "updated_at"]
     meta = type(
         "Meta",
         (),
@@ -76,34 +77,38 @@ class ConflictException(exceptions.APIException):
 
 
 class ResourceViewSet(viewsets.ModelViewSet):
-    resource: registry.Resource = None
+    resource: registry.Resource  # each record's viewset is made by viewset_for
 
     def get_queryset(self) -> models.QuerySet:
         table = self.resource.table()
-        qs = self.resource.model._default_manager.restrict(self.request.user, "view")
+        model = self.resource.model
+        qs = permissions.restrict(model._default_manager.all(), self.request.user, "view")
         m2m = [f.name for f in self.resource.model._meta.many_to_many]
         qs = qs.select_related(*table.select_related()).prefetch_related(*m2m)
         return qs.order_by("pk")
 
-    def _data(self, serializer: serializers.Serializer) -> dict[str, Any]:
+    def _data(self, serializer: serializers.BaseSerializer) -> dict[str, Any]:
         data = dict(serializer.validated_data)
         data.pop("version", None)
         return data
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.create(
             self.request.user, self.resource.model, self._data(serializer)
         )
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        instance = serializer.instance
+        if not isinstance(instance, models.Model):  # update() gives it the record it read
+            raise TypeError("An update's serializer holds the record it changes.")
         version = serializer.validated_data.get("version")
-        if version is None and hasattr(serializer.instance, "version"):
+        if version is None and hasattr(instance, "version"):
             raise exceptions.ValidationError(
                 {"version": ["Send the version you read, so nobody's change is overwritten."]}
             )
         try:
             serializer.instance = services.update(
-                self.request.user, serializer.instance, self._data(serializer), version=version
+                self.request.user, instance, self._data(serializer), version=version
             )
         except services.ConflictError as exc:
             raise ConflictException(

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
 from townhall.core import context, services
-from townhall.core.models import TrackedModel, _guard
+from townhall.core.models import TrackedModel, _guard, field_named
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Maker:
         self.stored_as_named = frozenset(n for n, a in self.plain_setters.items() if n == a)
         # Model.clean_fields' fields, each with whether setattr only sets __dict__ and, for
         # a field whose check depends on the value alone, the values it has accepted.
-        self.plan = [
+        self.plan: list[Step] = [
             (
                 f,
                 f.attname,
@@ -227,7 +227,7 @@ class Maker:
             key = raw  # the common case; other types are keyed by a tuple
         else:
             key = _memo_key(raw)
-        if key is not None and key in memo:
+        if memo is not None and key is not None and key in memo:
             values[attname] = memo[key]
             return
         try:
@@ -239,13 +239,27 @@ class Maker:
             values[attname] = cleaned
         else:
             setattr(obj, attname, cleaned)
-        if key is not None:
+        if memo is not None and key is not None:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()  # a column of all-different values: keep memory bounded
             memo[key] = cleaned
 
 
 MEMO_SIZE = 5000  # values remembered per field
+
+
+def _through(f: models.ManyToManyField) -> type[models.Model]:
+    """The table of a many-to-many's links (Django makes one when none is named)."""
+    through = f.remote_field.through
+    if not isinstance(through, type):
+        raise TypeError(f"{f} has no link table yet: the models are not loaded.")
+    return through
+
+
+# One field's part in clean_fields: the field, its attname, whether setattr only sets
+# __dict__, the clean values it accepted (None: its check depends on more than the value),
+# its text limit (`_text_limit`), whether it is a reference, and whether it may be blank.
+Step = tuple[models.Field, str, bool, dict[Any, Any] | None, float, bool | None, bool]
 
 
 def _pure(f: models.Field) -> bool:
@@ -405,10 +419,12 @@ class Unique:
 
 def _unique_fields(model: type[models.Model]) -> list[tuple[str, ...]]:
     meta = model._meta
-    found = [(f.attname,) for f in meta.concrete_fields if f.unique and not f.primary_key]
+    found: list[tuple[str, ...]] = [
+        (f.attname,) for f in meta.concrete_fields if f.unique and not f.primary_key
+    ]
     groups = [c.fields for c in meta.total_unique_constraints if c.fields]
     groups += [tuple(g) for g in meta.unique_together]
-    found += [tuple(meta.get_field(n).attname for n in g) for g in groups]
+    found += [tuple(field_named(model, n).attname for n in g) for g in groups]
     return found
 
 
@@ -474,7 +490,11 @@ class Table:
         prep, connection = f.get_db_prep_save, self.connection
         stock = type(f).get_db_prep_save is models.Field.get_db_prep_save
         internal = f.get_internal_type()
-        if f.many_to_one and type(f).get_db_prep_save is models.ForeignKey.get_db_prep_save:
+        if (
+            isinstance(f, models.ForeignKey)
+            and f.many_to_one
+            and type(f).get_db_prep_save is models.ForeignKey.get_db_prep_save
+        ):
             stock = type(f.target_field).get_db_prep_save is models.Field.get_db_prep_save
             internal = f.target_field.get_internal_type()  # stored as the key it points at
         if not stock or internal not in REMEMBERED:
@@ -554,7 +574,11 @@ COPY_FROM = 50  # rows from which COPY beats one INSERT statement on PostgreSQL
 def _passthrough(f: models.Field, connection: Any) -> frozenset[type]:
     """The value types `f.get_db_prep_save` hands back unchanged on this database."""
     internal = f.get_internal_type()
-    if f.many_to_one and type(f).get_db_prep_save is models.ForeignKey.get_db_prep_save:
+    if (
+        isinstance(f, models.ForeignKey)
+        and f.many_to_one
+        and type(f).get_db_prep_save is models.ForeignKey.get_db_prep_save
+    ):
         target = f.target_field  # a reference is stored as the key it points at
         if type(target).get_db_prep_save is not models.Field.get_db_prep_save:
             return frozenset([type(None)])  # what ForeignKey.get_db_prep_save does for None
@@ -605,8 +629,7 @@ class Writer:
         self.table = Table(model, self.connection, returning=True)
         self.audit = Table(AuditEntry, self.connection, returning=False)
         self.links = [
-            (f, Table(f.remote_field.through, self.connection, returning=False))
-            for f in meta.many_to_many
+            (f, Table(_through(f), self.connection, returning=False)) for f in meta.many_to_many
         ]
         self.snapshot = Snapshots(model)
         self.content_type_id = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
@@ -643,7 +666,7 @@ class Writer:
                 obj._state.db = alias
             for f, table in self.links:
                 src, dst = (
-                    f.remote_field.through._meta.get_field(name).attname
+                    field_named(_through(f), name).attname
                     for name in (f.m2m_field_name(), f.m2m_reverse_field_name())
                 )
                 links = [

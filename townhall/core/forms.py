@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from townhall.core import permissions
 
@@ -19,6 +20,15 @@ def field_of(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
     if not isinstance(field, kind):
         raise TypeError(f"The field {name} is a {type(field).__name__}, not a {kind.__name__}.")
     return field
+
+
+def edited_fields(form: type[forms.ModelForm] | forms.ModelForm) -> list[str]:
+    """The model fields a record form edits, in its order: its Meta's list (every Townhall
+    form names its fields; none uses "__all__" or exclude)."""
+    names = form._meta.fields
+    if names is None or isinstance(names, str):
+        raise ImproperlyConfigured(f"{form} must list its fields in Meta.fields.")
+    return list(names)
 
 
 def style_fields(fields: Iterable[forms.Field]) -> None:

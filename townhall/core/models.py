@@ -34,6 +34,15 @@ def _guard(obj: object) -> None:
     changes.changed(model)
 
 
+def field_named(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """The model's own field `name` (a column or a many-to-many), never a reverse relation,
+    which `_meta.get_field` may also return."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field.")
+    return field
+
+
 class TrackedQuerySet(models.QuerySet):
     """Querysets that know who may see or change which rows, and refuse bulk side doors."""
 

@@ -14,8 +14,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
+from townhall.accounts.models import User
 from townhall.audit.models import AuditEntry
 from townhall.core import changes, context, permissions
+from townhall.core.models import TrackedModel, field_named
 
 M = TypeVar("M", bound=models.Model)
 
@@ -23,7 +25,7 @@ M = TypeVar("M", bound=models.Model)
 class ConflictError(Exception):
     """Someone else saved the record after the editor loaded it."""
 
-    def __init__(self, current: models.Model, entries: list[AuditEntry]) -> None:
+    def __init__(self, current: TrackedModel, entries: list[AuditEntry]) -> None:
         self.current = current
         self.entries = entries
         names = ", ".join(sorted({e.actor_name for e in entries})) or "someone else"
@@ -94,9 +96,9 @@ def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict, di
 def _apply(obj: models.Model, values: Mapping[str, Any]) -> None:
     system = set(getattr(obj, "system_fields", ("id",)))
     for name, value in values.items():
-        if name in system or (name == "password" and hasattr(obj, "set_password")):
+        if name in system or (name == "password" and isinstance(obj, User)):
             continue
-        field = obj._meta.get_field(name)
+        field = field_named(type(obj), name)
         if isinstance(field, models.FileField) and value is False:
             value = ""  # a cleared file input
         if field.many_to_one and value is not None and not isinstance(value, models.Model):
@@ -104,11 +106,11 @@ def _apply(obj: models.Model, values: Mapping[str, Any]) -> None:
         else:
             setattr(obj, name, value)
     password = values.get("password")
-    if password and hasattr(obj, "set_password"):
+    if password and isinstance(obj, User):
         _set_password(obj, password)
 
 
-def _set_password(obj: models.Model, password: str) -> None:
+def _set_password(obj: User, password: str) -> None:
     """The password policy (settings.AUTH_PASSWORD_VALIDATORS) on every door: page, API,
     command line. Checked after the other values, which some rules compare it with."""
     try:
@@ -120,7 +122,7 @@ def _set_password(obj: models.Model, password: str) -> None:
 
 def _check_department(user: Any, obj: models.Model) -> None:
     """A liaison may not hand a record to another department."""
-    if getattr(obj, "department_field", None) in (None, "pk"):
+    if not isinstance(obj, TrackedModel) or obj.department_field in (None, "pk"):
         return
     if not permissions.can_add(user, type(obj), obj.department_id_value()):
         raise PermissionDenied(
@@ -193,8 +195,11 @@ def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -
         current = model._default_manager.select_for_update().get(pk=obj.pk)
         if not permissions.can(user, "change", current):
             raise PermissionDenied(f"You may not change this {model._meta.verbose_name}.")
-        has_version = hasattr(current, "version")
-        if has_version and version is not None and int(version) != current.version:
+        if (  # a user account has no version
+            isinstance(current, TrackedModel)
+            and version is not None
+            and int(version) != current.version
+        ):
             entries = list(
                 AuditEntry.objects.filter(
                     content_type=ContentType.objects.get_for_model(model),
@@ -220,7 +225,7 @@ def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -
         preview = snapshot(current)
         if preview == before and not m2m_changed and not password_changed:
             return current  # nothing to save; the version stays what the editor saw
-        if has_version:
+        if isinstance(current, TrackedModel):
             current.version += 1
         current.save()
         for name, values in m2m.items():
@@ -242,7 +247,11 @@ def delete(user: Any, obj: models.Model, *, version: int | None = None) -> None:
             refusal(user)  # a rule with its own reason (nobody deletes their own account)
         if not permissions.can(user, "delete", current):
             raise PermissionDenied(f"You may not delete this {model._meta.verbose_name}.")
-        if version is not None and hasattr(current, "version") and int(version) != current.version:
+        if (
+            isinstance(current, TrackedModel)
+            and version is not None
+            and int(version) != current.version
+        ):
             raise ConflictError(current, [])
         before = snapshot(current)
         pk = current.pk
@@ -383,7 +392,7 @@ class Creation:
         """What full_clean asks of each reference given as a key, asked once per field for
         the batch: that the record it names exists (a record given itself was read)."""
         for f in self.model._meta.concrete_fields:
-            if not f.many_to_one:
+            if not (f.many_to_one and isinstance(f, models.ForeignKey)):
                 continue
             wanted: dict[Any, int] = {}
             for index, item in enumerate(items):
@@ -393,18 +402,15 @@ class Creation:
             if not wanted:
                 continue
             target = f.remote_field
+            key = f.target_field.name  # the field it refers by: target.field_name, resolved
             qs = target.model._default_manager.complex_filter(f.get_limit_choices_to())
-            found = set(
-                qs.filter(**{f"{target.field_name}__in": list(wanted)}).values_list(
-                    target.field_name, flat=True
-                )
-            )
+            found = set(qs.filter(**{f"{key}__in": list(wanted)}).values_list(key, flat=True))
             for value, index in wanted.items():
                 if value not in found:
                     message = f.error_messages["invalid"] % {
                         "model": target.model._meta.verbose_name,
                         "pk": value,
-                        "field": target.field_name,
+                        "field": key,
                         "value": value,
                     }
                     raise RowInvalid(first + index, ValidationError({f.name: [message]}))
@@ -488,7 +494,9 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
         manager = model._default_manager
         current = manager.select_for_update().in_bulk(pks)
         allowed = set(
-            manager.restrict(user, "change").filter(pk__in=pks).values_list("pk", flat=True)
+            permissions.restrict(manager.all(), user, "change")
+            .filter(pk__in=pks)
+            .values_list("pk", flat=True)
         )
         changed: list[tuple[models.Model, dict, dict[str, Any], bool]] = []
         for index, (obj, data) in enumerate(pairs):

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,12 +20,14 @@ from rest_framework.test import APIClient
 
 from townhall.audit.models import AuditEntry
 from townhall.core import context, registry, services
+from townhall.core.forms import edited_fields
+from townhall.core.models import TrackedModel
 
 
 class ResourceContract:
     """Subclass and set `model`; override `data` (form/API values) and `make`."""
 
-    model: type = None
+    model: type[TrackedModel]  # set by each subclass
     # Does the record have an owner department other than itself?
     owned: bool = True
     # Shared records (vendors) belong to no department: liaisons change none of them.
@@ -62,7 +65,16 @@ class ResourceContract:
     # --- helpers ------------------------------------------------------------------------
     @property
     def resource(self) -> registry.Resource:
-        return registry.for_model(self.model)
+        resource = registry.for_model(self.model)
+        if resource is None:
+            raise LookupError(f"{self.model.__name__} is not registered as a resource.")
+        return resource
+
+    def count(self) -> int:
+        return self.model._default_manager.count()
+
+    def exists(self, pk: Any) -> bool:
+        return self.model._default_manager.filter(pk=pk).exists()
 
     def _model_values(self, values: dict) -> dict:
         return {k: v for k, v in values.items() if not k.startswith("_")}
@@ -92,7 +104,7 @@ class ResourceContract:
     def edit_post(self, obj: Any, departments: dict, **changes: Any) -> dict:
         form = self.resource.form(instance=obj)
         post = {}
-        for name in form._meta.fields:
+        for name in edited_fields(form):
             value = form.initial.get(name)
             if isinstance(value, list):
                 value = [v.pk if hasattr(v, "pk") else v for v in value]
@@ -135,7 +147,7 @@ class ResourceContract:
         assert api.get(self.api_url(obj)).status_code == 401
         assert api.post(self.api_url(), {}, format="json").status_code == 401
         assert api.delete(self.api_url(obj)).status_code == 401
-        assert self.model.objects.filter(pk=obj.pk).exists()
+        assert self.exists(obj.pk)
 
     @pytest.mark.django_db
     @pytest.mark.parametrize("role", ["viewer", "board"])
@@ -143,7 +155,7 @@ class ResourceContract:
         self, role: str, users: dict, departments: dict
     ) -> None:
         obj = self.make(departments)
-        before = self.model.objects.count()
+        before = self.count()
         client = Client()
         client.force_login(users[role])
         assert client.get(self.url("list")).status_code == 200
@@ -179,7 +191,7 @@ class ResourceContract:
             == 403
         )
         assert api.delete(self.api_url(obj)).status_code == 403
-        assert self.model.objects.count() == before
+        assert self.count() == before
         obj.refresh_from_db()
         assert obj.version == 1
 
@@ -209,14 +221,12 @@ class ResourceContract:
         response = client.post(
             self.url("edit", own), self.edit_post(own, departments, **self.changed(departments))
         )
-        assert response.status_code == 302, (
-            getattr(response, "context", None) and response.context.get("form").errors
-        )
+        assert response.status_code == 302, _form_errors(response)
         own.refresh_from_db()
-        response = api.patch(
+        reply = api.patch(
             self.api_url(own), {"notes": "via API", "version": own.version}, format="json"
         )
-        assert response.status_code == 200, response.content
+        assert reply.status_code == 200, reply.content
         # Another department's record: may read (unless private), not change or delete.
         assert client.get(self.url("detail", other)).status_code == (
             refused if self.private else 200
@@ -252,16 +262,16 @@ class ResourceContract:
             self.edit_post(own, departments, owner_department=departments["FIN"]),
         )
         assert response.status_code == 400
-        response = api.patch(
+        reply = api.patch(
             self.api_url(own),
             {"owner_department": departments["FIN"].pk, "version": own.version},
             format="json",
         )
-        assert response.status_code == 403
+        assert reply.status_code == 403
         own.refresh_from_db()
         assert own.owner_department == departments["PW"]
         # Creates only in own department.
-        count = self.model.objects.count()
+        count = self.count()
         assert (
             client.post(self.url("add"), self.form_post(departments, owner="FIN", n=5)).status_code
             == 400
@@ -272,12 +282,12 @@ class ResourceContract:
             ).status_code
             == 403
         )
-        assert self.model.objects.count() == count
+        assert self.count() == count
         assert (
             client.post(self.url("add"), self.form_post(departments, owner="PW", n=7)).status_code
             == 302
         )
-        assert self.model.objects.count() == count + 1
+        assert self.count() == count + 1
 
     @pytest.mark.django_db
     @pytest.mark.parametrize("role", ["staff", "admin"])
@@ -288,7 +298,8 @@ class ResourceContract:
         client.force_login(users[role])
         response = client.post(self.url("add"), self.form_post(departments, n=8))
         assert response.status_code == 302, response.context and response.context["form"].errors
-        obj = self.model.objects.order_by("-pk").first()
+        obj = self.model._default_manager.order_by("-pk").first()
+        assert obj is not None
         assert self.audit_count(obj) == 1
         response = client.post(
             self.url("edit", obj), self.edit_post(obj, departments, **self.changed(departments))
@@ -298,20 +309,21 @@ class ResourceContract:
         assert obj.version == 2
         assert self.audit_count(obj) == 2
         entry = AuditEntry.objects.filter(object_id=str(obj.pk)).first()
+        assert entry is not None
         assert entry.action == "update" and entry.actor == users[role] and entry.via == "web"
         assert client.post(self.url("delete", obj), {"version": obj.version}).status_code == 302
-        assert not self.model.objects.filter(pk=obj.pk).exists()
+        assert not self.exists(obj.pk)
         assert self.audit_count(obj) == 3
         # The API does the same through the same path.
         api = self.api(users[role])
-        response = api.post(self.api_url(), self.api_post(departments, n=9), format=self.api_format)
-        assert response.status_code == 201, response.content
-        created = self.model.objects.get(pk=response.json()["id"])
-        response = api.patch(
+        reply = api.post(self.api_url(), self.api_post(departments, n=9), format=self.api_format)
+        assert reply.status_code == 201, reply.content
+        created = self.model._default_manager.get(pk=reply.json()["id"])
+        reply = api.patch(
             self.api_url(created), {"notes": "API change", "version": 1}, format="json"
         )
-        assert response.status_code == 200, response.content
-        assert response.json()["version"] == 2
+        assert reply.status_code == 200, reply.content
+        assert reply.json()["version"] == 2
         assert api.delete(self.api_url(created)).status_code == 204
         assert [
             e.via
@@ -333,18 +345,17 @@ class ResourceContract:
         assert b"while you were editing" in response.content
         assert b"first writer" in response.content
         api = self.api(users["admin"])
-        response = api.patch(
-            self.api_url(obj), {"notes": "api writer", "version": 1}, format="json"
-        )
-        assert response.status_code == 409
-        assert response.json()["changes"]["notes"]["now"] == "first writer"
+        reply = api.patch(self.api_url(obj), {"notes": "api writer", "version": 1}, format="json")
+        assert reply.status_code == 409
+        assert reply.json()["changes"]["notes"]["now"] == "first writer"
         obj.refresh_from_db()
         assert obj.notes == "first writer" and obj.version == 2
 
     @pytest.mark.django_db
     def test_api_bad_input_is_json_400(self, users: dict, departments: dict) -> None:
         api = self.api(users["staff"])
-        for body in ({}, {"version": "abc"}, []):
+        bodies: list[dict[str, str] | list[str]] = [{}, {"version": "abc"}, []]
+        for body in bodies:
             response = api.post(self.api_url(), body, format="json")
             assert response.status_code == 400, (body, response.content)
             assert response["Content-Type"].startswith("application/json")
@@ -369,7 +380,7 @@ class ResourceContract:
         ten = queries()
         for n in range(90):
             self.make(departments, n=2000 + n)
-        assert self.model.objects.count() >= 100
+        assert self.count() >= 100
         assert queries() == ten  # 10 rows and 100 rows on one page cost the same
 
     @pytest.mark.django_db
@@ -378,9 +389,18 @@ class ResourceContract:
             self.make(departments, n=300 + n)
         client = Client()
         client.force_login(users["viewer"])
-        visible = self.model.objects.count()
-        body = b"".join(client.get(self.url("list") + "?export=csv").streaming_content)
+        visible = self.count()
+        export = client.get(self.url("list") + "?export=csv")
+        assert isinstance(export, StreamingHttpResponse)
+        body = b"".join(export.streaming_content)
         assert body.decode("utf-8-sig").strip().count("\n") == visible  # header + rows
         response = client.get(self.url("list") + "?export=xlsx&q=zzz-no-match")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def _form_errors(response: Any) -> Any:
+    """The page form's errors, for the message of a failed assertion."""
+    context = getattr(response, "context", None)
+    form = context.get("form") if context else None
+    return form.errors if form is not None else None

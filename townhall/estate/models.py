@@ -1,6 +1,7 @@
 """The technology estate: who delivers what to whom, on which systems and infrastructure."""
 
 import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -233,9 +234,11 @@ class System(VendorDates, OwnedModel):
         return _url(self)
 
     @property
-    def annual_cost(self) -> float | None:
+    def annual_cost(self) -> Decimal | None:
+        """The four costs added up; None when none is known (not zero: unknown is not free)."""
         parts = [self.cost_license, self.cost_support, self.cost_hosting, self.cost_staff]
-        return sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
+        known = [p for p in parts if p is not None]
+        return sum(known, Decimal(0)) if known else None
 
 
 class Component(VendorDates, OwnedModel):
@@ -431,12 +434,15 @@ class Dependency(OwnedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
+    # Django lets a model replace a field of its abstract base; a dependency has no text
+    # `source` column (its migrations never made one): `source` is the end that depends.
+    # The checker keeps the base's field type, so the override is marked.
     @property
-    def source(self) -> models.Model | None:
+    def source(self) -> Service | System | Component | None:  # type: ignore[override]
         return self.from_service or self.from_system or self.from_component
 
     @property
-    def target(self) -> models.Model | None:
+    def target(self) -> Service | System | Component | None:
         return self.to_service or self.to_system or self.to_component
 
     def department_id_value(self) -> int | None:

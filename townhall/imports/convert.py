@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from townhall.core import permissions, services
-from townhall.core.models import Tag
+from townhall.core.models import Tag, field_named
 from townhall.imports import grid, refs, values
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
@@ -45,13 +45,21 @@ def _scalar(field: models.Field, raw: Any) -> Any:
     if isinstance(field, models.DateField):
         return values.date(raw)
     if isinstance(field, models.DecimalField):
-        amount = values.money(raw)
-        return amount.quantize(Decimal(1).scaleb(-field.decimal_places))
+        amount = values.money(raw)  # None only for a blank cell, which is never read here
+        return None if amount is None else amount.quantize(Decimal(1).scaleb(-field.decimal_places))
     if isinstance(field, models.IntegerField):
         return values.whole_number(raw)
     if isinstance(field, models.TextField) and field.name == "aliases":
         return "\n".join(values.split_list(raw))
     return values.text(raw)
+
+
+def _related(field: models.Field) -> type[models.Model]:
+    """The model a reference field points to (resolved once the apps are loaded)."""
+    model = field.related_model
+    if not isinstance(model, type):
+        raise TypeError(f"{field} refers to no model.")
+    return model
 
 
 def _blank(field: models.Field) -> tuple[bool, Any]:
@@ -97,7 +105,7 @@ class RowReader:
         self.tags = TagNames(user)
         self._seen: dict[tuple, Any] = {}
         self._scalars: dict[tuple, Any] = {}
-        self.item_models = {kind.field(name).related_model for name in kind.items}
+        self.item_models = {_related(field_named(kind.model, name)) for name in kind.items}
         self._names: dict[type[models.Model], refs.Names] = {}
         self._items: dict[tuple[type[models.Model], int], Any] = {}  # read by `preload`
         # (heading, field name, field, how) of the columns read by `_one`, in the mapping's
@@ -157,7 +165,7 @@ class RowReader:
             heading = self.column_of.get(name)
             if not heading:
                 continue
-            model = self.kind.field(name).related_model
+            model = _related(field_named(self.kind.model, name))
             for _number, record in window:
                 raw = record.get(heading)
                 if values.is_blank(raw):
@@ -225,7 +233,7 @@ class RowReader:
                 if how is TEXT and type(raw) is str and raw.strip():
                     text = raw.strip()  # `values.text`, unless an apostrophe needs it
                     result[name] = values.text(raw) if text[0] == "'" else text
-                elif how is REMEMBER and type(raw) is str and raw.strip():
+                elif how is REMEMBER and field is not None and type(raw) is str and raw.strip():
                     result[name] = self._scalar(name, field, raw)
                 elif how is CHOICE and type(found := seen.get(("choice", name, raw))) is str:
                     result[name] = found  # a label read before (`_one` remembers them)
@@ -234,13 +242,13 @@ class RowReader:
             except ValueProblem as exc:
                 choice_of = name if isinstance(exc, values.UnknownChoice) else ""
                 problems.append(Problem(number, heading, shown(raw), str(exc), choice_of))
-        heading = self.column_of.get("tags")
-        if heading and not problems:  # only a row that is otherwise good may add tags
-            raw = record.get(heading)
+        tags_heading = self.column_of.get("tags")
+        if tags_heading and not problems:  # only a row that is otherwise good may add tags
+            raw = record.get(tags_heading)
             try:
                 result["tags"] = self.tags.get(raw)
             except ValueProblem as exc:
-                problems.append(Problem(number, heading, shown(raw), str(exc)))
+                problems.append(Problem(number, tags_heading, shown(raw), str(exc)))
         return result, problems
 
     def key_values(self, record: dict[str, Any]) -> dict[str, Any] | None:
@@ -314,12 +322,12 @@ class RowReader:
                 raise ValueProblem(f"{field.verbose_name.capitalize()} is required")
             return
         if field.many_to_many:
-            model = field.related_model
+            model = _related(field)
             result[name] = [
                 self.resolve(model, text, department_id) for text in values.split_list(raw)
             ]
         elif field.many_to_one or field.one_to_one:
-            result[name] = self.resolve(field.related_model, values.text(raw), department_id)
+            result[name] = self.resolve(_related(field), values.text(raw), department_id)
         elif field.choices:
             key = ("choice", name, raw)  # a few distinct labels, repeated on every row
             result[name] = self._lookup(key, lambda: self.choice(name, field, raw))

@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from townhall.core import bulk, context, dbstats, permissions, services
+from townhall.core.models import field_named
 from townhall.imports import keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
 from townhall.imports.grid import Cells
@@ -131,6 +132,15 @@ def run(
     return outcome
 
 
+@dataclass
+class _Batched:
+    """What an indexed kind's import keeps, both or neither: the natural keys of every
+    record, and the checks and unique values new records pass before their batch."""
+
+    index: keys.Index
+    creation: services.Creation
+
+
 class _Importer:
     """One import's state: the reader, and for indexed kinds the natural keys and unique
     values of every record plus the new records waiting for their batch."""
@@ -158,8 +168,9 @@ class _Importer:
         # has it; a record describing an item takes the item's department instead.
         self.fill_department = self.owned and not kind.items
         fast = kind.indexed and bulk.eligible(kind.model)
-        self.index = keys.index_for(kind) if fast else None
-        self.creation = services.Creation(user, kind.model) if fast else None
+        self.batched = (
+            _Batched(keys.index_for(kind), services.Creation(user, kind.model)) if fast else None
+        )
         self.queued: list[Queued] = []
         self.changes: dict[Any, Change] = {}  # by the record's pk
         self._departments: dict[int, Any] | None = None
@@ -170,7 +181,8 @@ class _Importer:
         # table, until some row names a record an earlier row added.
         self.read_ahead = fast and kind.model._default_manager.exists()
         if fast:  # what the person may change as the import starts, in one query
-            rows = kind.model._default_manager.restrict(user, "change").values_list("pk")
+            changeable = permissions.restrict(kind.model._default_manager.all(), user, "change")
+            rows = changeable.values_list("pk")
             self.changeable = {pk for (pk,) in rows.iterator(chunk_size=5000)}
 
     def prefetch(self, window: list[tuple[int, dict[str, Any]]]) -> None:
@@ -179,7 +191,7 @@ class _Importer:
         is read when its row comes, and one read here is used once, by the first row that
         matches it, unless a row before saved it (then it is read again)."""
         self.reader.preload(window)
-        if self.index is None or not self.read_ahead:
+        if self.batched is None or not self.read_ahead:
             return
         wanted = []
         for _number, record in window:
@@ -189,7 +201,7 @@ class _Importer:
             if self.fill_department and "owner_department" not in data and self._liaison():
                 data["owner_department"] = self.user.department
             try:
-                entry = self.index.find(data)
+                entry = self.batched.index.find(data)
             except ValueProblem:
                 continue
             if entry is not None and entry.pk is not None and entry.pk not in self.loaded:
@@ -216,25 +228,26 @@ class _Importer:
             entry, current = self._existing(data)
         except ValueProblem as exc:
             return [Problem(number, "", "", str(exc))]
-        field = self.kind.grid.field if self.kind.grid is not None else None
-        if isinstance(data.get(field), Cells):  # the row's cells, into the record's grid
-            data[field] = self.kind.grid.merged(getattr(current, field, None), data[field])
+        grid = self.kind.grid
+        if grid is not None and isinstance(data.get(grid.field), Cells):  # into the record's grid
+            data[grid.field] = grid.merged(getattr(current, grid.field, None), data[grid.field])
         refusal = self._refusal(current, data)
         if refusal:
             heading = self._refusal_column(data)
             return [Problem(number, heading, shown(record.get(heading)), refusal)]
-        if current is not None and self.index is not None and self._unchanged(current, data):
+        batched = self.batched
+        if current is not None and batched is not None and self._unchanged(batched, current, data):
             self.outcome.unchanged += 1
             return []
         if current is None and self.source and "source" not in data and self.has_source:
             data["source"] = self.source[:200]
-        if current is None and self.index is not None:
-            queued = self._queue(number, record, data)
+        if current is None and batched is not None:
+            queued = self._queue(batched, number, record, data)
             if queued is not None:
                 return queued
-        if current is not None and self.index is not None:
+        if current is not None and batched is not None:
             self.changes[current.pk] = Change(number, record, data, entry, current)
-            self.creation.unique.add(current)  # its new values, for the rows after it
+            batched.creation.unique.add(current)  # its new values, for the rows after it
             if len(self.changes) >= BATCH:
                 self.flush()
             return []
@@ -243,9 +256,9 @@ class _Importer:
 
     def _existing(self, data: dict[str, Any]) -> tuple[keys.Entry | None, Any]:
         """The index entry (indexed kinds) and the record this row updates, or Nones."""
-        if self.index is None:
+        if self.batched is None:
             return None, keys.existing(self.kind, data)
-        entry = self.index.find(data)
+        entry = self.batched.index.find(data)
         if entry is None:
             return None, None
         if entry.pk is None or entry.pk in self.changes:
@@ -262,38 +275,40 @@ class _Importer:
         """permissions.can, answered from the set loaded at the start when it can be."""
         return current.pk in self.changeable or permissions.can(self.user, "change", current)
 
-    def _unchanged(self, current: Any, data: dict[str, Any]) -> bool:
+    def _unchanged(self, batched: _Batched, current: Any, data: dict[str, Any]) -> bool:
         """Whether services.update would find nothing to save, asked without its lock, its
         per-row queries and its audit look-ups; anything else goes to services.update."""
         plain, m2m = services._split(self.kind.model, data)
         if any(self.reader.tags.pending(values) for values in m2m.values()):
             return False  # a tag still to be added cannot be linked already
-        before = self.creation.snapshot(current)
+        before = batched.creation.snapshot(current)
         services._apply(current, plain)
         try:
-            self.creation.maker.validate(current)
+            batched.creation.maker.validate(current)
         except ValidationError:
             return False  # services.update reports it
-        if self.creation.snapshot(current) != before:
+        if batched.creation.snapshot(current) != before:
             return False
         return all(
             services._m2m_pks(values) == sorted(getattr(current, name).values_list("pk", flat=True))
             for name, values in m2m.items()
         )
 
-    def _queue(self, number: int, record: dict, data: dict[str, Any]) -> list[Problem] | None:
+    def _queue(
+        self, batched: _Batched, number: int, record: dict, data: dict[str, Any]
+    ) -> list[Problem] | None:
         """Validate a new row and hold it for the next batch; None to save it on its own."""
         try:
-            item = self.creation.check(data)  # as services.create checks it
+            item = batched.creation.check(data)  # as services.create checks it
         except ValidationError as exc:
             return self._invalid(number, record, exc)
         except PermissionDenied as exc:
             return [Problem(number, "", "", str(exc))]
-        if self.creation.clashes(item):
+        if batched.creation.clashes(item):
             return None  # services.create says what it clashes with
         entry = keys.Entry(pk=None, obj=item.obj)
-        self.index.add(entry, item.obj)
-        self.creation.keep(item)
+        batched.index.add(entry, item.obj)
+        batched.creation.keep(item)
         self.queued.append(Queued(number, record, data, item.obj, entry, item.m2m))
         if len(self.queued) >= BATCH:
             self.flush()
@@ -333,7 +348,8 @@ class _Importer:
 
     def _flush_new(self) -> None:
         rows, self.queued = self.queued, []
-        if not rows:
+        batched = self.batched
+        if not rows or batched is None:  # rows are queued for batched kinds only
             return
         added: list = []
         try:
@@ -341,13 +357,13 @@ class _Importer:
                 for row in rows:  # the row's new tags, now that it is kept
                     if "tags" in row.m2m:
                         row.m2m["tags"] = self.reader.tags.saved(row.m2m["tags"], added)
-                self.creation.save(rows)
+                batched.creation.save(rows)
         except (IntegrityError, ValueProblem):
             self.reader.tags.forget(added)
             for row in rows:
                 problems = self._save(row.number, row.record, row.data, row.entry, None)
                 if problems:
-                    self.index.remove(row.entry)
+                    batched.index.remove(row.entry)
                     self._reject(problems)
             return
         for row in rows:
@@ -392,14 +408,14 @@ class _Importer:
 
     def _remember(self, entry: keys.Entry | None, saved: Any) -> None:
         """Keep the index and unique values in step with a record saved on its own."""
-        if self.index is None:
+        if self.batched is None:
             return
         self.loaded.pop(saved.pk, None)  # read ahead before this change
         if entry is None:
             entry = keys.Entry(pk=saved.pk)
         entry.pk, entry.obj = saved.pk, None
-        self.index.add(entry, saved)
-        self.creation.unique.add(saved)
+        self.batched.index.add(entry, saved)
+        self.batched.creation.unique.add(saved)
 
     def _department_of(self, current: Any) -> Any:
         """A record's owner department without a query per row: departments are few, and
@@ -495,7 +511,7 @@ class _Importer:
             messages = ValidationError(errs).messages
             label = ""
             if not heading and name != NON_FIELD_ERRORS:
-                field = self.kind.model._meta.get_field(name)
+                field = field_named(self.kind.model, name)
                 label = f"{str(field.verbose_name).capitalize()}: "
             for message in messages:
                 value = shown(record.get(heading)) if heading else ""

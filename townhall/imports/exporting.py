@@ -3,25 +3,37 @@
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.db import models
 
-from townhall.core import exports
+from townhall.core import exports, permissions
+from townhall.core.models import field_named
 from townhall.imports import refs
 from townhall.imports.kinds import Kind
+
+
+class Link(Protocol):
+    """A record with "from" and "to" columns: a dependency, whose module registers it (the
+    importer names no module)."""
+
+    @property
+    def source(self) -> models.Model | None: ...
+
+    @property
+    def target(self) -> models.Model | None: ...
 
 
 def cell(obj: models.Model, kind: Kind, name: str) -> Any:
     """One field as the importer reads it back: names for references, labels for choices."""
     if name == "from":
-        return exports.safe_cell(refs.end_label(obj.source))
+        return exports.safe_cell(refs.end_label(cast(Link, obj).source))
     if name == "to":
-        return exports.safe_cell(refs.end_label(obj.target))
+        return exports.safe_cell(refs.end_label(cast(Link, obj).target))
     if kind.grid is not None and name in kind.grid.cells:
         rating = kind.grid.cell(getattr(obj, kind.grid.field), name)
         return "" if rating is None else str(rating)
-    field = kind.field(name)
+    field = field_named(kind.model, name)
     value = getattr(obj, name)
     if field.many_to_many:
         return exports.safe_cell("; ".join(refs.label(o) for o in value.all()))
@@ -42,22 +54,21 @@ def cell(obj: models.Model, kind: Kind, name: str) -> Any:
 
 def queryset(kind: Kind, user: Any) -> models.QuerySet:
     """The records of `kind` the person may see, with their references joined."""
-    qs = kind.model._default_manager.restrict(user, "view")
-    joined = [
-        f.name
+    qs = permissions.restrict(kind.model._default_manager.all(), user, "view")
+    references = [
+        f
         for f in kind.model._meta.fields
         if (f.many_to_one or f.one_to_one) and (f.name in kind.fields or kind.key == "dependency")
     ]
+    joined = [f.name for f in references]
     # A reference is written with its department ("Payroll [FIN]"): join that too.
     joined += [
-        f"{name}__owner_department"
-        for name in list(joined)
-        if any(
-            f.name == "owner_department"
-            for f in kind.model._meta.get_field(name).related_model._meta.fields
-        )
+        f"{f.name}__owner_department"
+        for f in references
+        if isinstance(f.related_model, type)
+        and any(g.name == "owner_department" for g in f.related_model._meta.fields)
     ]
-    m2m = [n for n in kind.fields if kind.field(n) is not None and kind.field(n).many_to_many]
+    m2m = [n for n in kind.fields if (f := kind.field(n)) is not None and f.many_to_many]
     return qs.select_related(*joined).prefetch_related(*m2m).order_by("pk")
 
 

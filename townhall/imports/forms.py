@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from townhall.core.forms import bounded_upload, style_fields
+from townhall.core.forms import bounded_upload, field_of, style_fields
+from townhall.core.models import field_named
 from townhall.imports import mapping, parsing
 from townhall.imports.kinds import Kind, choices
 from townhall.imports.models import SavedMapping
@@ -22,7 +23,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         if kinds is not None:
-            self.fields["kind"].choices = kinds
+            field_of(self, "kind", forms.ChoiceField).choices = kinds
         self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,.xlsx"
         style_fields(self.fields.values())
 
@@ -84,6 +85,7 @@ class ColumnsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         proposed = {h: data.get(f"col_{i}", "") for i, h in enumerate(self.headers)}
         result, problems = mapping.clean(proposed, self.headers, self.headings)
         for problem in problems:
@@ -128,7 +130,9 @@ class SavedMappingChoice(forms.Form):
 
     def __init__(self, *args: Any, kind: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["saved"].queryset = SavedMapping.objects.filter(kind=kind)
+        field_of(self, "saved", forms.ModelChoiceField).queryset = SavedMapping.objects.filter(
+            kind=kind
+        )
         style_fields(self.fields.values())
 
 
@@ -162,7 +166,7 @@ class ValueMapForm(forms.Form):
         super().__init__(*args, **kw)
         self.unknown = unknown
         for index, (name, column, value, count) in enumerate(unknown):
-            field = kind.field(name)
+            field = field_named(kind.model, name)  # a choice field of the record
             choices = [(str(k), str(v)) for k, v in field.flatchoices if str(k) != ""]
             rows = f"{count:,} row{'s' if count != 1 else ''}"
             self.fields[f"v_{index}"] = forms.ChoiceField(

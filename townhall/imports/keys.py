@@ -1,7 +1,7 @@
 """Which existing record a row is about: its natural key, so importing twice updates."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.db import models
 
@@ -70,6 +70,33 @@ def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
     return named[0] if len(named) == 1 else None
 
 
+class Keyed(Protocol):
+    """What every index reads from a record it files: its external ID (every record kind
+    the importer reads has one; the indexes are built only for those kinds)."""
+
+    external_id: str
+
+
+class Named(Keyed, Protocol):
+    """A record known by its name within its department."""
+
+    name: str
+    owner_department_id: int | None
+
+
+class Linked(Keyed, Protocol):
+    """A dependency: its ends are read by column name, its kind here."""
+
+    kind: str
+
+
+class Aliased(Keyed, Protocol):
+    """A vendor: its name, or one of its other spellings, one a line."""
+
+    name: str
+    aliases: str
+
+
 @dataclass(eq=False)
 class Entry:
     """One record in an Index: saved (pk) or waiting to be saved (obj, pk None)."""
@@ -104,7 +131,8 @@ class Index:
     def add(self, entry: Entry, obj: models.Model) -> None:
         """Index `entry` under `obj`'s current keys, forgetting the keys it had before."""
         self.remove(entry)
-        self._put(entry, obj.external_id, obj.name, obj.owner_department_id)
+        named = cast(Named, obj)  # an Index is built for such kinds only
+        self._put(entry, named.external_id, named.name, named.owner_department_id)
 
     def remove(self, entry: Entry) -> None:
         """Forget `entry` (a waiting record that was not saved after all)."""
@@ -151,7 +179,7 @@ class ItemIndex(Index):
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
         items = [getattr(obj, f"{name}_id") for name in self.kind.items]
-        self._file(entry, self._keys(obj.external_id, items))
+        self._file(entry, self._keys(cast(Keyed, obj).external_id, items))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
@@ -188,7 +216,8 @@ class DependencyIndex(Index):
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
         ends = tuple(getattr(obj, name) for name in self.end_ids)
-        self._file(entry, self._keys(obj.external_id, obj.kind, ends))
+        linked = cast(Linked, obj)  # a DependencyIndex files dependencies
+        self._file(entry, self._keys(linked.external_id, linked.kind, ends))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
@@ -223,7 +252,8 @@ class VendorIndex(Index):
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
-        self._file(entry, self._keys(obj.external_id, obj.name, obj.aliases))
+        vendor = cast(Aliased, obj)  # a VendorIndex files vendors
+        self._file(entry, self._keys(vendor.external_id, vendor.name, vendor.aliases))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):

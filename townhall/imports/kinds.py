@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.text import capfirst
 
 from townhall.core import plugins
+from townhall.core.forms import edited_fields
+from townhall.core.models import field_named
 from townhall.imports.grid import Grid
 
 # Never imported: set by the platform.
@@ -79,7 +81,7 @@ class Kind:
             elif name in cells:
                 result[name] = cells[name]
             else:
-                result[name] = capfirst(str(self.model._meta.get_field(name).verbose_name))
+                result[name] = capfirst(str(field_named(self.model, name).verbose_name))
         return result
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
@@ -99,7 +101,7 @@ class Kind:
     def field(self, name: str) -> models.Field | None:
         if name in ("from", "to") or (self.grid is not None and name in self.grid.cells):
             return None
-        return self.model._meta.get_field(name)
+        return field_named(self.model, name)
 
 
 def _registered(key: str) -> plugins.ImportKind:
@@ -119,9 +121,9 @@ def _form_fields(registered: plugins.ImportKind, grid: Grid | None) -> tuple[str
     if resource is None:  # the department form lives in org; modules register their own
         from townhall.org.forms import DepartmentForm
 
-        names = DepartmentForm._meta.fields
+        names = edited_fields(DepartmentForm)
     else:
-        names = resource.form._meta.fields
+        names = edited_fields(resource.form)
     names = [n for n in names if n not in SKIPPED]
     if grid is not None:  # the grid's field becomes one column per cell, in its place
         at = names.index(grid.field)

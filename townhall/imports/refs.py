@@ -15,7 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-from townhall.core import plugins
+from townhall.core import permissions, plugins
 from townhall.imports.values import ValueProblem
 from townhall.org.models import Department
 
@@ -80,9 +80,8 @@ class Names:
         self.model = model
         self.exact: dict[str, list[Named]] = {}
         self.folded: dict[str, list[Named]] = {}
-        rows = model._default_manager.restrict(user, "view").values_list(
-            "pk", "name", "owner_department_id"
-        )
+        visible = permissions.restrict(model._default_manager.all(), user, "view")
+        rows = visible.values_list("pk", "name", "owner_department_id")
         for pk, name, dept in rows.iterator(chunk_size=5000):
             named = Named(pk, dept)
             self.exact.setdefault(name, []).append(named)
@@ -132,7 +131,9 @@ def resolve(
     model: type[models.Model], text: str, user: Any, department_id: int | None = None
 ) -> Any:
     """The one record of `model` that `text` names, among those `user` may see."""
-    return find(model._default_manager.restrict(user, "view"), text, department_id)
+    return find(
+        permissions.restrict(model._default_manager.all(), user, "view"), text, department_id
+    )
 
 
 def end(text: str, user: Any, department_id: int | None) -> Any:

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.views import View
 
 from townhall.core import exports, permissions
+from townhall.core.forms import field_of
+from townhall.core.http import SignedInRequest
 from townhall.imports import exporting, kinds, mapping, parsing, services
 from townhall.imports.forms import (
     CommitForm,
@@ -68,7 +71,7 @@ class ImportHome(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.page(UploadForm(kinds=importable_kinds(request.user)))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: SignedInRequest) -> HttpResponse:
         allowed = importable_kinds(request.user)
         if not allowed:
             raise PermissionDenied("Your role cannot add or change records.")
@@ -101,10 +104,11 @@ class MappingPage(RunView):
         self, run: ImportRun, form: MappingForm, status: int = 200, saved: Any = None
     ) -> HttpResponse:
         chooser = SavedMappingChoice(kind=run.kind)
+        choices = field_of(chooser, "saved", forms.ModelChoiceField).queryset
         context = {
             "run": run,
             "form": form,
-            "chooser": chooser if chooser.fields["saved"].queryset.exists() else None,
+            "chooser": chooser if choices is not None and choices.exists() else None,
             "saved": saved,
         }
         return render(self.request, "imports/mapping.html", context, status=status)
@@ -128,7 +132,7 @@ class MappingPage(RunView):
         form = MappingForm(kind=kind, sheet=sheet, initial_map=initial)
         return self.page(run, form, saved=saved)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
         run = self.get_run()
         if run.busy:
             return redirect(run)
@@ -168,7 +172,7 @@ class MappingPage(RunView):
 class PreviewPage(RunView):
     """The check's outcome, the problem report, and the commit button."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
         run = self.get_run()
         if request.htmx and run.busy:
             return render(request, "imports/preview.html#progress", {"run": run})
@@ -235,7 +239,7 @@ class PreviewPage(RunView):
 
 
 def _saved_name(run: ImportRun) -> str:
-    return run.saved_mapping.name if run.saved_mapping_id else ""
+    return run.saved_mapping.name if run.saved_mapping is not None else ""
 
 
 class ValuesPage(RunView):

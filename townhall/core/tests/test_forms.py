@@ -1,6 +1,7 @@
+import pytest
 from django import forms
 
-from townhall.core.forms import style_fields
+from townhall.core.forms import edited_fields, style_fields
 
 
 def test_choice_groups_are_not_styled_as_text_boxes():
@@ -16,3 +17,20 @@ def test_choice_groups_are_not_styled_as_text_boxes():
     assert "class" not in fields["pick"].widget.attrs
     assert "class" not in fields["many"].widget.attrs
     assert fields["text"].widget.attrs["class"] == "usa-input"
+
+
+def test_edited_fields_are_the_forms_own_list_in_order():
+    from townhall.org.forms import DepartmentForm
+
+    assert edited_fields(DepartmentForm) == list(DepartmentForm.Meta.fields)
+    assert edited_fields(DepartmentForm()) == list(DepartmentForm.Meta.fields)
+
+
+def test_field_named_is_a_models_own_field_never_a_reverse_relation():
+    from townhall.core.models import field_named
+    from townhall.org.models import Department
+
+    assert field_named(Department, "code").name == "code"
+    reverse = next(f for f in Department._meta.get_fields() if f.auto_created and not f.concrete)
+    with pytest.raises(TypeError):
+        field_named(Department, reverse.name)
