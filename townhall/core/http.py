@@ -12,9 +12,11 @@ if TYPE_CHECKING:
 
 
 class SignedInRequest(HttpRequest):
-    """Every page asks for sign-in (LoginRequiredMiddleware) and passes HtmxMiddleware, so a
-    page's request carries a real person and `htmx`; HttpRequest alone promises neither.
+    """Every page asks for sign-in (LoginRequiredMiddleware) and passes HtmxMiddleware and
+    RequestIdMiddleware, so a page's request carries a real person, `htmx` and the
+    `request_id` audit entries record; HttpRequest alone promises none of them.
     Pages marked `login_not_required` keep HttpRequest."""
 
     user: User
     htmx: HtmxDetails
+    request_id: str

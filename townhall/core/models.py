@@ -43,6 +43,15 @@ def field_named(model: type[models.Model], name: str) -> "models.Field[Any, Any]
     return field
 
 
+def related_model(field: "models.Field[Any, Any]") -> type[models.Model]:
+    """The model a relation field points to (a class once the apps are loaded; the stubs
+    also allow the "self" or "app.Model" it was declared with)."""
+    model = field.related_model
+    if not isinstance(model, type):
+        raise TypeError(f"{field} refers to no model.")
+    return model
+
+
 class TrackedQuerySet(models.QuerySet):
     """Querysets that know who may see or change which rows, and refuse bulk side doors."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+import django_filters
 from django import forms
 from django.db import models
 from django.urls import URLPattern, path
@@ -23,7 +24,7 @@ class Resource:
     model: type[models.Model]
     form: type[forms.ModelForm]
     table: type
-    filterset: type
+    filterset: type[django_filters.FilterSet]
     search_fields: Sequence[str] = ()
     bulk_fields: Sequence[str] = ()
     # Reverse accessors listed on the detail page: "name", or ("name", "Heading").

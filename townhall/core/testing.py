@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.http import StreamingHttpResponse
+from django.forms.utils import ErrorDict
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -399,7 +400,7 @@ class ResourceContract:
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def _form_errors(response: Any) -> Any:
+def _form_errors(response: HttpResponseBase) -> ErrorDict | None:
     """The page form's errors, for the message of a failed assertion."""
     context = getattr(response, "context", None)
     form = context.get("form") if context else None

@@ -2,7 +2,8 @@
 
 import copy
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -32,8 +33,10 @@ from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
 from townhall.core import busy, context, exports, permissions, plugins, registry, services
 from townhall.core.filters import SearchFilter
-from townhall.core.forms import BulkForm, offer_own_department
+from townhall.core.forms import BulkForm, edited_fields, offer_own_department
+from townhall.core.http import SignedInRequest
 from townhall.core.kept import kept
+from townhall.core.models import field_named, related_model
 from townhall.core.paging import Paginator
 from townhall.core.tables import Column
 
@@ -43,7 +46,7 @@ PAGE_SIZES = (25, 50, 100)
 def form_data(form: forms.ModelForm) -> dict[str, Any]:
     """The cleaned values of the model fields a form offers."""
     return {
-        name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data
+        name: form.cleaned_data[name] for name in edited_fields(form) if name in form.cleaned_data
     }
 
 
@@ -54,7 +57,7 @@ def filtered_rows(
     with its filter set and the sort applied. A background export calls it with the query
     the person's list page had, so the file holds exactly what they saw and may see."""
     table = resource.table()
-    qs = resource.model._default_manager.restrict(user, "view")
+    qs = permissions.restrict(resource.model._default_manager.all(), user, "view")
     qs = qs.select_related(*table.select_related()).prefetch_related(*table.prefetch_related())
     filterset = resource.filterset(query or None, queryset=qs)
     if filterset.is_bound:
@@ -72,14 +75,16 @@ def filtered_rows(
 
 
 class ResourceView(View):
-    resource: registry.Resource = None  # set by Resource.urls()
+    # Set by Resource.urls() through as_view(resource=…), which takes only names the class
+    # already has: the placeholder is never served.
+    resource: registry.Resource = None  # type: ignore[assignment]
 
     @property
     def model(self) -> type[models.Model]:
         return self.resource.model
 
     def visible(self) -> models.QuerySet:
-        return self.model._default_manager.restrict(self.request.user, "view")
+        return permissions.restrict(self.model._default_manager.all(), self.request.user, "view")
 
     def nothing_selected(self) -> HttpResponse:
         messages.warning(
@@ -121,7 +126,7 @@ class ListPage(ResourceView):
     def filtered(self) -> tuple[models.QuerySet, Any, str]:
         return filtered_rows(self.resource, self.request.user, self.request.GET)
 
-    def get(self, request: HttpRequest) -> HttpResponseBase:
+    def get(self, request: SignedInRequest) -> HttpResponseBase:
         qs, filterset, sort = self.filtered()
         table = self.resource.table()
         export = request.GET.get("export")
@@ -138,9 +143,9 @@ class ListPage(ResourceView):
         ids = [obj.pk for obj in page.object_list]
         editable = (
             set(
-                self.model._default_manager.filter(pk__in=ids)
-                .restrict(user, "change")
-                .values_list("pk", flat=True)
+                permissions.restrict(
+                    self.model._default_manager.filter(pk__in=ids), user, "change"
+                ).values_list("pk", flat=True)
             )
             if ids
             else set()
@@ -215,6 +220,7 @@ class ListPage(ResourceView):
             messages.info(self.request, f"{count:,} rows is a large export; it is being prepared.")
             return redirect(job.get_absolute_url())
         body = exports.rows(qs.iterator(chunk_size=2000), table.columns)
+        response: HttpResponseBase
         if kind == "csv":
             response = StreamingHttpResponse(
                 exports.csv_lines(header, body), content_type="text/csv; charset=utf-8"
@@ -234,12 +240,12 @@ class DetailPage(ResourceView):
         obj = self.get_object()
         form = self.resource.form(instance=obj)
         fields = []
-        for name in form._meta.fields:
+        for name in edited_fields(form):
             if name in services.UNTRACKED_FIELDS or name in self.resource.detail_skip:
                 continue
-            field = obj._meta.get_field(name)
-            column = Column(name=name, label=capfirst(field.verbose_name))
-            if field.many_to_many and permissions.has_row_rules(field.related_model):
+            field = field_named(type(obj), name)
+            column = Column(name=name, label=capfirst(str(field.verbose_name)))
+            if field.many_to_many and permissions.has_row_rules(related_model(field)):
                 fields.append(_visible_links(request.user, obj, field, column.label))
                 continue
             value_url = column.related_url(obj)
@@ -319,7 +325,7 @@ def related_group(user: Any, obj: models.Model, accessor: str, label: str | None
 def _visible_links(user: Any, obj: models.Model, field: Any, label: str) -> dict[str, Any]:
     """Links to records with row rules name only those the person may see."""
     linked = getattr(obj, field.name).all()
-    visible = field.related_model._default_manager.restrict(user, "view")
+    visible = permissions.restrict(related_model(field)._default_manager.all(), user, "view")
     names = [str(o) for o in visible.filter(pk__in=linked.values("pk"))]
     unseen = linked.count() - len(names)
     if unseen:
@@ -351,15 +357,13 @@ class CreatePage(FormPage):
     """Add a record. The address may fill in some of the form (`?to_system=12&kind=runs_on`,
     as a system's page links to it): see `initial_from_query`."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: SignedInRequest) -> HttpResponse:
         if not permissions.may_add_any(request.user, self.model):
             raise PermissionDenied(f"You may not add {self.resource.verbose_name_plural}.")
         initial = {}
-        if (
-            getattr(self.model, "department_field", None) not in (None, "pk")
-            and request.user.department_id
-        ):
-            initial[self.model.department_field] = request.user.department_id
+        department_field = getattr(self.model, "department_field", None)
+        if department_field not in (None, "pk") and request.user.department_id:
+            initial[department_field] = request.user.department_id
         form_class = self.form_class()
         initial.update(initial_from_query(form_class, request.GET, request.user))
         return self.render_form(form_class(initial=initial))
@@ -377,7 +381,7 @@ class CreatePage(FormPage):
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Added {self.resource.verbose_name} “{obj}”.")
-                return redirect(obj.get_absolute_url())
+                return redirect(resolve_url(obj))
         return self.render_form(form, status=400)
 
 
@@ -451,7 +455,7 @@ class EditPage(FormPage):
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"Saved {self.resource.verbose_name} “{obj}”.")
-                return redirect(obj.get_absolute_url())
+                return redirect(resolve_url(obj))
         return self.render_form(form, obj, status=400)
 
 
@@ -466,7 +470,7 @@ def _posted_version(request: HttpRequest, obj: models.Model) -> int | None:
         ) from None
 
 
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
+def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """The write path's refusal shown on the form: on its field when the form has it."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -486,7 +490,7 @@ class DeletePage(ResourceView):
             services.delete(request.user, obj, version=_posted_version(request, obj))
         except services.ConflictError as exc:
             messages.error(request, str(exc))
-            return redirect(obj.get_absolute_url())
+            return redirect(resolve_url(obj))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return render(request, "core/delete.html", self.context(object=obj), status=409)
@@ -522,7 +526,7 @@ def _selected(view: ResourceView, action: str) -> models.QuerySet:
     if not ids:
         raise NothingSelected
     qs = view.model._default_manager.filter(pk__in=ids)
-    allowed = qs.restrict(view.request.user, action)
+    allowed = permissions.restrict(qs, view.request.user, action)
     if allowed.count() != len(set(ids)):
         raise PermissionDenied(
             f"Some selected {view.resource.verbose_name_plural} cannot be changed by you; "
@@ -541,13 +545,16 @@ def bulk_form(resource: registry.Resource) -> type[forms.Form]:
             field.empty_label = "Leave unchanged"
             field.widget.choices = field.choices
         elif isinstance(field, forms.ChoiceField):
-            field.choices = [("", "Leave unchanged"), *[c for c in field.choices if c[0] != ""]]
+            # Set choices are kept as (value, label) pairs; the stubs type the getter as the
+            # setter's wider input.
+            offered = cast(Iterable[tuple[Any, Any]], field.choices)
+            field.choices = [("", "Leave unchanged"), *[c for c in offered if c[0] != ""]]
         fields[name] = field
     return type("BulkForm", (BulkForm,), fields)
 
 
 class BulkEditPage(ResourceView):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: SignedInRequest) -> HttpResponse:
         if not self.resource.bulk_fields:
             raise Http404("This list has no bulk edit.")
         try:
@@ -581,7 +588,7 @@ class BulkEditPage(ResourceView):
 
 
 class BulkDeletePage(ResourceView):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: SignedInRequest) -> HttpResponse:
         try:
             objs = _selected(self, "delete")
         except NothingSelected:
@@ -624,7 +631,8 @@ def _home_counts(user: Any) -> dict[str, int]:
     for resource in registry.all_resources():
         if getattr(resource.model, "admin_only", False) and not permissions.is_admin(user):
             continue
-        counts[resource.key] = resource.model._default_manager.restrict(user, "view").count()
+        visible = permissions.restrict(resource.model._default_manager.all(), user, "view")
+        counts[resource.key] = visible.count()
     return counts
 
 
@@ -654,7 +662,8 @@ class SearchPage(View):
                 fields = own_fields(resource)
                 if not fields:
                     continue
-                visible = resource.model._default_manager.restrict(request.user, "view")
+                model = resource.model
+                visible = permissions.restrict(model._default_manager.all(), request.user, "view")
                 qs = SearchFilter(fields).filter(visible, text).order_by()
                 ids = list(qs.values_list("pk", flat=True)[:SEARCH_READ])  # the scan, unjoined
                 names = resource.table().select_related()  # then the hits with what they show
@@ -692,7 +701,8 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     for resource in registry.all_resources():
         for field in resource.model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                qs = resource.model._default_manager.restrict(request.user, "view")
+                model = resource.model
+                qs = permissions.restrict(model._default_manager.all(), request.user, "view")
                 if qs.filter(**{field.name: path}).exists():
                     storage = field.storage
                     if not storage.exists(path):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from townhall.core import permissions, services
-from townhall.core.models import Tag, field_named
+from townhall.core.models import Tag, field_named, related_model
 from townhall.imports import grid, refs, values
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
@@ -52,14 +52,6 @@ def _scalar(field: models.Field, raw: Any) -> Any:
     if isinstance(field, models.TextField) and field.name == "aliases":
         return "\n".join(values.split_list(raw))
     return values.text(raw)
-
-
-def _related(field: models.Field) -> type[models.Model]:
-    """The model a reference field points to (resolved once the apps are loaded)."""
-    model = field.related_model
-    if not isinstance(model, type):
-        raise TypeError(f"{field} refers to no model.")
-    return model
 
 
 def _blank(field: models.Field) -> tuple[bool, Any]:
@@ -105,7 +97,7 @@ class RowReader:
         self.tags = TagNames(user)
         self._seen: dict[tuple, Any] = {}
         self._scalars: dict[tuple, Any] = {}
-        self.item_models = {_related(field_named(kind.model, name)) for name in kind.items}
+        self.item_models = {related_model(field_named(kind.model, name)) for name in kind.items}
         self._names: dict[type[models.Model], refs.Names] = {}
         self._items: dict[tuple[type[models.Model], int], Any] = {}  # read by `preload`
         # (heading, field name, field, how) of the columns read by `_one`, in the mapping's
@@ -165,7 +157,7 @@ class RowReader:
             heading = self.column_of.get(name)
             if not heading:
                 continue
-            model = _related(field_named(self.kind.model, name))
+            model = related_model(field_named(self.kind.model, name))
             for _number, record in window:
                 raw = record.get(heading)
                 if values.is_blank(raw):
@@ -322,12 +314,12 @@ class RowReader:
                 raise ValueProblem(f"{field.verbose_name.capitalize()} is required")
             return
         if field.many_to_many:
-            model = _related(field)
+            model = related_model(field)
             result[name] = [
                 self.resolve(model, text, department_id) for text in values.split_list(raw)
             ]
         elif field.many_to_one or field.one_to_one:
-            result[name] = self.resolve(_related(field), values.text(raw), department_id)
+            result[name] = self.resolve(related_model(field), values.text(raw), department_id)
         elif field.choices:
             key = ("choice", name, raw)  # a few distinct labels, repeated on every row
             result[name] = self._lookup(key, lambda: self.choice(name, field, raw))

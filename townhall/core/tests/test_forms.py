@@ -34,3 +34,12 @@ def test_field_named_is_a_models_own_field_never_a_reverse_relation():
     reverse = next(f for f in Department._meta.get_fields() if f.auto_created and not f.concrete)
     with pytest.raises(TypeError):
         field_named(Department, reverse.name)
+
+
+def test_related_model_is_the_class_a_reference_points_to():
+    from townhall.core.models import field_named, related_model
+    from townhall.org.models import Department, Document
+
+    assert related_model(field_named(Document, "owner_department")) is Department
+    with pytest.raises(TypeError):
+        related_model(field_named(Department, "code"))  # not a reference
