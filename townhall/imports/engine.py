@@ -127,7 +127,7 @@ def run(
         except _Rollback:
             pass
     if outcome.committed and outcome.created + outcome.updated >= dbstats.IMPORT_ROWS:
-        dbstats.refresh_statistics()
+        dbstats.refresh_statistics(tables=dbstats.tables_written(kind.model))
     return outcome
 
 
