@@ -570,6 +570,10 @@ def _passthrough(f: models.Field, connection: Any) -> frozenset[type]:
         plain = [bool]
     elif internal in INTEGER_FIELDS and _integers_as_they_are(connection):
         plain = [int]
+    elif internal == "DateField" and _dates_as_they_are(f, connection):
+        plain = [datetime.date]
+    elif internal == "DecimalField" and _decimals_as_they_are(f, connection):
+        plain = [Decimal]
     # None is NULL for a nullable field, for text and for numbers; a required yes/no field
     # or date is left to its own conversion (validation has refused such a row already).
     if f.null or internal in TEXT_FIELDS or internal in INTEGER_FIELDS:
@@ -580,6 +584,37 @@ def _passthrough(f: models.Field, connection: Any) -> frozenset[type]:
 def _integers_as_they_are(connection: Any) -> bool:
     adapt = type(connection.ops).adapt_integerfield_value
     return adapt is BaseDatabaseOperations.adapt_integerfield_value
+
+
+def _dates_as_they_are(f: models.Field, connection: Any) -> bool:
+    """Whether a date goes to this database as it is: DateField hands a date to the
+    backend's adapt_datefield_value, which on PostgreSQL hands it back (psycopg sends it as
+    a date) and on SQLite makes it `str(value)`, the same text as the adapter Django
+    registers with sqlite3 for dates (`isoformat()`)."""
+    if type(f).get_db_prep_value is not models.DateField.get_db_prep_value:
+        return False
+    adapt = type(connection.ops).adapt_datefield_value
+    if connection.vendor == "sqlite":
+        return adapt is BaseDatabaseOperations.adapt_datefield_value
+    if connection.vendor == "postgresql":
+        from django.db.backends.postgresql.operations import DatabaseOperations
+
+        return adapt is DatabaseOperations.adapt_datefield_value
+    return False
+
+
+def _decimals_as_they_are(f: models.Field, connection: Any) -> bool:
+    """Whether an amount goes to this database as it is: DecimalField makes it
+    `Decimal(value)` (equal, same digits) and hands it to adapt_decimalfield_value, which
+    hands it back unless the backend says otherwise (sqlite3 then stores `str(value)`, by
+    the adapter Django registers; psycopg sends it as a numeric)."""
+    adapt = type(connection.ops).adapt_decimalfield_value
+    return (
+        type(f).get_db_prep_value is models.DecimalField.get_db_prep_value
+        and type(f).get_prep_value is models.DecimalField.get_prep_value
+        and adapt is BaseDatabaseOperations.adapt_decimalfield_value
+        and connection.vendor in ("sqlite", "postgresql")
+    )
 
 
 def _max_params(connection: Any) -> int:
