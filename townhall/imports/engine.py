@@ -106,7 +106,7 @@ def run(
     was rejected or `valid_only` says to keep the valid ones. `value_map` holds the choices
     the person gave to values of the file the importer did not know."""
     outcome = Outcome()
-    with context.acting("import"):
+    with context.acting("import"), bulk.long_lived_set_aside() as set_aside:
         try:
             with transaction.atomic():
                 importer = _Importer(user, kind, mapping, source, outcome, value_map)
@@ -118,6 +118,7 @@ def run(
                         done += 1
                         if progress and done % 100 == 0:
                             progress(done)
+                    set_aside()
                 importer.flush()
                 outcome.problems.sort(key=lambda p: p.row)  # a batch may report late
                 keep = commit and (outcome.rejected == 0 or valid_only)
