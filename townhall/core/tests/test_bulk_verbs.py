@@ -196,3 +196,13 @@ def test_create_many_sets_older_objects_aside_and_hands_them_back(users, departm
         with pytest.raises(services.RowInvalid):
             services.create_many(users["staff"], m.Component, rows(bad=True))
         assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_create_many_leaves_objects_someone_else_froze_frozen(users, departments):
+    gc.freeze()
+    try:
+        with context.acting("test"):
+            services.create_many(users["staff"], m.Component, [{"name": "gc-kept"}])
+        assert gc.get_freeze_count() > 0  # not handed back by create_many
+    finally:
+        gc.unfreeze()
