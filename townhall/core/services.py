@@ -327,25 +327,27 @@ class Creation:
             for f in model._meta.concrete_fields
             if isinstance(f, (models.CharField, models.TextField))
         ]
+        self._new = bulk.New
+        self._department = getattr(model, "department_id_value", None)
+        self._check_write = getattr(model, "check_write", None) is not None
 
     def check(self, data: Mapping[str, Any]) -> Any:
         """A new unsaved record from `data`, checked: PermissionDenied or ValidationError."""
-        from townhall.core import bulk
-
-        obj, m2m = self.maker.build(dict(data))
-        check_fields(self.user, obj, None)
+        obj, m2m = self.maker.build(data)  # which reads `data` and keeps none of it
+        if self._check_write:
+            check_fields(self.user, obj, None)
         values = obj.__dict__
         if "\x00" in "".join([v for v in map(values.get, self._text) if type(v) is str]):
             _refuse_nul(obj)  # which says where
         self.maker.validate(obj)  # first: a record that describes nothing says so
-        dept = getattr(obj, "department_id_value", lambda: None)()
+        dept = self._department(obj) if self._department is not None else None
         allowed = self._allowed.get(dept)
         if allowed is None:
             allowed = self._allowed[dept] = permissions.can_add(self.user, self.model, dept)
         if not allowed:
             raise PermissionDenied(f"You may not add {self.model._meta.verbose_name_plural} here.")
         self._checked.add(id(obj))
-        return bulk.New(obj, m2m)
+        return self._new(obj, m2m)
 
     def clashes(self, item: Any) -> bool:
         """Whether the record would repeat a unique value already saved or checked in."""
@@ -452,10 +454,12 @@ def create_many(
 
     A refused record raises RowInvalid (which record, and why) or PermissionDenied, and
     nothing is kept. The way the importer, the demo and feeds load new records in volume."""
+    from townhall.core import bulk
+
     creation = Creation(user, model)
     created: list[models.Model] = []
     pending: list[Any] = []
-    with transaction.atomic():
+    with bulk.long_lived_set_aside() as set_aside, transaction.atomic():
         for index, data in enumerate(rows):
             try:
                 item = creation.check(data)
@@ -473,6 +477,7 @@ def create_many(
             if len(pending) >= batch:
                 creation.save(pending, index + 1 - len(pending))
                 pending = []
+                set_aside()
         creation.save(pending, len(created) - len(pending))
     return created
 

@@ -107,7 +107,7 @@ def run(
     was rejected or `valid_only` says to keep the valid ones. `value_map` holds the choices
     the person gave to values of the file the importer did not know."""
     outcome = Outcome()
-    with context.acting("import"):
+    with context.acting("import"), bulk.long_lived_set_aside() as set_aside:
         try:
             with transaction.atomic():
                 importer = _Importer(user, kind, mapping, source, outcome, value_map)
@@ -119,6 +119,7 @@ def run(
                         done += 1
                         if progress and done % 100 == 0:
                             progress(done)
+                    set_aside()
                 importer.flush()
                 outcome.problems.sort(key=lambda p: p.row)  # a batch may report late
                 keep = commit and (outcome.rejected == 0 or valid_only)
@@ -128,7 +129,7 @@ def run(
         except _Rollback:
             pass
     if outcome.committed and outcome.created + outcome.updated >= dbstats.IMPORT_ROWS:
-        dbstats.refresh_statistics()
+        dbstats.refresh_statistics(tables=dbstats.tables_written(kind.model))
     return outcome
 
 

@@ -3,6 +3,7 @@
 each record as `create` and `update` do."""
 
 import datetime
+import gc
 from decimal import Decimal
 
 import pytest
@@ -176,3 +177,32 @@ def test_a_transition_without_rules_needs_the_right_to_change(users, departments
     services.transition(users["staff"], doc, "retired")
     doc.refresh_from_db()
     assert doc.status == "retired"
+
+
+def test_create_many_sets_older_objects_aside_and_hands_them_back(users, departments):
+    """While it runs the collector's full passes skip what the process held before; after
+    it, kept or refused, nothing is left frozen."""
+    frozen: list[int] = []
+
+    def rows(bad: bool):  # noqa: ANN202
+        for i in range(3):
+            frozen.append(gc.get_freeze_count())
+            yield {"name": f"gc-{i}", "quantity": "many" if bad and i == 2 else 1}
+
+    with context.acting("test"):
+        services.create_many(users["staff"], m.Component, rows(bad=False))
+        assert frozen and all(count > 0 for count in frozen)
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+        with pytest.raises(services.RowInvalid):
+            services.create_many(users["staff"], m.Component, rows(bad=True))
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_create_many_leaves_objects_someone_else_froze_frozen(users, departments):
+    gc.freeze()
+    try:
+        with context.acting("test"):
+            services.create_many(users["staff"], m.Component, [{"name": "gc-kept"}])
+        assert gc.get_freeze_count() > 0  # not handed back by create_many
+    finally:
+        gc.unfreeze()

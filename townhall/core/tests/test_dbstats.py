@@ -30,6 +30,37 @@ def test_refresh_statistics_counts_the_rows_loaded():
 
 
 @pytest.mark.django_db
+def test_refresh_statistics_of_named_tables_leaves_the_others():
+    with context.writing():
+        m.Component.objects.bulk_create([m.Component(name=f"c{i}") for i in range(300)])
+        m.Location.objects.bulk_create([m.Location(name=f"l{i}") for i in range(200)])
+    before = _believed_rows("estate_location")
+    dbstats.refresh_statistics(tables=dbstats.tables_written(m.Component))
+    assert _believed_rows("estate_component") == 300
+    assert _believed_rows("estate_location") == before != 200
+
+
+def test_the_tables_a_load_writes():
+    tables = dbstats.tables_written(m.Component)
+    assert {"estate_component", "audit_auditentry"} <= set(tables)
+    assert m.Component.tags.through._meta.db_table in tables
+    assert "estate_system" not in tables
+
+
+@pytest.mark.django_db
+def test_an_import_refreshes_the_statistics_of_what_it_wrote():
+    from townhall.imports.tests.helpers import run_import
+
+    data = "Name\n" + "".join(f"c{i}\n" for i in range(dbstats.IMPORT_ROWS))
+    with context.writing():
+        m.Location.objects.bulk_create([m.Location(name=f"l{i}") for i in range(200)])
+    before = _believed_rows("estate_location")
+    run_import(context.SYSTEM, "component", data.encode(), "c.csv")
+    assert _believed_rows("estate_component") == dbstats.IMPORT_ROWS
+    assert _believed_rows("estate_location") == before != 200
+
+
+@pytest.mark.django_db
 def test_postgresql_connections_run_without_jit():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
