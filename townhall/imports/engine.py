@@ -80,6 +80,12 @@ def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
             return ""
         names = " or ".join(headings[f] for f in kind.items)
         return f"No column is mapped to {names}; choose which column holds it."
+    if kind.natural_key:  # every field of the key, in the order the kind gives them
+        lacking = [f for f in kind.natural_key if f not in mapped]
+        if not lacking or "external_id" in mapped:
+            return ""
+        names = " and ".join(headings[f] for f in lacking)
+        return f"No column is mapped to {names}; choose which column holds it."
     needed = {"dependency": {"from", "to"}}.get(kind.key, {kind.name_field})
     if needed <= mapped or "external_id" in mapped:
         return ""

@@ -28,10 +28,17 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     By external ID when the row has one; otherwise departments by code then name, vendors
     by name or alias, contracts by number (else title) within the vendor, dependencies by
     (from, to, kind), locations by name, impact analyses and recovery capabilities by the
-    item they describe, and everything else by name within department."""
+    item they describe, a kind with a registered natural key by all of its fields (a
+    training completion by person, course and day), and everything else by name within
+    department."""
     qs = kind.model._default_manager.all()
     if data.get("external_id"):
         return _only(qs.filter(external_id=data["external_id"]), "that external ID")
+    if kind.natural_key:
+        if any(data.get(name) is None for name in kind.natural_key):
+            return None  # a row lacking part of its key is new, and its validation says why
+        wanted = {name: data[name] for name in kind.natural_key}
+        return _only(qs.filter(**wanted), "those " + ", ".join(kind.natural_key))
     if kind.items:
         item = _item(kind, data)
         return _only(qs.filter(**{item[0]: item[1]}), f"that {item[0]}") if item else None
