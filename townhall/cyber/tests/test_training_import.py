@@ -64,7 +64,7 @@ def done() -> list[tuple[str, str, datetime.date]]:
 
 LMS = (
     "Employee Email,Course Title,Completed On,Score\n"
-    "ANA.GARCIA@county.gov,Security Awareness,3/14/2025,98\n"
+    "ANA.GARCIA@county.gov,Security Awareness,3/14/2025 10:22 AM,98\n"
     "José Núñez,sa-101,2025-04-02,90\n"
     "jose@county.gov,phishing review,2025-04-03,75\n"
 )
