@@ -117,9 +117,10 @@ def test_a_row_naming_someone_unknown_says_its_row_and_column(people, courses):
         "Pat Lee,Security Awareness,2025-02-01\n"
         "ana.garcia@county.gov,Brand New Course,2025-02-01\n"
         "ana.garcia@county.gov,Security Awareness,2025-02-30\n"
-        "ana.garcia@county.gov,Security Awareness,\n",
+        "ana.garcia@county.gov,Security Awareness,\n"
+        "ana.garcia@county.gov,Security Awareness,2999-01-01\n",
     )
-    assert outcome.rejected == 5 and not outcome.committed
+    assert outcome.rejected == 6 and not outcome.committed
     report = [(p["row"], p["column"], p["value"], p["reason"]) for p in outcome.report()]
     assert report[0] == (
         2,
@@ -133,6 +134,8 @@ def test_a_row_naming_someone_unknown_says_its_row_and_column(people, courses):
     assert report[2][3].startswith("No course called 'Brand New Course' (by name or code)")
     assert report[3][:3] == (5, "Completed On", "2025-02-30")
     assert report[4][:2] == (6, "Completed On")
+    assert report[5][:3] == (7, "Completed On", "2999-01-01")
+    assert report[5][3].startswith("The completion date is after today")
     assert not TrainingCompletion.objects.exists()
 
 
