@@ -140,7 +140,10 @@ class ImportKind:
     - `natural_key`: the fields that together name one record, for a kind without a name
       (a training completion: its person, course and day), so importing a file again
       finds the records it added instead of adding them twice;
-    - `column_spellings`: how people head the other columns (field -> headings).
+    - `column_spellings`: how people head the other columns (field -> headings);
+    - `adds`: references a row may name before they exist, added through the write path
+      as the row is saved (field -> the new record's values besides its name: a course a
+      completions file names is added as an optional course); for kinds not `indexed`.
     """
 
     key: str
@@ -156,6 +159,7 @@ class ImportKind:
     indexed: bool = False
     natural_key: tuple[str, ...] = ()
     column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    adds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 _import_kinds: dict[str, ImportKind] = {}

@@ -36,9 +36,18 @@ class Outcome:
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     committed: bool = False
+    added: dict[str, list[str]] = field(default_factory=dict)  # plural label -> names
 
     def counts(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in COUNTS}
+
+    def notes(self) -> str:
+        """What the import adds besides its rows (records they name that nobody had), or ""."""
+        return " ".join(
+            f"New {plural} the file names, added with the rows that name them: {', '.join(names)}."
+            for plural, names in self.added.items()
+            if names
+        )
 
     def report(self) -> list[dict[str, Any]]:
         return [p.as_dict() for p in self.problems]
@@ -126,6 +135,7 @@ def run(
                             progress(done)
                 importer.flush()
                 outcome.problems.sort(key=lambda p: p.row)  # a batch may report late
+                outcome.added = importer.reader.new.added()
                 keep = commit and (outcome.rejected == 0 or valid_only)
                 if not keep:
                     raise _Rollback
@@ -152,7 +162,7 @@ class _Importer:
     ) -> None:
         self.user = user
         self.kind = kind
-        self.reader = RowReader(kind, mapping, user, value_map)
+        self.reader = RowReader(kind, mapping, user, value_map, source)
         self.source = source
         self.outcome = outcome
         fields = {f.name for f in kind.model._meta.concrete_fields}
@@ -234,7 +244,7 @@ class _Importer:
             return []
         if current is None and self.source and "source" not in data and self.has_source:
             data["source"] = self.source[:200]
-        if current is None and self.index is not None:
+        if current is None and self.index is not None and not self.reader.new.pending(data):
             queued = self._queue(number, record, data)
             if queued is not None:
                 return queued
@@ -366,10 +376,13 @@ class _Importer:
         """One row through the write path, in a savepoint so a failed row leaves no trace."""
         outcome = self.outcome
         added: list = []
+        new: list = []  # records the row names, added in its savepoint
         try:
             with transaction.atomic():
                 if "tags" in data:  # the row's new tags, in the row's savepoint
                     data = {**data, "tags": self.reader.tags.saved(data["tags"], added)}
+                if self.reader.new.pending(data):
+                    data = self.reader.new.saved(data, new)
                 if current is None:
                     saved = services.create(self.user, self.kind.model, data)
                     outcome.created += 1
@@ -381,20 +394,25 @@ class _Importer:
                     else:
                         outcome.unchanged += 1
         except ValidationError as exc:
-            self.reader.tags.forget(added)
+            self._forget(added, new)
             return self._invalid(number, record, exc)
         except PermissionDenied as exc:
-            self.reader.tags.forget(added)
+            self._forget(added, new)
             return [Problem(number, "", "", str(exc))]
         except IntegrityError as exc:
-            self.reader.tags.forget(added)
+            self._forget(added, new)
             return [Problem(number, "", "", f"Conflicts with a record already saved ({exc}).")]
-        except ValueProblem as exc:  # a new tag the write path refused after all
-            self.reader.tags.forget(added)
-            heading = self.reader.heading("tags")
+        except ValueProblem as exc:  # a new tag or record the write path refused after all
+            self._forget(added, new)
+            heading = self.reader.heading(getattr(exc, "field", "tags"))
             return [Problem(number, heading, shown(record.get(heading)), str(exc))]
         self._remember(entry, saved)
         return []
+
+    def _forget(self, tags: list, new: list) -> None:
+        """The tags and records a rolled-back row added: no longer there."""
+        self.reader.tags.forget(tags)
+        self.reader.new.forget(new)
 
     def _remember(self, entry: keys.Entry | None, saved: Any) -> None:
         """Keep the index and unique values in step with a record saved on its own."""

@@ -35,8 +35,9 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if data.get("external_id"):
         return _only(qs.filter(external_id=data["external_id"]), "that external ID")
     if kind.natural_key:
-        if any(data.get(name) is None for name in kind.natural_key):
-            return None  # a row lacking part of its key is new, and its validation says why
+        if any(_unknown(data.get(name)) for name in kind.natural_key):
+            return None  # lacking part of its key (its validation says why), or naming a
+            # record the import is about to add: new
         wanted = {name: data[name] for name in kind.natural_key}
         return _only(qs.filter(**wanted), "those " + ", ".join(kind.natural_key))
     if kind.items:
@@ -69,6 +70,11 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if "owner_department" in data:
         qs = qs.filter(owner_department=data["owner_department"])
     return _only(qs.filter(name=data.get("name", "")), "that name in its department")
+
+
+def _unknown(value: Any) -> bool:
+    """No value, or a record not saved yet (see `ImportKind.adds`)."""
+    return value is None or (isinstance(value, models.Model) and value.pk is None)
 
 
 def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:

@@ -7,6 +7,7 @@ an export always imports back unchanged.
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -60,6 +61,11 @@ class Kind:
     def indexed(self) -> bool:
         """Matched from an index of every key in memory, without a query per row."""
         return bool(self.registered and self.registered.indexed)
+
+    @property
+    def adds(self) -> dict[str, dict[str, Any]]:
+        """Reference fields whose unknown names the import adds (see `ImportKind.adds`)."""
+        return self.registered.adds if self.registered else {}
 
     @property
     def natural_key(self) -> tuple[str, ...]:

@@ -217,6 +217,10 @@ def choice(
     raise UnknownChoice(f"{raw!r} is not one of: {words.allowed()}")
 
 
+class NotFound(ValueProblem):
+    """A cell naming a record nobody has: a kind may add such records (`ImportKind.adds`)."""
+
+
 class UnknownChoice(ValueProblem):
     """A value that is none of a field's choices: the preview offers to map it to one."""
 
