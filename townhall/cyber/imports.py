@@ -7,8 +7,8 @@ confirms, changes and saves the mapping as for any other file. A completion has 
 it is the person, the course and the day (`natural_key`), so reading a file again finds
 the completions it added and adds nothing. The person is found as the estate's finder
 finds people (by e-mail when the cell holds one, else by name); the course by its name or
-its code. A course the file names that Townhall does not know is reported on its row:
-import the course list (the "Training courses" kind) or add the course first.
+its code; a course the file names that Townhall does not know is added, as an optional
+course, when its first row is kept.
 """
 
 from typing import Any
@@ -18,7 +18,7 @@ from django.db import models
 from townhall.core import plugins
 from townhall.cyber import training_rules
 from townhall.imports import refs
-from townhall.imports.values import ValueProblem
+from townhall.imports.values import NotFound
 
 COMPLETION_FIELDS = ("person", "course", "completed_on", "external_id", "notes")
 
@@ -38,6 +38,9 @@ KINDS = (
         order=95,
         fields=COMPLETION_FIELDS,
         natural_key=("person", "course", "completed_on"),
+        # A course the file names that Townhall does not know is added as it is kept, as
+        # an optional course (someone marks it required on its page).
+        adds={"course": {"required": False}},
         column_spellings={
             # E-mails or names: the estate's finder reads either (an e-mail tells two
             # people with one name apart).
@@ -53,7 +56,7 @@ def course(qs: models.QuerySet, text: str, department_id: int | None = None) -> 
     """A course by its name (any case), else by its code (any case)."""
     found = list(qs.filter(name__iexact=text)[:2]) or list(qs.filter(code__iexact=text)[:2])
     if not found:
-        raise ValueProblem(
+        raise NotFound(
             f"No course called {text!r} (by name or code): add the course, or import the "
             "course list, first; or check the spelling"
         )

@@ -120,7 +120,7 @@ def test_a_row_naming_someone_unknown_says_its_row_and_column(people, courses):
         "ana.garcia@county.gov,Security Awareness,\n"
         "ana.garcia@county.gov,Security Awareness,2999-01-01\n",
     )
-    assert outcome.rejected == 6 and not outcome.committed
+    assert outcome.rejected == 5 and outcome.created == 1 and not outcome.committed
     report = [(p["row"], p["column"], p["value"], p["reason"]) for p in outcome.report()]
     assert report[0] == (
         2,
@@ -130,12 +130,10 @@ def test_a_row_naming_someone_unknown_says_its_row_and_column(people, courses):
     )
     assert report[1][:3] == (3, "Employee Email", "Pat Lee")
     assert "Several people are called 'Pat Lee'" in report[1][3]
-    assert report[2][:3] == (4, "Course Title", "Brand New Course")
-    assert report[2][3].startswith("No course called 'Brand New Course' (by name or code)")
-    assert report[3][:3] == (5, "Completed On", "2025-02-30")
-    assert report[4][:2] == (6, "Completed On")
-    assert report[5][:3] == (7, "Completed On", "2999-01-01")
-    assert report[5][3].startswith("The completion date is after today")
+    assert report[2][:3] == (5, "Completed On", "2025-02-30")
+    assert report[3][:2] == (6, "Completed On")
+    assert report[4][:3] == (7, "Completed On", "2999-01-01")
+    assert report[4][3].startswith("The completion date is after today")
     assert not TrainingCompletion.objects.exists()
 
 
@@ -229,3 +227,36 @@ def test_the_course_list_imports_before_the_completions_that_name_it(people, cou
     outcome = run(context.SYSTEM, "Email,Course,Date\njose@county.gov,ir-1,2025-05-01\n")
     assert outcome.created == 1
     assert Course.objects.get(code="IR-1").required is False
+
+
+def test_a_course_not_known_is_added_with_the_first_row_kept_that_names_it(people, courses):
+    outcome = run(
+        context.SYSTEM,
+        "Email,Course,Date\n"
+        "nobody@county.gov,Zero Trust 101,2025-02-01\n"  # refused: no course for it
+        "jose@county.gov,Zero Trust 101,2999-01-01\n"  # refused when saved: rolled back
+        "jose@county.gov,Zero Trust 101,2025-02-02\n"
+        "ana.garcia@county.gov,ZERO TRUST 101,2025-02-03\n"
+        "ana.garcia@county.gov,Zero Trust 101,2025-02-03\n",
+        valid_only=True,
+    )
+    assert outcome.counts() == {"created": 2, "updated": 0, "unchanged": 1, "rejected": 2}
+    assert outcome.notes() == (
+        "New courses the file names, added with the rows that name them: Zero Trust 101."
+    )
+    added = Course.objects.get(name="Zero Trust 101")
+    assert added.required is False and added.source == "Import of lms.csv"
+    assert added.completions.count() == 2
+    assert Course.objects.count() == 3
+
+
+def test_a_preview_adds_no_course_and_says_which_it_would_add(client_for, people, courses):
+    client = client_for("staff")
+    upload(client, "lms.csv", "Email,Course,Date\njose@county.gov,Zero Trust 101,2025-02-02\n")
+    run_ = ImportRun.objects.get()
+    client.post(
+        f"/import/{run_.pk}/columns/", columns_of(client.get(f"/import/{run_.pk}/columns/"))
+    )
+    page = client.get(f"/import/{run_.pk}/").content.decode()
+    assert "added with the rows that name them: Zero Trust 101." in page
+    assert Course.objects.count() == 2 and not TrainingCompletion.objects.exists()
