@@ -203,6 +203,9 @@ def test_training_import_by_keyboard_and_coverage(
     report = page.locator("#report")
     expect(report).to_contain_text("Several people are called 'Pat Lee'")
     expect(report.locator("tbody tr td").first).to_have_text("3")  # the row as in the file
+    expect(
+        page.get_by_text("added with the rows that name them: Brand New Course.")
+    ).to_be_visible()
     axe_check(page)
     assert TrainingCompletion.objects.count() == 1
 
@@ -214,8 +217,9 @@ def test_training_import_by_keyboard_and_coverage(
     page.keyboard.press("Enter")  # the Import button, reached by keyboard
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported: training_problems.csv")
     axe_check(page)
-    # Ana's line repeats nothing recorded (a different date); José once.
-    assert TrainingCompletion.objects.count() == 3
+    # Ana's line repeats nothing recorded (a different date); José once; Zoë's new course.
+    assert TrainingCompletion.objects.count() == 4
+    assert not Course.objects.get(name="Brand New Course").required
 
     page.goto(f"{url}/cyber/training/coverage/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Training coverage")
