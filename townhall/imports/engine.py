@@ -244,11 +244,12 @@ class _Importer:
             return []
         if current is None and self.source and "source" not in data and self.has_source:
             data["source"] = self.source[:200]
-        if current is None and self.index is not None and not self.reader.new.pending(data):
+        batched = self.index is not None and not self.reader.new.pending(data)
+        if current is None and batched:
             queued = self._queue(number, record, data)
             if queued is not None:
                 return queued
-        if current is not None and self.index is not None:
+        if current is not None and batched:
             self.changes[current.pk] = Change(number, record, data, entry, current)
             self.creation.unique.add(current)  # its new values, for the rows after it
             if len(self.changes) >= BATCH:
