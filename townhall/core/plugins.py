@@ -143,7 +143,8 @@ class ImportKind:
     - `column_spellings`: how people head the other columns (field -> headings);
     - `adds`: references a row may name before they exist, added through the write path
       as the row is saved (field -> the new record's values besides its name: a course a
-      completions file names is added as an optional course); for kinds not `indexed`.
+      completions file names is added as an optional course); a row naming one is saved
+      on its own, never in a batch.
     """
 
     key: str

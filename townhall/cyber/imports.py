@@ -38,6 +38,7 @@ KINDS = (
         order=95,
         fields=COMPLETION_FIELDS,
         natural_key=("person", "course", "completed_on"),
+        indexed=True,
         # A course the file names that Townhall does not know is added as it is kept, as
         # an optional course (someone marks it required on its page).
         adds={"course": {"required": False}},

@@ -261,6 +261,7 @@ class RowReader:
                 "name",
             )
         )
+        keys += self.kind.natural_key
         for heading, name, field, _how in self.columns:
             if name in keys or name in self.kind.items:
                 try:

@@ -178,6 +178,40 @@ class ItemIndex(Index):
         return found[0] if found else None
 
 
+class NaturalKeyIndex(Index):
+    """An Index of records named by their natural key (a training completion by person,
+    course and day): by external ID, else by the key's values, as `existing` matches them."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self._maps = {"ext": {}, "key": {}}
+        self.columns = tuple(kind.model._meta.get_field(n).attname for n in kind.natural_key)
+        rows = kind.model._default_manager.values_list("pk", "external_id", *self.columns)
+        for pk, ext, *key in rows.iterator(chunk_size=5000):
+            self._file(Entry(pk), (("ext", ext), ("key", tuple(key))))
+
+    def add(self, entry: Entry, obj: models.Model) -> None:
+        self.remove(entry)
+        key = tuple(getattr(obj, name) for name in self.columns)
+        self._file(entry, (("ext", obj.external_id), ("key", key)))
+
+    def find(self, data: dict[str, Any]) -> Entry | None:
+        if data.get("external_id"):
+            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+        else:
+            named = [data.get(name) for name in self.kind.natural_key]
+            if any(_unknown(value) for value in named):
+                return None  # as `existing`: a new record
+            key = tuple(v.pk if isinstance(v, models.Model) else v for v in named)
+            found, what = (
+                self._maps["key"].get(key, []),
+                "those " + ", ".join(self.kind.natural_key),
+            )
+        if len(found) > 1:
+            raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
+        return found[0] if found else None
+
+
 def end_ids() -> tuple[str, ...]:
     """The dependency's six end columns ("from_service_id", …), as its ends are registered."""
     return tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ends())
@@ -260,4 +294,6 @@ def index_for(kind: Kind) -> Index:
         return DependencyIndex(kind)
     if kind.key == "vendor":
         return VendorIndex(kind)
+    if kind.natural_key:
+        return NaturalKeyIndex(kind)
     return ItemIndex(kind) if kind.items else Index(kind)
