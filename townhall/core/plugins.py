@@ -136,7 +136,15 @@ class ImportKind:
       `imports.grid.Grid` of a JSON field read from one column per cell;
     - `ends`: for a link between records read as "system:Payroll" in a "From" and a "To"
       column, the kinds of end (name -> model label);
-    - `indexed`: records matched from an index of every key in memory (no query per row).
+    - `indexed`: records matched from an index of every key in memory (no query per row);
+    - `natural_key`: the fields that together name one record, for a kind without a name
+      (a training completion: its person, course and day), so importing a file again
+      finds the records it added instead of adding them twice;
+    - `column_spellings`: how people head the other columns (field -> headings);
+    - `adds`: references a row may name before they exist, added through the write path
+      as the row is saved (field -> the new record's values besides its name: a course a
+      completions file names is added as an optional course); a row naming one is saved
+      on its own, never in a batch.
     """
 
     key: str
@@ -150,6 +158,9 @@ class ImportKind:
     grid: Callable[[], Any] | None = None
     ends: dict[str, str] = field(default_factory=dict)
     indexed: bool = False
+    natural_key: tuple[str, ...] = ()
+    column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    adds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 _import_kinds: dict[str, ImportKind] = {}

@@ -612,6 +612,16 @@ class TrainingCompletion(TrackedModel):
             )
         ]
 
+    def clean(self) -> None:
+        """A completion is a thing done: a day after today is a mistake in the file (often a
+        due date exported as the completion), refused on every door."""
+        super().clean()
+        today = timezone.localdate()
+        if self.completed_on is not None and self.completed_on > today:
+            raise ValidationError(
+                {"completed_on": f"The completion date is after today ({today.isoformat()})."}
+            )
+
     def __str__(self) -> str:
         return f"{self.person} — {self.course} ({self.completed_on:%Y-%m-%d})"
 

@@ -63,16 +63,6 @@ urlpatterns += [
     path("risks/register/", risk_pages.register, name="risk_register"),
     path("incidents/metrics/", incident_pages.incident_metrics, name="incident_metrics"),
     path("training/import/", training_pages.training_import, name="training_import"),
-    path(
-        "training/import/<str:token>/columns/",
-        training_pages.training_import_columns,
-        name="training_import_columns",
-    ),
-    path(
-        "training/import/<str:token>/",
-        training_pages.training_import_commit,
-        name="training_import_commit",
-    ),
     path("training/coverage/", training_pages.training_coverage, name="training_coverage"),
 ]
 

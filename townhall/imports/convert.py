@@ -83,8 +83,10 @@ class RowReader:
         mapping: dict[str, str],
         user: Any,
         value_map: dict[str, dict[str, str]] | None = None,
+        source: str = "",
     ) -> None:
         self.kind = kind
+        self.new = NewReferences(user, kind.adds, source)
         self.mapping = {h: f for h, f in mapping.items() if f}
         # field -> {squashed value in the file: stored choice}, as the person mapped them
         self.value_map = {
@@ -251,14 +253,12 @@ class RowReader:
         department_id = self._department(record, result, problems, 0)
         if problems:
             return None
-        keys = (
+        keys: tuple[str, ...] = (
             ("external_id", "name", "from", "to", "kind")
             if self.kind.key == "dependency"
-            else (
-                "external_id",
-                "name",
-            )
+            else ("external_id", "name")
         )
+        keys += self.kind.natural_key
         for heading, name, field, _how in self.columns:
             if name in keys or name in self.kind.items:
                 try:
@@ -319,7 +319,13 @@ class RowReader:
                 self.resolve(model, text, department_id) for text in values.split_list(raw)
             ]
         elif field.many_to_one or field.one_to_one:
-            result[name] = self.resolve(related_model(field), values.text(raw), department_id)
+            text = values.text(raw)
+            try:
+                result[name] = self.resolve(related_model(field), text, department_id)
+            except values.NotFound:
+                if name not in self.kind.adds:
+                    raise
+                result[name] = self.new.stand_in(name, related_model(field), text)
         elif field.choices:
             key = ("choice", name, raw)  # a few distinct labels, repeated on every row
             result[name] = self._lookup(key, lambda: self.choice(name, field, raw))
@@ -375,6 +381,97 @@ def _how(field: models.Field | None) -> str:
         return OTHER
     special = (models.BooleanField, models.DateField, models.DecimalField, models.IntegerField)
     return REMEMBER if isinstance(field, special) else TEXT
+
+
+class NewReferenceProblem(ValueProblem):
+    """A record the row names could not be added after all; `field` is the row's field."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NewReferences:
+    """Records a row names that nobody has yet, for the fields its kind may add them for
+    (`ImportKind.adds`: the course a completions file names). As with tags, a new name is
+    checked as the row is read (so the row is refused in the same words), and added
+    through the write path only as the row is saved, in its savepoint: a refused row
+    leaves nothing behind, and the rows after it naming the same record use the one
+    added. Until then the row holds an unsaved record standing for it."""
+
+    def __init__(self, user: Any, adds: dict[str, dict[str, Any]], source: str = "") -> None:
+        self.user = user
+        self.adds = adds
+        self.source = source
+        self._saved: dict[tuple[str, str], Any] = {}  # (field, name in lower case) -> record
+        self._checked: set[tuple[str, str]] = set()
+
+    def _values(self, name: str, model: type[models.Model], text: str) -> dict[str, Any]:
+        found = {"name": text, **self.adds[name]}
+        if self.source and any(f.name == "source" for f in model._meta.concrete_fields):
+            found["source"] = self.source[:200]
+        return found
+
+    def stand_in(self, name: str, model: type[models.Model], text: str) -> Any:
+        """The record added for `text` already, else an unsaved one standing for it;
+        ValueProblem when the person may not add it or it would be refused."""
+        key = (name, text.lower())
+        if key in self._saved:
+            return self._saved[key]
+        label = model._meta.verbose_name
+        if key not in self._checked:
+            if not permissions.can_add(self.user, model):
+                raise ValueProblem(f"No {label} called {text!r}, and you may not add one")
+            try:
+                model(**self._values(name, model, text)).full_clean()  # as create checks it
+            except ValidationError as exc:
+                raise ValueProblem(f"New {label} {text!r}: {' '.join(exc.messages)}") from exc
+            self._checked.add(key)
+        return model(**self._values(name, model, text))
+
+    def pending(self, data: dict[str, Any]) -> bool:
+        """Whether the row names a record still to be added."""
+        return any(_unsaved(data.get(name)) for name in self.adds)
+
+    def saved(self, data: dict[str, Any], added: list[tuple[str, str]]) -> dict[str, Any]:
+        """`data` with the records it names added through the write path (each noted in
+        `added`, so `forget` can drop them if the row's savepoint rolls back)."""
+        result = dict(data)
+        for name in self.adds:
+            obj = data.get(name)
+            if not isinstance(obj, models.Model) or not _unsaved(obj):
+                continue
+            model, text = type(obj), str(getattr(obj, "name", ""))
+            key = (name, text.lower())
+            if key not in self._saved:
+                try:
+                    record = services.create(self.user, model, self._values(name, model, text))
+                except ValidationError as exc:
+                    label = model._meta.verbose_name
+                    message = f"New {label} {text!r}: {' '.join(exc.messages)}"
+                    raise NewReferenceProblem(message, name) from exc
+                self._saved[key] = record
+                added.append(key)
+            result[name] = self._saved[key]
+        return result
+
+    def forget(self, added: list[tuple[str, str]]) -> None:
+        """Records added in a savepoint that was rolled back: no longer there."""
+        for key in added:
+            self._saved.pop(key, None)
+        added.clear()
+
+    def added(self) -> dict[str, list[str]]:
+        """The names of the records added so far, by plural label, in the order added."""
+        found: dict[str, list[str]] = {}
+        for record in self._saved.values():
+            plural = str(record._meta.verbose_name_plural)
+            found.setdefault(plural, []).append(record.name)
+        return found
+
+
+def _unsaved(value: Any) -> bool:
+    return isinstance(value, models.Model) and value.pk is None
 
 
 TAG_SEPARATORS = re.compile(r"[,;\n]")

@@ -37,9 +37,18 @@ class Outcome:
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     committed: bool = False
+    added: dict[str, list[str]] = field(default_factory=dict)  # plural label -> names
 
     def counts(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in COUNTS}
+
+    def notes(self) -> str:
+        """What the import adds besides its rows (records they name that nobody had), or ""."""
+        return " ".join(
+            f"New {plural} the file names, added with the rows that name them: {', '.join(names)}."
+            for plural, names in self.added.items()
+            if names
+        )
 
     def report(self) -> list[dict[str, Any]]:
         return [p.as_dict() for p in self.problems]
@@ -80,6 +89,12 @@ def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
         if mapped & set(kind.items) or "external_id" in mapped:
             return ""
         names = " or ".join(headings[f] for f in kind.items)
+        return f"No column is mapped to {names}; choose which column holds it."
+    if kind.natural_key:  # every field of the key, in the order the kind gives them
+        lacking = [f for f in kind.natural_key if f not in mapped]
+        if not lacking or "external_id" in mapped:
+            return ""
+        names = " and ".join(headings[f] for f in lacking)
         return f"No column is mapped to {names}; choose which column holds it."
     needed = {"dependency": {"from", "to"}}.get(kind.key, {kind.name_field})
     if needed <= mapped or "external_id" in mapped:
@@ -122,6 +137,7 @@ def run(
                     set_aside()
                 importer.flush()
                 outcome.problems.sort(key=lambda p: p.row)  # a batch may report late
+                outcome.added = importer.reader.new.added()
                 keep = commit and (outcome.rejected == 0 or valid_only)
                 if not keep:
                     raise _Rollback
@@ -157,7 +173,7 @@ class _Importer:
     ) -> None:
         self.user = user
         self.kind = kind
-        self.reader = RowReader(kind, mapping, user, value_map)
+        self.reader = RowReader(kind, mapping, user, value_map, source)
         self.source = source
         self.outcome = outcome
         fields = {f.name for f in kind.model._meta.concrete_fields}
@@ -242,6 +258,8 @@ class _Importer:
             return []
         if current is None and self.source and "source" not in data and self.has_source:
             data["source"] = self.source[:200]
+        if batched is not None and self.reader.new.pending(data):
+            batched = None  # a row naming a record still to be added is saved on its own
         if current is None and batched is not None:
             queued = self._queue(batched, number, record, data)
             if queued is not None:
@@ -377,10 +395,13 @@ class _Importer:
         """One row through the write path, in a savepoint so a failed row leaves no trace."""
         outcome = self.outcome
         added: list = []
+        new: list = []  # records the row names, added in its savepoint
         try:
             with transaction.atomic():
                 if "tags" in data:  # the row's new tags, in the row's savepoint
                     data = {**data, "tags": self.reader.tags.saved(data["tags"], added)}
+                if self.reader.new.pending(data):
+                    data = self.reader.new.saved(data, new)
                 if current is None:
                     saved = services.create(self.user, self.kind.model, data)
                     outcome.created += 1
@@ -392,20 +413,25 @@ class _Importer:
                     else:
                         outcome.unchanged += 1
         except ValidationError as exc:
-            self.reader.tags.forget(added)
+            self._forget(added, new)
             return self._invalid(number, record, exc)
         except PermissionDenied as exc:
-            self.reader.tags.forget(added)
+            self._forget(added, new)
             return [Problem(number, "", "", str(exc))]
         except IntegrityError as exc:
-            self.reader.tags.forget(added)
+            self._forget(added, new)
             return [Problem(number, "", "", f"Conflicts with a record already saved ({exc}).")]
-        except ValueProblem as exc:  # a new tag the write path refused after all
-            self.reader.tags.forget(added)
-            heading = self.reader.heading("tags")
+        except ValueProblem as exc:  # a new tag or record the write path refused after all
+            self._forget(added, new)
+            heading = self.reader.heading(getattr(exc, "field", "tags"))
             return [Problem(number, heading, shown(record.get(heading)), str(exc))]
         self._remember(entry, saved)
         return []
+
+    def _forget(self, tags: list, new: list) -> None:
+        """The tags and records a rolled-back row added: no longer there."""
+        self.reader.tags.forget(tags)
+        self.reader.new.forget(new)
 
     def _remember(self, entry: keys.Entry | None, saved: Any) -> None:
         """Keep the index and unique values in step with a record saved on its own."""

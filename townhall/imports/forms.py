@@ -50,8 +50,8 @@ def _samples(sheet: parsing.Sheet, heading: str, limit: int = 3) -> str:
 
 class ColumnsForm(forms.Form):
     """One select per column of a file, proposing the field it most likely holds, among
-    `headings` (field -> label). `required(mapping)` says what is missing, or "". Every
-    import uses it: the record kinds (`MappingForm`) and the training completions."""
+    `headings` (field -> label). `required(mapping)` says what is missing, or "" (see
+    `MappingForm`)."""
 
     def __init__(
         self,

@@ -5,6 +5,7 @@ from typing import Any, Protocol, cast
 
 from django.db import models
 
+from townhall.core.models import field_named
 from townhall.imports import refs
 from townhall.imports.kinds import Kind
 from townhall.imports.values import ValueProblem
@@ -28,10 +29,18 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     By external ID when the row has one; otherwise departments by code then name, vendors
     by name or alias, contracts by number (else title) within the vendor, dependencies by
     (from, to, kind), locations by name, impact analyses and recovery capabilities by the
-    item they describe, and everything else by name within department."""
+    item they describe, a kind with a registered natural key by all of its fields (a
+    training completion by person, course and day), and everything else by name within
+    department."""
     qs = kind.model._default_manager.all()
     if data.get("external_id"):
         return _only(qs.filter(external_id=data["external_id"]), "that external ID")
+    if kind.natural_key:
+        if any(_unknown(data.get(name)) for name in kind.natural_key):
+            return None  # lacking part of its key (its validation says why), or naming a
+            # record the import is about to add: new
+        wanted = {name: data[name] for name in kind.natural_key}
+        return _only(qs.filter(**wanted), "those " + ", ".join(kind.natural_key))
     if kind.items:
         item = _item(kind, data)
         return _only(qs.filter(**{item[0]: item[1]}), f"that {item[0]}") if item else None
@@ -62,6 +71,11 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if "owner_department" in data:
         qs = qs.filter(owner_department=data["owner_department"])
     return _only(qs.filter(name=data.get("name", "")), "that name in its department")
+
+
+def _unknown(value: Any) -> bool:
+    """No value, or a record not saved yet (see `ImportKind.adds`)."""
+    return value is None or (isinstance(value, models.Model) and value.pk is None)
 
 
 def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
@@ -193,6 +207,40 @@ class ItemIndex(Index):
         return found[0] if found else None
 
 
+class NaturalKeyIndex(Index):
+    """An Index of records named by their natural key (a training completion by person,
+    course and day): by external ID, else by the key's values, as `existing` matches them."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self._maps = {"ext": {}, "key": {}}
+        self.columns = tuple(field_named(kind.model, n).attname for n in kind.natural_key)
+        rows = kind.model._default_manager.values_list("pk", "external_id", *self.columns)
+        for pk, ext, *key in rows.iterator(chunk_size=5000):
+            self._file(Entry(pk), (("ext", ext), ("key", tuple(key))))
+
+    def add(self, entry: Entry, obj: models.Model) -> None:
+        self.remove(entry)
+        key = tuple(getattr(obj, name) for name in self.columns)
+        self._file(entry, (("ext", getattr(obj, "external_id", None)), ("key", key)))
+
+    def find(self, data: dict[str, Any]) -> Entry | None:
+        if data.get("external_id"):
+            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+        else:
+            named = [data.get(name) for name in self.kind.natural_key]
+            if any(_unknown(value) for value in named):
+                return None  # as `existing`: a new record
+            key = tuple(v.pk if isinstance(v, models.Model) else v for v in named)
+            found, what = (
+                self._maps["key"].get(key, []),
+                "those " + ", ".join(self.kind.natural_key),
+            )
+        if len(found) > 1:
+            raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
+        return found[0] if found else None
+
+
 def end_ids() -> tuple[str, ...]:
     """The dependency's six end columns ("from_service_id", …), as its ends are registered."""
     return tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ends())
@@ -277,4 +325,6 @@ def index_for(kind: Kind) -> Index:
         return DependencyIndex(kind)
     if kind.key == "vendor":
         return VendorIndex(kind)
+    if kind.natural_key:
+        return NaturalKeyIndex(kind)
     return ItemIndex(kind) if kind.items else Index(kind)

@@ -7,6 +7,7 @@ an export always imports back unchanged.
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -64,9 +65,22 @@ class Kind:
         return bool(self.registered and self.registered.indexed)
 
     @property
+    def adds(self) -> dict[str, dict[str, Any]]:
+        """Reference fields whose unknown names the import adds (see `ImportKind.adds`)."""
+        return self.registered.adds if self.registered else {}
+
+    @property
+    def natural_key(self) -> tuple[str, ...]:
+        """The fields that together name one record of a kind without a name; () otherwise."""
+        return self.registered.natural_key if self.registered else ()
+
+    @property
     def name_field(self) -> str:
         """The field people call the record by; "" for a recovery capability, which goes
-        by its system or its component (see `items`)."""
+        by its system or its component (see `items`), and for a kind named by its
+        `natural_key`."""
+        if self.natural_key:
+            return ""
         if self.items:
             return self.items[0] if len(self.items) == 1 else ""
         return self.registered.name_field if self.registered else "name"
@@ -85,9 +99,12 @@ class Kind:
         return result
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
-        """How people head the columns: the name's, and a grid's cells'."""
+        """How people head the columns: the name's, the other columns' the kind registered,
+        and a grid's cells'."""
         said = self.registered.name_spellings if self.registered else ()
         result = {self.name_field: said} if self.name_field else {}
+        if self.registered is not None:
+            result.update(self.registered.column_spellings)
         if self.grid is not None:
             result.update(self.grid.spellings())
         return result

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db import models
 
 from townhall.core import permissions, plugins
-from townhall.imports.values import ValueProblem
+from townhall.imports.values import NotFound, ValueProblem
 from townhall.org.models import Department
 
 
@@ -36,7 +36,7 @@ def one(model: type[models.Model], matches: list[Any], text: str, department_id:
         return matches[0]
     if not matches:
         name = model._meta.verbose_name
-        raise ValueProblem(f"No {name} called {text!r}: add it first, or check the spelling")
+        raise NotFound(f"No {name} called {text!r}: add it first, or check the spelling")
     mine = [m for m in matches if getattr(m, "owner_department_id", None) == department_id]
     if len(mine) == 1:
         return mine[0]

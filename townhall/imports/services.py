@@ -79,7 +79,13 @@ def execute(
         status = ImportRun.Status.COMMITTED
     else:
         status = ImportRun.Status.NOT_COMMITTED
-    _save(run, status=status, counts=outcome.counts(), report=outcome.report(), message="")
+    _save(
+        run,
+        status=status,
+        counts=outcome.counts(),
+        report=outcome.report(),
+        message=outcome.notes(),
+    )
 
 
 def _run(

@@ -51,6 +51,12 @@ def excel_serial(number: float) -> datetime.date:
 
 
 _US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+# A day followed by a time of day, which a date column does not keep: "3/14/2025 10:22 AM",
+# "2025-03-14T10:22:05Z" (learning systems and ticketing tools export completion times).
+_WITH_TIME = re.compile(
+    r"^(?P<day>\S+)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"  # the day, then hours:minutes
+    r"\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"  # AM/PM, a time zone
+)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
 
@@ -62,7 +68,8 @@ def _make_date(year: int, month: int, day: int, raw: str) -> datetime.date:
 
 
 def date(value: Any) -> datetime.date | None:
-    """US (3/14/2025), ISO (2025-03-14), Excel serial numbers and spreadsheet date cells."""
+    """US (3/14/2025), ISO (2025-03-14), Excel serial numbers and spreadsheet date cells;
+    a time of day after the day is ignored."""
     if is_blank(value):
         return None
     if isinstance(value, datetime.datetime):
@@ -72,14 +79,16 @@ def date(value: Any) -> datetime.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return excel_serial(value)
     raw = text(value)
-    if match := _ISO.match(raw):
+    with_time = _WITH_TIME.match(raw)
+    when = with_time["day"] if with_time else raw
+    if match := _ISO.match(when):
         year, month, day = (int(g) for g in match.groups())
         return _make_date(year, month, day, raw)
-    if match := _US.match(raw):
-        month, day, year = (int(g) for g in match.groups())
+    if match := _US.match(when):
+        month, day_of_month, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000 if year < 70 else 1900
-        return _make_date(year, month, day, raw)
+        return _make_date(year, month, day_of_month, raw)
     if re.fullmatch(r"\d{1,7}(\.\d+)?", raw):
         return excel_serial(float(raw))
     raise ValueProblem(f"{raw!r} is not a date: write it as 3/14/2025 or 2025-03-14")
@@ -206,6 +215,10 @@ def choice(
     if found is not None:
         return found
     raise UnknownChoice(f"{raw!r} is not one of: {words.allowed()}")
+
+
+class NotFound(ValueProblem):
+    """A cell naming a record nobody has: a kind may add such records (`ImportKind.adds`)."""
 
 
 class UnknownChoice(ValueProblem):

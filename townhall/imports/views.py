@@ -69,7 +69,11 @@ class ImportHome(View):
         return render(self.request, "imports/home.html", context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.page(UploadForm(kinds=importable_kinds(request.user)))
+        """The upload form; `?kind=` chooses the kind (a module's page links here so)."""
+        allowed = importable_kinds(request.user)
+        wanted = request.GET.get("kind", "")
+        initial = {"kind": wanted} if wanted in dict(allowed) else {}
+        return self.page(UploadForm(kinds=allowed, initial=initial))
 
     def post(self, request: SignedInRequest) -> HttpResponse:
         allowed = importable_kinds(request.user)

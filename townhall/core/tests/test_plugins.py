@@ -90,6 +90,8 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "system",
         "component",
         "dependency",
+        "course",  # cyber's, after the people who complete the courses
+        "training_completion",
         "impact_analysis",  # continuity's, after the estate they describe
         "recovery_capability",
     ]

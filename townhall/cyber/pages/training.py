@@ -1,240 +1,34 @@
-"""Training pages: import completions from the learning system (upload, check, import) and
-coverage by department with the overdue list.
+"""Training pages: coverage by department with the overdue list, and the way to import
+completions (the spreadsheet importer, on its "Training completions" kind)."""
 
-Between the check and the import the uploaded file waits in storage under a random name
-that only the uploader's session knows; importing reads it again and checks every row
-once more inside the transaction, so what is saved is what the rules allow at that moment.
-"""
-
-import secrets
-from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from townhall.core import exports
 from townhall.core.charts import Item, bar_chart
-from townhall.core.forms import bounded_upload, field_of, style_fields
+from townhall.core.forms import field_of, style_fields
 from townhall.cyber import training
 from townhall.cyber import training_rules as rules
-from townhall.imports import parsing
-from townhall.imports.forms import ColumnsForm
 from townhall.org.models import Department
 
-SESSION_KEY = "cyber_training_upload"
-STAGING = "training-imports"
 OVERDUE_SHOWN = 200
-REPORT_SHOWN = 500
+IMPORT_KIND = "training_completion"  # registered in cyber/imports.py
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="Completions file",
-        help_text=(
-            "A CSV file or Excel workbook (.xlsx) from the learning system, with a column for "
-            "the person (e-mail or name), the course and the completion date."
-        ),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,.xlsx"
-        style_fields(self.fields.values())
-
-    def clean_file(self) -> Any:
-        return bounded_upload(
-            self.cleaned_data["file"],
-            (*parsing.CSV_EXTENSIONS, *parsing.XLSX_EXTENSIONS),
-            "Townhall cannot read {suffix} files. Export the "
-            "completions as CSV or Excel (.xlsx) and upload that.",
-        )
-
-
-class CommitForm(forms.Form):
-    valid_only = forms.BooleanField(
-        label="Import only the valid rows",
-        required=False,
-        help_text="The rejected rows listed below are left out; every other row is imported.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields.values())
-
-
-def _require_importer(request: HttpRequest) -> None:
+@require_safe
+def training_import(request: HttpRequest) -> HttpResponse:
+    """Completions are imported by the spreadsheet importer, which gives them the column
+    step, saved mappings and background runs: this address opens it on completions."""
     if not training.may_import(request.user):
         raise PermissionDenied("Only IT staff and administrators import training records.")
-
-
-def _stage(request: HttpRequest, name: str, data: bytes) -> str:
-    """Keep the file until the person imports it; forget the one they uploaded before."""
-    _discard(request)
-    token = secrets.token_urlsafe(16)
-    suffix = PurePath(name).suffix.lower()
-    path = default_storage.save(f"{STAGING}/{token}{suffix}", ContentFile(data))
-    request.session[SESSION_KEY] = {"token": token, "path": path, "name": name[:300]}
-    return token
-
-
-def _staged(request: HttpRequest, token: str) -> dict[str, Any] | None:
-    staged = request.session.get(SESSION_KEY)
-    if not staged or not secrets.compare_digest(staged.get("token", ""), token):
-        return None
-    if not default_storage.exists(staged["path"]):
-        return None
-    return staged
-
-
-def _discard(request: HttpRequest) -> None:
-    staged = request.session.pop(SESSION_KEY, None)
-    if staged and default_storage.exists(staged["path"]):
-        default_storage.delete(staged["path"])
-
-
-def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    outcome = context.get("outcome")
-    if outcome is not None:
-        context["report"] = outcome.report[:REPORT_SHOWN]
-        context["more"] = max(0, len(outcome.report) - REPORT_SHOWN)
-    context.setdefault("max_mb", settings.UPLOAD_MAX_MB)
-    return render(request, "cyber/training_import.html", context, status=status)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def training_import(request: HttpRequest) -> HttpResponse:
-    """Upload a file; the page then shows what importing it would do."""
-    _require_importer(request)
-    if request.method != "POST":
-        return _page(request, {"form": UploadForm()})
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, {"form": form}, status=400)
-    upload = form.cleaned_data["file"]
-    data = upload.read()
-    try:
-        sheet = training.read_sheet(data, upload.name)
-    except training.ImportProblem as exc:
-        form.add_error("file", str(exc))
-        return _page(request, {"form": form}, status=400)
-    token = _stage(request, upload.name, data)
-    guessed = rules.guess_mapping(sheet.header)
-    if rules.missing(guessed):  # the column step, as every import has it
-        messages.info(
-            request,
-            "Townhall could not tell from the headings which columns hold the person, the "
-            "course and the date: choose them below.",
-        )
-        return redirect("cyber:training_import_columns", token=token)
-    return _preview(request, token, data, upload.name, None)
-
-
-def _preview(
-    request: HttpRequest, token: str, data: bytes, name: str, mapping: dict[str, str] | None
-) -> HttpResponse:
-    try:
-        outcome = training.run_import(request.user, data, name, commit=False, mapping=mapping)
-    except training.ImportProblem as exc:
-        messages.error(request, str(exc))
-        return redirect("cyber:training_import_columns", token=token)
-    return _page(
-        request,
-        {"outcome": outcome, "token": token, "commit_form": CommitForm(), "stage": "preview"},
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def training_import_columns(request: HttpRequest, token: str) -> HttpResponse:
-    """Which column holds the person, the course and the date: guessed, then the person's
-    choice, kept with the waiting file for the check and the import."""
-    _require_importer(request)
-    staged = _staged(request, token)
-    if staged is None:
-        messages.warning(request, "That file is no longer waiting; upload it again.")
-        return redirect("cyber:training_import")
-    with default_storage.open(staged["path"], "rb") as handle:
-        data = handle.read()
-    try:
-        sheet = training.read_sheet(data, staged["name"])
-    except training.ImportProblem as exc:  # pragma: no cover - it was read at upload
-        messages.error(request, str(exc))
-        return redirect("cyber:training_import")
-    initial = staged.get("columns") or rules.guess_mapping(sheet.header)
-
-    def columns_form(data: QueryDict | None = None) -> ColumnsForm:
-        return ColumnsForm(
-            data,
-            headings=rules.FIELDS,
-            sheet=sheet,
-            initial_map=initial,
-            required=rules.missing,
-        )
-
-    if request.method != "POST":
-        form = columns_form()
-        return _columns_page(request, form, staged, token)
-    form = columns_form(request.POST)
-    if not form.is_valid():
-        return _columns_page(request, form, staged, token, status=400)
-    mapping = form.cleaned_data["mapping"]
-    request.session[SESSION_KEY] = {**staged, "columns": mapping}
-    return _preview(request, token, data, staged["name"], mapping)
-
-
-def _columns_page(
-    request: HttpRequest, form: Any, staged: dict[str, Any], token: str, status: int = 200
-) -> HttpResponse:
-    context = {"form": form, "filename": staged["name"], "token": token, "stage": "columns"}
-    return render(request, "cyber/training_columns.html", context, status=status)
-
-
-@require_http_methods(["POST"])
-def training_import_commit(request: HttpRequest, token: str) -> HttpResponse:
-    """Import the checked file: all rows, or only the valid ones when chosen."""
-    _require_importer(request)
-    staged = _staged(request, token)
-    if staged is None:
-        messages.warning(
-            request,
-            "That file has already been imported or is no longer waiting; upload it again.",
-        )
-        return redirect("cyber:training_import")
-    form = CommitForm(request.POST)
-    form.is_valid()
-    valid_only = form.cleaned_data.get("valid_only", False)
-    with default_storage.open(staged["path"], "rb") as handle:
-        data = handle.read()
-    try:
-        outcome = training.run_import(
-            request.user,
-            data,
-            staged["name"],
-            commit=True,
-            valid_only=valid_only,
-            mapping=staged.get("columns"),
-        )
-    except training.ImportProblem as exc:
-        _discard(request)
-        messages.error(request, str(exc))
-        return redirect("cyber:training_import")
-    if outcome.committed:
-        _discard(request)
-        return _page(request, {"outcome": outcome, "stage": "done"})
-    return _page(
-        request,
-        {"outcome": outcome, "token": token, "commit_form": form, "stage": "refused"},
-        status=400,
-    )
+    return redirect(f"{reverse('imports:home')}?{urlencode({'kind': IMPORT_KIND})}")
 
 
 # --- coverage ---------------------------------------------------------------------------

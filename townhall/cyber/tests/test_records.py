@@ -141,6 +141,9 @@ class TestTrainingCompletionContract(ResourceContract):
             "completed_on": datetime.date(2026, 2, 1),
         }
 
+    def invalid(self, departments):
+        return [("completed_on", lambda post: {"completed_on": "2999-01-01"})]
+
 
 class TestKnownVulnerabilityContract(ResourceContract):
     model = m.KnownVulnerability

@@ -1,7 +1,8 @@
 """Training: completions imported from a learning system's files (encodings, delimiters,
 dates, people matched by e-mail or name, new courses, repeats, valid-only, dry run, nothing
-written on error), coverage and the overdue list on a fixed day, the command, the pages for
-each role, and a coverage page whose query count does not grow with the number of people."""
+written on error), coverage and the overdue list on a fixed day, the command, the coverage
+page for each role, and a coverage page whose query count does not grow with the number of
+people. The import pages are the spreadsheet importer's: test_training_import.py."""
 
 import csv
 import datetime
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -25,7 +25,6 @@ from townhall.estate.models import Person
 
 FILES = Path(__file__).parent / "files"
 TODAY = datetime.date(2025, 6, 30)
-IMPORT = reverse("cyber:training_import")
 COVERAGE = reverse("cyber:training_coverage")
 
 
@@ -315,91 +314,6 @@ def test_command_answers_bad_input(people, courses, tmp_path, users):
         call_command("training", "import", str(FILES / "training_bom.csv"), "--username", "viewer1")
 
 
-# --- the import pages -----------------------------------------------------------------------
-
-
-def upload(client: Client, name: str, content: bytes | None = None):
-    file = SimpleUploadedFile(name, content if content is not None else data(name))
-    return client.post(IMPORT, {"file": file})
-
-
-@pytest.mark.django_db
-def test_import_pages_by_role(client_for, people, courses):
-    assert client_for("staff").get(IMPORT).status_code == 200
-    assert client_for("admin").get(IMPORT).status_code == 200
-    for role in ("viewer", "liaison", "board"):
-        client = client_for(role)
-        assert client.get(IMPORT).status_code == 403, role
-        assert upload(client, "training_bom.csv").status_code == 403, role
-        assert client.post(reverse("cyber:training_import_commit", args=["x"])).status_code == 403
-    response = Client().get(IMPORT)
-    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
-    assert TrainingCompletion.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_preview_then_import(client_for, people, courses):
-    client = client_for("staff")
-    response = upload(client, "training_problems.csv")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Check before importing: training_problems.csv" in html
-    assert "2 people have the name Pat Lee" in html
-    assert TrainingCompletion.objects.count() == 0
-    token = response.context["token"]
-    commit = reverse("cyber:training_import_commit", args=[token])
-
-    # Without choosing "valid rows only", nothing is imported.
-    response = client.post(commit, {})
-    assert response.status_code == 400
-    assert "Nothing was imported" in response.content.decode()
-    assert "Import only the 3 valid rows</button>" in response.content.decode()
-    assert TrainingCompletion.objects.count() == 0
-
-    response = client.post(commit, {"valid_only": "on"})
-    assert response.status_code == 200
-    assert "Imported: training_problems.csv" in response.content.decode()
-    assert TrainingCompletion.objects.count() == 3
-
-    # The file is no longer waiting: posting again does nothing more.
-    response = client.post(commit, {"valid_only": "on"})
-    assert response.status_code == 302
-    assert TrainingCompletion.objects.count() == 3
-
-
-@pytest.mark.django_db
-def test_another_session_cannot_import_the_file(client_for, people, courses, users):
-    response = upload(client_for("staff"), "training_bom.csv")
-    token = response.context["token"]
-    other = Client()
-    other.force_login(users["admin"])
-    response = other.post(reverse("cyber:training_import_commit", args=[token]))
-    assert response.status_code == 302
-    assert TrainingCompletion.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_upload_problems_are_explained(client_for, people, courses, settings):
-    client = client_for("staff")
-    response = upload(client, "notes.pdf", b"%PDF-1.4")
-    assert response.status_code == 400
-    assert "cannot read .pdf files" in response.content.decode()
-    response = upload(client, "scores.csv", b"Name,Score\nAna,3\n")
-    assert response.status_code == 302  # to the column step, to say which is which
-    response = client.post(response["Location"], {"col_0": "name", "col_1": ""})
-    assert response.status_code == 400
-    assert "No column holds the course" in response.content.decode()
-    response = upload(client, "broken.xlsx", b"PK\x03\x04 not really a workbook")
-    assert response.status_code == 400
-    assert "not a readable Excel workbook" in response.content.decode()
-    settings.UPLOAD_MAX_MB = 0
-    response = upload(client, "training_bom.csv")
-    assert response.status_code == 400
-    assert "larger than the 0 MB limit" in response.content.decode()
-    response = client.post(IMPORT, {})
-    assert response.status_code == 400
-
-
 # --- coverage -------------------------------------------------------------------------------
 
 COVERAGE_DAY = datetime.date(2026, 3, 15)
@@ -578,59 +492,6 @@ def test_coverage_page_queries_do_not_grow_with_people(
     assert response.status_code == 200
     assert response.context["result"].people == 45
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
-
-
-@pytest.mark.django_db
-def test_a_file_whose_headings_say_nothing_gets_the_column_step(client_for, people, courses):
-    """The training import has the importer's column step: guessed, then chosen."""
-    client = client_for("staff")
-    content = (
-        b"Who,What,When,Notes\n"
-        b"ana.garcia@county.gov,Security Awareness,3/14/2026,\n"
-        b"jose.nunez@county.gov,Security Awareness,2026-03-15,late\n"
-    )
-    response = upload(client, "lms.csv", content)
-    assert response.status_code == 302
-    columns = response["Location"]
-    page = client.get(columns)
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "Which column holds what?" in html
-    assert "could not tell from the headings" in html
-    assert "For example: ana.garcia@county.gov" in html
-
-    post = {"col_0": "email", "col_1": "course", "col_2": "date", "col_3": ""}
-    response = client.post(columns, post)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Check before importing: lms.csv" in html
-    assert response.context["outcome"].counts["created"] == 2
-    assert "Change the columns" in html
-
-    token = response.context["token"]
-    response = client.post(reverse("cyber:training_import_commit", args=[token]), {})
-    assert response.status_code == 200
-    assert done() == [
-        ("Ana García", "Security Awareness", datetime.date(2026, 3, 14)),
-        ("José Núñez", "Security Awareness", datetime.date(2026, 3, 15)),
-    ]
-
-
-@pytest.mark.django_db
-def test_the_guessed_columns_can_be_changed_from_the_preview(client_for, people, courses):
-    client = client_for("staff")
-    response = upload(client, "training_bom.csv")
-    token = response.context["token"]
-    columns = reverse("cyber:training_import_columns", args=[token])
-    assert f'href="{columns}"' in response.content.decode()
-    page = client.get(columns)
-    form = page.context["form"]
-    chosen = {f"col_{i}": form[f"col_{i}"].initial or "" for i in range(len(form.headers))}
-    assert set(chosen.values()) >= {"course", "date"}
-    response = client.post(columns, {k: "" for k in chosen})
-    assert response.status_code == 400
-    assert "No column holds the person" in response.content.decode()
-    assert client_for("admin").get(columns).status_code == 302  # another session's file
 
 
 @pytest.mark.django_db

@@ -129,5 +129,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run of {rows}, nothing saved: {counts}.")
         else:
             self.stdout.write(f"Nothing imported. Checked {rows}: {counts}.")
+        if outcome.notes():
+            self.stdout.write(outcome.notes())
         for p in outcome.problems:
             self.stdout.write(f"row {p.row}\t{p.column or '-'}\t{p.value or '-'}\t{p.reason}")
