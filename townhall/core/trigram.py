@@ -13,6 +13,18 @@ from typing import Any
 
 from django.db import DatabaseError, migrations, transaction
 
+# The fields the migrations give a trigram index, by table: what searches may rely on. Kept
+# in step with the migrations that call `indexes` (a migration test compares them).
+INDEXED: dict[str, tuple[str, ...]] = {
+    "estate_component": ("name", "manufacturer", "model_number", "asset_tag", "external_id"),
+    "cyber_exposure": ("matched_on",),
+}
+
+
+def indexed(table: str, fields: Sequence[str]) -> bool:
+    """Whether each of `fields` of `table` has a trigram index (on PostgreSQL)."""
+    return bool(fields) and set(fields) <= set(INDEXED.get(table, ()))
+
 
 def indexes(table: str, fields: Sequence[str]) -> migrations.RunPython:
     """A migration operation creating (and on reversal dropping) the indexes."""

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.http import (
     FileResponse,
     Http404,
@@ -31,7 +31,16 @@ from django.views import View
 from townhall.audit import display
 from townhall.audit.display import describe
 from townhall.audit.models import AuditEntry
-from townhall.core import busy, context, exports, permissions, plugins, registry, services
+from townhall.core import (
+    busy,
+    context,
+    exports,
+    permissions,
+    plugins,
+    registry,
+    services,
+    trigram,
+)
 from townhall.core.filters import SearchFilter
 from townhall.core.forms import BulkForm, edited_fields, offer_own_department
 from townhall.core.http import SignedInRequest
@@ -645,6 +654,29 @@ def own_fields(resource: registry.Resource) -> list[str]:
     return [name for name in resource.search_fields if "__" not in name]
 
 
+def search_ids(visible: models.QuerySet, fields: list[str], text: str) -> list[Any]:
+    """The keys of at most `SEARCH_READ` rows of `visible` with `text` in one of `fields`.
+
+    Where each field has a trigram index (PostgreSQL), each field is searched on its own,
+    `SEARCH_READ` at most, and the keys merged (`UNION`): for one condition per field
+    joined by `OR` the planner read every row instead of the indexes (70 ms over the
+    100,000 components, against 13 ms through the indexes)."""
+    model = visible.model
+    if (
+        len(fields) > 1
+        and connections[visible.db].vendor == "postgresql"
+        and trigram.indexed(model._meta.db_table, fields)
+    ):
+        each = [
+            SearchFilter([name]).filter(visible, text).order_by().values_list("pk", flat=True)
+            for name in fields
+        ]
+        found = each[0][:SEARCH_READ].union(*(qs[:SEARCH_READ] for qs in each[1:]))
+    else:
+        found = SearchFilter(fields).filter(visible, text).order_by().values_list("pk", flat=True)
+    return list(found[:SEARCH_READ])
+
+
 class SearchPage(View):
     """Search across every kind of record, showing only what the person may see.
 
@@ -664,8 +696,7 @@ class SearchPage(View):
                     continue
                 model = resource.model
                 visible = permissions.restrict(model._default_manager.all(), request.user, "view")
-                qs = SearchFilter(fields).filter(visible, text).order_by()
-                ids = list(qs.values_list("pk", flat=True)[:SEARCH_READ])  # the scan, unjoined
+                ids = search_ids(visible, fields, text)  # the scan, unjoined
                 names = resource.table().select_related()  # then the hits with what they show
                 hits = (
                     list(
