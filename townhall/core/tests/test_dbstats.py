@@ -67,3 +67,32 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def _pending_pages(index: str) -> int:
+    """Merges the index's pending list and says how many pages it held."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("named", [False, True])
+def test_refresh_statistics_merges_what_gin_indexes_hold_pending(named):
+    """A search through a GIN index reads its whole pending list: after a large load the
+    trigram searches of components took 13-60 ms instead of 0.1-1."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE INDEX test_component_words ON estate_component"
+            " USING gin (to_tsvector('simple', name))"
+        )
+    with context.writing():
+        m.Component.objects.bulk_create([m.Component(name=f"c{i} x{i}") for i in range(300)])
+    tables = dbstats.tables_written(m.Component) if named else None
+    dbstats.refresh_statistics(tables=tables)
+    assert _pending_pages("test_component_words") == 0
+    with context.writing():
+        m.Component.objects.bulk_create([m.Component(name=f"d{i} y{i}") for i in range(300)])
+    assert _pending_pages("test_component_words") > 0  # what the test relies on
