@@ -8,6 +8,7 @@ where it cannot be created, search works as before, without the indexes. Nothing
 on SQLite. Used from migrations: `trigram.indexes("estate_component", ["name"])`.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,11 @@ INDEXED: dict[str, tuple[str, ...]] = {
     "estate_component": ("name", "manufacturer", "model_number", "asset_tag", "external_id"),
     "cyber_exposure": ("matched_on",),
 }
+
+
+# What a trigram index can look up: a text without three letters or digits in a row gives
+# it no trigram, and the index would be read whole.
+WORD = re.compile(r"[^\W_]{3}")
 
 
 def indexed(table: str, fields: Sequence[str]) -> bool:

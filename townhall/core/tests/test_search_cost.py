@@ -103,3 +103,19 @@ def test_search_asks_each_indexed_field_on_its_own_on_postgresql(client_for):
     assert len(reads) == 1
     assert " UNION " in reads[0] and " OR " not in reads[0]
     assert reads[0].count("LIMIT 50") == 6  # each field's read is bounded, and the whole
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["qz", "a-b"])
+def test_search_reads_a_table_once_for_a_text_no_index_can_look_up(client_for, text):
+    """Under three letters or digits in a row there is no trigram to look up: a read per
+    field would scan the table once per field."""
+    with CaptureQueriesContext(connection) as ctx:
+        client_for("viewer").get(f"/search/?q={text}")
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "estate_component"' in q["sql"] and '"pk" FROM' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert " UNION " not in reads[0]
