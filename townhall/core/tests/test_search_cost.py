@@ -90,7 +90,8 @@ def test_search_finds_a_record_by_any_field_once(client_for):
 def test_search_asks_each_indexed_field_on_its_own_on_postgresql(client_for):
     """On PostgreSQL the components (whose search fields all have trigram indexes) are
     searched one field at a time: with the fields joined by OR the planner read all
-    100,000 components of the large estate instead of the indexes (70 ms, not 13)."""
+    100,000 components of the large estate instead of the indexes while these held pending
+    entries (70 ms, not 13)."""
     if connection.vendor != "postgresql":
         pytest.skip("the trigram indexes are PostgreSQL's")
     with CaptureQueriesContext(connection) as ctx:
