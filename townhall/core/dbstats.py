@@ -12,10 +12,13 @@ After the large demo each of the components' five lists was full, and a search t
 them took 13-60 ms instead of 0.1-1 ms; on a database without autovacuum they stay so.
 """
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, models, transaction
+
+logger = logging.getLogger(__name__)
 
 # An import of at least this many new or changed rows refreshes the statistics after it.
 IMPORT_ROWS = 1000
@@ -42,11 +45,23 @@ def refresh_statistics(using: str = DEFAULT_DB_ALIAS, tables: Iterable[str] | No
                 cursor.execute(statement)
             merge_pending_entries(cursor, None if tables is None else sorted(set(tables)))
         elif connection.vendor == "sqlite":
+            _refresh_sqlite(using, cursor, targets)
+
+
+def _refresh_sqlite(using: str, cursor: Any, targets: list[str]) -> None:
+    """The statistics are a help to the planner, not part of the change just committed: the
+    write lock is taken first (waiting for other writers as any write does), and when the
+    database stays busy (the worker, another import) the refresh is left for the next load
+    with a warning, rather than failing a restore or an import whose records are saved."""
+    try:
+        with transaction.atomic(using=using):
             # A sample of each index is enough for the planner and keeps the write lock short.
             cursor.execute("PRAGMA analysis_limit=1000")
             for statement in targets:
                 cursor.execute(statement)
             cursor.execute("PRAGMA optimize")
+    except OperationalError as exc:
+        logger.warning("Planner statistics not refreshed: %s", exc)
 
 
 def merge_pending_entries(cursor: Any, tables: list[str] | None) -> None:

@@ -1,7 +1,10 @@
 """Planner statistics are refreshed on demand, on both databases."""
 
+import logging
+import sqlite3
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from townhall.core import context, dbstats
 from townhall.estate import models as m
@@ -38,6 +41,42 @@ def test_refresh_statistics_of_named_tables_leaves_the_others():
     dbstats.refresh_statistics(tables=dbstats.tables_written(m.Component))
     assert _believed_rows("estate_component") == 300
     assert _believed_rows("estate_location") == before != 200
+
+
+@pytest.mark.django_db
+def test_a_busy_sqlite_database_keeps_its_statistics_and_the_command_goes_on(tmp_path, caplog):
+    """A restore or import has saved its records when it refreshes the statistics; another
+    writer holding the database then must not turn it into a failed command."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's ANALYZE waits for no writer")
+    path = tmp_path / "busy.sqlite3"
+    setup = sqlite3.connect(path)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE t (a INTEGER)")
+    setup.commit()
+    setup.close()
+    config = dict(connection.settings_dict)
+    config.update(NAME=str(path), TEST={"NAME": str(path)})
+    config["OPTIONS"] = {**config.get("OPTIONS", {}), "timeout": 0.2}
+    connections.settings["busy"] = config
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of its work
+    try:
+        connections["busy"].connect()
+        with caplog.at_level(logging.WARNING, logger="townhall.core.dbstats"):
+            dbstats.refresh_statistics("busy")
+        assert "not refreshed" in caplog.text
+        assert "locked" in caplog.text
+        holder.execute("COMMIT")
+        dbstats.refresh_statistics("busy")  # free again: refreshed, and no rows were lost
+        with connections["busy"].cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 1
+    finally:
+        holder.close()
+        connections["busy"].close()
+        del connections["busy"]
+        del connections.settings["busy"]
 
 
 def test_the_tables_a_load_writes():
