@@ -15,13 +15,12 @@ file) is printed too. Prints figures; it is not a test.
 
 import argparse
 import datetime
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_scale import fresh_database, run, write  # noqa: E402
+from import_scale import bench_env, run, write  # noqa: E402
 
 COURSES = 20
 
@@ -59,16 +58,7 @@ def files(folder: Path, rows: int) -> tuple[Path, Path, Path, Path]:
 
 def measure(command: list[str], rows: int, folder: Path, url: str | None, tag: str) -> list[float]:
     """Seconds of: the command on a header-only file, then on the file, then again."""
-    env = {
-        **os.environ,
-        "TOWNHALL_VAR_DIR": str(folder),
-        "DATABASE_URL": fresh_database(url, folder, tag),
-        "TOWNHALL_IMPORT_INLINE_ROWS": str(rows + 1),
-        "TOWNHALL_IMPORT_MAX_ROWS": str(rows + 1),
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = bench_env(rows, folder, url, tag)
     people, courses, completions, empty = files(folder, rows)
     departments = write(folder / "departments.csv", ["Code", "Name"], [["D00", "Department"]])
     run(None, env, ["migrate", "-v0"])
