@@ -123,7 +123,7 @@ def detail_urls(keys: Iterable[graph.Key]) -> dict[graph.Key, str]:
             head, _, tail = probe.partition(str(_PROBE))
             around[kind] = (head, tail)
         head, tail = around[kind]
-        urls[(kind, pk)] = f"{head}{int(pk)}{tail}"
+        urls[(kind, pk)] = f"{head}{pk}{tail}"
     return urls
 
 
