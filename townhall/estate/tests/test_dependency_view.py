@@ -229,6 +229,16 @@ def test_dependencies_url_helper(estate):
     assert dependency_pages.dependencies_url(vendor) is None
 
 
+def test_detail_urls_are_the_record_pages(estate):
+    records = list(estate.values())
+    keys = [(r._meta.model_name, r.pk) for r in records]
+    urls = dependency_pages.detail_urls(keys)
+    assert [urls[k] for k in keys] == [r.get_absolute_url() for r in records]
+    assert dependency_pages.detail_urls([("system", 4_294_967_291)]) == {
+        ("system", 4_294_967_291): "/estate/systems/4294967291/"
+    }
+
+
 @pytest.mark.django_db
 def test_record_pages_link_to_their_dependencies(client_for, departments):
     system = services.create(context.SYSTEM, m.System, {"name": "Linked system"})
