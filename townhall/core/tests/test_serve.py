@@ -61,3 +61,21 @@ def test_production_server_starts_and_serves(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_server_process_loads_every_page_then_sets_it_aside_from_the_collector(tmp_path):
+    """A server process keeps its code and settings for life: loaded before the first
+    request and frozen, so the collector's full passes do not walk them during requests."""
+    env = {**os.environ, "TOWNHALL_VAR_DIR": str(tmp_path), "SECRET_KEY": "k" * 60}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    probe = (
+        "import gc, sys; import townhall.wsgi; "
+        "print(gc.get_freeze_count(), 'townhall.estate.views' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    frozen, pages_loaded = done.stdout.split()
+    assert int(frozen) > 100_000
+    assert pages_loaded == "True"
