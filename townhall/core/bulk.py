@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
 from townhall.core import context, services
-from townhall.core.models import TrackedModel, _guard, field_named
+from townhall.core.models import TrackedModel, field_named, guard
 
 
 @contextlib.contextmanager
@@ -711,7 +711,7 @@ class Writer:
         """Insert the batch; afterwards each record has its primary key, as after save().
         Called by `services` inside its `writing()` block and a transaction; refused
         outside it, like every other save, since its raw statements pass no model guard."""
-        _guard(self.model)  # refuses outside the write path, and reports the change
+        guard(self.model)  # refuses outside the write path, and reports the change
         objs = [row.obj for row in rows]
         for f in self.auto:  # one moment for the batch
             moment = f.pre_save(objs[0], True)

@@ -1,7 +1,7 @@
 """Who must hear of a write. A module that keeps something worked out from records (the
 stored continuity analysis) registers which kinds of record it reads with `listen`; every
 door that writes calls `changed(model)` inside the writing transaction — the guard every
-save, delete and bulk change of a `TrackedModel` passes (`core.models._guard`) and the
+save, delete and bulk change of a `TrackedModel` passes (`core.models.guard`) and the
 importer's batches — so what the module keeps can never silently disagree with the records.
 Restore needs no report: it puts back what was kept together with the records it came
 from. The platform imports no module: modules come to it.

@@ -19,11 +19,11 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        _guard(self)
+        guard(self)
         super().save(*args, **kwargs)
 
 
-def _guard(obj: object) -> None:
+def guard(obj: object) -> None:
     """Every save, delete and bulk change of a record passes here: refused outside the write
     path, and reported to whoever keeps something worked out from such records."""
     model = obj if isinstance(obj, type) else type(obj)
@@ -61,19 +61,19 @@ class TrackedQuerySet(models.QuerySet):
         return restrict(self, user, action)
 
     def update(self, **kwargs: Any) -> int:
-        _guard(self.model)
+        guard(self.model)
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        _guard(self.model)
+        guard(self.model)
         return super().delete()
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
-        _guard(self.model)
+        guard(self.model)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
-        _guard(self.model)
+        guard(self.model)
         return super().bulk_update(objs, *args, **kwargs)
 
 
@@ -109,11 +109,11 @@ class TrackedModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        _guard(self)
+        guard(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _guard(self)
+        guard(self)
         return super().delete(*args, **kwargs)
 
     def department_id_value(self) -> int | None:
