@@ -34,6 +34,10 @@ TIERS = {
 FEED_KEY_MIN_LENGTH = 20
 
 
+# The contracts needing a decision soon that the dashboard lists (the rest are one link away).
+NOTICE_ROWS = 20
+
+
 def _link(name: str, **params: Any) -> str:
     url = reverse(f"estate:{name}_list")
     params = {k: v for k, v in params.items() if v is not None}
@@ -87,11 +91,15 @@ def estate_summary(user: Any, today: datetime.date) -> dict[str, Any]:
     )
     # 4. Contracts whose notice deadline falls in the window, soonest first.
     first, last = dashboard.notice_window(today)
-    due = list(
+    # A county has hundreds in a quarter: the soonest are listed, the count links to all.
+    due_qs = (
         contracts.filter(notice_deadline__gte=first, notice_deadline__lte=last)
         .select_related("vendor")
         .order_by("notice_deadline", "pk")
     )
+    due = list(due_qs[: NOTICE_ROWS + 1])
+    notice_count = due_qs.count() if len(due) > NOTICE_ROWS else len(due)
+    due = due[:NOTICE_ROWS]
 
     lifecycle = _rows(
         list(m.System.Lifecycle.choices), by_lifecycle, lambda k: _link("system", lifecycle=k)
@@ -146,7 +154,7 @@ def estate_summary(user: Any, today: datetime.date) -> dict[str, Any]:
         ),
         "notice_first": first,
         "notice_last": last,
-        "notice_count": len(due),
+        "notice_count": notice_count,
         "notice_url": _link(
             "contract", notice_after=first.isoformat(), notice_before=last.isoformat()
         ),

@@ -278,3 +278,39 @@ def test_counts_only_what_the_person_may_view(estate, users, monkeypatch):
     monkeypatch.setattr(permissions, "restrict", fake)
     assert estate_summary(users["viewer"], estate["today"])["systems_total"] == 3
     assert estate_summary(users["staff"], estate["today"])["systems_total"] == 6
+
+
+def test_contracts_needing_a_decision_are_the_soonest_few_and_a_link_to_all(
+    estate, users, client_for, monkeypatch
+):
+    """A county has hundreds of notice deadlines in a quarter: the page lists the soonest
+    and counts them all, whatever their number, at the same cost."""
+    monkeypatch.setattr("townhall.estate.pages.dashboard.NOTICE_ROWS", 1)
+    s = estate_summary(users["viewer"], estate["today"])
+    assert [c.title for c in s["notice_contracts"]] == ["Due today"]
+    assert s["notice_count"] == 2
+    html = client_for("viewer").get(URL).content.decode()
+    assert "The 1 soonest of 2" in html and "see all 2 contracts" in html
+    vendor = estate["contracts"]["due today"].vendor
+    client = client_for("staff")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for n in range(5):
+        services.create(
+            context.SYSTEM,
+            m.Contract,
+            {
+                "title": f"More {n}",
+                "vendor": vendor,
+                "end": estate["today"] + datetime.timedelta(days=70),
+                "notice_days": 30,
+                "owner_department": estate["systems"][0].owner_department,
+            },
+        )
+    assert queries() == before
+    assert "see all 7 contracts" in client.get(URL).content.decode()
