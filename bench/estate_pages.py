@@ -51,7 +51,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="requests per page")
     parser.add_argument("--var-dir", help="SQLite: this TOWNHALL_VAR_DIR (reused if it has data)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
-    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument(
+        "--only", help="measure only pages whose name contains this (and the reference)"
+    )
     parser.add_argument("--save", help="write the figures to this JSON file")
     parser.add_argument("--compare", help="show the figures of this JSON file beside")
     args = parser.parse_args()
@@ -128,6 +130,11 @@ def pages(rng: random.Random, n: int) -> dict[str, list[str]]:
         else {}
     )
     sample = rng.sample(component_ids, min(n, len(component_ids)))
+    # Random records' dependency pages, as people open them (bench/load.py): most services
+    # lie above thousands of components, more than the page shows.
+    service_ids = list(m.Service.objects.order_by("pk").values_list("pk", flat=True))
+    some_services = [rng.choice(service_ids) for _ in range(n)]
+    some_systems = [rng.choice(system_ids) for _ in range(n)]
     return {
         "systems list (reference)": ["/estate/systems/"] * n,
         "component detail": [f"/estate/components/{pk}/" for pk in sample],
@@ -137,6 +144,12 @@ def pages(rng: random.Random, n: int) -> dict[str, list[str]]:
         "hub service dependencies": [f"/estate/services/{hub_service}/dependencies/"] * n,
         "hub system dependencies": [f"/estate/systems/{hub_system}/dependencies/"] * n,
         "hub component dependencies": [f"/estate/components/{hub_component}/dependencies/"] * n,
+        "service dependencies, random": [
+            f"/estate/services/{pk}/dependencies/" for pk in some_services
+        ],
+        "system dependencies, random": [
+            f"/estate/systems/{pk}/dependencies/" for pk in some_systems
+        ],
         "search, common word": ["/search/?q=server"] * n,
         "search, system name": [f"/search/?q={system_name}"] * n,
         "search, no match": ["/search/?q=zzqx-nothing"] * n,
@@ -196,7 +209,7 @@ def run(args: argparse.Namespace, var_dir: Path | None) -> None:
     measured = {
         name: urls
         for name, urls in pages(rng, args.requests).items()
-        if not args.only or args.only in name
+        if not args.only or args.only in name or "(reference)" in name
     }
     before = json.loads(Path(args.compare).read_text()) if args.compare else {}
     figures: dict[str, dict[str, float]] = {}

@@ -87,17 +87,21 @@ def walk(
     max_edges: int | None = None,
     look_beyond: int = 20,
     max_frontier: int = 1000,
+    max_look_edges: int | None = None,
 ) -> Walk:
     """Walk level by level from `start`, calling `fetch` once per level.
 
     Stops at `max_depth` levels, or when `max_nodes` nodes (the start included) or
     `max_edges` edges are reached. Past the depth limit it looks up to `look_beyond` more
     levels, only to count them (each costs one fetch, and at most `max_frontier` nodes are
-    asked about), so the page can say how many levels it left out.
+    asked about), so the page can say how many levels it left out; it reads at most
+    `max_look_edges` edges in all doing so (`max_edges` unless given), and past that says
+    "at least" that many levels.
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}")
     max_edges = max_edges if max_edges is not None else max_nodes * 4
+    max_look_edges = max_look_edges if max_look_edges is not None else max_edges
     result = Walk(start=start, direction=direction, max_depth=max_depth)
     result.distance[start] = 0
     kept: set[Edge] = set()
@@ -130,7 +134,7 @@ def walk(
         if result.capped:
             return result
     if frontier:
-        _look_beyond(result, fetch, frontier, kept, look_beyond, max_frontier)
+        _look_beyond(result, fetch, frontier, kept, look_beyond, max_frontier, max_look_edges)
     return result
 
 
@@ -141,25 +145,34 @@ def _look_beyond(
     kept: set[Edge],
     look_beyond: int,
     max_frontier: int,
+    max_edges: int,
 ) -> None:
     """Count the levels past the depth limit; keep the edges that join shown nodes (a cycle
-    closing on the last level) and note which shown nodes have more beyond them."""
+    closing on the last level) and note which shown nodes have more beyond them.
+
+    Reads at most `max_edges` edges in all: below a large estate's services every level
+    past the sixth held thousands (twenty levels, 80,000 edges, 0.6 s a page), only to
+    print "at least 20 more levels". Once they are read it stops and says "at least"."""
     direction = result.direction
     seen = set(result.distance)
     first = True
+    left = max_edges
     while frontier:
-        if result.hidden_levels >= look_beyond:
+        if result.hidden_levels >= look_beyond or left <= 0:
             result.hidden_levels_exact = False
             return
         if len(frontier) > max_frontier:
             frontier = frontier[:max_frontier]
             result.hidden_levels_exact = False
-        limit = max_frontier * 4
+        limit = min(max_frontier * 4, left)
         found = fetch(frontier, limit + 1)
         result.queries += 1
         if len(found) > limit:
             found = found[:limit]
             result.hidden_levels_exact = False
+            left = 0  # the level was cut short: count it, look no further
+        else:
+            left -= len(found)
         next_frontier = []
         for edge in found:
             here, there = near(edge, direction), far(edge, direction)

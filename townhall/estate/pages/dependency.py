@@ -32,6 +32,9 @@ DEFAULT_DEPTH = 6
 MAX_DEPTH = 30
 MAX_NODES = 300  # in each direction
 LOOK_BEYOND = 20  # levels past the depth limit counted for the "not shown" note
+# Edges read past the depth limit, in each direction, to count those levels: past it the
+# note says "at least" (below a large service, 20 levels held 80,000 edges).
+MAX_LOOK_EDGES = MAX_NODES * 4
 DEPTH_CHOICES = (1, 2, 3, 4, 6, 8, 10, 15, 20, 30)
 
 
@@ -274,6 +277,7 @@ class DependencyPage(View):
                 max_depth=depth,
                 max_nodes=MAX_NODES,
                 look_beyond=LOOK_BEYOND,
+                max_look_edges=MAX_LOOK_EDGES,
             )
             for direction in graph.DIRECTIONS
         }

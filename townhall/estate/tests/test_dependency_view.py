@@ -222,6 +222,28 @@ def test_queries_constant_in_fan_out(client_for, db):
     assert counts[0] == counts[1]
 
 
+def test_queries_do_not_grow_with_what_lies_past_the_depth(client_for, db, monkeypatch):
+    """Past the levels shown, the page reads a bounded number of edges to count the levels
+    it leaves out: a wider graph below costs no more queries than a narrow one, and the
+    note says "at least"."""
+    monkeypatch.setattr(dependency_pages, "MAX_LOOK_EDGES", 12)
+    client = client_for("viewer")
+    queries(client, reverse("core:home"))  # warm up
+    counts = {}
+    for width in (2, 5):
+        grid = [[make(m.System, f"Grid {width} {lv}-{i}") for i in range(width)] for lv in range(8)]
+        for upper, lower in zip(grid, grid[1:], strict=False):
+            for a in upper:
+                for b in lower:
+                    depend(a, b)
+        counts[width] = queries(client, url(grid[0][0], depth=1))
+        html = client.get(url(grid[0][0], depth=1)).content.decode()
+        assert f"What Grid {width} 0-0 depends on ({width})" in html
+        assert "not shown" in html
+    assert counts[5] < counts[2]  # it stopped reading sooner
+    assert "At least 1 more level not shown" in html
+
+
 def test_dependencies_url_helper(estate):
     app = estate["app"]
     assert dependency_pages.dependencies_url(app) == f"/estate/systems/{app.pk}/dependencies/"

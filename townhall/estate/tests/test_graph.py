@@ -89,6 +89,32 @@ def test_depth_limit_exact_when_short():
     assert (w.hidden_levels, w.hidden_levels_exact) == (2, True)
 
 
+def layers(width, levels):
+    """`levels` levels of `width` systems, each depending on every system of the next."""
+    return Store(
+        [
+            (level * 100 + i, (level + 1) * 100 + j)
+            for level in range(levels)
+            for i in range(width)
+            for j in range(width)
+        ]
+    )
+
+
+def test_look_beyond_reads_a_bounded_number_of_edges():
+    """Past the depth limit the walk only counts levels: it stops reading once it has read
+    `max_look_edges` edges and says "at least", however many levels lie below."""
+    store = layers(10, 12)
+    w = store.walk(s(0), max_depth=1, max_look_edges=150)
+    assert len(w.distance) == 11
+    # the first level beyond (100 edges) in full, then 51 of the next 100: it counts
+    assert (w.hidden_levels, w.hidden_levels_exact) == (2, False)
+    assert w.queries == 3
+    assert w.more == {s(100 + i) for i in range(10)}
+    w = store.walk(s(0), max_depth=1, max_look_edges=10_000)
+    assert (w.hidden_levels, w.hidden_levels_exact) == (11, True)
+
+
 def test_fan_out_is_one_fetch_per_level():
     for n in (10, 100):
         store = Store([(0, i) for i in range(1, n + 1)])
