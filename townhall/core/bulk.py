@@ -16,13 +16,11 @@ history) is written out once per model as a small function of its fields, rather
 over them: the loop's own bookkeeping cost as much as the checks.
 """
 
-import contextlib
 import datetime
 import functools
-import gc
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,32 +38,6 @@ from django.utils import timezone
 from townhall.audit.models import AuditEntry
 from townhall.core import context, services
 from townhall.core.models import TrackedModel, field_named, guard
-
-
-@contextlib.contextmanager
-def long_lived_set_aside() -> Iterator[Callable[[], None]]:
-    """For a large load: leave the objects the process already holds out of the garbage
-    collector's full passes (`gc.freeze`), and hand them back at the end (`gc.unfreeze`).
-    Yields `set_aside()`, for the load to call after each batch with what it keeps.
-
-    A load makes objects by the million and keeps some of them (what it has indexed and
-    saved); each full pass walked every object the process held, start-up's and the
-    load's, and those walks took a fifth of an import's time. Young garbage is still
-    collected as usual; a cycle that outlived its batch waits for the end of the load.
-    Objects someone else froze (a server that freezes before it forks) stay theirs: then
-    the load leaves the collector alone, since unfreezing would hand theirs back too."""
-    if gc.get_freeze_count():
-        yield _nothing
-        return
-    gc.freeze()
-    try:
-        yield gc.freeze
-    finally:
-        gc.unfreeze()
-
-
-def _nothing() -> None:
-    pass
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.db.models.fields.files import FieldFile
 
 from townhall.accounts.models import User
 from townhall.audit.models import AuditEntry
-from townhall.core import changes, context, permissions
+from townhall.core import changes, context, memory, permissions
 from townhall.core.models import TrackedModel, field_named
 
 M = TypeVar("M", bound=models.Model)
@@ -454,12 +454,11 @@ def create_many(
 
     A refused record raises RowInvalid (which record, and why) or PermissionDenied, and
     nothing is kept. The way the importer, the demo and feeds load new records in volume."""
-    from townhall.core import bulk
 
     creation = Creation(user, model)
     created: list[models.Model] = []
     pending: list[Any] = []
-    with bulk.long_lived_set_aside() as set_aside, transaction.atomic():
+    with memory.long_lived_set_aside() as set_aside, transaction.atomic():
         for index, data in enumerate(rows):
             try:
                 item = creation.check(data)

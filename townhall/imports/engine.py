@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from townhall.core import bulk, context, dbstats, permissions, services
+from townhall.core import bulk, context, dbstats, memory, permissions, services
 from townhall.core.models import field_named
 from townhall.imports import keys, parsing
 from townhall.imports.convert import Problem, RowReader, shown
@@ -122,7 +122,7 @@ def run(
     was rejected or `valid_only` says to keep the valid ones. `value_map` holds the choices
     the person gave to values of the file the importer did not know."""
     outcome = Outcome()
-    with context.acting("import"), bulk.long_lived_set_aside() as set_aside:
+    with context.acting("import"), memory.long_lived_set_aside() as set_aside:
         try:
             with transaction.atomic():
                 importer = _Importer(user, kind, mapping, source, outcome, value_map)
