@@ -37,4 +37,4 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AuditEntry.objects.none()
 
     def get_queryset(self) -> models.QuerySet:
-        return AuditEntry.objects.restrict(self.request.user).select_related("content_type")
+        return AuditEntry.objects.restrict(self.request.user)

@@ -62,6 +62,16 @@ def redact(user: Any, entries: list["AuditEntry"]) -> None:
             model.redact_history(user, group)
 
 
+def _kinds_from_cache(entries: list["AuditEntry"]) -> None:
+    """Give each entry its kind of record from Django's content-type cache, so readers need
+    not join `django_content_type`: with that join SQLite started from the kinds and sorted
+    the whole log for every page (200 ms at 500,000 entries, where the index walk takes 2)."""
+    field = AuditEntry._meta.get_field("content_type")
+    for entry in entries:
+        if not field.is_cached(entry):
+            entry.content_type = ContentType.objects.get_for_id(entry.content_type_id)
+
+
 class AuditQuerySet(models.QuerySet):
     # The person entries are read for, set by restrict(): values they may not see are
     # taken out of every entry as it is read (see `redact`), whichever page or API reads it.
@@ -96,6 +106,8 @@ class AuditQuerySet(models.QuerySet):
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
         super()._fetch_all()
+        if fresh and self._iterable_class is ModelIterable:
+            _kinds_from_cache(self._entries())
         if fresh and self._no_values and self._iterable_class is ModelIterable:
             for entry in self._entries():
                 entry.before = entry.after = None  # never loaded, so nothing to redact

@@ -70,7 +70,7 @@ class AuditLogPage(View):
         qs = (
             AuditEntry.objects.restrict(request.user)
             .without_values()  # the log lists changes; an entry's page shows the values
-            .select_related("actor", "content_type")
+            .select_related("actor")
         )
         filterset = AuditFilterSet(request.GET or None, queryset=qs, request=request)
         if filterset.is_bound and filterset.is_valid():
@@ -100,7 +100,7 @@ class AuditLogPage(View):
 class AuditEntryPage(View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         entry = get_object_or_404(
-            AuditEntry.objects.restrict(request.user).select_related("actor", "content_type"), pk=pk
+            AuditEntry.objects.restrict(request.user).select_related("actor"), pk=pk
         )
         resource = (
             registry.for_model(entry.content_type.model_class())

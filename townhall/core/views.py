@@ -513,7 +513,7 @@ class HistoryPage(ResourceView):
         entries = (
             AuditEntry.objects.restrict(request.user)
             .filter(content_type=ct, object_id=str(pk))
-            .select_related("actor", "content_type")
+            .select_related("actor")
         )
         obj = self.visible().filter(pk=pk).first()
         if obj is None and not entries.exists():
@@ -627,7 +627,7 @@ class HomePage(View):
             if resource.key in counts
         ]
         recent = AuditEntry.objects.restrict(request.user).without_values()
-        recent = recent.select_related("actor", "content_type")[:10]
+        recent = recent.select_related("actor")[:10]
         links = plugins.home_links()  # a module's dashboard (`plugins.register_home_link`)
         page = {"cards": cards, "recent": recent, "home_links": links}
         return render(request, "core/home.html", page)
