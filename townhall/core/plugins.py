@@ -145,6 +145,19 @@ class ImportKind:
       as the row is saved (field -> the new record's values besides its name: a course a
       completions file names is added as an optional course); a row naming one is saved
       on its own, never in a batch.
+
+    How a row finds the record it updates (by external ID first, always), for a kind with
+    neither `items`, `natural_key` nor `ends`:
+
+    - `unique_within`: the field within which a name names one record ("owner_department",
+      the default; "vendor" for a contract's title), or "" when names are unique across
+      the kind (a location);
+    - `other_keys`: fields that name a record on their own, tried before the name (a
+      contract's number);
+    - `alias_field`: a field of other names, one per line: the name is then matched in any
+      case or among those (a vendor called "MSFT" or "Microsoft Corp.");
+    - `link_key`: for a link (`ends`), the fields that with its two ends tell one link from
+      another (a dependency's kind), when the file has them.
     """
 
     key: str
@@ -161,6 +174,10 @@ class ImportKind:
     natural_key: tuple[str, ...] = ()
     column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     adds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unique_within: str = "owner_department"
+    other_keys: tuple[str, ...] = ()
+    alias_field: str = ""
+    link_key: tuple[str, ...] = ()
 
 
 _import_kinds: dict[str, ImportKind] = {}

@@ -38,6 +38,7 @@ KINDS = (
         model="estate.Location",
         order=20,
         name_spellings=("location", "site", "site name", "building", "facility"),
+        unique_within="",
         indexed=True,
     ),
     plugins.ImportKind(
@@ -53,6 +54,8 @@ KINDS = (
             "manufacturer",
             "publisher",
         ),
+        unique_within="",
+        alias_field="aliases",
         indexed=True,
     ),
     plugins.ImportKind(
@@ -62,6 +65,8 @@ KINDS = (
         order=40,
         name_field="title",
         name_spellings=("contract", "contract title", "contract name", "agreement"),
+        unique_within="vendor",
+        other_keys=("number",),
     ),
     plugins.ImportKind(
         key="service",
@@ -105,6 +110,7 @@ KINDS = (
             "system": "estate.System",
             "component": "estate.Component",
         },
+        link_key=("kind",),
         indexed=True,
     ),
 )

@@ -153,7 +153,7 @@ class RowReader:
         that describe no item); what the rows before needed is let go."""
         self._items = {}
         wanted: dict[type[models.Model], set[int]] = {}
-        if self.kind.key == "dependency":
+        if self.kind.links:
             self._preload_ends(window, wanted)
         for name in self.kind.items:
             heading = self.column_of.get(name)
@@ -177,7 +177,7 @@ class RowReader:
     def _preload_ends(
         self, window: list[tuple[int, dict[str, Any]]], wanted: dict[type[models.Model], set[int]]
     ) -> None:
-        """The services, systems and components the coming rows of dependencies name."""
+        """The records the coming rows of links (dependencies) name as their ends."""
         for name in ("from", "to"):
             heading = self.column_of.get(name)
             if not heading:
@@ -212,7 +212,7 @@ class RowReader:
 
     def heading(self, field: str) -> str:
         """The file's column for a field (dependency ends answer for their six fields)."""
-        if field.startswith(("from_", "to_")) and self.kind.key == "dependency":
+        if field.startswith(("from_", "to_")) and self.kind.links:
             field = field.split("_", 1)[0]
         return self.column_of.get(field, "")
 
@@ -253,11 +253,9 @@ class RowReader:
         department_id = self._department(record, result, problems, 0)
         if problems:
             return None
-        keys: tuple[str, ...] = (
-            ("external_id", "name", "from", "to", "kind")
-            if self.kind.key == "dependency"
-            else ("external_id", "name")
-        )
+        keys: tuple[str, ...] = ("external_id", "name")
+        if self.kind.links:
+            keys += ("from", "to", *self.kind.link_key)
         keys += self.kind.natural_key
         for heading, name, field, _how in self.columns:
             if name in keys or name in self.kind.items:

@@ -96,7 +96,7 @@ def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
             return ""
         names = " and ".join(headings[f] for f in lacking)
         return f"No column is mapped to {names}; choose which column holds it."
-    needed = {"dependency": {"from", "to"}}.get(kind.key, {kind.name_field})
+    needed = {"from", "to"} if kind.links else {kind.name_field}
     if needed <= mapped or "external_id" in mapped:
         return ""
     names = " and ".join(headings[f] for f in sorted(needed))

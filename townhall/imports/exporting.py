@@ -58,7 +58,7 @@ def queryset(kind: Kind, user: Any) -> models.QuerySet:
     references = [
         f
         for f in kind.model._meta.fields
-        if (f.many_to_one or f.one_to_one) and (f.name in kind.fields or kind.key == "dependency")
+        if (f.many_to_one or f.one_to_one) and (f.name in kind.fields or kind.links)
     ]
     joined = [f.name for f in references]
     # A reference is written with its department ("Payroll [FIN]"): join that too.

@@ -26,12 +26,12 @@ def _dept(data: dict[str, Any]) -> Any:
 def existing(kind: Kind, data: dict[str, Any]) -> Any:
     """The record this row updates, or None to create one.
 
-    By external ID when the row has one; otherwise departments by code then name, vendors
-    by name or alias, contracts by number (else title) within the vendor, dependencies by
-    (from, to, kind), locations by name, impact analyses and recovery capabilities by the
-    item they describe, a kind with a registered natural key by all of its fields (a
-    training completion by person, course and day), and everything else by name within
-    department."""
+    By external ID when the row has one; otherwise departments by code then name, impact
+    analyses and recovery capabilities by the item they describe, a kind with a registered
+    natural key by all of its fields (a training completion by person, course and day),
+    links by their two ends (and their `link_key`), and everything else by the keys its
+    module registered (`ImportKind.other_keys`, `alias_field`, `unique_within`): by default
+    by name within its department."""
     qs = kind.model._default_manager.all()
     if data.get("external_id"):
         return _only(qs.filter(external_id=data["external_id"]), "that external ID")
@@ -44,33 +44,33 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if kind.items:
         item = _item(kind, data)
         return _only(qs.filter(**{item[0]: item[1]}), f"that {item[0]}") if item else None
-    if kind.key == "department":
+    if kind.key == "department":  # the platform's own kind
         for field in ("code", "name"):
             if data.get(field):
                 found = _only(qs.filter(**{f"{field}__iexact": data[field]}), f"that {field}")
                 if found is not None:
                     return found
         return None
-    if kind.key == "vendor":
+    if kind.links:
+        ends = {k: v for k, v in data.items() if k.startswith(("from_", "to_"))}
+        ends.update((name, data[name]) for name in kind.link_key if name in data)
+        return _only(qs.filter(**ends), "those ends")
+    name_field = kind.name_field or "name"
+    if kind.alias_field:
         try:
-            return refs.find(qs, data.get("name", ""))
+            return refs.find(qs, data.get(name_field, ""))
         except ValueProblem:
             return None
-    if kind.key == "contract":
-        qs = qs.filter(vendor=data.get("vendor"))
-        if data.get("number"):
-            return _only(qs.filter(number=data["number"]), "that number")
-        return _only(qs.filter(title=data.get("title", "")), "that title")
-    if kind.key == "dependency":
-        ends = {k: v for k, v in data.items() if k.startswith(("from_", "to_"))}
-        if "kind" in data:
-            ends["kind"] = data["kind"]
-        return _only(qs.filter(**ends), "those ends")
-    if kind.key == "location":
-        return _only(qs.filter(name=data.get("name", "")), "that name")
-    if "owner_department" in data:
-        qs = qs.filter(owner_department=data["owner_department"])
-    return _only(qs.filter(name=data.get("name", "")), "that name in its department")
+    within = kind.unique_within
+    if within and (within in data or within != "owner_department"):
+        qs = qs.filter(**{within: data.get(within)})
+    for field in kind.other_keys:
+        if data.get(field):
+            return _only(qs.filter(**{field: data[field]}), f"that {field}")
+    in_department = " in its department" if within == "owner_department" else ""
+    return _only(
+        qs.filter(**{name_field: data.get(name_field, "")}), f"that {name_field}{in_department}"
+    )
 
 
 def _unknown(value: Any) -> bool:
@@ -98,17 +98,10 @@ class Named(Keyed, Protocol):
     owner_department_id: int | None
 
 
-class Linked(Keyed, Protocol):
-    """A dependency: its ends are read by column name, its kind here."""
-
-    kind: str
-
-
 class Aliased(Keyed, Protocol):
-    """A vendor: its name, or one of its other spellings, one a line."""
+    """A record known by its name or by one of its other spellings (`alias_field`)."""
 
     name: str
-    aliases: str
 
 
 @dataclass(eq=False)
@@ -161,7 +154,7 @@ class Index:
         name = data.get("name", "")
         if data.get("external_id"):
             found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
-        elif self.kind.key == "location":
+        elif not self.kind.unique_within:
             found, what = self._maps["name"].get(name, []), "that name"
         elif "owner_department" in data:
             found = self._maps["dept"].get((_dept(data), name), [])
@@ -242,38 +235,41 @@ class NaturalKeyIndex(Index):
 
 
 def end_ids() -> tuple[str, ...]:
-    """The dependency's six end columns ("from_service_id", …), as its ends are registered."""
+    """A link's end columns ("from_service_id", …), as its ends are registered."""
     return tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ends())
 
 
-class DependencyIndex(Index):
-    """An Index of dependencies: by external ID, else by their two ends (and their kind
-    when the file has a kind column), as `existing` matches them."""
+class LinkIndex(Index):
+    """An Index of links (dependencies): by external ID, else by their two ends (and their
+    `link_key`, a dependency's kind, when the file has those columns), as `existing`
+    matches them."""
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self._maps = {"ext": {}, "ends": {}, "ends_kind": {}}
+        self._maps = {"ext": {}, "ends": {}, "ends_key": {}}
         self.end_ids = end_ids()
-        rows = kind.model._default_manager.values_list("pk", "external_id", "kind", *self.end_ids)
-        for pk, ext, dep_kind, *ends in rows.iterator(chunk_size=5000):
-            self._file(Entry(pk), self._keys(ext, dep_kind, tuple(ends)))
+        key = kind.link_key
+        rows = kind.model._default_manager.values_list("pk", "external_id", *key, *self.end_ids)
+        for pk, ext, *rest in rows.iterator(chunk_size=5000):
+            self._file(Entry(pk), self._keys(ext, tuple(rest[: len(key)]), tuple(rest[len(key) :])))
 
-    def _keys(self, ext: str, dep_kind: str, ends: tuple) -> tuple[tuple[str, Any], ...]:
-        return (("ext", ext), ("ends", ends), ("ends_kind", (ends, dep_kind)))
+    def _keys(self, ext: str, key: tuple, ends: tuple) -> tuple[tuple[str, Any], ...]:
+        return (("ext", ext), ("ends", ends), ("ends_key", (ends, key)))
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
         ends = tuple(getattr(obj, name) for name in self.end_ids)
-        linked = cast(Linked, obj)  # a DependencyIndex files dependencies
-        self._file(entry, self._keys(linked.external_id, linked.kind, ends))
+        key = tuple(getattr(obj, name) for name in self.kind.link_key)
+        self._file(entry, self._keys(cast(Keyed, obj).external_id, key, ends))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
             found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
         else:
             ends = tuple(_pk(data.get(name[:-3])) for name in self.end_ids)
-            if "kind" in data:
-                found = self._maps["ends_kind"].get((ends, data["kind"]), [])
+            key = self.kind.link_key
+            if key and all(name in data for name in key):
+                found = self._maps["ends_key"].get((ends, tuple(data[n] for n in key)), [])
             else:
                 found = self._maps["ends"].get(ends, [])
             what = "those ends"
@@ -282,15 +278,17 @@ class DependencyIndex(Index):
         return found[0] if found else None
 
 
-class VendorIndex(Index):
-    """An Index of vendors: by external ID, else by name in any case, else by one of their
-    other spellings (aliases), as `existing` matches them through `refs.find`. Matching
-    by name in any case was a scan of every vendor per row."""
+class AliasIndex(Index):
+    """An Index of records known by other spellings too (vendors): by external ID, else by
+    name in any case, else by one of the spellings in the kind's `alias_field`, as
+    `existing` matches them through the finder the module registered. Matching by name in
+    any case was a scan of every record per row."""
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
+        self.field = kind.alias_field
         self._maps = {"ext": {}, "name": {}, "alias": {}}
-        rows = kind.model._default_manager.values_list("pk", "external_id", "name", "aliases")
+        rows = kind.model._default_manager.values_list("pk", "external_id", "name", self.field)
         for pk, ext, name, aliases in rows.iterator(chunk_size=5000):
             self._file(Entry(pk), self._keys(ext, name, aliases))
 
@@ -300,14 +298,15 @@ class VendorIndex(Index):
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
-        vendor = cast(Aliased, obj)  # a VendorIndex files vendors
-        self._file(entry, self._keys(vendor.external_id, vendor.name, vendor.aliases))
+        named = cast(Aliased, obj)  # an AliasIndex files such kinds only
+        self._file(entry, self._keys(named.external_id, named.name, getattr(obj, self.field)))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
             found = self._maps["ext"].get(data["external_id"], [])
             if len(found) > 1:
-                raise ValueProblem("More than one vendor has that external ID")
+                plural = self.kind.model._meta.verbose_name
+                raise ValueProblem(f"More than one {plural} has that external ID")
             return found[0] if found else None
         wanted = data.get("name", "").lower()
         found = self._maps["name"].get(wanted, []) or self._maps["alias"].get(wanted, [])
@@ -321,10 +320,10 @@ def _pk(obj: Any) -> int | None:
 def index_for(kind: Kind) -> Index:
     """The index that matches rows of `kind` (one registered as `indexed`) without a query
     per row."""
-    if kind.key == "dependency":
-        return DependencyIndex(kind)
-    if kind.key == "vendor":
-        return VendorIndex(kind)
+    if kind.links:
+        return LinkIndex(kind)
+    if kind.alias_field:
+        return AliasIndex(kind)
     if kind.natural_key:
         return NaturalKeyIndex(kind)
     return ItemIndex(kind) if kind.items else Index(kind)

@@ -70,6 +70,27 @@ class Kind:
         return self.registered.adds if self.registered else {}
 
     @property
+    def links(self) -> bool:
+        """A link between two records, each named in a "From" and a "To" column."""
+        return bool(self.registered and self.registered.ends)
+
+    @property
+    def link_key(self) -> tuple[str, ...]:
+        return self.registered.link_key if self.registered else ()
+
+    @property
+    def unique_within(self) -> str:
+        return self.registered.unique_within if self.registered else ""
+
+    @property
+    def other_keys(self) -> tuple[str, ...]:
+        return self.registered.other_keys if self.registered else ()
+
+    @property
+    def alias_field(self) -> str:
+        return self.registered.alias_field if self.registered else ""
+
+    @property
     def natural_key(self) -> tuple[str, ...]:
         """The fields that together name one record of a kind without a name; () otherwise."""
         return self.registered.natural_key if self.registered else ()

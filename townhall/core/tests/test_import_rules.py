@@ -95,6 +95,59 @@ def test_platform_names_no_module_in_strings_or_templates():
     assert named_modules() == []
 
 
+def branches_on_module_kinds(root: Path = ROOT) -> list[str]:
+    """Where the platform treats one of a module's import kinds by its key (`kind.key ==
+    "dependency"`, `{"vendor": …}.get(kind.key)`) instead of by what the kind registered."""
+    from townhall.core import plugins
+
+    platform_keys = {"department"}  # org's own kind, the platform's
+    keys = {k.key for k in plugins.import_kinds()} - platform_keys
+
+    def is_key(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "key"
+
+    def names_module_kind(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and node.value in keys
+
+    found = []
+    for app in PLATFORM_APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if "tests" in path.relative_to(root).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                sides: list[ast.AST] = []
+                if isinstance(node, ast.Compare):
+                    sides = [node.left, *node.comparators]
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Dict)
+                    and node.args
+                ):
+                    sides = [node.args[0], *[k for k in node.func.value.keys if k is not None]]
+                if any(is_key(s) for s in sides) and any(names_module_kind(s) for s in sides):
+                    found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    return found
+
+
+def test_platform_treats_no_module_kind_by_its_key():
+    """How a row finds its record (by ends, aliases, other keys, within what) is what the
+    module registered on its `ImportKind`, so a new module's kinds need no importer change."""
+    assert branches_on_module_kinds() == []
+
+
+def test_the_kind_key_rule_sees_a_branch(tmp_path):
+    root = tmp_path / "townhall"
+    app = root / "imports"
+    app.mkdir(parents=True)
+    (app / "engine.py").write_text(
+        'def f(kind):\n    if kind.key == "dependency":\n        return 1\n'
+        '    return {"vendor": 2}.get(kind.key)\n'
+    )
+    found = branches_on_module_kinds(root)
+    assert found == ["townhall/imports/engine.py:2", "townhall/imports/engine.py:4"]
+
+
 def test_every_module_app_is_in_the_order():
     """A new module app joins MODULE_ORDER, or the rules above would not see it."""
     apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
