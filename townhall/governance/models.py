@@ -245,16 +245,24 @@ class BudgetCycle(TrackedModel):
             if not isinstance(years, dict):
                 raise ValidationError({"capacities": f"Hours for {code} must be given per year."})
             for year, hours in years.items():
-                _check_amount(hours, "capacities", f"{code} {year}")
+                _check_amount(hours, "capacities", f"{code} {year}", MOST_HOURS)
 
 
-def _check_amount(value: Any, field: str, where: str) -> None:
+# The largest amounts the budget grid accepts (its fields' digits), enforced on the model
+# so that the API and the importer refuse what the page refuses.
+MOST_MONEY = Decimal("999999999999.99")
+MOST_HOURS = Decimal("999999999.9")
+
+
+def _check_amount(value: Any, field: str, where: str, most: Decimal = MOST_MONEY) -> None:
     try:
         number = Decimal(str(value))
     except Exception:  # noqa: BLE001 - any unparsable value is the same user error
         raise ValidationError({field: f"{where}: {value!r} is not a number."}) from None
     if not number.is_finite() or number < 0:
         raise ValidationError({field: f"{where}: amounts must be zero or more."})
+    if number > most:
+        raise ValidationError({field: f"{where}: amounts must be at most {most:,}."})
 
 
 def _check_year_map(value: Any, field: str, kinds: tuple[str, ...]) -> None:
