@@ -1,0 +1,98 @@
+"""Administrators' pages: which provider group gives which role, and refused sign-ins."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from townhall.core import permissions, services
+from townhall.core.http import SignedInRequest
+from townhall.signin.forms import GroupMappingForm
+from townhall.signin.models import GroupMapping, SignInRefusal
+from townhall.signin.pages.flow import providers
+
+# The refusals page shows the newest ones; older ones stay in the audit log.
+REFUSALS_SHOWN = 50
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied("Only administrators manage single sign-on.")
+
+
+def mapping_list(request: SignedInRequest) -> HttpResponse:
+    _admin_only(request)
+    mappings = GroupMapping.objects.restrict(request.user).select_related("department")
+    refusals = SignInRefusal.objects.restrict(request.user).select_related("user")
+    return render(
+        request,
+        "signin/mappings.html",
+        {
+            "mappings": mappings,
+            "providers": providers(),
+            "refusals": refusals[:REFUSALS_SHOWN],
+        },
+    )
+
+
+def _save(request: SignedInRequest, form: GroupMappingForm, obj: GroupMapping | None) -> bool:
+    if not form.is_valid():
+        return False
+    values: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        if obj is None:
+            saved = services.create(request.user, GroupMapping, values)
+        else:
+            saved = services.update(
+                request.user, obj, values, version=form.cleaned_data.get("version")
+            )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    except services.ConflictError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, f"Saved: {saved}.")
+    return True
+
+
+def mapping_edit(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
+    _admin_only(request)
+    obj = None
+    if pk is not None:
+        obj = get_object_or_404(GroupMapping.objects.restrict(request.user, "change"), pk=pk)
+    initial = {"version": obj.version} if obj else {}
+    form = GroupMappingForm(
+        request.POST if request.method == "POST" else None,
+        instance=obj,
+        initial=initial,
+        providers=providers(),
+    )
+    if request.method == "POST" and _save(request, form, obj):
+        return redirect("signin:mappings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "signin/mapping_form.html", {"form": form, "object": obj}, status=status)
+
+
+def mapping_delete(request: SignedInRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    obj = get_object_or_404(GroupMapping.objects.restrict(request.user, "delete"), pk=pk)
+    if request.method == "POST":
+        name = str(obj)
+        try:
+            services.delete(request.user, obj, version=_version(request.POST.get("version")))
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect("signin:mapping_delete", pk=pk)
+        messages.success(request, f"Deleted: {name}. People in that group lose it at next sign-in.")
+        return redirect("signin:mappings")
+    return render(request, "signin/mapping_delete.html", {"object": obj})
+
+
+def _version(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
