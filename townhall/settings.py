@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "townhall.core.middleware.RequestIdMiddleware",
     "townhall.core.middleware.ContentSecurityPolicyMiddleware",
+    # Inside it: the sign-in page's policy also names the sign-in providers (form-action).
+    "townhall.signin.middleware.ProviderFormActionMiddleware",
     "townhall.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "townhall.core.middleware.IdleSessionMiddleware",

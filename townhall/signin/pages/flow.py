@@ -21,10 +21,15 @@ from townhall.signin.oidc import CallbackView, TownhallAdapter
 Reason = SignInRefusal.Reason
 
 
+def provider_apps() -> list[dict[str, Any]]:
+    """The configured providers as allauth reads them (settings.SOCIALACCOUNT_PROVIDERS)."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    return list(apps)
+
+
 def providers() -> list[dict[str, str]]:
     """The configured providers, for the sign-in page's buttons, in the order configured."""
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
-    return [{"id": app["provider_id"], "name": app["name"]} for app in apps]
+    return [{"id": app["provider_id"], "name": app["name"]} for app in provider_apps()]
 
 
 def safe_next(request: HttpRequest, url: str | None) -> bool:

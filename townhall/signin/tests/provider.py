@@ -39,6 +39,8 @@ class LocalProvider:
     person: dict[str, Any] = field(default_factory=dict)
     tamper: dict[str, Any] = field(default_factory=dict)
     deny: bool = False
+    # Entra ID's multi-tenant way: discovery names "{tenantid}", each token its own tenant.
+    multi_tenant: bool = False
     grants: dict[str, Grant] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
 
@@ -65,7 +67,7 @@ class LocalProvider:
     # --- the endpoints ------------------------------------------------------------------
     def discovery(self) -> dict[str, Any]:
         return {
-            "issuer": self.issuer,
+            "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
             "jwks_uri": f"{self.issuer}/jwks",
@@ -117,8 +119,9 @@ class LocalProvider:
 
     def id_token(self, grant: Grant) -> str:
         now = int(time.time())
+        tenant = grant.claims.get("tid")
         claims: dict[str, Any] = {
-            "iss": self.issuer,
+            "iss": f"{self.issuer}/{tenant}/v2.0" if self.multi_tenant else self.issuer,
             "aud": CLIENT_ID,
             "iat": now,
             "exp": now + 300,
@@ -151,7 +154,7 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urlparse(self.path)
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            if url.path == "/.well-known/openid-configuration":
+            if url.path.endswith("/.well-known/openid-configuration"):
                 self._send(200, provider.discovery())
             elif url.path == "/jwks":
                 self._send(200, provider.jwks())

@@ -1,0 +1,57 @@
+"""The sign-in page: one button per provider (none configured: the page as it always was),
+and password sign-in switched off for all but the break-glass administrator."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from townhall.conftest import PASSWORD
+from townhall.signin import config
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_provider_no_button(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings([])
+    page = Client().get(reverse("accounts:login")).content.decode()
+    assert "Sign in with" not in page and 'name="password"' in page
+
+
+def test_a_button_per_provider_carrying_next(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings(
+        [
+            config.app(p, name=n, issuer="https://x.example", client_id="c", secret="s")
+            for p, n in (("entra", "Microsoft"), ("okta", "Okta"))
+        ]
+    )
+    page = Client().get(reverse("accounts:login") + "?next=/estate/").content.decode()
+    assert "Sign in with Microsoft" in page and "Sign in with Okta" in page
+    assert 'action="/sso/entra/start/"' in page and 'action="/sso/okta/start/"' in page
+    assert page.count('name="next" value="/estate/"') == 3  # the password form's and two
+
+
+def test_password_sign_in_switched_off_but_for_break_glass(users, settings):
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    settings.TOWNHALL_BREAK_GLASS_USERNAME = "Admin1"
+    refused = Client().post(reverse("accounts:login"), {"username": "staff1", "password": PASSWORD})
+    assert refused.status_code == 400
+    assert "Password sign-in is switched off here" in refused.content.decode()
+    client = Client()
+    allowed = client.post(reverse("accounts:login"), {"username": "admin1", "password": PASSWORD})
+    assert allowed.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_password_off_with_no_break_glass_named_lets_nobody_in(users, settings):
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    settings.TOWNHALL_BREAK_GLASS_USERNAME = ""
+    response = Client().post(
+        reverse("accounts:login"), {"username": "admin1", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+
+
+def test_a_wrong_password_still_says_so_when_password_sign_in_is_off(users, settings):
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    response = Client().post(reverse("accounts:login"), {"username": "staff1", "password": "no"})
+    assert b"correct username and password" in response.content
