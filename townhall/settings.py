@@ -183,6 +183,8 @@ SOCIALACCOUNT_PROVIDERS = signin_config.allauth_settings(signin_config.providers
 SOCIALACCOUNT_ADAPTER = "townhall.signin.adapter.SignInAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("TOWNHALL_OIDC_TIMEOUT_SECONDS", 10)
+# The callback address sent to providers: https in production, even behind a proxy.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # An account is made at a person's first sign-in only when this is on; otherwise an
 # administrator makes it first, with the e-mail address the provider sends.
 TOWNHALL_OIDC_CREATE_ACCOUNTS = signin_config.create_accounts()

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from requests import RequestException
 
+from townhall.accounts import throttle
 from townhall.accounts.models import User
 from townhall.signin import services
 from townhall.signin.models import SignInRefusal
@@ -49,13 +50,32 @@ def refused(
     groups_claim: str = "groups",
     user: User | None = None,
 ) -> HttpResponse:
-    """The clear page a refused person sees; the refusal is kept for administrators."""
+    """The clear page a refused person sees; the refusal is kept for administrators and
+    counts as a failed sign-in from its address, so one address cannot fill the records."""
+    busy = throttled(request)
+    if busy:
+        return busy
     services.record_refusal(request, provider_id, reason, message, claims, groups_claim, user)
+    throttle.record_failure(throttle.Attempt(username="", address=throttle.client_address(request)))
     return render(
         request,
         "signin/refused.html",
         {"message": message, "reason": Reason(reason).label},
         status=403,
+    )
+
+
+def throttled(request: HttpRequest) -> HttpResponse | None:
+    """The address has failed too often (password or single sign-on): nothing more is done
+    or kept for it until the failures age (accounts/throttle.py)."""
+    reason = throttle.address_refusal(throttle.client_address(request))
+    if not reason:
+        return None
+    return render(
+        request,
+        "signin/refused.html",
+        {"message": reason, "reason": "Too many failed sign-ins"},
+        status=429,
     )
 
 
@@ -68,6 +88,9 @@ def start(request: HttpRequest, provider_id: str) -> HttpResponse:
         raise Http404("No such sign-in provider.")
     if request.method != "POST":
         return redirect("accounts:login")
+    busy = throttled(request)
+    if busy:
+        return busy
     next_url = request.POST.get("next", "")
     if next_url and not safe_next(request, next_url):
         return refused(

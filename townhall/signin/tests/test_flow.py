@@ -254,3 +254,16 @@ def test_start_needs_the_csrf_token(provider):
     client = Client(enforce_csrf_checks=True)
     assert client.post(f"/sso/{PROVIDER_ID}/start/").status_code == 403
     assert provider.seen == []
+
+
+def test_refusals_count_against_the_address(provider, mappings, pat, settings):
+    settings.LOGIN_ADDRESS_LIMIT = 2
+    client = Client()
+    for _ in range(2):
+        assert client.get(f"/sso/{PROVIDER_ID}/callback/?state=x&code=y").status_code == 403
+    response = client.get(f"/sso/{PROVIDER_ID}/callback/?state=x&code=y")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins from your network address" in response.content.decode()
+    assert client.post(f"/sso/{PROVIDER_ID}/start/").status_code == 429
+    assert SignInRefusal.objects.count() == 2  # nothing more is kept for that address
+    assert provider.seen == []
