@@ -117,6 +117,7 @@ class SignInRefusal(TrackedModel):
         NO_ACCOUNT = "no_account", "No Townhall account"
         AMBIGUOUS = "ambiguous", "Several accounts share the e-mail address"
         UNSAFE_NEXT = "unsafe_next", "Return address outside Townhall"
+        ACCOUNT_INVALID = "account_invalid", "Account could not be saved"
 
     admin_only = True
     department_field: ClassVar[str | None] = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -109,7 +110,27 @@ def sign_in(
     """The account for a provider's verified ID token, its role and department set again from
     the person's groups today; raises Refused, with nothing changed, otherwise."""
     subject = text(claims, "sub", 255)
+    if not subject:
+        raise Refused(
+            Reason.INVALID_TOKEN,
+            f"{provider_name} did not say who you are (the ID token has no usable subject). "
+            "Tell your Townhall administrator.",
+        )
     groups = groups_of(claims, groups_claim)
+    try:
+        return _sign_in(provider_id, provider_name, claims, subject, groups)
+    except ValidationError as exc:
+        raise Refused(
+            Reason.ACCOUNT_INVALID,
+            "Townhall could not save your account with what "
+            f"{provider_name} sent ({'; '.join(exc.messages)}). Tell your Townhall "
+            "administrator.",
+        ) from None
+
+
+def _sign_in(
+    provider_id: str, provider_name: str, claims: dict[str, Any], subject: str, groups: list[str]
+) -> User:
     with transaction.atomic():
         identity = (
             Identity.objects.select_related("user")

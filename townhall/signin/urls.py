@@ -8,4 +8,6 @@ urlpatterns = [
     path("add/", mappings.mapping_edit, name="mapping_add"),
     path("<int:pk>/edit/", mappings.mapping_edit, name="mapping_edit"),
     path("<int:pk>/delete/", mappings.mapping_delete, name="mapping_delete"),
+    path("links/", mappings.links, name="links"),
+    path("links/<int:pk>/unlink/", mappings.unlink, name="unlink"),
 ]

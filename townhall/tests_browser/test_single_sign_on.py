@@ -11,7 +11,7 @@ from townhall.accounts.models import Role
 from townhall.conftest import make_user
 from townhall.core import context, services
 from townhall.signin import config
-from townhall.signin.models import GroupMapping, SignInRefusal
+from townhall.signin.models import GroupMapping, Identity, SignInRefusal
 from townhall.signin.tests.provider import CLIENT_ID, CLIENT_SECRET, LocalProvider
 
 pytestmark = pytest.mark.browser
@@ -99,6 +99,9 @@ def test_the_administrators_page(
             SignInRefusal,
             {"provider": "county", "reason": "unmapped", "message": "m", "groups": ["Parks"]},
         )
+        services.create(
+            context.SYSTEM, Identity, {"provider": "county", "subject": "pat-1", "user": pat.pk}
+        )
     page = new_page()
     sign_in(page, live_server, users["admin"])
     page.goto(f"{live_server.url}/single-sign-on/")
@@ -119,4 +122,11 @@ def test_the_administrators_page(
     page.get_by_label("Department").select_option(label="---------")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("A department liaison needs the department").first).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="See and undo links").click()
+    expect(page.get_by_role("rowheader", name="pat")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Unlink pat at county").click()
+    expect(page.get_by_text("Unlinked: pat at county")).to_be_visible()
     axe_check(page)

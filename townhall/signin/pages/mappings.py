@@ -4,17 +4,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from townhall.core import permissions, services
 from townhall.core.http import SignedInRequest
 from townhall.signin.forms import GroupMappingForm
-from townhall.signin.models import GroupMapping, SignInRefusal
+from townhall.signin.models import GroupMapping, Identity, SignInRefusal
 from townhall.signin.pages.flow import providers
 
 # The refusals page shows the newest ones; older ones stay in the audit log.
 REFUSALS_SHOWN = 50
+# Links to provider identities shown at once (a search narrows them).
+LINKS_SHOWN = 50
 
 
 def _admin_only(request: HttpRequest) -> None:
@@ -96,3 +100,35 @@ def _version(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def links(request: SignedInRequest) -> HttpResponse:
+    """Which account each provider identity signs in to, newest first, searchable."""
+    _admin_only(request)
+    query = request.GET.get("q", "").strip()[:150]
+    rows = Identity.objects.restrict(request.user).select_related("user")
+    if query:
+        rows = rows.filter(
+            Q(user__username__icontains=query) | Q(user__email__icontains=query) | Q(subject=query)
+        )
+    return render(
+        request,
+        "signin/links.html",
+        {
+            "links": rows.order_by("-created_at", "-id")[:LINKS_SHOWN],
+            "query": query,
+            "shown": LINKS_SHOWN,
+        },
+    )
+
+
+@require_POST
+def unlink(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Undo a link (one made by a shared or mistaken e-mail address): at the person's next
+    sign-in the account is looked for again by e-mail."""
+    _admin_only(request)
+    link = get_object_or_404(Identity.objects.restrict(request.user, "delete"), pk=pk)
+    name = str(link)
+    services.delete(request.user, link)
+    messages.success(request, f"Unlinked: {name}.")
+    return redirect("signin:links")

@@ -12,6 +12,7 @@ from townhall.accounts.models import Role, User
 from townhall.audit.models import AuditEntry
 from townhall.conftest import make_user
 from townhall.core import context, services
+from townhall.signin import services as signin_services
 from townhall.signin.models import GroupMapping, Identity, SignInRefusal
 from townhall.signin.tests.conftest import PROVIDER_ID, person, sign_in
 
@@ -267,3 +268,27 @@ def test_refusals_count_against_the_address(provider, mappings, pat, settings):
     assert client.post(f"/sso/{PROVIDER_ID}/start/").status_code == 429
     assert SignInRefusal.objects.count() == 2  # nothing more is kept for that address
     assert provider.seen == []
+
+
+def test_a_token_without_a_usable_subject_is_refused(provider, mappings, pat):
+    provider.person = person(sub={"not": "text"}, groups=["IT-Staff"])
+    response = sign_in(Client())
+    assert response.status_code == 403
+    assert "could not be trusted" in response.content.decode()
+    refusal_entry(Reason.INVALID_TOKEN)
+    assert not Identity.objects.exists()
+    # A blank one passes the token's checks; the account is not looked for with it.
+    with pytest.raises(signin_services.Refused, match="did not say who you are"):
+        signin_services.sign_in(
+            PROVIDER_ID, "County ID", person(sub="", groups=["IT-Staff"]), "groups"
+        )
+
+
+def test_an_account_that_cannot_be_saved_is_refused_not_an_error(provider, mappings, settings):
+    settings.TOWNHALL_OIDC_CREATE_ACCOUNTS = True
+    provider.person = person(email="not an address", groups=["IT-Staff"])
+    response = sign_in(Client())
+    assert response.status_code == 403
+    assert "could not save your account" in response.content.decode()
+    refusal_entry(Reason.ACCOUNT_INVALID)
+    assert not User.objects.filter(email="not an address").exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from townhall.accounts.models import Role
 from townhall.audit.models import AuditEntry
 from townhall.core import context, services
-from townhall.signin.models import GroupMapping, SignInRefusal
+from townhall.signin.models import GroupMapping, Identity, SignInRefusal
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,38 @@ def test_the_page_reads_a_fixed_number_of_queries(client_for, departments):
 def test_the_menu_offers_it_to_administrators_only(client_for):
     assert 'href="/single-sign-on/"' in client_for("admin").get("/").content.decode()
     assert 'href="/single-sign-on/"' not in client_for("staff").get("/").content.decode()
+
+
+def test_an_administrator_unlinks_an_identity(client_for, users):
+    with context.acting("system"):
+        link = services.create(
+            context.SYSTEM,
+            Identity,
+            {"provider": "county", "subject": "s-1", "user": users["staff"].pk},
+        )
+    client = client_for("admin")
+    page = client.get(reverse("signin:links"), {"q": "staff1"}).content.decode()
+    assert "s-1" in page
+    assert "s-1" not in client.get(reverse("signin:links"), {"q": "nobody"}).content.decode()
+    assert client_for("staff").post(reverse("signin:unlink", args=[link.pk])).status_code == 403
+    assert client.get(reverse("signin:unlink", args=[link.pk])).status_code == 405
+    assert client.post(reverse("signin:unlink", args=[link.pk])).status_code == 302
+    assert not Identity.objects.exists()
+    actions = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Identity), object_id=str(link.pk)
+    ).values_list("action", flat=True)
+    assert sorted(actions) == ["create", "delete"]
+
+
+def test_the_audit_log_shows_single_sign_on_records_to_administrators(client_for, users):
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM,
+            SignInRefusal,
+            {"provider": "county", "reason": "unmapped", "message": "m", "user": users["staff"].pk},
+        )
+        services.create(context.SYSTEM, GroupMapping, {"group": "IT-Staff", "role": Role.STAFF})
+    page = client_for("admin").get(reverse("audit:list"))
+    assert page.status_code == 200
+    assert "Sign-in refused at county" in page.content.decode()
+    assert "Sign-in refused" not in client_for("staff").get(reverse("audit:list")).content.decode()
