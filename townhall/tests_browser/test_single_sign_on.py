@@ -62,9 +62,11 @@ def _press_sign_in_with(page, name: str) -> None:
     page.keyboard.press("Enter")
 
 
+@pytest.mark.parametrize("passwords", [True, False], ids=["passwords-on", "passwords-off"])
 def test_sign_in_with_a_provider_by_keyboard(
-    transactional_db, live_server, new_page, axe_check, provider, pat
+    transactional_db, live_server, new_page, axe_check, provider, pat, settings, passwords
 ):
+    settings.TOWNHALL_PASSWORD_SIGN_IN = passwords
     provider.person = {"sub": "pat-1", "email": "pat@county.example", "groups": ["PW-Liaison"]}
     page = new_page()
     page.goto(f"{live_server.url}/accounts/sign-in/?next=/estate/services/")

@@ -9,11 +9,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("signin/_buttons.html")
-def sign_in_buttons(next_url: str = "") -> dict[str, Any]:
+def sign_in_buttons(next_url: str = "", where: str = "after") -> dict[str, Any]:
     """One "Sign in with <name>" button per provider on the sign-in page (none configured:
-    nothing, and the page is as it always was)."""
+    nothing, and the page is as it always was). They follow the password form, or come
+    first when password sign-in is off and the form is left to the break-glass account."""
+    password = settings.TOWNHALL_PASSWORD_SIGN_IN
+    shown = (where == "after") == password
     return {
-        "providers": providers(),
+        "providers": providers() if shown else [],
         "next": next_url,
-        "password_sign_in": settings.TOWNHALL_PASSWORD_SIGN_IN,
+        "password_sign_in": password,
     }

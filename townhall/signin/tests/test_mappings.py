@@ -178,3 +178,24 @@ def test_the_audit_log_shows_single_sign_on_records_to_administrators(client_for
     assert page.status_code == 200
     assert "Sign-in refused at county" in page.content.decode()
     assert "Sign-in refused" not in client_for("staff").get(reverse("audit:list")).content.decode()
+
+
+def test_the_links_page_reads_a_fixed_number_of_queries(client_for, users):
+    client = client_for("admin")
+
+    def link(n: int, start: int) -> None:
+        with context.acting("system"):
+            for i in range(start, start + n):
+                services.create(
+                    context.SYSTEM,
+                    Identity,
+                    {"provider": "county", "subject": f"s-{i}", "user": users["viewer"].pk},
+                )
+
+    link(2, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("signin:links")).status_code == 200
+    link(20, 2)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("signin:links")).status_code == 200
+    assert len(many) == len(few)

@@ -30,6 +30,19 @@ def test_a_button_per_provider_carrying_next(settings):
     assert page.count('name="next" value="/estate/"') == 3  # the password form's and two
 
 
+def test_buttons_come_first_when_passwords_are_off(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings(
+        [config.app("okta", name="Okta", issuer="https://x.example", client_id="c", secret="s")]
+    )
+    page = Client().get(reverse("accounts:login")).content.decode()
+    assert page.index('name="password"') < page.index("Sign in with Okta")
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    page = Client().get(reverse("accounts:login")).content.decode()
+    assert page.count("Sign in with Okta") == 1
+    assert page.index("Sign in with Okta") < page.index("Break-glass administrator")
+    assert page.index("Break-glass administrator") < page.index('name="password"')
+
+
 def test_password_sign_in_switched_off_but_for_break_glass(users, settings):
     settings.TOWNHALL_PASSWORD_SIGN_IN = False
     settings.TOWNHALL_BREAK_GLASS_USERNAME = "Admin1"
