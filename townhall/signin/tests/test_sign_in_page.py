@@ -68,3 +68,26 @@ def test_a_wrong_password_still_says_so_when_password_sign_in_is_off(users, sett
     settings.TOWNHALL_PASSWORD_SIGN_IN = False
     response = Client().post(reverse("accounts:login"), {"username": "staff1", "password": "no"})
     assert b"correct username and password" in response.content
+
+
+def test_only_the_sign_in_page_lets_forms_lead_to_the_providers(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings(
+        [
+            config.app(p, name=p, issuer=i, client_id="c", secret="s")
+            for p, i in (
+                ("entra", "https://login.microsoftonline.com/t/v2.0"),
+                ("okta", "https://county.okta.example:8443/oauth2/default"),
+            )
+        ]
+    )
+    policy = Client().get(reverse("accounts:login"))["Content-Security-Policy"]
+    assert (
+        "form-action 'self' https://county.okta.example:8443 https://login.microsoftonline.com"
+        in policy
+    )
+    assert "script-src 'self'" in policy
+    assert "form-action 'self';" in Client().get("/healthz")["Content-Security-Policy"]
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings([])
+    assert (
+        "form-action 'self';" in Client().get(reverse("accounts:login"))["Content-Security-Policy"]
+    )
