@@ -2,18 +2,20 @@
 
 from typing import Any
 
+from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from townhall.core import permissions, services
 from townhall.core.http import SignedInRequest
 from townhall.signin.forms import GroupMappingForm
 from townhall.signin.models import GroupMapping, Identity, SignInRefusal
-from townhall.signin.pages.flow import providers
+from townhall.signin.pages.flow import provider_apps, providers
 
 # The refusals page shows the newest ones; older ones stay in the audit log.
 REFUSALS_SHOWN = 50
@@ -35,10 +37,31 @@ def mapping_list(request: SignedInRequest) -> HttpResponse:
         "signin/mappings.html",
         {
             "mappings": mappings,
-            "providers": providers(),
+            "providers": configured(request),
             "refusals": refusals[:REFUSALS_SHOWN],
         },
     )
+
+
+def configured(request: HttpRequest) -> list[dict[str, Any]]:
+    """What an administrator needs to check a provider's set-up (never its secret), with
+    the redirect address to register there."""
+    rows = []
+    for app in provider_apps():
+        options = app.get("settings", {})
+        callback = reverse("openid_connect_callback", args=[app["provider_id"]])
+        rows.append(
+            {
+                "id": app["provider_id"],
+                "name": app["name"],
+                "issuer": options.get("issuer", ""),
+                "client_id": app.get("client_id", ""),
+                "groups_claim": options.get("groups_claim", "groups"),
+                "tenants": options.get("tenants", []),
+                "redirect_uri": build_absolute_uri(request, callback),
+            }
+        )
+    return rows
 
 
 def _save(request: SignedInRequest, form: GroupMappingForm, obj: GroupMapping | None) -> bool:

@@ -199,3 +199,23 @@ def test_the_links_page_reads_a_fixed_number_of_queries(client_for, users):
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("signin:links")).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_page_shows_each_provider_and_its_redirect_address(client_for, settings):
+    from townhall.signin import config
+
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings(
+        [
+            config.app(
+                "entra",
+                name="Microsoft",
+                issuer="https://login.example/t/v2.0",
+                client_id="client-123",
+                secret="never-shown",
+            )
+        ]
+    )
+    page = client_for("admin").get(reverse("signin:mappings")).content.decode()
+    assert "Sign in with Microsoft" in page and "client-123" in page
+    assert "http://testserver/sso/entra/callback/" in page
+    assert "never-shown" not in page
