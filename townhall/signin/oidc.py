@@ -104,6 +104,14 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
     def authorize_url(self) -> str:
         return self.config_value("authorization_endpoint")
 
+    def parse_token(self, data: Any) -> Any:
+        """allauth's reading of the token endpoint's answer, which fails on a malformed one
+        (an `expires_in` that is not a number) with an error of its own."""
+        try:
+            return super().parse_token(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise OAuth2Error("the provider's token answer cannot be read") from exc
+
     def complete_login(self, request: HttpRequest, app: Any, token: Any, **kwargs: Any) -> Any:
         id_token = kwargs["response"].get("id_token")
         if not id_token:

@@ -41,6 +41,9 @@ class LocalProvider:
     deny: bool = False
     # Entra ID's multi-tenant way: discovery names "{tenantid}", each token its own tenant.
     multi_tenant: bool = False
+    # A misbehaving provider: values put over the token endpoint's answer, or published keys.
+    token_answer: dict[str, Any] = field(default_factory=dict)
+    keys_answer: Any = None
     grants: dict[str, Grant] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
 
@@ -78,7 +81,9 @@ class LocalProvider:
             "code_challenge_methods_supported": ["S256"],
         }
 
-    def jwks(self) -> dict[str, Any]:
+    def jwks(self) -> Any:
+        if self.keys_answer is not None:
+            return self.keys_answer
         return {"keys": [{**self.key.as_dict(private=False), "alg": "RS256"}]}
 
     def authorize(self, query: dict[str, str]) -> tuple[int, dict[str, str]]:
@@ -110,12 +115,14 @@ class LocalProvider:
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
         if challenge.decode() != grant.challenge:
             return 400, {"error": "invalid_grant", "error_description": "PKCE check failed"}
-        return 200, {
+        answer = {
             "access_token": secrets.token_urlsafe(16),
             "token_type": "Bearer",
             "expires_in": 3600,
             "id_token": self.id_token(grant),
+            **self.token_answer,
         }
+        return 200, {k: v for k, v in answer.items() if v is not None}
 
     def id_token(self, grant: Grant) -> str:
         now = int(time.time())

@@ -292,3 +292,29 @@ def test_an_account_that_cannot_be_saved_is_refused_not_an_error(provider, mappi
     assert "could not save your account" in response.content.decode()
     refusal_entry(Reason.ACCOUNT_INVALID)
     assert not User.objects.filter(email="not an address").exists()
+
+
+@pytest.mark.parametrize(
+    ("token_answer", "keys_answer", "reason"),
+    [
+        ({"id_token": None}, None, Reason.INVALID_TOKEN),
+        ({"id_token": "not-a-token"}, None, Reason.INVALID_TOKEN),
+        ({"id_token": 12345}, None, Reason.INVALID_TOKEN),
+        ({"expires_in": "soon"}, None, Reason.PROVIDER),
+        ({}, ["not", "an", "object"], Reason.PROVIDER),
+        ({}, {"keys": [{"kid": "test-key-1", "kty": "RSA", "n": "x"}]}, Reason.BAD_SIGNATURE),
+        ({}, {"keys": []}, Reason.BAD_SIGNATURE),
+    ],
+)
+def test_a_misbehaving_provider_gets_a_clear_page_not_an_error(
+    provider, mappings, pat, token_answer, keys_answer, reason
+):
+    provider.person = person(groups=["IT-Staff"])
+    provider.token_answer = token_answer
+    provider.keys_answer = keys_answer
+    client = Client()
+    response = sign_in(client)
+    assert response.status_code == 403
+    assert "County ID" in response.content.decode()
+    assert signed_in_as(client) is None
+    refusal_entry(reason)
