@@ -21,12 +21,14 @@ from typing import Any
 
 import jwt
 from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.http import HttpRequest, HttpResponse
+from requests import RequestException
 
 from townhall.signin.models import SignInRefusal
 
@@ -219,6 +221,14 @@ class CallbackView(OAuth2CallbackView):
     """allauth's callback, handing the nonce kept in the sign-in's state to the adapter."""
 
     adapter: TownhallAdapter
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # allauth reads the discovery document again (for the token endpoint) before its
+        # own error handling starts: a provider gone since the person left is refused too.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except (RequestException, OAuth2Error) as exc:
+            return render_authentication_error(request, self.adapter.get_provider(), exception=exc)
 
     def _get_state(self, request: HttpRequest, provider: Any) -> tuple[Any, Any]:
         state, response = super()._get_state(request, provider)

@@ -318,3 +318,16 @@ def test_a_misbehaving_provider_gets_a_clear_page_not_an_error(
     assert "County ID" in response.content.decode()
     assert signed_in_as(client) is None
     refusal_entry(reason)
+
+
+def test_provider_gone_before_the_return_is_a_clear_page(provider, mappings, pat):
+    provider.person = person(groups=["IT-Staff"])
+    client = Client()
+    start = client.post(f"/sso/{PROVIDER_ID}/start/")
+    at_provider = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    back = urlparse(at_provider.headers["Location"])
+    provider.stop()
+    response = client.get(f"{back.path}?{back.query}")
+    assert response.status_code == 403
+    assert "County ID could not be reached" in response.content.decode()
+    refusal_entry(Reason.PROVIDER)
