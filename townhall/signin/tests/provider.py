@@ -44,6 +44,7 @@ class LocalProvider:
     # A misbehaving provider: values put over the token endpoint's answer, or published keys.
     token_answer: dict[str, Any] = field(default_factory=dict)
     keys_answer: Any = None
+    discovery_answer: Any = None
     grants: dict[str, Grant] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
 
@@ -68,7 +69,9 @@ class LocalProvider:
         self.server.server_close()
 
     # --- the endpoints ------------------------------------------------------------------
-    def discovery(self) -> dict[str, Any]:
+    def discovery(self) -> Any:
+        if self.discovery_answer is not None:
+            return self.discovery_answer
         return {
             "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",

@@ -331,3 +331,12 @@ def test_provider_gone_before_the_return_is_a_clear_page(provider, mappings, pat
     assert response.status_code == 403
     assert "County ID could not be reached" in response.content.decode()
     refusal_entry(Reason.PROVIDER)
+
+
+@pytest.mark.parametrize("document", [["a", "list"], {"issuer": "x"}, "text"])
+def test_a_broken_discovery_document_is_a_clear_page(provider, mappings, document):
+    provider.discovery_answer = document
+    response = Client().post(f"/sso/{PROVIDER_ID}/start/")
+    assert response.status_code == 403
+    assert "did not describe itself properly" in response.content.decode()
+    refusal_entry(Reason.PROVIDER)
