@@ -55,6 +55,16 @@ def test_password_sign_in_switched_off_but_for_break_glass(users, settings):
     assert client.get("/").status_code == 200
 
 
+def test_the_break_glass_account_must_be_an_administrator(users, settings):
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    settings.TOWNHALL_BREAK_GLASS_USERNAME = "staff1"
+    response = Client().post(
+        reverse("accounts:login"), {"username": "staff1", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "Password sign-in is switched off here" in response.content.decode()
+
+
 def test_password_off_with_no_break_glass_named_lets_nobody_in(users, settings):
     settings.TOWNHALL_PASSWORD_SIGN_IN = False
     settings.TOWNHALL_BREAK_GLASS_USERNAME = ""
