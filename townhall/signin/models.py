@@ -142,3 +142,23 @@ class SignInRefusal(TrackedModel):
 
     def __str__(self) -> str:
         return f"Sign-in refused at {self.provider}: {self.get_reason_display()}"
+
+
+class BreakGlassSignIn(TrackedModel):
+    """A password sign-in of the break-glass account while password sign-in is off: rare by
+    design, so each is kept (and audited) for administrators to review."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, help_text="Kept even if the account is removed.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Break-glass sign-in by {self.username}"

@@ -11,11 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 
 from townhall.accounts.models import User
 from townhall.accounts.throttle import client_address
 from townhall.core import context, services
-from townhall.signin.models import ROLE_STRENGTH, GroupMapping, Identity, SignInRefusal
+from townhall.signin.models import (
+    ROLE_STRENGTH,
+    BreakGlassSignIn,
+    GroupMapping,
+    Identity,
+    SignInRefusal,
+)
 
 Reason = SignInRefusal.Reason
 USERNAME_CHARACTERS = re.compile(r"[^\w.@+-]")
@@ -211,4 +218,20 @@ def record_refusal(
             "ip_address": client_address(request),
             "user": user.pk if user else None,
         },
+    )
+
+
+def keep_break_glass_use(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """On every sign-in: one with a password while password sign-in is off can only be the
+    break-glass account's (signin.policy), and is kept for administrators."""
+    if settings.TOWNHALL_PASSWORD_SIGN_IN or request is None:
+        return
+    if request.path != reverse("accounts:login"):
+        return  # single sign-on, or a test's force_login
+    services.create(
+        context.SYSTEM,
+        BreakGlassSignIn,
+        {"user": user.pk, "username": user.username, "ip_address": client_address(request)},
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from townhall.core import permissions, services
 from townhall.core.http import SignedInRequest
 from townhall.signin.forms import GroupMappingForm
-from townhall.signin.models import GroupMapping, Identity, SignInRefusal
+from townhall.signin.models import BreakGlassSignIn, GroupMapping, Identity, SignInRefusal
 from townhall.signin.pages.flow import provider_apps, providers
 
 # The refusals page shows the newest ones; older ones stay in the audit log.
@@ -39,6 +39,7 @@ def mapping_list(request: SignedInRequest) -> HttpResponse:
             "mappings": mappings,
             "providers": configured(request),
             "refusals": refusals[:REFUSALS_SHOWN],
+            "break_glass": BreakGlassSignIn.objects.restrict(request.user)[:REFUSALS_SHOWN],
         },
     )
 

@@ -13,7 +13,7 @@ from townhall.audit.models import AuditEntry
 from townhall.conftest import make_user
 from townhall.core import context, services
 from townhall.signin import services as signin_services
-from townhall.signin.models import GroupMapping, Identity, SignInRefusal
+from townhall.signin.models import BreakGlassSignIn, GroupMapping, Identity, SignInRefusal
 from townhall.signin.tests.conftest import PROVIDER_ID, person, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -340,3 +340,14 @@ def test_a_broken_discovery_document_is_a_clear_page(provider, mappings, documen
     assert response.status_code == 403
     assert "did not describe itself properly" in response.content.decode()
     refusal_entry(Reason.PROVIDER)
+
+
+def test_single_sign_on_works_with_passwords_off_and_is_no_break_glass_use(
+    provider, mappings, pat, settings
+):
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    provider.person = person(groups=["IT-Staff"])
+    client = Client()
+    assert sign_in(client).status_code == 302
+    assert signed_in_as(client) == pat
+    assert not BreakGlassSignIn.objects.exists()

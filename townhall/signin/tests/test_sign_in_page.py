@@ -2,11 +2,14 @@
 and password sign-in switched off for all but the break-glass administrator."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from townhall.audit.models import AuditEntry
 from townhall.conftest import PASSWORD
 from townhall.signin import config
+from townhall.signin.models import BreakGlassSignIn
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,20 @@ def test_password_sign_in_switched_off_but_for_break_glass(users, settings):
     allowed = client.post(reverse("accounts:login"), {"username": "admin1", "password": PASSWORD})
     assert allowed.status_code == 302
     assert client.get("/").status_code == 200
+    # Each use is kept, with its audit entry, and shown to administrators.
+    use = BreakGlassSignIn.objects.get()
+    assert (use.user, use.username, use.ip_address) == (users["admin"], "admin1", "127.0.0.1")
+    assert AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(BreakGlassSignIn), object_id=str(use.pk)
+    ).exists()
+    assert "admin1" in client.get(reverse("signin:mappings")).content.decode()
+
+
+def test_password_sign_ins_are_not_kept_while_passwords_are_on(users):
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "admin1", "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    assert not BreakGlassSignIn.objects.exists()
 
 
 def test_the_break_glass_account_must_be_an_administrator(users, settings):
