@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from townhall.env import envbool, envint, envlist, envstr
+from townhall.signin import config as signin_config
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -55,6 +56,11 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # OpenID Connect sign-in: allauth does the protocol (townhall/signin adds the rest).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "townhall.core",
     "townhall.accounts",
     "townhall.org",
@@ -65,6 +71,7 @@ INSTALLED_APPS = [
     "townhall.continuity",
     "townhall.audit",
     "townhall.jobs",
+    "townhall.signin",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "townhall.core.middleware.RequestIdMiddleware",
     "townhall.core.middleware.ContentSecurityPolicyMiddleware",
+    # Inside it: the sign-in page's policy also names the sign-in providers (form-action).
+    "townhall.signin.middleware.ProviderFormActionMiddleware",
     "townhall.core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "townhall.core.middleware.IdleSessionMiddleware",
@@ -83,6 +92,8 @@ MIDDLEWARE = [
     # by default. core/tests/test_sign_in_everywhere.py walks every address.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth reads the request from here while a provider's answer is handled.
+    "allauth.account.middleware.AccountMiddleware",
     # Before anything reads the body (CSRF's check reads the form); after the user, for the
     # page it answers with.
     "townhall.core.middleware.UploadLimitMiddleware",
@@ -164,6 +175,22 @@ LOGIN_MAX_DELAY_SECONDS = envint("TOWNHALL_LOGIN_MAX_DELAY_SECONDS", 60)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client's address;
 # from anywhere else the connection's own address counts.
 TRUSTED_PROXIES = envlist("TOWNHALL_TRUSTED_PROXIES", [])
+
+# Single sign-on (docs/sign-in.md): OpenID Connect providers from TOWNHALL_OIDC_PROVIDERS
+# and TOWNHALL_OIDC_<NAME>_* (secrets may be given as *_FILE), handled by allauth with
+# Townhall's additions (townhall/signin/oidc.py). No provider: the sign-in page is as before.
+SOCIALACCOUNT_PROVIDERS = signin_config.allauth_settings(signin_config.providers_from_env())
+SOCIALACCOUNT_ADAPTER = "townhall.signin.adapter.SignInAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("TOWNHALL_OIDC_TIMEOUT_SECONDS", 10)
+# The callback address sent to providers: https in production, even behind a proxy.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# An account is made at a person's first sign-in only when this is on; otherwise an
+# administrator makes it first, with the e-mail address the provider sends.
+TOWNHALL_OIDC_CREATE_ACCOUNTS = signin_config.create_accounts()
+# Off: only the break-glass account below may still sign in with a password.
+TOWNHALL_PASSWORD_SIGN_IN = signin_config.password_sign_in()
+TOWNHALL_BREAK_GLASS_USERNAME = signin_config.break_glass_username()
 
 SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
 # The session expires after that much idle time: IdleSessionMiddleware renews it while it

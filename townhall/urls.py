@@ -25,6 +25,8 @@ urlpatterns = [
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),
+    path("sso/", include("townhall.signin.flow_urls")),
+    path("single-sign-on/", include("townhall.signin.urls")),
     # The schema and its reference page need sign-in, like the API they describe. DRF's
     # views answer a signed-out request themselves (401), so the sign-in middleware leaves
     # them alone; the reference page is a page, so it sends people to sign in instead.

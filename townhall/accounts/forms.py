@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from townhall.accounts.models import User
 from townhall.core.forms import RecordForm
+from townhall.signin import policy
 
 
 class SignInForm(AuthenticationForm):
@@ -16,6 +19,11 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"class": "usa-input", "autocomplete": "current-password"}
         )
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not policy.password_allowed(user):
+            raise forms.ValidationError(policy.PASSWORD_OFF, code="password_off")
 
 
 class UserForm(RecordForm):

@@ -218,7 +218,7 @@ def _sign_in(page: Page, live_server: Any, user: Any, password: str = PASSWORD) 
     page.goto(f"{live_server.url}/accounts/sign-in/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(f"{live_server.url}/")
 
 

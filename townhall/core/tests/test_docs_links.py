@@ -12,10 +12,11 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Code spans holding a site address, such as `/governance/` or `GET /healthz`.
 ADDRESS = re.compile(r"`(?:GET )?(/[^`\s]*)`")
 # Paths on the server's disk, not addresses of the site.
-ON_DISK = ("/usr/", "/etc/", "/var/", "/opt/", "/home/")
+ON_DISK = ("/usr/", "/etc/", "/var/", "/opt/", "/home/", "/run/")
 # Addresses written for one role (the rest are for everyone signed in; IT staff check them).
 ROLE = {
     "/continuity/my-impact-analyses/": "liaison",
+    "/single-sign-on/": "admin",
 }
 
 

@@ -17,6 +17,8 @@ PUBLIC = {
     "accounts:login": "the sign-in page itself",
     "healthz": "the load balancer's health check",
     "estate:calendar_feed": "calendar apps fetch it alone; its secret key is the permission",
+    "openid_connect_login": "starts single sign-on from the sign-in page",
+    "openid_connect_callback": "where the sign-in provider sends the person back",
 }
 
 

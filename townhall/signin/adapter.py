@@ -1,0 +1,86 @@
+"""Where allauth hands over: a verified sign-in becomes a Townhall session (or a refusal),
+without allauth creating accounts or keeping rows of its own."""
+
+from typing import Any
+
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthError
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from requests import RequestException
+
+from townhall.signin import services
+from townhall.signin.models import SignInRefusal
+from townhall.signin.oidc import TokenRefused
+from townhall.signin.pages.flow import refused, safe_next
+
+Reason = SignInRefusal.Reason
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class SignInAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        """Always answers itself: signed in and sent on, or the refusal page."""
+        app = sociallogin.account.get_provider().app
+        claims = sociallogin.account.extra_data.get("id_token") or {}
+        groups_claim = app.settings.get("groups_claim", "groups")
+        try:
+            user = services.sign_in(app.provider_id, app.name, claims, groups_claim)
+        except services.Refused as refusal:
+            raise ImmediateHttpResponse(
+                refused(
+                    request,
+                    app.provider_id,
+                    refusal.reason,
+                    refusal.message,
+                    claims=claims,
+                    groups_claim=groups_claim,
+                    user=refusal.user,
+                )
+            ) from None
+        login(request, user, backend=BACKEND)
+        next_url = str((sociallogin.state or {}).get("next") or "")
+        if not safe_next(request, next_url):
+            next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+        raise ImmediateHttpResponse(HttpResponseRedirect(next_url))
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        name = provider.app.name
+        if isinstance(exception, TokenRefused):
+            reason = exception.reason
+            message = (
+                f"{name} answered, but its answer could not be trusted: {exception.detail}. "
+                "Nothing was signed in. Try again; if this keeps happening, tell your "
+                "Townhall administrator."
+            )
+        elif exception is None and error == AuthError.CANCELLED:
+            reason = Reason.CANCELLED
+            message = f"The sign-in was cancelled at {name}. Nothing was signed in."
+        elif exception is None and not (extra_context or {}).get("state"):
+            reason = Reason.STATE
+            message = (
+                "This sign-in was not started in this browser, was already used, or took too "
+                "long. Start again from the sign-in page."
+            )
+        else:
+            reason = Reason.PROVIDER
+            what = (
+                "could not be reached"
+                if isinstance(exception, RequestException)
+                else ("answered with an error")
+            )
+            message = (
+                f"{name} {what}, so nobody was signed in. Try again in a moment; if this "
+                "keeps happening, tell your Townhall administrator."
+            )
+        raise ImmediateHttpResponse(refused(request, provider.app.provider_id, reason, message))

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django import forms
+
+from townhall.core.forms import RecordForm
+from townhall.signin.models import GroupMapping
+
+
+class GroupMappingForm(RecordForm):
+    provider = forms.ChoiceField(required=False)
+
+    class Meta:
+        model = GroupMapping
+        fields = ["provider", "group", "role", "department", "notes"]
+
+    def __init__(self, *args: Any, providers: list[dict[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Every provider")] + [(p["id"], p["name"]) for p in providers]
+        current = self.instance.provider if self.instance.pk else ""
+        if current and current not in {p["id"] for p in providers}:
+            choices.append((current, f"{current} (no longer configured)"))
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+        field.help_text = GroupMapping._meta.get_field("provider").help_text
+        field.widget.attrs["class"] = "usa-select"

@@ -1,0 +1,164 @@
+"""Single sign-on records: which provider group gives which role, who is linked to which
+provider identity, and every refused sign-in. Only administrators see or change them."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from townhall.accounts.models import Role
+from townhall.core.models import TrackedModel
+
+# When several of a person's groups are mapped, the strongest role wins.
+ROLE_STRENGTH: dict[str, int] = {
+    Role.ADMIN: 5,
+    Role.STAFF: 4,
+    Role.LIAISON: 3,
+    Role.BOARD: 2,
+    Role.VIEWER: 1,
+}
+
+
+class GroupMapping(TrackedModel):
+    """A group at a sign-in provider and the Townhall role (and department) it gives."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="The provider's name in TOWNHALL_OIDC_PROVIDERS (such as entra); "
+        "blank for every provider.",
+    )
+    group = models.CharField(
+        max_length=200,
+        help_text="The group exactly as the provider sends it (Entra ID sends the group's "
+        "object ID; Okta its name).",
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Required for department liaisons: the department whose records they edit.",
+    )
+
+    class Meta:
+        ordering = ["provider", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "group"], name="signin_groupmapping_provider_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.provider or "any provider"
+        return f"{self.group} ({where}) → {self.get_role_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("signin:mapping_edit", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.role == Role.LIAISON and not self.department_id:
+            raise ValidationError(
+                {"department": "A department liaison needs the department they work for."}
+            )
+        if self.group != self.group.strip():
+            raise ValidationError({"group": "Remove the spaces around the group's name."})
+
+
+class Identity(TrackedModel):
+    """A person's identity at a provider (its `sub`), linked to one Townhall account."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(max_length=30)
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
+    )
+
+    class Meta:
+        ordering = ["provider", "subject"]
+        verbose_name_plural = "identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="signin_identity_provider_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.provider}"
+
+
+class SignInRefusal(TrackedModel):
+    """One refused single sign-on, kept so administrators can see who was turned away and
+    why (each is also an audit entry, as it is created through the write path)."""
+
+    class Reason(models.TextChoices):
+        BAD_SIGNATURE = "bad_signature", "Signature does not match the provider's keys"
+        EXPIRED = "expired", "ID token expired"
+        WRONG_AUDIENCE = "wrong_audience", "ID token issued for another application"
+        WRONG_ISSUER = "wrong_issuer", "ID token from another issuer"
+        NONCE = "nonce", "Nonce missing or wrong"
+        INVALID_TOKEN = "invalid_token", "ID token unreadable or incomplete"
+        REPLAYED = "replayed", "ID token used twice"
+        STATE = "state", "Sign-in not started in this browser"
+        CANCELLED = "cancelled", "Cancelled or refused at the provider"
+        PROVIDER = "provider", "Provider unreachable or answered with an error"
+        UNMAPPED = "unmapped", "No group mapped to a role"
+        DEACTIVATED = "deactivated", "Account deactivated"
+        NO_ACCOUNT = "no_account", "No Townhall account"
+        AMBIGUOUS = "ambiguous", "Several accounts share the e-mail address"
+        UNSAFE_NEXT = "unsafe_next", "Return address outside Townhall"
+        ACCOUNT_INVALID = "account_invalid", "Account could not be saved"
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(max_length=30)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    message = models.TextField(help_text="What the person was shown.")
+    subject = models.CharField(max_length=255, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    groups = models.JSONField(default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sign-in refused at {self.provider}: {self.get_reason_display()}"
+
+
+class BreakGlassSignIn(TrackedModel):
+    """A password sign-in of the break-glass account while password sign-in is off: rare by
+    design, so each is kept (and audited) for administrators to review."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, help_text="Kept even if the account is removed.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Break-glass sign-in by {self.username}"

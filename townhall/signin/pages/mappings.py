@@ -1,0 +1,158 @@
+"""Administrators' pages: which provider group gives which role, and refused sign-ins."""
+
+from typing import Any
+
+from allauth.utils import build_absolute_uri
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from townhall.core import permissions, services
+from townhall.core.http import SignedInRequest
+from townhall.signin.forms import GroupMappingForm
+from townhall.signin.models import BreakGlassSignIn, GroupMapping, Identity, SignInRefusal
+from townhall.signin.pages.flow import provider_apps, providers
+
+# The refusals page shows the newest ones; older ones stay in the audit log.
+REFUSALS_SHOWN = 50
+# Links to provider identities shown at once (a search narrows them).
+LINKS_SHOWN = 50
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied("Only administrators manage single sign-on.")
+
+
+def mapping_list(request: SignedInRequest) -> HttpResponse:
+    _admin_only(request)
+    mappings = GroupMapping.objects.restrict(request.user).select_related("department")
+    refusals = SignInRefusal.objects.restrict(request.user).select_related("user")
+    return render(
+        request,
+        "signin/mappings.html",
+        {
+            "mappings": mappings,
+            "providers": configured(request),
+            "refusals": refusals[:REFUSALS_SHOWN],
+            "break_glass": BreakGlassSignIn.objects.restrict(request.user)[:REFUSALS_SHOWN],
+        },
+    )
+
+
+def configured(request: HttpRequest) -> list[dict[str, Any]]:
+    """What an administrator needs to check a provider's set-up (never its secret), with
+    the redirect address to register there."""
+    rows = []
+    for app in provider_apps():
+        options = app.get("settings", {})
+        callback = reverse("openid_connect_callback", args=[app["provider_id"]])
+        rows.append(
+            {
+                "id": app["provider_id"],
+                "name": app["name"],
+                "issuer": options.get("issuer", ""),
+                "client_id": app.get("client_id", ""),
+                "groups_claim": options.get("groups_claim", "groups"),
+                "tenants": options.get("tenants", []),
+                "redirect_uri": build_absolute_uri(request, callback),
+            }
+        )
+    return rows
+
+
+def _save(request: SignedInRequest, form: GroupMappingForm, obj: GroupMapping | None) -> bool:
+    if not form.is_valid():
+        return False
+    values: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        if obj is None:
+            saved = services.create(request.user, GroupMapping, values)
+        else:
+            saved = services.update(
+                request.user, obj, values, version=form.cleaned_data.get("version")
+            )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    except services.ConflictError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, f"Saved: {saved}.")
+    return True
+
+
+def mapping_edit(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
+    _admin_only(request)
+    obj = None
+    if pk is not None:
+        obj = get_object_or_404(GroupMapping.objects.restrict(request.user, "change"), pk=pk)
+    initial = {"version": obj.version} if obj else {}
+    form = GroupMappingForm(
+        request.POST if request.method == "POST" else None,
+        instance=obj,
+        initial=initial,
+        providers=providers(),
+    )
+    if request.method == "POST" and _save(request, form, obj):
+        return redirect("signin:mappings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "signin/mapping_form.html", {"form": form, "object": obj}, status=status)
+
+
+def mapping_delete(request: SignedInRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    obj = get_object_or_404(GroupMapping.objects.restrict(request.user, "delete"), pk=pk)
+    if request.method == "POST":
+        name = str(obj)
+        try:
+            services.delete(request.user, obj, version=_version(request.POST.get("version")))
+        except services.ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect("signin:mapping_delete", pk=pk)
+        messages.success(request, f"Deleted: {name}. People in that group lose it at next sign-in.")
+        return redirect("signin:mappings")
+    return render(request, "signin/mapping_delete.html", {"object": obj})
+
+
+def _version(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def links(request: SignedInRequest) -> HttpResponse:
+    """Which account each provider identity signs in to, newest first, searchable."""
+    _admin_only(request)
+    query = request.GET.get("q", "").strip()[:150]
+    rows = Identity.objects.restrict(request.user).select_related("user")
+    if query:
+        rows = rows.filter(
+            Q(user__username__icontains=query) | Q(user__email__icontains=query) | Q(subject=query)
+        )
+    return render(
+        request,
+        "signin/links.html",
+        {
+            "links": rows.order_by("-created_at", "-id")[:LINKS_SHOWN],
+            "query": query,
+            "shown": LINKS_SHOWN,
+        },
+    )
+
+
+@require_POST
+def unlink(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Undo a link (one made by a shared or mistaken e-mail address): at the person's next
+    sign-in the account is looked for again by e-mail."""
+    _admin_only(request)
+    link = get_object_or_404(Identity.objects.restrict(request.user, "delete"), pk=pk)
+    name = str(link)
+    services.delete(request.user, link)
+    messages.success(request, f"Unlinked: {name}.")
+    return redirect("signin:links")

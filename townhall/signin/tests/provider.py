@@ -1,0 +1,191 @@
+"""An OpenID Connect provider for the tests: a real HTTP server on 127.0.0.1 in a thread,
+serving discovery, published keys, authorization and token endpoints, signing ID tokens with
+an RSA key made for the test run (joserfc). It checks what a real provider checks of us
+(client, redirect address, PKCE) and can be told to answer wrongly, one way at a time."""
+
+import base64
+import hashlib
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+CLIENT_ID = "townhall-test-client"
+CLIENT_SECRET = "test-client-secret"  # noqa: S105 - the test provider's own
+KID = "test-key-1"
+
+
+@dataclass
+class Grant:
+    redirect_uri: str
+    challenge: str
+    nonce: str | None
+    claims: dict[str, Any]
+
+
+@dataclass
+class LocalProvider:
+    """`person` is who signs in at the next authorization; `tamper` changes the next ID
+    tokens (keys: "key": "other", "exp", "iat", "aud", "iss", "nonce": value or None
+    to leave it out)."""
+
+    person: dict[str, Any] = field(default_factory=dict)
+    tamper: dict[str, Any] = field(default_factory=dict)
+    deny: bool = False
+    # Entra ID's multi-tenant way: discovery names "{tenantid}", each token its own tenant.
+    multi_tenant: bool = False
+    # A misbehaving provider: values put over the token endpoint's answer, or published keys.
+    token_answer: dict[str, Any] = field(default_factory=dict)
+    keys_answer: Any = None
+    discovery_answer: Any = None
+    grants: dict[str, Grant] = field(default_factory=dict)
+    seen: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.key = RSAKey.generate_key(2048, parameters={"kid": KID, "use": "sig"})
+        # Same key id, another key: a token signed by someone who does not hold ours.
+        self.other_key = RSAKey.generate_key(2048, parameters={"kid": KID, "use": "sig"})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def issuer(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> "LocalProvider":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- the endpoints ------------------------------------------------------------------
+    def discovery(self) -> Any:
+        if self.discovery_answer is not None:
+            return self.discovery_answer
+        return {
+            "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
+            "authorization_endpoint": f"{self.issuer}/authorize",
+            "token_endpoint": f"{self.issuer}/token",
+            "jwks_uri": f"{self.issuer}/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "code_challenge_methods_supported": ["S256"],
+        }
+
+    def jwks(self) -> Any:
+        if self.keys_answer is not None:
+            return self.keys_answer
+        return {"keys": [{**self.key.as_dict(private=False), "alg": "RS256"}]}
+
+    def authorize(self, query: dict[str, str]) -> tuple[int, dict[str, str]]:
+        self.seen.append(query)
+        redirect_uri = query.get("redirect_uri", "")
+        if query.get("client_id") != CLIENT_ID or not redirect_uri:
+            return 400, {}
+        if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256":
+            return 400, {}
+        back = {"state": query.get("state", "")}
+        if self.deny:
+            back["error"] = "access_denied"
+        else:
+            code = secrets.token_urlsafe(16)
+            self.grants[code] = Grant(
+                redirect_uri, query.get("code_challenge", ""), query.get("nonce"), dict(self.person)
+            )
+            back["code"] = code
+        return 302, {"Location": f"{redirect_uri}?{urlencode(back)}"}
+
+    def token(self, form: dict[str, str], basic: tuple[str, str] | None) -> tuple[int, dict]:
+        client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
+        if client_id != CLIENT_ID or secret != CLIENT_SECRET:
+            return 401, {"error": "invalid_client"}
+        grant = self.grants.pop(form.get("code", ""), None)
+        if grant is None or form.get("redirect_uri") != grant.redirect_uri:
+            return 400, {"error": "invalid_grant"}
+        verifier = form.get("code_verifier", "").encode()
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
+        if challenge.decode() != grant.challenge:
+            return 400, {"error": "invalid_grant", "error_description": "PKCE check failed"}
+        answer = {
+            "access_token": secrets.token_urlsafe(16),
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "id_token": self.id_token(grant),
+            **self.token_answer,
+        }
+        return 200, {k: v for k, v in answer.items() if v is not None}
+
+    def id_token(self, grant: Grant) -> str:
+        now = int(time.time())
+        tenant = grant.claims.get("tid")
+        claims: dict[str, Any] = {
+            "iss": f"{self.issuer}/{tenant}/v2.0" if self.multi_tenant else self.issuer,
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": grant.nonce,
+            **grant.claims,
+        }
+        for name in ("exp", "iat", "aud", "iss", "nonce"):
+            if name in self.tamper:
+                claims[name] = self.tamper[name]
+        claims = {k: v for k, v in claims.items() if v is not None}
+        key = self.other_key if self.tamper.get("key") == "other" else self.key
+        return jwt.encode({"alg": "RS256", "kid": KID}, claims, key)
+
+
+def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass  # quiet tests
+
+        def _send(self, status: int, body: Any = None, headers: dict | None = None) -> None:
+            data = json.dumps(body).encode() if body is not None else b""
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            url = urlparse(self.path)
+            query = {k: v[0] for k, v in parse_qs(url.query).items()}
+            if url.path.endswith("/.well-known/openid-configuration"):
+                self._send(200, provider.discovery())
+            elif url.path == "/jwks":
+                self._send(200, provider.jwks())
+            elif url.path == "/authorize":
+                status, headers = provider.authorize(query)
+                self._send(status, None, headers)
+            else:
+                self._send(404, {"error": "not found"})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            basic = None
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Basic "):
+                user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+                basic = (user, password)
+            if urlparse(self.path).path == "/token":
+                status, body = provider.token(form, basic)
+                self._send(status, body)
+            else:
+                self._send(404, {"error": "not found"})
+
+    return Handler
