@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import services
-from townhall.cyber import coverage, training
+from townhall.cyber import coverage, exposure, training
 from townhall.cyber import models as m
 from townhall.estate.models import Component, System
 
@@ -297,10 +297,11 @@ def readiness_assessment(user: Any) -> m.Assessment | None:
 
 
 class _Records:
-    """Everything the answers read, fetched once for all questions. `trained` and `exposed`
-    are the training and exposure summaries when the caller has them already (the brief
-    does): counting coverage and exposures again cost as much as the rest of the answers
-    together on a county's estate."""
+    """Everything the answers read, fetched once for all questions. `trained` is the training
+    summary when the caller has it already (the brief does): counting coverage again cost as
+    much as the rest of the answers together on a county's people. The exposure counts are
+    the exposure page's and the brief's (`exposure.exposure_summary`, kept until a change):
+    counting them here again read every open exposure twice."""
 
     def __init__(
         self,
@@ -312,7 +313,7 @@ class _Records:
         self.user = user
         self.today = today
         self.trained = trained
-        self.exposed = exposed
+        self.exposed = exposed if exposed is not None else exposure.exposure_summary(user, today)
         self.assessment = readiness_assessment(user)
         self.scores: dict[str, Any] = {}
         if self.assessment is not None:
@@ -456,16 +457,8 @@ def _kev_finding(rec: _Records) -> list[Finding]:
                 [("Feed imports", _url("cyber:feedimport_list"))],
             )
         ]
-    if rec.exposed is not None:  # the same counts, over the same exposures
-        found = {"n": rec.exposed["open_kev"], "late": rec.exposed["overdue"]}
-    else:
-        found = (
-            m.Exposure.objects.restrict(rec.user, "view")
-            .filter(kind=m.Exposure.Kind.KEV, status=m.Exposure.Status.OPEN)
-            .aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=rec.today)))
-        )
-    late = found["late"]
-    pending = found["n"] - late
+    late = rec.exposed["overdue"]
+    pending = rec.exposed["open_kev"] - late
     today = rec.today.isoformat()
     links = [
         (
@@ -502,14 +495,7 @@ def _eol_finding(rec: _Records) -> list[Finding]:
                 [("Feed imports", _url("cyber:feedimport_list"))],
             )
         ]
-    if rec.exposed is not None:
-        exposures = rec.exposed["open_eol"]
-    else:
-        exposures = (
-            m.Exposure.objects.restrict(rec.user, "view")
-            .filter(kind=m.Exposure.Kind.EOL, status=m.Exposure.Status.OPEN)
-            .count()
-        )
+    exposures = rec.exposed["open_eol"]
     old_systems = (
         systems.filter(end_of_support__lt=today).exclude(lifecycle=System.Lifecycle.RETIRED).count()
     )
