@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -618,21 +618,25 @@ def _still_exposed(user: Any, exposures: list[m.Exposure]) -> set[tuple[str, int
     releases = {e.release_id for e in exposures if e.release_id}
     if not vulns and not releases:
         return set()
-    found: set[tuple[str, int]] = set()
-    rows = (
-        m.Exposure.objects.restrict(user, "view")
-        .filter(status=m.Exposure.Status.OPEN)
-        .filter(Q(vulnerability_id__in=vulns) | Q(release_id__in=releases))
-        .order_by()
-        .values_list("vulnerability_id", "release_id")
-        .distinct()
-    )
-    for vuln, release in rows:
-        if vuln in vulns:
-            found.add(("kev", vuln))
-        if release in releases:
-            found.add(("eol", release))
-    return found
+    # Whether one open exposure is left to each, found through the exposures' indexes: a
+    # plan names a few dozen, while reading the exposures to them went through tens of
+    # thousands on a county's estate (25 ms).
+    open_rows = m.Exposure.objects.restrict(user, "view").filter(status=m.Exposure.Status.OPEN)
+    asks = []
+    for kind, model, column, ids in (
+        ("kev", m.KnownVulnerability, "vulnerability_id", vulns),
+        ("eol", m.ProductRelease, "release_id", releases),
+    ):
+        if ids:
+            asks.append(
+                model.objects.filter(pk__in=ids)
+                .filter(Exists(open_rows.filter(**{column: OuterRef("pk")})))
+                .annotate(kind=Value(kind, output_field=CharField()))
+                .order_by()
+                .values_list("kind", "pk")
+            )
+    rows = asks[0].union(*asks[1:], all=True) if len(asks) > 1 else asks[0]
+    return {(kind, pk) for kind, pk in rows}
 
 
 def _exposure_reason(exposure: m.Exposure, exposed: set[tuple[str, int]]) -> str:
