@@ -202,3 +202,22 @@ def test_the_front_page_costs_the_same_for_1_or_10_of_everything(client_for, dep
     assert page.context["exposure"]["open_kev"] == 1 + 11
     assert page.context["training"]["people"] == 3 + 11
     assert len(many) == len(few) <= 33, len(few)
+
+
+def test_the_brief_counts_training_coverage_once(users, picture, monkeypatch):
+    """The insurer's training answer is the brief's own training figure, handed over, not
+    counted again (it read every person and completion a second time)."""
+    from townhall.cyber import training
+
+    counted = []
+    real = training.coverage
+
+    def coverage(*args, **kwargs):
+        counted.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "coverage", coverage)
+    found = brief.facts(users["staff"])
+    assert len(counted) == 1
+    answer = next(g for g in found["insurance"]["gaps"] if g["slug"] == "training")
+    assert answer["answer"] == "no"  # nobody has taken the required course
