@@ -383,7 +383,7 @@ def workspace_context(
                 )
             result["form"] = form
             result["options"] = _options(form)
-            result["options_html"] = options_html(form.prefix, result["options"])
+            result["options_html"] = options_html(form.prefix or "", result["options"])
             result["prefix"] = form.prefix
             result["notes"] = form["notes"].value() or ""
             result["version"] = form["version"].value() or ""
