@@ -352,6 +352,9 @@ def workspace_context(
         old = before_marks.get(r.identifier)
         result: dict[str, Any] = {
             "req": r,
+            # Numbers as text: the template would format each through the locale, some
+            # thousand times a page.
+            "pk": str(r.pk),
             "score": score,
             "label": levels.label(mark.level, mark.not_applicable),
             "state": "na" if mark.not_applicable else ("none" if mark.level is None else "set"),
@@ -484,7 +487,7 @@ def workspace_context(
         "editable": editable,
         "may_change": permissions.can(user, "change", assessment),
         "sees_evidence": services.sees_evidence(user),
-        "notes_max": services.NOTES_MAX,
+        "notes_max": str(services.NOTES_MAX),
         "may_add_evidence": permissions.may_add_any(user, Evidence),
         "levels": levels.LEVELS,
         "not_applicable_text": levels.NOT_APPLICABLE,
