@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import services
-from townhall.cyber import coverage, training
+from townhall.cyber import coverage, exposure, training
 from townhall.cyber import models as m
 from townhall.estate.models import Component, System
 
@@ -297,11 +297,23 @@ def readiness_assessment(user: Any) -> m.Assessment | None:
 
 
 class _Records:
-    """Everything the answers read, fetched once for all questions."""
+    """Everything the answers read, fetched once for all questions. `trained` is the training
+    summary when the caller has it already (the brief does): counting coverage again cost as
+    much as the rest of the answers together on a county's people. The exposure counts are
+    the exposure page's and the brief's (`exposure.exposure_summary`, kept until a change):
+    counting them here again read every open exposure twice."""
 
-    def __init__(self, user: Any, today: datetime.date) -> None:
+    def __init__(
+        self,
+        user: Any,
+        today: datetime.date,
+        trained: dict[str, Any] | None = None,
+        exposed: dict[str, Any] | None = None,
+    ) -> None:
         self.user = user
         self.today = today
+        self.trained = trained
+        self.exposed = exposed if exposed is not None else exposure.exposure_summary(user, today)
         self.assessment = readiness_assessment(user)
         self.scores: dict[str, Any] = {}
         if self.assessment is not None:
@@ -409,7 +421,9 @@ def _percent(value: float) -> str:
 def _training_finding(rec: _Records) -> list[Finding]:
     """The share of people current on every required course, exactly as the training page
     and the leader brief count it (`training.training_summary`)."""
-    summary = training.training_summary(rec.user, rec.today)
+    summary = rec.trained
+    if summary is None:
+        summary = training.training_summary(rec.user, rec.today)
     course_link = [("Required courses", _url("cyber:course_list", required="true"))]
     if not summary["required_courses"]:
         return [Finding("No required training course is recorded.", None, course_link)]
@@ -443,11 +457,8 @@ def _kev_finding(rec: _Records) -> list[Finding]:
                 [("Feed imports", _url("cyber:feedimport_list"))],
             )
         ]
-    open_kev = m.Exposure.objects.restrict(rec.user, "view").filter(
-        kind=m.Exposure.Kind.KEV, status=m.Exposure.Status.OPEN
-    )
-    late = open_kev.filter(due_date__lt=rec.today).count()
-    pending = open_kev.count() - late
+    late = rec.exposed["overdue"]
+    pending = rec.exposed["open_kev"] - late
     today = rec.today.isoformat()
     links = [
         (
@@ -471,11 +482,11 @@ def _eol_finding(rec: _Records) -> list[Finding]:
     has_feed = m.ProductRelease.objects.restrict(rec.user, "view").exists()
     systems = System.objects.restrict(rec.user, "view")
     components = Component.objects.restrict(rec.user, "view")
-    has_dates = (
+    has_dates = has_feed or (
         systems.filter(end_of_support__isnull=False).exists()
         or components.filter(end_of_support__isnull=False).exists()
     )
-    if not has_feed and not has_dates:
+    if not has_dates:
         return [
             Finding(
                 "Neither end-of-life dates from endoflife.date nor vendors' end-of-support "
@@ -484,11 +495,7 @@ def _eol_finding(rec: _Records) -> list[Finding]:
                 [("Feed imports", _url("cyber:feedimport_list"))],
             )
         ]
-    exposures = (
-        m.Exposure.objects.restrict(rec.user, "view")
-        .filter(kind=m.Exposure.Kind.EOL, status=m.Exposure.Status.OPEN)
-        .count()
-    )
+    exposures = rec.exposed["open_eol"]
     old_systems = (
         systems.filter(end_of_support__lt=today).exclude(lifecycle=System.Lifecycle.RETIRED).count()
     )
@@ -541,8 +548,21 @@ def _answer(q: Question, rec: _Records) -> Answer:
 
 def answers(user: Any, today: datetime.date | None = None) -> list[Answer]:
     """Every question's answer for what `user` may see, in the questionnaire's order."""
-    rec = _Records(user, today or timezone.localdate())
-    return [_answer(q, rec) for q in QUESTIONS]
+    return readiness(user, today)[0]
+
+
+def readiness(
+    user: Any,
+    today: datetime.date | None = None,
+    trained: dict[str, Any] | None = None,
+    exposed: dict[str, Any] | None = None,
+) -> tuple[list[Answer], m.Assessment | None]:
+    """The answers and the assessment whose scores they used, read once for both.
+
+    `trained` and `exposed`: `training.training_summary(user, today)` and
+    `exposure.exposure_summary(user, today)` when the caller has them already."""
+    rec = _Records(user, today or timezone.localdate(), trained, exposed)
+    return [_answer(q, rec) for q in QUESTIONS], rec.assessment
 
 
 def record_answer(
@@ -559,8 +579,13 @@ def record_answer(
         return services.update(user, current, values, version=version)
 
 
-def insurance_summary(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
-    """For the leader brief. Shape:
+def insurance_summary(
+    user: Any,
+    today: datetime.date | None = None,
+    trained: dict[str, Any] | None = None,
+    exposed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """For the leader brief (`trained`, `exposed`: as `readiness` takes them). Shape:
 
     {"questions": int,                    # 15
      "yes": int, "partly": int, "no": int, "unknown": int,
@@ -583,7 +608,7 @@ def insurance_summary(user: Any, today: datetime.date | None = None) -> dict[str
             "assessment": None,
             "url": url,
         }
-    found = answers(user, today)
+    found, assessment = readiness(user, today, trained, exposed)
     counts = {k: sum(1 for a in found if a.answer == k) for k in (YES, PARTLY, NO, UNKNOWN)}
     return {
         "questions": len(found),
@@ -600,6 +625,6 @@ def insurance_summary(user: Any, today: datetime.date | None = None) -> dict[str
             for a in found
             if a.answer != YES
         ],
-        "assessment": readiness_assessment(user),
+        "assessment": assessment,
         "url": url,
     }

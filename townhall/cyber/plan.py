@@ -25,11 +25,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import permissions, services
+from townhall.core.kept import kept
 from townhall.cyber import models as m
 
 A = m.Action
@@ -617,21 +618,25 @@ def _still_exposed(user: Any, exposures: list[m.Exposure]) -> set[tuple[str, int
     releases = {e.release_id for e in exposures if e.release_id}
     if not vulns and not releases:
         return set()
-    found: set[tuple[str, int]] = set()
-    rows = (
-        m.Exposure.objects.restrict(user, "view")
-        .filter(status=m.Exposure.Status.OPEN)
-        .filter(Q(vulnerability_id__in=vulns) | Q(release_id__in=releases))
-        .order_by()
-        .values_list("vulnerability_id", "release_id")
-        .distinct()
-    )
-    for vuln, release in rows:
-        if vuln in vulns:
-            found.add(("kev", vuln))
-        if release in releases:
-            found.add(("eol", release))
-    return found
+    # Whether one open exposure is left to each, found through the exposures' indexes: a
+    # plan names a few dozen, while reading the exposures to them went through tens of
+    # thousands on a county's estate (25 ms).
+    open_rows = m.Exposure.objects.restrict(user, "view").filter(status=m.Exposure.Status.OPEN)
+    asks = []
+    for kind, model, column, ids in (
+        ("kev", m.KnownVulnerability, "vulnerability_id", vulns),
+        ("eol", m.ProductRelease, "release_id", releases),
+    ):
+        if ids:
+            asks.append(
+                model.objects.filter(pk__in=ids)
+                .filter(Exists(open_rows.filter(**{column: OuterRef("pk")})))
+                .annotate(kind=Value(kind, output_field=CharField()))
+                .order_by()
+                .values_list("kind", "pk")
+            )
+    rows = asks[0].union(*asks[1:], all=True) if len(asks) > 1 else asks[0]
+    return {(kind, pk) for kind, pk in rows}
 
 
 def _exposure_reason(exposure: m.Exposure, exposed: set[tuple[str, int]]) -> str:
@@ -699,24 +704,32 @@ def plan_summary(user: Any, today: datetime.date | None = None) -> dict[str, Any
     """
     today = today or timezone.localdate()
     qs = A.objects.restrict(user, "view")
-    counts = {s: 0 for s in A.Status.values}
-    for status, n in qs.order_by().values_list("status").annotate(n=Count("pk")):
-        counts[status] = n
-    opened = qs.filter(status__in=OPEN)
+    is_open = Q(status__in=OPEN)
+    # One pass over the actions for every count and sum (they were seven queries).
+    found = qs.aggregate(
+        **{f"n_{s}": Count("pk", filter=Q(status=s)) for s in A.Status.values},
+        cost_open=Sum("cost", filter=is_open),
+        cost_total=Sum("cost", filter=~Q(status=A.Status.CANCELLED)),
+        overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+        unpriced=Count("pk", filter=is_open & Q(cost__isnull=True)),
+        exposure_actions=Count("pk", filter=is_open & Q(exposure__isnull=False)),
+    )
+    counts = {s: found[f"n_{s}"] for s in A.Status.values}
+    opened = qs.filter(is_open)
     zero = Decimal("0.00")
-    cost_open = opened.aggregate(s=Sum("cost"))["s"] or zero
-    cost_total = qs.exclude(status=A.Status.CANCELLED).aggregate(s=Sum("cost"))["s"] or zero
+    cost_open = found["cost_open"] or zero
+    cost_total = found["cost_total"] or zero
     nxt = ordered(opened.filter(due_date__isnull=False).select_related("owner"))[:5]
     exposures = _exposure_coverage(user, qs)
     return {
         "total": sum(counts.values()),
         "open": counts[A.Status.PLANNED] + counts[A.Status.IN_PROGRESS],
-        "overdue": opened.filter(due_date__lt=today).count(),
+        "overdue": found["overdue"],
         "done": counts[A.Status.DONE],
         "cancelled": counts[A.Status.CANCELLED],
         "cost_open": cost_open,
         "cost_total": cost_total,
-        "unpriced": opened.filter(cost__isnull=True).count(),
+        "unpriced": found["unpriced"],
         "next_due": [
             {
                 "title": a.title,
@@ -728,7 +741,7 @@ def plan_summary(user: Any, today: datetime.date | None = None) -> dict[str, Any
             }
             for a in nxt
         ],
-        "exposure_actions": opened.filter(exposure__isnull=False).count(),
+        "exposure_actions": found["exposure_actions"],
         **exposures,
         "url": reverse("cyber:plan"),
     }
@@ -736,7 +749,13 @@ def plan_summary(user: Any, today: datetime.date | None = None) -> dict[str, Any
 
 def _exposure_coverage(user: Any, actions: Any) -> dict[str, int]:
     """How many open exposures the plan covers, in one query: an exposure is covered when an
-    action points at an exposure to the same vulnerability or release."""
+    action points at an exposure to the same vulnerability or release. It reads every open
+    exposure (tens of thousands on a county's estate, 12 ms), so it is counted once until
+    the next change (`core.kept`)."""
+    return kept(f"cyber:plan-exposures:{user.pk}", _count_exposure_coverage, user, actions)
+
+
+def _count_exposure_coverage(user: Any, actions: Any) -> dict[str, int]:
 
     def covers(statuses: Any) -> Q:
         linked = actions.filter(status__in=statuses)

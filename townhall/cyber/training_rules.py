@@ -555,6 +555,9 @@ def coverage(
     names: dict[int | None, str] = {}
     overdue: list[Overdue] = []
     covered_total = 0
+    # Completions fall on a few hundred days: each day's due date is worked out once, not
+    # once per person (the calendar arithmetic was a third of the page on a county).
+    dues: dict[tuple[datetime.date, int], datetime.date | None] = {}
     for person in people:
         missing = False
         for course in required:
@@ -563,7 +566,11 @@ def coverage(
                 overdue.append(Overdue(person, course, None, None, None))
                 missing = True
                 continue
-            due = due_date(last, course.renewal_months)
+            key = (last, course.renewal_months)
+            if key in dues:
+                due = dues[key]
+            else:
+                due = dues[key] = due_date(last, course.renewal_months)
             if due is not None and today > due:
                 overdue.append(Overdue(person, course, last, due, (today - due).days))
                 missing = True

@@ -284,7 +284,12 @@ class Component(VendorDates, OwnedModel):
     class Meta:
         ordering = ["name"]
         # Lists sort by name then id: an index in that order spares a sort per page.
-        indexes = [models.Index(fields=["name", "id"], name="component_name_id")]
+        # What is past end of support and not retired (the insurer's question, the cyber
+        # front page) is counted from the index alone: a county has tens of thousands.
+        indexes = [
+            models.Index(fields=["name", "id"], name="component_name_id"),
+            models.Index(fields=["end_of_support", "status"], name="component_support_status"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -94,3 +95,48 @@ def alert(parser: template.base.Parser, token: template.base.Token) -> AlertNode
     nodelist = parser.parse(("endalert",))
     parser.delete_first_token()
     return AlertNode(nodelist, tone, options)
+
+
+@register.simple_tag
+def bar_chart_svg(chart: Any, id: str, title: Any) -> SafeString:  # noqa: A002 - the HTML id
+    """A horizontal bar chart (core/charts.py `bar_chart`) as SVG, written in Python: a chart
+    of two hundred departments took 19 ms through a template, most of the training page's
+    drawing. A bar with a limit shows it as a dark mark, and turns red above it (below it,
+    when the limit is a target to reach)."""
+    e = conditional_escape
+    names = []
+    bars = []
+    text_x = chart.label_width - 8
+    for bar in chart.bars:
+        name = f"{e(bar.label)} {e(bar.text)}"
+        if bar.limit_text:
+            name += f" of {e(bar.limit_text)}"
+        if bar.over:
+            name += f" ({e(bar.flag)})"
+        names.append(name)
+        label = Truncator(bar.label).chars(34)
+        short = mark_safe(label) if isinstance(bar.label, SafeData) else e(label)  # noqa: S308
+        mark = ""
+        if bar.limit_x is not None:
+            mark = (
+                f'<rect x="{bar.limit_x - 2}" y="{bar.y - 4}" width="4" '
+                f'height="{chart.bar_height + 8}" fill="#1b1b1b"></rect>'
+            )
+        fill = "#b50909" if bar.over else "#005ea2"
+        bars.append(
+            f'\n  <text x="{text_x}" y="{bar.text_y}" text-anchor="end" font-size="13" '
+            f'fill="#1b1b1b">{short}</text>\n'
+            f'  <rect x="{chart.label_width}" y="{bar.y}" width="{bar.width}" '
+            f'height="{chart.bar_height}" fill="{fill}"></rect>\n'
+            f"  {mark}\n"
+            f'  <text x="{bar.value_x}" y="{bar.text_y}" font-size="13" font-weight="bold" '
+            f'fill="#1b1b1b">{e(bar.text)}</text>\n  '
+        )
+    html = (
+        f'\n<svg role="img" aria-labelledby="{e(id)}-title" viewBox="0 0 {chart.width} '
+        f'{chart.height}" width="100%" preserveAspectRatio="xMinYMin meet" focusable="false">\n'
+        f'  <title id="{e(id)}-title">{e(title)}: {"; ".join(names)}</title>\n  '
+        + "".join(bars)
+        + "\n</svg>\n"
+    )
+    return mark_safe(html)  # noqa: S308 - every value above is escaped

@@ -56,7 +56,7 @@ def _page(
     conflict: list[dict] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    found = insurance.answers(request.user)
+    found, assessment = insurance.readiness(request.user)
     may_answer = permissions.can_add(request.user, InsuranceAnswer)
     rows = []
     for a in found:
@@ -78,7 +78,7 @@ def _page(
         "counts": [(insurance.ANSWER_LABELS[k], n, k) for k, n in counts.items()],
         "gaps": sum(1 for a in found if a.answer != insurance.YES),
         "from_data": sum(1 for a in found if a.basis == "data"),
-        "assessment": insurance.readiness_assessment(request.user),
+        "assessment": assessment,
         "may_answer": may_answer,
         "opts": InsuranceAnswer._meta,
     }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from townhall.core import exports
 from townhall.core.charts import Item, bar_chart
 from townhall.core.forms import field_of, style_fields
+from townhall.core.widgets import QuickSelect
 from townhall.cyber import training
 from townhall.cyber import training_rules as rules
 from townhall.org.models import Department
@@ -40,6 +41,7 @@ class DepartmentChoice(forms.Form):
         required=False,
         empty_label="All departments",
         label="Department",
+        widget=QuickSelect,  # a county's two hundred departments, without a template each
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

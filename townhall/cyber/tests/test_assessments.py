@@ -763,3 +763,39 @@ def test_a_finished_assessment_stays_editable_after_the_framework_grows(db):
         context.SYSTEM, assessment, {"notes": "Signed off by the CIO."}, version=assessment.version
     )
     assert changed.notes == "Signed off by the CIO." and changed.status == "complete"
+
+
+# The level radios as the workspace template drew them before `options_html` wrote them.
+LEVEL_RADIOS = (
+    "        {% for o in row.options %}\n"
+    '        <div class="usa-radio margin-right-3">\n'
+    '          <input class="usa-radio__input" type="radio" id="{{ o.id }}" '
+    'name="{{ form.prefix }}-level" value="{{ o.value }}"{% if o.checked %} checked{% endif %}>\n'
+    '          <label class="usa-radio__label margin-top-1" for="{{ o.id }}">{{ o.short }}'
+    '{% if o.long %}<span class="usa-sr-only"> · {{ o.long }}</span>{% endif %}</label>\n'
+    "        </div>\n"
+    "        {% endfor %}\n"
+)
+
+
+@pytest.mark.parametrize("posted", [None, "3", "na", "", '"><script>'])
+def test_the_level_radios_are_the_markup_the_template_drew(posted):
+    from django.template import engines
+
+    from townhall.cyber.pages.assessment import ScoreEntryForm, _options, options_html
+
+    data = None if posted is None else {"s5-level": posted}
+    form = ScoreEntryForm(data, prefix="s5", people=Person.objects.none(), initial={"level": "4"})
+    options = _options(form)
+    drawn = (
+        engines["django"]
+        .from_string(LEVEL_RADIOS)
+        .render({"row": {"options": options}, "form": form})
+    )
+    written = (
+        engines["django"]
+        .from_string("        {{ html }}\n")
+        .render({"html": options_html(form.prefix, options)})
+    )
+    assert written == drawn
+    assert written.count(" checked") == (0 if posted == '"><script>' else 1)

@@ -154,3 +154,70 @@ def _all(found: dict) -> brief.asks.Figures:
         acceptances_ending=found["risks"]["acceptances_expired"]
         + found["risks"]["acceptances_expiring"]
     )
+
+
+def _more_of_everything(departments, start: int, n: int) -> None:
+    """`n` more of each record the front page counts: people and their training, risks,
+    incidents, exposures of both kinds, plan actions, evidence, components past support."""
+    from townhall.cyber.tests import plan_factories as pf
+    from townhall.estate import models as estate
+
+    course = m.Course.objects.get(name="Annual security awareness")
+    today = timezone.localdate()
+    for k in range(start, start + n):
+        person = f.person(100 + k, departments["PW"])
+        pf.completion(person, course, today - datetime.timedelta(days=k))
+        pf.risk(f"Risk {k}", owner_department=departments["FIN"])
+        f.create(m.Incident, title=f"Incident {k}", detected=timezone.now())
+        system = f.system(100 + k)
+        vuln = f.vulnerability(f"CVE-2025-{k:04d}", due_date=datetime.date(2020, 1, 1))
+        found = pf.exposure(system, vuln, due_date=vuln.due_date)
+        pf.exposure(system, release=pf.release(cycle=f"20{k:02d}"))
+        f.create(m.Action, title=f"Patch {k}", exposure=found, due_date=today)
+        f.create(m.Evidence, title=f"Evidence {k}", link="https://example.org/proof", expires=today)
+        f.create(
+            estate.Component,
+            name=f"Server {k}",
+            end_of_support=datetime.date(2020, 1, 1),
+            owner_department=departments["PW"],
+        )
+
+
+def test_the_front_page_costs_the_same_for_1_or_10_of_everything(client_for, departments, picture):
+    """The front page counts in the database, not row by row: its queries do not grow with
+    the people, exposures, risks or actions behind its figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("staff")
+    _more_of_everything(departments, 0, 1)
+    client.get(reverse("cyber:dashboard"))  # sessions and first-time reads settle
+    _more_of_everything(departments, 1, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("cyber:dashboard")).status_code == 200
+    _more_of_everything(departments, 2, 9)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("cyber:dashboard"))
+    assert page.status_code == 200
+    assert page.context["exposure"]["open_kev"] == 1 + 11
+    assert page.context["training"]["people"] == 3 + 11
+    assert len(many) == len(few) <= 33, len(few)
+
+
+def test_the_brief_counts_training_coverage_once(users, picture, monkeypatch):
+    """The insurer's training answer is the brief's own training figure, handed over, not
+    counted again (it read every person and completion a second time)."""
+    from townhall.cyber import training
+
+    counted = []
+    real = training.coverage
+
+    def coverage(*args, **kwargs):
+        counted.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "coverage", coverage)
+    found = brief.facts(users["staff"])
+    assert len(counted) == 1
+    answer = next(g for g in found["insurance"]["gaps"] if g["slug"] == "training")
+    assert answer["answer"] == "no"  # nobody has taken the required course

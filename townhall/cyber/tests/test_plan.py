@@ -627,7 +627,9 @@ def test_plan_summary_counts_exposures_covered(users):
     pf.exposure(f.system(3), bare)
     pf.exposure(f.system(4), release=old)
     pf.exposure(f.system(5), planned, status="mitigated")  # not open: not counted
-    _action(1, source="exposure", exposure=m.Exposure.objects.filter(vulnerability=planned)[0])
+    first = _action(
+        1, source="exposure", exposure=m.Exposure.objects.filter(vulnerability=planned)[0]
+    )
     _action(2, source="exposure", exposure=done_exposure, status="done")
     _action(3, source="exposure", exposure=m.Exposure.objects.get(release=old), status="cancelled")
 
@@ -639,6 +641,11 @@ def test_plan_summary_counts_exposures_covered(users):
     assert summary["exposures_unplanned"] == 2  # the bare CVE and the cancelled release
     empty = plan.plan_summary(users["liaison"])
     assert (empty["exposures_open"], empty["exposure_actions"]) == (0, 0)
+
+    # The count is kept between requests; a change to the plan counts again.
+    services.update(context.SYSTEM, first, {"status": "cancelled"}, version=None)
+    again = plan.plan_summary(users["viewer"])
+    assert (again["exposures_covered"], again["exposures_unplanned"]) == (0, 6)
 
 
 # --- the spreadsheet --------------------------------------------------------------------

@@ -466,6 +466,18 @@ def test_coverage_page_filters_and_exports_the_overdue_list(
 
 
 @pytest.mark.django_db
+def test_the_department_chooser_writes_its_options_without_a_template_each(
+    client_for, coverage_case, departments, fixed_day
+):
+    response = client_for("staff").get(COVERAGE, {"department": departments["PW"].pk})
+    per_option = [t for t in response.templates if t.name.endswith("select_option.html")]
+    assert per_option == []
+    html = response.content.decode()
+    assert '<option value="">All departments</option>' in html
+    assert f'<option value="{departments["PW"].pk}" selected>Public Works</option>' in html
+
+
+@pytest.mark.django_db
 def test_coverage_page_queries_do_not_grow_with_people(
     client_for, coverage_case, departments, fixed_day
 ):
