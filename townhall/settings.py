@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -83,6 +82,8 @@ MIDDLEWARE = [
     # by default. core/tests/test_sign_in_everywhere.py walks every address.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session it ends says why on the sign-in page.
+    "townhall.accounts.middleware.SessionLimitsMiddleware",
     # Before anything reads the body (CSRF's check reads the form); after the user, for the
     # page it answers with.
     "townhall.core.middleware.UploadLimitMiddleware",
@@ -165,9 +166,14 @@ LOGIN_MAX_DELAY_SECONDS = envint("TOWNHALL_LOGIN_MAX_DELAY_SECONDS", 60)
 # from anywhere else the connection's own address counts.
 TRUSTED_PROXIES = envlist("TOWNHALL_TRUSTED_PROXIES", [])
 
-SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
-# The session expires after that much idle time: IdleSessionMiddleware renews it while it
-# is used, at most every few minutes (not on every request: each save is a write).
+# The session limits an administrator sets on the session policy page start from these:
+# idle hours, and hours after signing in however busy (accounts/sessions.py).
+SESSION_IDLE_HOURS = envint("TOWNHALL_SESSION_HOURS", 8)
+SESSION_MAX_HOURS = envint("TOWNHALL_SESSION_MAX_HOURS", 24)
+# Django's own expiry is only the outer bound (the longest idle limit the policy allows):
+# SessionLimitsMiddleware ends a session at the policy's limits. IdleSessionMiddleware
+# renews it while it is used, at most every few minutes (each save is a write).
+SESSION_COOKIE_AGE = max(SESSION_IDLE_HOURS, 24) * 3600
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
@@ -239,7 +245,10 @@ REST_FRAMEWORK = {
         "townhall.accounts.throttle.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "townhall.accounts.throttle.TokenScope",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "townhall.core.apiconf.Pagination",
     "DEFAULT_SCHEMA_CLASS": "townhall.core.schema.Schema",

@@ -1,0 +1,184 @@
+"""Signed-in sessions: a record of each, the limits an administrator sets, and ending them.
+
+Each browser session that signs in gets a `SignedInSession` (the session holds its id), so
+a person sees where they are signed in and ends one or all of them; the record keeps only
+a hash of the session's key. `SessionLimitsMiddleware` reads the record on every signed-in
+request and ends the session when it was ended elsewhere or passed the idle or absolute
+limit of the `SessionPolicy`; it writes the last use at most once a minute.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+from townhall.accounts.models import SessionPolicy, SignedInSession, User
+from townhall.core import services
+
+RECORD = "townhall_session_record"  # the session's own key for its record's id
+SEEN_EVERY = datetime.timedelta(minutes=1)
+POLICY_CACHE = "townhall:session-policy"
+POLICY_CACHE_SECONDS = 60
+AGENT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Limits:
+    idle: datetime.timedelta
+    absolute: datetime.timedelta
+
+
+def key_hash(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def default_policy() -> SessionPolicy:
+    """The policy before an administrator sets one: from the settings, within its bounds."""
+    idle = min(max(settings.SESSION_IDLE_HOURS * 60, 5), SessionPolicy.MAX_IDLE_MINUTES)
+    absolute = min(max(settings.SESSION_MAX_HOURS, 1), SessionPolicy.MAX_ABSOLUTE_HOURS)
+    return SessionPolicy(pk=1, idle_minutes=idle, absolute_hours=max(absolute, -(-idle // 60)))
+
+
+def policy() -> SessionPolicy:
+    """The saved policy, or the default one (unsaved)."""
+    return SessionPolicy.objects.filter(pk=1).first() or default_policy()
+
+
+def limits() -> Limits:
+    """The policy's limits, kept for a minute so requests do not read them each time."""
+    kept = cache.get(POLICY_CACHE)
+    if kept is None:
+        current = policy()
+        kept = (current.idle_minutes, current.absolute_hours)
+        cache.set(POLICY_CACHE, kept, POLICY_CACHE_SECONDS)
+    return Limits(datetime.timedelta(minutes=kept[0]), datetime.timedelta(hours=kept[1]))
+
+
+def set_policy(actor: Any, *, idle_minutes: int, absolute_hours: int) -> SessionPolicy:
+    """Save the limits (administrators), audited; they apply to sessions already open."""
+    values = {"idle_minutes": idle_minutes, "absolute_hours": absolute_hours}
+    saved = SessionPolicy.objects.filter(pk=1).first()
+    if saved is None:
+        result = services.create(actor, SessionPolicy, {"id": 1, **values})
+    else:
+        result = services.update(actor, saved, values, version=None)
+    cache.delete(POLICY_CACHE)
+    return result
+
+
+def _agent(request: HttpRequest) -> str:
+    agent = request.META.get("HTTP_USER_AGENT", "") or ""
+    agent = "".join(c for c in agent if c.isprintable())
+    return agent if len(agent) <= AGENT_LENGTH else agent[: AGENT_LENGTH - 1] + "…"
+
+
+def start(request: HttpRequest, user: User) -> SignedInSession | None:
+    """Record the session `request` just signed in with (or kept after a new password)."""
+    from townhall.accounts.throttle import client_address
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    if not session.session_key:
+        session.save()
+    assert session.session_key is not None  # saved just above
+    now = timezone.now()
+    # Not a change anyone made: like the last sign-in, no audit entry.
+    record = SignedInSession.objects.create(
+        owner=user,
+        key_hash=key_hash(session.session_key),
+        last_seen_at=now,
+        ip_address=client_address(request),
+        user_agent=_agent(request),
+    )
+    session[RECORD] = record.pk
+    return record
+
+
+def on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and isinstance(user, User):
+        start(request, user)
+
+
+def on_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    record_id = session.get(RECORD) if session is not None else None
+    if record_id:
+        SignedInSession.objects.filter(pk=record_id, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_reason="signed out"
+        )
+
+
+def why_ended(record: SignedInSession, now: datetime.datetime) -> str | None:
+    """Why this session may go no further, in words for the sign-in page, or None."""
+    if record.ended_at:
+        return (
+            "You were signed out: your session was ended from another session "
+            "or by an administrator. Sign in again."
+        )
+    rules = limits()
+    if now - record.created_at >= rules.absolute:
+        return (
+            "You were signed out: sessions last at most "
+            + _span(rules.absolute)
+            + ". Sign in again."
+        )
+    if now - record.last_seen_at >= rules.idle:
+        return (
+            "You were signed out after " + _span(rules.idle) + " without activity. Sign in again."
+        )
+    return None
+
+
+def _span(delta: datetime.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def active(owner: User) -> Any:
+    """The owner's sessions still open, by the policy's limits."""
+    now = timezone.now()
+    rules = limits()
+    return SignedInSession.objects.filter(
+        owner=owner,
+        ended_at__isnull=True,
+        created_at__gt=now - rules.absolute,
+        last_seen_at__gt=now - rules.idle,
+    )
+
+
+def end(actor: Any, record: SignedInSession, reason: str) -> SignedInSession:
+    """End one session (its browser is signed out at its next request); audited."""
+    if record.ended_at:
+        return record
+    return services.update(
+        actor, record, {"ended_at": timezone.now(), "ended_reason": reason[:100]}, version=None
+    )
+
+
+def end_all(actor: Any, owner: User, reason: str, *, keep: int | None = None) -> int:
+    """End every open session of `owner`, except the record `keep` (the one asking)."""
+    open_ = SignedInSession.objects.filter(owner=owner, ended_at__isnull=True)
+    if keep is not None:
+        open_ = open_.exclude(pk=keep)
+    records = list(open_)
+    if not records:
+        return 0
+    now = timezone.now()
+    return services.update_rows(
+        actor, [(r, {"ended_at": now, "ended_reason": reason[:100]}) for r in records]
+    )
+
+
+def current_record_id(request: HttpRequest) -> int | None:
+    session = getattr(request, "session", None)
+    value = session.get(RECORD) if session is not None else None
+    return value if isinstance(value, int) else None
