@@ -203,7 +203,7 @@ def test_administrators_revoke_anyones_token_and_nobody_else_does(client_for, us
     assert token_works(key)
     admin = client_for("admin")
     page = admin.get(reverse("accounts:user_detail", args=[users["staff"].pk])).content.decode()
-    assert "Revoke<span class=\"usa-sr-only\"> the token API token" in page
+    assert 'Revoke<span class="usa-sr-only"> the token API token' in page
     assert admin.post(url).status_code == 302
     assert not token_works(key)
 
