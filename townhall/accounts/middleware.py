@@ -15,7 +15,7 @@ from townhall.accounts.models import SignedInSession, User
 
 
 class SessionLimitsMiddleware:
-    """On every signed-in request: read the session's record (one query by its key), end
+    """On every signed-in request: read the session's record and the limits (one query), end
     the session when it was ended elsewhere or is past the idle or absolute limit, and note
     its last use at most once a minute. A session from before records were kept gets one."""
 
@@ -33,16 +33,15 @@ class SessionLimitsMiddleware:
 
     def check(self, request: HttpRequest, user: User, key: str) -> HttpResponse | None:
         record_id = sessions.current_record_id(request)
-        record = (
-            SignedInSession.objects.filter(pk=record_id, owner=user).first()
-            if record_id is not None
-            else None
-        )
+        record = sessions.record_with_limits(record_id, user) if record_id is not None else None
         if record is None:
             sessions.start(request, user)  # signed in before records were kept
             return None
         now = timezone.now()
-        reason = sessions.why_ended(record, now)
+        rules = sessions.limits_of(
+            getattr(record, "idle_minutes", None), getattr(record, "absolute_hours", None)
+        )
+        reason = sessions.why_ended(record, now, rules)
         if reason is not None:
             if record.ended_at is None:
                 SignedInSession.objects.filter(pk=record.pk).update(

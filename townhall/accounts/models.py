@@ -178,6 +178,10 @@ class ApiToken(models.Model):
     not secret on its own) by which the token is found in one indexed read; the secret
     itself is shown once, when it is made."""
 
+    # Their history (the audit log) shows to administrators only, like accounts'; the
+    # records themselves follow `restrict_rows`: one's own, or anyone's for administrators.
+    admin_only = True
+
     class Scope(models.TextChoices):
         READ = "read", "Read only"
         WRITE = "write", "Read and write"
@@ -243,6 +247,8 @@ class ApiToken(models.Model):
 class SignedInSession(models.Model):
     """One signed-in browser session, so a person can see where they are signed in and end
     it. Only a hash of the session's key is kept: this table gives nobody a way in."""
+
+    admin_only = True  # in the audit log; the records follow `restrict_rows`
 
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
     key_hash = models.CharField(max_length=64, unique=True)

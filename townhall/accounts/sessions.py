@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,8 +22,6 @@ from townhall.core import services
 
 RECORD = "townhall_session_record"  # the session's own key for its record's id
 SEEN_EVERY = datetime.timedelta(minutes=1)
-POLICY_CACHE = "townhall:session-policy"
-POLICY_CACHE_SECONDS = 60
 AGENT_LENGTH = 200
 
 
@@ -49,14 +47,34 @@ def policy() -> SessionPolicy:
     return SessionPolicy.objects.filter(pk=1).first() or default_policy()
 
 
+def limits_of(idle_minutes: int | None, absolute_hours: int | None) -> Limits:
+    """The limits from a saved policy's values, or the defaults where there is none."""
+    if idle_minutes is None or absolute_hours is None:
+        default = default_policy()
+        idle_minutes, absolute_hours = default.idle_minutes, default.absolute_hours
+    return Limits(
+        datetime.timedelta(minutes=idle_minutes), datetime.timedelta(hours=absolute_hours)
+    )
+
+
 def limits() -> Limits:
-    """The policy's limits, kept for a minute so requests do not read them each time."""
-    kept = cache.get(POLICY_CACHE)
-    if kept is None:
-        current = policy()
-        kept = (current.idle_minutes, current.absolute_hours)
-        cache.set(POLICY_CACHE, kept, POLICY_CACHE_SECONDS)
-    return Limits(datetime.timedelta(minutes=kept[0]), datetime.timedelta(hours=kept[1]))
+    current = policy()
+    return limits_of(current.idle_minutes, current.absolute_hours)
+
+
+def record_with_limits(record_id: int, owner: User) -> SignedInSession | None:
+    """The session's record with the policy's limits beside it (`idle_minutes`,
+    `absolute_hours`, None without a saved policy), in one query: a change of the limits
+    applies at the next request, and a request reads no more for it."""
+    saved = SessionPolicy.objects.filter(pk=1)
+    return (
+        SignedInSession.objects.filter(pk=record_id, owner=owner)
+        .annotate(
+            idle_minutes=Subquery(saved.values("idle_minutes")[:1]),
+            absolute_hours=Subquery(saved.values("absolute_hours")[:1]),
+        )
+        .first()
+    )
 
 
 def set_policy(actor: Any, *, idle_minutes: int, absolute_hours: int) -> SessionPolicy:
@@ -67,7 +85,6 @@ def set_policy(actor: Any, *, idle_minutes: int, absolute_hours: int) -> Session
         result = services.create(actor, SessionPolicy, {"id": 1, **values})
     else:
         result = services.update(actor, saved, values, version=None)
-    cache.delete(POLICY_CACHE)
     return result
 
 
@@ -114,14 +131,13 @@ def on_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
         )
 
 
-def why_ended(record: SignedInSession, now: datetime.datetime) -> str | None:
+def why_ended(record: SignedInSession, now: datetime.datetime, rules: Limits) -> str | None:
     """Why this session may go no further, in words for the sign-in page, or None."""
     if record.ended_at:
         return (
             "You were signed out: your session was ended from another session "
             "or by an administrator. Sign in again."
         )
-    rules = limits()
     if now - record.created_at >= rules.absolute:
         return (
             "You were signed out: sessions last at most "
