@@ -9,6 +9,7 @@ The secret is shown once, when the token is made, and cannot be read again.
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -21,6 +22,8 @@ from townhall.core import services
 PREFIX_LENGTH = 12
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
+# What a secret is made of (new ones: URL-safe base64; those from before: hexadecimal).
+SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]{12,200}")
 # The last use is written at most this often per token, so reading the API is not a write.
 LAST_USED_EVERY = datetime.timedelta(minutes=1)
 
@@ -113,8 +116,8 @@ def authenticate(secret: str) -> ApiToken:
     written at most once a minute."""
     row = (
         ApiToken.objects.select_related("owner").filter(prefix=prefix_of(secret)).first()
-        if len(secret) >= PREFIX_LENGTH
-        else None
+        if SECRET_CHARACTERS.fullmatch(secret)
+        else None  # no token has it; and PostgreSQL cannot compare a NUL, say
     )
     given = hash_secret(secret)
     if row is None or not hmac.compare_digest(row.secret_hash, given):

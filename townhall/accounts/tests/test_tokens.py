@@ -95,12 +95,12 @@ def test_expired_revoked_and_unknown_tokens_are_refused_with_a_reason(users):
     answer = api(revoked).get(LIST)
     assert answer.status_code == 401 and "was revoked" in answer.json()["detail"]
     assert not LoginFailure.objects.exists()  # known tokens: not guesses
-    for guess in ("x" * 43, revoked[:12] + "y" * 31, "short"):
+    for guess in ("x" * 43, revoked[:12] + "y" * 31, "short", revoked[:12] + "\x00é"):
         answer = api(guess).get(LIST)
         assert (
             answer.status_code == 401 and answer.json()["detail"] == "This API token is not valid."
         )
-    assert LoginFailure.objects.count() == 3
+    assert LoginFailure.objects.count() == 4
     assert api("two parts").get(LIST).status_code == 401
 
 
