@@ -23,6 +23,9 @@ from townhall.core import services
 RECORD = "townhall_session_record"  # the session's own key for its record's id
 SEEN_EVERY = datetime.timedelta(minutes=1)
 AGENT_LENGTH = 200
+# Records of sessions unused for this long are removed when their owner next signs in
+# (their ending, when someone ended them, stays in the audit log).
+KEEP_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ def start(request: HttpRequest, user: User) -> SignedInSession | None:
         user_agent=_agent(request),
     )
     session[RECORD] = record.pk
+    SignedInSession.objects.filter(
+        owner=user, last_seen_at__lt=now - datetime.timedelta(days=KEEP_DAYS)
+    ).delete()
     return record
 
 

@@ -151,6 +151,40 @@ def test_signing_out_ends_the_record(users):
     assert not sessions.active(users["viewer"]).exists()
 
 
+@pytest.mark.django_db
+def test_records_of_long_unused_sessions_go_when_their_owner_signs_in(users):
+    old = record_of(sign_in("viewer1"))
+    age(old, last_seen_at=datetime.timedelta(days=sessions.KEEP_DAYS + 1))
+    recent = record_of(sign_in("viewer1"))
+    age(recent, last_seen_at=datetime.timedelta(days=sessions.KEEP_DAYS - 1))
+    others = record_of(sign_in("staff1"))
+    age(others, last_seen_at=datetime.timedelta(days=sessions.KEEP_DAYS + 1))
+    sign_in("viewer1")
+    assert not SignedInSession.objects.filter(pk=old.pk).exists()
+    assert SignedInSession.objects.filter(pk__in=[recent.pk, others.pk]).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_account_pages_queries_do_not_grow_with_tokens_and_sessions(users, client_for):
+    client = sign_in("viewer1")
+    admin = client_for("admin")
+    viewer_page = reverse("accounts:user_detail", args=[users["viewer"].pk])
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as own:
+            assert client.get(ACCOUNT).status_code == 200
+        with CaptureQueriesContext(connection) as theirs:
+            assert admin.get(viewer_page).status_code == 200
+        return len(own), len(theirs)
+
+    token_for(users["viewer"])
+    few = counts()
+    for i in range(30):
+        token_for(users["viewer"], name=f"t{i}")
+        sign_in("viewer1")
+    assert counts() == few
+
+
 # --- limits ------------------------------------------------------------------------------------
 
 
