@@ -78,7 +78,9 @@ class User(AbstractUser):
         deactivated = not self.is_active and self._was_active()
         super().save(*args, **kwargs)
         if password_changed or deactivated:
-            self._end_access("account deactivated" if deactivated else "password changed")
+            from townhall.accounts import sessions
+
+            self._end_access(sessions.DEACTIVATED if deactivated else sessions.PASSWORD_CHANGED)
 
     def _was_active(self) -> bool:
         """Saved as active until now: this save deactivates the account."""

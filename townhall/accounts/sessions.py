@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,6 +27,8 @@ AGENT_LENGTH = 200
 # Records of sessions unused for this long are removed when their owner next signs in
 # (their ending, when someone ended them, stays in the audit log).
 KEEP_DAYS = 90
+PASSWORD_CHANGED = "password changed"  # noqa: S105 - why a session ended, not a secret
+DEACTIVATED = "account deactivated"
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,22 @@ def start(request: HttpRequest, user: User) -> SignedInSession | None:
         session.save()
     assert session.session_key is not None  # saved just above
     now = timezone.now()
-    # Not a change anyone made: like the last sign-in, no audit entry.
-    record = SignedInSession.objects.create(
-        owner=user,
-        key_hash=key_hash(session.session_key),
-        last_seen_at=now,
-        ip_address=client_address(request),
-        user_agent=_agent(request),
-    )
+    hashed = key_hash(session.session_key)
+    try:
+        # Not a change anyone made: like the last sign-in, no audit entry.
+        with transaction.atomic():
+            record = SignedInSession.objects.create(
+                owner=user,
+                key_hash=hashed,
+                last_seen_at=now,
+                ip_address=client_address(request),
+                user_agent=_agent(request),
+            )
+    except IntegrityError:  # two first requests of one session at once: the other's record
+        found = SignedInSession.objects.filter(key_hash=hashed, owner=user).first()
+        if found is None:
+            return None
+        record = found
     session[RECORD] = record.pk
     SignedInSession.objects.filter(
         owner=user, last_seen_at__lt=now - datetime.timedelta(days=KEEP_DAYS)

@@ -185,6 +185,21 @@ def test_the_account_pages_queries_do_not_grow_with_tokens_and_sessions(users, c
     assert counts() == few
 
 
+@pytest.mark.django_db
+def test_a_session_recorded_twice_at_once_keeps_one_record(users):
+    """Two first requests of a session from before records were kept, side by side."""
+    from django.test import RequestFactory
+
+    client = sign_in("viewer1")
+    record = record_of(client)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    del request.session[sessions.RECORD]
+    assert sessions.start(request, users["viewer"]) == record
+    assert request.session[sessions.RECORD] == record.pk
+    assert SignedInSession.objects.count() == 1
+
+
 # --- limits ------------------------------------------------------------------------------------
 
 
@@ -353,6 +368,7 @@ def test_a_new_password_on_ones_own_page_keeps_this_session_and_ends_the_others(
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
     )
     assert response.status_code == 302
+    # Django signs the others out itself (their sessions hold the old password's hash).
     assert signed_in(here) and not signed_in(other)
     assert [r.user_agent for r in sessions.active(users["viewer"])] == ["Firefox/128"]
 
