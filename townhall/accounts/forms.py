@@ -92,10 +92,10 @@ class TokenForm(forms.Form):
 
 
 class SignOutEverywhereForm(forms.Form):
-    revoke_tokens = forms.BooleanField(
+    keep_tokens = forms.BooleanField(
         required=False,
-        label="Also revoke all my API tokens",
-        help_text="Leave unticked to keep programs that use your tokens working.",
+        label="Keep the API tokens working",
+        help_text="Left unticked, every API token is revoked too.",
     )
 
 

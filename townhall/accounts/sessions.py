@@ -197,12 +197,9 @@ def end(actor: Any, record: SignedInSession, reason: str) -> SignedInSession:
     )
 
 
-def end_all(actor: Any, owner: User, reason: str, *, keep: int | None = None) -> int:
-    """End every open session of `owner`, except the record `keep` (the one asking)."""
-    open_ = SignedInSession.objects.filter(owner=owner, ended_at__isnull=True)
-    if keep is not None:
-        open_ = open_.exclude(pk=keep)
-    records = list(open_)
+def end_all(actor: Any, owner: User, reason: str) -> int:
+    """End every open session of `owner`; each browser is signed out at its next request."""
+    records = list(SignedInSession.objects.filter(owner=owner, ended_at__isnull=True))
     if not records:
         return 0
     now = timezone.now()

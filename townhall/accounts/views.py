@@ -9,7 +9,6 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
@@ -134,7 +133,7 @@ def _access_context(request: SignedInRequest, person: User) -> dict[str, Any]:
         "tokens": _tokens_of(person),
         "sessions": list(sessions.active(person).order_by("-last_seen_at", "-id")[:100]),
         "current_session": sessions.current_record_id(request),
-        "now": timezone.now(),
+        "everywhere_form": forms.SignOutEverywhereForm(),
     }
 
 
@@ -151,7 +150,6 @@ def account(request: SignedInRequest) -> HttpResponse:
         {
             "person": request.user,
             "token_form": forms.TokenForm(),
-            "everywhere_form": forms.SignOutEverywhereForm(),
             **_access_context(request, request.user),
         },
     )
@@ -184,7 +182,6 @@ def create_token(request: SignedInRequest) -> HttpResponse:
         {
             "person": request.user,
             "token_form": form,
-            "everywhere_form": forms.SignOutEverywhereForm(),
             **_access_context(request, request.user),
         },
     )
@@ -230,7 +227,9 @@ def end_session(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def sign_out_everywhere(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
-    """End every session of a person (one's own: all but this one), and their tokens if asked."""
+    """End every session of a person, this one too when they are the one asking, and
+    revoke their API tokens unless asked to keep them: what to do when an account may be
+    in someone else's hands."""
     if pk is None or pk == request.user.pk:
         person = request.user
     else:
@@ -238,14 +237,22 @@ def sign_out_everywhere(request: SignedInRequest, pk: int | None = None) -> Http
             raise PermissionDenied("Only administrators end other people's sessions.")
         person = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
     form = forms.SignOutEverywhereForm(request.POST)
-    revoke = form.is_valid() and form.cleaned_data["revoke_tokens"]
-    keep = sessions.current_record_id(request) if person == request.user else None
-    ended = sessions.end_all(request.user, person, "signed out everywhere", keep=keep)
-    revoked = tokens.revoke_all(request.user, person, "signed out everywhere") if revoke else 0
-    parts = [f"{ended} other session{'s' if ended != 1 else ''} ended"]
-    if revoke:
-        parts.append(f"{revoked} API token{'s' if revoked != 1 else ''} revoked")
-    messages.success(request, "; ".join(parts).capitalize() + ".")
+    keep_tokens = form.is_valid() and form.cleaned_data["keep_tokens"]
+    reason = "signed out everywhere"
+    ended = sessions.end_all(request.user, person, reason)
+    revoked = 0 if keep_tokens else tokens.revoke_all(request.user, person, reason)
+    parts = [f"{ended} session{'s' if ended != 1 else ''} ended"]
+    parts.append(
+        "API tokens kept"
+        if keep_tokens
+        else f"{revoked} API token{'s' if revoked != 1 else ''} revoked"
+    )
+    summary = "; ".join(parts) + "."
+    if person == request.user:
+        logout(request)
+        messages.info(request, f"You signed out everywhere: {summary}")
+        return redirect(settings.LOGIN_URL)
+    messages.success(request, f"{person.username}: {summary}")
     return _back_to(request, person.pk)
 
 

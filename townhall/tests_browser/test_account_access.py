@@ -90,13 +90,18 @@ def test_signing_out_everywhere_by_keyboard(
     sign_in(elsewhere, live_server, users["viewer"])
     token_for(users["viewer"], name="Sync")
     here.goto(f"{live_server.url}/accounts/me/")
-    here.get_by_label("Also revoke all my API tokens").check()
-    here.get_by_role("button", name="Sign out everywhere else").focus()
+    here.get_by_label("Keep the API tokens working").focus()
+    here.keyboard.press("Space")
+    here.get_by_role("button", name="Sign out everywhere").focus()
     here.keyboard.press("Enter")
-    expect(here.get_by_text("1 other session ended; 1 api token revoked.")).to_be_visible()
+    expect(here).to_have_url(f"{live_server.url}/accounts/sign-in/")
+    expect(
+        here.get_by_text("You signed out everywhere: 2 sessions ended; API tokens kept.")
+    ).to_be_visible()
     axe_check(here)
     elsewhere.goto(f"{live_server.url}/accounts/me/")
     expect(elsewhere).to_have_url(f"{live_server.url}/accounts/sign-in/?next=/accounts/me/")
+    assert ApiToken.objects.get().revoked_at is None
 
 
 def test_administrators_set_session_limits_and_see_a_persons_access(
@@ -125,9 +130,9 @@ def test_administrators_set_session_limits_and_see_a_persons_access(
     page.goto(f"{live_server.url}{users['staff'].get_absolute_url()}")
     expect(page.get_by_role("row", name="Inventory sync")).to_be_visible()
     axe_check(page)
-    page.get_by_role("button", name="End all of staff1’s sessions").focus()
+    page.get_by_role("button", name="Sign staff1 out everywhere").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text("1 other session ended.")).to_be_visible()
+    expect(page.get_by_text("staff1: 1 session ended; 1 API token revoked.")).to_be_visible()
     axe_check(page)
     staff.goto(f"{live_server.url}/")
     expect(staff).to_have_url(f"{live_server.url}/accounts/sign-in/?next=/")

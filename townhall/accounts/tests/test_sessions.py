@@ -109,36 +109,64 @@ def test_nobody_ends_someone_elses_session_but_an_administrator(users, client_fo
 
 
 @pytest.mark.django_db
-def test_signing_out_everywhere_keeps_this_session_and_tokens_unless_asked(users):
+def test_signing_out_everywhere_ends_every_session_and_the_tokens(users):
     here = sign_in("viewer1")
     elsewhere = [sign_in("viewer1"), sign_in("viewer1")]
+    staff = sign_in("staff1")
     secret = token_for(users["viewer"])
     response = here.post(reverse("accounts:sign_out_everywhere_own"), follow=True)
-    assert "2 other sessions ended." in response.content.decode()
-    assert signed_in(here) and not any(signed_in(c) for c in elsewhere)
+    assert response.redirect_chain[-1][0] == reverse("accounts:login")
+    assert (
+        "You signed out everywhere: 3 sessions ended; 1 API token revoked."
+        in response.content.decode()
+    )
+    assert not signed_in(here) and not any(signed_in(c) for c in elsewhere)
+    assert signed_in(staff)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert api.get("/api/org/departments/").status_code == 401
+    ends = AuditEntry.objects.filter(action="update", actor=users["viewer"])
+    assert ends.filter(content_type__model="signedinsession").count() == 3
+    assert ends.filter(content_type__model="apitoken").count() == 1
+
+
+@pytest.mark.django_db
+def test_signing_out_everywhere_may_keep_the_tokens(users):
+    here = sign_in("viewer1")
+    secret = token_for(users["viewer"])
+    response = here.post(
+        reverse("accounts:sign_out_everywhere_own"), {"keep_tokens": "on"}, follow=True
+    )
+    assert "1 session ended; API tokens kept." in response.content.decode()
+    assert not signed_in(here)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     assert api.get("/api/org/departments/").status_code == 200
 
-    again = sign_in("viewer1")
-    response = here.post(
-        reverse("accounts:sign_out_everywhere_own"), {"revoke_tokens": "on"}, follow=True
-    )
-    assert "1 other session ended; 1 api token revoked." in response.content.decode().lower()
-    assert not signed_in(again) and signed_in(here)
-    assert api.get("/api/org/departments/").status_code == 401
-
 
 @pytest.mark.django_db
-def test_administrators_end_all_of_a_persons_sessions(users, client_for):
+def test_administrators_sign_a_person_out_everywhere(users, client_for):
     staff = [sign_in("staff1"), sign_in("staff1")]
+    secret = token_for(users["staff"])
     url = reverse("accounts:sign_out_everywhere", args=[users["staff"].pk])
     assert client_for("viewer").post(url).status_code == 403
     assert all(signed_in(c) for c in staff)
-    response = client_for("admin").post(url)
-    assert response["Location"] == reverse("accounts:user_detail", args=[users["staff"].pk])
+    admin = client_for("admin")
+    response = admin.post(url, {"keep_tokens": "on"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "accounts:user_detail", args=[users["staff"].pk]
+    )
+    assert "staff1: 2 sessions ended; API tokens kept." in response.content.decode()
     assert not any(signed_in(c) for c in staff)
+    assert signed_in(admin)
     assert AuditEntry.objects.filter(content_type__model="signedinsession").count() == 2
+    assert ApiToken.objects.get(prefix=secret[:12]).revoked_at is None
+    admin.post(url)
+    assert ApiToken.objects.get(prefix=secret[:12]).revoked_reason == "signed out everywhere"
+    assert (
+        client_for("admin").post(reverse("accounts:sign_out_everywhere", args=[99999])).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
