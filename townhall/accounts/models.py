@@ -163,6 +163,19 @@ class LoginFailure(models.Model):
         return f"{self.username} at {self.at}"
 
 
+def _only_changed(obj: models.Model, before: dict[str, Any], allowed: set[str]) -> None:
+    """A token or session changes in one way only (it is revoked or ended): nobody moves
+    it to another owner, widens its scope or stretches its expiry afterwards."""
+    from townhall.core.services import snapshot
+
+    now = snapshot(obj)
+    changed = sorted(k for k in now if k not in allowed and now[k] != before.get(k))
+    if changed:
+        raise ValidationError(
+            {name: "This cannot be changed once made; make a new one instead." for name in changed}
+        )
+
+
 def _owner_rows(qs: Any, user: Any, action: str) -> Any:
     """A person's own tokens and sessions are theirs to see and end; administrators see
     and end anyone's. Nobody deletes them: an ended one stays, for the record."""
@@ -230,6 +243,7 @@ class ApiToken(models.Model):
             return
         if before.get("revoked_at") and not self.revoked_at:
             raise ValidationError({"revoked_at": "A revoked token cannot be brought back."})
+        _only_changed(self, before, {"revoked_at", "revoked_reason"})
 
     @property
     def can_write(self) -> bool:
@@ -274,8 +288,11 @@ class SignedInSession(models.Model):
         return _owner_rows(qs, user, action)
 
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
-        if before is not None and before.get("ended_at") and not self.ended_at:
+        if before is None:
+            return
+        if before.get("ended_at") and not self.ended_at:
             raise ValidationError({"ended_at": "An ended session cannot be resumed."})
+        _only_changed(self, before, {"ended_at", "ended_reason"})
 
 
 class SessionPolicy(models.Model):

@@ -170,6 +170,19 @@ def test_administrators_sign_a_person_out_everywhere(users, client_for):
 
 
 @pytest.mark.django_db
+def test_a_session_changes_only_by_being_ended(users):
+    from django.core.exceptions import ValidationError
+
+    record = record_of(sign_in("viewer1"))
+    with pytest.raises(ValidationError, match="cannot be changed once made"):
+        services.update(users["admin"], record, {"owner": users["admin"]}, version=None)
+    sessions.end(users["viewer"], record, "ended")
+    record.refresh_from_db()
+    with pytest.raises(ValidationError, match="cannot be resumed"):
+        services.update(users["admin"], record, {"ended_at": None}, version=None)
+
+
+@pytest.mark.django_db
 def test_signing_out_ends_the_record(users):
     client = sign_in("viewer1")
     record = record_of(client)

@@ -198,6 +198,30 @@ def test_a_revoked_token_cannot_be_brought_back(users):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"scope": "write"},
+        {"expires_at": later(300)},
+        {"name": "Other"},
+        {"owner": "viewer"},
+    ],
+)
+def test_a_token_changes_only_by_being_revoked(users, change):
+    from townhall.core import services
+
+    token = tokens.create(
+        users["staff"], users["staff"], name="A", scope="read", expires_at=later()
+    )[0]
+    if "owner" in change:
+        change = {"owner": users["viewer"]}
+    with pytest.raises(ValidationError, match="cannot be changed once made"):
+        services.update(users["staff"], token, change, version=None)
+    fresh = ApiToken.objects.get()
+    assert (fresh.scope, fresh.name, fresh.owner) == ("read", "A", users["staff"])
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("days", [-1, 0, tokens.MAX_DAYS + 2])
 def test_an_expiry_must_be_in_the_future_and_not_too_far(users, days):
     with pytest.raises(ValidationError):
