@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -94,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # allauth reads the request from here while a provider's answer is handled.
     "allauth.account.middleware.AccountMiddleware",
+    # After messages: a session it ends says why on the sign-in page.
+    "townhall.accounts.middleware.SessionLimitsMiddleware",
     # Before anything reads the body (CSRF's check reads the form); after the user, for the
     # page it answers with.
     "townhall.core.middleware.UploadLimitMiddleware",
@@ -192,9 +193,14 @@ TOWNHALL_OIDC_CREATE_ACCOUNTS = signin_config.create_accounts()
 TOWNHALL_PASSWORD_SIGN_IN = signin_config.password_sign_in()
 TOWNHALL_BREAK_GLASS_USERNAME = signin_config.break_glass_username()
 
-SESSION_COOKIE_AGE = envint("TOWNHALL_SESSION_HOURS", 8) * 3600
-# The session expires after that much idle time: IdleSessionMiddleware renews it while it
-# is used, at most every few minutes (not on every request: each save is a write).
+# The session limits an administrator sets on the session policy page start from these:
+# idle hours, and hours after signing in however busy (accounts/sessions.py).
+SESSION_IDLE_HOURS = envint("TOWNHALL_SESSION_HOURS", 8)
+SESSION_MAX_HOURS = envint("TOWNHALL_SESSION_MAX_HOURS", 24)
+# Django's own expiry is only the outer bound (the longest idle limit the policy allows):
+# SessionLimitsMiddleware ends a session at the policy's limits. IdleSessionMiddleware
+# renews it while it is used, at most every few minutes (each save is a write).
+SESSION_COOKIE_AGE = max(SESSION_IDLE_HOURS, 24) * 3600
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
@@ -266,7 +272,10 @@ REST_FRAMEWORK = {
         "townhall.accounts.throttle.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "townhall.accounts.throttle.TokenScope",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "townhall.core.apiconf.Pagination",
     "DEFAULT_SCHEMA_CLASS": "townhall.core.schema.Schema",

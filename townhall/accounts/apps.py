@@ -6,4 +6,12 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from townhall.accounts import views  # noqa: F401 - registers this app's records
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from townhall.accounts import (
+            sessions,
+            views,  # noqa: F401 - registers this app's records
+        )
+
+        user_logged_in.connect(sessions.on_sign_in, dispatch_uid="townhall-session-record")
+        user_logged_out.connect(sessions.on_sign_out, dispatch_uid="townhall-session-ended")

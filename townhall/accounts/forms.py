@@ -1,10 +1,14 @@
+import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from townhall.accounts.models import User
-from townhall.core.forms import RecordForm
+from townhall.accounts import tokens
+from townhall.accounts.models import ApiToken, SessionPolicy, User
+from townhall.core.forms import RecordForm, style_fields
 from townhall.signin import policy
 
 
@@ -52,3 +56,61 @@ class UserForm(RecordForm):
         if not password and self.instance.pk is None:
             raise forms.ValidationError("Set a password for the new account.")
         return password
+
+
+def _default_expiry() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=tokens.DEFAULT_DAYS)
+
+
+class TokenForm(forms.Form):
+    """A new API token: what it is for, what it may do, and until when."""
+
+    name = forms.CharField(
+        max_length=100,
+        help_text="What the token is for, so you recognise it later "
+        "(for example “Nightly inventory sync”).",
+    )
+    scope = forms.ChoiceField(
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        label="What it may do",
+        help_text="A read-only token cannot change anything, whatever your role.",
+    )
+    expires_at = forms.DateField(
+        label="Expires on",
+        initial=_default_expiry,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"At the end of that day. At most {tokens.MAX_DAYS} days from today.",
+    )
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields.values())
+
+    def clean_expires_at(self) -> datetime.datetime:
+        day = self.cleaned_data["expires_at"]
+        end = datetime.datetime.combine(day, datetime.time(23, 59, 59))
+        moment = timezone.make_aware(end)
+        try:
+            tokens.check_expiry(moment)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["expires_at"]) from None
+        return moment
+
+
+class SignOutEverywhereForm(forms.Form):
+    keep_tokens = forms.BooleanField(
+        required=False,
+        label="Keep the API tokens working",
+        help_text="Left unticked, every API token is revoked too.",
+    )
+
+
+class SessionPolicyForm(forms.ModelForm):
+    class Meta:
+        model = SessionPolicy
+        fields = ["idle_minutes", "absolute_hours"]
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields.values())

@@ -72,15 +72,33 @@ class User(AbstractUser):
         # Django's admin flags follow the role so there is one source of truth.
         self.is_staff = self.role == Role.ADMIN
         self.is_superuser = self.role == Role.ADMIN
-        # A new password, whatever the door (edit page, API, password page, a command):
-        # the API token made under the old one stops working. Sessions end by themselves
-        # (Django ties them to the password's hash).
+        # A new password or a deactivation, whatever the door (edit page, API, password
+        # page, a command): the API tokens and sessions made before stop working.
         password_changed = self._password is not None and self._new_password()
+        deactivated = not self.is_active and self._was_active()
         super().save(*args, **kwargs)
-        if password_changed:
-            from rest_framework.authtoken.models import Token
+        if password_changed or deactivated:
+            from townhall.accounts import sessions
 
-            Token.objects.filter(user=self).delete()
+            self._end_access(sessions.DEACTIVATED if deactivated else sessions.PASSWORD_CHANGED)
+
+    def _was_active(self) -> bool:
+        """Saved as active until now: this save deactivates the account."""
+        if self.pk is None:
+            return False
+        manager = type(self)._default_manager
+        return manager.filter(pk=self.pk, is_active=True).exists()
+
+    def _end_access(self, reason: str) -> None:
+        """Whatever the door (a page, the API, a command, Django's password form): the
+        person's API tokens stop working and their sessions end, at once. A page that keeps
+        its own session after a new password records it again (sessions.start). Written by
+        the system, in the same request as the change that caused it."""
+        from townhall.accounts import sessions, tokens
+        from townhall.core.context import SYSTEM
+
+        tokens.revoke_all(SYSTEM, self, reason)
+        sessions.end_all(SYSTEM, self, reason)
 
     def _new_password(self) -> bool:
         """set_password() was called with another password than the stored one (not the
@@ -143,3 +161,174 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} at {self.at}"
+
+
+def _only_changed(obj: models.Model, before: dict[str, Any], allowed: set[str]) -> None:
+    """A token or session changes in one way only (it is revoked or ended): nobody moves
+    it to another owner, widens its scope or stretches its expiry afterwards."""
+    from townhall.core.services import snapshot
+
+    now = snapshot(obj)
+    changed = sorted(k for k in now if k not in allowed and now[k] != before.get(k))
+    if changed:
+        raise ValidationError(
+            {name: "This cannot be changed once made; make a new one instead." for name in changed}
+        )
+
+
+def _owner_rows(qs: Any, user: Any, action: str) -> Any:
+    """A person's own tokens and sessions are theirs to see and end; administrators see
+    and end anyone's. Nobody deletes them: an ended one stays, for the record."""
+    from townhall.core.permissions import is_admin
+
+    if action == "delete" or action == "add":
+        return qs.none()
+    return qs if is_admin(user) else qs.filter(owner=user.pk)
+
+
+class ApiToken(models.Model):
+    """A secret a program sends to act as its owner through the API.
+
+    Only a SHA-256 hash of the secret is kept, beside its first characters (`prefix`,
+    not secret on its own) by which the token is found in one indexed read; the secret
+    itself is shown once, when it is made."""
+
+    # Their history (the audit log) shows to administrators only, like accounts'; the
+    # records themselves follow `restrict_rows`: one's own, or anyone's for administrators.
+    admin_only = True
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, in your words.")
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    expires_at = models.DateTimeField("expires")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True)
+    revoked_reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from townhall.core.models import guard
+
+        guard(self)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return _owner_rows(qs, user, action)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        """People make tokens for themselves; a revoked token stays revoked."""
+        from townhall.core.permissions import is_admin
+
+        if before is None:
+            if self.owner_id != getattr(user, "pk", None) and not is_admin(user):
+                raise PermissionDenied("You may make API tokens only for yourself.")
+            return
+        if before.get("revoked_at") and not self.revoked_at:
+            raise ValidationError({"revoked_at": "A revoked token cannot be brought back."})
+        _only_changed(self, before, {"revoked_at", "revoked_reason"})
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+    def state(self, now: Any = None) -> str:
+        """In use, expired or revoked, as a person would say it."""
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "Revoked"
+        if self.expires_at <= (now or timezone.now()):
+            return "Expired"
+        return "Active"
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser session, so a person can see where they are signed in and end
+    it. Only a hash of the session's key is kept: this table gives nobody a way in."""
+
+    admin_only = True  # in the audit log; the records follow `restrict_rows`
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("signed in", auto_now_add=True)
+    last_seen_at = models.DateTimeField("last seen")
+    ip_address = models.GenericIPAddressField("address", null=True, blank=True)
+    user_agent = models.CharField("browser", max_length=200, blank=True)
+    ended_at = models.DateTimeField("ended", null=True, blank=True)
+    ended_reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        verbose_name = "signed-in session"
+        indexes = [models.Index(fields=["owner", "ended_at"], name="session_owner_ended")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} since {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return _owner_rows(qs, user, action)
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        if before is None:
+            return
+        if before.get("ended_at") and not self.ended_at:
+            raise ValidationError({"ended_at": "An ended session cannot be resumed."})
+        _only_changed(self, before, {"ended_at", "ended_reason"})
+
+
+class SessionPolicy(models.Model):
+    """How long a signed-in session lasts, set by an administrator: one row. Without it the
+    limits are those of the settings (TOWNHALL_SESSION_HOURS, ..._MAX_HOURS)."""
+
+    admin_only = True
+    system_fields: ClassVar[tuple[str, ...]] = ()  # the one row is saved with id 1
+    MAX_IDLE_MINUTES = 24 * 60
+    MAX_ABSOLUTE_HOURS = 30 * 24
+
+    idle_minutes = models.PositiveIntegerField(
+        "idle limit (minutes)",
+        help_text="A session nobody uses for this long ends. Between 5 minutes and 24 hours.",
+    )
+    absolute_hours = models.PositiveIntegerField(
+        "absolute limit (hours)",
+        help_text="A session ends this long after signing in, however busy. "
+        "Between 1 hour and 30 days.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "session policy"
+        verbose_name_plural = "session policy"
+
+    def __str__(self) -> str:
+        return "Session limits"
+
+    def clean(self) -> None:
+        errors = {}
+        if not 5 <= (self.idle_minutes or 0) <= self.MAX_IDLE_MINUTES:
+            errors["idle_minutes"] = "Choose between 5 and 1,440 minutes (24 hours)."
+        if not 1 <= (self.absolute_hours or 0) <= self.MAX_ABSOLUTE_HOURS:
+            errors["absolute_hours"] = "Choose between 1 and 720 hours (30 days)."
+        elif not errors and self.absolute_hours * 60 < self.idle_minutes:
+            errors["absolute_hours"] = "The absolute limit cannot be shorter than the idle one."
+        if errors:
+            raise ValidationError(errors)

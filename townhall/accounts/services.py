@@ -1,12 +1,15 @@
-"""Account actions: creating people and their API tokens (sign-in throttling: throttle.py)."""
+"""Account actions: creating people and their API tokens (tokens: tokens.py; sessions:
+sessions.py; sign-in throttling: throttle.py)."""
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from townhall.accounts.models import Role, User
-from townhall.core import services
+from townhall.accounts import tokens
+from townhall.accounts.models import ApiToken, Role, User
+from townhall.core import context, services
 from townhall.org.models import Department
 
 
@@ -48,17 +51,17 @@ def create_user(
     )
 
 
-def token_for(user: User) -> str:
-    """A new API token for `user`, replacing the old one (which stops working)."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
-
-
-def token_of(user: User) -> Token | None:
-    return Token.objects.filter(user=user).first()
-
-
-def revoke_token(user: User) -> bool:
-    """Stop `user`'s API token working; False when they had none."""
-    deleted, _ = Token.objects.filter(user=user).delete()
-    return bool(deleted)
+def token_for(
+    user: User,
+    *,
+    name: str = "API token",
+    scope: str = ApiToken.Scope.WRITE,
+    days: int = tokens.DEFAULT_DAYS,
+    actor: Any = None,
+) -> str:
+    """A new API token for `user` (others they hold keep working); returns its secret."""
+    expires = timezone.now() + datetime.timedelta(days=days)
+    _, secret = tokens.create(
+        actor or context.SYSTEM, user, name=name, scope=scope, expires_at=expires
+    )
+    return secret

@@ -31,7 +31,7 @@ from django.core import signing
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
 
 from townhall.accounts.models import LoginFailure
 
@@ -194,20 +194,51 @@ def record_success(attempt: Attempt) -> None:
 # --- API tokens --------------------------------------------------------------------------------
 
 
-class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token sign-in, refused from an address over the limit; a wrong token counts as
-    a failure of that address."""
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <secret>` (accounts/tokens.py), refused from an address over the
+    limit; a secret no token has counts as a failure of that address."""
+
+    keyword = "Token"
 
     def authenticate(self, request: Any) -> Any:
+        from townhall.accounts import tokens
+
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Send the header as `Authorization: Token <secret>`, with one space."
+            )
         address = client_address(request._request)
         reason = address_refusal(address)
         if reason:
             raise exceptions.Throttled(detail=reason)
         try:
-            return super().authenticate(request)
-        except exceptions.AuthenticationFailed:
-            record_failure(Attempt(TOKEN_ATTEMPT, address))
-            raise
+            secret = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            secret = ""
+        try:
+            token = tokens.authenticate(secret)
+        except tokens.Refused as refused:
+            if refused.unknown:
+                record_failure(Attempt(TOKEN_ATTEMPT, address))
+            raise exceptions.AuthenticationFailed(str(refused)) from None
+        return (token.owner, token)
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword
+
+
+class TokenScope(permissions.BasePermission):
+    """A read-only token reads: any other method is refused (403), whatever the role."""
+
+    message = "This API token is read-only: it cannot change anything. Use a read-and-write token."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        from townhall.accounts.models import ApiToken
+
+        token = request.auth
+        if not isinstance(token, ApiToken) or token.can_write:
+            return True
+        return request.method in permissions.SAFE_METHODS

@@ -9,8 +9,16 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/", views.account, name="account"),
-    path("me/token/revoke/", views.revoke_token, name="token_revoke_own"),
-    path("users/<int:pk>/token/revoke/", views.revoke_token, name="token_revoke"),
+    path("me/tokens/add/", views.create_token, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
+    path("sessions/<int:pk>/end/", views.end_session, name="session_end"),
+    path("me/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere_own"),
+    path(
+        "users/<int:pk>/sign-out-everywhere/",
+        views.sign_out_everywhere,
+        name="sign_out_everywhere",
+    ),
+    path("session-policy/", views.session_policy, name="session_policy"),
     # Before the generic pages: the same address, keeping one's session after a new password.
     path(
         "users/<int:pk>/edit/", views.UserEditPage.as_view(resource=views.USERS), name="user_edit"

@@ -59,8 +59,9 @@ STAGING_PREFIX = ".townhall-restore-"
 # written and matched by natural key, never by id, and restore keeps the existing rows (ids
 # cached by running processes stay right) and adds any the backup has that are missing.
 BY_NATURAL_KEY = {"contenttypes.contenttype", "auth.permission"}
-# Not records: who is signed in, and which worker processes are running now.
-SKIPPED = {"sessions.session", "jobs.worker"}
+# Not records: who is signed in (and their sessions' records), and which worker processes
+# are running now.
+SKIPPED = {"sessions.session", "accounts.signedinsession", "jobs.worker"}
 
 Schema = dict[str, list[str]]
 

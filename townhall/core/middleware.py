@@ -84,8 +84,9 @@ class IdleSessionMiddleware:
 
     Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) made each page view a
     database write: a job page polling every second wrote a session row every second,
-    which on SQLite is enough to make a background job's writes fail. The session still
-    expires after TOWNHALL_SESSION_HOURS of idle time, give or take these minutes."""
+    which on SQLite is enough to make a background job's writes fail. This renews only
+    Django's own expiry, the outer bound (SESSION_COOKIE_AGE); the administrator's idle and
+    absolute limits are enforced by accounts.middleware.SessionLimitsMiddleware."""
 
     REFRESH_SECONDS = 300
 

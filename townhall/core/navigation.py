@@ -70,6 +70,7 @@ def sections(user: Any) -> list[dict[str, Any]]:
     if permissions.is_admin(user):
         tools.insert(0, {"label": "Users", "url": _address("accounts:user_list")})
         tools.insert(1, {"label": "Single sign-on", "url": _address("signin:mappings")})
+        tools.insert(2, {"label": "Session limits", "url": _address("accounts:session_policy")})
     tools.append({"label": "API", "url": _address("api-docs")})
     result.append({"title": "Records & tools", "links": tools})
     return result

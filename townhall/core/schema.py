@@ -10,7 +10,25 @@ adds those to each operation (the list search `q` is one of each record's filter
 
 from typing import Any, Literal
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """API tokens (accounts/tokens.py): `Authorization: Token <secret>`."""
+
+    target_class = "townhall.accounts.throttle.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <secret>`: a token made on your account page, read-only "
+            "or read and write, until it expires or is revoked.",
+        }
+
 
 DETAIL = {
     "type": "object",
@@ -57,8 +75,12 @@ class Schema(AutoSchema):
     ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors = {
-            "401": ("Not signed in: send a session or `Authorization: Token <key>`.", DETAIL),
-            "403": ("Signed in, but not allowed to do this.", DETAIL),
+            "401": (
+                "Not signed in, or the API token is unknown, expired or revoked: send a "
+                "session or `Authorization: Token <secret>`.",
+                DETAIL,
+            ),
+            "403": ("Signed in, but not allowed to do this (or the token is read-only).", DETAIL),
             "429": ("Too many failed sign-ins or tokens from this address; wait.", DETAIL),
         }
         method = self.method.upper()

@@ -45,7 +45,17 @@ class ConflictError(Exception):
 
 
 # Never copied into history: timestamps change on every save, secrets must not leak.
-UNTRACKED_FIELDS = {"created_at", "updated_at", "password", "last_login", "feed_key"}
+UNTRACKED_FIELDS = {
+    "created_at",
+    "updated_at",
+    "password",
+    "last_login",
+    "feed_key",
+    "secret_hash",  # an API token's
+    "key_hash",  # a signed-in session's
+    "last_used_at",
+    "last_seen_at",
+}
 # What history says instead of a new password: that it changed, never the value or hash.
 PASSWORD_CHANGED = "changed"  # noqa: S105 - a word shown in history, not a secret
 

@@ -1,28 +1,10 @@
-"""Your account page and the API reference, in a real browser: axe-core, keyboard, CSP."""
+"""The API reference, in a real browser: axe-core, keyboard, CSP (the account page:
+test_account_access.py)."""
 
 import pytest
 from playwright.sync_api import expect
 
-from townhall.accounts.services import token_for
-
 pytestmark = pytest.mark.browser
-
-
-def test_account_page_revokes_the_token_by_keyboard(
-    transactional_db, live_server, users, new_page, sign_in, axe_check
-):
-    token_for(users["viewer"])
-    page = new_page()
-    sign_in(page, live_server, users["viewer"])
-    page.get_by_role("link", name="viewer1 (Viewer)").click()
-    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
-    axe_check(page)
-    button = page.get_by_role("button", name="Revoke your API token")
-    button.focus()
-    page.keyboard.press("Enter")
-    expect(page.get_by_text("Your API token was revoked")).to_be_visible()
-    expect(page.get_by_text("You have no API token")).to_be_visible()
-    axe_check(page)
 
 
 def test_api_reference_is_for_signed_in_people_and_passes_axe(

@@ -21,9 +21,9 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from townhall.accounts.models import LoginFailure, Role, User
+from townhall.accounts.models import ApiToken, LoginFailure, Role, SignedInSession, User
 from townhall.accounts.services import token_for
 from townhall.audit.models import AuditEntry
 from townhall.conftest import PASSWORD, make_user
@@ -60,7 +60,7 @@ KINDS = (
     "accounts.User",
     "accounts.LoginFailure",
     "auth.Group",
-    "authtoken.Token",
+    "accounts.ApiToken",
     "contenttypes.ContentType",
     "core.Tag",
     "django_tasks_database.DBTaskResult",
@@ -164,6 +164,7 @@ def test_round_trip_restores_every_record_and_file(records, users, departments, 
     for label in KINDS:
         assert before[label], f"the test should make some {label}"
     assert "sessions.Session" not in before and Session.objects.exists()
+    assert "accounts.SignedInSession" not in before and SignedInSession.objects.exists()
     assert "jobs.Worker" not in before  # running processes, not records
     audit = list(AuditEntry.objects.order_by("pk").values())
     password = User.objects.get(username="admin1").password
@@ -203,13 +204,17 @@ def test_round_trip_restores_every_record_and_file(records, users, departments, 
     assert list(AuditEntry.objects.order_by("pk").values()) == audit
     admin = User.objects.get(username="admin1")
     assert admin.password == password and admin.check_password(PASSWORD)
-    assert Token.objects.get(user=admin).key == records["token"]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {records['token']}")
+    assert api.get("/api/org/departments/").status_code == 200
+    assert ApiToken.objects.filter(owner=admin).count() == 1
     assert set(Document.objects.get(pk=doc.pk).tags.values_list("name", flat=True)) == {
         "council priority"
     }
     assert (media / doc.file.name).read_bytes() == POLICY
     assert (media / job.result_file.name).read_bytes() == EXPORT
     assert not Session.objects.exists()  # everyone signs in again
+    assert not SignedInSession.objects.exists()
     assert not any(p.name.startswith(backup.STAGING_PREFIX) for p in media.iterdir())
 
     # New records get fresh ids, not ones the restored records hold.

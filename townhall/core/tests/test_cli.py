@@ -95,7 +95,7 @@ def test_createuser_reads_the_password_from_stdin(departments, monkeypatch):
     )
     assert AuditEntry.objects.filter(object_repr="pat", via="cli").exists()
     out = io.StringIO()
-    call_command("token", "create", username="pat", stdout=out)
+    call_command("token", "create", username="pat", name="Sync", stdout=out)
     token = out.getvalue().strip()
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -153,7 +153,7 @@ def test_entry_point_runs_django_commands_and_refuses_unknown_roles(tmp_path):
         env=env,
     )
     assert result.returncode == 0, result.stderr
-    token = run_cli("token", "create", "--username", "u", env=env)
-    assert token.returncode == 0 and len(token.stdout.strip()) == 40
+    token = run_cli("token", "create", "--username", "u", "--name", "Sync", env=env)
+    assert token.returncode == 0 and len(token.stdout.strip()) == 43
     check = run_cli("check", env=env)
     assert check.returncode == 0, check.stderr

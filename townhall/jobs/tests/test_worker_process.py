@@ -23,8 +23,8 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from rest_framework.authtoken.models import Token
 
+from townhall.accounts.services import token_for
 from townhall.core import context
 from townhall.jobs import runner
 from townhall.jobs.models import Job, Worker
@@ -184,7 +184,7 @@ def test_the_worker_against_web_traffic_and_imports(users, client_for, settings,
     for role in ("viewer", "staff", "liaison"):
         client_for(role)
         sessions[role] = Session.objects.order_by("-expire_date").first().pk
-    token = Token.objects.create(user=users["staff"]).key
+    token = token_for(users["staff"])
     department = Department.objects.get(code="X00001")
     outside = outside_factory()
     csv_file = outside.directory / "more-services.csv"
