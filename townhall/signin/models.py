@@ -118,6 +118,7 @@ class SignInRefusal(TrackedModel):
         AMBIGUOUS = "ambiguous", "Several accounts share the e-mail address"
         UNSAFE_NEXT = "unsafe_next", "Return address outside Townhall"
         ACCOUNT_INVALID = "account_invalid", "Account could not be saved"
+        WRONG_RECIPIENT = "wrong_recipient", "Response sent to another address"
 
     admin_only = True
     department_field: ClassVar[str | None] = None
@@ -142,6 +143,29 @@ class SignInRefusal(TrackedModel):
 
     def __str__(self) -> str:
         return f"Sign-in refused at {self.provider}: {self.get_reason_display()}"
+
+
+class SeenAssertion(TrackedModel):
+    """A SAML assertion already used to sign in, kept until it expires so that the same
+    assertion, captured and posted again, is refused."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(max_length=30)
+    assertion_id = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-expires_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="signin_seenassertion_provider_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Assertion {self.assertion_id} from {self.provider}"
 
 
 class BreakGlassSignIn(TrackedModel):
