@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from townhall.core import permissions, services
 from townhall.core.http import SignedInRequest
+from townhall.signin import saml
 from townhall.signin.forms import GroupMappingForm
 from townhall.signin.models import BreakGlassSignIn, GroupMapping, Identity, SignInRefusal
 from townhall.signin.pages.flow import provider_apps, providers
@@ -38,6 +39,7 @@ def mapping_list(request: SignedInRequest) -> HttpResponse:
         {
             "mappings": mappings,
             "providers": configured(request),
+            "saml_providers": saml_configured(request),
             "refusals": refusals[:REFUSALS_SHOWN],
             "break_glass": BreakGlassSignIn.objects.restrict(request.user)[:REFUSALS_SHOWN],
         },
@@ -63,6 +65,23 @@ def configured(request: HttpRequest) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def saml_configured(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each SAML provider with the two addresses its administrators enter there (or read
+    from Townhall's metadata): the entity ID and the reply (ACS) address."""
+    return [
+        {
+            "id": app["provider_id"],
+            "name": app["name"],
+            "metadata": app["metadata_url"] or "a saved file",
+            "groups_attributes": app["groups_attributes"],
+            "entity_id": saml.base_url(request)
+            + reverse("saml_metadata", args=[app["provider_id"]]),
+            "acs": saml.acs_url(request, app["provider_id"]),
+        }
+        for app in saml.saml_providers()
+    ]
 
 
 def _save(request: SignedInRequest, form: GroupMappingForm, obj: GroupMapping | None) -> bool:
