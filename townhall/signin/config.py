@@ -196,4 +196,8 @@ def saml_service_provider() -> dict[str, str]:
         raise RuntimeError(
             "Set both TOWNHALL_SAML_SP_CERT_FILE and TOWNHALL_SAML_SP_KEY_FILE, or neither."
         )
+    if cert and "-----BEGIN CERTIFICATE-----" not in cert:
+        raise RuntimeError("TOWNHALL_SAML_SP_CERT_FILE must hold a PEM certificate.")
+    if key and "PRIVATE KEY-----" not in key:
+        raise RuntimeError("TOWNHALL_SAML_SP_KEY_FILE must hold a PEM private key.")
     return {"cert": cert, "key": key}

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
+import xmlsec
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
-from onelogin.saml2.errors import OneLogin_Saml2_ValidationError
+from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
 from onelogin.saml2.response import OneLogin_Saml2_Response
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
@@ -204,11 +205,23 @@ def request_data(request: HttpRequest, provider_id: str, post: dict[str, str]) -
 
 def login_url(request: HttpRequest, app: dict[str, Any]) -> tuple[str, str]:
     """The provider's sign-in address with our AuthnRequest, and that request's ID."""
-    auth = OneLogin_Saml2_Auth(
-        request_data(request, app["provider_id"], {}), full_settings(request, app)
-    )
-    url = auth.login(return_to=None, set_nameid_policy=False)
+    try:
+        auth = OneLogin_Saml2_Auth(
+            request_data(request, app["provider_id"], {}), full_settings(request, app)
+        )
+        url = auth.login(return_to=None, set_nameid_policy=False)
+    except (OneLogin_Saml2_Error, xmlsec.Error) as exc:
+        raise _unusable(app, exc) from None
     return str(url), str(auth.get_last_request_id())
+
+
+def _unusable(app: dict[str, Any], exc: Exception) -> Refused:
+    """The provider's metadata, or Townhall's own key and certificate, cannot be used."""
+    return Refused(
+        Reason.PROVIDER,
+        f"Townhall's settings for {app['name']} cannot be used ({exc}), so nobody can sign "
+        "in with it now. Tell your Townhall administrator.",
+    )
 
 
 def verify(
@@ -217,7 +230,10 @@ def verify(
     """The person's claims from a response the provider posted back, after every check;
     raises Refused otherwise (nothing kept but the assertion's ID, once it is trusted)."""
     name = app["name"]
-    config = OneLogin_Saml2_Settings(full_settings(request, app))
+    try:
+        config = OneLogin_Saml2_Settings(full_settings(request, app))
+    except OneLogin_Saml2_Error as exc:
+        raise _unusable(app, exc) from None
     try:
         response = OneLogin_Saml2_Response(config, saml_response)
         response.is_valid(

@@ -1,5 +1,6 @@
 """The SAML sign-in's pages: starting it, the provider's post back, and Townhall's metadata."""
 
+import xmlsec
 from allauth.socialaccount.sessions import LoginSession
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -7,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from townhall.signin import saml
 from townhall.signin.models import SignInRefusal
@@ -97,4 +99,12 @@ def finish(request: HttpRequest, provider_id: str) -> HttpResponse:
 def metadata(request: HttpRequest, provider_id: str) -> HttpResponse:
     """Townhall's service-provider metadata, to import at the identity provider."""
     _app(provider_id)
-    return HttpResponse(saml.sp_metadata(request, provider_id), content_type="application/xml")
+    try:
+        document = saml.sp_metadata(request, provider_id)
+    except (OneLogin_Saml2_Error, xmlsec.Error) as exc:
+        return HttpResponse(
+            f"Townhall's SAML certificate or key cannot be used ({exc}); see docs/sign-in.md.",
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+    return HttpResponse(document, content_type="application/xml")

@@ -65,7 +65,8 @@ def _cert_body(cert_pem: str) -> str:
 @dataclass
 class LocalSamlProvider:
     """`person` is who signs in next: NameID and attributes (name: list of values).
-    `tamper` keys: "key": "other" or "none" (unsigned), "expired", "audience", "recipient",
+    `tamper` keys: "key": "other", "none" (unsigned) or "response-only" (the response
+    signed, its assertion not), "expired", "audience", "recipient",
     "destination", "in_response_to" (value, or None to leave it out), "issuer"."""
 
     person: dict[str, Any] = field(default_factory=dict)
@@ -162,7 +163,7 @@ class LocalSamlProvider:
             "</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"
             f"<saml:AttributeStatement>{attributes}</saml:AttributeStatement></saml:Assertion>"
         )
-        if t.get("key") != "none":
+        if t.get("key") not in ("none", "response-only"):
             key, cert = (
                 (self.other_key, self.other_cert)
                 if t.get("key") == "other"
@@ -185,6 +186,15 @@ class LocalSamlProvider:
             '<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
             f"</samlp:Status>{assertion}</samlp:Response>"
         )
+        if t.get("key") == "response-only":
+            signed = OneLogin_Saml2_Utils.add_sign(
+                document,
+                self.key,
+                self.cert,
+                sign_algorithm=OneLogin_Saml2_Constants.RSA_SHA256,
+                digest_algorithm=OneLogin_Saml2_Constants.SHA256,
+            )
+            document = signed.decode() if isinstance(signed, bytes) else str(signed)
         encoded = base64.b64encode(document.encode()).decode()
         self.sent.append(encoded)
         return encoded

@@ -3,6 +3,7 @@ refused: with a clear page, a kept refusal and its audit entry, and nobody signe
 
 import base64
 from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.test import Client
@@ -19,6 +20,7 @@ from townhall.signin.tests.saml_provider import (
     ENTRA_GROUPS,
     ENTRA_NAME,
     ENTRA_OBJECT_ID,
+    key_and_cert,
 )
 from townhall.signin.tests.test_flow import pat, refusal_entry, signed_in_as
 
@@ -93,6 +95,7 @@ def refused_page(response, reason: str, words: str) -> SignInRefusal:
     [
         ({"key": "none"}, Reason.BAD_SIGNATURE, "is not signed, or not by the provider"),
         ({"key": "other"}, Reason.BAD_SIGNATURE, "is not signed, or not by the provider"),
+        ({"key": "response-only"}, Reason.BAD_SIGNATURE, "is not signed, or not by the"),
         ({"expired": True}, Reason.EXPIRED, "the assertion has expired"),
         ({"audience": "https://other.example/sp"}, Reason.WRONG_AUDIENCE, "another application"),
         ({"issuer": "https://other-idp.example/"}, Reason.WRONG_ISSUER, "another identity"),
@@ -116,18 +119,22 @@ def test_untrusted_responses_are_refused(saml_idp, mappings, pat, tamper, reason
     assert not SeenAssertion.objects.exists()
 
 
-def test_recipient_merely_containing_our_address_is_refused(saml_idp, mappings, pat):
-    """python3-saml accepts any Recipient that contains the ACS address; Townhall wants it
-    exactly."""
+@pytest.mark.parametrize("where", ["recipient", "destination"])
+def test_an_address_merely_containing_ours_is_refused(saml_idp, mappings, pat, where):
+    """python3-saml accepts a Recipient that contains the ACS address and a Destination
+    that starts with it; Townhall wants each to be that address exactly."""
     saml_idp.person = entra_person(["PW-Liaison"])
     client = Client()
     sent = saml_request(client)
-    elsewhere = "https://elsewhere.example/?to=" + sent["acs"]
+    elsewhere = {
+        "recipient": "https://elsewhere.example/?to=" + sent["acs"],
+        "destination": sent["acs"] + "elsewhere/",
+    }[where]
     saml_response = saml_idp.response(
         in_response_to=sent["id"],
         acs_url=sent["acs"],
         audience=sent["issuer"],
-        tamper={"recipient": elsewhere, "destination": elsewhere},
+        tamper={where: elsewhere},
     )
     refused_page(
         post_saml_response(client, saml_response), Reason.WRONG_RECIPIENT, "another address"
@@ -300,3 +307,42 @@ def test_unreachable_metadata_address_is_a_clear_refusal(saml_idp, settings):
     ]
     response = Client().post(f"/sso/saml/{SAML_ID}/start/", {"next": "/"})
     refused_page(response, Reason.PROVIDER, "metadata could not be read")
+
+
+def test_with_townhalls_own_key_requests_are_signed_and_metadata_has_the_certificate(
+    saml_idp, mappings, pat, settings
+):
+    key, cert = key_and_cert("Townhall")
+    settings.TOWNHALL_SAML_SP = {"cert": cert, "key": key}
+    sent = saml_request(Client())
+    query = parse_qs(urlparse(sent["location"]).query)
+    assert query["SigAlg"] == ["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"]
+    assert query["Signature"][0]
+    metadata = Client().get(f"/sso/saml/{SAML_ID}/metadata/").content.decode()
+    assert 'AuthnRequestsSigned="true"' in metadata
+    assert cert.splitlines()[1] in metadata
+    # And sign-in still works.
+    saml_idp.person = entra_person(["PW-Liaison"])
+    client = Client()
+    assert saml_sign_in(client, saml_idp).status_code == 302
+
+
+def test_an_unusable_certificate_is_a_clear_refusal_not_an_error(saml_idp, settings):
+    settings.TOWNHALL_SAML_SP = {"cert": "-----BEGIN CERTIFICATE-----\nnonsense", "key": "x"}
+    response = Client().post(f"/sso/saml/{SAML_ID}/start/", {"next": "/"})
+    refused_page(response, Reason.PROVIDER, "cannot be used")
+    assert Client().get(f"/sso/saml/{SAML_ID}/metadata/").status_code < 500
+
+
+def test_a_provider_answering_with_an_error_status_is_a_clear_page(saml_idp, mappings, pat):
+    client = Client()
+    sent = saml_request(client)
+    document = (
+        '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_e" '
+        f'Version="2.0" IssueInstant="2026-01-01T00:00:00Z" InResponseTo="{sent["id"]}">'
+        '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder">'
+        '<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"/>'
+        "</samlp:StatusCode></samlp:Status></samlp:Response>"
+    )
+    response = post_saml_response(client, base64.b64encode(document.encode()).decode())
+    refused_page(response, Reason.CANCELLED, "cancelled or refused at County ADFS")
