@@ -128,10 +128,12 @@ def saml_provider(provider_id: str) -> dict[str, Any]:
     metadata_url = (envstr(prefix + "METADATA_URL") or "").strip()
     # TOWNHALL_SAML_<ID>_METADATA_FILE: a saved copy, read as any *_FILE variable is.
     metadata_xml = (envstr(prefix + "METADATA") or "").strip()
-    if bool(metadata_url) == bool(metadata_xml):
+    # Neither: an administrator imports the metadata on the Single sign-on page.
+    if metadata_url and metadata_xml:
         raise RuntimeError(
             f"Set one of {prefix}METADATA_URL (the provider's metadata address) or "
-            f"{prefix}METADATA_FILE (a saved copy of it) for the SAML provider {provider_id}."
+            f"{prefix}METADATA_FILE (a saved copy of it) for the SAML provider {provider_id}, "
+            "not both."
         )
     if metadata_url and not metadata_url.startswith(("https://", "http://")):
         raise RuntimeError(f"{prefix}METADATA_URL must be the metadata's https:// address.")

@@ -8,18 +8,19 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from townhall.core.middleware import CSP
+from townhall.signin.models import ImportedMetadata
 from townhall.signin.pages.flow import provider_apps
 from townhall.signin.saml_metadata import MetadataError, idp_settings
 
 
-def saml_sign_in_address(app: dict) -> str:
-    """A SAML provider's sign-in address: from its metadata file, or (without fetching it
-    here) its metadata's address, on the same host at ADFS, Entra ID and Okta."""
-    if app["metadata_xml"]:
+def saml_sign_in_address(app: dict, imported: dict[str, str]) -> str:
+    """A SAML provider's sign-in address: from its imported metadata or its metadata file,
+    or (without fetching it here) its metadata's address, on the same host at ADFS, Entra ID
+    and Okta."""
+    document = imported.get(app["provider_id"]) or app["metadata_xml"]
+    if document:
         try:
-            return str(
-                idp_settings(app["metadata_xml"], app["entity_id"])["singleSignOnService"]["url"]
-            )
+            return str(idp_settings(document, app["entity_id"])["singleSignOnService"]["url"])
         except MetadataError:
             return ""
     return str(app["metadata_url"])
@@ -29,7 +30,11 @@ def provider_origins() -> list[str]:
     """Each provider's origin (scheme, host and port of its issuer), where its authorization
     endpoint lives."""
     addresses = [str(app["settings"]["server_url"]) for app in provider_apps()]
-    addresses += [saml_sign_in_address(app) for app in settings.TOWNHALL_SAML_PROVIDERS]
+    if settings.TOWNHALL_SAML_PROVIDERS:
+        imported = dict(ImportedMetadata.objects.values_list("provider", "document"))
+        addresses += [
+            saml_sign_in_address(app, imported) for app in settings.TOWNHALL_SAML_PROVIDERS
+        ]
     origins = []
     for address in addresses:
         parts = urlsplit(address)

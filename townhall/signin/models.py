@@ -168,6 +168,28 @@ class SeenAssertion(TrackedModel):
         return f"Assertion {self.assertion_id} from {self.provider}"
 
 
+class ImportedMetadata(TrackedModel):
+    """A SAML identity provider's metadata imported by an administrator on the Single
+    sign-on page; it takes the place of the metadata named by environment variables."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(max_length=30, unique=True)
+    document = models.TextField(help_text="The metadata XML as imported.")
+    address = models.URLField(
+        max_length=500, blank=True, help_text="Where it was read from (blank: a file)."
+    )
+    entity_id = models.CharField(max_length=500, help_text="The identity provider's entity ID.")
+
+    class Meta:
+        ordering = ["provider"]
+        verbose_name_plural = "imported metadata"
+
+    def __str__(self) -> str:
+        return f"SAML metadata for {self.provider}"
+
+
 class BreakGlassSignIn(TrackedModel):
     """A password sign-in of the break-glass account while password sign-in is off: rare by
     design, so each is kept (and audited) for administrators to review."""

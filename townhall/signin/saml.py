@@ -34,7 +34,7 @@ from onelogin.saml2.settings import OneLogin_Saml2_Settings
 from townhall.core import context
 from townhall.core import services as core_services
 from townhall.signin import saml_claims
-from townhall.signin.models import SeenAssertion, SignInRefusal
+from townhall.signin.models import ImportedMetadata, SeenAssertion, SignInRefusal
 from townhall.signin.saml_metadata import MetadataError, idp_settings
 from townhall.signin.services import Refused
 
@@ -100,8 +100,25 @@ def untrusted(name: str, detail: str) -> str:
 
 
 def idp(app: dict[str, Any]) -> dict[str, Any]:
-    """The provider's part of the settings, from its metadata file or its address (fetched
-    and kept for a few hours). Raises Refused when it cannot be had."""
+    """The provider's part of the settings: from metadata imported on the Single sign-on
+    page, else its metadata file or its address (fetched and kept for a few hours). Raises
+    Refused when it cannot be had."""
+    imported = ImportedMetadata.objects.filter(provider=app["provider_id"]).first()
+    if imported is not None:
+        try:
+            return idp_settings(imported.document, app["entity_id"])
+        except MetadataError as exc:  # the provider's entity ID setting changed since
+            raise Refused(
+                Reason.PROVIDER,
+                f"{app['name']}'s imported metadata cannot be used ({exc}). Tell your "
+                "Townhall administrator.",
+            ) from None
+    if not app["metadata_url"] and not app["metadata_xml"]:
+        raise Refused(
+            Reason.PROVIDER,
+            f"{app['name']}'s metadata has not been imported yet, so nobody can sign in "
+            "with it. A Townhall administrator imports it on the Single sign-on page.",
+        )
     if app["metadata_xml"]:
         return idp_settings(app["metadata_xml"], app["entity_id"])
     url = app["metadata_url"]
@@ -321,3 +338,35 @@ def _remember(app: dict[str, Any], response: Any) -> None:
         raise Refused(
             Reason.REPLAYED, untrusted(app["name"], "this assertion was already used once")
         ) from None
+
+
+def fetch_metadata(address: str) -> str:
+    """An identity provider's metadata document from its address; ValidationError with
+    what went wrong otherwise."""
+    try:
+        answer = requests.get(address, timeout=settings.SOCIALACCOUNT_REQUESTS_TIMEOUT)
+        answer.raise_for_status()
+    except requests.RequestException as exc:
+        raise ValidationError(f"The metadata could not be read from {address} ({exc}).") from None
+    return answer.text
+
+
+def import_metadata(
+    user: Any, app: dict[str, Any], document: str, address: str = ""
+) -> ImportedMetadata:
+    """Keep an administrator's import of a provider's metadata (in place of the one its
+    environment variables name), once it is known to be usable."""
+    try:
+        found = idp_settings(document, app["entity_id"])
+    except MetadataError as exc:
+        raise ValidationError(f"This metadata cannot be used: {exc}.") from None
+    values = {
+        "provider": app["provider_id"],
+        "document": document.replace("\x00", ""),
+        "address": address,
+        "entity_id": str(found["entityId"])[:500],
+    }
+    kept = ImportedMetadata.objects.filter(provider=app["provider_id"]).first()
+    if kept is None:
+        return core_services.create(user, ImportedMetadata, values)
+    return core_services.update(user, kept, values, version=None)

@@ -95,3 +95,24 @@ def test_the_administrators_page_lists_saml_providers(
     expect(page.get_by_role("heading", name="SAML providers")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Sign in with County ADFS")).to_be_visible()
     axe_check(page)
+
+
+def test_an_administrator_imports_metadata(
+    transactional_db, live_server, new_page, axe_check, sign_in, users, saml_idp, tmp_path
+):
+    saved = tmp_path / "metadata.xml"
+    saved.write_text(saml_idp.metadata(), encoding="utf-8")
+    page = new_page()
+    sign_in(page, live_server, users["admin"])
+    page.goto(f"{live_server.url}/single-sign-on/")
+    page.get_by_role("link", name="Import metadata for County ADFS").click()
+    expect(page.get_by_role("heading", name="Import the metadata of County ADFS")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Give the metadata's address or its file").first).to_be_visible()
+    axe_check(page)
+    page.locator("input[name=file]").set_input_files(str(saved))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Imported the metadata of County ADFS")).to_be_visible()
+    expect(page.get_by_text("Imported 20")).to_be_visible()
+    axe_check(page)

@@ -44,7 +44,14 @@ def test_several_providers_from_an_address_and_a_file(monkeypatch, tmp_path, met
         ({"TOWNHALL_SAML_PROVIDERS": "ADFS!"}, "not a usable provider name"),
         ({"TOWNHALL_SAML_PROVIDERS": "a,a"}, "names a provider twice"),
         ({"TOWNHALL_SAML_PROVIDERS": "entra"}, "both TOWNHALL_OIDC_PROVIDERS"),
-        ({"TOWNHALL_SAML_PROVIDERS": "adfs"}, "TOWNHALL_SAML_ADFS_METADATA_URL"),
+        (
+            {
+                "TOWNHALL_SAML_PROVIDERS": "adfs",
+                "TOWNHALL_SAML_ADFS_METADATA_URL": "https://fs.example/md",
+                "TOWNHALL_SAML_ADFS_METADATA": "<x/>",
+            },
+            "not both",
+        ),
         (
             {"TOWNHALL_SAML_PROVIDERS": "adfs", "TOWNHALL_SAML_ADFS_METADATA_URL": "fs.example"},
             "https:// address",
