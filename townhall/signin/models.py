@@ -30,8 +30,8 @@ class GroupMapping(TrackedModel):
     provider = models.CharField(
         max_length=30,
         blank=True,
-        help_text="The provider's name in TOWNHALL_OIDC_PROVIDERS (such as entra); "
-        "blank for every provider.",
+        help_text="The provider's name in TOWNHALL_OIDC_PROVIDERS or TOWNHALL_SAML_PROVIDERS "
+        "(such as entra); blank for every provider.",
     )
     group = models.CharField(
         max_length=200,
@@ -102,13 +102,13 @@ class SignInRefusal(TrackedModel):
     why (each is also an audit entry, as it is created through the write path)."""
 
     class Reason(models.TextChoices):
-        BAD_SIGNATURE = "bad_signature", "Signature does not match the provider's keys"
-        EXPIRED = "expired", "ID token expired"
-        WRONG_AUDIENCE = "wrong_audience", "ID token issued for another application"
-        WRONG_ISSUER = "wrong_issuer", "ID token from another issuer"
+        BAD_SIGNATURE = "bad_signature", "Signature missing or not the provider's"
+        EXPIRED = "expired", "ID token or assertion expired"
+        WRONG_AUDIENCE = "wrong_audience", "Issued for another application"
+        WRONG_ISSUER = "wrong_issuer", "From another issuer"
         NONCE = "nonce", "Nonce missing or wrong"
-        INVALID_TOKEN = "invalid_token", "ID token unreadable or incomplete"
-        REPLAYED = "replayed", "ID token used twice"
+        INVALID_TOKEN = "invalid_token", "Answer unreadable or incomplete"
+        REPLAYED = "replayed", "ID token or assertion used twice"
         STATE = "state", "Sign-in not started in this browser"
         CANCELLED = "cancelled", "Cancelled or refused at the provider"
         PROVIDER = "provider", "Provider unreachable or answered with an error"

@@ -76,6 +76,8 @@ def configured(request: HttpRequest) -> list[dict[str, Any]]:
 def saml_configured(request: HttpRequest) -> list[dict[str, Any]]:
     """Each SAML provider with the two addresses its administrators enter there (or read
     from Townhall's metadata): the entity ID and the reply (ACS) address."""
+    if not saml.saml_providers():
+        return []
     imported = {
         m.provider: m for m in ImportedMetadata.objects.restrict(request.user).order_by("pk")
     }
