@@ -346,3 +346,39 @@ def test_a_provider_answering_with_an_error_status_is_a_clear_page(saml_idp, map
     )
     response = post_saml_response(client, base64.b64encode(document.encode()).decode())
     refused_page(response, Reason.CANCELLED, "cancelled or refused at County ADFS")
+
+
+def test_an_assertion_changed_after_signing_is_refused(saml_idp, mappings, pat):
+    """Someone holding a real response raises their groups: the digest no longer matches."""
+    saml_idp.person = entra_person(["Unrelated"])
+    client = Client()
+    sent = saml_request(client)
+    genuine = saml_idp.response(
+        in_response_to=sent["id"], acs_url=sent["acs"], audience=sent["issuer"]
+    )
+    document = base64.b64decode(genuine).decode()
+    assert document.count(">Unrelated<") == 1
+    forged = base64.b64encode(document.replace(">Unrelated<", ">PW-Liaison<").encode()).decode()
+    refused_page(post_saml_response(client, forged), Reason.BAD_SIGNATURE, "not by the provider")
+    assert signed_in_as(client) is None
+
+
+def test_a_second_forged_assertion_beside_the_signed_one_is_refused(saml_idp, mappings, pat):
+    """Signature wrapping: an unsigned assertion put beside the signed one."""
+    saml_idp.person = entra_person(["Unrelated"])
+    client = Client()
+    sent = saml_request(client)
+    genuine = saml_idp.response(
+        in_response_to=sent["id"], acs_url=sent["acs"], audience=sent["issuer"]
+    )
+    document = base64.b64decode(genuine).decode()
+    start = document.index("<saml:Assertion")
+    end = document.index("</saml:Assertion>") + len("</saml:Assertion>")
+    forged_assertion = (
+        document[start:end].replace(">Unrelated<", ">PW-Liaison<").replace('ID="_a', 'ID="_forged')
+    )
+    forged = document[:start] + forged_assertion + document[start:]
+    response = post_saml_response(client, base64.b64encode(forged.encode()).decode())
+    assert response.status_code == 403
+    assert SignInRefusal.objects.get().reason in {Reason.INVALID_TOKEN, Reason.BAD_SIGNATURE}
+    assert signed_in_as(client) is None
