@@ -182,6 +182,13 @@ TRUSTED_PROXIES = envlist("TOWNHALL_TRUSTED_PROXIES", [])
 # Townhall's additions (townhall/signin/oidc.py). No provider: the sign-in page is as before.
 SOCIALACCOUNT_PROVIDERS = signin_config.allauth_settings(signin_config.providers_from_env())
 SOCIALACCOUNT_ADAPTER = "townhall.signin.adapter.SignInAdapter"
+# SAML 2.0 identity providers from TOWNHALL_SAML_PROVIDERS and TOWNHALL_SAML_<NAME>_*, handled
+# by python3-saml with Townhall's additions (townhall/signin/saml.py); Townhall's own optional
+# certificate and key as a service provider from TOWNHALL_SAML_SP_CERT_FILE and _KEY_FILE.
+TOWNHALL_SAML_PROVIDERS = signin_config.saml_providers_from_env(
+    [app["provider_id"] for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]]
+)
+TOWNHALL_SAML_SP = signin_config.saml_service_provider()
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("TOWNHALL_OIDC_TIMEOUT_SECONDS", 10)
 # The callback address sent to providers: https in production, even behind a proxy.

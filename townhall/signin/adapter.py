@@ -6,19 +6,14 @@ from typing import Any
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
-from django.conf import settings
-from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import resolve_url
+from django.http import HttpRequest
 from requests import RequestException
 
-from townhall.signin import services
 from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import TokenRefused
-from townhall.signin.pages.flow import refused, safe_next
+from townhall.signin.pages.flow import complete, refused
 
 Reason = SignInRefusal.Reason
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class SignInAdapter(DefaultSocialAccountAdapter):
@@ -27,25 +22,10 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         app = sociallogin.account.get_provider().app
         claims = sociallogin.account.extra_data.get("id_token") or {}
         groups_claim = app.settings.get("groups_claim", "groups")
-        try:
-            user = services.sign_in(app.provider_id, app.name, claims, groups_claim)
-        except services.Refused as refusal:
-            raise ImmediateHttpResponse(
-                refused(
-                    request,
-                    app.provider_id,
-                    refusal.reason,
-                    refusal.message,
-                    claims=claims,
-                    groups_claim=groups_claim,
-                    user=refusal.user,
-                )
-            ) from None
-        login(request, user, backend=BACKEND)
         next_url = str((sociallogin.state or {}).get("next") or "")
-        if not safe_next(request, next_url):
-            next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
-        raise ImmediateHttpResponse(HttpResponseRedirect(next_url))
+        raise ImmediateHttpResponse(
+            complete(request, app.provider_id, app.name, claims, groups_claim, next_url)
+        )
 
     def on_authentication_error(
         self,

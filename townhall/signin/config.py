@@ -103,3 +103,103 @@ def password_sign_in() -> bool:
 
 def break_glass_username() -> str:
     return (envstr("TOWNHALL_BREAK_GLASS_USERNAME") or "").strip()
+
+
+# --- SAML 2.0 --------------------------------------------------------------------------------
+
+# Where ADFS, Entra ID and most others put a person's groups, tried in this order when the
+# provider's own attribute is not named.
+SAML_GROUP_ATTRIBUTES = [
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+    "http://schemas.xmlsoap.org/claims/Group",
+    "groups",
+]
+
+
+def saml_provider(provider_id: str) -> dict[str, Any]:
+    """One SAML identity provider from TOWNHALL_SAML_<ID>_* variables. Metadata given as a
+    file is read (and so checked) now; one given by address is fetched at first use."""
+    if not PROVIDER_ID.match(provider_id):
+        raise RuntimeError(
+            f"TOWNHALL_SAML_PROVIDERS: {provider_id!r} is not a usable provider name; use "
+            "lower-case letters, digits and dashes, starting with a letter (such as adfs)."
+        )
+    prefix = "TOWNHALL_SAML_" + provider_id.upper().replace("-", "_") + "_"
+    metadata_url = (envstr(prefix + "METADATA_URL") or "").strip()
+    # TOWNHALL_SAML_<ID>_METADATA_FILE: a saved copy, read as any *_FILE variable is.
+    metadata_xml = (envstr(prefix + "METADATA") or "").strip()
+    # Neither: an administrator imports the metadata on the Single sign-on page.
+    if metadata_url and metadata_xml:
+        raise RuntimeError(
+            f"Set one of {prefix}METADATA_URL (the provider's metadata address) or "
+            f"{prefix}METADATA_FILE (a saved copy of it) for the SAML provider {provider_id}, "
+            "not both."
+        )
+    if metadata_url and not metadata_url.startswith(("https://", "http://")):
+        raise RuntimeError(f"{prefix}METADATA_URL must be the metadata's https:// address.")
+    provider = saml_app(
+        provider_id,
+        name=envstr(prefix + "NAME") or provider_id.title(),
+        metadata_url=metadata_url,
+        metadata_xml=metadata_xml,
+        groups_attribute=(envstr(prefix + "GROUPS_ATTRIBUTE") or "").strip(),
+        entity_id=(envstr(prefix + "ENTITY_ID") or "").strip(),
+    )
+    if metadata_xml:
+        from townhall.signin.saml_metadata import MetadataError, idp_settings
+
+        try:
+            idp_settings(metadata_xml, provider["entity_id"])
+        except MetadataError as exc:
+            raise RuntimeError(f"{prefix}METADATA_FILE: {exc}") from None
+    return provider
+
+
+def saml_app(
+    provider_id: str,
+    *,
+    name: str,
+    metadata_url: str = "",
+    metadata_xml: str = "",
+    groups_attribute: str = "",
+    entity_id: str = "",
+) -> dict[str, Any]:
+    """One SAML identity provider as Townhall keeps it (settings.TOWNHALL_SAML_PROVIDERS)."""
+    return {
+        "provider_id": provider_id,
+        "name": name,
+        "metadata_url": metadata_url,
+        "metadata_xml": metadata_xml,
+        "groups_attributes": [groups_attribute] if groups_attribute else SAML_GROUP_ATTRIBUTES,
+        # Which IdP of a metadata file holding several (blank: the first).
+        "entity_id": entity_id,
+    }
+
+
+def saml_providers_from_env(oidc_ids: list[str]) -> list[dict[str, Any]]:
+    ids = envlist("TOWNHALL_SAML_PROVIDERS", [])
+    if len(set(ids)) != len(ids):
+        raise RuntimeError("TOWNHALL_SAML_PROVIDERS names a provider twice.")
+    both = set(ids) & set(oidc_ids)
+    if both:
+        raise RuntimeError(
+            f"{', '.join(sorted(both))} is named in both TOWNHALL_OIDC_PROVIDERS and "
+            "TOWNHALL_SAML_PROVIDERS; give each provider its own name."
+        )
+    return [saml_provider(provider_id) for provider_id in ids]
+
+
+def saml_service_provider() -> dict[str, str]:
+    """Townhall's own certificate and key as a SAML service provider: optional; with them
+    its sign-in requests are signed and its metadata carries the certificate."""
+    cert = (envstr("TOWNHALL_SAML_SP_CERT") or "").strip()
+    key = (envstr("TOWNHALL_SAML_SP_KEY") or "").strip()
+    if bool(cert) != bool(key):
+        raise RuntimeError(
+            "Set both TOWNHALL_SAML_SP_CERT_FILE and TOWNHALL_SAML_SP_KEY_FILE, or neither."
+        )
+    if cert and "-----BEGIN CERTIFICATE-----" not in cert:
+        raise RuntimeError("TOWNHALL_SAML_SP_CERT_FILE must hold a PEM certificate.")
+    if key and "PRIVATE KEY-----" not in key:
+        raise RuntimeError("TOWNHALL_SAML_SP_KEY_FILE must hold a PEM private key.")
+    return {"cert": cert, "key": key}

@@ -3,19 +3,41 @@
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from townhall.core.middleware import CSP
+from townhall.signin.models import ImportedMetadata
 from townhall.signin.pages.flow import provider_apps
+from townhall.signin.saml_metadata import MetadataError, idp_settings
+
+
+def saml_sign_in_address(app: dict, imported: dict[str, str]) -> str:
+    """A SAML provider's sign-in address: from its imported metadata or its metadata file,
+    or (without fetching it here) its metadata's address, on the same host at ADFS, Entra ID
+    and Okta."""
+    document = imported.get(app["provider_id"]) or app["metadata_xml"]
+    if document:
+        try:
+            return str(idp_settings(document, app["entity_id"])["singleSignOnService"]["url"])
+        except MetadataError:
+            return ""
+    return str(app["metadata_url"])
 
 
 def provider_origins() -> list[str]:
     """Each provider's origin (scheme, host and port of its issuer), where its authorization
     endpoint lives."""
+    addresses = [str(app["settings"]["server_url"]) for app in provider_apps()]
+    if settings.TOWNHALL_SAML_PROVIDERS:
+        imported = dict(ImportedMetadata.objects.values_list("provider", "document"))
+        addresses += [
+            saml_sign_in_address(app, imported) for app in settings.TOWNHALL_SAML_PROVIDERS
+        ]
     origins = []
-    for app in provider_apps():
-        parts = urlsplit(str(app["settings"]["server_url"]))
+    for address in addresses:
+        parts = urlsplit(address)
         if parts.scheme in ("http", "https") and parts.netloc:
             origins.append(f"{parts.scheme}://{parts.netloc}")
     return sorted(set(origins))

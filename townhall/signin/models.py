@@ -30,8 +30,8 @@ class GroupMapping(TrackedModel):
     provider = models.CharField(
         max_length=30,
         blank=True,
-        help_text="The provider's name in TOWNHALL_OIDC_PROVIDERS (such as entra); "
-        "blank for every provider.",
+        help_text="The provider's name in TOWNHALL_OIDC_PROVIDERS or TOWNHALL_SAML_PROVIDERS "
+        "(such as entra); blank for every provider.",
     )
     group = models.CharField(
         max_length=200,
@@ -102,13 +102,13 @@ class SignInRefusal(TrackedModel):
     why (each is also an audit entry, as it is created through the write path)."""
 
     class Reason(models.TextChoices):
-        BAD_SIGNATURE = "bad_signature", "Signature does not match the provider's keys"
-        EXPIRED = "expired", "ID token expired"
-        WRONG_AUDIENCE = "wrong_audience", "ID token issued for another application"
-        WRONG_ISSUER = "wrong_issuer", "ID token from another issuer"
+        BAD_SIGNATURE = "bad_signature", "Signature missing or not the provider's"
+        EXPIRED = "expired", "ID token or assertion expired"
+        WRONG_AUDIENCE = "wrong_audience", "Issued for another application"
+        WRONG_ISSUER = "wrong_issuer", "From another issuer"
         NONCE = "nonce", "Nonce missing or wrong"
-        INVALID_TOKEN = "invalid_token", "ID token unreadable or incomplete"
-        REPLAYED = "replayed", "ID token used twice"
+        INVALID_TOKEN = "invalid_token", "Answer unreadable or incomplete"
+        REPLAYED = "replayed", "ID token or assertion used twice"
         STATE = "state", "Sign-in not started in this browser"
         CANCELLED = "cancelled", "Cancelled or refused at the provider"
         PROVIDER = "provider", "Provider unreachable or answered with an error"
@@ -118,6 +118,7 @@ class SignInRefusal(TrackedModel):
         AMBIGUOUS = "ambiguous", "Several accounts share the e-mail address"
         UNSAFE_NEXT = "unsafe_next", "Return address outside Townhall"
         ACCOUNT_INVALID = "account_invalid", "Account could not be saved"
+        WRONG_RECIPIENT = "wrong_recipient", "Response sent to another address"
 
     admin_only = True
     department_field: ClassVar[str | None] = None
@@ -142,6 +143,51 @@ class SignInRefusal(TrackedModel):
 
     def __str__(self) -> str:
         return f"Sign-in refused at {self.provider}: {self.get_reason_display()}"
+
+
+class SeenAssertion(TrackedModel):
+    """A SAML assertion already used to sign in, kept until it expires so that the same
+    assertion, captured and posted again, is refused."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(max_length=30)
+    assertion_id = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-expires_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="signin_seenassertion_provider_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Assertion {self.assertion_id} from {self.provider}"
+
+
+class ImportedMetadata(TrackedModel):
+    """A SAML identity provider's metadata imported by an administrator on the Single
+    sign-on page; it takes the place of the metadata named by environment variables."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+
+    provider = models.CharField(max_length=30, unique=True)
+    document = models.TextField(help_text="The metadata XML as imported.")
+    address = models.URLField(
+        max_length=500, blank=True, help_text="Where it was read from (blank: a file)."
+    )
+    entity_id = models.CharField(max_length=500, help_text="The identity provider's entity ID.")
+
+    class Meta:
+        ordering = ["provider"]
+        verbose_name_plural = "imported metadata"
+
+    def __str__(self) -> str:
+        return f"SAML metadata for {self.provider}"
 
 
 class BreakGlassSignIn(TrackedModel):

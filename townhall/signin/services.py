@@ -120,8 +120,8 @@ def sign_in(
     if not subject:
         raise Refused(
             Reason.INVALID_TOKEN,
-            f"{provider_name} did not say who you are (the ID token has no usable subject). "
-            "Tell your Townhall administrator.",
+            f"{provider_name} did not say who you are (its answer names no lasting "
+            "identifier for you). Tell your Townhall administrator.",
         )
     groups = groups_of(claims, groups_claim)
     try:

@@ -6,9 +6,10 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2LoginView
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from requests import RequestException
@@ -20,6 +21,7 @@ from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import CallbackView, TownhallAdapter
 
 Reason = SignInRefusal.Reason
+BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def provider_apps() -> list[dict[str, Any]]:
@@ -29,8 +31,16 @@ def provider_apps() -> list[dict[str, Any]]:
 
 
 def providers() -> list[dict[str, str]]:
-    """The configured providers, for the sign-in page's buttons, in the order configured."""
-    return [{"id": app["provider_id"], "name": app["name"]} for app in provider_apps()]
+    """The configured providers, for the sign-in page's buttons: OpenID Connect ones first,
+    then SAML ones, each in the order configured."""
+    oidc = [
+        {"id": app["provider_id"], "name": app["name"], "kind": "oidc"} for app in provider_apps()
+    ]
+    saml = [
+        {"id": app["provider_id"], "name": app["name"], "kind": "saml"}
+        for app in settings.TOWNHALL_SAML_PROVIDERS
+    ]
+    return oidc + saml
 
 
 def safe_next(request: HttpRequest, url: str | None) -> bool:
@@ -38,6 +48,48 @@ def safe_next(request: HttpRequest, url: str | None) -> bool:
     return bool(url) and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
+
+
+def unsafe_next(request: HttpRequest, provider_id: str) -> HttpResponse | None:
+    """A sign-in asked to end outside Townhall is refused before the browser leaves."""
+    next_url = request.POST.get("next", "")
+    if not next_url or safe_next(request, next_url):
+        return None
+    return refused(
+        request,
+        provider_id,
+        Reason.UNSAFE_NEXT,
+        "The address to go to after signing in is outside Townhall, so the sign-in was "
+        "not started. Start again from Townhall's own sign-in page.",
+    )
+
+
+def complete(
+    request: HttpRequest,
+    provider_id: str,
+    provider_name: str,
+    claims: dict[str, Any],
+    groups_claim: str,
+    next_url: str,
+) -> HttpResponse:
+    """A provider vouched for the person (by either protocol): signed in with the role of
+    their groups today and sent on to a page of Townhall, or the refusal page."""
+    try:
+        user = services.sign_in(provider_id, provider_name, claims, groups_claim)
+    except services.Refused as refusal:
+        return refused(
+            request,
+            provider_id,
+            refusal.reason,
+            refusal.message,
+            claims=claims,
+            groups_claim=groups_claim,
+            user=refusal.user,
+        )
+    login(request, user, backend=BACKEND)
+    if not safe_next(request, next_url):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    return HttpResponseRedirect(next_url)
 
 
 def refused(
@@ -84,22 +136,16 @@ def throttled(request: HttpRequest) -> HttpResponse | None:
 def start(request: HttpRequest, provider_id: str) -> HttpResponse:
     """The button on the sign-in page posts here (with its CSRF token); allauth sends the
     browser on to the provider with state, nonce and the PKCE challenge."""
-    if provider_id not in {p["id"] for p in providers()}:
+    if provider_id not in {app["provider_id"] for app in provider_apps()}:
         raise Http404("No such sign-in provider.")
     if request.method != "POST":
         return redirect("accounts:login")
     busy = throttled(request)
     if busy:
         return busy
-    next_url = request.POST.get("next", "")
-    if next_url and not safe_next(request, next_url):
-        return refused(
-            request,
-            provider_id,
-            Reason.UNSAFE_NEXT,
-            "The address to go to after signing in is outside Townhall, so the sign-in was "
-            "not started. Start again from Townhall's own sign-in page.",
-        )
+    unsafe = unsafe_next(request, provider_id)
+    if unsafe:
+        return unsafe
     try:
         return OAuth2LoginView.adapter_view(TownhallAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
@@ -121,7 +167,7 @@ def start(request: HttpRequest, provider_id: str) -> HttpResponse:
 @never_cache
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     """Where the provider sends the browser back with its code."""
-    if provider_id not in {p["id"] for p in providers()}:
+    if provider_id not in {app["provider_id"] for app in provider_apps()}:
         raise Http404("No such sign-in provider.")
     try:
         return CallbackView.adapter_view(TownhallAdapter(request, provider_id))(request)

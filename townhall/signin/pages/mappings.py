@@ -6,15 +6,22 @@ from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from townhall.core import permissions, services
 from townhall.core.http import SignedInRequest
-from townhall.signin.forms import GroupMappingForm
-from townhall.signin.models import BreakGlassSignIn, GroupMapping, Identity, SignInRefusal
+from townhall.signin import saml
+from townhall.signin.forms import GroupMappingForm, MetadataImportForm
+from townhall.signin.models import (
+    BreakGlassSignIn,
+    GroupMapping,
+    Identity,
+    ImportedMetadata,
+    SignInRefusal,
+)
 from townhall.signin.pages.flow import provider_apps, providers
 
 # The refusals page shows the newest ones; older ones stay in the audit log.
@@ -38,6 +45,7 @@ def mapping_list(request: SignedInRequest) -> HttpResponse:
         {
             "mappings": mappings,
             "providers": configured(request),
+            "saml_providers": saml_configured(request),
             "refusals": refusals[:REFUSALS_SHOWN],
             "break_glass": BreakGlassSignIn.objects.restrict(request.user)[:REFUSALS_SHOWN],
         },
@@ -63,6 +71,29 @@ def configured(request: HttpRequest) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def saml_configured(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each SAML provider with the two addresses its administrators enter there (or read
+    from Townhall's metadata): the entity ID and the reply (ACS) address."""
+    if not saml.saml_providers():
+        return []
+    imported = {
+        m.provider: m for m in ImportedMetadata.objects.restrict(request.user).order_by("pk")
+    }
+    return [
+        {
+            "id": app["provider_id"],
+            "name": app["name"],
+            "imported": imported.get(app["provider_id"]),
+            "metadata": app["metadata_url"] or ("a saved file" if app["metadata_xml"] else ""),
+            "groups_attributes": app["groups_attributes"],
+            "entity_id": saml.base_url(request)
+            + reverse("saml_metadata", args=[app["provider_id"]]),
+            "acs": saml.acs_url(request, app["provider_id"]),
+        }
+        for app in saml.saml_providers()
+    ]
 
 
 def _save(request: SignedInRequest, form: GroupMappingForm, obj: GroupMapping | None) -> bool:
@@ -156,3 +187,34 @@ def unlink(request: SignedInRequest, pk: int) -> HttpResponse:
     services.delete(request.user, link)
     messages.success(request, f"Unlinked: {name}.")
     return redirect("signin:links")
+
+
+def metadata_import(request: SignedInRequest, provider_id: str) -> HttpResponse:
+    """Import a SAML provider's metadata from its address or a file: how an administrator
+    sets a provider up, or takes in its new signing certificate, without a restart."""
+    _admin_only(request)
+    app = saml.provider(provider_id)
+    if app is None:
+        raise Http404("No such SAML provider.")
+    form = MetadataImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data.get("address") or ""
+        try:
+            document = form.cleaned_data.get("document") or saml.fetch_metadata(address)
+            saml.import_metadata(request.user, app, document, address)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Imported the metadata of {app['name']}.")
+            return redirect("signin:mappings")
+    status = 400 if request.method == "POST" else 200
+    kept = ImportedMetadata.objects.restrict(request.user).filter(provider=provider_id).first()
+    return render(
+        request,
+        "signin/metadata_import.html",
+        {"form": form, "app": app, "kept": kept},
+        status=status,
+    )

@@ -219,3 +219,34 @@ def test_the_page_shows_each_provider_and_its_redirect_address(client_for, setti
     assert "Sign in with Microsoft" in page and "client-123" in page
     assert "http://testserver/sso/entra/callback/" in page
     assert "never-shown" not in page
+
+
+def test_the_page_shows_each_saml_provider_and_the_addresses_to_enter_there(client_for, settings):
+    from townhall.signin import config
+
+    settings.TOWNHALL_SAML_PROVIDERS = [
+        config.saml_app("adfs", name="County ADFS", metadata_url="https://fs.example/md.xml")
+    ]
+    page = client_for("admin").get(reverse("signin:mappings")).content.decode()
+    assert "Sign in with County ADFS" in page and "https://fs.example/md.xml" in page
+    assert "http://testserver/sso/saml/adfs/metadata/" in page
+    assert "http://testserver/sso/saml/adfs/acs/" in page
+    assert "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups" in page
+
+
+def test_a_mapping_may_name_a_saml_provider(client_for, settings):
+    from townhall.signin import config
+
+    settings.TOWNHALL_SAML_PROVIDERS = [
+        config.saml_app("adfs", name="County ADFS", metadata_url="https://fs.example/md.xml")
+    ]
+    admin = client_for("admin")
+    assert (
+        '<option value="adfs">County ADFS</option>'
+        in admin.get(reverse("signin:mapping_add")).content.decode()
+    )
+    response = admin.post(
+        reverse("signin:mapping_add"), {"provider": "adfs", "group": "IT-Staff", "role": "staff"}
+    )
+    assert response.status_code == 302
+    assert GroupMapping.objects.get().provider == "adfs"

@@ -10,6 +10,7 @@ from townhall.audit.models import AuditEntry
 from townhall.conftest import PASSWORD
 from townhall.signin import config
 from townhall.signin.models import BreakGlassSignIn
+from townhall.signin.tests.saml_provider import LocalSamlProvider
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,23 @@ def test_only_the_sign_in_page_lets_forms_lead_to_the_providers(settings):
     assert (
         "form-action 'self';" in Client().get(reverse("accounts:login"))["Content-Security-Policy"]
     )
+
+
+def test_a_button_per_saml_provider_and_its_sign_in_address_allowed(settings):
+    idp = LocalSamlProvider()
+    idp.server.server_close()
+    settings.SOCIALACCOUNT_PROVIDERS = config.allauth_settings(
+        [config.app("okta", name="Okta", issuer="https://x.example", client_id="c", secret="s")]
+    )
+    settings.TOWNHALL_SAML_PROVIDERS = [
+        config.saml_app("adfs", name="County ADFS", metadata_xml=idp.metadata()),
+        config.saml_app("entra-saml", name="Entra", metadata_url="https://login.example/md"),
+    ]
+    response = Client().get(reverse("accounts:login") + "?next=/estate/")
+    page = response.content.decode()
+    assert page.index("Sign in with Okta") < page.index("Sign in with County ADFS")
+    assert 'action="/sso/saml/adfs/start/"' in page
+    assert 'action="/sso/saml/entra-saml/start/"' in page
+    assert page.count('name="next" value="/estate/"') == 4
+    policy = response["Content-Security-Policy"]
+    assert f"{idp.address}" in policy and "https://login.example" in policy
