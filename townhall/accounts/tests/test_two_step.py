@@ -310,3 +310,18 @@ def test_bad_input_gets_a_message_not_an_error(users, client_for):
     admin = client_for("admin")
     assert admin.post(reverse("accounts:mfa_reset", args=[999999])).status_code == 404
     assert admin.get(reverse("accounts:mfa_roles")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_break_glass_sign_in_with_a_code_is_kept(users, settings):
+    from townhall.signin.models import BreakGlassSignIn
+
+    settings.TOWNHALL_PASSWORD_SIGN_IN = False
+    settings.TOWNHALL_BREAK_GLASS_USERNAME = "admin1"
+    secret, _ = enrol(users["admin"])
+    client = Client()
+    password_step(client, "admin1")
+    assert not BreakGlassSignIn.objects.exists()  # not signed in yet
+    client.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
+    assert signed_in(client)
+    assert BreakGlassSignIn.objects.get().user == users["admin"]
