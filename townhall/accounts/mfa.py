@@ -212,3 +212,20 @@ def require_for_roles(actor: Any, roles: list[str]) -> Any:
             },
         )
     return services.update(actor, saved, {"mfa_roles": sorted(roles)}, version=None)
+
+
+SIGN_IN_NOTE = "townhall_sign_in"  # set on the request by the pages that sign people in
+
+
+def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Keep every sign-in: with a password (the pages say how, on the request) or through
+    single sign-on (allauth signs the person in). A test's force_login, with no address to
+    its request, is not a sign-in anyone made."""
+    if request is None or not isinstance(user, User):
+        return
+    kind, method = getattr(request, SIGN_IN_NOTE, (None, None))
+    if kind is None:
+        if not request.path:
+            return
+        kind, method = SignInEvent.Kind.SIGNED_IN, "single sign-on"
+    record_event(request, kind, user=user, method=method)

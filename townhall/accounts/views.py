@@ -76,8 +76,8 @@ class SignInView(auth_views.LoginView):
             return redirect("accounts:sign_in_code")
         attempt = throttle.Attempt.of(self.request, user.username)
         throttle.record_success(attempt)
+        setattr(self.request, mfa.SIGN_IN_NOTE, (SignInEvent.Kind.SIGNED_IN, "password"))
         response = super().form_valid(form)
-        mfa.record_event(self.request, SignInEvent.Kind.SIGNED_IN, user=user, method="password")
         if mfa.required_for(user):
             self.request.session[ENROL_FIRST] = True
             response = redirect("accounts:mfa")
@@ -140,20 +140,20 @@ def _finish_sign_in(
     request: HttpRequest, user: User, pending: dict[str, Any], how: str, attempt: throttle.Attempt
 ) -> HttpResponse:
     request.session.pop(PENDING, None)
+    if how == "recovery code":
+        note = (SignInEvent.Kind.RECOVERY_CODE, "password and recovery code")
+    else:
+        note = (SignInEvent.Kind.SIGNED_IN, "password and code")
+    setattr(request, mfa.SIGN_IN_NOTE, note)
     login(request, user, backend=pending.get("backend"))
     throttle.record_success(attempt)
     if how == "recovery code":
-        mfa.record_event(
-            request, SignInEvent.Kind.RECOVERY_CODE, user=user, method="password and recovery code"
-        )
         left = mfa.codes_left(user)
         messages.warning(
             request,
             f"You used a recovery code; {left} left. Make new ones on your account page "
             "if you are running out, and set up your authenticator app again if you lost it.",
         )
-    else:
-        mfa.record_event(request, SignInEvent.Kind.SIGNED_IN, user=user, method="password and code")
     target = pending.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL)
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = resolve_url(settings.LOGIN_REDIRECT_URL)
