@@ -325,3 +325,38 @@ def test_a_break_glass_sign_in_with_a_code_is_kept(users, settings):
     client.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
     assert signed_in(client)
     assert BreakGlassSignIn.objects.get().user == users["admin"]
+
+
+@pytest.mark.django_db
+def test_administrators_read_sign_ins_in_the_audit_log_and_others_do_not(users, client_for):
+    secret, _ = enrol(users["staff"])
+    client = Client()
+    password_step(client, password="wrong")
+    password_step(client)
+    client.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
+    log = client_for("admin").get(reverse("audit:list")).content.decode()
+    assert "Signed in: staff1" in log and "Wrong password: staff1" in log
+    assert "Authenticator app of staff1" in log
+    theirs = client.get(reverse("audit:list")).content.decode()
+    assert "Signed in: staff1" not in theirs
+    # Once set up, the key is never shown again.
+    assert secret not in client.get(reverse("accounts:mfa")).content.decode()
+
+
+@pytest.mark.django_db
+def test_holding_a_person_on_the_set_up_page_reads_nothing(users, rf, django_assert_num_queries):
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.http import HttpResponse
+
+    from townhall.accounts.middleware import EnrolFirstMiddleware
+    from townhall.accounts.views import ENROL_FIRST
+
+    middleware = EnrolFirstMiddleware(lambda request: HttpResponse("page"))
+    for flagged in (False, True):
+        request = rf.get("/estate/")
+        request.session = SessionStore()
+        request.session[ENROL_FIRST] = flagged
+        request._messages = type("Messages", (), {"add": lambda *a, **k: None})()
+        with django_assert_num_queries(0):
+            response = middleware(request)
+        assert response.status_code == (302 if flagged else 200)
