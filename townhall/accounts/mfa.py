@@ -228,4 +228,4 @@ def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
         if not request.path:
             return
         kind, method = SignInEvent.Kind.SIGNED_IN, "single sign-on"
-    record_event(request, kind, user=user, method=method)
+    record_event(request, kind, user=user, method=method or "")
