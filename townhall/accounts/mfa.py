@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from townhall.accounts import sessions
-from townhall.accounts.models import AuthenticatorApp, RecoveryCode, SignInEvent, User
+from townhall.accounts.models import AuthenticatorApp, Passkey, RecoveryCode, SignInEvent, User
 from townhall.core import context, services
 
 ISSUER = "Townhall"
@@ -127,6 +127,8 @@ def remove(actor: Any, user: User) -> bool:
             services.delete(actor, app)
         for old in RecoveryCode.objects.filter(owner=user):
             services.delete(actor, old)
+        for key in Passkey.objects.filter(owner=user):
+            services.delete(actor, key)
     return bool(apps)
 
 

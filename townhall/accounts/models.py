@@ -447,3 +447,39 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) that stands in for the authenticator app's code at
+    the second step. Only its public key is kept: it lets nobody in on its own."""
+
+    admin_only = True
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=60, help_text="Which device it is on, in your words.")
+    credential_id = models.CharField(max_length=1400, unique=True, editable=False)
+    public_key = models.TextField(editable=False)
+    # Counted up by some authenticators at each use: a lower count means a copied key.
+    sign_count = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField("added", auto_now_add=True)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Passkey “{self.name}” of {self.owner}"
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return _own_factor_rows(qs, user, action)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        if before is None and self.owner_id != getattr(user, "pk", None):
+            raise PermissionDenied("People add their own passkeys.")
+        if before is not None:
+            raise PermissionDenied("A passkey is not changed; add a new one.")

@@ -1,5 +1,6 @@
 """Sign in (throttled), sign out, password change, and the administrators' user pages."""
 
+import json
 import time
 from typing import Any
 
@@ -9,22 +10,24 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
-from townhall.accounts import filters, forms, mfa, sessions, tables, throttle, tokens
+from townhall.accounts import filters, forms, mfa, passkeys, sessions, tables, throttle, tokens
 from townhall.accounts.models import (
     ApiToken,
     AuthenticatorApp,
+    Passkey,
     SignedInSession,
     SignInEvent,
     User,
 )
-from townhall.core import permissions
+from townhall.core import permissions, services
 from townhall.core import views as core_views
 from townhall.core.api import ModelSerializer
 from townhall.core.http import SignedInRequest
@@ -131,19 +134,33 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             status = 400
-    response = render(request, "accounts/sign_in_code.html", {"form": form}, status=status)
+    has_passkey = Passkey.objects.filter(owner=user).exists()
+    response = render(
+        request,
+        "accounts/sign_in_code.html",
+        {"form": form, "has_passkey": has_passkey},
+        status=status,
+    )
     response["Cache-Control"] = "no-store"
     return response
 
 
 def _finish_sign_in(
-    request: HttpRequest, user: User, pending: dict[str, Any], how: str, attempt: throttle.Attempt
+    request: HttpRequest,
+    user: User,
+    pending: dict[str, Any],
+    how: str,
+    attempt: throttle.Attempt,
+    answer: Any = redirect,
 ) -> HttpResponse:
+    """Sign the person in once the second step passed; `answer(target)` makes the response
+    (a redirect for the form, JSON for the passkey's script)."""
     request.session.pop(PENDING, None)
-    if how == "recovery code":
-        note = (SignInEvent.Kind.RECOVERY_CODE, "password and recovery code")
-    else:
-        note = (SignInEvent.Kind.SIGNED_IN, "password and code")
+    notes = {
+        "recovery code": (SignInEvent.Kind.RECOVERY_CODE, "password and recovery code"),
+        "passkey": (SignInEvent.Kind.SIGNED_IN, "password and passkey"),
+    }
+    note = notes.get(how, (SignInEvent.Kind.SIGNED_IN, "password and code"))
     setattr(request, mfa.SIGN_IN_NOTE, note)
     login(request, user, backend=pending.get("backend"))
     throttle.record_success(attempt)
@@ -157,9 +174,103 @@ def _finish_sign_in(
     target = pending.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL)
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = resolve_url(settings.LOGIN_REDIRECT_URL)
-    response = redirect(target)
+    response: HttpResponse = answer(target)
     throttle.remember_browser(request, response, attempt.username)
     return response
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _refused(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+@login_not_required
+@require_POST
+def sign_in_passkey_options(request: HttpRequest) -> HttpResponse:
+    """The challenge for a passkey at the second step (after a right password only)."""
+    found = _pending_user(request)
+    if found is None:
+        return _refused("Sign in again: the second step must follow the password.", 403)
+    user, _ = found
+    if not Passkey.objects.filter(owner=user).exists():
+        return _refused("You have no passkey here. Use your code instead.")
+    return HttpResponse(
+        passkeys.authentication_options(request, user), content_type="application/json"
+    )
+
+
+@login_not_required
+@require_POST
+def sign_in_passkey(request: HttpRequest) -> HttpResponse:
+    """The second step with a passkey: counted in the throttle like a wrong code."""
+    found = _pending_user(request)
+    if found is None:
+        return _refused("Sign in again: the second step must follow the password.", 403)
+    user, pending = found
+    attempt = throttle.Attempt.of(request, user.username)
+    reason = throttle.refusal(attempt)
+    if reason:
+        return _refused(reason, 429)
+    try:
+        passkeys.check(request, user, _json_body(request).get("credential"))
+    except passkeys.Refused as refused:
+        throttle.record_failure(attempt)
+        mfa.record_event(request, SignInEvent.Kind.CODE_FAILED, user=user, method="passkey")
+        return _refused(str(refused))
+    return _finish_sign_in(
+        request,
+        user,
+        pending,
+        "passkey",
+        attempt,
+        answer=lambda target: JsonResponse({"redirect": target}),
+    )
+
+
+@require_POST
+def passkey_options(request: SignedInRequest) -> HttpResponse:
+    """The challenge for adding a passkey (once the authenticator app is set up)."""
+    if not mfa.has_app(request.user):
+        return _refused("Set up your authenticator app first; passkeys come beside it.")
+    return HttpResponse(
+        passkeys.registration_options(request, request.user), content_type="application/json"
+    )
+
+
+@require_POST
+def passkey_add(request: SignedInRequest) -> HttpResponse:
+    if not mfa.has_app(request.user):
+        return _refused("Set up your authenticator app first; passkeys come beside it.")
+    body = _json_body(request)
+    name = body.get("name") if isinstance(body.get("name"), str) else ""
+    try:
+        key = passkeys.add(request, request.user, body.get("credential"), name or "")
+    except passkeys.Refused as refused:
+        return _refused(str(refused))
+    except ValidationError as exc:
+        return _refused(" ".join(exc.messages))
+    messages.success(request, f"The passkey “{key.name}” was added.")
+    return JsonResponse({"redirect": reverse("accounts:mfa")})
+
+
+@require_POST
+def passkey_remove(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Remove a passkey: one's own, or (administrators) anyone's."""
+    key = get_object_or_404(
+        permissions.restrict(Passkey.objects.all(), request.user, "delete"), pk=pk
+    )
+    services.delete(request.user, key)
+    messages.success(request, f"The passkey “{key.name}” was removed.")
+    if key.owner_id == request.user.pk:
+        return redirect("accounts:mfa")
+    return redirect("accounts:user_detail", pk=key.owner_id)
 
 
 def _mfa_page(request: SignedInRequest, status: int = 200, **extra: Any) -> HttpResponse:
@@ -177,6 +288,7 @@ def _mfa_page(request: SignedInRequest, status: int = 200, **extra: Any) -> Http
         context.setdefault("enrol_form", forms.EnrolForm())
     else:
         context["codes_left"] = mfa.codes_left(user)
+        context["passkeys"] = list(Passkey.objects.filter(owner=user))
         context.setdefault("codes_form", forms.PasswordAgainForm(prefix="codes"))
         context.setdefault("off_form", forms.PasswordAgainForm(prefix="off"))
     response = render(request, "accounts/mfa.html", context, status=status)

@@ -56,6 +56,7 @@ UNTRACKED_FIELDS = {
     "totp_secret",  # an authenticator app's
     "code_hash",  # a recovery code's
     "last_used_step",
+    "sign_count",  # a passkey's
     "last_used_at",
     "last_seen_at",
 }

@@ -108,3 +108,61 @@ def test_two_step_sign_in_by_keyboard(
     expect(admin.get_by_text("staff1: two-step sign-in was reset.")).to_be_visible()
     axe_check(admin)
     assert not AuthenticatorApp.objects.exists()
+
+
+def test_a_passkey_stands_in_for_the_code(
+    transactional_db, live_server, users, new_page, axe_check
+):
+    from townhall.accounts import mfa
+    from townhall.accounts.models import Passkey, SignInEvent
+
+    url = live_server.url
+    secret = pyotp.random_base32()
+    assert mfa.enrol(users["staff"], secret, pyotp.TOTP(secret).now()) is not None
+    page = new_page()
+    # Chromium's own virtual authenticator, standing in for a laptop's built-in one.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    type_password(page, url, "staff1")
+    page.wait_for_url(f"{url}/accounts/sign-in/code/")
+    expect(page.get_by_role("button", name="Use a passkey")).to_have_count(0)  # none yet
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=30)
+    page.get_by_label("Code").focus()
+    page.keyboard.type(pyotp.TOTP(secret).at(later))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/")
+
+    page.goto(f"{url}/accounts/me/two-step/")
+    expect(page.get_by_text("You have no passkeys.")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Name of the new passkey").focus()
+    page.keyboard.type("Work laptop")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("The passkey “Work laptop” was added.")).to_be_visible()
+    expect(page.get_by_role("row", name="Work laptop")).to_be_visible()
+    axe_check(page)
+    assert Passkey.objects.get().owner == users["staff"]
+
+    page.get_by_role("button", name="Sign out").focus()
+    page.keyboard.press("Enter")
+    type_password(page, url, "staff1")
+    page.wait_for_url(f"{url}/accounts/sign-in/code/")
+    axe_check(page)
+    page.get_by_role("button", name="Use a passkey").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/")
+    event = SignInEvent.objects.filter(kind=SignInEvent.Kind.SIGNED_IN).latest("id")
+    assert event.method == "password and passkey"
+    assert Passkey.objects.get().last_used_at is not None
