@@ -196,3 +196,22 @@ def test_removing_passkeys_one_by_one_and_with_a_reset(users, client_for):
     add_passkey(client_for("staff"), SoftKey())
     client_for("admin").post(reverse("accounts:mfa_reset", args=[users["staff"].pk]))
     assert not Passkey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_passkey_attempts_are_throttled(users, client_for, settings):
+    settings.LOGIN_FAILURE_LIMIT = 1
+    with_app(users["staff"])
+    key = SoftKey()
+    add_passkey(client_for("staff"), key)
+    client = Client()
+    password_step(client)
+    options = json.loads(post_json(client, "accounts:sign_in_passkey_options").content)
+    forged = SoftKey().get(options)
+    assert post_json(client, "accounts:sign_in_passkey", {"credential": forged}).status_code == 400
+    options = json.loads(post_json(client, "accounts:sign_in_passkey_options").content)
+    right = key.get(options)
+    response = post_json(client, "accounts:sign_in_passkey", {"credential": right})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in json.loads(response.content)["detail"]
+    assert client.get(reverse("accounts:account")).status_code == 302
