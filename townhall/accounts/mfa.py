@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from townhall.accounts import sessions
 from townhall.accounts.models import AuthenticatorApp, Passkey, RecoveryCode, SignInEvent, User
-from townhall.core import context, services
+from townhall.core import context, permissions, services
 
 ISSUER = "Townhall"
 RECOVERY_CODES = 10
@@ -70,7 +70,7 @@ def has_app(user: User) -> bool:
 
 def required_for(user: User) -> bool:
     """Whether the person's role must use two-step sign-in (the session policy's roles)."""
-    return user.role in (sessions.policy().mfa_roles or [])
+    return permissions.has_one_of(user, sessions.policy().mfa_roles or [])
 
 
 # --- enrolment, new recovery codes, removal -------------------------------------------------
