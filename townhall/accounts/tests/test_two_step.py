@@ -360,3 +360,24 @@ def test_holding_a_person_on_the_set_up_page_reads_nothing(users, rf, django_ass
         with django_assert_num_queries(0):
             response = middleware(request)
         assert response.status_code == (302 if flagged else 200)
+
+
+@pytest.mark.django_db
+def test_the_command_line_resets_it_when_no_administrator_can_sign_in(users):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    enrol(users["admin"])
+    out = StringIO()
+    call_command("two_step", "status", username="admin1", stdout=out)
+    assert "is on; 10 recovery codes left; 0 passkeys" in out.getvalue()
+    call_command("two_step", "reset", username="admin1", stdout=out)
+    assert "admin1: two-step sign-in was reset." in out.getvalue()
+    assert not AuthenticatorApp.objects.exists()
+    entry = AuditEntry.objects.get(
+        object_repr="Authenticator app of admin1", action=AuditEntry.Action.DELETE
+    )
+    assert entry.via == "cli"
+    with pytest.raises(CommandError, match="No user named"):
+        call_command("two_step", "reset", username="nobody")
