@@ -428,8 +428,8 @@ class SignInEvent(models.Model):
 
     class Kind(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in"
-        PASSWORD_FAILED = "password_failed", "Wrong password"
-        CODE_FAILED = "code_failed", "Wrong one-time or recovery code"
+        PASSWORD_FAILED = "password_failed", "Sign-in refused at the password"
+        CODE_FAILED = "code_failed", "Sign-in refused at the second step"
         RECOVERY_CODE = "recovery_code", "Signed in with a recovery code"
 
     user = models.ForeignKey(

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('username', models.CharField(help_text="As typed, or the account's.", max_length=150)),
-                ('kind', models.CharField(choices=[('signed_in', 'Signed in'), ('password_failed', 'Wrong password'), ('code_failed', 'Wrong one-time or recovery code'), ('recovery_code', 'Signed in with a recovery code')], max_length=20)),
+                ('kind', models.CharField(choices=[('signed_in', 'Signed in'), ('password_failed', 'Sign-in refused at the password'), ('code_failed', 'Sign-in refused at the second step'), ('recovery_code', 'Signed in with a recovery code')], max_length=20)),
                 ('method', models.CharField(blank=True, help_text='How the person signed in.', max_length=40)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True)),

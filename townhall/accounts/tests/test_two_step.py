@@ -335,7 +335,7 @@ def test_administrators_read_sign_ins_in_the_audit_log_and_others_do_not(users, 
     password_step(client)
     client.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
     log = client_for("admin").get(reverse("audit:list")).content.decode()
-    assert "Signed in: staff1" in log and "Wrong password: staff1" in log
+    assert "Signed in: staff1" in log and "Sign-in refused at the password: staff1" in log
     assert "Authenticator app of staff1" in log
     theirs = client.get(reverse("audit:list")).content.decode()
     assert "Signed in: staff1" not in theirs
