@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After messages: a session it ends says why on the sign-in page.
     "townhall.accounts.middleware.SessionLimitsMiddleware",
+    # After it: a person who must set up two-step sign-in does that before anything else.
+    "townhall.accounts.middleware.EnrolFirstMiddleware",
     # Before anything reads the body (CSRF's check reads the form); after the user, for the
     # page it answers with.
     "townhall.core.middleware.UploadLimitMiddleware",

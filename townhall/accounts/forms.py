@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from townhall.accounts import tokens
-from townhall.accounts.models import ApiToken, SessionPolicy, User
+from townhall.accounts.models import ApiToken, Role, SessionPolicy, User
 from townhall.core.forms import RecordForm, style_fields
 from townhall.signin import policy
 
@@ -110,6 +110,61 @@ class SessionPolicyForm(forms.ModelForm):
     class Meta:
         model = SessionPolicy
         fields = ["idle_minutes", "absolute_hours"]
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields.values())
+
+
+class CodeForm(forms.Form):
+    """The second step of signing in, or the first code that proves an app is set up."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields.values())
+
+
+class EnrolForm(CodeForm):
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6 digits your authenticator app shows for Townhall."
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class PasswordAgainForm(forms.Form):
+    """Turning two-step sign-in off or making new recovery codes asks for the password
+    again, so a browser left signed in is not enough."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        style_fields(self.fields.values())
+
+
+class MfaRolesForm(forms.Form):
+    mfa_roles = forms.MultipleChoiceField(
+        label="Roles that must use two-step sign-in",
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People of these roles who sign in with a password also enter a code from "
+        "an authenticator app; anyone of them without one sets it up right after the "
+        "password, before anything else. Single sign-on is not asked: the provider does it.",
+    )
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)

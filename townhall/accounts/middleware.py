@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 
 from townhall.accounts import sessions
@@ -70,4 +71,36 @@ class SessionLimitsMiddleware:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response
+        return redirect(target)
+
+
+class EnrolFirstMiddleware:
+    """A person whose role must use two-step sign-in and who signed in with a password
+    without an authenticator app may only set one up (or sign out) until it is done: every
+    other page sends them there, and the API (with this session) refuses. API tokens are
+    not sessions and are not affected. One session read, no query."""
+
+    ALLOWED = ("accounts:mfa", "accounts:logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from townhall.accounts.views import ENROL_FIRST
+
+        session = getattr(request, "session", None)
+        if session is None or not session.get(ENROL_FIRST):
+            return self.get_response(request)
+        if request.path in {reverse(name) for name in self.ALLOWED}:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Set up two-step sign-in on your account page first."}, status=403
+            )
+        target = reverse("accounts:mfa")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        messages.info(request, "Your role must use two-step sign-in: set it up to go on.")
         return redirect(target)

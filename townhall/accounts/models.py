@@ -313,6 +313,13 @@ class SessionPolicy(models.Model):
         help_text="A session ends this long after signing in, however busy. "
         "Between 1 hour and 30 days.",
     )
+    mfa_roles = models.JSONField(
+        "roles that must use two-step sign-in",
+        default=list,
+        blank=True,
+        help_text="People of these roles who sign in with a password must enter a code from "
+        "an authenticator app too; those without one enrol before doing anything else.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -330,5 +337,149 @@ class SessionPolicy(models.Model):
             errors["absolute_hours"] = "Choose between 1 and 720 hours (30 days)."
         elif not errors and self.absolute_hours * 60 < self.idle_minutes:
             errors["absolute_hours"] = "The absolute limit cannot be shorter than the idle one."
+        unknown = [r for r in self.mfa_roles or [] if r not in Role.values]
+        if not isinstance(self.mfa_roles, list) or unknown:
+            errors["mfa_roles"] = "Choose among the roles Townhall has."
         if errors:
             raise ValidationError(errors)
+
+
+def _own_factor_rows(qs: Any, user: Any, action: str) -> Any:
+    """One's own second factor is one's own to see and remove; administrators see and
+    reset anyone's (a lost phone). Nobody changes one: a new one replaces it."""
+    from townhall.core.permissions import is_admin
+
+    if action == "change":
+        return qs.none()
+    return qs if is_admin(user) else qs.filter(owner=user.pk)
+
+
+class AuthenticatorApp(models.Model):
+    """A person's authenticator app (RFC 6238 one-time codes), the second step of signing
+    in with a password. The shared secret is needed to check codes, so it is kept as it
+    is, never shown again after enrolment and never copied into history."""
+
+    admin_only = True  # in the audit log; the records follow `restrict_rows`
+
+    owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="authenticator")
+    totp_secret = models.CharField(max_length=64, editable=False)
+    # The last time step whose code was accepted: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField("enrolled", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "authenticator app"
+
+    def __str__(self) -> str:
+        return f"Authenticator app of {self.owner}"
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return _own_factor_rows(qs, user, action)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        if before is None and self.owner_id != getattr(user, "pk", None):
+            raise PermissionDenied("People enrol their own authenticator app.")
+        if before is not None:
+            raise PermissionDenied("An authenticator app is not changed; enrol a new one.")
+
+
+class RecoveryCode(models.Model):
+    """One of the ten codes that stand in for the authenticator app, each once. Only a
+    SHA-256 hash is kept: the codes are random, so a hash without salt is enough."""
+
+    admin_only = True
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+    used_at = models.DateTimeField("used", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "code_hash"], name="recoverycode_owner_hash")]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.owner}"
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return _own_factor_rows(qs, user, action)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        if before is None and self.owner_id != getattr(user, "pk", None):
+            raise PermissionDenied("People make their own recovery codes.")
+        if before is not None:
+            raise PermissionDenied("A recovery code is not changed; make new ones.")
+
+
+class SignInEvent(models.Model):
+    """A sign-in, or a failed one, kept so that the audit trail shows who came in, how,
+    and who tried and failed (accounts/mfa.py writes them on the write path)."""
+
+    admin_only = True
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        PASSWORD_FAILED = "password_failed", "Sign-in refused at the password"
+        CODE_FAILED = "code_failed", "Sign-in refused at the second step"
+        RECOVERY_CODE = "recovery_code", "Signed in with a recovery code"
+
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, help_text="As typed, or the account's.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    method = models.CharField(max_length=40, blank=True, help_text="How the person signed in.")
+    ip_address = models.GenericIPAddressField("address", null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "sign-in"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) that stands in for the authenticator app's code at
+    the second step. Only its public key is kept: it lets nobody in on its own."""
+
+    admin_only = True
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=60, help_text="Which device it is on, in your words.")
+    credential_id = models.CharField(max_length=1400, unique=True, editable=False)
+    public_key = models.TextField(editable=False)
+    # Counted up by some authenticators at each use: a lower count means a copied key.
+    sign_count = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField("added", auto_now_add=True)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Passkey “{self.name}” of {self.owner}"
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return _own_factor_rows(qs, user, action)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        if before is None and self.owner_id != getattr(user, "pk", None):
+            raise PermissionDenied("People add their own passkeys.")
+        if before is not None:
+            raise PermissionDenied("A passkey is not changed; add a new one.")

@@ -51,6 +51,11 @@ def is_liaison_of(user: Any, department_id: int | None) -> bool:
     )
 
 
+def has_one_of(user: Any, roles: Any) -> bool:
+    """A person whose role is among those an administrator chose (two-step sign-in)."""
+    return getattr(user, "role", None) in roles
+
+
 def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 

@@ -53,6 +53,10 @@ UNTRACKED_FIELDS = {
     "feed_key",
     "secret_hash",  # an API token's
     "key_hash",  # a signed-in session's
+    "totp_secret",  # an authenticator app's
+    "code_hash",  # a recovery code's
+    "last_used_step",
+    "sign_count",  # a passkey's
     "last_used_at",
     "last_seen_at",
 }

@@ -228,8 +228,8 @@ def keep_break_glass_use(
     break-glass account's (signin.policy), and is kept for administrators."""
     if settings.TOWNHALL_PASSWORD_SIGN_IN or request is None:
         return
-    if request.path != reverse("accounts:login"):
-        return  # single sign-on, or a test's force_login
+    if request.path not in (reverse("accounts:login"), reverse("accounts:sign_in_code")):
+        return  # single sign-on, or a test's force_login (the code step follows a password)
     services.create(
         context.SYSTEM,
         BreakGlassSignIn,

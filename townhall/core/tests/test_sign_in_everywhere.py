@@ -15,6 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # Addresses open without signing in, by URL name, and why.
 PUBLIC = {
     "accounts:login": "the sign-in page itself",
+    "accounts:sign_in_code": "the second step of signing in, after a right password",
+    "accounts:sign_in_passkey_options": "a passkey's challenge at the second step",
+    "accounts:sign_in_passkey": "the second step with a passkey",
     "healthz": "the load balancer's health check",
     "estate:calendar_feed": "calendar apps fetch it alone; its secret key is the permission",
     "openid_connect_login": "starts single sign-on from the sign-in page",
