@@ -193,6 +193,10 @@ class ApiToken(models.Model):
     not secret on its own) by which the token is found in one indexed read; the secret
     itself is shown once, when it is made."""
 
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
+
     # Their history (the audit log) shows to administrators only, like accounts'; the
     # records themselves follow `restrict_rows`: one's own, or anyone's for administrators.
     admin_only = True
@@ -263,6 +267,10 @@ class ApiToken(models.Model):
 class SignedInSession(models.Model):
     """One signed-in browser session, so a person can see where they are signed in and end
     it. Only a hash of the session's key is kept: this table gives nobody a way in."""
+
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
 
     admin_only = True  # in the audit log; the records follow `restrict_rows`
 
@@ -359,6 +367,10 @@ class AuthenticatorApp(models.Model):
     in with a password. The shared secret is needed to check codes, so it is kept as it
     is, never shown again after enrolment and never copied into history."""
 
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
+
     admin_only = True  # in the audit log; the records follow `restrict_rows`
 
     owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="authenticator")
@@ -392,6 +404,10 @@ class RecoveryCode(models.Model):
     """One of the ten codes that stand in for the authenticator app, each once. Only a
     SHA-256 hash is kept: the codes are random, so a hash without salt is enough."""
 
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
+
     admin_only = True
 
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
@@ -424,6 +440,10 @@ class SignInEvent(models.Model):
     """A sign-in, or a failed one, kept so that the audit trail shows who came in, how,
     and who tried and failed (accounts/mfa.py writes them on the write path)."""
 
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
+
     admin_only = True
 
     class Kind(models.TextChoices):
@@ -452,6 +472,10 @@ class SignInEvent(models.Model):
 class Passkey(models.Model):
     """A passkey (WebAuthn credential) that stands in for the authenticator app's code at
     the second step. Only its public key is kept: it lets nobody in on its own."""
+
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
 
     admin_only = True
 

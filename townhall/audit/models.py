@@ -72,6 +72,14 @@ def _kinds_from_cache(entries: list["AuditEntry"]) -> None:
             entry.content_type = ContentType.objects.get_for_id(entry.content_type_id)
 
 
+def sign_in_kinds() -> list[int]:
+    """The content type ids of the models marked `sign_in_activity`."""
+    from django.apps import apps
+
+    marked = [m for m in apps.get_models() if getattr(m, "sign_in_activity", False)]
+    return [ct.pk for ct in ContentType.objects.get_for_models(*marked).values()]
+
+
 class AuditQuerySet(models.QuerySet):
     # The person entries are read for, set by restrict(): values they may not see are
     # taken out of every entry as it is read (see `redact`), whichever page or API reads it.
@@ -114,6 +122,12 @@ class AuditQuerySet(models.QuerySet):
             return
         if fresh and self._viewer is not None and self._iterable_class is ModelIterable:
             redact(self._viewer, self._entries())
+
+    def without_sign_ins(self) -> "AuditQuerySet":
+        """Entries about the government's records only: sign-in activity (sign-ins, tokens,
+        sessions, second steps, models marked `sign_in_activity`) is left out, so that a
+        person signing in changes no kept figure and fills no list of recent changes."""
+        return self.exclude(content_type_id__in=sign_in_kinds())
 
     def restrict(self, user: Any, action: str = "view") -> "AuditQuerySet":
         """Everyone signed in reads the history of what they may see; nobody changes it.

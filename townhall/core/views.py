@@ -626,7 +626,7 @@ class HomePage(View):
             for resource in registry.all_resources()
             if resource.key in counts
         ]
-        recent = AuditEntry.objects.restrict(request.user).without_values()
+        recent = AuditEntry.objects.restrict(request.user).without_values().without_sign_ins()
         recent = recent.select_related("actor")[:10]
         links = plugins.home_links()  # a module's dashboard (`plugins.register_home_link`)
         page = {"cards": cards, "recent": recent, "home_links": links}

@@ -101,6 +101,10 @@ class SignInRefusal(TrackedModel):
     """One refused single sign-on, kept so administrators can see who was turned away and
     why (each is also an audit entry, as it is created through the write path)."""
 
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
+
     class Reason(models.TextChoices):
         BAD_SIGNATURE = "bad_signature", "Signature missing or not the provider's"
         EXPIRED = "expired", "ID token or assertion expired"
@@ -149,6 +153,10 @@ class SeenAssertion(TrackedModel):
     """A SAML assertion already used to sign in, kept until it expires so that the same
     assertion, captured and posted again, is refused."""
 
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
+
     admin_only = True
     department_field: ClassVar[str | None] = None
 
@@ -193,6 +201,10 @@ class ImportedMetadata(TrackedModel):
 class BreakGlassSignIn(TrackedModel):
     """A password sign-in of the break-glass account while password sign-in is off: rare by
     design, so each is kept (and audited) for administrators to review."""
+
+    # Sign-in activity, not the government's records: figures kept until a change
+    # (core/kept.py) and the home page's recent changes leave it out.
+    sign_in_activity = True
 
     admin_only = True
     department_field: ClassVar[str | None] = None

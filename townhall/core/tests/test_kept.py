@@ -50,3 +50,25 @@ def test_change_lists_leave_values_unread(client_for, address):
     assert "Listed vendor" in html
     reads = [q["sql"] for q in ctx.captured_queries if 'FROM "audit_auditentry"' in q["sql"]]
     assert reads and not [sql for sql in reads if '"audit_auditentry"."after"' in sql]
+
+
+@pytest.mark.django_db
+def test_signing_in_changes_no_kept_figure_nor_the_recent_changes(client_for, users):
+    """A sign-in is audited, but changes no record a figure counts: a county's staff signing
+    in all morning must not make every kept figure be worked out again."""
+    from django.test import RequestFactory
+
+    from townhall.accounts import mfa
+    from townhall.accounts.models import SignInEvent
+
+    calls = []
+    kept.kept("t", calls.append, 1)
+    request = RequestFactory().post("/accounts/sign-in/", REMOTE_ADDR="192.0.2.7")
+    mfa.record_event(request, SignInEvent.Kind.SIGNED_IN, user=users["viewer"], method="password")
+    kept.kept("t", calls.append, 1)
+    assert calls == [1]
+    page = client_for("admin").get("/").content.decode()
+    assert "Sign-in: Signed in: viewer" not in page and "Department: Finance" in page
+    services.create(context.SYSTEM, m.Vendor, {"name": "A change"})
+    kept.kept("t", calls.append, 1)
+    assert calls == [1, 1]
