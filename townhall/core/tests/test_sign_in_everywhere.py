@@ -22,6 +22,10 @@ PUBLIC = {
     "estate:calendar_feed": "calendar apps fetch it alone; its secret key is the permission",
     "openid_connect_login": "starts single sign-on from the sign-in page",
     "openid_connect_callback": "where the sign-in provider sends the person back",
+    "saml_start": "starts SAML sign-in from the sign-in page",
+    "saml_acs": "where the SAML provider posts the person's assertion",
+    "saml_finish": "finishes SAML sign-in once the session's cookie is back",
+    "saml_metadata": "Townhall's SAML metadata, which the provider reads",
 }
 
 
