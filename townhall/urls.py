@@ -27,6 +27,7 @@ urlpatterns = [
     path("jobs/", include("townhall.jobs.urls")),
     path("sso/", include("townhall.signin.flow_urls")),
     path("single-sign-on/", include("townhall.signin.urls")),
+    path("scim/v2/", include("townhall.scim.urls")),
     # The schema and its reference page need sign-in, like the API they describe. DRF's
     # views answer a signed-out request themselves (401), so the sign-in middleware leaves
     # them alone; the reference page is a page, so it sends people to sign in instead.

@@ -1,0 +1,155 @@
+"""Provisioning verbs on the write path: an account and its groups as the provider says
+they are, and the role and department its groups give, through sign-in's group mappings."""
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from townhall.accounts.models import Role, User
+from townhall.core import services
+from townhall.scim.errors import ScimError, invalid_value
+from townhall.scim.models import ProvisionedGroup, ProvisionedUser
+from townhall.signin.services import grant_for
+
+# Group mappings for this provider name (or for every provider) apply to SCIM groups.
+PROVIDER = "scim"
+
+
+def _refusal(exc: ValidationError) -> ScimError:
+    return invalid_value("; ".join(exc.messages))
+
+
+def _check_unique_username(username: str, user: User | None) -> None:
+    taken = User.objects.filter(username__iexact=username)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ScimError(409, f"An account with the userName {username} exists.", "uniqueness")
+
+
+def _manager(pk: int | None) -> int | None:
+    if pk is not None and not User.objects.filter(pk=pk).exists():
+        raise invalid_value(f"No Townhall account has the id {pk} (manager).")
+    return pk
+
+
+def save_user(actor: Any, user: User | None, state: dict[str, Any]) -> User:
+    """Create the account (user None) or set it to `state`; deactivating it ends its sessions
+    and revokes its tokens at once (User.save)."""
+    _check_unique_username(state["userName"], user)
+    account = {
+        "username": state["userName"],
+        "first_name": state["givenName"],
+        "last_name": state["familyName"],
+        "email": state["email"],
+        "is_active": state["active"],
+    }
+    extra = {
+        "external_id": state["externalId"],
+        "employee_number": state["employeeNumber"],
+        "department_name": state["department"],
+        "manager": _manager(state["manager"]),
+    }
+    try:
+        with transaction.atomic():
+            if user is None:
+                # Nobody knows the password: the person signs in through the provider.
+                account["password"] = secrets.token_urlsafe(32)
+                account["role"] = Role.VIEWER
+                user = services.create(actor, User, account)
+                services.create(actor, ProvisionedUser, {**extra, "user": user})
+            else:
+                user = services.update(actor, user, account, version=None)
+                record = ProvisionedUser.objects.filter(user=user).first()
+                if record is None:
+                    services.create(actor, ProvisionedUser, {**extra, "user": user})
+                else:
+                    services.update(actor, record, extra, version=None)
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+    return user
+
+
+def deactivate(actor: Any, user: User) -> User:
+    """What a provider's DELETE means: the account stays, for the record, and stops working."""
+    try:
+        return services.update(actor, user, {"is_active": False}, version=None)
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+
+
+def apply_roles(actor: Any, users: Iterable[User]) -> None:
+    """Each person's role and department again from the groups they are in now; a person in
+    no mapped group is a viewer."""
+    for user in users:
+        names = list(user.provisioned_groups.values_list("display_name", flat=True))
+        grant = grant_for(PROVIDER, names)
+        values = (
+            {"role": grant.role, "department": grant.department_id}
+            if grant
+            else {"role": Role.VIEWER, "department": None}
+        )
+        services.update(actor, user, values, version=None)
+
+
+def members(ids: Iterable[Any]) -> list[User]:
+    """The accounts named by members' `value`s; an unknown one is refused."""
+    wanted: set[int] = set()
+    for value in ids:
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > 18:
+            raise invalid_value(f"No Townhall account has the id {text[:40]!r}.")
+        wanted.add(int(text))
+    found = list(User.objects.filter(pk__in=wanted))
+    missing = wanted - {u.pk for u in found}
+    if missing:
+        raise invalid_value(f"No Townhall account has the id {min(missing)}.")
+    return found
+
+
+def save_group(
+    actor: Any, group: ProvisionedGroup | None, state: dict[str, Any]
+) -> ProvisionedGroup:
+    """Create or set a group; everyone who joined or left gets their role again."""
+    name = state["displayName"]
+    taken = ProvisionedGroup.objects.filter(display_name=name)
+    if group is not None:
+        taken = taken.exclude(pk=group.pk)
+    if taken.exists():
+        raise ScimError(409, f"A group named {name} exists.", "uniqueness")
+    new_members = members(state["members"])
+    try:
+        with transaction.atomic():
+            before = set(group.members.all()) if group else set()
+            renamed = group is not None and group.display_name != name
+            data = {
+                "display_name": name,
+                "external_id": state["externalId"],
+                "members": [u.pk for u in new_members],
+            }
+            if group is None:
+                group = services.create(actor, ProvisionedGroup, data)
+            else:
+                group = services.update(actor, group, data, version=None)
+            after = set(new_members)
+            apply_roles(actor, sorted(after | before if renamed else after ^ before, key=_pk))
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+    return group
+
+
+def delete_group(actor: Any, group: ProvisionedGroup) -> None:
+    try:
+        with transaction.atomic():
+            former = sorted(group.members.all(), key=_pk)
+            services.delete(actor, group)
+            apply_roles(actor, former)
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+
+
+def _pk(user: User) -> int:
+    return user.pk
