@@ -1,0 +1,203 @@
+"""SCIM Groups: membership gives the role and department through sign-in's group mappings,
+as Okta and Entra ID push groups (request shapes written from their published behaviour)."""
+
+import pytest
+
+from townhall.accounts.models import Role, User
+from townhall.audit.models import AuditEntry
+from townhall.core import context, services
+from townhall.scim.models import ProvisionedGroup
+from townhall.scim.tests.conftest import Provider
+from townhall.signin.models import GroupMapping
+
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+@pytest.fixture
+def mappings(departments):
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM, GroupMapping, {"provider": "", "group": "IT Staff", "role": Role.STAFF}
+        )
+        services.create(
+            context.SYSTEM,
+            GroupMapping,
+            {
+                "provider": "scim",
+                "group": "Public Works Liaisons",
+                "role": Role.LIAISON,
+                "department": departments["PW"].pk,
+            },
+        )
+        # Mapped for another provider only: not for provisioning.
+        services.create(
+            context.SYSTEM,
+            GroupMapping,
+            {"provider": "entra", "group": "Admins", "role": Role.ADMIN},
+        )
+
+
+def person(provider: Provider, name: str) -> str:
+    response = provider.post("Users", {"userName": name, "active": True})
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def group(provider: Provider, name: str, members: list[str] = ()) -> dict:
+    body = {"schemas": [GROUP], "displayName": name, "members": [{"value": m} for m in members]}
+    response = provider.post("Groups", body)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def role_of(pk: str) -> tuple[str, int | None]:
+    user = User.objects.get(pk=pk)
+    return user.role, user.department_id
+
+
+@pytest.mark.django_db
+def test_okta_pushes_a_group_and_its_members_get_the_mapped_role(provider, mappings):
+    ana = person(provider, "ana@x.org")
+    made = group(provider, "IT Staff", [ana])
+    assert made["members"][0]["value"] == ana
+    assert role_of(ana) == (Role.STAFF, None)
+    entry = AuditEntry.objects.filter(object_id=ana, action="update").latest("pk")
+    assert entry.via == "scim"
+
+
+@pytest.mark.django_db
+def test_okta_patch_adds_and_removes_members_by_the_value_filter_path(
+    provider, mappings, departments
+):
+    ana, sam = person(provider, "ana@x.org"), person(provider, "sam@x.org")
+    made = group(provider, "Public Works Liaisons")
+    add = {
+        "schemas": [PATCH],
+        "Operations": [{"op": "add", "path": "members", "value": [{"value": ana}, {"value": sam}]}],
+    }
+    assert provider.patch(f"Groups/{made['id']}", add).status_code == 200
+    assert role_of(ana) == (Role.LIAISON, departments["PW"].pk)
+    remove = {
+        "schemas": [PATCH],
+        "Operations": [{"op": "remove", "path": f'members[value eq "{ana}"]'}],
+    }
+    response = provider.patch(f"Groups/{made['id']}", remove)
+    assert [m["value"] for m in response.json()["members"]] == [sam]
+    assert role_of(ana) == (Role.VIEWER, None)
+    assert role_of(sam) == (Role.LIAISON, departments["PW"].pk)
+
+
+@pytest.mark.django_db
+def test_entra_patch_capitalised_with_member_lists_and_a_rename(provider, mappings):
+    ana, sam = person(provider, "ana@x.org"), person(provider, "sam@x.org")
+    made = group(provider, "Helpdesk", [ana])
+    assert role_of(ana) == (Role.VIEWER, None)  # not mapped
+    body = {
+        "schemas": [PATCH],
+        "Operations": [
+            {"op": "Add", "path": "members", "value": [{"value": sam}]},
+            {"op": "Remove", "path": "members", "value": [{"value": ana}]},
+            {"op": "Replace", "path": "displayName", "value": "IT Staff"},
+        ],
+    }
+    response = provider.patch(f"Groups/{made['id']}", body)
+    assert response.status_code == 200, response.content
+    assert response.json()["displayName"] == "IT Staff"
+    assert role_of(sam) == (Role.STAFF, None)
+    assert role_of(ana) == (Role.VIEWER, None)
+
+
+@pytest.mark.django_db
+def test_okta_path_less_replace_renames_and_the_members_take_the_new_role(provider, mappings):
+    ana = person(provider, "ana@x.org")
+    made = group(provider, "Helpdesk", [ana])
+    body = {
+        "schemas": [PATCH],
+        "Operations": [{"op": "replace", "value": {"id": made["id"], "displayName": "IT Staff"}}],
+    }
+    assert provider.patch(f"Groups/{made['id']}", body).status_code == 200
+    assert role_of(ana) == (Role.STAFF, None)
+
+
+@pytest.mark.django_db
+def test_a_mapping_for_another_provider_gives_nothing(provider, mappings):
+    ana = person(provider, "ana@x.org")
+    group(provider, "Admins", [ana])
+    assert role_of(ana) == (Role.VIEWER, None)
+
+
+@pytest.mark.django_db
+def test_put_replaces_members_and_delete_takes_the_role_away(provider, mappings):
+    ana, sam = person(provider, "ana@x.org"), person(provider, "sam@x.org")
+    made = group(provider, "IT Staff", [ana])
+    put = {"schemas": [GROUP], "displayName": "IT Staff", "members": [{"value": sam}]}
+    assert provider.put(f"Groups/{made['id']}", put).status_code == 200
+    assert (role_of(ana)[0], role_of(sam)[0]) == (Role.VIEWER, Role.STAFF)
+    assert provider.delete(f"Groups/{made['id']}").status_code == 204
+    assert not ProvisionedGroup.objects.exists()
+    assert role_of(sam) == (Role.VIEWER, None)
+    assert provider.get(f"Groups/{made['id']}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_filter_by_display_name_and_without_members(provider, mappings):
+    ana = person(provider, "ana@x.org")
+    made = group(provider, "IT Staff", [ana])
+    group(provider, "Helpdesk")
+    found = provider.get(
+        "Groups", filter='displayName eq "IT Staff"', excludedAttributes="members"
+    ).json()
+    assert found["totalResults"] == 1
+    assert found["Resources"][0]["id"] == made["id"]
+    assert "members" not in found["Resources"][0]
+    user = provider.get(f"Users/{ana}").json()
+    assert user["groups"][0]["display"] == "IT Staff"
+
+
+@pytest.mark.django_db
+def test_group_refusals_in_scim_error_form(provider, mappings):
+    made = group(provider, "IT Staff")
+    cases = [
+        ("post", "Groups", {"displayName": "IT Staff"}, 409, "uniqueness"),
+        ("post", "Groups", {"displayName": ""}, 400, "invalidValue"),
+        (
+            "post",
+            "Groups",
+            {"displayName": "X", "members": [{"value": "999999"}]},
+            400,
+            "invalidValue",
+        ),
+        (
+            "post",
+            "Groups",
+            {"displayName": "X", "members": [{"value": "abc"}]},
+            400,
+            "invalidValue",
+        ),
+        (
+            "patch",
+            f"Groups/{made['id']}",
+            {"Operations": [{"op": "add", "path": 'members[value eq "1"]', "value": "1"}]},
+            400,
+            "invalidPath",
+        ),
+        (
+            "patch",
+            f"Groups/{made['id']}",
+            {"Operations": [{"op": "replace", "path": "owner", "value": "x"}]},
+            400,
+            "noTarget",
+        ),
+        (
+            "patch",
+            f"Groups/{made['id']}",
+            {"Operations": [{"op": "remove", "path": "displayName"}]},
+            400,
+            "mutability",
+        ),
+    ]
+    for method, path, body, status, scim_type in cases:
+        response = getattr(provider, method)(path, body)
+        assert response.status_code == status, (body, response.content)
+        assert response.json()["scimType"] == scim_type, body

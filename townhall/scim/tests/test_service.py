@@ -1,0 +1,162 @@
+"""The SCIM service itself: who may use it, what it says it offers, and that no input,
+however malformed, gets a server error."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from townhall.accounts.models import LoginFailure
+from townhall.scim.tests.conftest import Provider, token_secret
+
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+def error_of(response) -> dict:
+    assert response["Content-Type"].startswith("application/scim+json")
+    body = response.json()
+    assert body["schemas"] == [ERROR]
+    assert body["status"] == str(response.status_code)
+    return body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer", "Bearer not-a-token-at-all", "Token abc", "Bearer a b", "Bearer \x7f\x00"],
+)
+def test_anything_but_a_valid_token_is_refused_with_401(users, header):
+    client = Client()
+    response = client.get("/scim/v2/Users", headers={"Authorization": header} if header else {})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert error_of(response)["detail"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_token_counts_against_the_address(users):
+    Provider("x" * 43).get("Users")
+    assert LoginFailure.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_session_cookie_is_not_enough(client_for):
+    assert client_for("admin").get("/scim/v2/Users").status_code == 401
+
+
+@pytest.mark.django_db
+def test_only_an_administrators_write_token_provisions(users):
+    staff = Provider(token_secret(users["staff"]))
+    assert staff.get("Users").status_code == 403
+    reader = Provider(token_secret(users["admin"], scope="read"))
+    assert reader.get("Users").status_code == 200
+    refused = reader.post("Users", {"userName": "a@x.org"})
+    assert refused.status_code == 403
+    assert "read-only" in error_of(refused)["detail"]
+
+
+@pytest.mark.django_db
+def test_discovery_documents(provider):
+    config = provider.get("ServiceProviderConfig").json()
+    assert config["patch"]["supported"] is True and config["filter"]["supported"] is True
+    types = provider.get("ResourceTypes").json()
+    assert {r["id"] for r in types["Resources"]} == {"User", "Group"}
+    assert provider.get("ResourceTypes/User").json()["endpoint"] == "/Users"
+    schemas = provider.get("Schemas").json()
+    assert len(schemas["Resources"]) == 3
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    assert provider.get(f"Schemas/{enterprise}").json()["id"] == enterprise
+    assert provider.get("Schemas/nope").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_deactivate_their_own_account_through_scim(provider, users):
+    response = provider.patch(
+        f"Users/{users['admin'].pk}",
+        {"Operations": [{"op": "replace", "value": {"active": False}}]},
+    )
+    assert response.status_code == 400
+    assert error_of(response)["scimType"] == "invalidValue"
+    users["admin"].refresh_from_db()
+    assert users["admin"].is_active
+
+
+BAD_BODIES = [
+    "",
+    "null",
+    "[]",
+    '"text"',
+    "{",
+    b"\xff\xfe",
+    {"userName": None},
+    {"userName": ["a"]},
+    {"userName": "a\x00b"},
+    {"userName": "x" * 300},
+    {"userName": "ok@x.org", "emails": "not-a-list-but-text"},
+    {"userName": "ok@x.org", "emails": [1, None, {"value": 5}]},
+    {"userName": "ok@x.org", "active": "yes"},
+    {"userName": "ok@x.org", "name": "plain"},
+    {"userName": "ok@x.org", "externalId": {"a": 1}},
+    {"userName": "ok@x.org", "externalId": "e" * 500},
+    {"userName": "ok@x.org", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": 5},
+    {
+        "userName": "ok@x.org",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": [1]},
+    },
+    {"displayName": ["x"], "members": "all"},
+    {"displayName": "G", "members": [{"value": True}]},
+    {"displayName": "G", "members": [{"value": "9" * 40}]},
+    {"Operations": "all"},
+    {"Operations": [None]},
+    {"Operations": [{"op": 5}]},
+    {"Operations": [{"op": "add", "path": 5, "value": 1}]},
+    {"Operations": [{"op": "add", "value": [1]}]},
+    {"Operations": [{"op": "add", "path": "members", "value": {"value": None}}]},
+    {"Operations": [{"op": "replace", "path": "name", "value": {"givenName": {"x": 1}}}]},
+    {
+        "Operations": [
+            {"op": "replace", "path": "emails", "value": [{"value": "a", "primary": True}]}
+        ]
+    },
+]
+
+
+@pytest.mark.django_db
+def test_no_body_or_address_gets_a_server_error(provider, users):
+    client = Client(raise_request_exception=False)
+    user = provider.post("Users", {"userName": "target@x.org"}).json()["id"]
+    group = provider.post("Groups", {"displayName": "Target"}).json()["id"]
+    paths = [
+        "Users",
+        f"Users/{user}",
+        "Groups",
+        f"Groups/{group}",
+        "Users/abc",
+        "Users/99999999999999999999",
+        "Nope/1",
+    ]
+    for body in BAD_BODIES:
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        for path in paths:
+            for method in ("post", "put", "patch"):
+                response = getattr(client, method)(
+                    f"/scim/v2/{path}",
+                    data,
+                    content_type="application/scim+json",
+                    headers=provider.headers,
+                )
+                assert response.status_code < 500, (method, path, body, response.content)
+                if response.status_code >= 400:
+                    error_of(response)
+    for query in [
+        "startIndex=-5",
+        "count=-1",
+        "count=99999",
+        "startIndex=x",
+        "filter=",
+        "filter=%00",
+    ]:
+        response = client.get(f"/scim/v2/Users?{query}", headers=provider.headers)
+        assert response.status_code < 500, query
+    assert client.delete("/scim/v2/Users/abc", headers=provider.headers).status_code == 404
+    assert client.generic("OPTIONS", "/scim/v2/Users", headers=provider.headers).status_code == 405
