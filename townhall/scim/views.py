@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -146,6 +147,12 @@ def _one(rows: QuerySet[Any], pk: str, kind: str) -> Any:
     return found
 
 
+def _lock(model: Any, pk: int) -> None:
+    """Hold the row until the transaction ends, so two PATCHes do not lose each other's
+    change (PostgreSQL; SQLite writes one at a time anyway)."""
+    list(model._default_manager.select_for_update().filter(pk=pk).values_list("pk"))
+
+
 # --- discovery ---------------------------------------------------------------------------------
 
 
@@ -207,7 +214,10 @@ def user_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
     if request.method == "PUT":
         save_user(actor, user, users.from_resource(body_of(request)))
     elif request.method == "PATCH":
-        save_user(actor, user, users.patched(user_state(user), body_of(request)))
+        with transaction.atomic():  # read, change and write with nobody in between
+            _lock(User, user.pk)
+            user = _one(_users(), pk, "account")
+            save_user(actor, user, users.patched(user_state(user), body_of(request)))
     elif request.method == "DELETE":
         deactivate(actor, user)
         return HttpResponse(status=204)
@@ -249,7 +259,10 @@ def group_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
     if request.method == "PUT":
         save_group(actor, group, group_state(None, body_of(request)))
     elif request.method == "PATCH":
-        save_group(actor, group, patched_group(group_state(group, None), body_of(request)))
+        with transaction.atomic():  # read, change and write with nobody in between
+            _lock(ProvisionedGroup, group.pk)
+            group = _one(_groups(request), pk, "group")
+            save_group(actor, group, patched_group(group_state(group, None), body_of(request)))
     elif request.method == "DELETE":
         delete_group(actor, group)
         return HttpResponse(status=204)

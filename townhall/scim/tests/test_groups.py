@@ -2,6 +2,8 @@
 as Okta and Entra ID push groups (request shapes written from their published behaviour)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from townhall.accounts.models import Role, User
 from townhall.audit.models import AuditEntry
@@ -201,3 +203,19 @@ def test_group_refusals_in_scim_error_form(provider, mappings):
         response = getattr(provider, method)(path, body)
         assert response.status_code == status, (body, response.content)
         assert response.json()["scimType"] == scim_type, body
+
+
+@pytest.mark.django_db
+def test_the_groups_list_reads_the_same_number_of_queries_however_many_groups(provider):
+    ana = person(provider, "ana@x.org")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert provider.get("Groups").status_code == 200
+        return len(seen)
+
+    group(provider, "G0", [ana])
+    few = queries()
+    for n in range(1, 10):
+        group(provider, f"G{n}", [ana])
+    assert queries() == few
