@@ -4,6 +4,7 @@ as Okta and Entra ID push groups (request shapes written from their published be
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from townhall.accounts.models import Role, User
 from townhall.audit.models import AuditEntry
@@ -219,3 +220,17 @@ def test_the_groups_list_reads_the_same_number_of_queries_however_many_groups(pr
     for n in range(1, 10):
         group(provider, f"G{n}", [ana])
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_an_administrator_maps_a_provisioned_group_on_the_single_sign_on_page(provider, client_for):
+    page = client_for("admin")
+    assert "Provisioning (SCIM)" in page.get(reverse("signin:mapping_add")).content.decode()
+    saved = page.post(
+        reverse("signin:mapping_add"),
+        {"provider": "scim", "group": "Townhall Admins", "role": Role.ADMIN},
+    )
+    assert saved.status_code == 302
+    ana = person(provider, "ana@x.org")
+    group(provider, "Townhall Admins", [ana])
+    assert role_of(ana) == (Role.ADMIN, None)

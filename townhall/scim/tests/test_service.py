@@ -160,3 +160,11 @@ def test_no_body_or_address_gets_a_server_error(provider, users):
         assert response.status_code < 500, query
     assert client.delete("/scim/v2/Users/abc", headers=provider.headers).status_code == 404
     assert client.generic("OPTIONS", "/scim/v2/Users", headers=provider.headers).status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_address_guessing_tokens_is_held_back(users, settings):
+    settings.LOGIN_ADDRESS_LIMIT = 3
+    guesser = Provider("y" * 43)
+    assert [guesser.get("Users").status_code for _ in range(4)] == [401, 401, 401, 429]
+    assert error_of(guesser.get("Users"))["status"] == "429"

@@ -284,3 +284,28 @@ def test_manager_is_kept_as_a_link_to_the_account(provider, users):
     assert made[ENTERPRISE]["manager"] == {"value": str(users["staff"].pk)}
     body = {"Operations": [{"op": "Replace", "path": f"{ENTERPRISE}:manager", "value": "999999"}]}
     assert provider.patch(f"Users/{made['id']}", body).json()["scimType"] == "invalidValue"
+
+
+@pytest.mark.django_db
+def test_entra_path_less_map_with_an_email_filter_key_and_the_extension_nested(provider):
+    made = create(provider, ENTRA_CREATE)
+    body = {
+        "schemas": [PATCH],
+        "Operations": [
+            {
+                "op": "Replace",
+                "value": {
+                    'emails[type eq "work"].value': "ana.new@city.example.gov",
+                    ENTERPRISE: {"department": "Finance", "employeeNumber": 4800},
+                    "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName": "Ruiz",
+                },
+            },
+            {"op": "Remove", "path": f"{ENTERPRISE}:manager", "value": [{"value": "1"}]},
+        ],
+    }
+    response = provider.patch(f"Users/{made['id']}", body)
+    assert response.status_code == 200, response.content
+    got = response.json()
+    assert got["emails"][0]["value"] == "ana.new@city.example.gov"
+    assert got["name"]["familyName"] == "Ruiz"
+    assert got[ENTERPRISE] == {"employeeNumber": "4800", "department": "Finance"}
