@@ -132,9 +132,10 @@ def listing(
     )
 
 
-def _users() -> QuerySet[User]:
+def _users(actor: User) -> QuerySet[User]:
     return (
-        User.objects.select_related("provisioned")
+        User.objects.restrict(actor, "view")
+        .select_related("provisioned")
         .prefetch_related("provisioned_groups")
         .order_by("pk")
     )
@@ -199,16 +200,16 @@ def _list_of(resources: list[dict[str, Any]]) -> dict[str, Any]:
 @scim
 def user_list(request: HttpRequest, actor: User) -> HttpResponse:
     if request.method == "GET":
-        return listing(request, _users(), USER_ATTRIBUTES, user_resource)
+        return listing(request, _users(actor), USER_ATTRIBUTES, user_resource)
     if request.method == "POST":
         user = save_user(actor, None, users.from_resource(body_of(request)))
-        return answer(user_resource(_users().get(pk=user.pk)), status=201)
+        return answer(user_resource(_users(actor).get(pk=user.pk)), status=201)
     raise ScimError(405, "Use GET or POST here.")
 
 
 @scim
 def user_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
-    user = _one(_users(), pk, "account")
+    user = _one(_users(actor), pk, "account")
     if request.method == "GET":
         return answer(user_resource(user))
     if request.method == "PUT":
@@ -216,21 +217,21 @@ def user_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
     elif request.method == "PATCH":
         with transaction.atomic():  # read, change and write with nobody in between
             _lock(User, user.pk)
-            user = _one(_users(), pk, "account")
+            user = _one(_users(actor), pk, "account")
             save_user(actor, user, users.patched(user_state(user), body_of(request)))
     elif request.method == "DELETE":
         deactivate(actor, user)
         return HttpResponse(status=204)
     else:
         raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
-    return answer(user_resource(_users().get(pk=user.pk)))
+    return answer(user_resource(_users(actor).get(pk=user.pk)))
 
 
 # --- Groups ------------------------------------------------------------------------------------
 
 
-def _groups(request: HttpRequest) -> QuerySet[ProvisionedGroup]:
-    rows = ProvisionedGroup.objects.order_by("pk")
+def _groups(request: HttpRequest, actor: User) -> QuerySet[ProvisionedGroup]:
+    rows = ProvisionedGroup.objects.restrict(actor, "view").order_by("pk")
     if "members" in request.GET.get("excludedAttributes", "").lower():
         return rows
     return rows.prefetch_related("members")
@@ -244,16 +245,18 @@ def _shape(request: HttpRequest) -> Callable[[ProvisionedGroup], dict[str, Any]]
 @scim
 def group_list(request: HttpRequest, actor: User) -> HttpResponse:
     if request.method == "GET":
-        return listing(request, _groups(request), GROUP_ATTRIBUTES, _shape(request))
+        return listing(request, _groups(request, actor), GROUP_ATTRIBUTES, _shape(request))
     if request.method == "POST":
         group = save_group(actor, None, group_state(None, body_of(request)))
-        return answer(group_resource(_one(_groups(request), str(group.pk), "group")), status=201)
+        return answer(
+            group_resource(_one(_groups(request, actor), str(group.pk), "group")), status=201
+        )
     raise ScimError(405, "Use GET or POST here.")
 
 
 @scim
 def group_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
-    group = _one(_groups(request), pk, "group")
+    group = _one(_groups(request, actor), pk, "group")
     if request.method == "GET":
         return answer(_shape(request)(group))
     if request.method == "PUT":
@@ -261,14 +264,14 @@ def group_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
     elif request.method == "PATCH":
         with transaction.atomic():  # read, change and write with nobody in between
             _lock(ProvisionedGroup, group.pk)
-            group = _one(_groups(request), pk, "group")
+            group = _one(_groups(request, actor), pk, "group")
             save_group(actor, group, patched_group(group_state(group, None), body_of(request)))
     elif request.method == "DELETE":
         delete_group(actor, group)
         return HttpResponse(status=204)
     else:
         raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
-    return answer(group_resource(_one(_groups(request), pk, "group")))
+    return answer(group_resource(_one(_groups(request, actor), pk, "group")))
 
 
 @scim
