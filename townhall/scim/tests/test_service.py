@@ -168,3 +168,10 @@ def test_an_address_guessing_tokens_is_held_back(users, settings):
     guesser = Provider("y" * 43)
     assert [guesser.get("Users").status_code for _ in range(4)] == [401, 401, 401, 429]
     assert error_of(guesser.get("Users"))["status"] == "429"
+
+
+@pytest.mark.django_db
+def test_a_base_address_given_with_a_trailing_slash_still_works(provider):
+    found = provider.client.get("/scim/v2//Users", headers=provider.headers)
+    assert found.status_code == 200 and found.json()["totalResults"] >= 1
+    assert provider.get("Nothing/here").status_code == 404
