@@ -234,3 +234,17 @@ def test_an_administrator_maps_a_provisioned_group_on_the_single_sign_on_page(pr
     ana = person(provider, "ana@x.org")
     group(provider, "Townhall Admins", [ana])
     assert role_of(ana) == (Role.ADMIN, None)
+
+
+@pytest.mark.django_db
+def test_adding_one_member_costs_the_same_however_large_the_group(provider, mappings):
+    def queries_to_add(size: int) -> int:
+        members = [person(provider, f"m{size}-{n}@x.org") for n in range(size)]
+        made = group(provider, f"Group of {size}", members)
+        joiner = person(provider, f"joiner{size}@x.org")
+        body = {"Operations": [{"op": "add", "path": "members", "value": [{"value": joiner}]}]}
+        with CaptureQueriesContext(connection) as seen:
+            assert provider.patch(f"Groups/{made['id']}", body).status_code == 200
+        return len(seen)
+
+    assert queries_to_add(20) == queries_to_add(3)
