@@ -80,7 +80,7 @@ def scim(view: View) -> View:
 def body_of(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past Python's depth
         raise ScimError(400, "The body is not JSON.", "invalidSyntax") from None
     if not isinstance(data, dict):
         raise ScimError(400, "The body must be a JSON object.", "invalidSyntax")
