@@ -117,12 +117,32 @@ def test_a_filter_on_another_email_type_or_nobody_finds_nothing(provider):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ['title eq "x"', "userName eq", 'userName zz "x"', '"', 'active eq "maybe"', "x" * 2000],
+    [
+        'title eq "x"',
+        "userName eq",
+        'userName zz "x"',
+        '"',
+        'active eq "maybe"',
+        "active eq null",
+        'userName eq "a" or meta.created gt "2020"',
+        "x" * 2000,
+    ],
 )
 def test_a_filter_townhall_cannot_read_is_refused_never_widened(provider, query):
     response = provider.get("Users", filter=query)
     assert response.status_code == 400
     assert response.json()["scimType"] == "invalidFilter"
+
+
+@pytest.mark.django_db
+def test_deeply_nested_filters_are_read_or_refused_never_a_server_error(provider):
+    create(provider, OKTA_CREATE)
+    wanted = 'userName eq "sam.lee@county.example.org"'
+    for query in ["(" * 400 + wanted + ")" * 400, "not(" * 100 + wanted + ")" * 100]:
+        response = provider.get("Users", filter=query)
+        assert response.status_code in (200, 400), query[:20]
+        if response.status_code == 200:
+            assert response.json()["totalResults"] == 1  # an even number of nots
 
 
 @pytest.mark.django_db
