@@ -3,6 +3,7 @@
 The library leaves out a clause whose attribute it does not know, which would widen a filter
 to every row; here an unknown attribute refuses the filter instead."""
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,8 @@ ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 EMAIL_TYPE = "__email_type__"
 MAX_FILTER_LENGTH = 1000
 BOOLEANS = {"is_active"}
+IDS = {"pk", "members__pk"}
+ID_TEXT = re.compile(r"\d{1,18}")
 
 USER_ATTRIBUTES: dict[tuple[str, str | None, str | None], str] = {
     ("userName", None, None): "username",
@@ -25,6 +28,7 @@ USER_ATTRIBUTES: dict[tuple[str, str | None, str | None], str] = {
     ("emails", "type", None): EMAIL_TYPE,
     ("name", "givenName", None): "first_name",
     ("name", "familyName", None): "last_name",
+    ("id", None, None): "pk",
     ("active", None, None): "is_active",
     ("employeeNumber", None, ENTERPRISE): "provisioned__employee_number",
     ("department", None, ENTERPRISE): "provisioned__department_name",
@@ -32,6 +36,10 @@ USER_ATTRIBUTES: dict[tuple[str, str | None, str | None], str] = {
 GROUP_ATTRIBUTES: dict[tuple[str, str | None, str | None], str] = {
     ("displayName", None, None): "display_name",
     ("externalId", None, None): "external_id",
+    ("id", None, None): "pk",
+    # Entra ID asks whether someone is in a group: members[value eq "<user id>"].
+    ("members", "value", None): "members__pk",
+    ("members", None, None): "members__pk",
 }
 
 
@@ -53,11 +61,22 @@ class _Transpiler(Transpiler):
             op, value = self.visit_AttrExprValue(node)
             if op != "isnull" and (op != "exact" or not isinstance(value, bool)):
                 raise InvalidFilter("active can only be compared with eq true or eq false.")
+        if field in IDS:
+            return self._id_query(node, field)
         if field != EMAIL_TYPE:
             return super().visit_AttrExpr(node)
         op, value = self.visit_AttrExprValue(node)
         work = op == "iexact" and str(value).lower() == "work"
         return ~Q(pk__in=[]) if work != (node.value.lower() == "ne") else Q(pk__in=[])
+
+    def _id_query(self, node: Any, field: str) -> Q:
+        """Ids are numbers compared exactly; text that is no id matches nothing."""
+        op, value = self.visit_AttrExprValue(node)
+        if op != "iexact" or not isinstance(value, str):
+            raise InvalidFilter("An id can only be compared with eq or ne and a quoted id.")
+        text = value.strip()
+        query = Q(**{field: int(text)}) if ID_TEXT.fullmatch(text) else Q(pk__in=[])
+        return ~query if node.value.lower() == "ne" else query
 
 
 def to_query(text: str, attributes: Mapping[tuple[str, str | None, str | None], str]) -> Q:

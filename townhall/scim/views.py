@@ -108,7 +108,8 @@ def listing(
     if text:
         try:
             query: Q = to_query(text, attributes)
-            rows = rows.filter(query)
+            # A condition on members joins them: read each group once, however many match.
+            rows = rows.filter(pk__in=rows.model._default_manager.filter(query).values("pk"))
         except InvalidFilter as exc:
             raise ScimError(400, str(exc), "invalidFilter") from None
         except (ValidationError, ValueError, TypeError):

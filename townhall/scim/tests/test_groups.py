@@ -248,3 +248,24 @@ def test_adding_one_member_costs_the_same_however_large_the_group(provider, mapp
         return len(seen)
 
     assert queries_to_add(20) == queries_to_add(3)
+
+
+@pytest.mark.django_db
+def test_entra_asks_whether_someone_is_a_member(provider, mappings):
+    ana, sam, eve = (person(provider, f"{n}@x.org") for n in ("ana", "sam", "eve"))
+    made = group(provider, "IT Staff", [ana, sam])
+    group(provider, "Helpdesk", [sam])
+
+    def found(query: str) -> list[str]:
+        listed = provider.get("Groups", filter=query, excludedAttributes="members").json()
+        return [g["displayName"] for g in listed["Resources"]]
+
+    assert found(f'id eq "{made["id"]}" and members[value eq "{ana}"]') == ["IT Staff"]
+    assert found(f'id eq "{made["id"]}" and members[value eq "{eve}"]') == []
+    assert found(f'members[value eq "{sam}"] or members[value eq "{ana}"]') == [
+        "IT Staff",
+        "Helpdesk",
+    ]
+    assert found('id eq "not-a-number"') == []
+    assert provider.get("Groups", filter='id gt "1"').json()["scimType"] == "invalidFilter"
+    assert provider.get("Users", filter=f'id eq "{ana}"').json()["totalResults"] == 1
