@@ -121,7 +121,8 @@ def listing(
         max(_whole_number(request, "count", discovery.MAX_RESULTS), 0), discovery.MAX_RESULTS
     )
     total = rows.count()
-    page = list(rows[start - 1 : start - 1 + count]) if count else []
+    # Past the end there is nothing to read (and no database takes an offset past 2**63).
+    page = list(rows[start - 1 : start - 1 + count]) if count and start <= total else []
     return answer(
         {
             "schemas": [discovery.LIST],

@@ -156,6 +156,9 @@ def test_no_body_or_address_gets_a_server_error(provider, users):
         "startIndex=x",
         "filter=",
         "filter=%00",
+        f"startIndex={10**30}",
+        f"startIndex={'9' * 5000}",
+        f"count={10**30}",
     ]:
         response = client.get(f"/scim/v2/Users?{query}", headers=provider.headers)
         assert response.status_code < 500, query
