@@ -31,6 +31,10 @@ def text(value: Any, name: str) -> str:
     result = str(value)
     if "\x00" in result:
         raise invalid_value(f"{name} cannot hold a NUL character.")
+    try:
+        result.encode("utf-8")
+    except UnicodeEncodeError:  # JSON may escape half a character ("\ud800")
+        raise invalid_value(f"{name} holds text that is not valid Unicode.") from None
     return result.strip()
 
 

@@ -92,6 +92,8 @@ BAD_BODIES = [
     {"userName": None},
     {"userName": ["a"]},
     {"userName": "a\x00b"},
+    '{"userName": "ok@x.org", "name": {"givenName": "\\ud800"}}',
+    '{"displayName": "G\\udfff"}',
     {"userName": "x" * 300},
     {"userName": "ok@x.org", "emails": "not-a-list-but-text"},
     {"userName": "ok@x.org", "emails": [1, None, {"value": 5}]},
