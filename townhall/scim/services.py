@@ -85,7 +85,14 @@ def apply_roles(actor: Any, users: Iterable[User]) -> None:
     """Each person's role and department again from the groups they are in now; a person in
     no mapped group is a viewer."""
     for user in users:
-        names = list(user.provisioned_groups.values_list("display_name", flat=True))
+        # A group is known by its name and, from Entra ID, by its object ID (its externalId),
+        # which is what Entra ID sends at sign-in: a mapping of either applies.
+        names = [
+            name
+            for pair in user.provisioned_groups.values_list("display_name", "external_id")
+            for name in pair
+            if name
+        ]
         grant = grant_for(PROVIDER, names)
         values = (
             {"role": grant.role, "department": grant.department_id}

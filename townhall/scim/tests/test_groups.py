@@ -269,3 +269,21 @@ def test_entra_asks_whether_someone_is_a_member(provider, mappings):
     assert found('id eq "not-a-number"') == []
     assert provider.get("Groups", filter='id gt "1"').json()["scimType"] == "invalidFilter"
     assert provider.get("Users", filter=f'id eq "{ana}"').json()["totalResults"] == 1
+
+
+@pytest.mark.django_db
+def test_entra_groups_object_id_as_external_id_matches_a_mapping(provider, departments):
+    object_id = "5e1f3c2a-9b7d-4e8f-a1c2-3d4e5f6a7b8c"
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM, GroupMapping, {"provider": "", "group": object_id, "role": Role.STAFF}
+        )
+    ana = person(provider, "ana@x.org")
+    body = {
+        "schemas": [GROUP],
+        "displayName": "Townhall IT",
+        "externalId": object_id,
+        "members": [{"value": ana}],
+    }
+    assert provider.post("Groups", body).status_code == 201
+    assert role_of(ana) == (Role.STAFF, None)
