@@ -131,7 +131,9 @@ def save_group(
     try:
         with transaction.atomic():
             before = set(group.members.all()) if group else set()
-            renamed = group is not None and group.display_name != name
+            renamed = group is not None and (
+                group.display_name != name or group.external_id != state["externalId"]
+            )
             data = {
                 "display_name": name,
                 "external_id": state["externalId"],

@@ -287,3 +287,16 @@ def test_entra_groups_object_id_as_external_id_matches_a_mapping(provider, depar
     }
     assert provider.post("Groups", body).status_code == 201
     assert role_of(ana) == (Role.STAFF, None)
+
+
+@pytest.mark.django_db
+def test_a_new_external_id_alone_gives_the_members_its_role(provider, departments):
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM, GroupMapping, {"provider": "", "group": "oid-1", "role": Role.STAFF}
+        )
+    ana = person(provider, "ana@x.org")
+    made = group(provider, "Townhall IT", [ana])
+    body = {"Operations": [{"op": "Replace", "path": "externalId", "value": "oid-1"}]}
+    assert provider.patch(f"Groups/{made['id']}", body).status_code == 200
+    assert role_of(ana) == (Role.STAFF, None)
