@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from townhall.accounts.models import Role, User
 from townhall.core import services
@@ -22,12 +22,16 @@ def _refusal(exc: ValidationError) -> ScimError:
     return invalid_value("; ".join(exc.messages))
 
 
+def _clash(detail: str) -> ScimError:
+    return ScimError(409, detail, "uniqueness")
+
+
 def _check_unique_username(username: str, user: User | None) -> None:
     taken = User.objects.filter(username__iexact=username)
     if user is not None:
         taken = taken.exclude(pk=user.pk)
     if taken.exists():
-        raise ScimError(409, f"An account with the userName {username} exists.", "uniqueness")
+        raise _clash(f"An account with the userName {username} exists.")
 
 
 def _manager(pk: int | None) -> int | None:
@@ -70,6 +74,8 @@ def save_user(actor: Any, user: User | None, state: dict[str, Any]) -> User:
                     services.update(actor, record, extra, version=None)
     except ValidationError as exc:
         raise _refusal(exc) from None
+    except IntegrityError:  # another request made the same account since the check above
+        raise _clash(f"An account with the userName {state['userName']} exists.") from None
     return user
 
 
@@ -126,7 +132,7 @@ def save_group(
     if group is not None:
         taken = taken.exclude(pk=group.pk)
     if taken.exists():
-        raise ScimError(409, f"A group named {name} exists.", "uniqueness")
+        raise _clash(f"A group named {name} exists.")
     new_members = members(state["members"])
     try:
         with transaction.atomic():
@@ -147,6 +153,8 @@ def save_group(
             apply_roles(actor, sorted(after | before if renamed else after ^ before, key=_pk))
     except ValidationError as exc:
         raise _refusal(exc) from None
+    except IntegrityError:  # another request made a group of that name since the check above
+        raise _clash(f"A group named {name} exists.") from None
     return group
 
 

@@ -181,3 +181,23 @@ def test_a_base_address_given_with_a_trailing_slash_still_works(provider):
     found = provider.client.get("/scim/v2//Users", headers=provider.headers)
     assert found.status_code == 200 and found.json()["totalResults"] >= 1
     assert provider.get("Nothing/here").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_making_the_same_account_at_once_get_a_uniqueness_error(provider, monkeypatch):
+    """The second of two simultaneous POSTs passes the checks before the first commits; the
+    database's unique key then refuses it, answered as SCIM's uniqueness error."""
+    from townhall.accounts.models import User
+    from townhall.scim import services
+    from townhall.scim.models import ProvisionedGroup
+
+    assert provider.post("Users", {"userName": "twin@x.org"}).status_code == 201
+    assert provider.post("Groups", {"displayName": "Twins"}).status_code == 201
+    monkeypatch.setattr(services, "_check_unique_username", lambda *a: None)
+    monkeypatch.setattr(User, "validate_unique", lambda *a, **k: None)
+    monkeypatch.setattr(ProvisionedGroup, "validate_unique", lambda *a, **k: None)
+    monkeypatch.setattr(ProvisionedGroup.objects, "filter", ProvisionedGroup.objects.none().filter)
+    again = provider.post("Users", {"userName": "twin@x.org"})
+    assert again.status_code == 409 and error_of(again)["scimType"] == "uniqueness"
+    group = provider.post("Groups", {"displayName": "Twins"})
+    assert group.status_code == 409 and error_of(group)["scimType"] == "uniqueness"
