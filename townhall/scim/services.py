@@ -2,6 +2,7 @@
 they are, and the role and department its groups give, through sign-in's group mappings."""
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,7 +13,7 @@ from townhall.accounts.models import Role, User
 from townhall.core import services
 from townhall.scim.errors import ScimError, invalid_value
 from townhall.scim.models import ProvisionedGroup, ProvisionedUser
-from townhall.signin.services import grant_for
+from townhall.signin.services import Grant, grant_for
 
 # Group mappings for this provider name (or for every provider) apply to SCIM groups.
 PROVIDER = "scim"
@@ -89,23 +90,26 @@ def deactivate(actor: Any, user: User) -> User:
 
 def apply_roles(actor: Any, users: Iterable[User]) -> None:
     """Each person's role and department again from the groups they are in now; a person in
-    no mapped group is a viewer."""
-    for user in users:
-        # A group is known by its name and, from Entra ID, by its object ID (its externalId),
-        # which is what Entra ID sends at sign-in: a mapping of either applies.
-        names = [
-            name
-            for pair in user.provisioned_groups.values_list("display_name", "external_id")
-            for name in pair
-            if name
-        ]
-        grant = grant_for(PROVIDER, names)
-        values = (
-            {"role": grant.role, "department": grant.department_id}
-            if grant
-            else {"role": Role.VIEWER, "department": None}
-        )
-        services.update(actor, user, values, version=None)
+    no mapped group is a viewer. Only those whose role or department changes are written,
+    and the groups and mappings are read once for all of them."""
+    people = list(users)
+    names: dict[int, set[str]] = defaultdict(set)
+    # A group is known by its name and, from Entra ID, by its object ID (its externalId),
+    # which is what Entra ID sends at sign-in: a mapping of either applies.
+    memberships = ProvisionedGroup.members.through.objects.filter(
+        user_id__in=[u.pk for u in people]
+    ).values_list("user_id", "provisionedgroup__display_name", "provisionedgroup__external_id")
+    for user_id, name, external_id in memberships:
+        names[user_id].update(n for n in (name, external_id) if n)
+    grants: dict[frozenset[str], Grant | None] = {}
+    for user in people:
+        key = frozenset(names[user.pk])
+        if key not in grants:
+            grants[key] = grant_for(PROVIDER, sorted(key))
+        grant = grants[key]
+        role, department = (grant.role, grant.department_id) if grant else (Role.VIEWER, None)
+        if (user.role, user.department_id) != (role, department):
+            services.update(actor, user, {"role": role, "department": department}, version=None)
 
 
 def members(ids: Iterable[Any]) -> list[User]:

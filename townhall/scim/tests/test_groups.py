@@ -300,3 +300,16 @@ def test_a_new_external_id_alone_gives_the_members_its_role(provider, department
     body = {"Operations": [{"op": "Replace", "path": "externalId", "value": "oid-1"}]}
     assert provider.patch(f"Groups/{made['id']}", body).status_code == 200
     assert role_of(ana) == (Role.STAFF, None)
+
+
+@pytest.mark.django_db
+def test_renaming_a_group_writes_only_the_people_whose_role_changes(provider, mappings):
+    def queries_to_rename(size: int) -> int:
+        members = [person(provider, f"r{size}-{n}@x.org") for n in range(size)]
+        made = group(provider, f"Unmapped {size}", members)
+        body = {"Operations": [{"op": "Replace", "path": "displayName", "value": f"Still {size}"}]}
+        with CaptureQueriesContext(connection) as seen:
+            assert provider.patch(f"Groups/{made['id']}", body).status_code == 200
+        return len(seen)
+
+    assert queries_to_rename(20) == queries_to_rename(3)
