@@ -313,3 +313,19 @@ def test_renaming_a_group_writes_only_the_people_whose_role_changes(provider, ma
         return len(seen)
 
     assert queries_to_rename(20) == queries_to_rename(3)
+
+
+@pytest.mark.django_db
+def test_a_provisioned_account_is_the_one_single_sign_on_finds(provider, mappings, settings):
+    from townhall.signin.services import sign_in
+
+    settings.TOWNHALL_OIDC_CREATE_ACCOUNTS = False
+    made = provider.post(
+        "Users",
+        {"userName": "ana@x.org", "emails": [{"value": "ana@x.org", "primary": True}]},
+    ).json()
+    claims = {"sub": "entra-sub-1", "email": "ana@x.org", "groups": ["IT Staff"]}
+    with context.acting("web"):
+        user = sign_in("okta", "Okta", claims, "groups")
+    assert user.pk == int(made["id"])
+    assert role_of(made["id"]) == (Role.STAFF, None)
