@@ -201,7 +201,7 @@ def _list_of(resources: list[dict[str, Any]]) -> dict[str, Any]:
 
 @scim
 def user_list(request: HttpRequest, actor: User) -> HttpResponse:
-    if request.method == "GET":
+    if request.method in READING:
         return listing(request, _users(actor), USER_ATTRIBUTES, user_resource)
     if request.method == "POST":
         user = save_user(actor, None, users.from_resource(body_of(request)))
@@ -212,7 +212,7 @@ def user_list(request: HttpRequest, actor: User) -> HttpResponse:
 @scim
 def user_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
     user = _one(_users(actor), pk, "account")
-    if request.method == "GET":
+    if request.method in READING:
         return answer(user_resource(user))
     if request.method == "PUT":
         save_user(actor, user, users.from_resource(body_of(request)))
@@ -246,7 +246,7 @@ def _shape(request: HttpRequest) -> Callable[[ProvisionedGroup], dict[str, Any]]
 
 @scim
 def group_list(request: HttpRequest, actor: User) -> HttpResponse:
-    if request.method == "GET":
+    if request.method in READING:
         return listing(request, _groups(request, actor), GROUP_ATTRIBUTES, _shape(request))
     if request.method == "POST":
         group = save_group(actor, None, group_state(None, body_of(request)))
@@ -259,7 +259,7 @@ def group_list(request: HttpRequest, actor: User) -> HttpResponse:
 @scim
 def group_detail(request: HttpRequest, actor: User, pk: str) -> HttpResponse:
     group = _one(_groups(request, actor), pk, "group")
-    if request.method == "GET":
+    if request.method in READING:
         return answer(_shape(request)(group))
     if request.method == "PUT":
         save_group(actor, group, group_state(None, body_of(request)))

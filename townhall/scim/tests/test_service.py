@@ -201,3 +201,9 @@ def test_two_requests_making_the_same_account_at_once_get_a_uniqueness_error(pro
     assert again.status_code == 409 and error_of(again)["scimType"] == "uniqueness"
     group = provider.post("Groups", {"displayName": "Twins"})
     assert group.status_code == 409 and error_of(group)["scimType"] == "uniqueness"
+
+
+@pytest.mark.django_db
+def test_head_answers_as_get(provider):
+    assert provider.client.head("/scim/v2/Users", headers=provider.headers).status_code == 200
+    assert provider.client.head("/scim/v2/Groups", headers=provider.headers).status_code == 200
