@@ -207,3 +207,9 @@ def test_two_requests_making_the_same_account_at_once_get_a_uniqueness_error(pro
 def test_head_answers_as_get(provider):
     assert provider.client.head("/scim/v2/Users", headers=provider.headers).status_code == 200
     assert provider.client.head("/scim/v2/Groups", headers=provider.headers).status_code == 200
+
+
+def test_the_addresses_pass_djangos_checks():
+    from django.core.checks import run_checks
+
+    assert [str(m) for m in run_checks(tags=["urls"])] == []
