@@ -329,3 +329,20 @@ def test_a_provisioned_account_is_the_one_single_sign_on_finds(provider, mapping
         user = sign_in("okta", "Okta", claims, "groups")
     assert user.pk == int(made["id"])
     assert role_of(made["id"]) == (Role.STAFF, None)
+
+
+@pytest.mark.django_db
+def test_the_audit_log_shows_provisioning_to_administrators(provider, mappings, client_for):
+    from townhall.audit.models import AuditEntry
+
+    ana = person(provider, "ana@x.org")
+    made = group(provider, "IT Staff", [ana])
+    page = client_for("admin")
+    listing = page.get("/audit/")
+    assert listing.status_code == 200
+    assert "IT Staff" in listing.content.decode()
+    for entry in AuditEntry.objects.filter(via="scim"):
+        assert page.get(f"/audit/{entry.pk}/").status_code == 200
+    assert provider.delete(f"Groups/{made['id']}").status_code == 204
+    assert page.get("/audit/").status_code == 200
+    assert client_for("staff").get("/audit/").content.decode().count("IT Staff") == 0
