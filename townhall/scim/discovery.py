@@ -9,6 +9,7 @@ GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 MAX_RESULTS = 200
+BASE = "/scim/v2/"  # where townhall/urls.py includes SCIM
 
 
 def service_provider_config(base: str) -> dict[str, Any]:

@@ -4,11 +4,9 @@
 from typing import Any
 
 from townhall.scim import values
-from townhall.scim.discovery import GROUP
+from townhall.scim.discovery import BASE, GROUP
 from townhall.scim.errors import ScimError, invalid_value
 from townhall.scim.models import ProvisionedGroup
-
-BASE = "/scim/v2/"
 
 
 def group_resource(group: ProvisionedGroup, with_members: bool = True) -> dict[str, Any]:

@@ -3,10 +3,8 @@
 from typing import Any
 
 from townhall.accounts.models import User
-from townhall.scim.discovery import USER
+from townhall.scim.discovery import BASE, USER
 from townhall.scim.users import BLANK, ENTERPRISE
-
-BASE = "/scim/v2/"
 
 
 def _record(user: User) -> Any:

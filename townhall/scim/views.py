@@ -24,7 +24,7 @@ from townhall.scim.models import ProvisionedGroup
 from townhall.scim.resources import user_resource, user_state
 from townhall.scim.services import deactivate, delete_group, save_group, save_user
 
-BASE = "/scim/v2/"
+BASE = discovery.BASE
 READING = ("GET", "HEAD")
 View = Callable[..., HttpResponse]
 
