@@ -102,13 +102,17 @@ def apply_roles(actor: Any, users: Iterable[User]) -> None:
     for user_id, name, external_id in memberships:
         names[user_id].update(n for n in (name, external_id) if n)
     grants: dict[frozenset[str], Grant | None] = {}
+    wanted: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     for user in people:
         key = frozenset(names[user.pk])
         if key not in grants:
             grants[key] = grant_for(PROVIDER, sorted(key))
         grant = grants[key]
-        role, department = (grant.role, grant.department_id) if grant else (Role.VIEWER, None)
-        if (user.role, user.department_id) != (role, department):
+        wanted[(grant.role, grant.department_id) if grant else (Role.VIEWER, None)].append(user.pk)
+    for (role, department), ids in wanted.items():
+        # One read per role given, of the people it changes: the others are left unwritten.
+        changed = User.objects.filter(pk__in=ids).exclude(role=role, department=department)
+        for user in changed.order_by("pk"):
             services.update(actor, user, {"role": role, "department": department}, version=None)
 
 
