@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",
+    "townhall.scim",
 ]
 
 MIDDLEWARE = [

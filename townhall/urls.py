@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from townhall.core import api, views
@@ -27,6 +27,7 @@ urlpatterns = [
     path("jobs/", include("townhall.jobs.urls")),
     path("sso/", include("townhall.signin.flow_urls")),
     path("single-sign-on/", include("townhall.signin.urls")),
+    re_path(r"^scim/v2/+", include("townhall.scim.urls")),  # one slash or more
     # The schema and its reference page need sign-in, like the API they describe. DRF's
     # views answer a signed-out request themselves (401), so the sign-in middleware leaves
     # them alone; the reference page is a page, so it sends people to sign in instead.

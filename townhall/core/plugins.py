@@ -25,7 +25,7 @@ from typing import Any
 from django.db import models
 
 # Platform apps: they import no module.
-PLATFORM_APPS = ("core", "imports", "jobs", "accounts", "org", "audit", "signin")
+PLATFORM_APPS = ("core", "imports", "jobs", "accounts", "org", "audit", "signin", "scim")
 # Modules in the order they build on each other: each imports only those before it.
 MODULE_ORDER = ("estate", "governance", "cyber", "continuity")
 

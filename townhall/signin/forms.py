@@ -15,9 +15,11 @@ class GroupMappingForm(RecordForm):
 
     def __init__(self, *args: Any, providers: list[dict[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Every provider")] + [(p["id"], p["name"]) for p in providers]
+        # Groups pushed by provisioning (townhall/scim) are looked up as provider "scim".
+        offered = [(p["id"], p["name"]) for p in providers] + [("scim", "Provisioning (SCIM)")]
+        choices = [("", "Every provider"), *offered]
         current = self.instance.provider if self.instance.pk else ""
-        if current and current not in {p["id"] for p in providers}:
+        if current and current not in {value for value, _ in offered}:
             choices.append((current, f"{current} (no longer configured)"))
         field = self.fields["provider"]
         assert isinstance(field, forms.ChoiceField)
