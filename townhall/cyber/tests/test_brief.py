@@ -201,7 +201,9 @@ def test_the_front_page_costs_the_same_for_1_or_10_of_everything(client_for, dep
     assert page.status_code == 200
     assert page.context["exposure"]["open_kev"] == 1 + 11
     assert page.context["training"]["people"] == 3 + 11
-    assert len(many) == len(few) <= 33, len(few)
+    # 34 with the platform's own three per signed-in request: the session, the person, and
+    # the session's record with its limits (accounts/middleware.py).
+    assert len(many) == len(few) <= 34, len(few)
 
 
 def test_the_brief_counts_training_coverage_once(users, picture, monkeypatch):
