@@ -193,9 +193,7 @@ class ApiToken(models.Model):
     not secret on its own) by which the token is found in one indexed read; the secret
     itself is shown once, when it is made."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     # Their history (the audit log) shows to administrators only, like accounts'; the
     # records themselves follow `restrict_rows`: one's own, or anyone's for administrators.
@@ -268,9 +266,7 @@ class SignedInSession(models.Model):
     """One signed-in browser session, so a person can see where they are signed in and end
     it. Only a hash of the session's key is kept: this table gives nobody a way in."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True  # in the audit log; the records follow `restrict_rows`
 
@@ -352,24 +348,30 @@ class SessionPolicy(models.Model):
             raise ValidationError(errors)
 
 
-def _own_factor_rows(qs: Any, user: Any, action: str) -> Any:
-    """One's own second factor is one's own to see and remove; administrators see and
-    reset anyone's (a lost phone). Nobody changes one: a new one replaces it."""
-    from townhall.core.permissions import is_admin
+class SecondFactor:
+    """What an authenticator app, a recovery code and a passkey share: one's own second
+    factor is one's own to add, see and remove; administrators see and reset anyone's (a
+    lost phone). Nobody changes one: a new one replaces it."""
 
-    if action == "change":
-        return qs.none()
-    return qs if is_admin(user) else qs.filter(owner=user.pk)
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        from townhall.core.permissions import is_admin
+
+        if action == "change":
+            return qs.none()
+        return qs if is_admin(user) else qs.filter(owner=user.pk)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
 
 
-class AuthenticatorApp(models.Model):
+class AuthenticatorApp(SecondFactor, models.Model):
     """A person's authenticator app (RFC 6238 one-time codes), the second step of signing
     in with a password. The shared secret is needed to check codes, so it is kept as it
     is, never shown again after enrolment and never copied into history."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True  # in the audit log; the records follow `restrict_rows`
 
@@ -385,14 +387,6 @@ class AuthenticatorApp(models.Model):
     def __str__(self) -> str:
         return f"Authenticator app of {self.owner}"
 
-    @classmethod
-    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
-        return _own_factor_rows(qs, user, action)
-
-    @classmethod
-    def may_add(cls, user: Any, department_id: int | None) -> bool:
-        return bool(getattr(user, "is_active", False))
-
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         if before is None and self.owner_id != getattr(user, "pk", None):
             raise PermissionDenied("People enrol their own authenticator app.")
@@ -400,13 +394,11 @@ class AuthenticatorApp(models.Model):
             raise PermissionDenied("An authenticator app is not changed; enrol a new one.")
 
 
-class RecoveryCode(models.Model):
+class RecoveryCode(SecondFactor, models.Model):
     """One of the ten codes that stand in for the authenticator app, each once. Only a
     SHA-256 hash is kept: the codes are random, so a hash without salt is enough."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True
 
@@ -421,14 +413,6 @@ class RecoveryCode(models.Model):
     def __str__(self) -> str:
         return f"Recovery code of {self.owner}"
 
-    @classmethod
-    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
-        return _own_factor_rows(qs, user, action)
-
-    @classmethod
-    def may_add(cls, user: Any, department_id: int | None) -> bool:
-        return bool(getattr(user, "is_active", False))
-
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         if before is None and self.owner_id != getattr(user, "pk", None):
             raise PermissionDenied("People make their own recovery codes.")
@@ -440,9 +424,7 @@ class SignInEvent(models.Model):
     """A sign-in, or a failed one, kept so that the audit trail shows who came in, how,
     and who tried and failed (accounts/mfa.py writes them on the write path)."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True
 
@@ -469,13 +451,11 @@ class SignInEvent(models.Model):
         return f"{self.get_kind_display()}: {self.username}"
 
 
-class Passkey(models.Model):
+class Passkey(SecondFactor, models.Model):
     """A passkey (WebAuthn credential) that stands in for the authenticator app's code at
     the second step. Only its public key is kept: it lets nobody in on its own."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True
 
@@ -493,14 +473,6 @@ class Passkey(models.Model):
 
     def __str__(self) -> str:
         return f"Passkey “{self.name}” of {self.owner}"
-
-    @classmethod
-    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
-        return _own_factor_rows(qs, user, action)
-
-    @classmethod
-    def may_add(cls, user: Any, department_id: int | None) -> bool:
-        return bool(getattr(user, "is_active", False))
 
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         if before is None and self.owner_id != getattr(user, "pk", None):

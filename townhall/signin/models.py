@@ -101,9 +101,7 @@ class SignInRefusal(TrackedModel):
     """One refused single sign-on, kept so administrators can see who was turned away and
     why (each is also an audit entry, as it is created through the write path)."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     class Reason(models.TextChoices):
         BAD_SIGNATURE = "bad_signature", "Signature missing or not the provider's"
@@ -153,9 +151,7 @@ class SeenAssertion(TrackedModel):
     """A SAML assertion already used to sign in, kept until it expires so that the same
     assertion, captured and posted again, is refused."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True
     department_field: ClassVar[str | None] = None
@@ -202,9 +198,7 @@ class BreakGlassSignIn(TrackedModel):
     """A password sign-in of the break-glass account while password sign-in is off: rare by
     design, so each is kept (and audited) for administrators to review."""
 
-    # Sign-in activity, not the government's records: figures kept until a change
-    # (core/kept.py) and the home page's recent changes leave it out.
-    sign_in_activity = True
+    sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True
     department_field: ClassVar[str | None] = None
