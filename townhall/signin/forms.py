@@ -96,7 +96,6 @@ class SignInProviderForm(RecordForm):
             "enabled",
             "issuer",
             "client_id",
-            "client_secret",
             "scopes",
             "groups_claim",
             "tenants",
@@ -108,6 +107,7 @@ class SignInProviderForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(["kind", "provider_id", "name", "enabled", "issuer", "client_id"])
         if self.instance.pk:
             # Part of the addresses registered at the provider and of people's links.
             self.fields["provider_id"].disabled = True
