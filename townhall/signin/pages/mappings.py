@@ -21,6 +21,7 @@ from townhall.signin.models import (
     GroupMapping,
     Identity,
     ImportedMetadata,
+    SignInProvider,
     SignInRefusal,
 )
 from townhall.signin.pages.flow import provider_apps, providers
@@ -201,11 +202,27 @@ def unlink(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("signin:links")
 
 
+def _page_saml(request: HttpRequest, provider_id: str) -> dict[str, Any] | None:
+    """A SAML provider added on the page but switched off: its metadata may be imported
+    before it is switched on."""
+    row = next(
+        (
+            r
+            for r in signin_providers.page_made(request)
+            if r.provider_id == provider_id and r.kind == SignInProvider.Kind.SAML
+        ),
+        None,
+    )
+    if row is None or provider_id in signin_providers.environment_ids():
+        return None
+    return signin_providers.saml_app(row)
+
+
 def metadata_import(request: SignedInRequest, provider_id: str) -> HttpResponse:
     """Import a SAML provider's metadata from its address or a file: how an administrator
     sets a provider up, or takes in its new signing certificate, without a restart."""
     _admin_only(request)
-    app = saml.provider(provider_id)
+    app = saml.provider(provider_id) or _page_saml(request, provider_id)
     if app is None:
         raise Http404("No such SAML provider.")
     form = MetadataImportForm(

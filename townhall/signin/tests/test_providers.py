@@ -369,3 +369,11 @@ def test_mapping_form_offers_page_made_providers_on_and_off(client_for):
     add(oidc_values(provider_id="off-one", name="Old ID", enabled=False))
     page = client_for("admin").get(reverse("signin:mapping_add")).content.decode()
     assert 'value="county-page"' in page and 'value="off-one"' in page
+
+
+def test_a_switched_off_saml_providers_metadata_can_be_imported_first(client_for):
+    add({"kind": "saml", "provider_id": "adfs-page", "name": "ADFS", "enabled": False})
+    client = client_for("admin")
+    assert client.get(reverse("signin:metadata_import", args=["adfs-page"])).status_code == 200
+    assert client.get(reverse("signin:metadata_import", args=["nobody"])).status_code == 404
+    assert "Import metadata" in client.get(reverse("signin:providers")).content.decode()
