@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from requests import RequestException
 
 from townhall.signin import providers
+from townhall.signin.graph import GroupsUnavailable
 from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import TokenRefused
 from townhall.signin.pages.flow import complete, refused
@@ -55,6 +56,16 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         extra_context: Any = None,
     ) -> None:
         name = provider.app.name
+        if isinstance(exception, GroupsUnavailable):
+            raise ImmediateHttpResponse(
+                refused(
+                    request,
+                    provider.app.provider_id,
+                    exception.reason,
+                    exception.message,
+                    claims=exception.claims,
+                )
+            )
         if isinstance(exception, TokenRefused):
             reason = exception.reason
             message = (

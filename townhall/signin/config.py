@@ -13,6 +13,7 @@ from townhall.env import envbool, envlist, envstr
 
 PROVIDER_ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 DEFAULT_SCOPES = ["openid", "profile", "email"]
+GRAPH_URL = "https://graph.microsoft.com"
 
 
 def _required(name: str) -> str:
@@ -42,7 +43,19 @@ def provider_app(provider_id: str) -> dict[str, Any]:
         scopes=envlist(prefix + "SCOPES", DEFAULT_SCOPES),
         groups_claim=envstr(prefix + "GROUPS_CLAIM") or "groups",
         tenants=envlist(prefix + "TENANTS", []),
+        graph_url=graph_url(prefix),
     )
+
+
+def graph_url(prefix: str) -> str:
+    """Where Entra ID's groups are read when a person has too many for the ID token
+    (signin/graph.py): Microsoft Graph itself, or a stand-in for tests. The person's access
+    token is sent there, so production accepts only https."""
+    url = (envstr(prefix + "GRAPH_URL") or GRAPH_URL).strip().rstrip("/")
+    schemes = ("https://",) if envbool("TOWNHALL_PRODUCTION", False) else ("https://", "http://")
+    if not url.startswith(schemes):
+        raise RuntimeError(f"{prefix}GRAPH_URL must be an https:// address.")
+    return url
 
 
 def app(
@@ -55,6 +68,7 @@ def app(
     scopes: list[str] | None = None,
     groups_claim: str = "groups",
     tenants: list[str] | None = None,
+    graph_url: str = GRAPH_URL,
 ) -> dict[str, Any]:
     """One provider as allauth's `openid_connect` provider reads it."""
     return {
@@ -71,6 +85,7 @@ def app(
             "scope": scopes or DEFAULT_SCOPES,
             "groups_claim": groups_claim,
             "tenants": tenants or [],
+            "graph_url": graph_url,
         },
     }
 

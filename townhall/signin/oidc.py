@@ -11,7 +11,8 @@ state. Townhall adds, here:
 - the issuer found by discovery compared with the one configured, and Entra ID's
   multi-tenant issuer (`{tenantid}`) accepted only for the tenants listed;
 - `iat` and `sub` required, `azp` checked when the token names several audiences;
-- the request may not change the scope or add authorization parameters.
+- the request may not change the scope or add authorization parameters;
+- Entra ID's group overage: the groups read from Microsoft Graph (graph.py).
 Each refusal raises `TokenRefused` with a reason the refusal page and its record name.
 """
 
@@ -30,6 +31,7 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.http import HttpRequest, HttpResponse
 from requests import RequestException
 
+from townhall.signin.graph import with_graph_groups
 from townhall.signin.models import SignInRefusal
 
 Reason = SignInRefusal.Reason
@@ -119,6 +121,8 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
         if not id_token:
             raise TokenRefused(Reason.INVALID_TOKEN, "the provider sent no ID token")
         claims = self.check_id_token(app, id_token)
+        # Entra ID's group overage: the groups are read from Microsoft Graph instead.
+        claims = with_graph_groups(app.settings, app.name, claims, token.token)
         return self.get_provider().sociallogin_from_response(request, {"id_token": claims})
 
     def expected_issuer(self, app: Any, id_token: str) -> str:

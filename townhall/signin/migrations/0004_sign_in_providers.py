@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('signin', '0002_saml'),
+        ('signin', '0003_refusal_graph_groups'),
     ]
 
     operations = [
