@@ -217,7 +217,8 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
 
     def expected_issuer(self, app: Any, id_token: str) -> str:
         configured = app.settings["issuer"].rstrip("/")
-        discovered = self.config_value("issuer").rstrip("/")
+        written = self.config_value("issuer")
+        discovered = written.rstrip("/")
         if TENANT not in discovered:
             if discovered != configured:
                 raise TokenRefused(
@@ -225,7 +226,8 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
                     f"the provider's discovery document names the issuer {discovered!r}, "
                     f"not the configured {configured!r}",
                 )
-            return configured
+            # Tokens carry the issuer exactly as discovery writes it: Login.gov's ends in "/".
+            return written
         # Entra ID's multi-tenant endpoints: each tenant signs as itself.
         try:
             tenant = str(jwt.decode(id_token, options={"verify_signature": False}).get("tid"))

@@ -61,6 +61,8 @@ class LocalProvider:
     require_acr: str | None = None
     # Values put over the userinfo endpoint's answer (the person's claims by default).
     userinfo_answer: dict[str, Any] = field(default_factory=dict)
+    # Login.gov's issuer ends in a slash, in discovery and in its tokens alike.
+    slash_issuer: bool = False
     # Claims of the person the ID token leaves out, as Login.gov leaves out e-mail.
     userinfo_only: tuple[str, ...] = ()
     access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -77,6 +79,10 @@ class LocalProvider:
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    @property
+    def token_issuer(self) -> str:
+        return self.issuer + "/" if self.slash_issuer else self.issuer
+
     def start(self) -> "LocalProvider":
         self.thread.start()
         return self
@@ -90,7 +96,9 @@ class LocalProvider:
         if self.discovery_answer is not None:
             return self.discovery_answer
         return {
-            "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
+            "issuer": f"{self.issuer}/{{tenantid}}/v2.0"
+            if self.multi_tenant
+            else self.token_issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
             "userinfo_endpoint": f"{self.issuer}/userinfo",
@@ -195,7 +203,7 @@ class LocalProvider:
         now = int(time.time())
         tenant = grant.claims.get("tid")
         claims: dict[str, Any] = {
-            "iss": f"{self.issuer}/{tenant}/v2.0" if self.multi_tenant else self.issuer,
+            "iss": f"{self.issuer}/{tenant}/v2.0" if self.multi_tenant else self.token_issuer,
             "aud": CLIENT_ID,
             "iat": now,
             "exp": now + 300,

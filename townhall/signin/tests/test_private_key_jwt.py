@@ -55,11 +55,13 @@ def configure(settings: Any, provider: LocalProvider, private_key: str, **option
 @pytest.fixture
 def logingov(settings, keys) -> Iterator[LocalProvider]:
     """The test provider acting as Login.gov: it takes only a client assertion signed with
-    Townhall's registered key, requires acr_values, and leaves e-mail out of the ID token."""
+    Townhall's registered key, requires acr_values, leaves e-mail out of the ID token, and
+    writes its issuer with a final slash."""
     running = LocalProvider(
         client_key=RSAKey.import_key(keys["ours"].as_dict(private=False)),
         require_acr=ACR,
         userinfo_only=("email", "email_verified"),
+        slash_issuer=True,
     ).start()
     configure(
         settings,
