@@ -59,8 +59,9 @@ class LocalProvider:
     token_refusals: list[str] = field(default_factory=list)
     # The acr_values every authorization request must carry (Login.gov requires one).
     require_acr: str | None = None
-    # Values put over the userinfo endpoint's answer (the person's claims by default).
-    userinfo_answer: dict[str, Any] = field(default_factory=dict)
+    # Values put over the userinfo endpoint's answer (the person's claims by default), or,
+    # not a dict, the whole answer.
+    userinfo_answer: Any = field(default_factory=dict)
     # Login.gov's issuer ends in a slash, in discovery and in its tokens alike.
     slash_issuer: bool = False
     # Claims of the person the ID token leaves out, as Login.gov leaves out e-mail.
@@ -193,10 +194,12 @@ class LocalProvider:
         self.used_jtis.add(jti)
         return ""
 
-    def userinfo(self, authorization: str) -> tuple[int, dict]:
+    def userinfo(self, authorization: str) -> tuple[int, Any]:
         claims = self.access_tokens.get(authorization.removeprefix("Bearer "))
         if claims is None:
             return 401, {"error": "invalid_token"}
+        if not isinstance(self.userinfo_answer, dict):
+            return 200, self.userinfo_answer
         return 200, {**claims, **self.userinfo_answer}
 
     def id_token(self, grant: Grant) -> str:

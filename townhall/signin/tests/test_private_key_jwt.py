@@ -132,6 +132,16 @@ def test_userinfo_about_someone_else_is_refused(logingov, pat):
     assert not Identity.objects.exists()
 
 
+@pytest.mark.parametrize("answer", [["not", "an", "object"], "text"])
+def test_an_unreadable_userinfo_answer_is_a_clear_page(logingov, pat, answer):
+    logingov.person = person()
+    logingov.userinfo_answer = answer
+    response = sign_in(Client())
+    assert response.status_code == 403
+    assert "County ID answered with an error" in response.content.decode()
+    refusal_entry(Reason.PROVIDER)
+
+
 def test_without_userinfo_the_account_is_not_found(logingov, pat, settings, keys):
     """The ID token alone has no e-mail: proof the address above came from userinfo."""
     configure(
