@@ -43,9 +43,15 @@ run "types" $BIN/mypy || status=1
 run "SQLite" $BIN/pytest "${WORKERS[@]}" --durations=15 "$@" || status=1
 # The PostgreSQL run repeats every test that uses the database. Tests that never touch it (pure
 # domain modules, the command line on its own SQLite file) ran above and cannot answer otherwise.
+# Neither do the browser tests: they check what the browser shows and how it is used (keyboard,
+# axe, narrow screens), which is the same whatever the database, while what the server answers
+# is tested through Django's test client by the tests that do run here. They are about a fifth of
+# a run's time; TOWNHALL_BROWSER_ON_POSTGRES=1 runs them here too.
+ON_PG=(--database-tests-only)
+if [ "${TOWNHALL_BROWSER_ON_POSTGRES:-0}" = 0 ]; then ON_PG+=(-m "not browser"); fi
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   run "PostgreSQL" env DATABASE_URL="$PG_URL" $BIN/pytest "${WORKERS[@]}" --durations=15 \
-    --database-tests-only "$@" || status=1
+    "${ON_PG[@]}" "$@" || status=1
 else
   echo "PostgreSQL is not reachable at $PG_URL; the PostgreSQL run cannot happen." >&2
   status=1

@@ -6,10 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from townhall.accounts.models import Role, User
+from townhall.audit.models import AuditEntry
 from townhall.core import services
 from townhall.scim.errors import ScimError, invalid_value
 from townhall.scim.models import ProvisionedGroup, ProvisionedUser
@@ -41,9 +43,33 @@ def _manager(pk: int | None) -> int | None:
     return pk
 
 
+def held_in_townhall(user: User) -> bool:
+    """Switched off in Townhall itself (a page, the API, a command), not by the provider.
+
+    An administrator who locks someone out in an emergency means it to last: the provider
+    keeps saying "active" until someone changes the person there, and its next push must not
+    quietly undo the lock. Only an administrator in Townhall lifts it. The audit trail says
+    who switched the account off and through which door, so no flag of its own is kept."""
+    if user.is_active:
+        return False
+    last = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(User),
+            object_id=str(user.pk),
+            before__is_active=True,
+            after__is_active=False,
+        )
+        .order_by("-at", "-id")
+        .values_list("via", flat=True)
+        .first()
+    )
+    return last is not None and last != "scim"
+
+
 def save_user(actor: Any, user: User | None, state: dict[str, Any]) -> User:
     """Create the account (user None) or set it to `state`; deactivating it ends its sessions
-    and revokes its tokens at once (User.save)."""
+    and revokes its tokens at once (User.save). An account switched off in Townhall stays
+    off whatever the provider says (held_in_townhall)."""
     _check_unique_username(state["userName"], user)
     account = {
         "username": state["userName"],
@@ -52,6 +78,8 @@ def save_user(actor: Any, user: User | None, state: dict[str, Any]) -> User:
         "email": state["email"],
         "is_active": state["active"],
     }
+    if user is not None and state["active"] and held_in_townhall(user):
+        account["is_active"] = False
     extra = {
         "external_id": state["externalId"],
         "employee_number": state["employeeNumber"],

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from requests import RequestException
 
 from townhall.signin.config import ROLES_FROM_TOWNHALL
+from townhall.signin.graph import GroupsUnavailable
 from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import TokenRefused
 from townhall.signin.pages.flow import complete, refused
@@ -45,6 +46,16 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         extra_context: Any = None,
     ) -> None:
         name = provider.app.name
+        if isinstance(exception, GroupsUnavailable):
+            raise ImmediateHttpResponse(
+                refused(
+                    request,
+                    provider.app.provider_id,
+                    exception.reason,
+                    exception.message,
+                    claims=exception.claims,
+                )
+            )
         if isinstance(exception, TokenRefused):
             reason = exception.reason
             message = (

@@ -13,6 +13,7 @@ from townhall.env import envbool, envlist, envstr
 
 PROVIDER_ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 DEFAULT_SCOPES = ["openid", "profile", "email"]
+GRAPH_URL = "https://graph.microsoft.com"
 # Where a person's role comes from: their groups in the ID token (the default), or, for a
 # provider that sends no groups (Login.gov), the role their Townhall account already has.
 ROLES_FROM_GROUPS = "groups"
@@ -54,12 +55,24 @@ def provider_app(provider_id: str) -> dict[str, Any]:
         scopes=envlist(prefix + "SCOPES", DEFAULT_SCOPES),
         groups_claim=envstr(prefix + "GROUPS_CLAIM") or "groups",
         tenants=envlist(prefix + "TENANTS", []),
+        graph_url=graph_url(prefix),
         private_key=private_key,
         acr_values=(envstr(prefix + "ACR_VALUES") or "").strip(),
         prompt=(envstr(prefix + "PROMPT") or "").strip(),
         userinfo=envbool(prefix + "USERINFO", False),
         roles=roles,
     )
+
+
+def graph_url(prefix: str) -> str:
+    """Where Entra ID's groups are read when a person has too many for the ID token
+    (signin/graph.py): Microsoft Graph itself, or a stand-in for tests. The person's access
+    token is sent there, so production accepts only https."""
+    url = (envstr(prefix + "GRAPH_URL") or GRAPH_URL).strip().rstrip("/")
+    schemes = ("https://",) if envbool("TOWNHALL_PRODUCTION", False) else ("https://", "http://")
+    if not url.startswith(schemes):
+        raise RuntimeError(f"{prefix}GRAPH_URL must be an https:// address.")
+    return url
 
 
 def _private_key(name: str) -> str:
@@ -93,6 +106,7 @@ def app(
     scopes: list[str] | None = None,
     groups_claim: str = "groups",
     tenants: list[str] | None = None,
+    graph_url: str = GRAPH_URL,
     private_key: str = "",
     acr_values: str = "",
     prompt: str = "",
@@ -112,11 +126,12 @@ def app(
             "issuer": issuer,
             "oauth_pkce_enabled": True,
             # allauth's own userinfo call is never made: oidc.py makes it, when `userinfo`
-            # is on, for e-mail and names only. Groups come from the signed ID token alone.
+            # is on, for e-mail and names only; groups never come from it.
             "fetch_userinfo": False,
             "scope": scopes or DEFAULT_SCOPES,
             "groups_claim": groups_claim,
             "tenants": tenants or [],
+            "graph_url": graph_url,
             # Sent with every authorization request (Login.gov requires acr_values).
             "auth_params": {k: v for k, v in auth_params.items() if v},
             "private_key": private_key,

@@ -121,6 +121,7 @@ class SignInRefusal(TrackedModel):
         UNSAFE_NEXT = "unsafe_next", "Return address outside Townhall"
         ACCOUNT_INVALID = "account_invalid", "Account could not be saved"
         WRONG_RECIPIENT = "wrong_recipient", "Response sent to another address"
+        GRAPH_GROUPS = "graph_groups", "Too many groups, and Microsoft Graph did not list them"
 
     admin_only = True
     department_field: ClassVar[str | None] = None

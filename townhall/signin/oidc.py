@@ -18,6 +18,7 @@ state. Townhall adds, here:
   assertion (`private_key_jwt`) instead of a client secret;
 - with `userinfo` on, e-mail and names the ID token lacks taken from the userinfo
   endpoint, whose `sub` must be the ID token's.
+- Entra ID's group overage: the groups read from Microsoft Graph (graph.py).
 Each refusal raises `TokenRefused` with a reason the refusal page and its record name.
 """
 
@@ -38,6 +39,7 @@ from allauth.utils import get_request_param
 from django.http import HttpRequest, HttpResponse
 from requests import RequestException
 
+from townhall.signin.graph import with_graph_groups
 from townhall.signin.models import SignInRefusal
 
 Reason = SignInRefusal.Reason
@@ -198,6 +200,8 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
         claims = self.check_id_token(app, id_token)
         if app.settings.get("userinfo"):
             claims = with_userinfo(claims, self.userinfo(token.token))
+        # Entra ID's group overage: the groups are read from Microsoft Graph instead.
+        claims = with_graph_groups(app.settings, app.name, claims, token.token)
         return self.get_provider().sociallogin_from_response(request, {"id_token": claims})
 
     def userinfo(self, access_token: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -130,11 +130,22 @@ def sign_in(
             f"{provider_name} did not say who you are (its answer names no lasting "
             "identifier for you). Tell your Townhall administrator.",
         )
-    groups = groups_of(claims, groups_claim)
+    # None: the provider gives no roles (the account's own role stays).
+    given = groups_of(claims, groups_claim) if roles_from_groups else None
     try:
-        return _sign_in(
-            provider_id, provider_name, claims, subject, groups if roles_from_groups else None
-        )
+        try:
+            return _sign_in(provider_id, provider_name, claims, subject, given)
+        except (IntegrityError, ValidationError):
+            # The same person's first sign-in in two tabs at once: the other request made the
+            # account and its link first (a clash the write path or the database reports), so
+            # this one, tried again, finds them. Any other fault repeats and is refused below.
+            return _sign_in(provider_id, provider_name, claims, subject, given)
+    except IntegrityError:
+        raise Refused(
+            Reason.ACCOUNT_INVALID,
+            f"Townhall could not save your account with what {provider_name} sent, as "
+            "another account clashes with it. Tell your Townhall administrator.",
+        ) from None
     except ValidationError as exc:
         raise Refused(
             Reason.ACCOUNT_INVALID,

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from townhall.accounts.models import ApiToken, SignedInSession, User
 from townhall.audit.models import AuditEntry
@@ -283,6 +284,35 @@ def test_reactivation_through_scim(provider):
     assert made["active"] is False
     body = {"Operations": [{"op": "replace", "path": "active", "value": True}]}
     assert provider.patch(f"Users/{made['id']}", body).json()["active"] is True
+
+
+@pytest.mark.django_db
+def test_an_account_switched_off_in_townhall_stays_off_whatever_the_provider_pushes(
+    provider, users
+):
+    from townhall.accounts.tests.test_passwords import edit_post
+
+    made = create(provider, OKTA_CREATE)
+    user = User.objects.get(pk=made["id"])
+    admin = Client()
+    admin.force_login(users["admin"])
+    edit = reverse("accounts:user_edit", args=[user.pk])
+    assert admin.post(edit, {**edit_post(user), "is_active": ""}).status_code == 302
+    # The provider's next push still says active, with a new name.
+    body = {"Operations": [{"op": "Replace", "value": {"active": "True", "name.givenName": "Al"}}]}
+    pushed = provider.patch(f"Users/{user.pk}", body)
+    assert pushed.status_code == 200, pushed.content
+    assert pushed.json()["active"] is False and pushed.json()["name"]["givenName"] == "Al"
+    assert provider.put(f"Users/{user.pk}", OKTA_CREATE).json()["active"] is False
+    user.refresh_from_db()
+    assert not user.is_active and user.first_name == "Sam"  # the PUT set the name back
+    # An administrator lifts the hold; from then on the provider decides again.
+    user.refresh_from_db()
+    assert admin.post(edit, {**edit_post(user), "is_active": "on"}).status_code == 302
+    off = {"Operations": [{"op": "replace", "path": "active", "value": False}]}
+    assert provider.patch(f"Users/{user.pk}", off).json()["active"] is False
+    on = {"Operations": [{"op": "replace", "path": "active", "value": True}]}
+    assert provider.patch(f"Users/{user.pk}", on).json()["active"] is True
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ CLIENT_ID = "townhall-test-client"
 CLIENT_SECRET = "test-client-secret"  # noqa: S105 - the test provider's own
 KID = "test-key-1"
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+MEMBER_OBJECTS = "v1.0/me/getMemberObjects"
 
 
 @dataclass
@@ -50,6 +51,13 @@ class LocalProvider:
     token_answer: dict[str, Any] = field(default_factory=dict)
     keys_answer: Any = None
     discovery_answer: Any = None
+    # Entra ID's group overage: the ID token carries a pointer instead of the groups, and
+    # the person's groups are served at {issuer}/graph, a stand-in for Microsoft Graph, two
+    # pages at a time. `graph_answer` (status, body) answers Graph calls instead.
+    overage: bool = False
+    graph_answer: tuple[int, Any] | None = None
+    graph_calls: list[str] = field(default_factory=list)
+    members: dict[str, list[str]] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
     # private_key_jwt: the application's registered public key; with it, no secret is taken.
@@ -158,6 +166,8 @@ class LocalProvider:
             return 400, {"error": "invalid_grant", "error_description": "PKCE check failed"}
         access_token = secrets.token_urlsafe(16)
         self.access_tokens[access_token] = grant.claims
+        groups = grant.claims.get("groups")
+        self.members[access_token] = list(groups) if isinstance(groups, list) else []
         answer = {
             "access_token": access_token,
             "token_type": "Bearer",
@@ -217,9 +227,32 @@ class LocalProvider:
         for name in ("exp", "iat", "aud", "iss", "nonce"):
             if name in self.tamper:
                 claims[name] = self.tamper[name]
+        if self.overage:
+            claims.pop("groups", None)
+            claims["_claim_names"] = {"groups": "src1"}
+            # Where Entra ID points (the retired Azure AD Graph): here, to show it is not used.
+            claims["_claim_sources"] = {"src1": {"endpoint": f"{self.issuer}/claim-source"}}
         claims = {k: v for k, v in claims.items() if v is not None and k not in self.userinfo_only}
         key = self.other_key if self.tamper.get("key") == "other" else self.key
         return jwt.encode({"alg": "RS256", "kid": KID}, claims, key)
+
+    def graph(self, path: str, authorization: str, body: Any) -> tuple[int, Any]:
+        """getMemberObjects on the signed-in person, for the access token this provider
+        issued: the first half of the groups, then the rest behind a nextLink."""
+        self.graph_calls.append(path)
+        if self.graph_answer is not None:
+            return self.graph_answer
+        groups = self.members.get(authorization.removeprefix("Bearer "))
+        if groups is None:
+            return 401, {"error": {"code": "InvalidAuthenticationToken"}}
+        first = f"/graph/{MEMBER_OBJECTS}"
+        if path == first and body == {"securityEnabledOnly": False}:
+            half = len(groups) // 2
+            next_link = f"{self.issuer}{first}?$skiptoken=page2"
+            return 200, {"value": groups[:half], "@odata.nextLink": next_link}
+        if path == f"{first}?$skiptoken=page2" and body is None:
+            return 200, {"value": groups[len(groups) // 2 :]}
+        return 400, {"error": {"code": "BadRequest"}}
 
 
 def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
@@ -249,12 +282,24 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
             elif url.path == "/authorize":
                 status, headers = provider.authorize(query)
                 self._send(status, None, headers)
+            elif url.path.startswith(("/graph/", "/claim-source")):
+                auth = self.headers.get("Authorization", "")
+                self._send(*provider.graph(self.path, auth, None))
             else:
                 self._send(404, {"error": "not found"})
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            raw = self.rfile.read(length).decode()
+            if urlparse(self.path).path.startswith(("/graph/", "/claim-source")):
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = "not JSON"
+                auth = self.headers.get("Authorization", "")
+                self._send(*provider.graph(self.path, auth, body))
+                return
+            form = {k: v[0] for k, v in parse_qs(raw).items()}
             basic = None
             auth = self.headers.get("Authorization", "")
             if auth.startswith("Basic "):

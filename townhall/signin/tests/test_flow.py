@@ -352,3 +352,30 @@ def test_single_sign_on_works_with_passwords_off_and_is_no_break_glass_use(
     assert sign_in(client).status_code == 302
     assert signed_in_as(client) == pat
     assert not BreakGlassSignIn.objects.exists()
+
+
+def test_two_first_sign_ins_at_once_make_one_account(mappings, settings, monkeypatch):
+    """The other tab's request makes the account and its link between this one's look-up and
+    its own save: this one then signs in to that account, and no second account is left."""
+    settings.TOWNHALL_OIDC_CREATE_ACCOUNTS = True
+    claims = {"sub": "sub-9", "email": "kim@county.example", "preferred_username": "kim"}
+    claims["groups"] = ["IT-Staff"]
+    looked_up = signin_services._by_email
+    calls = []
+
+    def other_tab_wins(found: dict) -> User | None:
+        calls.append(1)
+        if len(calls) == 1:
+            monkeypatch.setattr(signin_services, "_by_email", looked_up)
+            with context.acting("system"):
+                signin_services._sign_in(PROVIDER_ID, "Test", claims, "sub-9", ["IT-Staff"])
+            monkeypatch.setattr(signin_services, "_by_email", other_tab_wins)
+            return None  # as this request saw it, before the other one saved
+        return looked_up(found)
+
+    monkeypatch.setattr(signin_services, "_by_email", other_tab_wins)
+    with context.acting("web"):
+        user = signin_services.sign_in(PROVIDER_ID, "Test", claims, "groups")
+    assert user.username == "kim" and user.role == Role.STAFF
+    assert list(User.objects.filter(email="kim@county.example")) == [user]
+    assert Identity.objects.get().user == user
