@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from requests import RequestException
 
 from townhall.signin import providers
+from townhall.signin.config import ROLES_FROM_TOWNHALL
 from townhall.signin.graph import GroupsUnavailable
 from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import TokenRefused
@@ -44,7 +45,15 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         groups_claim = app.settings.get("groups_claim", "groups")
         next_url = str((sociallogin.state or {}).get("next") or "")
         raise ImmediateHttpResponse(
-            complete(request, app.provider_id, app.name, claims, groups_claim, next_url)
+            complete(
+                request,
+                app.provider_id,
+                app.name,
+                claims,
+                groups_claim,
+                next_url,
+                roles_from_groups=app.settings.get("roles") != ROLES_FROM_TOWNHALL,
+            )
         )
 
     def on_authentication_error(

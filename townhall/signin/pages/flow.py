@@ -73,11 +73,20 @@ def complete(
     claims: dict[str, Any],
     groups_claim: str,
     next_url: str,
+    *,
+    roles_from_groups: bool = True,
 ) -> HttpResponse:
     """A provider vouched for the person (by either protocol): signed in with the role of
-    their groups today and sent on to a page of Townhall, or the refusal page."""
+    their groups today (or, for a provider that sends none, the role their account has)
+    and sent on to a page of Townhall, or the refusal page."""
     try:
-        user = services.sign_in(provider_id, provider_name, claims, groups_claim)
+        user = services.sign_in(
+            provider_id,
+            provider_name,
+            claims,
+            groups_claim,
+            roles_from_groups=roles_from_groups,
+        )
     except services.Refused as refusal:
         return refused(
             request,
