@@ -66,13 +66,18 @@ def provider_app(provider_id: str) -> dict[str, Any]:
 
 def graph_url(prefix: str) -> str:
     """Where Entra ID's groups are read when a person has too many for the ID token
-    (signin/graph.py): Microsoft Graph itself, or a stand-in for tests. The person's access
-    token is sent there, so production accepts only https."""
+    (signin/graph.py): Microsoft Graph itself, or a stand-in for tests."""
     url = (envstr(prefix + "GRAPH_URL") or GRAPH_URL).strip().rstrip("/")
-    schemes = ("https://",) if envbool("TOWNHALL_PRODUCTION", False) else ("https://", "http://")
-    if not url.startswith(schemes):
+    if not graph_url_allowed(url, envbool("TOWNHALL_PRODUCTION", False)):
         raise RuntimeError(f"{prefix}GRAPH_URL must be an https:// address.")
     return url
+
+
+def graph_url_allowed(url: str, production: bool) -> bool:
+    """The person's access token is sent to this address, so production accepts only
+    https (the environment's variable and the providers page both ask here)."""
+    schemes = ("https://",) if production else ("https://", "http://")
+    return url.startswith(schemes) and " " not in url
 
 
 def _private_key(name: str) -> str:
@@ -81,18 +86,28 @@ def _private_key(name: str) -> str:
     pem = (envstr(name) or "").strip()
     if not pem:
         return ""
+    try:
+        return checked_private_key(pem)
+    except ValueError as exc:
+        raise RuntimeError(f"{name}_FILE must hold {exc}") from None
+
+
+def checked_private_key(pem: str) -> str:
+    """`pem` if it is an RSA private key without a passphrase (RS256 is used), else
+    ValueError saying what it must be; shared by the environment and the providers page."""
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+    pem = pem.strip()
     try:
         key = load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError) as exc:
-        raise RuntimeError(
-            f"{name}_FILE must hold an RSA private key in PEM form without a passphrase "
+        raise ValueError(
+            "an RSA private key in PEM form without a passphrase "
             f"(-----BEGIN PRIVATE KEY-----); it could not be read ({exc})."
         ) from None
     if not isinstance(key, RSAPrivateKey):
-        raise RuntimeError(f"{name}_FILE must hold an RSA private key (RS256 is used).")
+        raise ValueError("an RSA private key (RS256 is used).")
     return pem
 
 

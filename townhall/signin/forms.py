@@ -71,20 +71,58 @@ class MetadataImportForm(forms.Form):
         return data
 
 
-OIDC_FIELDS = ["issuer", "client_id", "client_secret", "scopes", "groups_claim", "tenants"]
-SAML_FIELDS = ["metadata_url", "groups_attribute", "entity_id"]
+# The other kind's settings, and what each is set back to when that kind is chosen.
+OIDC_FIELDS: dict[str, Any] = {
+    "issuer": "",
+    "client_id": "",
+    "client_secret": "",
+    "scopes": "",
+    "groups_claim": "",
+    "tenants": "",
+    "private_key": "",
+    "acr_values": "",
+    "prompt": "",
+    "userinfo": False,
+    "roles": SignInProvider.Roles.GROUPS,
+    "graph_url": "",
+}
+SAML_FIELDS: dict[str, Any] = {"metadata_url": "", "groups_attribute": "", "entity_id": ""}
+NEW_KEY = "A private key in PEM form, such as the contents of townhall-logingov.key"
+
+
+class WriteOnlyTextarea(forms.Textarea):
+    """A textarea that never puts a value back in the page, even after refused input."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
 
 
 class SignInProviderForm(RecordForm):
-    """A provider added on the page. The client secret is write-only: never put back in the
-    page, and left blank it keeps the one kept (sealed) already."""
+    """A provider added on the page. The client secret and the private key are write-only:
+    never put back in the page, and left blank they keep the ones kept (sealed) already."""
 
     client_secret = forms.CharField(
         required=False,
         strip=True,
         max_length=2000,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="OpenID Connect: the secret the provider gave Townhall. It is never shown again.",
+        help_text="OpenID Connect: the secret the provider gave Townhall. It is never shown again. "
+        "Not needed with a private key (below).",
+    )
+    private_key = forms.CharField(
+        required=False,
+        strip=True,
+        max_length=20000,
+        widget=WriteOnlyTextarea(attrs={"autocomplete": "off", "spellcheck": "false", "rows": 4}),
+        help_text="Paste the key file's contents (-----BEGIN PRIVATE KEY----- …): an RSA key "
+        "without a passphrase. Townhall then signs its token requests with it instead of "
+        "sending a client secret. It is never shown again; the provider keeps the matching "
+        "certificate.",
+    )
+    remove_private_key = forms.BooleanField(
+        required=False,
+        label="Remove the current private key",
+        help_text="The client secret is used again; give it above if none is kept.",
     )
 
     class Meta:
@@ -98,16 +136,56 @@ class SignInProviderForm(RecordForm):
             "client_id",
             "scopes",
             "groups_claim",
+            "roles",
             "tenants",
+            "acr_values",
+            "prompt",
+            "userinfo",
+            "graph_url",
             "metadata_url",
             "groups_attribute",
             "entity_id",
             "notes",
         ]
 
+    # The form's parts, as the page shows them: (heading, what it is for, fields).
+    GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+        ("The provider", "", ("kind", "provider_id", "name", "enabled")),
+        (
+            "OpenID Connect",
+            "The issuer, client ID and secret the provider gave Townhall.",
+            (
+                "issuer",
+                "client_id",
+                "client_secret",
+                "scopes",
+                "groups_claim",
+                "roles",
+                "tenants",
+            ),
+        ),
+        (
+            "Login.gov and other providers that sign token requests",
+            "Only for providers that ask for them; leave them blank otherwise.",
+            ("private_key", "remove_private_key", "acr_values", "prompt", "userinfo"),
+        ),
+        (
+            "Entra ID with many groups",
+            "For people in more than 200 groups, Townhall reads their groups from Microsoft Graph.",
+            ("graph_url",),
+        ),
+        (
+            "SAML 2.0",
+            "The metadata address, or leave it blank and import the metadata later on the "
+            "Single sign-on page.",
+            ("metadata_url", "groups_attribute", "entity_id"),
+        ),
+        ("Notes", "", ("notes",)),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.order_fields(["kind", "provider_id", "name", "enabled", "issuer", "client_id"])
+        self.order_fields([name for _, _, names in self.GROUPS for name in names])
         if self.instance.pk:
             # Part of the addresses registered at the provider and of people's links.
             self.fields["provider_id"].disabled = True
@@ -115,18 +193,49 @@ class SignInProviderForm(RecordForm):
                 self.fields[
                     "client_secret"
                 ].help_text = "Leave blank to keep the current secret. It is never shown again."
+            if self.instance.private_key:
+                self.fields["private_key"].help_text = (
+                    "A private key is set. Leave blank to keep the current key, or paste a new "
+                    "one to replace it. It is never shown again."
+                )
+        if not self.instance.private_key:
+            del self.fields["remove_private_key"]
+        # Left out of a post (an older form, a script), roles come from groups as before.
+        self.fields["roles"].required = False
+
+    def groups(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "heading": heading,
+                "intro": intro,
+                "fields": [self[n] for n in names if n in self.fields],
+            }
+            for heading, intro, names in self.GROUPS
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("roles"):
+            data["roles"] = SignInProvider.Roles.GROUPS
+            self.instance.roles = data["roles"]
         # The other kind's settings are left out, not refused: the form shows both.
         unused = SAML_FIELDS if data.get("kind") == SignInProvider.Kind.OIDC else OIDC_FIELDS
-        for name in unused:
-            data[name] = ""
-            setattr(self.instance, name, "")
+        for name, empty in unused.items():
+            data[name] = empty
+            setattr(self.instance, name, empty)
         typed = data.pop("client_secret", "") or ""
         if typed:
             data["client_secret"] = sealing.seal(typed)
             self.instance.client_secret = data["client_secret"]
         elif "client_secret" in unused:
             data["client_secret"] = ""
+        key = data.pop("private_key", "") or ""
+        remove = data.pop("remove_private_key", False)
+        if key and "private_key" not in unused:
+            # Checked by the model (SignInProvider.clean), with the environment's rule.
+            data["private_key"] = sealing.seal_key(key)
+            self.instance.private_key = data["private_key"]
+        elif remove or "private_key" in unused:
+            data["private_key"] = ""
+            self.instance.private_key = ""
         return data

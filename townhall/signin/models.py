@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from townhall.accounts.models import Role
 from townhall.core.models import TrackedModel, field_named
+from townhall.signin.config import graph_url_allowed
 
 # When several of a person's groups are mapped, the strongest role wins.
 ROLE_STRENGTH: dict[str, int] = {
@@ -217,6 +218,19 @@ class BreakGlassSignIn(TrackedModel):
         return f"Break-glass sign-in by {self.username}"
 
 
+# Settings only an OpenID Connect provider has (text; blank when unset).
+OIDC_ONLY = (
+    "issuer",
+    "client_id",
+    "client_secret",
+    "scopes",
+    "tenants",
+    "acr_values",
+    "prompt",
+    "graph_url",
+)
+
+
 class SignInProvider(TrackedModel):
     """A sign-in provider added by an administrator on the Single sign-on page, beside those
     the server's environment names (townhall/signin/config.py); both are offered alike
@@ -225,11 +239,15 @@ class SignInProvider(TrackedModel):
     admin_only = True
     department_field: ClassVar[str | None] = None
     # Never copied into the audit log (core.services.secret_fields); kept sealed (sealing.py).
-    secret_fields: ClassVar[tuple[str, ...]] = ("client_secret",)
+    secret_fields: ClassVar[tuple[str, ...]] = ("client_secret", "private_key")
 
     class Kind(models.TextChoices):
         OIDC = "oidc", "OpenID Connect"
         SAML = "saml", "SAML 2.0"
+
+    class Roles(models.TextChoices):
+        GROUPS = "groups", "From the person's groups at the provider (group mappings)"
+        TOWNHALL = "townhall", "Kept in Townhall: the provider sends no groups (Login.gov)"
 
     kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.OIDC)
     provider_id = models.CharField(
@@ -274,6 +292,45 @@ class SignInProvider(TrackedModel):
         blank=True,
         help_text="Entra ID multi-tenant issuers ({tenantid}) only: the tenant IDs allowed, "
         "separated by spaces or commas.",
+    )
+    # Sealed like the client secret (sealing.seal_key); with it the token request is
+    # signed (private_key_jwt) and the client secret is not needed.
+    private_key = models.TextField(blank=True, editable=False)
+    acr_values = models.CharField(
+        "level of assurance (acr_values)",
+        max_length=500,
+        blank=True,
+        help_text="OpenID Connect: sent with every sign-in request, such as "
+        "urn:acr.login.gov:auth-only for Login.gov; several are separated by spaces. Blank "
+        "for none.",
+    )
+    prompt = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="OpenID Connect: sent with every sign-in request, such as select_account "
+        "for Login.gov. Blank for none.",
+    )
+    userinfo = models.BooleanField(
+        "read e-mail and names from the userinfo endpoint",
+        default=False,
+        help_text="OpenID Connect: for providers whose ID token has no e-mail address "
+        "(Login.gov). Groups are never read from it.",
+    )
+    roles = models.CharField(
+        "how roles are given",
+        max_length=8,
+        choices=Roles.choices,
+        default=Roles.GROUPS,
+        help_text="Kept in Townhall: only people who already have an account sign in, with "
+        "the role set on it; group mappings do not apply.",
+    )
+    graph_url = models.CharField(
+        "Microsoft Graph address",
+        max_length=500,
+        blank=True,
+        help_text="Entra ID: where the groups of a person in more than 200 groups are read. "
+        "Blank for https://graph.microsoft.com; https://graph.microsoft.us in the U.S. "
+        "Government clouds.",
     )
     metadata_url = models.CharField(
         "metadata address",
@@ -360,10 +417,27 @@ class SignInProvider(TrackedModel):
         if not self.client_id.strip():
             errors["client_id"] = "Give the client ID the provider gave Townhall."
         secret = "client_secret"  # noqa: S105 - a field name
-        if not self.client_secret:
-            errors[secret] = "Give the client secret the provider gave Townhall."
-        elif not sealing.looks_sealed(self.client_secret):
+        if not self.client_secret and not self.private_key:
+            errors[secret] = (
+                "Give the client secret the provider gave Townhall, or a private key for a "
+                "provider that signs token requests (such as Login.gov)."
+            )
+        elif self.client_secret and not sealing.looks_sealed(self.client_secret):
             errors[secret] = "Give the client secret sealed (townhall.signin.sealing.seal)."
+        errors.update(self._clean_private_key())
+        self.graph_url = self.graph_url.strip().rstrip("/")
+        if self.graph_url and not graph_url_allowed(self.graph_url, settings.PRODUCTION):
+            errors["graph_url"] = (
+                "Give an https:// address (people's access tokens are sent there), or leave "
+                "it blank for Microsoft Graph."
+            )
+        self.acr_values = " ".join(self.acr_values.split())
+        self.prompt = " ".join(self.prompt.split())
+        if self.roles not in self.Roles.values:
+            errors["roles"] = (
+                f"Choose {self.Roles.GROUPS} (roles from the provider's groups) or "
+                f"{self.Roles.TOWNHALL} (the role set in Townhall)."
+            )
         if self.tenants.strip() and tenant not in self.issuer:
             errors["tenants"] = (
                 "Tenants count only for an Entra ID multi-tenant issuer, one with {tenantid} "
@@ -379,15 +453,41 @@ class SignInProvider(TrackedModel):
             errors["scopes"] = "The scopes must include openid."
         return errors
 
+    def _clean_private_key(self) -> dict[str, str]:
+        """The same rule as the environment's key file (config.checked_private_key). A key
+        that cannot be opened (SECRET_KEY changed) is not refused here: the providers page
+        asks for it again, as for a client secret."""
+        from townhall.signin import sealing
+        from townhall.signin.config import checked_private_key
+
+        if not self.private_key:
+            return {}
+        if not sealing.looks_sealed(self.private_key):
+            return {
+                "private_key": "Give the private key sealed (townhall.signin.sealing.seal_key)."
+            }
+        pem = sealing.unseal_key(self.private_key)
+        if pem is None:
+            return {}
+        try:
+            checked_private_key(pem)
+        except ValueError as exc:
+            return {"private_key": f"Give {exc}"}
+        return {}
+
     def _clean_saml(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         self.metadata_url = self.metadata_url.strip()
         if self.metadata_url and not self.metadata_url.startswith(("https://", "http://")):
             errors["metadata_url"] = "Give the metadata's https:// address, or leave it blank."
-        for name in ("issuer", "client_id", "client_secret", "scopes", "tenants"):
+        for name in (*OIDC_ONLY, "private_key"):
             if getattr(self, name):
                 label = field_named(SignInProvider, name).verbose_name
                 errors[name] = f"A SAML provider has no {label}; leave it blank."
+        if self.userinfo:
+            errors["userinfo"] = "A SAML provider has no userinfo endpoint; leave it off."
+        if self.roles != self.Roles.GROUPS:
+            errors["roles"] = "A SAML provider's roles come from its groups."
         return errors
 
     def check_delete(self, user: object) -> None:

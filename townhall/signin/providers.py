@@ -51,12 +51,23 @@ def forget(request: HttpRequest | None) -> None:
         delattr(request, _KEPT)
 
 
+def unopened(row: SignInProvider) -> str:
+    """What must be entered again because it can no longer be opened (SECRET_KEY changed):
+    "private key", "client secret", or "" when the provider can sign in. A provider with a
+    private key signs its token requests with it, so only the key counts then."""
+    if row.kind != SignInProvider.Kind.OIDC:
+        return ""
+    if row.private_key:
+        return "" if sealing.unseal_key(row.private_key) is not None else "private key"
+    return "" if sealing.unseal(row.client_secret) is not None else "client secret"
+
+
 def usable(row: SignInProvider, taken: set[str]) -> bool:
     """Switched on, not shadowed by an environment provider of the same name (one added
-    to the environment later wins), and for OpenID Connect with a secret that opens."""
+    to the environment later wins), and for OpenID Connect with a secret or key that opens."""
     if not row.enabled or row.provider_id in taken:
         return False
-    return row.kind != SignInProvider.Kind.OIDC or sealing.unseal(row.client_secret) is not None
+    return not unopened(row)
 
 
 def oidc_app(row: SignInProvider) -> dict[str, Any]:
@@ -70,7 +81,26 @@ def oidc_app(row: SignInProvider) -> dict[str, Any]:
         scopes=row.scope_list() or None,
         groups_claim=row.groups_claim or "groups",
         tenants=row.tenant_list(),
+        graph_url=row.graph_url or config.GRAPH_URL,
+        private_key=sealing.unseal_key(row.private_key) or "",
+        acr_values=row.acr_values,
+        prompt=row.prompt,
+        userinfo=row.userinfo,
+        roles=row.roles,
     )
+
+
+def roles_given(roles: str, groups_claim: str = "") -> str:
+    """How a provider's people get their role, in the pages' words: the "groups claim"
+    alone would mislead for a provider whose roles are kept in Townhall."""
+    if roles == config.ROLES_FROM_TOWNHALL:
+        return "Kept in Townhall"
+    return f"From groups (claim {groups_claim or 'groups'})"
+
+
+def app_roles_given(app: dict[str, Any]) -> str:
+    options = app.get("settings", {})
+    return roles_given(options.get("roles", ""), options.get("groups_claim", ""))
 
 
 def saml_app(row: SignInProvider) -> dict[str, Any]:

@@ -5,6 +5,8 @@ administrators' page, each checked by axe-core."""
 from collections.abc import Iterator
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from playwright.sync_api import expect
 
 from townhall.accounts.models import Role
@@ -155,6 +157,14 @@ def test_the_providers_pages(transactional_db, live_server, new_page, axe_check,
     axe_check(page)
     page.get_by_label("Issuer").fill("https://id.county.example")
     page.get_by_label("Client secret").fill("typed-secret")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+    page.get_by_label("Private key", exact=True).fill(pem)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("rowheader", name="Sign in with County page ID")).to_be_visible()
     assert "typed-secret" not in page.content()
+    # The edit page: the key's public half and the choice to remove it, never the key.
+    page.get_by_role("link", name="Edit County page ID").click()
+    expect(page.get_by_label("Remove the current private key")).to_be_visible()
+    axe_check(page)
+    assert pem.splitlines()[5] not in page.content()

@@ -68,6 +68,7 @@ def configured(request: HttpRequest) -> list[dict[str, Any]]:
                 "issuer": options.get("issuer", ""),
                 "client_id": app.get("client_id", ""),
                 "groups_claim": options.get("groups_claim", "groups"),
+                "roles": signin_providers.app_roles_given(app),
                 "tenants": options.get("tenants", []),
                 "redirect_uri": build_absolute_uri(request, callback),
             }

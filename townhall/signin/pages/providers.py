@@ -22,9 +22,18 @@ def state(row: SignInProvider, taken: set[str]) -> str:
         return "Not offered: the server's environment names a provider of the same name"
     if not row.enabled:
         return "Switched off"
-    if row.kind == SignInProvider.Kind.OIDC and sealing.unseal(row.client_secret) is None:
-        return "Not offered: its secret must be entered again"
+    missing = providers.unopened(row)
+    if missing:
+        return f"Not offered: its {missing} must be entered again"
     return "On"
+
+
+def roles(row: SignInProvider) -> str:
+    if row.kind == SignInProvider.Kind.SAML:
+        return "From groups" + (
+            f" (attribute {row.groups_attribute})" if row.groups_attribute else ""
+        )
+    return providers.roles_given(row.roles, row.groups_claim)
 
 
 def provider_list(request: SignedInRequest) -> HttpResponse:
@@ -32,13 +41,18 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
     taken = providers.environment_ids()
     page = list(SignInProvider.objects.restrict(request.user))
     environment = [
-        {"id": app["provider_id"], "name": app["name"], "kind": "OpenID Connect"}
+        {
+            "id": app["provider_id"],
+            "name": app["name"],
+            "kind": "OpenID Connect",
+            "roles": providers.app_roles_given(app),
+        }
         for app in providers.environment_oidc()
     ] + [
-        {"id": app["provider_id"], "name": app["name"], "kind": "SAML 2.0"}
+        {"id": app["provider_id"], "name": app["name"], "kind": "SAML 2.0", "roles": "From groups"}
         for app in providers.environment_saml()
     ]
-    rows = [{"object": row, "state": state(row, taken)} for row in page]
+    rows = [{"object": row, "state": state(row, taken), "roles": roles(row)} for row in page]
     return render(request, "signin/providers.html", {"environment": environment, "rows": rows})
 
 
@@ -58,17 +72,33 @@ def provider_edit(request: SignedInRequest, pk: int | None = None) -> HttpRespon
     return render(
         request,
         "signin/provider_form.html",
-        {"form": form, "object": obj, "needs_secret": _needs_secret(obj)},
+        {
+            "form": form,
+            "object": obj,
+            "needs_secret": providers.unopened(obj) if obj else "",
+            "public_key": _public_key(obj),
+        },
         status=status,
     )
 
 
-def _needs_secret(obj: SignInProvider | None) -> bool:
-    return (
-        obj is not None
-        and obj.kind == SignInProvider.Kind.OIDC
-        and sealing.unseal(obj.client_secret) is None
+def _public_key(obj: SignInProvider | None) -> str:
+    """The public half of the kept private key, for the administrator to check which key is
+    set or to register at the provider; the private key itself is never shown."""
+    pem = sealing.unseal_key(obj.private_key) if obj and obj.private_key else None
+    if not pem:
+        return ""
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        PublicFormat,
+        load_pem_private_key,
     )
+
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError):
+        return ""
+    return key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def _save(request: SignedInRequest, form: SignInProviderForm, obj: SignInProvider | None) -> bool:
