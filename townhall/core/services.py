@@ -50,9 +50,8 @@ UNTRACKED_FIELDS = {
     "updated_at",
     "password",
     "last_login",
-    "feed_key",
     "secret_hash",  # an API token's
-    "key_hash",  # a signed-in session's
+    "key_hash",  # a signed-in session's, a calendar feed key's
     "totp_secret",  # an authenticator app's
     "code_hash",  # a recovery code's
     "last_used_step",
