@@ -33,6 +33,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Earlier keys while rotating: sessions and links signed with them, and the secrets sealed
+# with them (core.sealing), keep working until they are renewed.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from townhall.accounts import sessions
 from townhall.accounts.models import AuthenticatorApp, Passkey, RecoveryCode, SignInEvent, User
 from townhall.core import context, permissions, services
+from townhall.core.sealing import Sealer
 
 ISSUER = "Townhall"
 RECOVERY_CODES = 10
@@ -29,6 +30,8 @@ RECOVERY_CODES = 10
 # be off by up to 30 seconds, and a code typed as it changes still works.
 WINDOW = 1
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+# Authenticator apps' shared secrets, sealed under a key of their own (core.sealing).
+APP_SECRETS = Sealer("townhall.accounts.authenticator-app", "shared secret")
 
 
 def new_secret() -> str:
@@ -62,6 +65,14 @@ def code_matches(secret: str, code: str, after_step: int = 0) -> int | None:
         if step > after_step and hmac.compare_digest(totp.generate_otp(step), code):
             return step
     return None
+
+
+def app_unreadable(user: User) -> bool:
+    """The person's app was sealed under a SECRET_KEY this server no longer has: its codes
+    cannot be checked until an administrator resets it (recovery codes and passkeys still
+    work), and the code page says so instead of calling every code wrong."""
+    app = AuthenticatorApp.objects.filter(owner=user).only("totp_secret").first()
+    return app is not None and APP_SECRETS.unseal(app.totp_secret) is None
 
 
 def has_app(user: User) -> bool:
@@ -107,7 +118,8 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
     with transaction.atomic():
         for old in AuthenticatorApp.objects.filter(owner=user):
             services.delete(user, old)
-        app = services.create(user, AuthenticatorApp, {"owner": user, "totp_secret": secret})
+        sealed = APP_SECRETS.seal(secret)
+        app = services.create(user, AuthenticatorApp, {"owner": user, "totp_secret": sealed})
         AuthenticatorApp.objects.filter(pk=app.pk).update(last_used_step=step)
         return _replace_codes(user, user)
 
@@ -146,7 +158,8 @@ def check_second_step(user: User, code: str) -> str | None:
     app = AuthenticatorApp.objects.filter(owner=user).first()
     if app is None:
         return None
-    step = code_matches(app.totp_secret, code, app.last_used_step)
+    secret = APP_SECRETS.unseal(app.totp_secret)
+    step = None if secret is None else code_matches(secret, code, app.last_used_step)
     if step is not None:
         # Not a change anyone made (like the last sign-in): no audit entry.
         won = AuthenticatorApp.objects.filter(pk=app.pk, last_used_step__lt=step).update(

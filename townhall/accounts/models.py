@@ -366,15 +366,16 @@ class SecondFactor:
 
 class AuthenticatorApp(SecondFactor, models.Model):
     """A person's authenticator app (RFC 6238 one-time codes), the second step of signing
-    in with a password. The shared secret is needed to check codes, so it is kept as it
-    is, never shown again after enrolment and never copied into history."""
+    in with a password. The shared secret is needed to check codes, so it cannot be hashed:
+    it is kept sealed (core.sealing, opened by accounts.mfa), never shown again after
+    enrolment and never copied into history."""
 
     sign_in_activity = True  # see audit.models.AuditQuerySet.without_sign_ins
 
     admin_only = True  # in the audit log; the records follow `restrict_rows`
 
     owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="authenticator")
-    totp_secret = models.CharField(max_length=64, editable=False)
+    totp_secret = models.CharField(max_length=255, editable=False)
     # The last time step whose code was accepted: a code is never accepted twice.
     last_used_step = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField("enrolled", auto_now_add=True)
@@ -485,6 +486,7 @@ class FeedKey(models.Model):
     once, when it is made, and the feed finds its owner by the hash in one indexed read."""
 
     admin_only = True  # in the audit log; the records follow `restrict_rows`
+    secret_fields = ("key_hash",)  # never copied into history
 
     owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="feed_key")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

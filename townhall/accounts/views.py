@@ -128,9 +128,17 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 return _finish_sign_in(request, user, pending, how, attempt)
             throttle.record_failure(attempt)
             mfa.record_event(request, SignInEvent.Kind.CODE_FAILED, user=user, method="code")
-            form.add_error(
-                "code", "That code is not right, or was used already. Try the newest code."
-            )
+            if mfa.app_unreadable(user):
+                form.add_error(
+                    "code",
+                    "Townhall can no longer check your authenticator app's codes (its server "
+                    "key was changed). Use one of your recovery codes, or ask an administrator "
+                    "to reset your two-step sign-in, then set up your app again.",
+                )
+            else:
+                form.add_error(
+                    "code", "That code is not right, or was used already. Try the newest code."
+                )
             status = 400
         else:
             status = 400

@@ -51,7 +51,7 @@ UNTRACKED_FIELDS = {
     "password",
     "last_login",
     "secret_hash",  # an API token's
-    "key_hash",  # a signed-in session's, a calendar feed key's
+    "key_hash",  # a signed-in session's
     "totp_secret",  # an authenticator app's
     "code_hash",  # a recovery code's
     "last_used_step",
@@ -61,6 +61,12 @@ UNTRACKED_FIELDS = {
 }
 # What history says instead of a new password: that it changed, never the value or hash.
 PASSWORD_CHANGED = "changed"  # noqa: S105 - a word shown in history, not a secret
+
+
+def secret_fields(obj: models.Model) -> tuple[str, ...]:
+    """A model's own secrets (`secret_fields` on the class): never copied into history;
+    an update that changes one says only that it changed, as a password change does."""
+    return tuple(getattr(obj, "secret_fields", ()))
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,8 +83,9 @@ def snapshot(obj: models.Model, linked: Collection[str] | None = None) -> dict[s
     `linked` names the only many-to-many fields that can hold links (a record just created
     has links only where they were given), so the others are not read: a query each."""
     data: dict[str, Any] = {}
+    hidden = secret_fields(obj)
     for field in obj._meta.concrete_fields:
-        if field.name in UNTRACKED_FIELDS:
+        if field.name in UNTRACKED_FIELDS or field.name in hidden:
             continue
         data[field.name] = _jsonable(field.value_from_object(obj))
     if obj.pk is not None:
@@ -223,6 +230,7 @@ def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -
             raise ConflictError(current, entries)
         before = snapshot(current)
         old_password = getattr(current, "password", None)
+        old_secrets = {name: getattr(current, name) for name in secret_fields(current)}
         _apply(current, plain)
         if hasattr(current, "department_id_value"):
             _check_department(user, current)
@@ -235,8 +243,9 @@ def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -
         )
         # A new password is a change, though history never holds it (nor its hash).
         password_changed = getattr(current, "password", None) != old_password
+        secrets_changed = [n for n, v in old_secrets.items() if getattr(current, n) != v]
         preview = snapshot(current)
-        if preview == before and not m2m_changed and not password_changed:
+        if preview == before and not m2m_changed and not password_changed and not secrets_changed:
             return current  # nothing to save; the version stays what the editor saw
         if isinstance(current, TrackedModel):
             current.version += 1
@@ -247,6 +256,8 @@ def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -
         after = snapshot(current)
         if password_changed:
             after["password"] = PASSWORD_CHANGED
+        for name in secrets_changed:
+            after[name] = PASSWORD_CHANGED
         _record(user, AuditEntry.Action.UPDATE, current, current.pk, before, after)
     return current
 
@@ -515,7 +526,7 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
             .filter(pk__in=pks)
             .values_list("pk", flat=True)
         )
-        changed: list[tuple[models.Model, dict, dict[str, Any], bool]] = []
+        changed: list[tuple[models.Model, dict, dict[str, Any], list[str]]] = []
         for index, (obj, data) in enumerate(pairs):
             record = current.get(obj.pk)
             if record is None or record.pk not in allowed:
@@ -523,6 +534,7 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
             plain, m2m = _split(model, data)
             before = snapshot(record)
             old_password = getattr(record, "password", None)
+            old_secrets = {name: getattr(record, name) for name in secret_fields(record)}
             try:
                 _apply(record, plain)
                 if hasattr(record, "department_id_value"):
@@ -536,23 +548,25 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
                 _m2m_pks(values) != _m2m_pks(getattr(record, name).all())
                 for name, values in m2m.items()
             )
-            password_changed = getattr(record, "password", None) != old_password
-            if snapshot(record) == before and not m2m_changed and not password_changed:
+            hidden = [n for n, v in old_secrets.items() if getattr(record, n) != v]
+            if getattr(record, "password", None) != old_password:
+                hidden.append("password")
+            if snapshot(record) == before and not m2m_changed and not hidden:
                 continue
             if hasattr(record, "version"):
                 record.version += 1
-            changed.append((record, before, m2m, password_changed))
+            changed.append((record, before, m2m, hidden))
         if not changed:
             return 0
         _save_rows(model, [record for record, *_ in changed])
         entries = []
-        for record, before, m2m, password_changed in changed:
+        for record, before, m2m, hidden in changed:
             for name, values in m2m.items():
                 getattr(record, name).set(values)
             _clean_relations(record, m2m)
             after = snapshot(record)
-            if password_changed:
-                after["password"] = PASSWORD_CHANGED
+            for name in hidden:  # changed, never the value (nor a password's hash)
+                after[name] = PASSWORD_CHANGED
             entries.append(_entry(user, AuditEntry.Action.UPDATE, record, record.pk, before, after))
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return len(changed)

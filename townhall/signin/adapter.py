@@ -5,10 +5,13 @@ from typing import Any
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthError
 from django.http import HttpRequest
 from requests import RequestException
 
+from townhall.signin import providers
+from townhall.signin.config import ROLES_FROM_TOWNHALL
 from townhall.signin.graph import GroupsUnavailable
 from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import TokenRefused
@@ -18,6 +21,23 @@ Reason = SignInRefusal.Reason
 
 
 class SignInAdapter(DefaultSocialAccountAdapter):
+    def list_apps(
+        self, request: HttpRequest, provider: Any = None, client_id: Any = None
+    ) -> list[SocialApp]:
+        """The settings' apps and, unsaved, those of OpenID Connect providers switched on
+        on the Single sign-on page (never kept as allauth's own rows)."""
+        apps = list(super().list_apps(request, provider=provider, client_id=client_id))
+        for found in providers.page_oidc_apps(request):
+            app = SocialApp(provider="openid_connect")
+            for field in ("name", "provider_id", "client_id", "secret", "settings"):
+                setattr(app, field, found[field])
+            if client_id and app.client_id != client_id:
+                continue
+            if provider and provider not in (app.provider_id, app.provider):
+                continue
+            apps.append(app)
+        return apps
+
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         """Always answers itself: signed in and sent on, or the refusal page."""
         app = sociallogin.account.get_provider().app
@@ -25,7 +45,15 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         groups_claim = app.settings.get("groups_claim", "groups")
         next_url = str((sociallogin.state or {}).get("next") or "")
         raise ImmediateHttpResponse(
-            complete(request, app.provider_id, app.name, claims, groups_claim, next_url)
+            complete(
+                request,
+                app.provider_id,
+                app.name,
+                claims,
+                groups_claim,
+                next_url,
+                roles_from_groups=app.settings.get("roles") != ROLES_FROM_TOWNHALL,
+            )
         )
 
     def on_authentication_error(

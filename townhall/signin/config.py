@@ -14,6 +14,10 @@ from townhall.env import envbool, envlist, envstr
 PROVIDER_ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 DEFAULT_SCOPES = ["openid", "profile", "email"]
 GRAPH_URL = "https://graph.microsoft.com"
+# Where a person's role comes from: their groups in the ID token (the default), or, for a
+# provider that sends no groups (Login.gov), the role their Townhall account already has.
+ROLES_FROM_GROUPS = "groups"
+ROLES_FROM_TOWNHALL = "townhall"
 
 
 def _required(name: str) -> str:
@@ -34,16 +38,29 @@ def provider_app(provider_id: str) -> dict[str, Any]:
     issuer = _required(prefix + "ISSUER").rstrip("/")
     if not issuer.startswith(("https://", "http://")):
         raise RuntimeError(f"{prefix}ISSUER must be the provider's https:// address.")
+    private_key = _private_key(prefix + "PRIVATE_KEY")
+    roles = (envstr(prefix + "ROLES") or ROLES_FROM_GROUPS).strip().lower()
+    if roles not in (ROLES_FROM_GROUPS, ROLES_FROM_TOWNHALL):
+        raise RuntimeError(
+            f"{prefix}ROLES must be {ROLES_FROM_GROUPS} (roles from the provider's groups) or "
+            f"{ROLES_FROM_TOWNHALL} (the role set in Townhall), not {roles!r}."
+        )
     return app(
         provider_id,
         name=envstr(prefix + "NAME") or provider_id.title(),
         issuer=issuer,
         client_id=_required(prefix + "CLIENT_ID"),
-        secret=_required(prefix + "CLIENT_SECRET"),
+        # With a private key the token request is signed with it and sends no secret.
+        secret="" if private_key else _required(prefix + "CLIENT_SECRET"),
         scopes=envlist(prefix + "SCOPES", DEFAULT_SCOPES),
         groups_claim=envstr(prefix + "GROUPS_CLAIM") or "groups",
         tenants=envlist(prefix + "TENANTS", []),
         graph_url=graph_url(prefix),
+        private_key=private_key,
+        acr_values=(envstr(prefix + "ACR_VALUES") or "").strip(),
+        prompt=(envstr(prefix + "PROMPT") or "").strip(),
+        userinfo=envbool(prefix + "USERINFO", False),
+        roles=roles,
     )
 
 
@@ -58,6 +75,27 @@ def graph_url(prefix: str) -> str:
     return url
 
 
+def _private_key(name: str) -> str:
+    """The PEM private key Townhall signs its token requests with (private_key_jwt), read
+    and checked now so a wrong file stops Townhall at start rather than at a sign-in."""
+    pem = (envstr(name) or "").strip()
+    if not pem:
+        return ""
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise RuntimeError(
+            f"{name}_FILE must hold an RSA private key in PEM form without a passphrase "
+            f"(-----BEGIN PRIVATE KEY-----); it could not be read ({exc})."
+        ) from None
+    if not isinstance(key, RSAPrivateKey):
+        raise RuntimeError(f"{name}_FILE must hold an RSA private key (RS256 is used).")
+    return pem
+
+
 def app(
     provider_id: str,
     *,
@@ -69,23 +107,36 @@ def app(
     groups_claim: str = "groups",
     tenants: list[str] | None = None,
     graph_url: str = GRAPH_URL,
+    private_key: str = "",
+    acr_values: str = "",
+    prompt: str = "",
+    userinfo: bool = False,
+    roles: str = ROLES_FROM_GROUPS,
 ) -> dict[str, Any]:
-    """One provider as allauth's `openid_connect` provider reads it."""
+    """One provider as allauth's `openid_connect` provider reads it. `secret` is blank
+    when `private_key` (PEM) is given: the token request is then signed (private_key_jwt)."""
+    auth_params = {"acr_values": acr_values, "prompt": prompt}
     return {
         "provider_id": provider_id,
         "name": name,
         "client_id": client_id,
-        "secret": secret,
+        "secret": "" if private_key else secret,
         "settings": {
             "server_url": issuer,
             "issuer": issuer,
             "oauth_pkce_enabled": True,
-            # Groups and names come from the signed ID token alone.
+            # allauth's own userinfo call is never made: oidc.py makes it, when `userinfo`
+            # is on, for e-mail and names only; groups never come from it.
             "fetch_userinfo": False,
             "scope": scopes or DEFAULT_SCOPES,
             "groups_claim": groups_claim,
             "tenants": tenants or [],
             "graph_url": graph_url,
+            # Sent with every authorization request (Login.gov requires acr_values).
+            "auth_params": {k: v for k, v in auth_params.items() if v},
+            "private_key": private_key,
+            "userinfo": userinfo,
+            "roles": roles,
         },
     }
 

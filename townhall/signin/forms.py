@@ -3,7 +3,8 @@ from typing import Any
 from django import forms
 
 from townhall.core.forms import RecordForm, style_fields
-from townhall.signin.models import GroupMapping
+from townhall.signin import sealing
+from townhall.signin.models import GroupMapping, SignInProvider
 
 
 class GroupMappingForm(RecordForm):
@@ -67,4 +68,65 @@ class MetadataImportForm(forms.Form):
                 raise forms.ValidationError(
                     {"file": "The file is not text (UTF-8): not metadata."}
                 ) from None
+        return data
+
+
+OIDC_FIELDS = ["issuer", "client_id", "client_secret", "scopes", "groups_claim", "tenants"]
+SAML_FIELDS = ["metadata_url", "groups_attribute", "entity_id"]
+
+
+class SignInProviderForm(RecordForm):
+    """A provider added on the page. The client secret is write-only: never put back in the
+    page, and left blank it keeps the one kept (sealed) already."""
+
+    client_secret = forms.CharField(
+        required=False,
+        strip=True,
+        max_length=2000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="OpenID Connect: the secret the provider gave Townhall. It is never shown again.",
+    )
+
+    class Meta:
+        model = SignInProvider
+        fields = [
+            "kind",
+            "provider_id",
+            "name",
+            "enabled",
+            "issuer",
+            "client_id",
+            "scopes",
+            "groups_claim",
+            "tenants",
+            "metadata_url",
+            "groups_attribute",
+            "entity_id",
+            "notes",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["kind", "provider_id", "name", "enabled", "issuer", "client_id"])
+        if self.instance.pk:
+            # Part of the addresses registered at the provider and of people's links.
+            self.fields["provider_id"].disabled = True
+            if self.instance.client_secret:
+                self.fields[
+                    "client_secret"
+                ].help_text = "Leave blank to keep the current secret. It is never shown again."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The other kind's settings are left out, not refused: the form shows both.
+        unused = SAML_FIELDS if data.get("kind") == SignInProvider.Kind.OIDC else OIDC_FIELDS
+        for name in unused:
+            data[name] = ""
+            setattr(self.instance, name, "")
+        typed = data.pop("client_secret", "") or ""
+        if typed:
+            data["client_secret"] = sealing.seal(typed)
+            self.instance.client_secret = data["client_secret"]
+        elif "client_secret" in unused:
+            data["client_secret"] = ""
         return data

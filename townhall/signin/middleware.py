@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from townhall.core.middleware import CSP
+from townhall.signin import providers
 from townhall.signin.models import ImportedMetadata
 from townhall.signin.pages.flow import provider_apps
 from townhall.signin.saml_metadata import MetadataError, idp_settings
@@ -26,15 +26,14 @@ def saml_sign_in_address(app: dict, imported: dict[str, str]) -> str:
     return str(app["metadata_url"])
 
 
-def provider_origins() -> list[str]:
+def provider_origins(request: HttpRequest | None = None) -> list[str]:
     """Each provider's origin (scheme, host and port of its issuer), where its authorization
     endpoint lives."""
-    addresses = [str(app["settings"]["server_url"]) for app in provider_apps()]
-    if settings.TOWNHALL_SAML_PROVIDERS:
+    addresses = [str(app["settings"]["server_url"]) for app in provider_apps(request)]
+    saml_apps = providers.saml_apps(request)
+    if saml_apps:
         imported = dict(ImportedMetadata.objects.values_list("provider", "document"))
-        addresses += [
-            saml_sign_in_address(app, imported) for app in settings.TOWNHALL_SAML_PROVIDERS
-        ]
+        addresses += [saml_sign_in_address(app, imported) for app in saml_apps]
     origins = []
     for address in addresses:
         parts = urlsplit(address)
@@ -57,7 +56,7 @@ class ProviderFormActionMiddleware:
         self.sign_in_path = self.sign_in_path or reverse("accounts:login")
         if request.path != self.sign_in_path or "Content-Security-Policy" in response:
             return response
-        origins = provider_origins()
+        origins = provider_origins(request)
         if origins:
             response["Content-Security-Policy"] = CSP.replace(
                 "form-action 'self'", "form-action 'self' " + " ".join(origins)

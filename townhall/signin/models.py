@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 
 from townhall.accounts.models import Role
-from townhall.core.models import TrackedModel
+from townhall.core.models import TrackedModel, field_named
 
 # When several of a person's groups are mapped, the strongest role wins.
 ROLE_STRENGTH: dict[str, int] = {
@@ -215,3 +215,188 @@ class BreakGlassSignIn(TrackedModel):
 
     def __str__(self) -> str:
         return f"Break-glass sign-in by {self.username}"
+
+
+class SignInProvider(TrackedModel):
+    """A sign-in provider added by an administrator on the Single sign-on page, beside those
+    the server's environment names (townhall/signin/config.py); both are offered alike
+    (townhall/signin/providers.py)."""
+
+    admin_only = True
+    department_field: ClassVar[str | None] = None
+    # Never copied into the audit log (core.services.secret_fields); kept sealed (sealing.py).
+    secret_fields: ClassVar[tuple[str, ...]] = ("client_secret",)
+
+    class Kind(models.TextChoices):
+        OIDC = "oidc", "OpenID Connect"
+        SAML = "saml", "SAML 2.0"
+
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.OIDC)
+    provider_id = models.CharField(
+        "provider name",
+        max_length=30,
+        unique=True,
+        help_text="Lower-case letters, digits and dashes, starting with a letter (such as "
+        "entra). It is part of the addresses registered at the provider, so it cannot be "
+        "changed later.",
+    )
+    name = models.CharField(
+        "button words",
+        max_length=100,
+        help_text='Shown on the sign-in page as "Sign in with …", such as County account.',
+    )
+    enabled = models.BooleanField(
+        "on",
+        default=True,
+        help_text="Switched off, its button is not offered and its sign-ins are refused.",
+    )
+    issuer = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="OpenID Connect: the provider's https:// address, where it publishes "
+        "/.well-known/openid-configuration.",
+    )
+    client_id = models.CharField("client ID", max_length=255, blank=True)
+    client_secret = models.TextField(blank=True, editable=False)
+    scopes = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="OpenID Connect: separated by spaces; blank for openid profile email.",
+    )
+    groups_claim = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="OpenID Connect: the ID token's claim holding groups; blank for groups.",
+    )
+    tenants = models.CharField(
+        "Entra tenants",
+        max_length=1000,
+        blank=True,
+        help_text="Entra ID multi-tenant issuers ({tenantid}) only: the tenant IDs allowed, "
+        "separated by spaces or commas.",
+    )
+    metadata_url = models.CharField(
+        "metadata address",
+        max_length=500,
+        blank=True,
+        help_text="SAML: the provider's metadata address (re-read every four hours). Leave "
+        "blank to import the metadata on the Single sign-on page instead.",
+    )
+    groups_attribute = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="SAML: the attribute holding groups; blank for the usual ADFS, Entra ID "
+        "and Okta ones.",
+    )
+    entity_id = models.CharField(
+        "identity provider's entity ID",
+        max_length=500,
+        blank=True,
+        help_text="SAML: which identity provider of a metadata file that holds several; "
+        "blank for the first.",
+    )
+
+    class Meta:
+        ordering = ["provider_id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("signin:provider_edit", args=[self.pk])
+
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+    def tenant_list(self) -> list[str]:
+        return self.tenants.replace(",", " ").split()
+
+    def clean(self) -> None:
+        from townhall.signin import providers
+        from townhall.signin.config import PROVIDER_ID
+
+        errors: dict[str, str] = {}
+        if not PROVIDER_ID.match(self.provider_id or ""):
+            errors["provider_id"] = (
+                "Use up to 30 lower-case letters, digits and dashes, starting with a letter "
+                "(such as entra)."
+            )
+        elif self.provider_id in providers.RESERVED:
+            errors["provider_id"] = f"{self.provider_id} is kept for Townhall's own use."
+        elif self.provider_id in providers.environment_ids():
+            errors["provider_id"] = (
+                f"The server's environment already names a provider {self.provider_id}; "
+                "choose another name."
+            )
+        elif (
+            self.pk
+            and SignInProvider.objects.filter(pk=self.pk)
+            .exclude(provider_id=self.provider_id)
+            .exists()
+        ):
+            errors["provider_id"] = (
+                "A provider's name cannot change: it is in the addresses registered at the "
+                "provider and in its people's links. Add a new provider instead."
+            )
+        if self.name != self.name.strip() or not self.name.strip():
+            errors["name"] = "Give the words of the button, without spaces around them."
+        if self.kind == self.Kind.OIDC:
+            errors.update(self._clean_oidc())
+        else:
+            errors.update(self._clean_saml())
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_oidc(self) -> dict[str, str]:
+        from townhall.signin import sealing
+        from townhall.signin.oidc import TENANT as tenant
+
+        errors: dict[str, str] = {}
+        self.issuer = self.issuer.strip().rstrip("/")
+        if not self.issuer.startswith("https://") and not self.issuer.startswith("http://"):
+            errors["issuer"] = "Give the provider's https:// address (its issuer)."
+        elif " " in self.issuer:
+            errors["issuer"] = "The issuer is one address, without spaces."
+        if not self.client_id.strip():
+            errors["client_id"] = "Give the client ID the provider gave Townhall."
+        secret = "client_secret"  # noqa: S105 - a field name
+        if not self.client_secret:
+            errors[secret] = "Give the client secret the provider gave Townhall."
+        elif not sealing.looks_sealed(self.client_secret):
+            errors[secret] = "Give the client secret sealed (townhall.signin.sealing.seal)."
+        if self.tenants.strip() and tenant not in self.issuer:
+            errors["tenants"] = (
+                "Tenants count only for an Entra ID multi-tenant issuer, one with {tenantid} "
+                "in it; leave this blank for this issuer."
+            )
+        if tenant in self.issuer and not self.tenant_list():
+            errors["tenants"] = (
+                "This issuer serves every Entra ID tenant: list the tenant IDs allowed to sign in."
+            )
+        if self.groups_claim != self.groups_claim.strip():
+            errors["groups_claim"] = "Remove the spaces around the claim's name."
+        if self.scopes.strip() and "openid" not in self.scope_list():
+            errors["scopes"] = "The scopes must include openid."
+        return errors
+
+    def _clean_saml(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        self.metadata_url = self.metadata_url.strip()
+        if self.metadata_url and not self.metadata_url.startswith(("https://", "http://")):
+            errors["metadata_url"] = "Give the metadata's https:// address, or leave it blank."
+        for name in ("issuer", "client_id", "client_secret", "scopes", "tenants"):
+            if getattr(self, name):
+                label = field_named(SignInProvider, name).verbose_name
+                errors[name] = f"A SAML provider has no {label}; leave it blank."
+        return errors
+
+    def check_delete(self, user: object) -> None:
+        """People linked through this provider would lose their way in: refused, with why."""
+        linked = Identity.objects.filter(provider=self.provider_id).count()
+        if linked:
+            people = "person is" if linked == 1 else "people are"
+            raise ValidationError(
+                f"{linked} {people} linked to {self.name} and sign in with it. Switch it off "
+                "instead (their links stay, and it can be switched on again), or undo their "
+                "links on the Linked accounts page first."
+            )

@@ -11,23 +11,31 @@ state. Townhall adds, here:
 - the issuer found by discovery compared with the one configured, and Entra ID's
   multi-tenant issuer (`{tenantid}`) accepted only for the tenants listed;
 - `iat` and `sub` required, `azp` checked when the token names several audiences;
-- the request may not change the scope or add authorization parameters;
+- the request may not change the scope or add authorization parameters; a provider's
+  own parameters (`acr_values`, `prompt`) come from its configuration only;
+- a `state` of 43 characters (allauth's 16 are too short for Login.gov);
+- with a private key configured, the token request authenticated by a signed client
+  assertion (`private_key_jwt`) instead of a client secret;
+- with `userinfo` on, e-mail and names the ID token lacks taken from the userinfo
+  endpoint, whose `sub` must be the ID token's.
 - Entra ID's group overage: the groups read from Microsoft Graph (graph.py).
 Each refusal raises `TokenRefused` with a reason the refusal page and its record name.
 """
 
 import hmac
 import secrets
+import time
 from typing import Any
 
 import jwt
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.internal import jwtkit
-from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.client import OAuth2Client, OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.utils import get_request_param
 from django.http import HttpRequest, HttpResponse
 from requests import RequestException
 
@@ -42,6 +50,12 @@ ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 # Clocks differ a little between the provider and us.
 LEEWAY_SECONDS = 60
 TENANT = "{tenantid}"
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# A client assertion is used at once: a short life limits what a copied one is worth.
+ASSERTION_SECONDS = 60
+# What the userinfo endpoint may add to an ID token that lacks it; never groups, which
+# count only when signed.
+USERINFO_CLAIMS = ["email", "given_name", "family_name", "name", "preferred_username"]
 
 
 class TokenRefused(OAuth2Error):
@@ -79,6 +93,42 @@ class TownhallProvider(OpenIDConnectProvider):
             request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
         )
 
+    def stash_redirect_state(
+        self,
+        request: HttpRequest,
+        process: Any,
+        next_url: str | None = None,
+        data: Any = None,
+        state_id: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Login.gov refuses a state shorter than 22 characters; allauth makes 16."""
+        return str(
+            super().stash_redirect_state(
+                request,
+                process,
+                next_url,
+                data,
+                state_id=state_id or secrets.token_urlsafe(32),
+                **kwargs,
+            )
+        )
+
+
+def client_assertion(client_id: str, token_url: str, private_key: str) -> str:
+    """private_key_jwt (OpenID Connect Core 9): proof that the token request comes from the
+    holder of the application's private key, for this token endpoint only, once, briefly."""
+    now = int(time.time())
+    claims = {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": token_url,
+        "jti": secrets.token_urlsafe(32),
+        "iat": now,
+        "exp": now + ASSERTION_SECONDS,
+    }
+    return jwt.encode(claims, private_key, algorithm="RS256")
+
 
 class TownhallAdapter(OpenIDConnectOAuth2Adapter):
     expected_nonce: str | None = None
@@ -108,6 +158,33 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
     def authorize_url(self) -> str:
         return self.config_value("authorization_endpoint")
 
+    def get_client(self, request: HttpRequest, app: Any) -> OAuth2Client:
+        client: OAuth2Client = super().get_client(request, app)
+        if app.settings.get("private_key"):
+            # The client ID goes in the form beside the assertion, and no secret at all.
+            client.basic_auth = False
+            client.consumer_secret = ""
+        return client
+
+    def get_access_token_data(
+        self, request: HttpRequest, app: Any, client: Any, pkce_code_verifier: Any = None
+    ) -> Any:
+        private_key = app.settings.get("private_key")
+        if not private_key:
+            return super().get_access_token_data(
+                request, app, client, pkce_code_verifier=pkce_code_verifier
+            )
+        assertion = {
+            "client_assertion_type": CLIENT_ASSERTION_TYPE,
+            "client_assertion": client_assertion(app.client_id, self.access_token_url, private_key),
+        }
+        code = get_request_param(self.request, "code")
+        data = client.get_access_token(
+            code, pkce_code_verifier=pkce_code_verifier, extra_data=assertion
+        )
+        self.did_fetch_access_token = True
+        return data
+
     def parse_token(self, data: Any) -> Any:
         """allauth's reading of the token endpoint's answer, which fails on a malformed one
         (an `expires_in` that is not a number) with an error of its own."""
@@ -121,13 +198,31 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
         if not id_token:
             raise TokenRefused(Reason.INVALID_TOKEN, "the provider sent no ID token")
         claims = self.check_id_token(app, id_token)
+        if app.settings.get("userinfo"):
+            claims = with_userinfo(claims, self.userinfo(token.token))
         # Entra ID's group overage: the groups are read from Microsoft Graph instead.
         claims = with_graph_groups(app.settings, app.name, claims, token.token)
         return self.get_provider().sociallogin_from_response(request, {"id_token": claims})
 
+    def userinfo(self, access_token: str) -> dict[str, Any]:
+        with get_adapter().get_requests_session() as session:
+            response = session.get(
+                self.config_value("userinfo_endpoint"),
+                headers={"Authorization": f"Bearer {access_token}"},
+            )
+            response.raise_for_status()
+            try:
+                answer = response.json()
+            except ValueError as exc:
+                raise OAuth2Error("the provider's userinfo answer cannot be read") from exc
+        if not isinstance(answer, dict):
+            raise OAuth2Error("the provider's userinfo answer cannot be read")
+        return answer
+
     def expected_issuer(self, app: Any, id_token: str) -> str:
         configured = app.settings["issuer"].rstrip("/")
-        discovered = self.config_value("issuer").rstrip("/")
+        written = self.config_value("issuer")
+        discovered = written.rstrip("/")
         if TENANT not in discovered:
             if discovered != configured:
                 raise TokenRefused(
@@ -135,7 +230,8 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
                     f"the provider's discovery document names the issuer {discovered!r}, "
                     f"not the configured {configured!r}",
                 )
-            return configured
+            # Tokens carry the issuer exactly as discovery writes it: Login.gov's ends in "/".
+            return written
         # Entra ID's multi-tenant endpoints: each tenant signs as itself.
         try:
             tenant = str(jwt.decode(id_token, options={"verify_signature": False}).get("tid"))
@@ -219,6 +315,24 @@ class TownhallAdapter(OpenIDConnectOAuth2Adapter):
         except OAuth2Error as exc:
             raise TokenRefused(Reason.REPLAYED, "it was already used once") from exc
         return claims
+
+
+def with_userinfo(claims: dict[str, Any], userinfo: dict[str, Any]) -> dict[str, Any]:
+    """The ID token's claims, with e-mail and names the token lacks taken from the userinfo
+    answer, which must be about the same person (OpenID Connect Core 5.3.2)."""
+    sub = userinfo.get("sub")
+    if not isinstance(sub, str) or sub != claims.get("sub"):
+        raise TokenRefused(
+            Reason.INVALID_TOKEN,
+            "its userinfo answer is about someone else than its ID token",
+        )
+    merged = dict(claims)
+    for name in USERINFO_CLAIMS:
+        if name not in merged and name in userinfo:
+            merged[name] = userinfo[name]
+            if name == "email" and "email_verified" in userinfo:
+                merged["email_verified"] = userinfo["email_verified"]
+    return merged
 
 
 class CallbackView(OAuth2CallbackView):

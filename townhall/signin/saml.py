@@ -33,6 +33,7 @@ from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
 from townhall.core import context
 from townhall.core import services as core_services
+from townhall.signin import providers as signin_providers
 from townhall.signin import saml_claims
 from townhall.signin.models import ImportedMetadata, SeenAssertion, SignInRefusal
 from townhall.signin.saml_metadata import MetadataError, idp_settings
@@ -85,7 +86,8 @@ REFUSALS: dict[int, tuple[str, str]] = {
 
 
 def saml_providers() -> list[dict[str, Any]]:
-    return list(settings.TOWNHALL_SAML_PROVIDERS)
+    """The environment's SAML providers and those switched on on the page (providers.py)."""
+    return signin_providers.saml_apps()
 
 
 def provider(provider_id: str) -> dict[str, Any] | None:

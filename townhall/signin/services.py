@@ -112,10 +112,17 @@ def _free_username(claims: dict[str, Any], provider_id: str) -> str:
 
 
 def sign_in(
-    provider_id: str, provider_name: str, claims: dict[str, Any], groups_claim: str
+    provider_id: str,
+    provider_name: str,
+    claims: dict[str, Any],
+    groups_claim: str,
+    *,
+    roles_from_groups: bool = True,
 ) -> User:
     """The account for a provider's verified ID token, its role and department set again from
-    the person's groups today; raises Refused, with nothing changed, otherwise."""
+    the person's groups today; raises Refused, with nothing changed, otherwise. Without
+    `roles_from_groups` (a provider that sends no groups) only an existing account signs
+    in, keeping the role set in Townhall."""
     subject = text(claims, "sub", 255)
     if not subject:
         raise Refused(
@@ -123,15 +130,16 @@ def sign_in(
             f"{provider_name} did not say who you are (its answer names no lasting "
             "identifier for you). Tell your Townhall administrator.",
         )
-    groups = groups_of(claims, groups_claim)
+    # None: the provider gives no roles (the account's own role stays).
+    given = groups_of(claims, groups_claim) if roles_from_groups else None
     try:
         try:
-            return _sign_in(provider_id, provider_name, claims, subject, groups)
+            return _sign_in(provider_id, provider_name, claims, subject, given)
         except (IntegrityError, ValidationError):
             # The same person's first sign-in in two tabs at once: the other request made the
             # account and its link first (a clash the write path or the database reports), so
             # this one, tried again, finds them. Any other fault repeats and is refused below.
-            return _sign_in(provider_id, provider_name, claims, subject, groups)
+            return _sign_in(provider_id, provider_name, claims, subject, given)
     except IntegrityError:
         raise Refused(
             Reason.ACCOUNT_INVALID,
@@ -148,8 +156,13 @@ def sign_in(
 
 
 def _sign_in(
-    provider_id: str, provider_name: str, claims: dict[str, Any], subject: str, groups: list[str]
+    provider_id: str,
+    provider_name: str,
+    claims: dict[str, Any],
+    subject: str,
+    groups: list[str] | None,
 ) -> User:
+    """`groups` None: the provider gives no roles; the account's own role stays."""
     with transaction.atomic():
         identity = (
             Identity.objects.select_related("user")
@@ -164,6 +177,21 @@ def _sign_in(
                 "Ask a Townhall administrator if you need it again.",
                 user,
             )
+        if groups is None:
+            if user is None:
+                raise Refused(
+                    Reason.NO_ACCOUNT,
+                    f"There is no Townhall account for {who(claims)}. Signing in with "
+                    f"{provider_name} is only for people who already have one: ask a Townhall "
+                    "administrator to add an account with your e-mail address, and a role.",
+                )
+            if identity is None:
+                services.create(
+                    context.SYSTEM,
+                    Identity,
+                    {"provider": provider_id, "subject": subject, "user": user.pk},
+                )
+            return user
         grant = grant_for(provider_id, groups)
         if grant is None:
             raise Refused(

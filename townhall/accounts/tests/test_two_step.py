@@ -64,7 +64,8 @@ def test_enrolment_shows_a_qr_code_and_the_secret_and_needs_a_first_code(users, 
     assert done.status_code == 200
     assert done["Cache-Control"] == "no-store"
     html = done.content.decode()
-    assert AuthenticatorApp.objects.get(owner=users["staff"]).totp_secret == secret
+    kept = AuthenticatorApp.objects.get(owner=users["staff"]).totp_secret
+    assert secret not in kept and mfa.APP_SECRETS.unseal(kept) == secret  # sealed, not plain
     shown = [c for c in RecoveryCode.objects.filter(owner=users["staff"])]
     assert len(shown) == 10
     assert html.count("<code>") == 10
@@ -166,6 +167,52 @@ def test_a_recovery_code_works_once(users):
     assert again.post(reverse(CODE), {"code": codes[3]}).status_code == 400
     assert not signed_in(again)
     assert mfa.codes_left(users["staff"]) == 9
+
+
+@pytest.mark.django_db
+def test_after_a_change_of_server_key_the_page_says_to_use_a_recovery_code(users, settings):
+    secret, codes = enrol(users["staff"])
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]  # rotating, the old key kept: still checked
+    kept = Client()
+    password_step(kept)
+    kept.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
+    assert signed_in(kept)
+    AuthenticatorApp.objects.update(last_used_step=0)
+    settings.SECRET_KEY_FALLBACKS = []  # the old key dropped too soon
+    client = Client()
+    password_step(client)
+    refused = client.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
+    assert refused.status_code == 400 and not signed_in(client)
+    assert "Use one of your recovery codes" in refused.content.decode()
+    client.post(reverse(CODE), {"code": codes[0]})
+    assert signed_in(client)
+
+
+@pytest.mark.django_db
+def test_secrets_enrolled_before_sealing_are_sealed_by_the_migration(users):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "townhall.accounts.migrations.0007_sealed_authenticator_secrets"
+    )
+    secret = pyotp.random_base32()
+    mfa.enrol(users["staff"], secret, pyotp.TOTP(secret).now())
+    AuthenticatorApp.objects.update(totp_secret=secret, last_used_step=0)  # as kept before
+    migration.seal_plain_secrets(apps, None)
+    kept = AuthenticatorApp.objects.get().totp_secret
+    assert kept != secret and mfa.APP_SECRETS.unseal(kept) == secret
+    migration.seal_plain_secrets(apps, None)  # run twice: sealed once only
+    assert AuthenticatorApp.objects.get().totp_secret == kept
+    client = Client()
+    password_step(client)
+    client.post(reverse(CODE), {"code": pyotp.TOTP(secret).now()})
+    assert signed_in(client)
+    migration.open_sealed_secrets(apps, None)
+    assert AuthenticatorApp.objects.get().totp_secret == secret
 
 
 @pytest.mark.django_db

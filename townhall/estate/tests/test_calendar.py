@@ -276,12 +276,12 @@ def test_nobody_makes_or_changes_another_persons_key(users):
 
 
 def test_keys_kept_in_plain_before_are_hashed_and_keep_working(users):
-    """Migration accounts.0007 hashes the plain keys the account table held."""
+    """Migration accounts.0008 hashes the plain keys the account table held."""
     import importlib
 
     from townhall.accounts.models import FeedKey
 
-    migration = importlib.import_module("townhall.accounts.migrations.0007_feed_keys")
+    migration = importlib.import_module("townhall.accounts.migrations.0008_feed_keys")
     old_key = "k" * 43
     viewer = users["viewer"]
 

@@ -16,6 +16,7 @@ from requests import RequestException
 
 from townhall.accounts import throttle
 from townhall.accounts.models import User
+from townhall.signin import providers as signin_providers
 from townhall.signin import services
 from townhall.signin.models import SignInRefusal
 from townhall.signin.oidc import CallbackView, TownhallAdapter
@@ -24,21 +25,22 @@ Reason = SignInRefusal.Reason
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def provider_apps() -> list[dict[str, Any]]:
-    """The configured providers as allauth reads them (settings.SOCIALACCOUNT_PROVIDERS)."""
-    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
-    return list(apps)
+def provider_apps(request: HttpRequest | None = None) -> list[dict[str, Any]]:
+    """The OpenID Connect providers offered, as allauth reads them: the environment's and
+    those switched on on the Single sign-on page."""
+    return signin_providers.oidc_apps(request)
 
 
-def providers() -> list[dict[str, str]]:
-    """The configured providers, for the sign-in page's buttons: OpenID Connect ones first,
-    then SAML ones, each in the order configured."""
+def providers(request: HttpRequest | None = None) -> list[dict[str, str]]:
+    """The providers offered, for the sign-in page's buttons: OpenID Connect ones first,
+    then SAML ones, each the environment's first, in the order configured."""
     oidc = [
-        {"id": app["provider_id"], "name": app["name"], "kind": "oidc"} for app in provider_apps()
+        {"id": app["provider_id"], "name": app["name"], "kind": "oidc"}
+        for app in provider_apps(request)
     ]
     saml = [
         {"id": app["provider_id"], "name": app["name"], "kind": "saml"}
-        for app in settings.TOWNHALL_SAML_PROVIDERS
+        for app in signin_providers.saml_apps(request)
     ]
     return oidc + saml
 
@@ -71,11 +73,20 @@ def complete(
     claims: dict[str, Any],
     groups_claim: str,
     next_url: str,
+    *,
+    roles_from_groups: bool = True,
 ) -> HttpResponse:
     """A provider vouched for the person (by either protocol): signed in with the role of
-    their groups today and sent on to a page of Townhall, or the refusal page."""
+    their groups today (or, for a provider that sends none, the role their account has)
+    and sent on to a page of Townhall, or the refusal page."""
     try:
-        user = services.sign_in(provider_id, provider_name, claims, groups_claim)
+        user = services.sign_in(
+            provider_id,
+            provider_name,
+            claims,
+            groups_claim,
+            roles_from_groups=roles_from_groups,
+        )
     except services.Refused as refusal:
         return refused(
             request,
@@ -136,7 +147,7 @@ def throttled(request: HttpRequest) -> HttpResponse | None:
 def start(request: HttpRequest, provider_id: str) -> HttpResponse:
     """The button on the sign-in page posts here (with its CSRF token); allauth sends the
     browser on to the provider with state, nonce and the PKCE challenge."""
-    if provider_id not in {app["provider_id"] for app in provider_apps()}:
+    if provider_id not in {app["provider_id"] for app in provider_apps(request)}:
         raise Http404("No such sign-in provider.")
     if request.method != "POST":
         return redirect("accounts:login")
@@ -152,7 +163,7 @@ def start(request: HttpRequest, provider_id: str) -> HttpResponse:
         raise Http404("No such sign-in provider.") from None
     except (RequestException, OAuth2Error):
         # Discovery failed: the provider is down, or its document is not what it should be.
-        name = next(p["name"] for p in providers() if p["id"] == provider_id)
+        name = next(p["name"] for p in providers(request) if p["id"] == provider_id)
         return refused(
             request,
             provider_id,
@@ -167,7 +178,7 @@ def start(request: HttpRequest, provider_id: str) -> HttpResponse:
 @never_cache
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     """Where the provider sends the browser back with its code."""
-    if provider_id not in {app["provider_id"] for app in provider_apps()}:
+    if provider_id not in {app["provider_id"] for app in provider_apps(request)}:
         raise Http404("No such sign-in provider.")
     try:
         return CallbackView.adapter_view(TownhallAdapter(request, provider_id))(request)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from townhall.core import permissions, services
 from townhall.core.http import SignedInRequest
+from townhall.signin import providers as signin_providers
 from townhall.signin import saml
 from townhall.signin.forms import GroupMappingForm, MetadataImportForm
 from townhall.signin.models import (
@@ -20,6 +21,7 @@ from townhall.signin.models import (
     GroupMapping,
     Identity,
     ImportedMetadata,
+    SignInProvider,
     SignInRefusal,
 )
 from townhall.signin.pages.flow import provider_apps, providers
@@ -56,7 +58,7 @@ def configured(request: HttpRequest) -> list[dict[str, Any]]:
     """What an administrator needs to check a provider's set-up (never its secret), with
     the redirect address to register there."""
     rows = []
-    for app in provider_apps():
+    for app in provider_apps(request):
         options = app.get("settings", {})
         callback = reverse("openid_connect_callback", args=[app["provider_id"]])
         rows.append(
@@ -127,12 +129,23 @@ def mapping_edit(request: SignedInRequest, pk: int | None = None) -> HttpRespons
         request.POST if request.method == "POST" else None,
         instance=obj,
         initial=initial,
-        providers=providers(),
+        providers=_mapping_providers(request),
     )
     if request.method == "POST" and _save(request, form, obj):
         return redirect("signin:mappings")
     status = 400 if request.method == "POST" else 200
     return render(request, "signin/mapping_form.html", {"form": form, "object": obj}, status=status)
+
+
+def _mapping_providers(request: HttpRequest) -> list[dict[str, str]]:
+    """Those offered, and those added on the page but switched off (their mappings wait)."""
+    offered = providers(request)
+    ids = {p["id"] for p in offered}
+    return offered + [
+        {"id": row.provider_id, "name": f"{row.name} (switched off)"}
+        for row in signin_providers.page_made(request)
+        if row.provider_id not in ids
+    ]
 
 
 def mapping_delete(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -189,11 +202,27 @@ def unlink(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("signin:links")
 
 
+def _page_saml(request: HttpRequest, provider_id: str) -> dict[str, Any] | None:
+    """A SAML provider added on the page but switched off: its metadata may be imported
+    before it is switched on."""
+    row = next(
+        (
+            r
+            for r in signin_providers.page_made(request)
+            if r.provider_id == provider_id and r.kind == SignInProvider.Kind.SAML
+        ),
+        None,
+    )
+    if row is None or provider_id in signin_providers.environment_ids():
+        return None
+    return signin_providers.saml_app(row)
+
+
 def metadata_import(request: SignedInRequest, provider_id: str) -> HttpResponse:
     """Import a SAML provider's metadata from its address or a file: how an administrator
     sets a provider up, or takes in its new signing certificate, without a restart."""
     _admin_only(request)
-    app = saml.provider(provider_id)
+    app = saml.provider(provider_id) or _page_saml(request, provider_id)
     if app is None:
         raise Http404("No such SAML provider.")
     form = MetadataImportForm(

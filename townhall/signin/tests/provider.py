@@ -1,7 +1,9 @@
 """An OpenID Connect provider for the tests: a real HTTP server on 127.0.0.1 in a thread,
-serving discovery, published keys, authorization and token endpoints, signing ID tokens with
-an RSA key made for the test run (joserfc). It checks what a real provider checks of us
-(client, redirect address, PKCE) and can be told to answer wrongly, one way at a time."""
+serving discovery, published keys, authorization, token and userinfo endpoints, signing ID
+tokens with an RSA key made for the test run (joserfc). It checks what a real provider checks
+of us (client, redirect address, PKCE; with `client_key`, a private_key_jwt client assertion
+instead of the secret, as Login.gov does; with `require_acr`, the acr_values asked for) and
+can be told to answer wrongly, one way at a time."""
 
 import base64
 import hashlib
@@ -15,11 +17,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 CLIENT_ID = "townhall-test-client"
 CLIENT_SECRET = "test-client-secret"  # noqa: S105 - the test provider's own
 KID = "test-key-1"
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 MEMBER_OBJECTS = "v1.0/me/getMemberObjects"
 
 
@@ -29,6 +33,7 @@ class Grant:
     challenge: str
     nonce: str | None
     claims: dict[str, Any]
+    acr: str | None = None
 
 
 @dataclass
@@ -55,6 +60,21 @@ class LocalProvider:
     members: dict[str, list[str]] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     seen: list[dict[str, Any]] = field(default_factory=list)
+    # private_key_jwt: the application's registered public key; with it, no secret is taken.
+    client_key: RSAKey | None = None
+    used_jtis: set[str] = field(default_factory=set)
+    # Why token requests were refused, newest last ("invalid_client: ...").
+    token_refusals: list[str] = field(default_factory=list)
+    # The acr_values every authorization request must carry (Login.gov requires one).
+    require_acr: str | None = None
+    # Values put over the userinfo endpoint's answer (the person's claims by default), or,
+    # not a dict, the whole answer.
+    userinfo_answer: Any = field(default_factory=dict)
+    # Login.gov's issuer ends in a slash, in discovery and in its tokens alike.
+    slash_issuer: bool = False
+    # Claims of the person the ID token leaves out, as Login.gov leaves out e-mail.
+    userinfo_only: tuple[str, ...] = ()
+    access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": KID, "use": "sig"})
@@ -67,6 +87,10 @@ class LocalProvider:
     def issuer(self) -> str:
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def token_issuer(self) -> str:
+        return self.issuer + "/" if self.slash_issuer else self.issuer
 
     def start(self) -> "LocalProvider":
         self.thread.start()
@@ -81,14 +105,21 @@ class LocalProvider:
         if self.discovery_answer is not None:
             return self.discovery_answer
         return {
-            "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
+            "issuer": f"{self.issuer}/{{tenantid}}/v2.0"
+            if self.multi_tenant
+            else self.token_issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
+            "userinfo_endpoint": f"{self.issuer}/userinfo",
             "jwks_uri": f"{self.issuer}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "token_endpoint_auth_methods_supported": (
+                ["private_key_jwt"]
+                if self.client_key
+                else ["client_secret_post", "client_secret_basic"]
+            ),
             "code_challenge_methods_supported": ["S256"],
         }
 
@@ -104,21 +135,28 @@ class LocalProvider:
             return 400, {}
         if query.get("response_type") != "code" or query.get("code_challenge_method") != "S256":
             return 400, {}
+        if self.require_acr is not None and query.get("acr_values") != self.require_acr:
+            return 400, {}
         back = {"state": query.get("state", "")}
         if self.deny:
             back["error"] = "access_denied"
         else:
             code = secrets.token_urlsafe(16)
             self.grants[code] = Grant(
-                redirect_uri, query.get("code_challenge", ""), query.get("nonce"), dict(self.person)
+                redirect_uri,
+                query.get("code_challenge", ""),
+                query.get("nonce"),
+                dict(self.person),
+                query.get("acr_values"),
             )
             back["code"] = code
         return 302, {"Location": f"{redirect_uri}?{urlencode(back)}"}
 
     def token(self, form: dict[str, str], basic: tuple[str, str] | None) -> tuple[int, dict]:
-        client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
-        if client_id != CLIENT_ID or secret != CLIENT_SECRET:
-            return 401, {"error": "invalid_client"}
+        refusal = self.client_refusal(form, basic)
+        if refusal:
+            self.token_refusals.append(f"invalid_client: {refusal}")
+            return 401, {"error": "invalid_client", "error_description": refusal}
         grant = self.grants.pop(form.get("code", ""), None)
         if grant is None or form.get("redirect_uri") != grant.redirect_uri:
             return 400, {"error": "invalid_grant"}
@@ -127,6 +165,7 @@ class LocalProvider:
         if challenge.decode() != grant.challenge:
             return 400, {"error": "invalid_grant", "error_description": "PKCE check failed"}
         access_token = secrets.token_urlsafe(16)
+        self.access_tokens[access_token] = grant.claims
         groups = grant.claims.get("groups")
         self.members[access_token] = list(groups) if isinstance(groups, list) else []
         answer = {
@@ -138,15 +177,51 @@ class LocalProvider:
         }
         return 200, {k: v for k, v in answer.items() if v is not None}
 
+    def client_refusal(self, form: dict[str, str], basic: tuple[str, str] | None) -> str:
+        """Why the client is not who it says (blank: it is)."""
+        if self.client_key is None:
+            client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
+            return "" if (client_id, secret) == (CLIENT_ID, CLIENT_SECRET) else "wrong secret"
+        if basic or "client_secret" in form:
+            return "a secret was sent to a private_key_jwt client"
+        if form.get("client_assertion_type") != CLIENT_ASSERTION_TYPE:
+            return "no client assertion"
+        try:
+            token = jwt.decode(form.get("client_assertion", ""), self.client_key, ["RS256"])
+        except (JoseError, ValueError):
+            return "the client assertion's signature does not match the registered key"
+        claims = token.claims
+        if claims.get("iss") != CLIENT_ID or claims.get("sub") != CLIENT_ID:
+            return "the client assertion names another client"
+        if claims.get("aud") != f"{self.issuer}/token":
+            return "the client assertion is for another token endpoint"
+        exp = claims.get("exp")
+        if not isinstance(exp, int) or exp <= time.time() or exp > time.time() + 600:
+            return "the client assertion has expired or lasts too long"
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti or jti in self.used_jtis:
+            return "the client assertion has no jti or was used before"
+        self.used_jtis.add(jti)
+        return ""
+
+    def userinfo(self, authorization: str) -> tuple[int, Any]:
+        claims = self.access_tokens.get(authorization.removeprefix("Bearer "))
+        if claims is None:
+            return 401, {"error": "invalid_token"}
+        if not isinstance(self.userinfo_answer, dict):
+            return 200, self.userinfo_answer
+        return 200, {**claims, **self.userinfo_answer}
+
     def id_token(self, grant: Grant) -> str:
         now = int(time.time())
         tenant = grant.claims.get("tid")
         claims: dict[str, Any] = {
-            "iss": f"{self.issuer}/{tenant}/v2.0" if self.multi_tenant else self.issuer,
+            "iss": f"{self.issuer}/{tenant}/v2.0" if self.multi_tenant else self.token_issuer,
             "aud": CLIENT_ID,
             "iat": now,
             "exp": now + 300,
             "nonce": grant.nonce,
+            "acr": grant.acr,
             **grant.claims,
         }
         for name in ("exp", "iat", "aud", "iss", "nonce"):
@@ -157,7 +232,7 @@ class LocalProvider:
             claims["_claim_names"] = {"groups": "src1"}
             # Where Entra ID points (the retired Azure AD Graph): here, to show it is not used.
             claims["_claim_sources"] = {"src1": {"endpoint": f"{self.issuer}/claim-source"}}
-        claims = {k: v for k, v in claims.items() if v is not None}
+        claims = {k: v for k, v in claims.items() if v is not None and k not in self.userinfo_only}
         key = self.other_key if self.tamper.get("key") == "other" else self.key
         return jwt.encode({"alg": "RS256", "kid": KID}, claims, key)
 
@@ -202,6 +277,8 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
                 self._send(200, provider.discovery())
             elif url.path == "/jwks":
                 self._send(200, provider.jwks())
+            elif url.path == "/userinfo":
+                self._send(*provider.userinfo(self.headers.get("Authorization", "")))
             elif url.path == "/authorize":
                 status, headers = provider.authorize(query)
                 self._send(status, None, headers)

@@ -22,7 +22,7 @@ def hash_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0006_passkeys"),
+        ("accounts", "0007_sealed_authenticator_secrets"),
     ]
 
     operations = [
