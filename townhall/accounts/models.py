@@ -51,8 +51,6 @@ class User(AbstractUser):
         related_name="users",
         help_text="For department liaisons: the department whose records they may edit.",
     )
-    # A secret for personal calendar feeds and similar links that cannot carry a session.
-    feed_key = models.CharField(max_length=64, blank=True)
     # AbstractBaseUser keeps here the raw password set_password() was given, until saved;
     # django-stubs leaves it out.
     _password: str | None
@@ -480,3 +478,40 @@ class Passkey(SecondFactor, models.Model):
             raise PermissionDenied("People add their own passkeys.")
         if before is not None:
             raise PermissionDenied("A passkey is not changed; add a new one.")
+
+
+class FeedKey(models.Model):
+    """The secret in a person's calendar feed address, which a calendar app fetches without
+    a session. Only its SHA-256 hash is kept, as for an API token: the address is shown
+    once, when it is made, and the feed finds its owner by the hash in one indexed read."""
+
+    admin_only = True  # in the audit log; the records follow `restrict_rows`
+    secret_fields = ("key_hash",)  # never copied into history
+
+    owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="feed_key")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("made", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "calendar address"
+
+    def __str__(self) -> str:
+        return f"Calendar address of {self.owner}"
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        """One's own to make, see and replace; administrators see and remove anyone's.
+        Nobody changes one: a new one replaces it."""
+        from townhall.core.permissions import is_admin
+
+        if action == "change":
+            return qs.none()
+        return qs if is_admin(user) else qs.filter(owner=user.pk)
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        if before is None and self.owner_id != getattr(user, "pk", None):
+            raise PermissionDenied("People make their own calendar address.")

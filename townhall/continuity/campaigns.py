@@ -517,8 +517,12 @@ def open_campaign(user: Any, campaign: Campaign, *, base_url: str = "") -> Maili
                     )
                 )
         result.requests = plan.services
-        services.update(
-            user, current, {"status": Campaign.Status.OPEN, "opened_at": now}, version=None
+        services.transition(
+            user,
+            current,
+            Campaign.Status.OPEN,
+            extra={"opened_at": now},
+            note=f"{plan.services} service analyses asked for",
         )
     _send(current, plan.asks, base_url, result, reminder=False)
     failed = {d.pk for d, _ in result.failed}
@@ -584,11 +588,8 @@ def close_campaign(user: Any, campaign: Campaign) -> Tally:
             final = req.analysis.status if req.analysis is not None else ""
             services.update(user, req, {"final_status": final}, version=None)
             tally.add(final, 1)
-        services.update(
-            user,
-            current,
-            {"status": Campaign.Status.CLOSED, "closed_at": timezone.now()},
-            version=None,
+        services.transition(
+            user, current, Campaign.Status.CLOSED, extra={"closed_at": timezone.now()}
         )
     campaign.refresh_from_db()
     return tally

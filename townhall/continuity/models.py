@@ -368,6 +368,12 @@ class Campaign(TrackedModel):
     class Meta:
         ordering = ["-due_on", "name"]
 
+    # Opening and closing are named state changes (`services.transition`, made by
+    # continuity.campaigns), by those who may change the campaign.
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {(Status.DRAFT, Status.OPEN), (Status.OPEN, Status.CLOSED)},
+    }
+
     def __str__(self) -> str:
         return self.name
 

@@ -17,6 +17,7 @@ from django.urls import URLPattern, path
 _resources: dict[str, "Resource"] = {}
 # app label -> model name -> field -> stored value -> the other words cities use for it.
 _spellings: dict[str, dict[str, dict[str, dict[str, tuple[str, ...]]]]] = {}  # app, model
+_column_spellings: dict[str, dict[str, tuple[str, ...]]] = {}  # app -> field -> headings
 
 
 @dataclass
@@ -158,3 +159,15 @@ def choice_spellings(model: type[models.Model], field_name: str) -> dict[str, tu
     """value -> other words for it, for `model`'s choice field `field_name` ({} if none)."""
     by_model = _spellings.get(model._meta.app_label, {})
     return by_model.get(model._meta.model_name or "", {}).get(field_name, {})
+
+
+def register_column_spellings(app_label: str, spellings: dict[str, tuple[str, ...]]) -> None:
+    """How people head the columns of an app's own fields (field -> headings, lower case,
+    without punctuation), shared by all its import kinds; the importer tries them after the
+    platform's spellings of the fields every kind has (`imports.mapping.SYNONYMS`)."""
+    _column_spellings[app_label] = spellings
+
+
+def column_spellings(app_label: str) -> dict[str, tuple[str, ...]]:
+    """field -> headings the app registered for its own fields ({} if none)."""
+    return _column_spellings.get(app_label, {})

@@ -50,7 +50,6 @@ UNTRACKED_FIELDS = {
     "updated_at",
     "password",
     "last_login",
-    "feed_key",
     "secret_hash",  # an API token's
     "key_hash",  # a signed-in session's
     "totp_secret",  # an authenticator app's

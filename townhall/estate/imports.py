@@ -10,11 +10,67 @@ from typing import Any
 
 from django.db import models
 
-from townhall.core import plugins
+from townhall.core import plugins, registry
 from townhall.imports import refs
 
 # Dependencies name their two ends in one column each: "system:Payroll", or just the name.
 DEPENDENCY_FIELDS = ("from", "kind", "to", "owner_department", "external_id", "notes", "tags")
+
+# How people head the columns of the estate's own fields, in any of its kinds; the
+# importer tries them after the platform's spellings of the fields every kind has.
+COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "vendor": ("vendor", "vendor name", "supplier", "company", "manufacturer", "publisher"),
+    "manufacturer": ("manufacturer", "make", "mfr", "brand", "oem"),
+    "end_of_support": (
+        "eos",
+        "end of support",
+        "end of life",
+        "eol",
+        "support ends",
+        "end of support date",
+        "eos date",
+        "eol date",
+    ),
+    "end_of_sale": ("eosl", "end of sale", "end of sale date"),
+    "end_of_security_fixes": ("end of security fixes", "security support ends"),
+    "general_availability": ("ga", "general availability", "release date"),
+    "asset_tag": ("asset tag", "asset", "serial", "serial number", "serial no", "tag", "s n"),
+    "model_number": ("model", "model number", "model no", "model #"),
+    "product_version": ("version", "product version", "release"),
+    "number": ("contract number", "contract no", "contract #", "number", "po", "po number"),
+    "title": ("contract title", "title", "contract", "description", "job title", "position"),
+    "start": ("start", "start date", "begins", "effective date", "term start"),
+    "end": ("end", "end date", "expires", "expiration", "expiration date", "term end"),
+    "annual_cost": ("annual cost", "cost per year", "yearly cost", "annual amount"),
+    "total_value": ("total value", "contract value", "total", "amount"),
+    "auto_renew": ("auto renew", "auto renews", "automatic renewal", "renews"),
+    "install_date": ("install date", "installed", "in service date", "purchase date"),
+    "location": ("location", "site", "building", "data center"),
+    "quantity": ("quantity", "qty", "count", "units"),
+    "replacement_cost": ("replacement cost", "cost to replace"),
+    "business_owner": ("business owner", "owner name", "product owner"),
+    "technical_owner": ("technical owner", "tech owner", "it owner", "admin"),
+    "hosting": ("hosting", "hosted", "deployment", "hosting model"),
+    "lifecycle": ("lifecycle", "status", "life cycle", "stage"),
+    "criticality": ("criticality", "tier", "criticality tier", "priority"),
+    "users": ("users", "user count", "number of users", "seats"),
+    "go_live": ("go live", "go live date", "implemented", "implementation date"),
+    "holds_cjis": ("cjis",),
+    "holds_hipaa": ("hipaa", "phi"),
+    "holds_pci": ("pci", "card data"),
+    "holds_pii": ("pii", "personal data"),
+    "purpose": ("purpose", "description", "what it does"),
+    "cost_license": ("license cost", "licence cost", "annual license", "licensing"),
+    "cost_support": ("support cost", "maintenance cost", "annual maintenance"),
+    "cost_hosting": ("hosting cost",),
+    "cost_staff": ("staff cost",),
+    "is_it_staff": ("it staff", "is it staff", "it"),
+    "aliases": ("aliases", "alias", "also known as", "aka", "other names"),
+    "website": ("website", "web site", "url", "web"),
+    "address": ("address", "street address"),
+    "from": ("from", "what depends", "source", "depends", "dependent"),
+    "to": ("to", "on what", "depends on", "target", "requires"),
+}
 
 KINDS = (
     plugins.ImportKind(
@@ -137,6 +193,7 @@ def person(qs: models.QuerySet, text: str, department_id: int | None) -> Any:
 
 
 def register() -> None:
+    registry.register_column_spellings("estate", COLUMN_SPELLINGS)
     for kind in KINDS:
         plugins.register_import_kind(kind)
     plugins.register_import_finder("estate.Vendor", vendor)

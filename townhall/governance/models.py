@@ -410,6 +410,40 @@ class Proposal(OwnedModel):
             models.UniqueConstraint(fields=["cycle", "title"], name="proposal_title_in_cycle")
         ]
 
+    # The workflow: which step may follow which, and who may take it. "requester" is the
+    # requesting department's liaison (or IT staff), "staff" is IT staff and administrators.
+    # Each step is a named state change (`services.transition`), made by governance.services.
+    STEPS: ClassVar[dict[tuple[str, str], str]] = {
+        (Status.DRAFT, Status.SUBMITTED): "requester",
+        (Status.SUBMITTED, Status.DRAFT): "staff",  # returned to the department for changes
+        (Status.SUBMITTED, Status.UNDER_REVIEW): "staff",
+        (Status.UNDER_REVIEW, Status.SCORED): "staff",
+        (Status.UNDER_REVIEW, Status.SUBMITTED): "staff",
+        (Status.SCORED, Status.UNDER_REVIEW): "staff",  # scoring reopened
+        (Status.UNDER_REVIEW, Status.APPROVED): "staff",  # mandated requests skip scoring
+        (Status.SCORED, Status.APPROVED): "staff",
+        (Status.SCORED, Status.DEFERRED): "staff",
+        (Status.SCORED, Status.REJECTED): "staff",
+        (Status.UNDER_REVIEW, Status.REJECTED): "staff",
+        (Status.DEFERRED, Status.UNDER_REVIEW): "staff",
+        (Status.APPROVED, Status.IN_PROGRESS): "staff",
+        (Status.IN_PROGRESS, Status.COMPLETE): "staff",
+    }
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {"status": set(STEPS)}
+
+    def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
+        """IT staff take every step; a liaison submits their own department's draft."""
+        who = self.STEPS.get((was, to)) if field == "status" else None
+        if who is None:
+            return False
+        if permissions.is_it_staff(user):
+            return True
+        return (
+            who == "requester"
+            and permissions.is_liaison(user)
+            and permissions.can(user, "change", self)
+        )
+
     def __str__(self) -> str:
         return self.title
 

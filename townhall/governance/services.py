@@ -20,24 +20,8 @@ from townhall.governance.models import (
 
 S = Proposal.Status
 
-# Which step may follow which, and who may take it: "requester" is the requesting
-# department's liaison (or IT staff), "staff" is IT staff and administrators.
-STEPS: dict[tuple[str, str], str] = {
-    (S.DRAFT, S.SUBMITTED): "requester",
-    (S.SUBMITTED, S.DRAFT): "staff",  # returned to the department for changes
-    (S.SUBMITTED, S.UNDER_REVIEW): "staff",
-    (S.UNDER_REVIEW, S.SCORED): "staff",
-    (S.UNDER_REVIEW, S.SUBMITTED): "staff",
-    (S.SCORED, S.UNDER_REVIEW): "staff",  # scoring reopened
-    (S.UNDER_REVIEW, S.APPROVED): "staff",  # mandated requests skip scoring
-    (S.SCORED, S.APPROVED): "staff",
-    (S.SCORED, S.DEFERRED): "staff",
-    (S.SCORED, S.REJECTED): "staff",
-    (S.UNDER_REVIEW, S.REJECTED): "staff",
-    (S.DEFERRED, S.UNDER_REVIEW): "staff",
-    (S.APPROVED, S.IN_PROGRESS): "staff",
-    (S.IN_PROGRESS, S.COMPLETE): "staff",
-}
+# Which step may follow which, and who may take it (the model's rule for its transitions).
+STEPS = Proposal.STEPS
 DECISIONS = (S.APPROVED, S.DEFERRED, S.REJECTED)
 MAX_COMMENT = 2000  # characters in a board member's comment on one criterion
 
@@ -45,21 +29,13 @@ MAX_COMMENT = 2000  # characters in a board member's comment on one criterion
 def next_steps(user: Any, proposal: Proposal) -> list[tuple[str, str]]:
     """The steps `user` may take from where the proposal stands, as (status, label)."""
     allowed = []
-    for (here, there), who in STEPS.items():
-        if here != proposal.status or not _may_step(user, proposal, who):
+    for here, there in STEPS:
+        if here != proposal.status or not proposal.may_transition(user, "status", here, there):
             continue
         if there == S.APPROVED and here == S.UNDER_REVIEW and not proposal.mandated:
             continue
         allowed.append((there, S(there).label))
     return allowed
-
-
-def _may_step(user: Any, proposal: Proposal, who: str) -> bool:
-    if permissions.is_it_staff(user):
-        return True
-    if who == "requester" and permissions.is_liaison(user):
-        return permissions.can(user, "change", proposal)
-    return False
 
 
 def move(
@@ -70,18 +46,19 @@ def move(
     *,
     decision: Mapping[str, Any] | None = None,
 ) -> Proposal:
-    """Take one workflow step, with the comment that explains it (kept with the step)."""
+    """Take one workflow step, with the comment that explains it (kept with the step and in
+    the audit entry): a named state change, `services.transition`, whose rule the model
+    gives (`Proposal.transitions`, `may_transition`)."""
     proposal = Proposal.objects.get(pk=proposal.pk)  # the step starts from where it stands now
     here = proposal.status
-    who = STEPS.get((here, to_status))
-    if who is None:
+    if (here, to_status) not in STEPS:
         there = S(to_status).label.lower() if to_status in S.values else f"“{to_status}”"
         raise ValidationError(f"A proposal that is {S(here).label.lower()} cannot become {there}.")
-    if not _may_step(user, proposal, who):
+    if not proposal.may_transition(user, "status", here, to_status):
         raise PermissionDenied("You may not take this step for this proposal.")
     if here == S.UNDER_REVIEW and to_status == S.APPROVED and not proposal.mandated:
         raise ValidationError("Only mandated proposals are approved without scoring.")
-    values: dict[str, Any] = {"status": to_status}
+    values: dict[str, Any] = {}
     if to_status == S.SUBMITTED and here == S.DRAFT:
         _check_complete(proposal)
         values.update(submitted_at=timezone.now(), submitted_by=user if user.pk else None)
@@ -99,9 +76,10 @@ def move(
             approved_start=decision.get("approved_start") if to_status == S.APPROVED else None,
         )
     with transaction.atomic():
-        # core.services checks the right to change the proposal as it stands (a liaison's
-        # draft) before the status moves on, and records the audit entry.
-        updated = services.update(user, proposal, values, version=None)
+        # core.services asks the model's rule again on the proposal as it stands (locked),
+        # saves the step's values and records the audit entry naming the step.
+        updated = services.transition(user, proposal, to_status, note=comment.strip(), extra=values)
+        assert isinstance(updated, Proposal)
         StatusChange.objects.create(
             proposal=updated,
             from_status=here,

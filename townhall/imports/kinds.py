@@ -5,6 +5,7 @@ importer recognises first, the "Download a template" file, and the importable ex
 an export always imports back unchanged.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils.text import capfirst
 from townhall.core import plugins
 from townhall.core.forms import edited_fields
 from townhall.core.models import field_named
+from townhall.imports import mapping
 from townhall.imports.grid import Grid
 
 # Never imported: set by the platform.
@@ -129,6 +131,18 @@ class Kind:
         if self.grid is not None:
             result.update(self.grid.spellings())
         return result
+
+    def guess(self, headers: Sequence[str]) -> dict[str, str]:
+        """{heading: field, or "" to ignore}: the importer's first proposal for a file."""
+        return mapping.guess(headers, self.headings(), self.spellings(), self.common_spellings())
+
+    def common_spellings(self) -> dict[str, tuple[str, ...]]:
+        """How people head the columns of the fields kinds share: the platform's, then
+        those the kind's app registered for its own fields."""
+        from townhall.core import registry
+
+        own = registry.column_spellings(self.model._meta.app_label)
+        return {**mapping.SYNONYMS, **own}
 
     def choice_spellings(self, name: str) -> dict[str, tuple[str, ...]]:
         """value -> other words for it, for the choice field `name` (see `spellings`)."""

@@ -7,7 +7,9 @@ save it under a name for next month's file.
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-# Headings seen in city and county inventories, by the field they usually mean.
+# Headings seen in city and county inventories for the fields every kind of record or
+# several modules' kinds have. A module's own fields are spelled where it registers its
+# kinds (`core.registry.register_column_spellings`), and passed in as `common`.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("name",),
     "owner_department": (
@@ -22,163 +24,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "department code",
         "dept code",
     ),
-    "vendor": ("vendor", "vendor name", "supplier", "company", "manufacturer", "publisher"),
-    "manufacturer": ("manufacturer", "make", "mfr", "brand", "oem"),
-    "end_of_support": (
-        "eos",
-        "end of support",
-        "end of life",
-        "eol",
-        "support ends",
-        "end of support date",
-        "eos date",
-        "eol date",
-    ),
-    "end_of_sale": ("eosl", "end of sale", "end of sale date"),
-    "end_of_security_fixes": ("end of security fixes", "security support ends"),
-    "general_availability": ("ga", "general availability", "release date"),
-    "asset_tag": ("asset tag", "asset", "serial", "serial number", "serial no", "tag", "s n"),
     "external_id": ("external id", "id", "asset id", "record id", "external identifier"),
-    "model_number": ("model", "model number", "model no", "model #"),
-    "product_version": ("version", "product version", "release"),
     "email": ("email", "e mail", "email address", "mail"),
     "code": ("code", "dept code", "department code", "abbreviation", "short name"),
-    "number": ("contract number", "contract no", "contract #", "number", "po", "po number"),
-    "title": ("contract title", "title", "contract", "description", "job title", "position"),
-    "start": ("start", "start date", "begins", "effective date", "term start"),
-    "end": ("end", "end date", "expires", "expiration", "expiration date", "term end"),
-    "annual_cost": ("annual cost", "cost per year", "yearly cost", "annual amount"),
-    "total_value": ("total value", "contract value", "total", "amount"),
-    "auto_renew": ("auto renew", "auto renews", "automatic renewal", "renews"),
-    "install_date": ("install date", "installed", "in service date", "purchase date"),
-    "location": ("location", "site", "building", "data center"),
-    "quantity": ("quantity", "qty", "count", "units"),
-    "replacement_cost": ("replacement cost", "cost to replace"),
-    "business_owner": ("business owner", "owner name", "product owner"),
-    "technical_owner": ("technical owner", "tech owner", "it owner", "admin"),
-    "hosting": ("hosting", "hosted", "deployment", "hosting model"),
-    "lifecycle": ("lifecycle", "status", "life cycle", "stage"),
-    "criticality": ("criticality", "tier", "criticality tier", "priority"),
-    "users": ("users", "user count", "number of users", "seats"),
-    "go_live": ("go live", "go live date", "implemented", "implementation date"),
-    "holds_cjis": ("cjis",),
-    "holds_hipaa": ("hipaa", "phi"),
-    "holds_pci": ("pci", "card data"),
-    "holds_pii": ("pii", "personal data"),
     "notes": ("notes", "comments", "remarks", "note"),
-    "purpose": ("purpose", "description", "what it does"),
-    "cost_license": ("license cost", "licence cost", "annual license", "licensing"),
-    "cost_support": ("support cost", "maintenance cost", "annual maintenance"),
-    "cost_hosting": ("hosting cost",),
-    "cost_staff": ("staff cost",),
-    "is_it_staff": ("it staff", "is it staff", "it"),
     "parent": ("parent", "parent department", "part of", "reports to"),
-    "aliases": ("aliases", "alias", "also known as", "aka", "other names"),
-    "website": ("website", "web site", "url", "web"),
-    "address": ("address", "street address"),
-    "from": ("from", "what depends", "source", "depends", "dependent"),
-    "to": ("to", "on what", "depends on", "target", "requires"),
-    # impact analyses and recovery capabilities
-    "system": ("system", "system name", "application", "application name", "app", "app name"),
-    "component": (
-        "component",
-        "component name",
-        "server",
-        "server name",
-        "hostname",
-        "host name",
-        "host",
-        "asset name",
-        "device",
-    ),
-    "mission_essential": ("mission essential", "mission critical", "essential", "mef"),
-    "essential_function": (
-        "essential function",
-        "essential function type",
-        "function type",
-        "mef type",
-        "fema category",
-        "continuity category",
-    ),
-    "mtd_hours": (
-        "mtd",
-        "mtd hours",
-        "mtd hrs",
-        "mtd h",
-        "maximum tolerable downtime",
-        "max tolerable downtime",
-        "max downtime",
-    ),
-    "rto_hours": (
-        "rto",
-        "rto hours",
-        "rto hrs",
-        "rto h",
-        "recovery time objective",
-        "own rto",
-        "target recovery time",
-    ),
-    "rpo_hours": ("rpo", "rpo hours", "rpo hrs", "rpo h", "recovery point objective"),
-    "peak_periods": ("peak periods", "peak period", "peak times", "busy periods", "peak"),
-    "minimum_staff": (
-        "minimum staff",
-        "min staff",
-        "minimum staffing",
-        "staff needed",
-        "staff required",
-    ),
-    "alternate_locations": (
-        "alternate locations",
-        "alternate location",
-        "alternate sites",
-        "alternate site",
-        "relocation site",
-    ),
-    "manual_workarounds": (
-        "manual workarounds",
-        "manual workaround",
-        "workarounds",
-        "workaround",
-        "manual procedures",
-    ),
-    "vital_records": ("vital records", "essential records", "critical records"),
-    "reviewed_on": ("reviewed on", "reviewed", "last reviewed", "review date", "date reviewed"),
-    "backup_frequency_hours": (
-        "backup frequency",
-        "backup frequency hours",
-        "backup every",
-        "backup every hours",
-        "backup interval",
-        "backup interval hours",
-        "hours between backups",
-        "backups every",
-    ),
-    "restore_hours": (
-        "restore time",
-        "restore hours",
-        "restore time hours",
-        "time to restore",
-        "restore duration",
-    ),
-    "last_restore_test": (
-        "last restore test",
-        "last restore test date",
-        "last successful restore test",
-        "restore tested",
-        "restore test date",
-        "last tested",
-    ),
-    "recovery_site": ("recovery site", "dr site", "failover site", "backup site", "alternate site"),
-    "procedure_link": (
-        "procedure",
-        "procedure link",
-        "procedure url",
-        "recovery procedure",
-        "runbook",
-        "runbook link",
-        "runbook url",
-        "dr procedure",
-    ),
 }
 
 
@@ -191,13 +41,15 @@ def guess(
     headers: Sequence[str],
     fields: Mapping[str, str],
     extra: Mapping[str, Iterable[str]] | None = None,
+    common: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, str]:
     """{heading: field name, or "" for a column to ignore}.
 
     `fields` maps field name -> canonical heading; `extra` adds spellings for one kind of
-    record (for systems, "App" means the name). Each field takes at most one column; the
-    strongest match wins: the canonical heading, the field's name, the kind's spellings,
-    then the common ones."""
+    record (for systems, "App" means the name); `common` are the spellings shared by the
+    kinds (`SYNONYMS` when not given; a module's kinds add the module's own, after them).
+    Each field takes at most one column; the strongest match wins: the canonical heading,
+    the field's name, the kind's spellings, then the common ones, in their order."""
     by_label = {normalize(label): name for name, label in fields.items()}
     by_name = {normalize(name): name for name in fields}
     spellings = {f: {normalize(s) for s in words} for f, words in (extra or {}).items()}
@@ -209,7 +61,7 @@ def guess(
         lambda n: next(
             (f for f, words in spellings.items() if n in words and f not in taken), None
         ),
-        lambda n: _synonym(n, fields, taken),
+        lambda n: _synonym(n, fields, taken, SYNONYMS if common is None else common),
     ]
     for attempt in passes:
         for heading in headers:
@@ -222,8 +74,13 @@ def guess(
     return result
 
 
-def _synonym(heading: str, fields: Mapping[str, str], taken: set[str]) -> str | None:
-    for field, spellings in SYNONYMS.items():
+def _synonym(
+    heading: str,
+    fields: Mapping[str, str],
+    taken: set[str],
+    common: Mapping[str, Iterable[str]],
+) -> str | None:
+    for field, spellings in common.items():
         if field in fields and field not in taken and heading in spellings:
             return field
     return None

@@ -95,7 +95,7 @@ class ImportHome(View):
             kind=kind.key,
             filename=upload.name[:300],
             rows=len(sheet.rows),
-            mapping=mapping.guess(sheet.header, kind.headings(), kind.spellings()),
+            mapping=kind.guess(sheet.header),
             created_by=request.user,
         )
         run.file.save(upload.name, upload, save=False)

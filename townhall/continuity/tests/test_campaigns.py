@@ -277,6 +277,24 @@ def test_only_one_campaign_open_at_a_time(gov, users):
 
 
 @pytest.mark.django_db
+def test_opening_and_closing_are_named_transitions(gov, users):
+    """History names each state change; the model allows only draft → open → closed."""
+    c = campaign("Named review")
+    campaigns.open_campaign(users["staff"], c)
+    campaigns.close_campaign(users["staff"], c)
+    kind = ContentType.objects.get_for_model(m.Campaign)
+    named = [
+        e.after.get("transition")
+        for e in AuditEntry.objects.filter(content_type=kind, object_id=str(c.pk)).order_by("pk")
+        if e.action == "update"
+    ]
+    assert named == ["status: draft → open (4 service analyses asked for)", "status: open → closed"]
+    with pytest.raises(ValidationError):
+        services.transition(users["staff"], fresh(c), m.Campaign.Status.OPEN)
+    assert fresh(c).status == "closed" and fresh(c).closed_at is not None
+
+
+@pytest.mark.django_db
 def test_nobody_to_ask_is_refused_and_nothing_written(departments, users, mailoutbox):
     f.service("Orphan")
     c = campaign()

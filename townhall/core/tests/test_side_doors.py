@@ -91,3 +91,68 @@ def test_the_bulk_writer_refuses_outside_the_write_path(db):
     with pytest.raises(context.OutsideWritePath):
         bulk.Writer(Tag).save(context.SYSTEM, [bulk.New(tag)])
     assert not Tag.objects.filter(name="side-door").exists()
+
+
+# Pages and views change records only through verbs. A record that is not a `TrackedModel`
+# (an account, a calendar key) is not refused by the model guard outside the write path, so
+# a page saving one directly would go unnoticed at run time: these calls are read from the
+# source instead. The few that save something other than a record are listed with why.
+WRITES = {"save", "delete", "bulk_create", "bulk_update"}
+MANAGER_WRITES = {"create", "update", "get_or_create", "update_or_create"}
+NOT_RECORDS = {
+    ("signin/pages/saml.py", "stash.save"): "allauth's sign-in state, kept in the session",
+    ("signin/pages/saml.py", "stash.delete"): "allauth's sign-in state, kept in the session",
+    ("cyber/pages/plan.py", "book.save"): "a spreadsheet written for download",
+    ("imports/views.py", "run.file.save"): "the uploaded file, kept with the run",
+    ("imports/views.py", "run.save"): "the import run's own working state (no record yet)",
+    ("accounts/views.py", "form.save"): "Django's own password form (User.save ends access)",
+    ("imports/views.py", "SavedMapping.objects.update_or_create"): "a person's saved mapping",
+}
+
+
+def _is_page_module(rel: str) -> bool:
+    parts = rel.split("/")
+    return parts[-1] in ("views.py", "api.py") or "pages" in parts[:-1]
+
+
+def direct_writes(source: str) -> list[tuple[int, str]]:
+    """(line, receiver.method) of every save, delete or bulk write called on something, and
+    of every `….objects.create()` or `.update()`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        call = ast.unparse(node.func)
+        receiver = ast.unparse(node.func.value)
+        if receiver == "services" or receiver.endswith(".services"):
+            continue  # the write path itself
+        if node.func.attr in WRITES or (
+            node.func.attr in MANAGER_WRITES
+            and ("objects" in receiver.split(".") or ".objects." in receiver)
+        ):
+            found.append((node.lineno, call))
+    return found
+
+
+def test_the_page_scan_finds_direct_writes():
+    source = (
+        "user.save(update_fields=['feed_key'])\n"
+        "obj.delete()\n"
+        "Model.objects.filter(pk=1).update(name='x')\n"
+        "User.objects.create(username='x')\n"
+        "services.update(user, obj, {}, version=None)\n"
+        "values.update(a=1)\n"
+    )
+    assert [line for line, _ in direct_writes(source)] == [1, 2, 3, 4]
+
+
+def test_pages_and_views_write_only_through_verbs():
+    doors = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if _is_test(path) or not _is_page_module(rel):
+            continue
+        for line, call in direct_writes(path.read_text(encoding="utf-8")):
+            if (rel, call) not in NOT_RECORDS:
+                doors.append(f"{rel}:{line} {call}()")
+    assert doors == [], "pages write around the write path (call a verb): " + ", ".join(doors)

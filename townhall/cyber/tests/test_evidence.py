@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from townhall.accounts import feeds
 from townhall.cyber import models as m
 from townhall.cyber import services as cyber
 from townhall.cyber.tests import assessment_factories as af
 from townhall.cyber.tests import factories as f
-from townhall.estate.pages.dashboard import reset_feed_key
 
 TODAY = datetime.date(2026, 3, 1)
 
@@ -106,7 +106,7 @@ def test_calendar_feed_has_evidence_for_those_who_may_see_it(client, scene, user
     from townhall.estate.pages import dashboard as dashboard_pages
 
     monkeypatch.setattr(dashboard_pages.timezone, "localdate", lambda: TODAY)
-    staff_key = reset_feed_key(users["staff"])
+    staff_key = feeds.reset(users["staff"])
     body = client.get(reverse("estate:calendar_feed", args=[staff_key])).content.decode()
     unfolded = body.replace("\r\n ", "")
     assert f"UID:evidence-{scene['today'].pk}-expires@townhall" in unfolded
@@ -116,7 +116,7 @@ def test_calendar_feed_has_evidence_for_those_who_may_see_it(client, scene, user
     assert f"/cyber/evidence/{scene['today'].pk}/" in unfolded
     assert "Evidence expires: Pen test" in unfolded  # five years ahead, not 60 days
     assert "Org chart" not in unfolded  # no expiry date
-    liaison_key = reset_feed_key(users["liaison"])
+    liaison_key = feeds.reset(users["liaison"])
     liaison = client.get(reverse("estate:calendar_feed", args=[liaison_key])).content.decode()
     assert "BEGIN:VCALENDAR" in liaison and "Evidence" not in liaison
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from townhall.core import context, services
 from townhall.cyber.models import Course, TrainingCompletion
 from townhall.estate.models import Person
-from townhall.imports import engine, exporting, kinds, mapping, parsing
+from townhall.imports import engine, exporting, kinds, parsing
 from townhall.imports.models import ImportRun, SavedMapping
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def courses(db):
 def guessed(text: str) -> tuple[parsing.Sheet, dict[str, str]]:
     kind = kinds.get(KIND)
     sheet = parsing.read_file(text.encode(), "lms.csv")
-    return sheet, mapping.guess(sheet.header, kind.headings(), kind.spellings())
+    return sheet, kind.guess(sheet.header)
 
 
 def run(user, text: str, **options):
@@ -211,7 +211,7 @@ def test_the_importable_export_reads_back_unchanged(people, courses):
     assert text.splitlines()[0] == "Person,Course,Completed on,External ID,Notes"
     assert "Ana García [PW],Security Awareness,2025-03-14" in text
     sheet = parsing.read_file(text.encode(), "export.csv")
-    columns = mapping.guess(sheet.header, kind.headings(), kind.spellings())
+    columns = kind.guess(sheet.header)
     outcome = engine.run(context.SYSTEM, kind, sheet, columns, commit=True)
     assert outcome.counts() == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
 
@@ -221,7 +221,7 @@ def test_the_course_list_imports_before_the_completions_that_name_it(people, cou
     sheet = parsing.read_file(
         b"Course Title,Course Code,Required\nIncident Response Basics,IR-1,no\n", "courses.csv"
     )
-    columns = mapping.guess(sheet.header, kind.headings(), kind.spellings())
+    columns = kind.guess(sheet.header)
     assert columns == {"Course Title": "name", "Course Code": "code", "Required": "required"}
     assert engine.run(context.SYSTEM, kind, sheet, columns, commit=True).created == 1
     outcome = run(context.SYSTEM, "Email,Course,Date\njose@county.gov,ir-1,2025-05-01\n")

@@ -5,20 +5,19 @@ counts come from `restrict(user, "view")` querysets in a fixed number of queries
 """
 
 import datetime
-import secrets
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from townhall.accounts import feeds
 from townhall.core import plugins
 from townhall.core.http import SignedInRequest
 from townhall.estate import calendar, dashboard
@@ -31,7 +30,6 @@ TIERS = {
     4: "Tier 4 – can wait",
     None: "Tier not set",
 }
-FEED_KEY_MIN_LENGTH = 20
 
 
 # The contracts needing a decision soon that the dashboard lists (the rest are one link away).
@@ -263,10 +261,8 @@ def feed_events(user: Any, today: datetime.date, base_url: str) -> list[calendar
 @require_safe
 def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
     """The feed at the user's secret address. No session: calendar apps fetch it alone."""
-    if len(key) < FEED_KEY_MIN_LENGTH:
-        raise Http404("No such calendar.")
-    user = get_user_model().objects.filter(feed_key=key, is_active=True).first()
-    if user is None or not secrets.compare_digest(user.feed_key, key):
+    user = feeds.owner_of(key)
+    if user is None:
         raise Http404("No such calendar.")
     today = timezone.localdate()
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -283,32 +279,24 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
     return response
 
 
-def reset_feed_key(user: Any) -> str:
-    """Give the user a new secret feed key; the old address stops working at once.
-
-    User is not a tracked record and the key is a secret kept out of the audit trail, so a
-    plain save of this one field is the whole change."""
-    user.feed_key = secrets.token_urlsafe(32)
-    user.save(update_fields=["feed_key"])
-    return user.feed_key
-
-
 @require_http_methods(["GET", "POST"])
 def calendar_page(request: SignedInRequest) -> HttpResponse:
+    """Only a hash of the key is kept, so the address shows once: in the answer to the
+    post that makes it (not cached), like an API token's secret."""
     user = request.user
-    if request.method == "POST":
-        had = bool(user.feed_key)
-        reset_feed_key(user)
-        messages.success(
-            request,
-            "Your calendar address has been changed; the old one no longer works."
-            if had
-            else "Your calendar address is ready.",
-        )
-        return redirect("estate:calendar")
-    feed_url = (
-        request.build_absolute_uri(reverse("estate:calendar_feed", args=[user.feed_key]))
-        if user.feed_key
-        else ""
+    if request.method == "GET":
+        return render(request, "estate/dashboard_calendar.html", {"has_key": feeds.has_key(user)})
+    had = feeds.has_key(user)
+    key = feeds.reset(user)
+    messages.success(
+        request,
+        "Your calendar address has been changed; the old one no longer works."
+        if had
+        else "Your calendar address is ready.",
     )
-    return render(request, "estate/dashboard_calendar.html", {"feed_url": feed_url})
+    feed_url = request.build_absolute_uri(reverse("estate:calendar_feed", args=[key]))
+    response = render(
+        request, "estate/dashboard_calendar.html", {"has_key": True, "feed_url": feed_url}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,15 +1,16 @@
 """The personal calendar feed: RFC 5545 text, the secret address, and who sees what."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from townhall.accounts import feeds
 from townhall.core import context, services
 from townhall.estate import calendar
 from townhall.estate import models as m
-from townhall.estate.pages.dashboard import reset_feed_key
 
 NOW = datetime.datetime(2026, 11, 25, 17, 30, 5, tzinfo=datetime.UTC)
 
@@ -136,14 +137,13 @@ def dated(departments):
     return {"contract": contract, "system": system, "component": component, "ancient": ancient}
 
 
-def _feed(user):
-    return Client().get(f"/estate/calendar/{user.feed_key}.ics")
+def _feed(key):
+    return Client().get(f"/estate/calendar/{key}.ics")
 
 
 def test_feed_lists_notice_deadlines_and_end_of_support(dated, users):
-    user = users["viewer"]
-    reset_feed_key(user)
-    response = _feed(user)
+    key = feeds.reset(users["viewer"])
+    response = _feed(key)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     body = response.content.decode("utf-8")
@@ -164,7 +164,7 @@ def test_feed_lists_notice_deadlines_and_end_of_support(dated, users):
     assert f"components-{ancient:%Y%m%d}-" not in unfolded  # outside the window
     assert f"URL:http://testserver/estate/systems/{s.pk}/" in unfolded
     # The same records give the same events (UID and DTSTAMP do not move).
-    assert _feed(user).content.decode("utf-8") == body
+    assert _feed(key).content.decode("utf-8") == body
 
 
 def test_wrong_missing_or_inactive_key_is_404(dated, users):
@@ -172,8 +172,8 @@ def test_wrong_missing_or_inactive_key_is_404(dated, users):
     assert Client().get("/estate/calendar/.ics").status_code == 404
     assert Client().get("/estate/calendar/short.ics").status_code == 404
     assert Client().get(f"/estate/calendar/{'x' * 43}.ics").status_code == 404
-    key = reset_feed_key(user)
-    assert _feed(user).status_code == 200
+    key = feeds.reset(user)
+    assert _feed(key).status_code == 200
     assert Client().head(f"/estate/calendar/{key}.ics").status_code == 200  # some apps check
     assert Client().post(f"/estate/calendar/{key}.ics").status_code == 405
     user.is_active = False
@@ -194,11 +194,17 @@ def test_feed_shows_only_what_the_user_may_view(dated, users, monkeypatch):
 
     monkeypatch.setattr(permissions, "restrict", fake)
     viewer, staff = users["viewer"], users["staff"]
-    reset_feed_key(viewer)
-    reset_feed_key(staff)
+    viewer_key, staff_key = feeds.reset(viewer), feeds.reset(staff)
     uid = f"UID:system-{dated['system'].pk}-"
-    assert uid not in _feed(viewer).content.decode()
-    assert uid in _feed(staff).content.decode()
+    assert uid not in _feed(viewer_key).content.decode()
+    assert uid in _feed(staff_key).content.decode()
+
+
+def _shown_key(response):
+    """The key in the address the page shows, once."""
+    found = re.search(r"http://testserver/estate/calendar/([A-Za-z0-9_-]+)\.ics", response)
+    assert found, "the page shows no calendar address"
+    return found.group(1)
 
 
 def test_calendar_page_creates_and_resets_the_key(users, client_for, client):
@@ -207,33 +213,96 @@ def test_calendar_page_creates_and_resets_the_key(users, client_for, client):
     page = signed_in.get("/estate/calendar/").content.decode()
     assert "Create my calendar address" in page
     response = signed_in.post("/estate/calendar/")
-    assert response.status_code == 302
-    user = users["board"]
-    user.refresh_from_db()
-    first = user.feed_key
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    first = _shown_key(response.content.decode())
     assert len(first) >= 40
+    assert "it will not be shown again" in response.content.decode()
+    # Shown once: the page afterwards offers a new address, not the old one.
     page = signed_in.get("/estate/calendar/").content.decode()
-    assert f"http://testserver/estate/calendar/{first}.ics" in page
+    assert first not in page
+    assert "Change my calendar address" in page
     assert Client().get(f"/estate/calendar/{first}.ics").status_code == 200
-    signed_in.post("/estate/calendar/")
-    user.refresh_from_db()
-    assert user.feed_key != first
+    second = _shown_key(signed_in.post("/estate/calendar/").content.decode())
+    assert second != first
     assert Client().get(f"/estate/calendar/{first}.ics").status_code == 404
-    assert Client().get(f"/estate/calendar/{user.feed_key}.ics").status_code == 200
+    assert Client().get(f"/estate/calendar/{second}.ics").status_code == 200
 
 
 def test_reset_needs_the_csrf_token(users):
+    from townhall.accounts.models import FeedKey
+
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["viewer"])
     assert client.post("/estate/calendar/").status_code == 403
-    users["viewer"].refresh_from_db()
-    assert users["viewer"].feed_key == ""
+    assert not FeedKey.objects.filter(owner=users["viewer"]).exists()
 
 
-def test_key_is_kept_out_of_history(users):
+def test_only_a_hash_of_the_key_is_kept_and_history_never_holds_it(users):
+    """The reset goes through the write path: audited as the person's own change, with
+    neither the key nor its hash in the entry."""
+    from townhall.accounts.models import FeedKey
     from townhall.audit.models import AuditEntry
 
-    before = AuditEntry.objects.count()
-    key = reset_feed_key(users["viewer"])
-    assert AuditEntry.objects.count() == before
-    assert not AuditEntry.objects.filter(after__icontains=key).exists()
+    viewer = users["viewer"]
+    first = feeds.reset(viewer)
+    key = feeds.reset(viewer)
+    stored = FeedKey.objects.get(owner=viewer)
+    assert stored.key_hash == feeds.hash_key(key) != key
+    assert not FeedKey.objects.filter(key_hash__in=[first, key]).exists()
+    entries = AuditEntry.objects.filter(object_repr=str(stored)).order_by("pk")
+    assert [e.action for e in entries] == ["create", "delete", "create"]
+    assert {e.actor_id for e in entries} == {viewer.pk}
+    for entry in entries:
+        text = f"{entry.before} {entry.after}"
+        assert key not in text and first not in text
+        assert stored.key_hash not in text and feeds.hash_key(first) not in text
+
+
+def test_nobody_makes_or_changes_another_persons_key(users):
+    from django.core.exceptions import PermissionDenied
+
+    from townhall.accounts.models import FeedKey
+    from townhall.core import services as write
+
+    feeds.reset(users["viewer"])
+    mine = FeedKey.objects.get(owner=users["viewer"])
+    with pytest.raises(PermissionDenied):
+        write.create(users["admin"], FeedKey, {"owner": users["viewer"], "key_hash": "0" * 64})
+    with pytest.raises(PermissionDenied):
+        write.update(users["viewer"], mine, {"key_hash": "1" * 64}, version=None)
+    with pytest.raises(PermissionDenied):
+        write.delete(users["staff"], mine)
+
+
+def test_keys_kept_in_plain_before_are_hashed_and_keep_working(users):
+    """Migration accounts.0008 hashes the plain keys the account table held."""
+    import importlib
+
+    from townhall.accounts.models import FeedKey
+
+    migration = importlib.import_module("townhall.accounts.migrations.0008_feed_keys")
+    old_key = "k" * 43
+    viewer = users["viewer"]
+
+    class OldUsers:  # the account table as it was: keys in plain text
+        class objects:
+            @staticmethod
+            def exclude(**kwargs):
+                assert kwargs == {"feed_key": ""}
+                return OldUsers
+
+        @staticmethod
+        def values_list(*names):
+            assert names == ("pk", "feed_key")
+            return [(viewer.pk, old_key)]
+
+    class Apps:
+        @staticmethod
+        def get_model(app, name):
+            return {"User": OldUsers, "FeedKey": FeedKey}[name]
+
+    migration.hash_existing(Apps, None)
+    assert FeedKey.objects.get(owner=viewer).key_hash == feeds.hash_key(old_key)
+    assert feeds.owner_of(old_key) == viewer
+    assert Client().get(f"/estate/calendar/{old_key}.ics").status_code == 200

@@ -226,3 +226,25 @@ def test_a_decision_keeps_its_limits_whatever_the_door(users, make_proposal, fie
     assert field in exc.value.message_dict
     proposal.refresh_from_db()
     assert proposal.status == S.SCORED and not StatusChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_step_is_a_named_transition_in_history(users, make_proposal):
+    """A step is a state change, not an edit: its audit entry names it and its comment,
+    and the model's own rule decides who may take it, whatever calls the write path."""
+    proposal = make_proposal("Named steps")
+    gov.move(users["liaison"], proposal, S.SUBMITTED, "Ready")
+    gov.move(users["staff"], proposal, S.UNDER_REVIEW)
+    entries = AuditEntry.objects.filter(object_id=str(proposal.pk), action="update")
+    assert [e.after.get("transition") for e in entries.order_by("pk")] == [
+        "status: draft → submitted (Ready)",
+        "status: submitted → under_review",
+    ]
+    assert Proposal.transitions["status"] == set(gov.STEPS)
+    # The write path asks the model: a liaison cannot take IT's step by calling it directly.
+    with pytest.raises(PermissionDenied):
+        services.transition(users["liaison"], proposal, S.SCORED)
+    with pytest.raises(ValidationError):
+        services.transition(users["staff"], proposal, S.COMPLETE)
+    proposal.refresh_from_db()
+    assert proposal.status == S.UNDER_REVIEW

@@ -26,13 +26,11 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 
 def run_import(user: Any, key: str, data: bytes, filename: str, **options: Any) -> Any:
     """Read, guess the columns, and import (commit unless told otherwise)."""
-    from townhall.imports import engine, kinds, mapping, parsing
+    from townhall.imports import engine, kinds, parsing
 
     kind = kinds.get(key)
     sheet = parsing.read_file(data, filename)
-    columns = options.pop("columns", None) or mapping.guess(
-        sheet.header, kind.headings(), kind.spellings()
-    )
+    columns = options.pop("columns", None) or kind.guess(sheet.header)
     options.setdefault("commit", True)
     options.setdefault("source", f"Import of {filename}")
     return engine.run(user, kind, sheet, columns, **options)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from townhall.continuity import models as c
 from townhall.core import context
 from townhall.estate import models as m
-from townhall.imports import engine, kinds, mapping
+from townhall.imports import engine, kinds
 from townhall.imports.models import ImportRun
 from townhall.imports.tests.helpers import make, run_import, xlsx
 
@@ -125,7 +125,7 @@ def test_every_grid_heading_spelling_is_guessed():
         "Reputation @ 1 week",
         "impact_public_safety_1w",
     ]
-    guessed = mapping.guess(headers, kind.headings(), kind.spellings())
+    guessed = kind.guess(headers)
     assert guessed == {
         "Public safety 1 hour": "impacts.public_safety.1h",
         "Finance - 24h": "impacts.finance.24h",

@@ -86,7 +86,7 @@ class Command(BaseCommand):
             if problems:
                 raise CommandError(" ".join(problems))
         else:
-            result = mapping.guess(sheet.header, kind.headings(), kind.spellings())
+            result = kind.guess(sheet.header)
         missing = engine.identity_problem(kind, result)
         if missing:
             raise CommandError(missing)
