@@ -4,14 +4,14 @@ from typing import Any
 
 from allauth.utils import build_absolute_uri
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from townhall.core import permissions, services
+from townhall.core import services
 from townhall.core.http import SignedInRequest
 from townhall.signin import providers as signin_providers
 from townhall.signin import saml
@@ -25,6 +25,7 @@ from townhall.signin.models import (
     SignInRefusal,
 )
 from townhall.signin.pages.flow import provider_apps, providers
+from townhall.signin.pages.saving import admin_only, delete_record, save_form
 
 # The refusals page shows the newest ones; older ones stay in the audit log.
 REFUSALS_SHOWN = 50
@@ -32,13 +33,8 @@ REFUSALS_SHOWN = 50
 LINKS_SHOWN = 50
 
 
-def _admin_only(request: HttpRequest) -> None:
-    if not permissions.is_admin(request.user):
-        raise PermissionDenied("Only administrators manage single sign-on.")
-
-
 def mapping_list(request: SignedInRequest) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     mappings = GroupMapping.objects.restrict(request.user).select_related("department")
     refusals = SignInRefusal.objects.restrict(request.user).select_related("user")
     return render(
@@ -99,29 +95,8 @@ def saml_configured(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _save(request: SignedInRequest, form: GroupMappingForm, obj: GroupMapping | None) -> bool:
-    if not form.is_valid():
-        return False
-    values: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        if obj is None:
-            saved = services.create(request.user, GroupMapping, values)
-        else:
-            saved = services.update(
-                request.user, obj, values, version=form.cleaned_data.get("version")
-            )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    except services.ConflictError as exc:
-        form.add_error(None, str(exc))
-        return False
-    messages.success(request, f"Saved: {saved}.")
-    return True
-
-
 def mapping_edit(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     obj = None
     if pk is not None:
         obj = get_object_or_404(GroupMapping.objects.restrict(request.user, "change"), pk=pk)
@@ -132,7 +107,7 @@ def mapping_edit(request: SignedInRequest, pk: int | None = None) -> HttpRespons
         initial=initial,
         providers=_mapping_providers(request),
     )
-    if request.method == "POST" and _save(request, form, obj):
+    if request.method == "POST" and save_form(request, form, GroupMapping, obj):
         return redirect("signin:mappings")
     status = 400 if request.method == "POST" else 200
     return render(request, "signin/mapping_form.html", {"form": form, "object": obj}, status=status)
@@ -150,30 +125,20 @@ def _mapping_providers(request: HttpRequest) -> list[dict[str, str]]:
 
 
 def mapping_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     obj = get_object_or_404(GroupMapping.objects.restrict(request.user, "delete"), pk=pk)
     if request.method == "POST":
         name = str(obj)
-        try:
-            services.delete(request.user, obj, version=_version(request.POST.get("version")))
-        except services.ConflictError as exc:
-            messages.error(request, str(exc))
+        if not delete_record(request, obj):
             return redirect("signin:mapping_delete", pk=pk)
         messages.success(request, f"Deleted: {name}. People in that group lose it at next sign-in.")
         return redirect("signin:mappings")
     return render(request, "signin/mapping_delete.html", {"object": obj})
 
 
-def _version(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def links(request: SignedInRequest) -> HttpResponse:
     """Which account each provider identity signs in to, newest first, searchable."""
-    _admin_only(request)
+    admin_only(request)
     query = request.GET.get("q", "").strip()[:150]
     rows = Identity.objects.restrict(request.user).select_related("user")
     if query:
@@ -195,7 +160,7 @@ def links(request: SignedInRequest) -> HttpResponse:
 def unlink(request: SignedInRequest, pk: int) -> HttpResponse:
     """Undo a link (one made by a shared or mistaken e-mail address): at the person's next
     sign-in the account is looked for again by e-mail."""
-    _admin_only(request)
+    admin_only(request)
     link = get_object_or_404(Identity.objects.restrict(request.user, "delete"), pk=pk)
     name = str(link)
     services.delete(request.user, link)
@@ -222,7 +187,7 @@ def _page_saml(request: HttpRequest, provider_id: str) -> dict[str, Any] | None:
 def metadata_import(request: SignedInRequest, provider_id: str) -> HttpResponse:
     """Import a SAML provider's metadata from its address or a file: how an administrator
     sets a provider up, or takes in its new signing certificate, without a restart."""
-    _admin_only(request)
+    admin_only(request)
     app = saml.provider(provider_id) or _page_saml(request, provider_id)
     if app is None:
         raise Http404("No such SAML provider.")

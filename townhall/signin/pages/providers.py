@@ -1,19 +1,15 @@
 """Administrators' pages for sign-in providers: those the environment names (read-only
 here) and those added, changed, switched off and deleted on the page."""
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from townhall.core import services
 from townhall.core.http import SignedInRequest
 from townhall.signin import providers, sealing
 from townhall.signin.forms import SignInProviderForm
 from townhall.signin.models import SignInProvider
-from townhall.signin.pages.mappings import _admin_only, _version
+from townhall.signin.pages.saving import admin_only, delete_record, save_form
 
 
 def state(row: SignInProvider, taken: set[str]) -> str:
@@ -37,7 +33,7 @@ def roles(row: SignInProvider) -> str:
 
 
 def provider_list(request: SignedInRequest) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     taken = providers.environment_ids()
     page = list(SignInProvider.objects.restrict(request.user))
     environment = [
@@ -57,7 +53,7 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
 
 
 def provider_edit(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     obj = None
     if pk is not None:
         obj = get_object_or_404(SignInProvider.objects.restrict(request.user, "change"), pk=pk)
@@ -101,44 +97,22 @@ def _public_key(obj: SignInProvider | None) -> str:
     return key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
 
 
-def _save(request: SignedInRequest, form: SignInProviderForm, obj: SignInProvider | None) -> bool:
-    if not form.is_valid():
-        return False
-    values: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    if obj is not None:
-        values.pop("provider_id", None)
-    try:
-        if obj is None:
-            saved = services.create(request.user, SignInProvider, values)
-        else:
-            saved = services.update(
-                request.user, obj, values, version=form.cleaned_data.get("version")
-            )
-    except ValidationError as exc:
-        form.add_error(None, exc.messages)
-        return False
-    except services.ConflictError as exc:
-        form.add_error(None, str(exc))
-        return False
-    providers.forget(request)
-    messages.success(request, f"Saved: {saved}.")
-    return True
-
-
 def provider_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     obj = get_object_or_404(SignInProvider.objects.restrict(request.user, "delete"), pk=pk)
     if request.method == "POST":
         name = str(obj)
-        try:
-            services.delete(request.user, obj, version=_version(request.POST.get("version")))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("signin:provider_delete", pk=pk)
-        except services.ConflictError as exc:
-            messages.error(request, str(exc))
+        if not delete_record(request, obj):
             return redirect("signin:provider_delete", pk=pk)
         providers.forget(request)
         messages.success(request, f"Deleted: {name}. Its button is gone from the sign-in page.")
         return redirect("signin:providers")
     return render(request, "signin/provider_delete.html", {"object": obj})
+
+
+def _save(request: SignedInRequest, form: SignInProviderForm, obj: SignInProvider | None) -> bool:
+    """A provider's name is in the addresses registered at the provider: it never changes."""
+    if not save_form(request, form, SignInProvider, obj, fixed=("provider_id",)):
+        return False
+    providers.forget(request)
+    return True
