@@ -346,10 +346,11 @@ class SessionPolicy(models.Model):
             raise ValidationError(errors)
 
 
-class SecondFactor:
-    """What an authenticator app, a recovery code and a passkey share: one's own second
-    factor is one's own to add, see and remove; administrators see and reset anyone's (a
-    lost phone). Nobody changes one: a new one replaces it."""
+class PersonalSecret:
+    """What a person's own secrets share (an authenticator app, a recovery code, a passkey,
+    a calendar address): each is its owner's to add, see and remove; administrators see
+    and remove anyone's (a lost phone, a leaked address). Nobody changes one: a new one
+    replaces it."""
 
     @classmethod
     def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
@@ -364,7 +365,7 @@ class SecondFactor:
         return bool(getattr(user, "is_active", False))
 
 
-class AuthenticatorApp(SecondFactor, models.Model):
+class AuthenticatorApp(PersonalSecret, models.Model):
     """A person's authenticator app (RFC 6238 one-time codes), the second step of signing
     in with a password. The shared secret is needed to check codes, so it cannot be hashed:
     it is kept sealed (core.sealing, opened by accounts.mfa), never shown again after
@@ -393,7 +394,7 @@ class AuthenticatorApp(SecondFactor, models.Model):
             raise PermissionDenied("An authenticator app is not changed; enrol a new one.")
 
 
-class RecoveryCode(SecondFactor, models.Model):
+class RecoveryCode(PersonalSecret, models.Model):
     """One of the ten codes that stand in for the authenticator app, each once. Only a
     SHA-256 hash is kept: the codes are random, so a hash without salt is enough."""
 
@@ -450,7 +451,7 @@ class SignInEvent(models.Model):
         return f"{self.get_kind_display()}: {self.username}"
 
 
-class Passkey(SecondFactor, models.Model):
+class Passkey(PersonalSecret, models.Model):
     """A passkey (WebAuthn credential) that stands in for the authenticator app's code at
     the second step. Only its public key is kept: it lets nobody in on its own."""
 
@@ -480,7 +481,7 @@ class Passkey(SecondFactor, models.Model):
             raise PermissionDenied("A passkey is not changed; add a new one.")
 
 
-class FeedKey(models.Model):
+class FeedKey(PersonalSecret, models.Model):
     """The secret in a person's calendar feed address, which a calendar app fetches without
     a session. Only its SHA-256 hash is kept, as for an API token: the address is shown
     once, when it is made, and the feed finds its owner by the hash in one indexed read."""
@@ -497,20 +498,6 @@ class FeedKey(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar address of {self.owner}"
-
-    @classmethod
-    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
-        """One's own to make, see and replace; administrators see and remove anyone's.
-        Nobody changes one: a new one replaces it."""
-        from townhall.core.permissions import is_admin
-
-        if action == "change":
-            return qs.none()
-        return qs if is_admin(user) else qs.filter(owner=user.pk)
-
-    @classmethod
-    def may_add(cls, user: Any, department_id: int | None) -> bool:
-        return bool(getattr(user, "is_active", False))
 
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         if before is None and self.owner_id != getattr(user, "pk", None):
