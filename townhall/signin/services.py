@@ -185,46 +185,8 @@ def _sign_in(
                     f"{provider_name} is only for people who already have one: ask a Townhall "
                     "administrator to add an account with your e-mail address, and a role.",
                 )
-            if identity is None:
-                services.create(
-                    context.SYSTEM,
-                    Identity,
-                    {"provider": provider_id, "subject": subject, "user": user.pk},
-                )
-            return user
-        grant = grant_for(provider_id, groups)
-        if grant is None:
-            raise Refused(
-                Reason.UNMAPPED,
-                f"You signed in at {provider_name} as {who(claims)}, but none of your groups "
-                "there gives a role in Townhall. Ask your Townhall administrator to map one of "
-                "your groups to a role, or your IT team to add you to a group that is mapped.",
-                user,
-            )
-        values = {"role": grant.role, "department": grant.department_id}
-        if user is None:
-            if not settings.TOWNHALL_OIDC_CREATE_ACCOUNTS:
-                raise Refused(
-                    Reason.NO_ACCOUNT,
-                    f"There is no Townhall account for {who(claims)}, and this Townhall does "
-                    "not create accounts at first sign-in. Ask a Townhall administrator to add "
-                    "an account with your e-mail address.",
-                )
-            user = services.create(
-                context.SYSTEM,
-                User,
-                {
-                    **values,
-                    "username": _free_username(claims, provider_id),
-                    "email": text(claims, "email", 254),
-                    "first_name": text(claims, "given_name", 150),
-                    "last_name": text(claims, "family_name", 150),
-                    # Nobody knows it: the person signs in through the provider.
-                    "password": secrets.token_urlsafe(32),
-                },
-            )
         else:
-            user = services.update(context.SYSTEM, user, values, version=None)
+            user = _with_role(provider_id, provider_name, claims, user, groups)
         if identity is None:
             services.create(
                 context.SYSTEM,
@@ -232,6 +194,49 @@ def _sign_in(
                 {"provider": provider_id, "subject": subject, "user": user.pk},
             )
     return user
+
+
+def _with_role(
+    provider_id: str,
+    provider_name: str,
+    claims: dict[str, Any],
+    user: User | None,
+    groups: list[str],
+) -> User:
+    """The account given the role its groups map to today: made now if it is new and
+    accounts are made at first sign-in."""
+    grant = grant_for(provider_id, groups)
+    if grant is None:
+        raise Refused(
+            Reason.UNMAPPED,
+            f"You signed in at {provider_name} as {who(claims)}, but none of your groups "
+            "there gives a role in Townhall. Ask your Townhall administrator to map one of "
+            "your groups to a role, or your IT team to add you to a group that is mapped.",
+            user,
+        )
+    values = {"role": grant.role, "department": grant.department_id}
+    if user is not None:
+        return services.update(context.SYSTEM, user, values, version=None)
+    if not settings.TOWNHALL_OIDC_CREATE_ACCOUNTS:
+        raise Refused(
+            Reason.NO_ACCOUNT,
+            f"There is no Townhall account for {who(claims)}, and this Townhall does "
+            "not create accounts at first sign-in. Ask a Townhall administrator to add "
+            "an account with your e-mail address.",
+        )
+    return services.create(
+        context.SYSTEM,
+        User,
+        {
+            **values,
+            "username": _free_username(claims, provider_id),
+            "email": text(claims, "email", 254),
+            "first_name": text(claims, "given_name", 150),
+            "last_name": text(claims, "family_name", 150),
+            # Nobody knows it: the person signs in through the provider.
+            "password": secrets.token_urlsafe(32),
+        },
+    )
 
 
 def record_refusal(
