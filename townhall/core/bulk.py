@@ -3,8 +3,10 @@ and saved in batches, with their many-to-many links and one audit entry per reco
 entry `services.create` writes. Only `services` calls the writer, inside its `writing()`.
 
 For volume, a batch is written with a few prepared statements rather than through the ORM's
-`bulk_create`. On SQLite: one multi-row INSERT … RETURNING id per statement-full of records
-(the order of the returned ids is the order of the rows, as `bulk_create` also relies on).
+`bulk_create`. On SQLite: the new ids are counted on from the last one the table handed out
+(AUTOINCREMENT's count included, so no id is given twice) and one short INSERT is run for
+every row with sqlite3's executemany: with DEBUG on, Django quotes every value of a
+multi-row INSERT of thousands of parameters for its log, which cost more than the insert.
 On PostgreSQL: the new ids are reserved from the table's sequence in one query and the rows
 are sent with COPY, the database's own bulk path (psycopg parses no large statement). Values
 are converted for the database by each field's own `get_db_prep_save` (remembered for values
@@ -361,6 +363,23 @@ def _json(value: Any) -> Any:
     return services._jsonable(value)
 
 
+def _json_writer() -> Callable[[Any], str]:
+    """`json.dumps` with its default settings, its C encoder made once rather than on every
+    call (a tenth of an audit entry's cost); the same text. The values are a record's
+    snapshot, which holds no cycles, so the encoder is not asked to look for them."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return json.dumps
+    default = json.JSONEncoder().default  # refuses what JSON cannot hold, as dumps does
+    encode = make(
+        None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+json_text = _json_writer()
+
+
 class Snapshots:
     """services.snapshot of a record's concrete fields (for a new record: all of it but the
     many-to-many values, which it has none of yet), reading each value as `value_from_object`
@@ -452,8 +471,9 @@ _MISSING = object()
 
 
 class Table:
-    """A prepared multi-row INSERT into one model's table: every concrete field but the
-    automatic primary key, whose new values it returns when asked to."""
+    """Prepared INSERTs into one model's table (one row's on SQLite, multi-row or COPY on
+    PostgreSQL): every concrete field but the automatic primary key, whose new values it
+    returns when asked to."""
 
     def __init__(self, model: type[models.Model], connection: Any, *, returning: bool) -> None:
         meta = model._meta
@@ -474,8 +494,20 @@ class Table:
         self.values: Callable[[dict[str, Any]], list[Any]] = self._row_builder()
         self._sql: dict[int, str] = {}
         self.copy: str | None = None  # COPY … FROM STDIN, on PostgreSQL
+        self.many: str | None = None  # one row's INSERT, sent for every row on SQLite
+        self.db_table = meta.db_table
         self.next_ids = ""
         self.returning = returning
+        if connection.vendor == "sqlite":
+            pk, table = qn(meta.pk.column), qn(meta.db_table)
+            first = f"{pk}, " if returning else ""
+            marks = ", ".join(["%s"] * (len(self.fields) + bool(returning)))
+            self.many = f"INSERT INTO {table} ({first}{columns}) VALUES ({marks})"  # noqa: S608
+            # The last id the table handed out, as AUTOINCREMENT counts it (never reused).
+            self.next_ids = (
+                f"SELECT max(coalesce((SELECT max({pk}) FROM {table}), 0), "  # noqa: S608
+                "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))"
+            )
         if connection.vendor == "postgresql":
             pk = qn(meta.pk.column)
             first = f"{pk}, " if returning else ""
@@ -533,6 +565,8 @@ class Table:
 
     def insert(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
         """Insert rows of database values; their new primary keys, in order, if returning."""
+        if self.many is not None:
+            return self._many(cursor, rows)
         if self.copy is not None and len(rows) >= COPY_FROM:
             return self._copy(cursor, rows)
         ids: list[Any] = []
@@ -548,6 +582,24 @@ class Table:
                 ids.extend(pk for (pk,) in cursor.fetchall())
         if self.tail and len(ids) != len(rows):  # pragma: no cover - a database fault
             raise RuntimeError(f"{len(rows)} rows inserted but {len(ids)} ids returned")
+        return ids
+
+    def _many(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
+        """One short INSERT run for every row (sqlite3's executemany) rather than statements
+        of thousands of parameters, which Django rewrites for sqlite3 and, with DEBUG on,
+        quotes value by value for its log. For a table whose ids are wanted, the ids are
+        given, counted on from the last one the table handed out: the write transaction
+        (`BEGIN IMMEDIATE`) keeps every other writer out until it ends, and a clash would
+        be refused by the primary key, never overwrite."""
+        if not rows:
+            return []
+        if not self.returning:
+            cursor.executemany(self.many, rows)
+            return []
+        cursor.execute(self.next_ids, [self.db_table])
+        (last,) = cursor.fetchone()
+        ids = list(range(last + 1, last + 1 + len(rows)))
+        cursor.executemany(self.many, [[pk, *row] for pk, row in zip(ids, rows, strict=True)])
         return ids
 
     def _copy(self, cursor: Any, rows: list[list[Any]]) -> list[Any]:
@@ -715,7 +767,7 @@ class Writer:
 
     def entries(self, user: Any, rows: list[New]) -> list[list[Any]]:
         """The audit table's rows for `entry` of each record, in database values: what every
-        entry of the batch shares converted once, the JSON of `after` written by json.dumps
+        entry of the batch shares converted once, the JSON of `after` written as json.dumps
         as the field would write it (but for PostgreSQL's few-row INSERT, which is left to
         the field)."""
         if not rows:
@@ -743,7 +795,7 @@ class Writer:
             number = getattr(obj, "version", None)
             values[version] = number if type(number) in version_plain else version_convert(number)
             if plain_json:
-                values[i_after] = json.dumps(after)
+                values[i_after] = json_text(after)
             else:
                 values[i_after] = json_field.get_db_prep_save(after, self.connection)
             result.append(values)

@@ -107,6 +107,9 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _is_blank_row(cells: list[Any]) -> bool:
+    first = cells[0] if cells else None
+    if type(first) is str and first.strip():
+        return False  # most rows, answered without walking the cells
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
@@ -151,7 +154,7 @@ class _Builder:
                 f"The file has more than {self.limits.rows:,} rows, more than Townhall reads "
                 "from one file. Split it into several files and import them one after another."
             )
-        self.cells += sum(1 for c in kept if c is not None and c != "")
+        self.cells += len(kept) - kept.count(None) - kept.count("")  # the filled ones
         if self.cells > self.limits.cells:
             raise FileProblem(
                 f"The file has more than {self.limits.cells:,} filled cells, more than "

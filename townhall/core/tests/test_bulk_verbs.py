@@ -206,3 +206,49 @@ def test_create_many_leaves_objects_someone_else_froze_frozen(users, departments
         assert gc.get_freeze_count() > 0  # not handed back by create_many
     finally:
         gc.unfreeze()
+
+
+def test_create_many_never_gives_a_deleted_records_id_again(users):
+    staff = users["staff"]
+    kept, last = services.create_many(staff, m.Location, [{"name": "Annex"}, {"name": "Depot"}])
+    services.delete(staff, last, version=last.version)
+    made = services.create_many(staff, m.Location, [{"name": "Yard"}, {"name": "Garage"}])
+    one = services.create(staff, m.Location, {"name": "Shop"})
+    assert [loc.pk for loc in made] == [last.pk + 1, last.pk + 2]  # as create counts them
+    assert one.pk == last.pk + 3
+    for loc in made:
+        assert m.Location.objects.get(pk=loc.pk).name == loc.name
+        assert _entry(loc).after["id"] == loc.pk
+
+
+def test_create_many_sends_as_many_statements_for_a_hundred_records_as_for_5000(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count: int, start: int) -> int:
+        rows = [{"name": f"site-{start + i}"} for i in range(count)]
+        with CaptureQueriesContext(connection) as ctx:
+            services.create_many(users["staff"], m.Location, rows, batch=count)  # one batch
+        return len(ctx.captured_queries)
+
+    statements(1, 0)  # what is read once per process (the kind of record, for history)
+    assert statements(100, 1) == statements(5000, 101)
+
+
+def test_audit_json_is_written_as_json_dumps_writes_it():
+    import json
+
+    from townhall.core import bulk
+
+    after = {
+        "name": 'Bücherei \u2013 "main" \n',
+        "quantity": 3,
+        "ratio": 0.1,
+        "flag": True,
+        "none": None,
+        "tags": ["a", "é"],
+        "nested": {"x": [1, 2.5, None]},
+    }
+    assert bulk.json_text(after) == json.dumps(after)
+    with pytest.raises(TypeError):
+        bulk.json_text({"amount": Decimal("1.50")})  # as json.dumps refuses it

@@ -213,3 +213,10 @@ def test_styled_blank_rows_are_not_kept(monkeypatch):
     result = parsing.read_file(with_sheet(sheet(rows)), "styled.xlsx")
     assert result.header == ["Name"] and result.rows == []
     assert max(kept) <= 1  # each row's style let go once read
+
+
+def test_filled_cells_are_counted_whatever_they_hold():
+    text = "a,b,c\nx,,1\n,,\n ,0,\n"  # 2 filled, a blank row, then a space and a 0
+    assert len(parsing.read_csv(text.encode(), parsing.Limits(cells=4)).rows) == 2
+    with pytest.raises(parsing.FileProblem, match="more than 3 filled cells"):
+        parsing.read_csv(text.encode(), parsing.Limits(cells=3))

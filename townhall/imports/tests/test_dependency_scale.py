@@ -78,7 +78,8 @@ def test_vendors_are_matched_by_name_or_alias_without_a_query_per_row(db):
         assert out.counts()["rejected"] == 0
         return len(ctx.captured_queries)
 
-    assert queries(100) <= queries(10) + 4  # the first 10 again (unchanged), 90 new
+    # the first 10 again (unchanged), 90 new; on SQLite one more: the new ids are counted first
+    assert queries(100) <= queries(10) + 5
     assert m.Vendor.objects.count() == 100
     again = b"Name,Website\nVENDOR 7,https://seven.example\nv8 inc,https://eight.example\n"
     out = run_import(SYSTEM, "vendor", again, "v.csv")
