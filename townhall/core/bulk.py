@@ -363,23 +363,6 @@ def _json(value: Any) -> Any:
     return services._jsonable(value)
 
 
-def _json_writer() -> Callable[[Any], str]:
-    """`json.dumps` with its default settings, its C encoder made once rather than on every
-    call (a tenth of an audit entry's cost); the same text. The values are a record's
-    snapshot, which holds no cycles, so the encoder is not asked to look for them."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - CPython always has it
-        return json.dumps
-    default = json.JSONEncoder().default  # refuses what JSON cannot hold, as dumps does
-    encode = make(
-        None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True
-    )
-    return lambda value: "".join(encode(value, 0))
-
-
-json_text = _json_writer()
-
-
 class Snapshots:
     """services.snapshot of a record's concrete fields (for a new record: all of it but the
     many-to-many values, which it has none of yet), reading each value as `value_from_object`
@@ -767,7 +750,7 @@ class Writer:
 
     def entries(self, user: Any, rows: list[New]) -> list[list[Any]]:
         """The audit table's rows for `entry` of each record, in database values: what every
-        entry of the batch shares converted once, the JSON of `after` written as json.dumps
+        entry of the batch shares converted once, the JSON of `after` written by json.dumps
         as the field would write it (but for PostgreSQL's few-row INSERT, which is left to
         the field)."""
         if not rows:
@@ -795,7 +778,7 @@ class Writer:
             number = getattr(obj, "version", None)
             values[version] = number if type(number) in version_plain else version_convert(number)
             if plain_json:
-                values[i_after] = json_text(after)
+                values[i_after] = json.dumps(after)
             else:
                 values[i_after] = json_field.get_db_prep_save(after, self.connection)
             result.append(values)

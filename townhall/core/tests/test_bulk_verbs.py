@@ -233,22 +233,3 @@ def test_create_many_sends_as_many_statements_for_a_hundred_records_as_for_5000(
 
     statements(1, 0)  # what is read once per process (the kind of record, for history)
     assert statements(100, 1) == statements(5000, 101)
-
-
-def test_audit_json_is_written_as_json_dumps_writes_it():
-    import json
-
-    from townhall.core import bulk
-
-    after = {
-        "name": 'Bücherei \u2013 "main" \n',
-        "quantity": 3,
-        "ratio": 0.1,
-        "flag": True,
-        "none": None,
-        "tags": ["a", "é"],
-        "nested": {"x": [1, 2.5, None]},
-    }
-    assert bulk.json_text(after) == json.dumps(after)
-    with pytest.raises(TypeError):
-        bulk.json_text({"amount": Decimal("1.50")})  # as json.dumps refuses it
