@@ -211,6 +211,12 @@ class Assessment(CyberRows, TrackedModel):
     class Meta:
         ordering = ["-year", "name"]
 
+    # Completing and reopening are named state changes (`services.transition`, made by
+    # cyber.services), by those who may change the assessment.
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {(Status.IN_PROGRESS, Status.COMPLETE), (Status.COMPLETE, Status.IN_PROGRESS)},
+    }
+
     def __str__(self) -> str:
         return self.name
 
