@@ -828,6 +828,13 @@ class Exposure(CyberRows, TrackedModel):
             for what in ("vulnerability", "release")
         ]
 
+    # What matching moves by itself (`services.transition`, in cyber.exposure): an open row
+    # no longer matched is gone, a gone row matched again reopens. People set the other
+    # statuses on the form, in any order (a decision can be revisited).
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {(Status.OPEN, Status.GONE), (Status.GONE, Status.OPEN)},
+    }
+
     def __str__(self) -> str:
         item = self.system or self.component
         what = self.vulnerability or self.release
