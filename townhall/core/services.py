@@ -238,7 +238,8 @@ def set_own_password(user: User, password: str) -> User:
     records it, never its value or hash."""
     if not (getattr(user, "is_authenticated", False) and user.is_active and user.pk):
         raise PermissionDenied("Sign in to change your password.")
-    return _update(user, user, {"password": password}, version=None, own_password=True)
+    account = User(pk=user.pk)  # the account itself, read and locked by `_update`
+    return _update(user, account, {"password": password}, version=None, own_password=True)
 
 
 def _update(
