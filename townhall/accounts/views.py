@@ -430,8 +430,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return form
 
     def form_valid(self, form: Any) -> HttpResponse:
-        form.save()
-        keep_signed_in(self.request, form.user)
+        # Django's form has checked the old password; the write path sets the new one,
+        # applies the policy again and records that it changed (never the hash).
+        try:
+            user = services.set_own_password(form.user, form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("new_password2", message)
+            return self.form_invalid(form)
+        keep_signed_in(self.request, user)
         messages.success(self.request, "Your password was changed; your other sessions ended.")
         return redirect(self.get_success_url())
 

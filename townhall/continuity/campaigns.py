@@ -438,7 +438,8 @@ def _for_review(user: Any, svc: Service, analysis: ImpactAnalysis | None) -> tup
     if analysis is None:
         return services.create(user, ImpactAnalysis, {"service": svc}), "new"
     if analysis.status != S.DRAFT:
-        return services.update(user, analysis, {"status": S.DRAFT}, version=None), "reopened"
+        reopened = services.transition(user, analysis, S.DRAFT, note="reopened for review")
+        return reopened, "reopened"
     return analysis, ""
 
 
@@ -586,6 +587,9 @@ def close_campaign(user: Any, campaign: Campaign) -> Tally:
         check_open(current, "close")
         for req in CampaignRequest.objects.filter(campaign=current).select_related("analysis"):
             final = req.analysis.status if req.analysis is not None else ""
+            # A copy of the analysis's status as it stands, written once: a record of the
+            # outcome, not a state the request moves through, so an update rather than a
+            # transition (the campaign's own closing is the transition below).
             services.update(user, req, {"final_status": final}, version=None)
             tally.add(final, 1)
         services.transition(
@@ -729,7 +733,7 @@ def submit_analysis(
             f"“{current.service}” is {current.get_status_display().lower()} already."
         )
     _check_complete(current)
-    return services.update(user, current, {"status": S.SUBMITTED}, version=current.version)
+    return services.transition(user, current, S.SUBMITTED, version=current.version)
 
 
 def approve_analysis(
@@ -745,10 +749,11 @@ def approve_analysis(
             f"{current.get_status_display().lower()}."
         )
     _check_complete(current)
-    return services.update(
+    return services.transition(
         user,
         current,
-        {"status": S.APPROVED, "reviewed_on": timezone.localdate()},
+        S.APPROVED,
+        extra={"reviewed_on": timezone.localdate()},
         version=current.version,
     )
 
@@ -776,8 +781,13 @@ def return_analysis(
     who = (user.get_full_name() if hasattr(user, "get_full_name") else "") or user.username
     note = f"Returned to the department on {timezone.localdate():%Y-%m-%d} by {who}: {reason}"
     notes = f"{note}\n\n{current.notes}" if current.notes.strip() else note
-    return services.update(
-        user, current, {"status": S.DRAFT, "notes": notes}, version=current.version
+    return services.transition(
+        user,
+        current,
+        S.DRAFT,
+        note=f"returned: {reason}",
+        extra={"notes": notes},
+        version=current.version,
     )
 
 

@@ -238,6 +238,25 @@ class ImpactAnalysis(FromParent, OwnedModel):
                 }
             )
 
+    # The review: named state changes (`services.transition`, made by continuity.campaigns).
+    # A department submits its draft; IT approves it, or returns it (or, opening a campaign,
+    # puts it back to draft for review).
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {
+            (Status.DRAFT, Status.SUBMITTED),
+            (Status.SUBMITTED, Status.APPROVED),
+            (Status.SUBMITTED, Status.DRAFT),
+            (Status.APPROVED, Status.DRAFT),
+        },
+    }
+
+    def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
+        """Whoever may change the analysis (its department's liaison, IT) submits it; only
+        IT staff approve or return it."""
+        if field != "status" or not permissions.can(user, "change", self):
+            return False
+        return to == self.Status.SUBMITTED or permissions.is_it_staff(user)
+
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         """Approval is IT's review of what a department submitted: a liaison cannot approve
         their own department's analysis, by any route (form, API, bulk edit, import)."""

@@ -1,5 +1,6 @@
 """The one write path. Every create, change and delete — page, API, import, CLI, bulk action,
-demo — goes through `create`, `update` or `delete` here: check permission, validate,
+demo — goes through the verbs here (`create`, `update`, `delete`, `transition`, their
+many-record forms, and `set_own_password`): check permission, validate,
 detect a conflicting edit, save, and record the audit entry, all in one transaction.
 """
 
@@ -205,29 +206,55 @@ def create(user: Any, model: type[M], data: Mapping[str, Any]) -> M:
     return obj
 
 
+def _check_version(current: models.Model, version: int | None) -> None:
+    """Refuse a change started from an older version than the one stored: someone saved the
+    record after the editor opened it. A user account has no version."""
+    if (
+        isinstance(current, TrackedModel)
+        and version is not None
+        and int(version) != current.version
+    ):
+        entries = list(
+            AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(type(current)),
+                object_id=str(current.pk),
+                object_version__gt=int(version),
+            )
+        )
+        raise ConflictError(current, entries)
+
+
 def update(user: Any, obj: M, data: Mapping[str, Any], *, version: int | None) -> M:
     """Change a record. `version` is the one the editor started from; a mismatch is a conflict.
 
     Pass version=None only for changes with no human editor (CLI upserts, tasks)."""
+    return _update(user, obj, data, version=version, own_password=False)
+
+
+def set_own_password(user: User, password: str) -> User:
+    """A person changes their own password (Django's password page, which has checked the
+    old one). Anyone signed in may, though most may not change their account otherwise:
+    only the password is set, checked by the policy and recorded as changed, as `update`
+    records it, never its value or hash."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.pk):
+        raise PermissionDenied("Sign in to change your password.")
+    account = User(pk=user.pk)  # the account itself, read and locked by `_update`
+    return _update(user, account, {"password": password}, version=None, own_password=True)
+
+
+def _update(
+    user: Any, obj: M, data: Mapping[str, Any], *, version: int | None, own_password: bool
+) -> M:
     model = type(obj)
     plain, m2m = _split(model, data)
     with context.writing(), transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=obj.pk)
-        if not permissions.can(user, "change", current):
+        if own_password:
+            if set(data) != {"password"} or current.pk != getattr(user, "pk", None):
+                raise PermissionDenied("Only your own password can be changed here.")
+        elif not permissions.can(user, "change", current):
             raise PermissionDenied(f"You may not change this {model._meta.verbose_name}.")
-        if (  # a user account has no version
-            isinstance(current, TrackedModel)
-            and version is not None
-            and int(version) != current.version
-        ):
-            entries = list(
-                AuditEntry.objects.filter(
-                    content_type=ContentType.objects.get_for_model(model),
-                    object_id=str(current.pk),
-                    object_version__gt=int(version),
-                )
-            )
-            raise ConflictError(current, entries)
+        _check_version(current, version)
         before = snapshot(current)
         old_password = getattr(current, "password", None)
         old_secrets = {name: getattr(current, name) for name in secret_fields(current)}
@@ -633,13 +660,14 @@ def _entry(
 
 def transition(
     user: Any,
-    obj: models.Model,
+    obj: M,
     to_status: str,
     *,
     field: str = "status",
     note: str = "",
     extra: Mapping[str, Any] | None = None,
-) -> models.Model:
+    version: int | None = None,
+) -> M:
     """Move a record to another state (a plan superseded, a campaign closed), as `user`.
 
     A state change is not an edit: a record whose rules let nobody edit it (an approved
@@ -648,10 +676,12 @@ def transition(
     `may_transition(user, field, from, to)` who may make them — otherwise the person must
     be allowed to change the record and the new value be one of the field's choices. The
     record is validated, its version counted up, and the audit entry (an update) names the
-    transition and carries the note."""
+    transition and carries the note. `version`, when given, is the one the person saw: a
+    save since then is a conflict (`ConflictError`), as for `update`."""
     model = type(obj)
     with context.writing(), transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=obj.pk)
+        _check_version(current, version)
         was = getattr(current, field)
         allowed_moves = getattr(model, "transitions", {}).get(field)
         if allowed_moves is not None and (was, to_status) not in allowed_moves:

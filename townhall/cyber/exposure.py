@@ -15,8 +15,9 @@
 
 New rows (a first catalog import, thousands of exposures on a large estate) are saved in
 batches through `core.services.create_many`: the same permission check, validation and one
-audit entry per record as `core.services.create`. Every change to an existing row goes
-through `core.services.update`.
+audit entry per record as `core.services.create`. A row matching reopens or finds gone
+moves by a named transition (`core.services.transition`); every other change to an existing
+row goes through `core.services.update`.
 """
 
 import datetime
@@ -456,10 +457,27 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
         report.created = _create_many(user, Exposure, new, lambda row: row["matched_on"][:80])
         objs = Exposure.objects.in_bulk([pk for pk, _ in changes])
         for pk, values in changes:
-            services.update(user, objs[pk], values, version=None)
+            _save_change(user, objs[pk], values)
     cache.set(_UNMATCHED_CACHE, (_fingerprint(), result.unmatched), 24 * 3600)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _save_change(user: Any, exposure: Exposure, values: dict[str, Any]) -> None:
+    """A row matched again (reopened), no longer matched (gone), or with a new due date.
+
+    Reopening and going are named state changes (`services.transition`), so the row's
+    history says matching moved it, not a person. They stay one row at a time, like the
+    other changes here: each is a locked read, a save and an audit entry whichever verb
+    makes it, so the refresh costs the same, and only rows whose match changed are written
+    (a handful per feed update, not the whole table)."""
+    status = values.pop("status", None)
+    if status == OPEN:
+        services.transition(user, exposure, OPEN, note="matched again", extra=values)
+    elif status == GONE:
+        services.transition(user, exposure, GONE, note="no longer matched", extra=values)
+    else:
+        services.update(user, exposure, values, version=None)
 
 
 def _new_exposure(

@@ -211,6 +211,12 @@ class Assessment(CyberRows, TrackedModel):
     class Meta:
         ordering = ["-year", "name"]
 
+    # Completing and reopening are named state changes (`services.transition`, made by
+    # cyber.services), by those who may change the assessment.
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {(Status.IN_PROGRESS, Status.COMPLETE), (Status.COMPLETE, Status.IN_PROGRESS)},
+    }
+
     def __str__(self) -> str:
         return self.name
 
@@ -821,6 +827,13 @@ class Exposure(CyberRows, TrackedModel):
             for item in ("system", "component")
             for what in ("vulnerability", "release")
         ]
+
+    # What matching moves by itself (`services.transition`, in cyber.exposure): an open row
+    # no longer matched is gone, a gone row matched again reopens. People set the other
+    # statuses on the form, in any order (a decision can be revisited).
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {(Status.OPEN, Status.GONE), (Status.GONE, Status.OPEN)},
+    }
 
     def __str__(self) -> str:
         item = self.system or self.component

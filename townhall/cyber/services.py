@@ -265,10 +265,11 @@ def complete(user: Any, assessment: Assessment, *, version: int | None = None) -
             f"{len(missing)} subcategor{'y is' if len(missing) == 1 else 'ies are'} not scored "
             f"yet ({shown}). Score each one, or mark it not applicable, before completing."
         )
-    return services.update(
+    return services.transition(
         user,
         assessment,
-        {"status": Assessment.Status.COMPLETE, "completed_on": timezone.localdate()},
+        Assessment.Status.COMPLETE,
+        extra={"completed_on": timezone.localdate()},
         version=version,
     )
 
@@ -278,10 +279,11 @@ def reopen(user: Any, assessment: Assessment, *, version: int | None = None) -> 
     _may_edit(user, assessment)
     if assessment.status != Assessment.Status.COMPLETE:
         raise ValidationError("This assessment is already in progress.")
-    return services.update(
+    return services.transition(
         user,
         assessment,
-        {"status": Assessment.Status.IN_PROGRESS, "completed_on": None},
+        Assessment.Status.IN_PROGRESS,
+        extra={"completed_on": None},
         version=version,
     )
 

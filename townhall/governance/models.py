@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from townhall.core import permissions
-from townhall.core.models import OwnedModel, TrackedModel
+from townhall.core.models import OwnedModel, TrackedModel, guard
 
 YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
 MAX_YEARS = 10
@@ -188,6 +188,10 @@ class BudgetCycle(TrackedModel):
     criteria_set = models.ForeignKey(
         CriteriaSet, on_delete=models.PROTECT, related_name="cycles", verbose_name="criteria"
     )
+    # The phase the cycle is in, set on its edit form like its other values: an ordinary
+    # field, not a state machine. Nothing is refused or started by moving it (proposals keep
+    # their own workflow), any phase may follow any other (a cycle reopened for late
+    # requests goes back to intake), so a named transition would add no rule.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INTAKE)
     intake_deadline = models.DateField(null=True, blank=True)
     infrastructure_share = models.DecimalField(
@@ -560,14 +564,16 @@ def _loop_from(start: int, links: dict[int, list[int]]) -> list[int]:
 class StatusChange(models.Model):
     """One step of a proposal's workflow, with the comment that explains it.
 
-    Written only by governance.services together with the proposal's audited update.
+    Created on the write path by governance.services, with the proposal's transition, and
+    never changed. It shows (and its history in the audit log) only to people who may see
+    the proposal: the comment that returned a draft stays within its department and IT.
     """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="steps")
     from_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
     to_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     by_name = models.CharField(max_length=150)
     at = models.DateTimeField(auto_now_add=True)
@@ -578,6 +584,33 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        guard(self)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        """A step shows to those who may see its proposal; it is history: nobody changes it."""
+        if action != "view":
+            return by_role.none()
+        if permissions.is_it_staff(user):
+            return by_role
+        visible = permissions.restrict(Proposal.objects.all(), user, "view")
+        return by_role.filter(proposal__in=visible.values("pk"))
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        """Steps are taken by IT staff, and by liaisons submitting their drafts."""
+        return permissions.is_it_staff(user) or permissions.is_liaison(user)
+
+    def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
+        """A step is written with the transition it records: the proposal stands at its
+        new status already, and the step names who took it."""
+        if self.proposal.status != self.to_status or self.from_status == self.to_status:
+            raise ValidationError({"to_status": "A step is recorded with the move it records."})
+        if self.by_id != getattr(user, "pk", None):
+            raise PermissionDenied("A step is recorded by the person who takes it.")
 
 
 class Ballot(TrackedModel):

@@ -79,14 +79,17 @@ def move(
         # core.services asks the model's rule again on the proposal as it stands (locked),
         # saves the step's values and records the audit entry naming the step.
         updated = services.transition(user, proposal, to_status, note=comment.strip(), extra=values)
-        assert isinstance(updated, Proposal)
-        StatusChange.objects.create(
-            proposal=updated,
-            from_status=here,
-            to_status=to_status,
-            by=user if getattr(user, "pk", None) else None,
-            by_name=getattr(user, "username", "") or "system",
-            comment=comment.strip(),
+        services.create(
+            user,
+            StatusChange,
+            {
+                "proposal": updated,
+                "from_status": here,
+                "to_status": to_status,
+                "by": user if getattr(user, "pk", None) else None,
+                "by_name": getattr(user, "username", "") or "system",
+                "comment": comment.strip(),
+            },
         )
         if to_status == S.APPROVED:
             plan_estate_changes(user, updated)

@@ -103,3 +103,13 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Saved on the write path (imports.services.save_mapping), audited. Mappings are shared:
+    # whoever may import uses any of them, and may save one or replace one of the same name.
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return qs if action in ("view", "change") else by_role
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return bool(getattr(user, "is_active", False))

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.conf import settings
 
+from townhall.core import services
 from townhall.env import envint
 from townhall.imports import engine, kinds, parsing, snapshot
-from townhall.imports.models import ImportRun
+from townhall.imports.models import ImportRun, SavedMapping
 from townhall.jobs import runner
 from townhall.jobs.models import Job
 
@@ -33,6 +34,18 @@ def limits() -> parsing.Limits:
 def read(data: bytes, filename: str) -> parsing.Sheet:
     """`parsing.read_file` within the configured limits: every door reads files this way."""
     return parsing.read_file(data, filename, limits())
+
+
+def save_mapping(
+    user: Any, kind: str, name: str, columns: dict[str, str], values: dict[str, Any]
+) -> SavedMapping:
+    """Keep a column mapping under a name for next month's file, or replace the one of that
+    name: through the write path, so the history says who saved or replaced it."""
+    data = {"columns": columns, "values": values, "created_by": user if user.pk else None}
+    kept = SavedMapping.objects.filter(kind=kind, name=name).first()
+    if kept is None:
+        return services.create(user, SavedMapping, {"kind": kind, "name": name, **data})
+    return services.update(user, kept, data, version=None)
 
 
 def sheet(run: ImportRun) -> parsing.Sheet:

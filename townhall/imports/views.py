@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -156,15 +156,15 @@ class MappingPage(RunView):
             run.value_map = run.saved_mapping.values
         name = form.cleaned_data["save_as"].strip()
         if name:
-            run.saved_mapping, _ = SavedMapping.objects.update_or_create(
-                kind=run.kind,
-                name=name,
-                defaults={
-                    "columns": {h: f for h, f in run.mapping.items() if f},
-                    "values": run.value_map,
-                    "created_by": request.user,
-                },
-            )
+            columns = {h: f for h, f in run.mapping.items() if f}
+            try:
+                run.saved_mapping = services.save_mapping(
+                    request.user, run.kind, name, columns, run.value_map
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                reasons = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                form.add_error("save_as", " ".join(reasons))
+                return self.page(run, form, status=400)
             messages.success(request, f"Saved the mapping as “{name}”.")
         run.save(update_fields=["mapping", "status", "saved_mapping", "value_map", "updated_at"])
         job = services.start(run, commit=False)

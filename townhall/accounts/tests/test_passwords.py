@@ -1,7 +1,8 @@
 """Passwords: one policy on every door, a change is never dropped, and it revokes the tokens."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -266,3 +267,40 @@ def test_the_same_password_hashed_again_keeps_the_token(users, settings):
     assert signs_in("viewer1", PASSWORD)
     assert User.objects.get(pk=users["viewer"].pk).password != old_hash  # upgraded
     assert token_works(key)
+
+
+@pytest.mark.django_db
+def test_ones_own_password_change_is_audited_without_the_hash(users):
+    """The password page changes the password through the write path: anyone may change
+    their own, the history names them and says only that it changed."""
+    viewer = users["viewer"]
+    client = Client()
+    client.force_login(viewer)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 302
+    assert signs_in("viewer1", NEW)
+    entry = AuditEntry.objects.filter(content_type__model="user", object_id=str(viewer.pk)).latest(
+        "pk"
+    )
+    assert (entry.action, entry.actor, entry.after["password"]) == ("update", viewer, "changed")
+    viewer.refresh_from_db()
+    assert "password" not in entry.before
+    assert viewer.password not in str(entry.before) + str(entry.after)
+    # Still signed in on this browser, and the policy is the write path's too.
+    weak = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": NEW, "new_password1": "viewer1", "new_password2": "viewer1"},
+    )
+    assert weak.status_code == 200 and signs_in("viewer1", NEW)
+
+
+@pytest.mark.django_db
+def test_the_own_password_verb_changes_only_ones_own_password(users):
+    with pytest.raises(PermissionDenied):
+        services.set_own_password(AnonymousUser(), NEW)
+    with pytest.raises(ValidationError):
+        services.set_own_password(users["viewer"], "short")
+    assert services.set_own_password(users["viewer"], NEW).check_password(NEW)

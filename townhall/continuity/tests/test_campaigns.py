@@ -345,10 +345,10 @@ def test_a_message_that_fails_is_reported_and_left_unsent(gov, departments, user
 def test_opening_reads_a_fixed_number_of_queries_apart_from_writes(
     departments, users, monkeypatch, mailoutbox
 ):
-    """Reads outside services.create/update stay the same for 3 services in 2 departments
+    """Reads outside the write path's verbs stay the same for 3 services in 2 departments
     and 24 services in 6 departments: everything is fetched in bulk."""
     depth = [0]
-    for name in ("create", "update"):
+    for name in ("create", "update", "transition"):
         original = getattr(services, name)
 
         def wrapped(*args, _original=original, **kwargs):
@@ -507,6 +507,47 @@ def test_it_approves_and_returns_liaisons_cannot(gov, users):
     assert "too long" in entry.after["notes"]
     with pytest.raises(ValidationError, match="is a draft already"):
         campaigns.return_analysis(users["admin"], dispatch, "Again")
+
+
+def _named(analysis) -> list[str]:
+    kind = ContentType.objects.get_for_model(m.ImpactAnalysis)
+    entries = AuditEntry.objects.filter(content_type=kind, object_id=str(analysis.pk))
+    return [e.after.get("transition", "") for e in entries.order_by("pk") if e.action == "update"]
+
+
+@pytest.mark.django_db
+def test_the_review_steps_are_named_transitions(gov, users):
+    """Submit, approve, return and reopen for review each name themselves in history; the
+    model refuses a step that is not one (a draft approved straight away)."""
+    staff, liaison = users["staff"], users["liaison"]
+    streets = complete(f.impact(gov["streets"]))
+    with pytest.raises(ValidationError, match="cannot go from draft to approved"):
+        services.transition(staff, streets, S.APPROVED)
+    with pytest.raises(PermissionDenied):  # a liaison submits but never approves
+        services.transition(liaison, campaigns.submit_analysis(liaison, streets), S.APPROVED)
+    approved = campaigns.approve_analysis(staff, streets, version=fresh(streets).version)
+    returned = campaigns.return_analysis(staff, approved, "Check the RTO.")
+    campaigns.submit_analysis(liaison, returned, version=returned.version)
+    campaigns.open_campaign(staff, campaign("Named steps"))  # back to draft for review
+    assert _named(streets)[-5:] == [
+        "status: draft → submitted",
+        "status: submitted → approved",
+        "status: approved → draft (returned: Check the RTO.)",
+        "status: draft → submitted",
+        "status: submitted → draft (reopened for review)",
+    ]
+
+
+@pytest.mark.django_db
+def test_approving_refuses_a_version_changed_since_seen(gov, users):
+    dispatch = gov["dispatch_bia"]  # submitted
+    seen = dispatch.version
+    services.update(context.SYSTEM, dispatch, {"peak_periods": "Winter"}, version=None)
+    with pytest.raises(services.ConflictError):
+        campaigns.approve_analysis(users["staff"], dispatch, version=seen)
+    with pytest.raises(services.ConflictError):
+        campaigns.return_analysis(users["staff"], dispatch, "Why", version=seen)
+    assert fresh(dispatch).status == S.SUBMITTED
 
 
 # --- closing and progress ------------------------------------------------------------------

@@ -179,6 +179,21 @@ def test_a_transition_without_rules_needs_the_right_to_change(users, departments
     assert doc.status == "retired"
 
 
+def test_a_transition_from_an_old_version_is_a_conflict(users, departments):
+    """As for `update`: someone saved the record after the person opened it."""
+    staff, other = users["staff"], users["admin"]
+    item = services.create(staff, m.Component, {"name": "x", "owner_department": departments["PW"]})
+    seen = item.version
+    services.update(other, item, {"notes": "moved racks"}, version=seen)
+    with pytest.raises(services.ConflictError, match="changed by admin1 after") as exc:
+        services.transition(staff, item, "retired", version=seen)
+    assert exc.value.changed_fields()["notes"][1] == "moved racks"
+    item.refresh_from_db()
+    assert item.status != "retired"
+    done = services.transition(staff, item, "retired", version=item.version)
+    assert done.status == "retired" and done.version == seen + 2
+
+
 def test_create_many_sets_older_objects_aside_and_hands_them_back(users, departments):
     """While it runs the collector's full passes skip what the process held before; after
     it, kept or refused, nothing is left frozen."""

@@ -104,9 +104,11 @@ NOT_RECORDS = {
     ("signin/pages/saml.py", "stash.delete"): "allauth's sign-in state, kept in the session",
     ("cyber/pages/plan.py", "book.save"): "a spreadsheet written for download",
     ("imports/views.py", "run.file.save"): "the uploaded file, kept with the run",
-    ("imports/views.py", "run.save"): "the import run's own working state (no record yet)",
-    ("accounts/views.py", "form.save"): "Django's own password form (User.save ends access)",
-    ("imports/views.py", "SavedMapping.objects.update_or_create"): "a person's saved mapping",
+    ("imports/views.py", "run.save"): (
+        "an import's own bookkeeping, private to the person importing: the file, the mapping "
+        "and option chosen on the way to the preview; the records it imports go through the "
+        "write path, audited one by one"
+    ),
 }
 
 

@@ -571,6 +571,31 @@ def test_one_subcategory_page_for_linking(client_for, current, small):
 # --- completing from the page ----------------------------------------------------------------
 
 
+def _latest(obj) -> AuditEntry:
+    return AuditEntry.objects.filter(
+        object_id=str(obj.pk), content_type__model=obj._meta.model_name
+    ).latest("pk")
+
+
+def test_complete_and_reopen_are_named_transitions_with_version_checks(current, small, users):
+    _, reqs = small
+    staff = users["staff"]
+    af.score_all(staff, current, ALL, reqs)
+    current.refresh_from_db()
+    seen = current.version
+    done = cyber.complete(staff, current, version=seen)
+    assert _latest(done).after["transition"] == "status: in_progress → complete"
+    with pytest.raises(core.ConflictError):
+        cyber.reopen(staff, done, version=seen)  # opened before it was completed
+    reopened = cyber.reopen(staff, done, version=done.version)
+    entry = _latest(reopened)
+    assert entry.after["transition"] == "status: complete → in_progress"
+    assert (entry.before["completed_on"], entry.after["completed_on"]) == (
+        timezone.localdate().isoformat(),
+        None,
+    )
+
+
 def test_complete_and_reopen_from_the_workspace(client_for, current, small, users):
     _, reqs = small
     url = reverse("cyber:assessment_status", args=[current.pk])

@@ -255,6 +255,17 @@ def test_refresh_keeps_decisions_and_marks_what_no_longer_matches(items, feeds):
     assert (report.reopened, report.created) == (1, 0)
     gone.refresh_from_db()
     assert gone.status == S.OPEN
+    # Matching's moves name themselves in the row's history.
+    named = [
+        e.after.get("transition")
+        for e in AuditEntry.objects.filter(content_type__model="exposure", object_id=str(gone.pk))
+        .filter(action="update")
+        .order_by("pk")
+    ]
+    assert named == [
+        "status: open → gone (no longer matched)",
+        "status: gone → open (matched again)",
+    ]
 
 
 def test_changed_feed_values_follow_into_exposures(items, feeds):

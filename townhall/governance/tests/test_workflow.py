@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from townhall.audit.models import AuditEntry
-from townhall.core import context, services
+from townhall.core import context, permissions, services
 from townhall.estate.models import System
 from townhall.governance import services as gov
 from townhall.governance.models import Proposal, StatusChange
@@ -248,3 +248,56 @@ def test_each_step_is_a_named_transition_in_history(users, make_proposal):
         services.transition(users["staff"], proposal, S.COMPLETE)
     proposal.refresh_from_db()
     assert proposal.status == S.UNDER_REVIEW
+
+
+@pytest.mark.django_db
+def test_steps_are_written_on_the_write_path_and_shown_as_their_proposal(
+    users, departments, make_proposal
+):
+    """Each step is created through the write path, audited, and never saved around it;
+    its history shows only to people who may see the proposal: the comment that returned a
+    draft stays with the department and IT."""
+    from townhall.accounts.models import Role
+    from townhall.conftest import make_user
+
+    proposal = make_proposal("Returned request")
+    gov.move(users["liaison"], proposal, S.SUBMITTED, "Ready")
+    gov.move(users["staff"], proposal, S.DRAFT, "Cut the cost of the pilot")
+    steps = AuditEntry.objects.filter(content_type__model="statuschange", action="create")
+    assert [(e.actor, e.after["comment"]) for e in steps.order_by("pk")] == [
+        (users["liaison"], "Ready"),
+        (users["staff"], "Cut the cost of the pilot"),
+    ]
+    returned = StatusChange.objects.get(comment="Cut the cost of the pilot")
+    with pytest.raises(context.OutsideWritePath):
+        returned.save()
+    others = [
+        users["viewer"],
+        users["board"],
+        make_user("liaison2", Role.LIAISON, departments["FIN"]),
+    ]
+    for person in others:
+        seen = AuditEntry.objects.restrict(person).filter(content_type__model="statuschange")
+        assert not seen.exists(), person.username
+        assert not permissions.restrict(StatusChange.objects.all(), person, "view").exists()
+    for person in (users["liaison"], users["staff"]):
+        seen = AuditEntry.objects.restrict(person).filter(content_type__model="statuschange")
+        assert seen.count() == 2
+    # Once submitted again, the whole path shows to everyone who reads requests.
+    gov.move(users["liaison"], proposal, S.SUBMITTED, "Cheaper now")
+    assert permissions.restrict(StatusChange.objects.all(), users["viewer"], "view").count() == 3
+    # A step is history: nobody changes it, and none is made without its move.
+    with pytest.raises(PermissionDenied):
+        services.update(users["admin"], returned, {"comment": "Softer words"}, version=None)
+    with pytest.raises(ValidationError):
+        services.create(
+            users["staff"],
+            StatusChange,
+            {
+                "proposal": proposal,
+                "from_status": S.SUBMITTED,
+                "to_status": S.APPROVED,
+                "by": users["staff"],
+                "by_name": "staff1",
+            },
+        )

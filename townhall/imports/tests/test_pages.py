@@ -92,6 +92,31 @@ def test_xlsx_upload_and_saved_mapping(client_for, departments):
     assert page.context["form"]["col_1"].initial == "owner_department"
 
 
+def test_saving_and_replacing_a_mapping_is_audited(client_for, departments, users):
+    """A saved mapping is shared and can be replaced by name: history says who did each."""
+    from townhall.audit.models import AuditEntry
+
+    data = xlsx([["Apps", "Owner dept code"], ["Payroll", "FIN"]])
+    post = {"col_0": "name", "col_1": "owner_department", "save_as": "Finance apps"}
+    for role in ("staff", "liaison"):
+        client = client_for(role)
+        upload(client, "system", "apps.xlsx", data)
+        run = ImportRun.objects.order_by("pk").last()
+        changed = {**post, "col_1": "" if role == "liaison" else "owner_department"}
+        assert client.post(f"/import/{run.pk}/columns/", changed).status_code == 302
+    saved = SavedMapping.objects.get()
+    assert saved.columns == {"Apps": "name"} and saved.created_by == users["liaison"]
+    history = AuditEntry.objects.filter(content_type__model="savedmapping").order_by("pk")
+    assert [(e.action, e.actor) for e in history] == [
+        ("create", users["staff"]),
+        ("update", users["liaison"]),
+    ]
+    assert history.last().before["columns"] == {
+        "Apps": "name",
+        "Owner dept code": "owner_department",
+    }
+
+
 def test_mapping_errors(client_for, departments):
     client = client_for("staff")
     upload(client, "system", "s.csv", b"A,B\nx,y\n")
