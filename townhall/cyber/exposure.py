@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -472,12 +472,17 @@ def _save_change(user: Any, exposure: Exposure, values: dict[str, Any]) -> None:
     makes it, so the refresh costs the same, and only rows whose match changed are written
     (a handful per feed update, not the whole table)."""
     status = values.pop("status", None)
-    if status == OPEN:
-        services.transition(user, exposure, OPEN, note="matched again", extra=values)
-    elif status == GONE:
-        services.transition(user, exposure, GONE, note="no longer matched", extra=values)
-    else:
+    if status is None:
         services.update(user, exposure, values, version=None)
+        return
+    note = "matched again" if status == OPEN else "no longer matched"
+    try:
+        services.transition(user, exposure, status, note=note, extra=values)
+    except ValidationError as exc:
+        if "status" not in getattr(exc, "error_dict", {}):
+            raise
+        # A person decided on this row (not affected, accepted…) after matching read it, on
+        # a database that lets them: their decision stands, and the refresh goes on.
 
 
 def _new_exposure(

@@ -268,6 +268,16 @@ def test_refresh_keeps_decisions_and_marks_what_no_longer_matches(items, feeds):
     ]
 
 
+def test_a_decision_made_while_matching_runs_stands_and_the_refresh_goes_on(items, feeds):
+    exposure.refresh_exposures(context.SYSTEM, today=TODAY)
+    row = m.Exposure.objects.filter(status=S.OPEN).first()
+    as_read = m.Exposure.objects.get(pk=row.pk)  # what matching read, before the decision
+    services.update(context.SYSTEM, row, {"status": S.NOT_AFFECTED}, version=row.version)
+    exposure._save_change(context.SYSTEM, as_read, {"status": S.GONE})
+    row.refresh_from_db()
+    assert row.status == S.NOT_AFFECTED
+
+
 def test_changed_feed_values_follow_into_exposures(items, feeds):
     exposure.refresh_exposures(context.SYSTEM, today=TODAY)
     exposure.import_kev(context.SYSTEM, read("kev_updated.json"))
