@@ -31,8 +31,9 @@ class GroupMapping(TrackedModel):
     provider = models.CharField(
         max_length=30,
         blank=True,
-        help_text="The provider's name in TOWNHALL_OIDC_PROVIDERS or TOWNHALL_SAML_PROVIDERS "
-        "(such as entra); blank for every provider.",
+        help_text="The provider's name, as on the providers page or in TOWNHALL_OIDC_PROVIDERS "
+        "or TOWNHALL_SAML_PROVIDERS (such as entra); scim for provisioning; blank for every "
+        "provider.",
     )
     group = models.CharField(
         max_length=200,
