@@ -1,6 +1,7 @@
 """The machinery behind `services.create_many`: new records of one model built, validated
 and saved in batches, with their many-to-many links and one audit entry per record, the same
-entry `services.create` writes. Only `services` calls the writer, inside its `writing()`.
+entry `services.create` writes. This module opens no write-path context of its own: only
+`services` calls the writer, from inside the context it has opened.
 
 For volume, a batch is written with a few prepared statements rather than through the ORM's
 `bulk_create`. On SQLite: the new ids are counted on from the last one the table handed out
@@ -716,8 +717,9 @@ class Writer:
 
     def save(self, user: Any, rows: list[New]) -> None:
         """Insert the batch; afterwards each record has its primary key, as after save().
-        Called by `services` inside its `writing()` block and a transaction; refused
-        outside it, like every other save, since its raw statements pass no model guard."""
+        Called by `services` from inside the write path's context and a transaction (it
+        opens neither); `guard` refuses it outside them, as every other save is refused,
+        since its raw statements pass no model guard."""
         guard(self.model)  # refuses outside the write path, and reports the change
         objs = [row.obj for row in rows]
         for f in self.auto:  # one moment for the batch
