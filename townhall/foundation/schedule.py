@@ -178,6 +178,16 @@ def solve(problem: Problem, *, time_limit: float = 30.0, mip_rel_gap: float = 1e
     return result
 
 
+def riskiest_first(problem: Problem) -> Outcome:
+    """The plan a budget office might make by hand: the most risk per dollar first, each in
+    its due year if the cap has room, else the nearest later year, else an earlier one.
+    The optimizer starts from it; the benchmark compares with it."""
+    check(problem)
+    needed = _needed(problem)
+    units = [u for u in problem.units if u.id in needed]
+    return outcome(problem, "riskiest first", _greedy(problem, units))
+
+
 def outcome(problem: Problem, name: str, chosen: Mapping[str, int]) -> Outcome:
     """Spending and risk per year of replacing each unit in `chosen` in its year."""
     years = list(problem.years)
@@ -333,6 +343,10 @@ class _Model:
         h, n = _QuietHighs(), len(self.cost)
         h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+        # HiGHS's presolve found nothing to remove on a 60,000-column estate, yet its
+        # probing held the root for longer than the time limit; without it the proven
+        # gap is under 0.5 % in 15 s.
+        h.setOptionValue("presolve", "off")
         h.addVars(n, np.zeros(n), np.ones(n))
         every = np.arange(n, dtype=np.int32)
         h.changeColsCost(n, every, np.array(self.cost, dtype=float))

@@ -9,6 +9,7 @@ from townhall.foundation.schedule import (
     Unit,
     check,
     outcome,
+    riskiest_first,
     solve,
 )
 
@@ -50,6 +51,20 @@ def test_the_two_comparisons():
     assert deferred.total_risk == pytest.approx(3 + 6 + 3)
     assert deferred.spend == {2027: 0, 2028: 0, 2029: 0}
     assert deferred.risk == pytest.approx({2027: 3, 2028: 4.5, 2029: 4.5})
+
+
+def test_the_optimizer_beats_riskiest_first():
+    # One year, cap 100, each unit's risk if deferred is its weight. Riskiest per dollar
+    # first takes X (2 / 60) and then neither Y nor Z fits: risk 3. Y and Z together fill
+    # the cap exactly and leave only X: risk 2.
+    units = [Unit("X", 60, 2027, weight=2), Unit("Y", 50, 2027, 1.5), Unit("Z", 50, 2027, 1.5)]
+    problem = Problem(units, [2027], {2027: 100})
+    by_hand = riskiest_first(problem)
+    assert by_hand.years == {"X": 2027, "Y": None, "Z": None}
+    assert by_hand.total_risk == pytest.approx(3)
+    result = solve(problem)
+    assert result.plan.years == {"X": None, "Y": 2027, "Z": 2027}
+    assert result.plan.total_risk == pytest.approx(2)
 
 
 def test_the_mission_essential_unit_goes_first():
