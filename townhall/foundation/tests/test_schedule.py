@@ -1,5 +1,8 @@
 """The replacement schedule on small estates whose optimum is worked out by hand."""
 
+import itertools
+import random
+
 import pytest
 
 from townhall.foundation.schedule import (
@@ -159,3 +162,48 @@ def test_bad_input_is_refused_naming_where(units, years, limits, message):
         check(Problem(units, years, limits))
     with pytest.raises(ScheduleError, match=message):
         solve(Problem(units, years, limits))
+
+
+def brute_force(problem: Problem) -> float:
+    """The least risk over every assignment of a year (or none) to each unit."""
+    best = float("inf")
+    choices = [*problem.years, None]
+    for combo in itertools.product(choices, repeat=len(problem.units)):
+        chosen = {u.id: y for u, y in zip(problem.units, combo, strict=True) if y is not None}
+        by_id = {u.id: u for u in problem.units}
+        if any(
+            pre not in chosen or chosen[pre] > year
+            for uid, year in chosen.items()
+            for pre in by_id[uid].prerequisites
+        ):
+            continue
+        made = outcome(problem, "any", chosen)
+        if made.within_caps:
+            best = min(best, made.total_risk)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_small_random_estates_match_brute_force(seed):
+    rng = random.Random(seed)
+    units = []
+    for n in range(5):
+        earlier = [u.id for u in units]
+        needs = tuple(rng.sample(earlier, 1)) if earlier and rng.random() < 0.3 else ()
+        units.append(
+            Unit(
+                f"u{n}",
+                rng.choice([20, 40, 60, 90]),
+                rng.choice([2026, 2027, 2028, 2030]),
+                rng.choice([1, 1, 3]),
+                needs,
+            )
+        )
+    problem = Problem(units, [2027, 2028], {2027: rng.choice([60, 100]), 2028: 80})
+    result = solve(problem)
+    assert result.plan.within_caps
+    for unit in units:
+        year = result.plan.years[unit.id]
+        for pre in unit.prerequisites:
+            assert year is None or (result.plan.years[pre] or 9999) <= year
+    assert result.plan.total_risk == pytest.approx(brute_force(problem))
