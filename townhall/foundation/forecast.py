@@ -121,6 +121,8 @@ class Forecast:
     without_cost: list[str] = field(default_factory=list)  # every year's, in one list
 
     def year(self, year: int) -> YearForecast:
+        if not self.first_year <= year < self.first_year + len(self.years):
+            raise KeyError(f"fiscal year {year} is outside the forecast")
         return self.years[year - self.first_year]
 
 

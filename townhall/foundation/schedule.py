@@ -160,7 +160,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, mip_rel_gap: float = 1e
         status, found, bound = _result(highs, cols)
     if found is None or _risk(problem, found, units) > _risk(problem, warm, units):
         found = warm  # HiGHS keeps the better plan; this guards against losing it
-    plan = outcome(problem, "optimal schedule", _as_late_as_useful(problem, found, units))
+    plan = outcome(problem, "optimized schedule", _as_late_as_useful(problem, found, units))
     bound = min(plan.total_risk, bound)
     gap = 0.0 if plan.total_risk <= TOL else max(0.0, (plan.total_risk - bound) / plan.total_risk)
     result = Schedule(

@@ -64,6 +64,8 @@ def test_years_costs_inflation_and_fallback():
     assert result.year(2029).totals.items == 0
     assert result.without_date == ["e"]
     assert result.after_horizon == 1
+    with pytest.raises(KeyError, match="fiscal year 2026 is outside"):
+        result.year(2026)
 
 
 def test_funded_items_are_covered():
