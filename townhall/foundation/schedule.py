@@ -49,7 +49,6 @@ class Unit:
     due: int
     weight: float = 1.0
     prerequisites: tuple[str, ...] = ()
-    label: str = ""
 
 
 @dataclass(frozen=True)
