@@ -155,6 +155,11 @@ class VersionEntry:
         )
         start = self.version.strip()
         low = "" if start in NO_LOWER_BOUND else f" from {start}"
+        upper = (self.less_than or self.less_than_or_equal).strip()
+        if upper == "*":
+            return f"{word}{low} on" if low else f"{word} in every version"
+        if upper.endswith("*"):
+            return f"{word}{low} through {upper.rstrip('*').rstrip('.')}.x"
         if self.less_than:
             return f"{word}{low} below {self.less_than}"
         if self.less_than_or_equal:
@@ -241,12 +246,17 @@ def _verdict_of(entry: AffectedEntry, installed: Version, shown: str) -> Verdict
     ranges = "; ".join(v.describe() for v in entry.versions[:3]) or "no versions listed"
     default = entry.default_status
     if default == "affected":
-        return Verdict(AFFECTED, f"installed {shown}; all versions affected unless listed ({ranges})")
+        return Verdict(
+            AFFECTED, f"installed {shown}; all versions affected unless listed ({ranges})"
+        )
     if default == "unaffected":
-        return Verdict(NOT_AFFECTED, f"installed {shown}; {ranges}")
+        return Verdict(
+            NOT_AFFECTED, f"installed {shown}; not among the affected versions ({ranges})"
+        )
     return Verdict(
-        UNKNOWN, f"installed {shown} is outside the listed versions ({ranges}), and the "
-        "record does not say whether others are affected"
+        UNKNOWN,
+        f"installed {shown} is outside the listed versions ({ranges}), and the "
+        "record does not say whether others are affected",
     )
 
 
@@ -274,7 +284,9 @@ def relevant(entries: Sequence[AffectedEntry], names: Iterable[str]) -> list[Aff
     return []
 
 
-def classify(installed: str, entries: Sequence[AffectedEntry], names: Iterable[str] = ()) -> Verdict:
+def classify(
+    installed: str, entries: Sequence[AffectedEntry], names: Iterable[str] = ()
+) -> Verdict:
     """Whether `installed` is affected, by the record's entries for this product.
 
     Several entries (the CNA's and an ADP's) may speak of the product: any that says
@@ -289,9 +301,7 @@ def classify(installed: str, entries: Sequence[AffectedEntry], names: Iterable[s
         return Verdict(UNKNOWN, f"installed “{installed}” is not a version that can be compared")
     chosen = relevant(entries, names)
     if not chosen:
-        return Verdict(
-            UNKNOWN, f"installed {installed}; the CVE record lists other products only"
-        )
+        return Verdict(UNKNOWN, f"installed {installed}; the CVE record lists other products only")
     verdicts = [_verdict_of(e, version, installed) for e in chosen]
     for status in (AFFECTED, NOT_AFFECTED):
         for verdict in verdicts:

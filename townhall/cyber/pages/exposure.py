@@ -396,7 +396,10 @@ def exposure_feeds(request: HttpRequest) -> HttpResponse:
     if form.cleaned_data["kind"] == "cve":
         # Records come by the thousand in a zip: stored, and matched again, in the background.
         job = runner.submit(
-            request.user, CVE_JOB, f"Import of the CVE records {upload.name}"[:200], {},
+            request.user,
+            CVE_JOB,
+            f"Import of the CVE records {upload.name}"[:200],
+            {},
             upload=upload,
         )
         return redirect(job.get_absolute_url())

@@ -99,8 +99,11 @@ def test_zip_as_the_cve_list_publishes_it():
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (read("cve_malformed.json"), "cve_malformed.json (CVE-2024-21762), CNA affected item 1, "
-         "version entry 1: “status” is 'vulnerable'"),
+        (
+            read("cve_malformed.json"),
+            "cve_malformed.json (CVE-2024-21762), CNA affected item 1, "
+            "version entry 1: “status” is 'vulnerable'",
+        ),
         (b"{not json", "x.json: not JSON"),
         (b'{"cveMetadata": {"cveId": "CVE-24-1"}}', "x.json: “cveMetadata.cveId” is 'CVE-24-1'"),
         (b'[{"hello": 1}]', "x.json, record 1: not a CVE JSON 5 record"),
@@ -129,8 +132,11 @@ def test_import_stores_catalog_cves_and_classifies_exposures(firewalls):
     exposure.refresh_exposures(context.SYSTEM)
     assert verdicts() == {
         "fw-old": (V.AFFECTED, "installed 7.2.5; affected from 7.2.0 below 7.2.7"),
-        "fw-new": (V.NOT_AFFECTED, "installed 7.2.7; affected from 7.4.0 up to 7.4.2; "
-                   "affected from 7.2.0 below 7.2.7; affected from 6.0.0 below 6.*"),
+        "fw-new": (
+            V.NOT_AFFECTED,
+            "installed 7.2.7; not among the affected versions (affected from 7.4.0 up to "
+            "7.4.2; affected from 7.2.0 below 7.2.7; affected from 6.0.0 through 6.x)",
+        ),
         "fw-blank": (V.UNKNOWN, "no installed version recorded"),
     }
     again = exposure.import_cve(context.SYSTEM, read("cve_fortios.json"))

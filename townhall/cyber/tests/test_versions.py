@@ -63,6 +63,9 @@ def test_wildcards() -> None:
     branch = entry(VersionEntry("5.0", "affected", less_than="5.*"))
     assert v.classify("5.9.30", [branch]).status == v.AFFECTED
     assert v.classify("6.0", [branch]).status == v.NOT_AFFECTED
+    assert v.classify("6.0", [branch]).reason == (
+        "installed 6.0; not among the affected versions (affected from 5.0 through 5.x)"
+    )
     open_ended = entry(VersionEntry("2.0", "affected", less_than="*"))
     assert v.classify("31.4", [open_ended]).status == v.AFFECTED
     assert v.classify("1.9", [open_ended]).status == v.NOT_AFFECTED
@@ -77,7 +80,7 @@ def test_unaffected_status_and_default_affected() -> None:
     assert v.classify("8.1.3", [e]).status == v.AFFECTED
     verdict = v.classify("8.1.4", [e])
     assert verdict.status == v.NOT_AFFECTED
-    assert verdict.reason == "installed 8.1.4; not affected from 8.1.4 below *"
+    assert verdict.reason == "installed 8.1.4; not affected from 8.1.4 on"
 
 
 def test_outside_ranges_with_unknown_default_is_unknown() -> None:
@@ -98,7 +101,9 @@ def test_unknown_installed_version() -> None:
 
 def test_product_entries_are_chosen_by_name() -> None:
     ios = entry(VersionEntry("0", "affected", less_than="17.9"), product="IOS XE")
-    asa = entry(VersionEntry("0", "affected", less_than="9.20"), product="Adaptive Security Appliance")
+    asa = entry(
+        VersionEntry("0", "affected", less_than="9.20"), product="Adaptive Security Appliance"
+    )
     assert v.classify("17.3", [asa, ios], ["IOS XE Software"]).status == v.AFFECTED
     assert v.classify("17.3", [asa, ios], ["Firepower"]).status == v.UNKNOWN
 

@@ -36,7 +36,9 @@ class Command(BaseCommand):
             help="The endoflife.date product key (such as windows-server) for a file that "
             "does not name it.",
         )
-        records = sub.add_parser("import-cve", help="Import CVE JSON 5 records (affected versions).")
+        records = sub.add_parser(
+            "import-cve", help="Import CVE JSON 5 records (affected versions)."
+        )
         records.add_argument("file", help="A record, a JSON array of records, or a .zip of them.")
         sub.add_parser("update", help="Download both feeds from their official addresses.")
         sub.add_parser("match", help="Match the estate against the imported feeds again.")
