@@ -198,3 +198,26 @@ def test_upload_runs_as_a_job_and_command_imports(firewalls, client_for, capsys)
     }
     with pytest.raises(CommandError, match="“status” is 'vulnerable'"):
         call_command("feeds", "import-cve", str(FILES / "cve_malformed.json"))
+
+
+def test_demo_records_give_all_three_verdicts(db):
+    demo = Path(__file__).parent.parent / "demo_feeds"
+    exposure.import_kev(context.SYSTEM, (demo / "kev-demo.json").read_bytes())
+    report = exposure.import_cve(context.SYSTEM, (demo / "cve-demo.json").read_bytes())
+    assert report.created == 4
+    for name, vendor, product, version in (
+        ("dc-1", "Basalt", "Basalt Server OS", "2016"),
+        ("dc-2", "Basalt", "Basalt Server OS", "2022"),
+        ("web-1", "Fernix", "Fernix Linux", "9"),
+    ):
+        maker = estate.Vendor.objects.filter(name=vendor).first()
+        maker = maker or create(estate.Vendor, name=vendor)
+        create(estate.System, name=name, vendor=maker, product=product, product_version=version)
+    exposure.refresh_exposures(context.SYSTEM)
+    found = {
+        (e.system.name, e.vulnerability.cve_id): e.version_status
+        for e in m.Exposure.objects.select_related("system", "vulnerability")
+    }
+    assert found[("dc-1", "CVE-2026-990001")] == V.AFFECTED
+    assert found[("dc-2", "CVE-2026-990001")] == V.NOT_AFFECTED
+    assert found[("web-1", "CVE-2026-990003")] == V.UNKNOWN
