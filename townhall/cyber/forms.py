@@ -244,6 +244,8 @@ class ExposureForm(RecordForm):
             "vulnerability",
             "release",
             "matched_on",
+            "version_status",
+            "version_reason",
             "due_date",
             "ransomware",
             "status",
