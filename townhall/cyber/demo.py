@@ -700,7 +700,8 @@ def _coverage_and_insurance(rng: random.Random) -> int:
 
 def _exposures() -> int:
     """Sample feeds in the official formats, with invented entries that name products of
-    the demo estate; a real government imports CISA's and endoflife.date's files."""
+    the demo estate (and CVE records whose versions make some matches affected, some not
+    and leave others unknown); a real government imports the published files."""
     from townhall.cyber import exposure
 
     kev = exposure.import_kev(
@@ -709,8 +710,11 @@ def _exposures() -> int:
     eol = exposure.import_eol(
         context.SYSTEM, (FEEDS / "eol-demo.json").read_bytes(), file_name="eol-demo.json"
     )
+    records = exposure.import_cve(
+        context.SYSTEM, (FEEDS / "cve-demo.json").read_bytes(), file_name="cve-demo.json"
+    )
     exposure.refresh_exposures(context.SYSTEM)
-    return kev.created + eol.created + m.Exposure.objects.count()
+    return kev.created + eol.created + records.created + m.Exposure.objects.count()
 
 
 def _plan() -> int:

@@ -38,9 +38,10 @@ from django.utils import timezone
 
 from townhall.core import permissions, services
 from townhall.core.kept import kept
-from townhall.cyber import eol, kev, matching
+from townhall.cyber import cve, eol, kev, matching, versions
 from townhall.cyber.kev import FeedError
 from townhall.cyber.models import (
+    CveRecord,
     Exposure,
     FeedImport,
     KnownVulnerability,
@@ -286,6 +287,48 @@ def import_eol(
     return report
 
 
+def import_cve(user: Any, data: bytes | str, file_name: str = "") -> ImportReport:
+    """Store the affected versions of the CVE records in a file (`cve.py`) for the CVEs of
+    the known-exploited catalog, all or nothing: raises FeedError, saving nothing, for a
+    file or record that cannot be read. Records of other CVEs are counted, not stored."""
+    if not permissions.can_add(user, CveRecord):
+        raise PermissionDenied("Only IT staff import CVE records.")
+    parsed = cve.parse(data, file_name or "the file")
+    report = ImportReport(kind=FeedImport.Kind.CVE, entries=len(parsed.records))
+    catalog = set(
+        KnownVulnerability.objects.filter(cve_id__in=list(parsed.records)).values_list(
+            "cve_id", flat=True
+        )
+    )
+    skipped = len(parsed.records) - len(catalog)
+    if skipped:
+        report.problems.append(
+            f"{skipped} record(s) are of CVEs not in the known-exploited catalog and were "
+            "not stored (import the catalog first)."
+        )
+    if parsed.rejected:
+        report.problems.append(f"{parsed.rejected} rejected record(s) passed over.")
+    with transaction.atomic():
+        existing = {r.cve_id: r for r in CveRecord.objects.filter(cve_id__in=list(catalog))}
+        new = []
+        for cve_id in sorted(catalog):
+            record = parsed.records[cve_id]
+            values = {"date_updated": record.date_updated, "affected": cve.to_json(record.affected)}
+            current = existing.get(cve_id)
+            if current is None:
+                new.append({"cve_id": cve_id, **values})
+            elif _differs(current, values):
+                services.update(user, current, values, version=None)
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        report.created = _create_many(user, CveRecord, new, lambda row: f"Record {row['cve_id']}")
+        report.feed_import = _record_import(
+            user, report, {"feed_version": f"{parsed.files} file(s)", "file_name": file_name[:300]}
+        )
+    return report
+
+
 # --- matching the estate ---------------------------------------------------------------
 
 
@@ -372,10 +415,31 @@ def matcher(today: datetime.date | None = None) -> matching.Matcher:
     )
 
 
-def _wanted(result: matching.Result) -> dict[tuple, dict[str, Any]]:
+def affected_versions(cve_ids: Any = None) -> dict[str, tuple[versions.AffectedEntry, ...]]:
+    """The stored affected entries by CVE (of `cve_ids`, or all)."""
+    rows = CveRecord.objects.all()
+    if cve_ids is not None:
+        rows = rows.filter(cve_id__in=list(cve_ids))
+    return {c: cve.from_json(a) for c, a in rows.values_list("cve_id", "affected").iterator()}
+
+
+def _verdict(match: matching.Match, affected: Mapping[str, Any]) -> versions.Verdict:
+    """Whether the item's installed version is affected: by the CVE record's versions for a
+    vulnerability; a release matched by its version is affected by definition."""
+    item = match.item
+    if match.kind == "eol":
+        return versions.Verdict(versions.AFFECTED, f"installed {item.version} is in this cycle")
+    entries = affected.get(match.record.cve_id, ())
+    return versions.classify(item.version, entries, (match.record.product, item.product))
+
+
+def _wanted(
+    result: matching.Result, affected: Mapping[str, Any] | None = None
+) -> dict[tuple, dict[str, Any]]:
     """The exposures the matches call for: key → values, by (item kind, item pk, kind,
     vulnerability CVE or release (product, cycle))."""
     wanted: dict[tuple, dict[str, Any]] = {}
+    affected = affected if affected is not None else {}
     for match in result.matches():
         kind, pk = match.ref
         if match.kind == "kev":
@@ -387,7 +451,13 @@ def _wanted(result: matching.Result) -> dict[tuple, dict[str, Any]]:
         else:
             continue
         if key not in wanted:
-            wanted[key] = {**values, "matched_on": match.reason[:300]}
+            verdict = _verdict(match, affected)
+            wanted[key] = {
+                **values,
+                "matched_on": match.reason[:300],
+                "version_status": verdict.status,
+                "version_reason": verdict.reason[:300],
+            }
     return wanted
 
 
@@ -402,7 +472,8 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
     result = found.run(estate_items())
     report.items = len({item.ref for item, _ in result.pairs})
     report.unmatched = len(result.unmatched)
-    wanted = _wanted(result)
+    cves = {m.record.cve_id for m in result.matches() if m.kind == "kev"}
+    wanted = _wanted(result, affected_versions(cves))
     report.matches = len(wanted)
     vuln_pk = dict(KnownVulnerability.objects.values_list("cve_id", "pk"))
     release_pk = {
@@ -423,6 +494,8 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
             "due_date",
             "ransomware",
             "matched_on",
+            "version_status",
+            "version_reason",
         )
         for row in rows.iterator(chunk_size=5000):
             item = ("system", row["system_id"]) if row["system_id"] else None
@@ -561,14 +634,17 @@ def exposure_summary(user: Any, today: datetime.date | None = None) -> dict[str,
 
     {
       "open": int,               # open exposures, both kinds
-      "open_kev": int,           # open matches to known exploited vulnerabilities
+      "open_kev": int,           # open matches to known exploited vulnerabilities whose
+                                 # installed version is affected (the only ones counted)
+      "version_unknown": int,    # open KEV matches whose installed version is unknown
+      "version_not_affected": int,  # open KEV matches whose installed version is not affected
       "ransomware": int,         # … of which the vulnerability is used in ransomware
       "overdue": int,            # … of which CISA's due date has passed
       "open_eol": int,           # open matches to releases at or near end of life
       "eol_ended": int,          # … of which the end of life has passed (or date unknown)
       "eol_ending": int,         # … of which it is still ahead (within HORIZON_DAYS)
-      "systems": int,            # systems with at least one open exposure
-      "components": int,         # components with at least one open exposure
+      "systems": int,            # systems with at least one counted open exposure
+      "components": int,         # components with at least one counted open exposure
       "vulnerabilities": int,    # distinct vulnerabilities among the open exposures
       "by_status": {status: int},  # every exposure by status, all statuses present
       "top": [                   # up to 5 vulnerabilities with the most open exposures,
@@ -590,19 +666,26 @@ def _summary(user: Any, today: datetime.date) -> dict[str, Any]:
     were seven, 400 ms on the 43,000 exposures of the large estate), one for the top five."""
     visible = Exposure.objects.restrict(user, "view")
     open_rows = visible.filter(status=OPEN)
-    kev_rows = open_rows.filter(kind=Exposure.Kind.KEV)
+    affected = Q(version_status=Exposure.Version.AFFECTED)
+    kev_rows = open_rows.filter(affected, kind=Exposure.Kind.KEV)
     is_open = Q(status=OPEN)
-    kev = is_open & Q(kind=Exposure.Kind.KEV)
+    any_kev = is_open & Q(kind=Exposure.Kind.KEV)
+    # A known-exploited match counts only when the installed version is affected; an
+    # end-of-life match was found by the version itself.
+    kev = any_kev & affected
     eol = is_open & Q(kind=Exposure.Kind.EOL)
+    counted = kev | eol
     counts = visible.aggregate(
+        unknown=Count("pk", filter=any_kev & Q(version_status=Exposure.Version.UNKNOWN)),
+        not_affected=Count("pk", filter=any_kev & Q(version_status=Exposure.Version.NOT_AFFECTED)),
         n=Count("pk", filter=kev),
         ransomware=Count("pk", filter=kev & Q(ransomware=True)),
         overdue=Count("pk", filter=kev & Q(due_date__lt=today)),
         vulnerabilities=Count("vulnerability", distinct=True, filter=kev),
         eol_n=Count("pk", filter=eol),
         eol_ending=Count("pk", filter=eol & Q(due_date__gt=today)),
-        systems=Count("system", distinct=True, filter=is_open),
-        components=Count("component", distinct=True, filter=is_open),
+        systems=Count("system", distinct=True, filter=counted),
+        components=Count("component", distinct=True, filter=counted),
         **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Exposure.Status.values},
     )
     figures = {k: counts[k] for k in ("n", "ransomware", "overdue", "vulnerabilities")}
@@ -622,6 +705,8 @@ def _summary(user: Any, today: datetime.date) -> dict[str, Any]:
     return {
         "open": figures["n"] + eol_figures["n"],
         "open_kev": figures["n"],
+        "version_unknown": counts["unknown"],
+        "version_not_affected": counts["not_affected"],
         "ransomware": figures["ransomware"],
         "overdue": figures["overdue"],
         "open_eol": eol_figures["n"],

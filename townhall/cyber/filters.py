@@ -166,6 +166,12 @@ class KnownVulnerabilityFilterSet(RecordFilterSet):
         fields = ["ransomware", "added_after"]
 
 
+class CveRecordFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.CveRecord
+        fields = ["cve_id"]
+
+
 class ProductReleaseFilterSet(RecordFilterSet):
     class Meta:
         model = m.ProductRelease
@@ -181,6 +187,7 @@ class ProductAliasFilterSet(RecordFilterSet):
 class ExposureFilterSet(RecordFilterSet):
     kind = _choice(m.Exposure._meta.get_field("kind"))
     status = _choice(m.Exposure._meta.get_field("status"))
+    version_status = _choice(m.Exposure._meta.get_field("version_status"))
     ransomware = django_filters.BooleanFilter(label="Used in ransomware")
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lt", label="Due before"
@@ -188,7 +195,7 @@ class ExposureFilterSet(RecordFilterSet):
 
     class Meta:
         model = m.Exposure
-        fields = ["kind", "status", "ransomware", "due_before"]
+        fields = ["kind", "status", "version_status", "ransomware", "due_before"]
 
 
 class ActionFilterSet(RecordFilterSet):

@@ -204,6 +204,12 @@ class KnownVulnerabilityForm(RecordForm):
         widgets = _dates("date_added", "due_date")
 
 
+class CveRecordForm(RecordForm):
+    class Meta:
+        model = m.CveRecord
+        fields = ["cve_id", "date_updated", "affected", "notes"]
+
+
 class ProductReleaseForm(RecordForm):
     class Meta:
         model = m.ProductRelease
@@ -238,6 +244,8 @@ class ExposureForm(RecordForm):
             "vulnerability",
             "release",
             "matched_on",
+            "version_status",
+            "version_reason",
             "due_date",
             "ransomware",
             "status",

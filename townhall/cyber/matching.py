@@ -267,6 +267,7 @@ class Match(NamedTuple):
     record: Any  # the KEV entry or the release given to the matcher
     reason: str
     state: str = ""  # for "eol": ENDED, ENDING, SUPPORTED or UNKNOWN
+    item: Any = None  # the Item matched
 
 
 @dataclass
@@ -309,10 +310,10 @@ class Result:
         `ref`, so the same record may come twice for a ref: callers keep the first."""
         for item, outcome in self.pairs:
             for entry, reason in outcome.kev:
-                yield Match(item.ref, "kev", entry, reason)
+                yield Match(item.ref, "kev", entry, reason, "", item)
             if outcome.eol:
                 release, reason, state = outcome.eol
-                yield Match(item.ref, "eol", release, reason, state)
+                yield Match(item.ref, "eol", release, reason, state, item)
 
 
 def priority(match: Match) -> tuple:

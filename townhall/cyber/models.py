@@ -644,6 +644,7 @@ class FeedImport(TrackedModel):
     class Kind(models.TextChoices):
         KEV = "kev", "Known Exploited Vulnerabilities"
         EOL = "eol", "End-of-life dates"
+        CVE = "cve", "CVE records (affected versions)"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     feed_version = models.CharField("version", max_length=60, blank=True)
@@ -684,6 +685,29 @@ class KnownVulnerability(TrackedModel):
         ordering = ["-date_added", "cve_id"]
         verbose_name = "known exploited vulnerability"
         verbose_name_plural = "known exploited vulnerabilities"
+
+    def __str__(self) -> str:
+        return self.cve_id
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class CveRecord(TrackedModel):
+    """The affected versions a CVE record lists (CNA and ADP containers, `cyber/cve.py`),
+    for a CVE of the known-exploited catalog: they tell whether an installed version is
+    exposed."""
+
+    cve_id = models.CharField("CVE", max_length=30, unique=True)
+    date_updated = models.CharField("record updated", max_length=40, blank=True)
+    affected = models.JSONField(
+        default=list, blank=True, help_text="Vendor, product, default status and versions."
+    )
+
+    class Meta:
+        ordering = ["cve_id"]
+        verbose_name = "CVE record"
+        verbose_name_plural = "CVE records"
 
     def __str__(self) -> str:
         return self.cve_id
@@ -775,6 +799,11 @@ class Exposure(CyberRows, TrackedModel):
         KEV = "kev", "Known exploited vulnerability"
         EOL = "eol", "End of life"
 
+    class Version(models.TextChoices):
+        AFFECTED = "affected", "Affected"
+        NOT_AFFECTED = "not_affected", "Not affected"
+        UNKNOWN = "version_unknown", "Version unknown"
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         MITIGATED = "mitigated", "Mitigated"
@@ -810,6 +839,15 @@ class Exposure(CyberRows, TrackedModel):
         max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     first_seen = models.DateField(default=datetime.date.today)
+    version_status = models.CharField(
+        "installed version",
+        max_length=20,
+        choices=Version.choices,
+        default=Version.UNKNOWN,
+        db_index=True,
+        help_text="Whether the installed version is among the affected ones.",
+    )
+    version_reason = models.CharField("why", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-ransomware", "due_date", "id"]

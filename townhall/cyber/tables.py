@@ -120,6 +120,11 @@ class KnownVulnerabilityTable(Table):
     ]
 
 
+class CveRecordTable(Table):
+    model = m.CveRecord
+    columns = [Column("cve_id", link=True), Column("date_updated"), Column("updated_at")]
+
+
 class ProductReleaseTable(Table):
     model = m.ProductRelease
     columns = [
@@ -154,6 +159,7 @@ class ExposureTable(Table):
         Column("release"),
         Column("ransomware"),
         Column("due_date"),
+        Column("version_status"),
         Column("status"),
     ]
 

@@ -1,9 +1,12 @@
 """Cyber's background jobs on the one job runner (townhall/jobs/runner.py): an uploaded
-OSCAL catalog stored as a framework version."""
+OSCAL catalog stored as a framework version; uploaded CVE records stored, then the estate
+matched again so each exposure's installed-version verdict follows them."""
 
 from django.urls import reverse
 
-from townhall.cyber import frameworks, oscal
+from townhall.cyber import exposure, frameworks, oscal
+from townhall.cyber.kev import FeedError
+from townhall.cyber.pages import exposure as exposure_pages
 from townhall.cyber.pages import framework as framework_pages
 from townhall.jobs import runner
 
@@ -36,3 +39,16 @@ def import_catalog(ctx: runner.JobContext) -> str:
         f"Browse the requirements of {framework}",
     )
     return framework_pages.import_report(report)
+
+
+@runner.job(exposure_pages.CVE_JOB)
+def import_cve_records(ctx: runner.JobContext) -> str:
+    """Store the uploaded CVE records, all or nothing, then match the estate again."""
+    name = ctx.input_name
+    try:
+        report = exposure.import_cve(ctx.user, ctx.read_input(), file_name=name)
+    except FeedError as exc:
+        raise runner.JobFailed(f"Nothing was imported. {exc}") from exc
+    refresh = exposure.refresh_exposures(ctx.user)
+    ctx.link(reverse("cyber:exposure"), "See the exposures")
+    return "\n".join([*report.lines(), *refresh.lines()])

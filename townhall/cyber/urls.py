@@ -29,6 +29,7 @@ urlpatterns = urls(
     views.COMPLETIONS,
     views.EXPOSURES,
     views.VULNERABILITIES,
+    views.CVE_RECORDS,
     views.RELEASES,
     views.ALIASES,
     views.FEEDS,

@@ -72,6 +72,7 @@ VULNERABILITIES = declare(
     related=["exposures"],
     in_nav=False,
 )
+CVE_RECORDS = declare(m.CveRecord, ["cve_id"], in_nav=False)
 RELEASES = declare(
     m.ProductRelease, ["product", "label", "cycle"], related=["exposures"], in_nav=False
 )

@@ -120,3 +120,41 @@ def test_alias_from_a_not_matched_row(
         "D-Link",
         "Multiple Routers",
     )
+
+
+def test_cve_records_uploaded_by_keyboard_give_installed_version_verdicts(
+    transactional_db, live_server, users, items, feeds, new_page, sign_in, axe_check
+):
+    url = live_server.url
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(f"{url}/cyber/exposure/feeds/")
+    page.locator("#id_file").set_input_files(str(fixtures.FILES / "cve_fortios.json"))
+    page.get_by_role("heading", name="Upload a feed file").click()
+    tab_to(page, "CISA Known Exploited Vulnerabilities catalog")  # the radio group
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # the third choice: CVE records
+    choice = "CVE records (JSON 5: one record, an array, or a .zip of records)"
+    expect(page.get_by_label(choice)).to_be_checked()
+    tab_to(page, "Import and match again")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/jobs/**")
+    expect(page.get_by_text("1 entries read, 1 added").first).to_be_visible()
+    axe_check(page)
+
+    # The list, filtered by keyboard to affected installed versions, shows why.
+    page.goto(f"{url}/cyber/exposure/")
+    page.locator("summary", has_text="Filter").focus()
+    tab_to(page, "Installed version")
+    page.keyboard.press("ArrowDown")  # the first choice after "Any": Affected
+    tab_to(page, "Apply")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cyber/exposure/?*version=affected*")
+    expect(page.get_by_text("installed 7.2.5; affected from 7.2.0 below 7.2.7")).to_be_visible()
+    axe_check(page)
+    exposure = Exposure.objects.filter(vulnerability__cve_id="CVE-2024-21762").get()
+    page.goto(f"{url}{exposure.get_absolute_url()}")
+    expect(page.get_by_text("installed 7.2.5; affected from 7.2.0 below 7.2.7")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{url}/cyber/CVE-records/")
+    axe_check(page)

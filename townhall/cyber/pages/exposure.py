@@ -36,7 +36,9 @@ from townhall.cyber.models import (
     ProductRelease,
 )
 from townhall.estate.models import Component, System
+from townhall.jobs import runner
 
+CVE_JOB = "cve_records_import"
 PER_PAGE = 50
 UNMATCHED_PER_PAGE = 100
 PROBLEMS_SHOWN = 10
@@ -71,6 +73,11 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Both kinds"), *Exposure.Kind.choices]
     )
+    version = forms.ChoiceField(
+        label="Installed version",
+        required=False,
+        choices=[("", "Any"), *Exposure.Version.choices],
+    )
     ransomware = forms.BooleanField(label="Used in ransomware only", required=False)
     overdue = forms.BooleanField(label="Past the due date only", required=False)
     system = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
@@ -92,6 +99,8 @@ def _filtered(user: Any, data: dict[str, Any], today: datetime.date) -> Any:
         qs = qs.filter(status=status)
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
+    if data.get("version"):
+        qs = qs.filter(version_status=data["version"])
     if data.get("ransomware"):
         qs = qs.filter(ransomware=True)
     if data.get("overdue"):
@@ -320,12 +329,14 @@ class UploadForm(forms.Form):
         choices=[
             ("kev", "CISA Known Exploited Vulnerabilities catalog"),
             ("eol", "endoflife.date release data"),
+            ("cve", "CVE records (JSON 5: one record, an array, or a .zip of records)"),
         ],
         widget=forms.RadioSelect,
     )
     file = forms.FileField(
         label="File",
-        help_text="The JSON file as CISA or endoflife.date publish it.",
+        help_text="The JSON file as CISA or endoflife.date publish it, or CVE records as "
+        "the CVE list publishes them (.json or .zip).",
     )
     product = forms.CharField(
         label="endoflife.date product key (if the file does not name it)",
@@ -336,7 +347,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".json,application/json"
+        self.fields["file"].widget.attrs["accept"] = ".json,.zip,application/json,application/zip"
         style_fields(self.fields.values())
 
     def clean_file(self) -> Any:
@@ -382,6 +393,16 @@ def exposure_feeds(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _feeds_page(request, form, status=400)
     upload = form.cleaned_data["file"]
+    if form.cleaned_data["kind"] == "cve":
+        # Records come by the thousand in a zip: stored, and matched again, in the background.
+        job = runner.submit(
+            request.user,
+            CVE_JOB,
+            f"Import of the CVE records {upload.name}"[:200],
+            {},
+            upload=upload,
+        )
+        return redirect(job.get_absolute_url())
     data = upload.read()
     name = upload.name[:300]
     try:

@@ -70,6 +70,7 @@ def exposure(
     """An exposure of a system (or a component: pass one) to a vulnerability or release."""
     where = "component" if item.__class__.__name__ == "Component" else "system"
     kind = m.Exposure.Kind.KEV if vulnerability is not None else m.Exposure.Kind.EOL
+    values.setdefault("version_status", m.Exposure.Version.AFFECTED)
     return f.create(
         m.Exposure,
         kind=kind,

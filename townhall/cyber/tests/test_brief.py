@@ -53,6 +53,7 @@ def picture(departments):
         vulnerability=vuln,
         ransomware=True,
         due_date=vuln.due_date,
+        version_status="affected",
     )
     f.create(m.Course, name="Annual security awareness", required=True)
     for n in range(3):

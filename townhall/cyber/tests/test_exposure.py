@@ -299,6 +299,8 @@ def test_an_alias_brings_a_match(items, feeds):
 
 
 def test_summary(items, feeds, users):
+    # The CVE record puts the firewall's 7.2.5 among the affected versions: it counts.
+    exposure.import_cve(context.SYSTEM, read("cve_fortios.json"))
     exposure.refresh_exposures(context.SYSTEM, today=TODAY)
     router = m.Exposure.objects.get(component=items["router"])
     services.update(context.SYSTEM, router, {"status": S.MITIGATED}, version=None)
@@ -314,6 +316,7 @@ def test_summary(items, feeds, users):
         "systems": 1,
         "components": 1,
         "vulnerabilities": 1,
+        "version_unknown": 0,
     }
     assert {k: summary[k] for k in expected} == expected
     assert summary["by_status"]["mitigated"] == 1 and summary["by_status"]["open"] == 3

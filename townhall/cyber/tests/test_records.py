@@ -186,6 +186,7 @@ class TestExposureContract(Private):
             "system": f.system(n),
             "vulnerability": f.vulnerability(f"CVE-2024-{n:05d}"),
             "status": "open",
+            "version_status": "version_unknown",
         }
 
 

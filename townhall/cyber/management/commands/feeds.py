@@ -2,6 +2,7 @@
 
     townhall feeds import-kev FILE                 # CISA Known Exploited Vulnerabilities JSON
     townhall feeds import-eol FILE [--product KEY] # endoflife.date release data
+    townhall feeds import-cve FILE                 # CVE JSON 5 records: .json, bundle or .zip
     townhall feeds update                          # download both, when the network allows
     townhall feeds match                           # match the estate again
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             help="The endoflife.date product key (such as windows-server) for a file that "
             "does not name it.",
         )
+        records = sub.add_parser(
+            "import-cve", help="Import CVE JSON 5 records (affected versions)."
+        )
+        records.add_argument("file", help="A record, a JSON array of records, or a .zip of them.")
         sub.add_parser("update", help="Download both feeds from their official addresses.")
         sub.add_parser("match", help="Match the estate against the imported feeds again.")
 
@@ -50,6 +55,10 @@ class Command(BaseCommand):
                     report = exposure.import_eol(
                         context.SYSTEM, self.read(path), options.get("product"), path.name
                     )
+                    self.print_import(report)
+                elif action == "import-cve":
+                    path = Path(options["file"])
+                    report = exposure.import_cve(context.SYSTEM, self.read(path), path.name)
                     self.print_import(report)
                 elif action == "update":
                     self.update()
