@@ -6,6 +6,8 @@ from townhall.estate import models as m
 
 COMMON = ["owner_department", "external_id", "tags", "notes"]
 DATES = ["general_availability", "end_of_sale", "end_of_support", "end_of_security_fixes"]
+# The support status sits beside the dates it summarises (`VendorDates.clean`).
+SUPPORT = ["support_state", *DATES]
 
 
 def _dates(*names: str) -> dict:
@@ -57,7 +59,7 @@ class SystemForm(RecordForm):
             "product_version",
             "hosting",
             "lifecycle",
-            *DATES,
+            *SUPPORT,
             "time_disposition",
             "time_rationale",
             "functional_fit",
@@ -101,7 +103,7 @@ class ComponentForm(RecordForm):
             "quantity",
             "install_date",
             "service_life_years",
-            *DATES,
+            *SUPPORT,
             "replacement_cost",
             "status",
             "external_id",
