@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "townhall.governance",
     "townhall.cyber",
     "townhall.continuity",
+    "townhall.foundation",
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("governance/", include("townhall.governance.urls")),
     path("cyber/", include("townhall.cyber.urls")),
     path("continuity/", include("townhall.continuity.urls")),
+    path("foundation/", include("townhall.foundation.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

@@ -49,6 +49,9 @@ class SystemFilterSet(RecordFilterSet):
         field_name="criticality", lookup_expr="isnull", label="Tier not set"
     )
     vendor = django_filters.ModelChoiceFilter(queryset=m.Vendor.objects.all())
+    support_state = django_filters.ChoiceFilter(
+        choices=m.SupportState.choices, label="Support status"
+    )
     end_of_support_after = django_filters.DateFilter(
         field_name="end_of_support", lookup_expr="gte", label="End of support on or after"
     )
@@ -72,6 +75,7 @@ class SystemFilterSet(RecordFilterSet):
             "criticality",
             "criticality_missing",
             "vendor",
+            "support_state",
             "end_of_support_after",
             "end_of_support_before",
             "sanctioned",
@@ -91,6 +95,9 @@ class ComponentFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=m.Component.Kind.choices)
     status = django_filters.ChoiceFilter(choices=m.Component.Status.choices)
     location = django_filters.ModelChoiceFilter(queryset=m.Location.objects.all())
+    support_state = django_filters.ChoiceFilter(
+        choices=m.SupportState.choices, label="Support status"
+    )
     end_of_support_after = django_filters.DateFilter(
         field_name="end_of_support", lookup_expr="gte", label="End of support on or after"
     )
@@ -105,6 +112,7 @@ class ComponentFilterSet(RecordFilterSet):
             "kind",
             "status",
             "location",
+            "support_state",
             "end_of_support_after",
             "end_of_support_before",
         ]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from townhall.core.forms import DateInput, RecordForm
@@ -6,6 +8,8 @@ from townhall.estate import models as m
 
 COMMON = ["owner_department", "external_id", "tags", "notes"]
 DATES = ["general_availability", "end_of_sale", "end_of_support", "end_of_security_fixes"]
+# The support status sits beside the dates it summarises (`VendorDates.clean`).
+SUPPORT = ["support_state", *DATES]
 
 
 def _dates(*names: str) -> dict:
@@ -15,6 +19,20 @@ def _dates(*names: str) -> dict:
 def _pick(*names: str, many: bool = False) -> dict:
     """Search-and-choose widgets for relations to tables that can hold thousands of rows."""
     return {name: PickMany if many else PickOne for name in names}
+
+
+class SupportForm(RecordForm):
+    """A system's or component's form: a post without the support status keeps the
+    record's own (unknown for a new one, which a date then turns into "dated"), as the API
+    and the importer do, so older forms and scripts that never send it still work."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["support_state"].required = False
+
+    def clean_support_state(self) -> str:
+        value = self.cleaned_data.get("support_state")
+        return value or self.instance.support_state or m.SupportState.UNKNOWN
 
 
 class PersonForm(RecordForm):
@@ -43,7 +61,7 @@ class ServiceForm(RecordForm):
         fields = ["name", "audience", "description", *COMMON]
 
 
-class SystemForm(RecordForm):
+class SystemForm(SupportForm):
     class Meta:
         model = m.System
         fields = [
@@ -57,7 +75,7 @@ class SystemForm(RecordForm):
             "product_version",
             "hosting",
             "lifecycle",
-            *DATES,
+            *SUPPORT,
             "time_disposition",
             "time_rationale",
             "functional_fit",
@@ -85,7 +103,7 @@ class SystemForm(RecordForm):
         }
 
 
-class ComponentForm(RecordForm):
+class ComponentForm(SupportForm):
     class Meta:
         model = m.Component
         fields = [
@@ -101,7 +119,7 @@ class ComponentForm(RecordForm):
             "quantity",
             "install_date",
             "service_life_years",
-            *DATES,
+            *SUPPORT,
             "replacement_cost",
             "status",
             "external_id",

@@ -31,6 +31,7 @@ COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
         "eos date",
         "eol date",
     ),
+    "support_state": ("support status", "support state", "support", "vendor support"),
     "end_of_sale": ("eosl", "end of sale", "end of sale date"),
     "end_of_security_fixes": ("end of security fixes", "security support ends"),
     "general_availability": ("ga", "general availability", "release date"),

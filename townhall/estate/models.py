@@ -16,16 +16,55 @@ def _url(obj: models.Model) -> str:
     return reverse(f"estate:{obj._meta.model_name}_detail", args=[obj.pk])
 
 
+class SupportState(models.TextChoices):
+    """What is known of a product version's support: "unknown" is a gap to fill, not a
+    third kind of support."""
+
+    UNKNOWN = "unknown", "Unknown"
+    NO_END_DATE = "no_end_date", "Supported, no end date announced"
+    DATED = "dated", "End of support date known"
+
+
 class VendorDates(models.Model):
     """The dates a vendor publishes for a product version."""
 
     general_availability = models.DateField(null=True, blank=True)
     end_of_sale = models.DateField(null=True, blank=True)
+    support_state = models.CharField(
+        "support status",
+        max_length=20,
+        choices=SupportState.choices,
+        default=SupportState.UNKNOWN,
+        help_text="Whether the vendor has announced when support ends.",
+    )
     end_of_support = models.DateField(null=True, blank=True, db_index=True)
     end_of_security_fixes = models.DateField(null=True, blank=True)
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        """A date and a status that disagree would count the item twice or not at all in
+        the support coverage, so the model keeps them together on every door. A date given
+        with the status left unknown says the status itself."""
+        super().clean()
+        if self.end_of_support is not None:
+            if self.support_state == SupportState.UNKNOWN:
+                self.support_state = SupportState.DATED
+            elif self.support_state != SupportState.DATED:
+                raise ValidationError(
+                    {
+                        "support_state": "An end-of-support date is given: the status is "
+                        "“End of support date known”, or clear the date."
+                    }
+                )
+        elif self.support_state == SupportState.DATED:
+            raise ValidationError(
+                {
+                    "end_of_support": "Give the end-of-support date, or choose another "
+                    "support status."
+                }
+            )
 
 
 class Person(OwnedModel):

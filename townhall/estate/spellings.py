@@ -8,8 +8,26 @@ Keep each word on one value only; the importer compares them without case, space
 punctuation, so "on-prem", "On Prem" and "ONPREM" are one entry.
 """
 
+# A system's and a component's support status (`estate.models.SupportState`): how a vendor
+# sheet says support goes on with no end in sight, or that nobody has looked yet.
+SUPPORT_STATE: dict[str, tuple[str, ...]] = {
+    "unknown": ("not known", "tbd", "to be determined", "unsure", "needs review", "?"),
+    "no_end_date": (
+        "supported",
+        "no end date",
+        "no end date announced",
+        "no eos",
+        "no eol",
+        "ongoing",
+        "fully supported",
+        "vendor supported",
+    ),
+    "dated": ("end date known", "eos announced", "eol announced", "end announced", "date known"),
+}
+
 SPELLINGS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "system": {
+        "support_state": SUPPORT_STATE,
         "hosting": {
             "on_premises": (
                 "on prem",
@@ -78,6 +96,7 @@ SPELLINGS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
     },
     "component": {
+        "support_state": SUPPORT_STATE,
         "kind": {
             "server": ("physical server", "host", "bare metal", "hardware server"),
             "virtual_machine": ("vm", "virtual server", "virtual", "guest"),

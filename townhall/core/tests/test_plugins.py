@@ -108,14 +108,15 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
 def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, client_for):
     monkeypatch.setattr(plugins, "_sections", dict(plugins._sections))
     plugins.register_menu(
-        plugins.Section("later", "A later module", order=50, pages=[("Its page", "core:home")])
+        plugins.Section("later", "A later module", order=60, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:6] == [
+    assert titles[:7] == [
         "Estate",
         "Governance",
         "Cyber",
         "Continuity",
+        "Foundation",
         "A later module",
         "Organization",
     ]
@@ -133,4 +134,5 @@ def test_the_demo_loads_the_platform_then_each_module_in_order():
         "townhall.governance.demo.load",
         "townhall.cyber.demo.load",
         "townhall.continuity.demo.load",
+        "townhall.foundation.demo.load",
     ]

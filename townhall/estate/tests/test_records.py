@@ -31,12 +31,28 @@ class TestSystemContract(ResourceContract):
             "end_of_support": datetime.date(2027, 6, 30),
         }
 
+    def invalid(self, departments):
+        # A date with "no end date announced", and "dated" without its date.
+        return [
+            ("support_state", lambda post: {"support_state": "no_end_date"}),
+            ("end_of_support", lambda post: {"support_state": "dated", "end_of_support": ""}),
+        ]
+
 
 class TestComponentContract(ResourceContract):
     model = m.Component
 
     def data(self, departments, n=1):
         return {"name": f"srv-{n:03d}", "kind": "server", "status": "in_service", "quantity": 1}
+
+    def invalid(self, departments):
+        return [
+            ("end_of_support", lambda post: {"support_state": "dated"}),
+            (
+                "support_state",
+                lambda post: {"support_state": "no_end_date", "end_of_support": "2028-01-31"},
+            ),
+        ]
 
 
 class TestVendorContract(ResourceContract):

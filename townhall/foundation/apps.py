@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+from townhall.core.plugins import EDITORS
+
+# The module's section of the main menu (`core.plugins.Section`): its pages beyond its
+# record lists, and who may open each.
+MENU = [
+    ("Foundation health", "foundation:dashboard"),
+    ("Support suggestions", "foundation:suggestions", EDITORS),
+]
+
+
+class FoundationConfig(AppConfig):
+    name = "townhall.foundation"
+    label = "foundation"
+    verbose_name = "Foundation"
+
+    def ready(self) -> None:
+        # tasks and views register the app's jobs and records.
+        from townhall.core import plugins
+        from townhall.foundation import tasks, views  # noqa: F401
+
+        plugins.register_menu(plugins.Section("foundation", "Foundation", order=50, pages=MENU))
+        plugins.register_home_link(
+            plugins.HomeLink("Foundation health", "foundation:dashboard", order=150)
+        )
+        plugins.register_demo("townhall.foundation.demo.load", order=50)

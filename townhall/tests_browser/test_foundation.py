@@ -1,0 +1,67 @@
+"""The foundation pages in a real browser: axe-core on the front page, the support
+suggestions and the expected service life pages; a suggestion chosen and accepted by
+keyboard, and a figure followed to its list."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from townhall.core import context, services
+from townhall.cyber.models import ProductRelease
+from townhall.estate import models as m
+from townhall.foundation.models import ServiceLife, SupportSuggestion
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def foundation(departments):
+    def create(model, **values):
+        return services.create(context.SYSTEM, model, values)
+
+    pw = departments["PW"]
+    create(ServiceLife, kind="server", years=5)
+    release = create(ProductRelease, product="windows-server", cycle="2019")
+    for n in range(3):
+        box = create(m.Component, name=f"srv-{n}", owner_department=pw)
+        create(
+            SupportSuggestion,
+            component=box,
+            release=release,
+            support_state="dated",
+            end_of_support=datetime.date(2029, 1, 9),
+        )
+    create(m.System, name="Permits", owner_department=pw, support_state="no_end_date")
+
+
+def test_front_page_suggestions_and_service_life(
+    transactional_db, live_server, users, foundation, new_page, sign_in, axe_check
+):
+    url = live_server.url
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(f"{url}/foundation/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Foundation health")
+    axe_check(page)
+    page.get_by_role("link", name="3 components with an unknown support status").click()
+    expect(page).to_have_url(f"{url}/estate/components/?support_state=unknown")
+
+    page.goto(f"{url}/foundation/support-suggestions/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Support suggestions")
+    axe_check(page)
+    # By keyboard: choose the first suggestion and accept the chosen.
+    page.get_by_label("Choose srv-0").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Accept the chosen").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("1 suggestion accepted.")).to_be_visible()
+    axe_check(page)
+    assert m.Component.objects.get(name="srv-0").support_state == "dated"
+    page.get_by_role("button", name="Reject for srv-1").click()
+    expect(page.get_by_text("Rejected: srv-1")).to_be_visible()
+
+    page.goto(f"{url}/foundation/expected-service-lives/")
+    axe_check(page)
+    page.get_by_role("link", name="Server").click()
+    axe_check(page)
