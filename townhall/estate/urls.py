@@ -14,6 +14,7 @@ urlpatterns = urls(
     views.CONTRACTS,
     views.PEOPLE,
     views.LOCATIONS,
+    views.REDUNDANCY_GROUPS,
     views.DEPENDENCIES,
 )
 
