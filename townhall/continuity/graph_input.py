@@ -126,9 +126,7 @@ def items_and_edges(
                     )
                 )
 
-    columns = [f"from_{e}_id" for e in Dependency.ENDS] + [
-        f"to_{e}_id" for e in Dependency.TARGETS
-    ]
+    columns = [f"from_{e}_id" for e in Dependency.ENDS] + [f"to_{e}_id" for e in Dependency.TARGETS]
     edges = []
     hidden = 0
     first, second, third = Dependency.ENDS
@@ -138,7 +136,15 @@ def items_and_edges(
         # The end that is set, in the order of ENDS (plain tests: this runs once per edge).
         source = (first, a) if a else (second, b) if b else (third, c) if c else None
         target = (
-            (first, x) if x else (second, y) if y else (third, z) if z else ("group", g) if g else None
+            (first, x)
+            if x
+            else (second, y)
+            if y
+            else (third, z)
+            if z
+            else ("group", g)
+            if g
+            else None
         )
         if source is None or target is None:
             continue  # an incomplete row the estate's own checks refuse; nothing to follow

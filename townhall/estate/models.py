@@ -387,8 +387,10 @@ class RedundancyGroup(OwnedModel):
         """A group of one is no redundancy: it would hide a single point of failure."""
         if self.systems.count() + self.components.count() < 2:
             raise ValidationError(
-                {"components": "A redundancy group needs at least two members (systems or "
-                "components), any one of which is enough."}
+                {
+                    "components": "A redundancy group needs at least two members (systems or "
+                    "components), any one of which is enough."
+                }
             )
 
 
