@@ -282,6 +282,7 @@ class Graph:
                 else:
                     succ[u].append(v)
         groups = {n for n, i in enumerate(self.items) if i.any_of}
+        self._groups = groups  # items that are redundancy groups, never failing themselves
         self._comp, self._units = _strongly_connected(self._succ)
         self._toward: dict[int, dict[int, int]] = {}  # paths inside cycles (`_tree_to`)
         comp, succ = self._comp, self._succ
@@ -884,8 +885,9 @@ def loss_counts(graph: Graph) -> dict[Key, int]:
     bits, _, own = _loss_bits(graph)
     comp = graph._comp
     out = {}
+    groups = graph._groups
     for n, key in enumerate(graph.keys):
-        if graph.items[n].any_of:  # a group is not a thing that fails on its own
+        if groups and n in groups:  # a group is not a thing that fails on its own
             continue
         count = _stopped(bits, own, comp, n).bit_count()
         if count:
@@ -910,8 +912,10 @@ def single_points_of_failure(
     ranked = [
         (-b.bit_count(), n)
         for n, b in enumerate(stopped)
-        if b and not graph.items[n].any_of and (kinds is None or graph.keys[n][0] in kinds)
+        if b and (kinds is None or graph.keys[n][0] in kinds)
     ]
+    if graph._groups:  # a group is not a thing that fails on its own
+        ranked = [r for r in ranked if r[1] not in graph._groups]
     ranked.sort()
     out = []
     for minus, n in ranked if limit is None else ranked[:limit]:

@@ -1,7 +1,7 @@
 """The continuity analysis of the estate in the database: reads services, systems,
-components, their impact analyses and recovery capabilities and every dependency and redundancy group in nine
-flat queries (no query per row, and no ORM work per row), builds `analysis.Item`s and edges
-and runs `analysis.analyze`.
+components, redundancy groups and their members, their impact analyses and recovery
+capabilities and every dependency in nine flat queries (no query per row, and no ORM work
+per row), builds `analysis.Item`s and edges and runs `analysis.analyze`.
 
 For a person, only what they may see is read (`restrict(user, "view")`): a dependency on
 something hidden is left out, and the results say so through `hidden_edges`. The command

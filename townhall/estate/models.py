@@ -1,6 +1,7 @@
 """The technology estate: who delivers what to whom, on which systems and infrastructure."""
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -383,15 +384,25 @@ class RedundancyGroup(OwnedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
-    def clean_relations(self) -> None:
-        """A group of one is no redundancy: it would hide a single point of failure."""
-        if self.systems.count() + self.components.count() < 2:
+    def clean_links(self, links: Mapping[str, Any]) -> None:
+        """A group of one is no redundancy: it would hide a single point of failure. The
+        members given count, else those saved."""
+        count = 0
+        for name in ("systems", "components"):
+            if name in links:
+                count += len(links[name])
+            elif self.pk is not None:
+                count += getattr(self, name).count()
+        if count < 2:
             raise ValidationError(
                 {
                     "components": "A redundancy group needs at least two members (systems or "
                     "components), any one of which is enough."
                 }
             )
+
+    def clean_relations(self) -> None:
+        self.clean_links({})
 
 
 class Dependency(OwnedModel):
