@@ -198,8 +198,8 @@ def _query(
     within = ""
     q.add(")")
     if limit is not None:
-        ids = ", ".join([null] * 7)  # typed, as the edges' ends are
-        counted = f" SELECT {COUNTED}, n, {ids}, NULL, NULL, NULL FROM kept_count"  # noqa: S608
+        typed = ", ".join([null] * 7)  # typed, as the edges' ends are
+        counted = f" SELECT {COUNTED}, n, {typed}, NULL, NULL, NULL FROM kept_count"  # noqa: S608
         q.add(counted + " UNION ALL")
         within = f" WHERE (SELECT n FROM kept_count) <= {int(limit)}"  # noqa: S608
     q.add(
@@ -296,12 +296,12 @@ def below(user: Any, seeds: QuerySet, *, limit: int | None = None) -> Subgraph:
         if not groups:
             break
         followed.update(groups)
-        links = _group_members(user, [k[1] for k in groups])
+        links = _group_members(user, [analysis.record_id(k) for k in groups])
         edges += links
         members = {}
         for _, member in links:
             if member not in names:
-                members.setdefault(member[0], []).append(member[1])
+                members.setdefault(member[0], []).append(analysis.record_id(member))
         walk_from = None
         if not members:
             break

@@ -1066,9 +1066,9 @@ def plan(
     for member, group in pair_of.items():
         members_of.setdefault(group, set()).add(member)
     for n, (fk, fe, tk, te, kind, code) in enumerate(deps):
-        group = pair_of.get(te) if tk == "component" else None
-        if group and fe not in members_of[group]:
-            deps[n] = (fk, fe, "group", group, kind, code)
+        pair = pair_of.get(te) if tk == "component" else None
+        if pair and fe not in members_of[pair]:
+            deps[n] = (fk, fe, "group", pair, kind, code)
     model_of = {
         "service": m.Service,
         "system": m.System,

@@ -160,7 +160,7 @@ def _names(user: Any, keys: set[graph.Key]) -> dict[graph.Key, str]:
 def _group_members(user: Any, keys: Iterable[graph.Key]) -> dict[graph.Key, list[str]]:
     """The names of each shown redundancy group's members the person may see, sorted: the
     box drawn for a group lists them. One query per kind of member."""
-    ids = [pk for kind, pk in keys if kind == GROUP]
+    ids = [int(str(pk)) for kind, pk in keys if kind == GROUP]
     members: dict[graph.Key, list[str]] = {}
     if not ids:
         return members
