@@ -141,6 +141,7 @@ class Item:
     rpo_target_hours: float | None = None  # the most data loss the business accepts
     rpo_achievable_hours: float | None = None  # the backup interval; None: not a data store
     mission_essential: bool = False
+    any_of: bool = False  # a redundancy group: up while any one item it needs is up
 
     @property
     def key(self) -> Key:
@@ -280,16 +281,24 @@ class Graph:
                     loops.add(u)
                 else:
                     succ[u].append(v)
+        groups = {n for n, i in enumerate(self.items) if i.any_of}
+        self._groups = groups  # items that are redundancy groups, never failing themselves
         self._comp, self._units = _strongly_connected(self._succ)
         self._toward: dict[int, dict[int, int]] = {}  # paths inside cycles (`_tree_to`)
         comp, succ = self._comp, self._succ
         unit_of = comp.__getitem__
         usucc: list[list[int]] = []
+        # Units that are a redundancy group with two or more members apart: up while any is.
+        self._any: set[int] = set()
         for c, members in enumerate(self._units):
             if len(members) == 1:  # self-loops are not in succ, so no edge stays inside
                 usucc.append(list(map(unit_of, succ[members[0]])))
+                if members[0] in groups and len(set(usucc[c])) > 1:
+                    self._any.add(c)
             else:
-                outside = (comp[v] for u in members for v in succ[u])
+                # A group inside a cycle is met by its member in the cycle, which comes
+                # back with the cycle: its members outside the cycle are not waited for.
+                outside = (comp[v] for u in members if u not in groups for v in succ[u])
                 usucc.append([d for d in dict.fromkeys(outside) if d != c])
         self._usucc = usucc
 
@@ -575,6 +584,7 @@ class RecoveryTimes:
         """The items `key` depends on (itself included) whose restore time is unknown."""
         g = self.graph
         comp, succ, vague, at_least = g._comp, g._succ, g._unknown, self._at_least
+        groups, after = g._any, self._after
         start = g._at(key)
         seen = {start}
         stack = [start]
@@ -583,7 +593,10 @@ class RecoveryTimes:
             u = stack.pop()
             if vague[u]:
                 found.append(u)
+            unit = comp[u]
             for v in succ[u]:
+                if unit in groups and comp[v] != after[unit]:
+                    continue  # a group waits only for its fastest member
                 if v not in seen and at_least[comp[v]]:  # exact branches hide no unknown
                     seen.add(v)
                     stack.append(v)
@@ -608,6 +621,7 @@ def recovery_times(graph: Graph) -> RecoveryTimes:
     after = [-1] * k
     at_least = [False] * k
     slowest = [0] * k
+    groups = graph._any
     for c in range(k):
         members = units[c]
         if len(members) == 1:
@@ -617,6 +631,14 @@ def recovery_times(graph: Graph) -> RecoveryTimes:
             top = max(members, key=restore.__getitem__)
             unsure = any(vague[m] for m in members)
         slowest[c] = top
+        if c in groups:
+            # Any one member is enough: the fastest to come back, an exact time before a
+            # lower bound of the same hours.
+            via = min(usucc[c], key=lambda d: (hours[d], at_least[d]))
+            hours[c] = restore[top] + hours[via]
+            after[c] = via
+            at_least[c] = unsure or at_least[via]
+            continue
         best, via = 0.0, -1
         for d in usucc[c]:
             h = hours[d]
@@ -635,10 +657,13 @@ def recovery_times(graph: Graph) -> RecoveryTimes:
 
 def recovery_order(graph: Graph) -> RecoveryOrder:
     """The tiers to restore in, and the cycles (whose members share a tier)."""
-    usucc = graph._usucc
+    usucc, groups = graph._usucc, graph._any
     k = len(usucc)
     level = [0] * k
     for c in range(k):
+        if c in groups:  # ready as soon as its first member is
+            level[c] = min(level[d] for d in usucc[c]) + 1
+            continue
         top = -1
         for d in usucc[c]:
             if level[d] > top:
@@ -793,11 +818,43 @@ def rpo_gaps(graph: Graph) -> list[RpoGap]:
 # --- single points of failure ----------------------------------------------------------------
 
 
+def _group_losses(graph: Graph) -> dict[int, list[int]]:
+    """For each redundancy group (a unit in `graph._any`), the units whose loss alone stops
+    it: those whose loss stops every one of its members. Losing one member does not.
+
+    The units a loss stops a unit through are its own downward closure: through an
+    ordinary unit, everything it needs; through a group, only what stops the group (found
+    first: groups are numbered after their members). Walked per member of each group, so
+    the cost is the size of what the groups' members stand on, not of the whole graph."""
+    usucc = graph._usucc
+    stops: dict[int, set[int]] = {}
+    for g in sorted(graph._any):
+        common: set[int] | None = None
+        for m in dict.fromkeys(usucc[g]):
+            reach = {m}
+            stack = [m]
+            while stack:
+                u = stack.pop()
+                if u in stops:  # closed already: nothing under it to walk again
+                    reach |= stops[u]
+                    continue
+                for d in usucc[u]:
+                    if d not in reach:
+                        reach.add(d)
+                        stack.append(d)
+            common = reach if common is None else common & reach
+            if not common:
+                break
+        stops[g] = common or set()
+    return {g: sorted(s) for g, s in stops.items()}
+
+
 def _loss_bits(graph: Graph) -> tuple[list[int], list[int], dict[int, int]]:
     """Per unit, the bitset of mission-essential items its loss stops; which item each bit
     stands for; and each mission-essential item's own bit. One pass down from the top, each
-    unit handing its bits to what it needs, so every unit ends with the bits of everything
-    above it (and of its own members, which `_stopped` takes out again for each item)."""
+    unit handing its bits to what it needs (a redundancy group: to what stops all its
+    members), so every unit ends with the bits of everything above it (and of its own
+    members, which `_stopped` takes out again for each item)."""
     essential = [n for n, i in enumerate(graph.items) if i.mission_essential]
     bits = [0] * len(graph._units)
     comp = graph._comp
@@ -806,10 +863,11 @@ def _loss_bits(graph: Graph) -> tuple[list[int], list[int], dict[int, int]]:
         own[n] = 1 << position
         bits[comp[n]] |= own[n]
     usucc = graph._usucc
+    through = _group_losses(graph) if graph._any else {}
     for c in range(len(bits) - 1, -1, -1):
         b = bits[c]
         if b:
-            for d in usucc[c]:
+            for d in through.get(c, usucc[c]) if through else usucc[c]:
                 bits[d] |= b
     return bits, essential, own
 
@@ -827,7 +885,10 @@ def loss_counts(graph: Graph) -> dict[Key, int]:
     bits, _, own = _loss_bits(graph)
     comp = graph._comp
     out = {}
+    groups = graph._groups
     for n, key in enumerate(graph.keys):
+        if groups and n in groups:  # a group is not a thing that fails on its own
+            continue
         count = _stopped(bits, own, comp, n).bit_count()
         if count:
             out[key] = count
@@ -853,6 +914,8 @@ def single_points_of_failure(
         for n, b in enumerate(stopped)
         if b and (kinds is None or graph.keys[n][0] in kinds)
     ]
+    if graph._groups:  # a group is not a thing that fails on its own
+        ranked = [r for r in ranked if r[1] not in graph._groups]
     ranked.sort()
     out = []
     for minus, n in ranked if limit is None else ranked[:limit]:

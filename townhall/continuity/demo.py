@@ -569,6 +569,18 @@ def read_estate() -> Estate:
         target = next(((k, v) for k, v in zip(e.Dependency.ENDS, row[3:], strict=True) if v), None)
         if source and target:
             edges.append((source, target))
+    # A dependency on a redundancy group reaches each member (the demo's records cover both).
+    members: dict[int, list[Key]] = {}
+    for group, member in e.RedundancyGroup.components.through.objects.values_list(
+        "redundancygroup_id", "component_id"
+    ):
+        members.setdefault(group, []).append(("component", member))
+    for row in e.Dependency.objects.filter(to_group__isnull=False).values_list(
+        *columns[:3], "to_group_id"
+    ):
+        source = next(((k, v) for k, v in zip(e.Dependency.ENDS, row[:3], strict=True) if v), None)
+        if source:
+            edges += [(source, member) for member in members.get(row[3], [])]
     departments = Department.objects.order_by("code").values_list("code", "name", "head_id")
     parent_codes = {
         code: codes.get(parent)

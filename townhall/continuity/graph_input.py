@@ -1,7 +1,7 @@
 """The continuity analysis of the estate in the database: reads services, systems,
-components, their impact analyses and recovery capabilities and every dependency in six
-flat queries (no query per row, and no ORM work per row), builds `analysis.Item`s and edges
-and runs `analysis.analyze`.
+components, redundancy groups and their members, their impact analyses and recovery
+capabilities and every dependency in nine flat queries (no query per row, and no ORM work
+per row), builds `analysis.Item`s and edges and runs `analysis.analyze`.
 
 For a person, only what they may see is read (`restrict(user, "view")`): a dependency on
 something hidden is left out, and the results say so through `hidden_edges`. The command
@@ -17,13 +17,17 @@ from django.urls import reverse
 from townhall.continuity import analysis
 from townhall.continuity.models import ImpactAnalysis, RecoveryCapability
 from townhall.core.models import TrackedModel, TrackedQuerySet
-from townhall.estate.models import Component, Dependency, Service, System
+from townhall.estate.models import Component, Dependency, RedundancyGroup, Service, System
 
-KINDS: dict[str, type[Service | System | Component]] = {
+KINDS: dict[str, type[Service | System | Component | RedundancyGroup]] = {
     "service": Service,
     "system": System,
     "component": Component,
+    "group": RedundancyGroup,
 }
+# The page of each kind of item, by the estate's address names.
+PAGES = {"service": "service", "system": "system", "component": "component"}
+PAGES["group"] = "redundancygroup"
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class EstateAnalysis:
         return self.names.get(key, f"{key[0]} {key[1]}")
 
     def url(self, key: analysis.Key) -> str:
-        return reverse(f"estate:{key[0]}_detail", args=[key[1]])
+        return reverse(f"estate:{PAGES[key[0]]}_detail", args=[key[1]])
 
 
 def _visible(model: type[TrackedModel], user: Any) -> TrackedQuerySet:
@@ -66,7 +70,7 @@ def items_and_edges(
     user: Any = None, *, flat: bool = True
 ) -> tuple[list[analysis.Item], list[tuple[analysis.Key, analysis.Key]], dict, int]:
     """Items, edges, names and the number of edges left out; `user` None reads everything.
-    Six flat queries whatever the size (`flat=False` reads them through the ORM instead)."""
+    Nine flat queries whatever the size (`flat=False` reads them through the ORM instead)."""
     rows = _flat if flat else _orm
     impacts = {
         service: (rto, rpo, bool(essential))
@@ -93,7 +97,10 @@ def items_and_edges(
         ):
             key = (kind, pk)
             names[key] = name
-            if kind == "service":
+            if kind == "group":
+                # Back as soon as its first member is; never essential in itself.
+                items.append(analysis.Item(kind, pk, name, restore_hours=0, any_of=True))
+            elif kind == "service":
                 rto, rpo, essential = impacts.get(pk, (None, None, False))
                 items.append(
                     analysis.Item(
@@ -119,20 +126,47 @@ def items_and_edges(
                     )
                 )
 
-    columns = [f"from_{e}_id" for e in Dependency.ENDS] + [f"to_{e}_id" for e in Dependency.ENDS]
+    columns = [f"from_{e}_id" for e in Dependency.ENDS] + [f"to_{e}_id" for e in Dependency.TARGETS]
     edges = []
     hidden = 0
     first, second, third = Dependency.ENDS
-    for a, b, c, x, y, z in rows(_visible(Dependency, user).order_by("pk").values_list(*columns)):
+    for a, b, c, x, y, z, g in rows(
+        _visible(Dependency, user).order_by("pk").values_list(*columns)
+    ):
         # The end that is set, in the order of ENDS (plain tests: this runs once per edge).
         source = (first, a) if a else (second, b) if b else (third, c) if c else None
-        target = (first, x) if x else (second, y) if y else (third, z) if z else None
+        target = (
+            (first, x)
+            if x
+            else (second, y)
+            if y
+            else (third, z)
+            if z
+            else ("group", g)
+            if g
+            else None
+        )
         if source is None or target is None:
             continue  # an incomplete row the estate's own checks refuse; nothing to follow
         if source in names and target in names:
             edges.append((source, target))
         else:
             hidden += 1
+    # A group needs its members, any one of them (the analysis reads the group as "any of").
+    for kind, through in (
+        ("system", RedundancyGroup.systems.through),
+        ("component", RedundancyGroup.components.through),
+    ):
+        for group, member in rows(
+            through.objects.order_by("pk").values_list("redundancygroup_id", f"{kind}_id")
+        ):
+            source, target = ("group", group), (kind, member)
+            if source not in names:
+                continue  # the group itself is hidden: its dependants count the edge
+            if target in names:
+                edges.append((source, target))
+            else:
+                hidden += 1
     return items, edges, names, hidden
 
 

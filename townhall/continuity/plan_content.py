@@ -68,8 +68,18 @@ SCHEMA = 1
 TIER_ITEMS = 200  # items listed per tier of the sequence; the rest are counted
 RUNBOOK_ITEMS = 200  # items listed first in a runbook; the rest are counted
 SINGLE_POINTS = 20
-KIND_LABELS = {"service": "Service", "system": "System", "component": "Component"}
-PLURALS = {"service": "services", "system": "systems", "component": "components"}
+KIND_LABELS = {
+    "service": "Service",
+    "system": "System",
+    "component": "Component",
+    "group": "Redundancy group",
+}
+PLURALS = {
+    "service": "services",
+    "system": "systems",
+    "component": "components",
+    "group": "redundancy groups",
+}
 ESSENTIAL = dict(ImpactAnalysis.Essential.choices)
 BIA_STATUS = dict(ImpactAnalysis.Status.choices)
 RTO_STATUS = {
@@ -280,6 +290,8 @@ class _Records:
         if kind == "system":
             row = self.systems.get(pk)
             return row[1] if row else None
+        if kind == "group":
+            return None  # any one of its members: their departments restore them
         return self.components.get(pk)
 
     def department_ref(self, pk: int | None) -> dict[str, Any] | None:

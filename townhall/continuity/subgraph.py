@@ -27,7 +27,7 @@ from django.db.models import Field, Model, QuerySet
 from townhall.continuity import analysis
 from townhall.continuity.models import ImpactAnalysis, RecoveryCapability
 from townhall.core.models import TrackedModel
-from townhall.estate.models import Component, Dependency, Service, System
+from townhall.estate.models import Component, Dependency, RedundancyGroup, Service, System
 
 ENDS: tuple[tuple[str, type[Service | System | Component]], ...] = (
     ("service", Service),
@@ -111,36 +111,63 @@ def _table(model: type[Model]) -> str:
     return _q(model._meta.db_table)
 
 
-def _query(user: Any, seeds: QuerySet, limit: int | None = None) -> tuple[str, list]:
-    """The recursive query (see the module docstring) and its parameters.
+def _query(
+    user: Any,
+    seeds: QuerySet | None,
+    limit: int | None = None,
+    members: dict[str, list[int]] | None = None,
+) -> tuple[str, list]:
+    """The recursive query (see the module docstring) and its parameters: from the services
+    `seeds` selects, or from the systems and components `members` names (the members of
+    redundancy groups met on an earlier walk, `below`).
 
     Only quoted table and column names from the models, and SQL that Django compiled from
     querysets, are written into the text; every value is a parameter."""
-    seed_sql, seed_params = seeds.order_by().query.sql_with_params()
     pk = _q("id")
     dep = _table(Dependency)
     fs, fy, fc = (f"d.{_col(Dependency, f'from_{kind}')}" for kind, _ in ENDS)
     ts, ty, tc = (f"d.{_col(Dependency, f'to_{kind}')}" for kind, _ in ENDS)
+    tg = f"d.{_col(Dependency, 'to_group')}"
     join = f"({fs} = r.s OR {fy} = r.y OR {fc} = r.c)"
+    null = "CAST(NULL AS BIGINT)"
 
     def crossing(q: _Sql) -> None:
         """The dependencies to follow from a reached item: visible, to a visible item."""
-        q.add(f" WHERE COALESCE({ts}, {ty}, {tc}) IS NOT NULL")
+        q.add(f" WHERE COALESCE({ts}, {ty}, {tc}, {tg}) IS NOT NULL")
         q.only_visible(Dependency, user, f"d.{pk}")
         for column, (_, model) in zip((ts, ty, tc), ENDS, strict=True):
             q.only_visible(model, user, column, nullable=True)
+        q.only_visible(RedundancyGroup, user, tg, nullable=True)
 
     q = _Sql()
-    q.add(
-        "WITH RECURSIVE reach(s, y, c) AS ("  # noqa: S608
-        f" SELECT CAST(sv.{pk} AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)"
-        f" FROM {_table(Service)} sv WHERE sv.{pk} IN ({seed_sql})",
-        seed_params,
-    )
-    q.only_visible(Service, user, f"sv.{pk}")
+    q.add("WITH RECURSIVE reach(s, y, c, g) AS (")
+    if seeds is not None:
+        seed_sql, seed_params = seeds.order_by().query.sql_with_params()
+        q.add(
+            f" SELECT CAST(sv.{pk} AS BIGINT), {null}, {null}, {null}"  # noqa: S608
+            f" FROM {_table(Service)} sv WHERE sv.{pk} IN ({seed_sql})",
+            seed_params,
+        )
+        q.only_visible(Service, user, f"sv.{pk}")
+    else:
+        first = True
+        for kind, model in ENDS[1:]:
+            ids = (members or {}).get(kind) or []
+            if not ids:
+                continue
+            columns = f"{null}, CAST(x.{pk} AS BIGINT), {null}, {null}"
+            if kind == "component":
+                columns = f"{null}, {null}, CAST(x.{pk} AS BIGINT), {null}"
+            marks = ", ".join(["%s"] * len(ids))
+            select = f" SELECT {columns} FROM {_table(model)} x WHERE x.{pk} IN ({marks})"  # noqa: S608
+            q.add(("" if first else " UNION") + select, ids)
+            first = False
+        if first:
+            raise _Nothing
     q.add(
         " UNION"  # noqa: S608
-        f" SELECT CAST({ts} AS BIGINT), CAST({ty} AS BIGINT), CAST({tc} AS BIGINT)"
+        f" SELECT CAST({ts} AS BIGINT), CAST({ty} AS BIGINT), CAST({tc} AS BIGINT),"
+        f" CAST({tg} AS BIGINT)"
         f" FROM reach r INNER JOIN {dep} d ON {join}"
     )
     crossing(q)
@@ -157,12 +184,12 @@ def _query(user: Any, seeds: QuerySet, limit: int | None = None) -> tuple[str, l
         # `reach` through a limit, in the order it is walked, stops the walk there; and
         # counting what was kept first lets the query say "too large" in one row, without
         # joining the names and restore times of the items it will not use.
-        q.add(f"), kept(s, y, c) AS (SELECT s, y, c FROM reach LIMIT {int(limit) + 1}")  # noqa: S608
+        q.add(f"), kept(s, y, c, g) AS (SELECT s, y, c, g FROM reach LIMIT {int(limit) + 1}")  # noqa: S608
         q.add("), kept_count(n) AS (SELECT COUNT(*) FROM kept")
         reached = "kept"
     q.add(
-        "), edge(fs, fy, fc, ts, ty, tc) AS ("  # noqa: S608
-        f" SELECT {fs}, {fy}, {fc}, {ts}, {ty}, {tc} FROM {reached} r"
+        "), edge(fs, fy, fc, ts, ty, tc, tg) AS ("  # noqa: S608
+        f" SELECT {fs}, {fy}, {fc}, {ts}, {ty}, {tc}, {tg} FROM {reached} r"
         f" INNER JOIN {dep} d ON {join}"
     )
     crossing(q)
@@ -171,15 +198,15 @@ def _query(user: Any, seeds: QuerySet, limit: int | None = None) -> tuple[str, l
     within = ""
     q.add(")")
     if limit is not None:
-        ids = ", ".join(["CAST(NULL AS BIGINT)"] * 5)  # typed, as the edges' ends are
-        counted = f" SELECT {COUNTED}, n, {ids}, NULL, NULL, NULL FROM kept_count"  # noqa: S608
+        typed = ", ".join([null] * 7)  # typed, as the edges' ends are
+        counted = f" SELECT {COUNTED}, n, {typed}, NULL, NULL, NULL FROM kept_count"  # noqa: S608
         q.add(counted + " UNION ALL")
         within = f" WHERE (SELECT n FROM kept_count) <= {int(limit)}"  # noqa: S608
     q.add(
-        " SELECT 1, r.s, r.y, r.c, NULL, NULL, NULL,"  # noqa: S608
+        " SELECT 1, r.s, r.y, r.c, r.g, NULL, NULL, NULL, NULL,"  # noqa: S608
         f" COALESCE(cs.{restore}, cc.{restore}),"
         f" COALESCE(nsv.{_col(Service, 'name')}, nsy.{_col(System, 'name')},"
-        f" nco.{_col(Component, 'name')}),"
+        f" nco.{_col(Component, 'name')}, ngr.{_col(RedundancyGroup, 'name')}),"
         f" ia.{_col(ImpactAnalysis, 'mission_essential')}"
         f" FROM {reached} r"
         f" LEFT JOIN {cap} cs ON cs.{_col(RecoveryCapability, 'system')} = r.y"
@@ -192,17 +219,18 @@ def _query(user: Any, seeds: QuerySet, limit: int | None = None) -> tuple[str, l
     q.add(
         f" LEFT JOIN {_table(Service)} nsv ON nsv.{pk} = r.s"  # noqa: S608
         f" LEFT JOIN {_table(System)} nsy ON nsy.{pk} = r.y"
-        f" LEFT JOIN {_table(Component)} nco ON nco.{pk} = r.c{within}"
+        f" LEFT JOIN {_table(Component)} nco ON nco.{pk} = r.c"
+        f" LEFT JOIN {_table(RedundancyGroup)} ngr ON ngr.{pk} = r.g{within}"
         " UNION ALL"
-        f" SELECT 0, fs, fy, fc, ts, ty, tc, NULL, NULL, NULL FROM edge{within}"
+        f" SELECT 0, fs, fy, fc, NULL, ts, ty, tc, tg, NULL, NULL, NULL FROM edge{within}"
     )
     if limit is not None:
         q.add(f" LIMIT {ROWS_PER_ITEM * int(limit) + 2}")  # and the count
     return q.text(), q.params
 
 
-def _key(s: int | None, y: int | None, c: int | None) -> analysis.Key | None:
-    for kind, value in (("service", s), ("system", y), ("component", c)):
+def _key(s: int | None, y: int | None, c: int | None, g: int | None = None) -> analysis.Key | None:
+    for kind, value in (("service", s), ("system", y), ("component", c), ("group", g)):
         if value is not None:
             return (kind, int(value))
     return None
@@ -224,44 +252,84 @@ def below(user: Any, seeds: QuerySet, *, limit: int | None = None) -> Subgraph:
 
     With `limit`, raises TooLarge as soon as more than `limit` items (or ten times as many
     items and dependencies together) come back, without reading the rest: for pages that
-    would rather send the reader to the analysis page than wait."""
-    try:
-        sql, params = _query(user, seeds, limit)
-    except (_Nothing, EmptyResultSet):
-        return Subgraph(items=[], edges=[], names={})
+    would rather send the reader to the analysis page than wait.
+
+    A redundancy group met on the way is followed to its members with one more query, and
+    what the members depend on with one more walk (as many rounds as groups are nested;
+    an estate without groups reads in the one query)."""
     edges: list[tuple[analysis.Key, analysis.Key]] = []
     items: list[analysis.Item] = []
     names: dict[analysis.Key, str] = {}
     rows_read = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(CHUNK):
-            for kind_of_row, s, y, c, ts, ty, tc, restore, name, essential in chunk:
-                if kind_of_row == COUNTED:
-                    if limit is not None and s > limit:
-                        raise TooLarge(f"more than {limit} items below")
-                    continue
-                rows_read += 1
-                source = _key(s, y, c)
-                if source is None:
-                    continue
-                if kind_of_row == 0:
-                    target = _key(ts, ty, tc)
-                    if target is not None:
-                        edges.append((source, target))
-                    continue
-                if source in names:
-                    continue
-                names[source] = name or ""
-                items.append(_item(source, names[source], restore, essential))
-            if limit is not None and (len(items) > limit or rows_read > ROWS_PER_ITEM * limit):
-                raise TooLarge(f"more than {limit} items below")
+    followed: set[analysis.Key] = set()
+    walk_from: QuerySet | None = seeds
+    members: dict[str, list[int]] | None = None
+    while True:
+        try:
+            sql, params = _query(user, walk_from, limit, members)
+        except (_Nothing, EmptyResultSet):
+            break
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(CHUNK):
+                for kind_of_row, s, y, c, g, ts, ty, tc, tg, restore, name, essential in chunk:
+                    if kind_of_row == COUNTED:
+                        if limit is not None and s > limit:
+                            raise TooLarge(f"more than {limit} items below")
+                        continue
+                    rows_read += 1
+                    source = _key(s, y, c, g)
+                    if source is None:
+                        continue
+                    if kind_of_row == 0:
+                        target = _key(ts, ty, tc, tg)
+                        if target is not None:
+                            edges.append((source, target))
+                        continue
+                    if source in names:
+                        continue
+                    names[source] = name or ""
+                    items.append(_item(source, names[source], restore, essential))
+                if limit is not None and (len(items) > limit or rows_read > ROWS_PER_ITEM * limit):
+                    raise TooLarge(f"more than {limit} items below")
+        groups = [k for k in names if k[0] == "group" and k not in followed]
+        if not groups:
+            break
+        followed.update(groups)
+        links = _group_members(user, [analysis.record_id(k) for k in groups])
+        edges += links
+        members = {}
+        for _, member in links:
+            if member not in names:
+                members.setdefault(member[0], []).append(analysis.record_id(member))
+        walk_from = None
+        if not members:
+            break
     edges = [e for e in edges if e[0] in names and e[1] in names]
     return Subgraph(items=items, edges=edges, names=names)
 
 
+def _group_members(user: Any, ids: list[int]) -> list[tuple[analysis.Key, analysis.Key]]:
+    """The edges from the given redundancy groups to their members the reader may see."""
+    edges: list[tuple[analysis.Key, analysis.Key]] = []
+    for kind, relation in (
+        ("system", RedundancyGroup.systems),
+        ("component", RedundancyGroup.components),
+    ):
+        model = System if kind == "system" else Component
+        visible = model.objects.all() if user is None else model.objects.restrict(user, "view")
+        rows = relation.through.objects.filter(
+            redundancygroup_id__in=ids, **{f"{kind}__in": visible}
+        ).values_list("redundancygroup_id", f"{kind}_id")
+        edges += [(("group", g), (kind, member)) for g, member in rows]
+    return edges
+
+
 def _item(key: analysis.Key, name: str, restore: Any, essential: Any) -> analysis.Item:
-    """As graph_input builds items: a service is back as soon as what it needs is back."""
+    """As graph_input builds items: a service is back as soon as what it needs is back, and
+    a redundancy group as soon as its first member is."""
+    if key[0] == "group":
+        return analysis.Item("group", key[1], name, restore_hours=0, any_of=True)
     if key[0] == "service":
         return analysis.Item(
             "service", key[1], name, restore_hours=0, mission_essential=bool(essential)

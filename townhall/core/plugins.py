@@ -135,7 +135,8 @@ class ImportKind:
     - `fields`: the columns, when not its form's fields; `grid`: a function giving the
       `imports.grid.Grid` of a JSON field read from one column per cell;
     - `ends`: for a link between records read as "system:Payroll" in a "From" and a "To"
-      column, the kinds of end (name -> model label);
+      column, the kinds of end (name -> model label); `target_ends`: kinds only the "To"
+      column may name (a dependency on a redundancy group: "group:Web servers");
     - `indexed`: records matched from an index of every key in memory (no query per row);
     - `natural_key`: the fields that together name one record, for a kind without a name
       (a training completion: its person, course and day), so importing a file again
@@ -170,6 +171,7 @@ class ImportKind:
     fields: tuple[str, ...] = ()
     grid: Callable[[], Any] | None = None
     ends: dict[str, str] = field(default_factory=dict)
+    target_ends: dict[str, str] = field(default_factory=dict)
     indexed: bool = False
     natural_key: tuple[str, ...] = ()
     column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)

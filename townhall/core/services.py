@@ -186,6 +186,15 @@ def _clean_relations(obj: models.Model, m2m: Mapping[str, Any], changed: bool = 
         check()
 
 
+def _clean_links(obj: models.Model, m2m: Mapping[str, Any]) -> None:
+    """Rules about the links a record is given that need no saved links (a redundancy
+    group's two members at least), stated in `clean_links(links)`: checked with the
+    record's other fields, so a batch or an import refuses the one row, not the batch."""
+    check = getattr(obj, "clean_links", None)
+    if m2m and check is not None:
+        check(m2m)
+
+
 def create(user: Any, model: type[M], data: Mapping[str, Any]) -> M:
     """Create a record of `model` from field values, as `user`."""
     plain, m2m = _split(model, data)
@@ -391,6 +400,7 @@ class Creation:
         if "\x00" in "".join([v for v in map(values.get, self._text) if type(v) is str]):
             _refuse_nul(obj)  # which says where
         self.maker.validate(obj)  # first: a record that describes nothing says so
+        _clean_links(obj, m2m)
         dept = self._department(obj) if self._department is not None else None
         allowed = self._allowed.get(dept)
         if allowed is None:
@@ -569,6 +579,7 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
                 check_fields(user, record, before)
                 _refuse_nul(record)
                 _full_clean(record, before)
+                _clean_links(record, m2m)
             except ValidationError as exc:
                 raise RowInvalid(index, exc) from None
             m2m_changed = any(

@@ -658,6 +658,7 @@ def plan(
             m.Service,
             m.Component,
             m.Contract,
+            m.RedundancyGroup,
             m.Dependency,
         )
     }
@@ -1033,7 +1034,47 @@ def plan(
         if target != ext:
             dep("component", ext, "component", target, "network_path", "IT")
     del deps[size.dependencies :]
-    model_of = {"service": m.Service, "system": m.System, "component": m.Component}
+    # Redundancy: switches and firewalls come in pairs (either carries the traffic), and
+    # so do storage arrays (mirrored); what needed one member needs either of its pair.
+    # The odd one out and the servers stay single, so real single points remain.
+    pair_of: dict[str, str] = {}
+    labels = {
+        "network_device": "Switch pair",
+        "firewall": "Firewall pair",
+        "storage": "Storage mirror",
+    }
+    for kind, label in labels.items():
+        members = infra.get(kind, [])
+        for j in range(0, len(members) - 1, 2):
+            ext = f"{PREFIX}grp-{len(records[m.RedundancyGroup]) + 1:05d}"
+            a, b = members[j], members[j + 1]
+            records[m.RedundancyGroup].append(
+                (
+                    ext,
+                    {
+                        "name": f"{label} {j // 2 + 1}",
+                        "description": "Either member is enough.",
+                        "owner_department": dept("IT"),
+                        "components": [Ref(m.Component, a), Ref(m.Component, b)],
+                        "systems": [],
+                        "source": "demo",
+                    },
+                )
+            )
+            pair_of[a] = pair_of[b] = ext
+    members_of: dict[str, set[str]] = {}
+    for member, group in pair_of.items():
+        members_of.setdefault(group, set()).add(member)
+    for n, (fk, fe, tk, te, kind, code) in enumerate(deps):
+        pair = pair_of.get(te) if tk == "component" else None
+        if pair and fe not in members_of[pair]:
+            deps[n] = (fk, fe, "group", pair, kind, code)
+    model_of = {
+        "service": m.Service,
+        "system": m.System,
+        "component": m.Component,
+        "group": m.RedundancyGroup,
+    }
     for i, (fk, fe, tk, te, kind, code) in enumerate(deps, 1):
         records[m.Dependency].append(
             (
@@ -1229,22 +1270,24 @@ def load(
 def _with_ends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Dependency rows with their ends as records (read once per kind of end), so that
     naming each new dependency in its audit entry needs no query per row."""
-    for end in m.Dependency.ENDS:
-        for side in ("from", "to"):
-            field = f"{side}_{end}"
-            wanted = {row.get(field) for row in rows} - {None}
-            wanted = {v for v in wanted if not isinstance(v, models.Model)}
-            if not wanted:
-                continue
-            link = m.Dependency._meta.get_field(field)
-            assert isinstance(link, models.ForeignKey)
-            model = link.related_model
-            assert isinstance(model, type)  # a model class, never "self" once loaded
-            found = model._default_manager.only("pk", "name").in_bulk(list(wanted))
-            rows = [
-                {**row, field: found.get(row[field], row[field])} if row.get(field) else row
-                for row in rows
-            ]
+    for side, end in [
+        *(("from", end) for end in m.Dependency.ENDS),
+        *(("to", end) for end in m.Dependency.TARGETS),
+    ]:
+        field = f"{side}_{end}"
+        wanted = {row.get(field) for row in rows} - {None}
+        wanted = {v for v in wanted if not isinstance(v, models.Model)}
+        if not wanted:
+            continue
+        link = m.Dependency._meta.get_field(field)
+        assert isinstance(link, models.ForeignKey)
+        model = link.related_model
+        assert isinstance(model, type)  # a model class, never "self" once loaded
+        found = model._default_manager.only("pk", "name").in_bulk(list(wanted))
+        rows = [
+            {**row, field: found.get(row[field], row[field])} if row.get(field) else row
+            for row in rows
+        ]
     return rows
 
 

@@ -142,6 +142,14 @@ class ContractFilterSet(RecordFilterSet):
         ]
 
 
+class RedundancyGroupFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.RedundancyGroup
+        fields = ["owner_department"]
+
+
 class IdFilter(django_filters.NumberFilter):
     """A record's id: a whole number a database key can hold (anything else is refused)."""
 
@@ -167,6 +175,7 @@ class DependencyFilterSet(RecordFilterSet):
     to_service = _end_filter("to", "service")
     to_system = _end_filter("to", "system")
     to_component = _end_filter("to", "component")
+    to_group = _end_filter("to", "group")
 
     class Meta:
         model = m.Dependency

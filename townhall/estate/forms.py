@@ -153,6 +153,18 @@ class ContractForm(RecordForm):
         widgets = {**_dates("start", "end"), **_pick("systems", "components", many=True)}
 
 
+class RedundancyGroupForm(RecordForm):
+    class Meta:
+        model = m.RedundancyGroup
+        fields = ["name", "description", "systems", "components", *COMMON]
+        widgets = _pick("systems", "components", many=True)
+        help_texts = {
+            "systems": "Systems that stand in for each other.",
+            "components": "Components that stand in for each other (at least two members "
+            "in all, systems and components together).",
+        }
+
+
 class DependencyForm(RecordForm):
     class Meta:
         model = m.Dependency
@@ -164,9 +176,13 @@ class DependencyForm(RecordForm):
             "to_service",
             "to_system",
             "to_component",
+            "to_group",
             *COMMON,
         ]
-        widgets = _pick(*(f"{end}_{kind}" for end in ("from", "to") for kind in m.Dependency.ENDS))
+        widgets = _pick(
+            *(f"from_{kind}" for kind in m.Dependency.ENDS),
+            *(f"to_{kind}" for kind in m.Dependency.TARGETS),
+        )
         help_texts = {
             "owner_department": "Leave blank: it is the department of the depending record."
         }

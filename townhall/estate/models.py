@@ -1,6 +1,7 @@
 """The technology estate: who delivers what to whom, on which systems and infrastructure."""
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -398,6 +399,51 @@ class Contract(OwnedModel):
         super().save(*args, **kwargs)
 
 
+class RedundancyGroup(OwnedModel):
+    """Systems or components that stand in for each other (two load-balanced web servers,
+    dual internet links, a database cluster): whatever depends on the group keeps running
+    while any one member is up."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    systems = models.ManyToManyField(System, blank=True, related_name="redundancy_groups")
+    components = models.ManyToManyField(Component, blank=True, related_name="redundancy_groups")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_department", "name"], name="redundancygroup_name_in_dept"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean_links(self, links: Mapping[str, Any]) -> None:
+        """A group of one is no redundancy: it would hide a single point of failure. The
+        members given count, else those saved."""
+        count = 0
+        for name in ("systems", "components"):
+            if name in links:
+                count += len(links[name])
+            elif self.pk is not None:
+                count += getattr(self, name).count()
+        if count < 2:
+            raise ValidationError(
+                {
+                    "components": "A redundancy group needs at least two members (systems or "
+                    "components), any one of which is enough."
+                }
+            )
+
+    def clean_relations(self) -> None:
+        self.clean_links({})
+
+
 class Dependency(OwnedModel):
     """One thing relying on another: a service on a system, a system on a server, …"""
 
@@ -410,6 +456,8 @@ class Dependency(OwnedModel):
         POWERED_BY = "powered_by", "Powered by"
 
     ENDS: ClassVar[tuple[str, ...]] = ("service", "system", "component")
+    # What a dependency may be on: the ends, or a redundancy group (never what depends).
+    TARGETS: ClassVar[tuple[str, ...]] = (*ENDS, "group")
 
     from_service = models.ForeignKey(
         Service,
@@ -459,6 +507,15 @@ class Dependency(OwnedModel):
         related_name="needed_by",
         db_index=False,  # the (to_component, id) index below serves it
     )
+    to_group = models.ForeignKey(
+        RedundancyGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needed_by",
+        verbose_name="to redundancy group",
+        help_text="Any one of the group's members is enough.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.RUNS_ON)
 
     class Meta:
@@ -486,8 +543,8 @@ class Dependency(OwnedModel):
         return self.from_service or self.from_system or self.from_component
 
     @property
-    def target(self) -> Service | System | Component | None:
-        return self.to_service or self.to_system or self.to_component
+    def target(self) -> Service | System | Component | RedundancyGroup | None:
+        return self.to_service or self.to_system or self.to_component or self.to_group
 
     def department_id_value(self) -> int | None:
         """The owner department; left blank, the department that owns the depending record
@@ -501,14 +558,17 @@ class Dependency(OwnedModel):
         if self.owner_department_id is None:
             self.owner_department_id = self.department_id_value()
         froms = [e for e in self.ENDS if getattr(self, f"from_{e}_id")]
-        tos = [e for e in self.ENDS if getattr(self, f"to_{e}_id")]
+        tos = [e for e in self.TARGETS if getattr(self, f"to_{e}_id")]
         errors = {}
         if len(froms) != 1:
             errors["from_system"] = (
                 "Choose exactly one thing that depends (a service, system or component)."
             )
         if len(tos) != 1:
-            errors["to_system"] = "Choose exactly one thing it depends on."
+            errors["to_system"] = (
+                "Choose exactly one thing it depends on (a service, system, component or "
+                "redundancy group)."
+            )
         if (
             not errors
             and froms == tos

@@ -74,9 +74,17 @@ class ContractTable(Table):
     ]
 
 
+class RedundancyGroupTable(Table):
+    model = m.RedundancyGroup
+    columns = [Column("name", link=True), DEPT, Column("description")]
+
+
 class DependencyTable(Table):
     model = m.Dependency
-    also_prefetch = [f"{side}_{end}" for side in ("from", "to") for end in m.Dependency.ENDS]
+    also_prefetch = [
+        *(f"from_{end}" for end in m.Dependency.ENDS),
+        *(f"to_{end}" for end in m.Dependency.TARGETS),
+    ]
     columns = [
         Column("source", label="What depends", sortable=False, link=True),
         Column("kind"),

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from townhall.core.registry import urls
 from townhall.estate import views
@@ -14,6 +15,7 @@ urlpatterns = urls(
     views.CONTRACTS,
     views.PEOPLE,
     views.LOCATIONS,
+    views.REDUNDANCY_GROUPS,
     views.DEPENDENCIES,
 )
 
@@ -28,6 +30,16 @@ urlpatterns += [
         ("service", "services"),
         ("system", "systems"),
         ("component", "components"),
+    )
+]
+
+# A redundancy group by the key continuity gives it (("group", id)), so every page that links
+# an item as `estate:<kind>_detail` links a group too.
+urlpatterns += [
+    path(
+        "groups/<int:pk>/",
+        RedirectView.as_view(pattern_name="estate:redundancygroup_detail"),
+        name="group_detail",
     )
 ]
 

@@ -84,4 +84,10 @@ PEOPLE = declare(
     m.Person, ["name", "email", "title"], bulk_fields=["owner_department", "is_it_staff"]
 )
 LOCATIONS = declare(m.Location, ["name", "address"], bulk_fields=["kind"], related=["components"])
+REDUNDANCY_GROUPS = declare(
+    m.RedundancyGroup,
+    ["name", "description", "external_id"],
+    bulk_fields=["owner_department"],
+    related=[("needed_by", "Depended on by")],
+)
 DEPENDENCIES = declare(m.Dependency, [], bulk_fields=["kind"])

@@ -188,26 +188,28 @@ class RowReader:
                     continue
                 department_id = self._department(record, {}, [], 0)
                 try:
-                    model, pk = self._end_key(values.text(raw), department_id)
+                    model, pk = self._end_key(values.text(raw), department_id, name)
                 except ValueProblem:
                     continue
                 wanted.setdefault(model, set()).add(pk)
 
-    def end(self, text: str, department_id: int | None) -> Any:
+    def end(self, text: str, department_id: int | None, side: str = "to") -> Any:
         """A dependency end: found by name in memory (`refs.Names`, one query per kind of
         end for the whole file) and read with the rows around it (`preload`)."""
         if self.kind.model in refs.ends().values():  # never remembered: the file may add it
-            return refs.end(text, self.user, department_id)
-        model, pk = self._end_key(text, department_id)
+            return refs.end(text, self.user, department_id, side)
+        model, pk = self._end_key(text, department_id, side)
         found = self._items.get((model, pk))
         if found is None:
             found = model._default_manager.get(pk=pk)
         return found
 
-    def _end_key(self, text: str, department_id: int | None) -> tuple[type[models.Model], int]:
+    def _end_key(
+        self, text: str, department_id: int | None, side: str = "to"
+    ) -> tuple[type[models.Model], int]:
         return self._lookup(
-            ("end", text, department_id),
-            lambda: refs.end_key(text, department_id, self.names),
+            ("end", text, department_id, side),
+            lambda: refs.end_key(text, department_id, self.names, side),
         )
 
     def heading(self, field: str) -> str:
@@ -300,9 +302,9 @@ class RowReader:
         if field is None:  # a dependency's "from" or "to"
             if values.is_blank(raw):
                 raise ValueProblem("Name what depends and what it depends on")
-            target = self.end(values.text(raw), department_id)
-            for end in refs.ends():
-                result[f"{name}_{end}"] = target if target._meta.model_name == end else None
+            target = self.end(values.text(raw), department_id, name)
+            for end, model in refs.ends(name).items():
+                result[f"{name}_{end}"] = target if type(target) is model else None
             return
         if values.is_blank(raw):
             use, empty = _blank(field)

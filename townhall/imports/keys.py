@@ -236,7 +236,7 @@ class NaturalKeyIndex(Index):
 
 def end_ids() -> tuple[str, ...]:
     """A link's end columns ("from_service_id", …), as its ends are registered."""
-    return tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ends())
+    return tuple(f"{side}_{end}_id" for side in ("from", "to") for end in refs.ends(side))
 
 
 class LinkIndex(Index):

@@ -21,13 +21,14 @@ from townhall.org.models import Department
 
 
 @cache
-def ends() -> dict[str, type[models.Model]]:
-    """The kinds of end a dependency names ("system" -> System), as registered (read once:
-    the importer asks for every cell)."""
+def ends(side: str = "to") -> dict[str, type[models.Model]]:
+    """The kinds of end a dependency's `side` ("from" or "to") names ("system" -> System),
+    as registered (read once: the importer asks for every cell); only the "to" side may
+    name the `target_ends` (a redundancy group)."""
     return {
         name: apps.get_model(label)
         for kind in plugins.import_kinds()
-        for name, label in kind.ends.items()
+        for name, label in (kind.ends | kind.target_ends if side == "to" else kind.ends).items()
     }
 
 
@@ -136,25 +137,40 @@ def resolve(
     )
 
 
-def end(text: str, user: Any, department_id: int | None) -> Any:
-    """A dependency end: "system:Payroll", "service:Permits", "component:srv-01" or a name
-    that only one service, system or component has."""
-    return _one_end(text, lambda model, name: resolve(model, name, user, department_id))
+def end(text: str, user: Any, department_id: int | None, side: str = "to") -> Any:
+    """A dependency end: "system:Payroll", "service:Permits", "component:srv-01" (or, for
+    what it depends on, "group:Web servers") or a name that only one of them has."""
+    return _one_end(text, lambda model, name: resolve(model, name, user, department_id), side)
 
 
-def end_key(text: str, department_id: int | None, names: Any) -> tuple[type[models.Model], int]:
+def end_key(
+    text: str, department_id: int | None, names: Any, side: str = "to"
+) -> tuple[type[models.Model], int]:
     """(model, primary key) of the dependency end `text` names, answering as `end` does but
     from `names(model)` (a `Names` per model) instead of a query per name."""
-    return _one_end(text, lambda model, name: (model, names(model).find(name, department_id)))
+    return _one_end(text, lambda model, name: (model, names(model).find(name, department_id)), side)
 
 
-def _one_end(text: str, find: Any) -> Any:
+def end_name(model: type[models.Model]) -> str:
+    """The prefix a dependency end of `model` is written with ("group" for a redundancy
+    group); the model's own name for a kind no link registered."""
+    for name, found in ends("to").items():
+        if found is model:
+            return name
+    return model._meta.model_name or ""
+
+
+def _one_end(text: str, find: Any, side: str = "to") -> Any:
     """`find(model, name)` for the one kind of end `text` names: its prefix's, or the only
     kind with a record of that name (else a problem saying how to tell them apart)."""
-    kinds = ends()
+    kinds = ends(side)
     prefix, sep, rest = text.partition(":")
     if sep and prefix.strip().lower() in kinds:
         return find(kinds[prefix.strip().lower()], rest.strip())
+    if sep and prefix.strip().lower() in ends("to"):
+        raise ValueProblem(
+            f"A {prefix.strip().lower()} can only be what something depends on, not what depends"
+        )
     found, several = [], False
     for model in kinds.values():
         try:
@@ -175,7 +191,7 @@ def end_label(obj: models.Model | None) -> str:
     """How an export writes a dependency end, so it imports back to the same record."""
     if obj is None:
         return ""
-    return f"{obj._meta.model_name}:{label(obj)}"
+    return f"{end_name(type(obj))}:{label(obj)}"
 
 
 def label(obj: models.Model) -> str:

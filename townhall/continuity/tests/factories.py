@@ -23,10 +23,25 @@ def component(name: str, department: Any = None, kind: str = "server") -> e.Comp
     )
 
 
+def group(name: str, *members: Any, department: Any = None) -> e.RedundancyGroup:
+    """A redundancy group of the given systems and components."""
+    return services.create(
+        context.SYSTEM,
+        e.RedundancyGroup,
+        {
+            "name": name,
+            "owner_department": department,
+            "systems": [x for x in members if isinstance(x, e.System)],
+            "components": [x for x in members if isinstance(x, e.Component)],
+        },
+    )
+
+
 def needs(source: Any, target: Any) -> e.Dependency:
+    end = "group" if isinstance(target, e.RedundancyGroup) else type(target).__name__.lower()
     values = {
         f"from_{type(source).__name__.lower()}": source,
-        f"to_{type(target).__name__.lower()}": target,
+        f"to_{end}": target,
         "owner_department": source.owner_department,
     }
     return services.create(context.SYSTEM, e.Dependency, values)

@@ -69,7 +69,43 @@ def test_reads_in_a_fixed_number_of_queries(departments):
         f.impact(svc, rto_hours=4)
         f.recovery(system, restore_hours=1)
         f.needs(svc, system)
-    assert count() == few <= 6
+        twin = f.system(f"Extra twin {n}", departments["PW"])
+        f.needs(svc, f.group(f"Extra pair {n}", system, twin, department=departments["PW"]))
+    assert count() == few <= 9
+
+
+@pytest.mark.django_db
+def test_a_redundancy_group_is_read_as_any_one_of_its_members(departments):
+    s = estate.build(departments)
+    # Dispatch's CAD server gets a twin (restore 3 h); Dispatch needs either of them.
+    twin = f.component("CAD server 2", departments["PW"])
+    f.recovery(twin, restore_hours=3)
+    pair = f.group("CAD servers", s["cad"], twin, department=departments["PW"])
+    f.needs(s["dispatch"], pair)
+    result = graph_input.analyze(None)
+    points = {result.name(p.key) for p in result.result.single_points}
+    # The direct dependency recorded before still says Dispatch needs that very server.
+    assert "CAD server" in points and "CAD server 2" not in points
+    assert result.url(("group", pair.pk)) == pair.get_absolute_url()
+    from townhall.core import context, services
+    from townhall.estate.models import Dependency
+
+    direct = Dependency.objects.get(from_service=s["dispatch"], to_component=s["cad"])
+    services.delete(context.SYSTEM, direct, version=direct.version)
+    result = graph_input.analyze(None)
+    points = {result.name(p.key) for p in result.result.single_points}
+    assert points == {"ERP", "SAN", "SQL cluster"}  # neither CAD server, nor the group
+    times = result.result.times
+    # The fastest member is the CAD server, whose unknown time counts as 0: at least 0.
+    assert times.hours(key(s["dispatch"])) == 0 and times.at_least(key(s["dispatch"]))
+    assert [result.name(k) for k in times.chain(key(s["dispatch"]))] == [
+        "Dispatch",
+        "CAD servers",
+        "CAD server",
+    ]
+    f.recovery(s["cad"], restore_hours=5)  # now known, and slower than its twin
+    times = graph_input.analyze(None).result.times
+    assert times.hours(key(s["dispatch"])) == 3 and not times.at_least(key(s["dispatch"]))
 
 
 @pytest.mark.django_db

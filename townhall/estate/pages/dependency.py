@@ -28,6 +28,15 @@ MODELS: dict[str, type[m.Service | m.System | m.Component]] = {
     "system": m.System,
     "component": m.Component,
 }
+# What a walk may meet besides those: a redundancy group, drawn as one box of its members.
+GROUP = "group"
+NODES: dict[str, type[m.Service | m.System | m.Component | m.RedundancyGroup]] = {
+    **MODELS,
+    GROUP: m.RedundancyGroup,
+}
+# The edge from a group to each member: the group is up while any one of them is.
+ANY_ONE_OF = "any_one_of"
+MEMBERS = (("system", m.RedundancyGroup.systems), ("component", m.RedundancyGroup.components))
 DEFAULT_DEPTH = 6
 MAX_DEPTH = 30
 MAX_NODES = 300  # in each direction
@@ -55,7 +64,7 @@ def _fetcher(user: Any, direction: str) -> graph.Fetch:
     records the person may see, through dependencies the person may see."""
     here, there = ("from", "to") if direction == graph.NEEDS else ("to", "from")
     base = m.Dependency.objects.restrict(user, "view")
-    if any(permissions.has_row_rules(model) for model in MODELS.values()):
+    if any(permissions.has_row_rules(model) for model in NODES.values()):
         # Only when some people see only some records: otherwise `to_system_id IN (SELECT id
         # FROM every system)` holds for every edge and cost a scan of all of them (0.8 to
         # 1.9 s on the large estate) where the (end, id) indexes answer in a millisecond.
@@ -63,13 +72,27 @@ def _fetcher(user: Any, direction: str) -> graph.Fetch:
         for kind, model in MODELS.items():
             visible = model.objects.restrict(user, "view")
             visible_far |= Q(**{f"{there}_{kind}__in": visible})
+        if direction == graph.NEEDS:
+            visible_groups = m.RedundancyGroup.objects.restrict(user, "view")
+            visible_far |= Q(**{f"{there}_{GROUP}__in": visible_groups})
         base = base.filter(visible_far)
-    columns = [f"{side}_{kind}_id" for side in ("from", "to") for kind in MODELS] + ["kind"]
+    columns = [
+        *(f"from_{kind}_id" for kind in MODELS),
+        *(f"to_{kind}_id" for kind in NODES),
+        "kind",
+    ]
+    groups = m.RedundancyGroup.objects.restrict(user, "view")
 
     def fetch(nodes: Sequence[graph.Key], limit: int) -> list[graph.Edge]:
         ids: dict[str, list] = {}
         for kind, pk in nodes:
             ids.setdefault(kind, []).append(pk)
+        edges = _member_edges(groups, ids, direction, limit)
+        if direction == graph.NEEDS:
+            ids.pop(GROUP, None)  # a group needs only its members
+        if not ids or len(edges) >= limit:
+            return edges[:limit]
+        limit -= len(edges)
         asked = Q()
         for kind, pks in ids.items():
             asked |= Q(**{f"{here}_{kind}__in": pks})
@@ -77,13 +100,12 @@ def _fetcher(user: Any, direction: str) -> graph.Fetch:
         # key hoping to meet the few matching edges early, and read all 300,000 (120 ms
         # a level); this order it can only get by reading the matches through the (end,
         # id) indexes and sorting them.
-        near = Coalesce(*(f"{here}_{kind}" for kind in MODELS))
+        near = Coalesce(*(f"{here}_{kind}" for kind in (MODELS if here == "from" else NODES)))
         rows = base.filter(asked).order_by(near, "pk").values_list(*columns)[:limit]
-        edges = []
         n = len(MODELS)
         for row in rows:
-            source = _end(row[:n])
-            target = _end(row[n : 2 * n])
+            source = _end(MODELS, row[:n])
+            target = _end(NODES, row[n:-1])
             if source and target:
                 edges.append(graph.Edge(source, target, row[-1]))
         return edges
@@ -91,8 +113,31 @@ def _fetcher(user: Any, direction: str) -> graph.Fetch:
     return fetch
 
 
-def _end(ids: Sequence[int | None]) -> graph.Key | None:
-    for kind, pk in zip(MODELS, ids, strict=True):
+def _member_edges(
+    groups: models.QuerySet, ids: dict[str, list], direction: str, limit: int
+) -> list[graph.Edge]:
+    """The edges from redundancy groups to their members that touch the asked nodes: from
+    the asked groups (walking what they need), or to the asked systems and components
+    (walking what needs them), among groups the person may see."""
+    edges: list[graph.Edge] = []
+    for kind, relation in MEMBERS:
+        through = relation.through.objects.order_by("pk")
+        if direction == graph.NEEDS:
+            if GROUP not in ids:
+                continue
+            rows = through.filter(redundancygroup_id__in=ids[GROUP])
+        else:
+            if kind not in ids:
+                continue
+            rows = through.filter(**{f"{kind}_id__in": ids[kind]})
+        rows = rows.filter(redundancygroup__in=groups)
+        for group, member in rows.values_list("redundancygroup_id", f"{kind}_id")[:limit]:
+            edges.append(graph.Edge((GROUP, group), (kind, member), ANY_ONE_OF))
+    return edges
+
+
+def _end(kinds: Iterable[str], ids: Sequence[int | None]) -> graph.Key | None:
+    for kind, pk in zip(kinds, ids, strict=True):
         if pk is not None:
             return (kind, pk)
     return None
@@ -105,11 +150,33 @@ def _names(user: Any, keys: set[graph.Key]) -> dict[graph.Key, str]:
         by_kind.setdefault(kind, []).append(pk)
     names = {}
     for kind, pks in by_kind.items():
-        model = MODELS[kind]
+        model = NODES[kind]
         rows = model.objects.restrict(user, "view").filter(pk__in=pks)
         for pk, name in rows.values_list("pk", "name"):
             names[(kind, pk)] = name
     return names
+
+
+def _group_members(user: Any, keys: Iterable[graph.Key]) -> dict[graph.Key, list[str]]:
+    """The names of each shown redundancy group's members the person may see, sorted: the
+    box drawn for a group lists them. One query per kind of member."""
+    ids = [int(str(pk)) for kind, pk in keys if kind == GROUP]
+    members: dict[graph.Key, list[str]] = {}
+    if not ids:
+        return members
+    for kind, relation in MEMBERS:
+        visible = MODELS[kind].objects.restrict(user, "view")
+        rows = relation.through.objects.filter(
+            redundancygroup_id__in=ids, **{f"{kind}__in": visible}
+        ).values_list("redundancygroup_id", f"{kind}__name")
+        for group, name in rows:
+            members.setdefault((GROUP, group), []).append(name)
+    return {key: sorted(names, key=str.casefold) for key, names in members.items()}
+
+
+def group_label(name: str, members: Sequence[str]) -> str:
+    """How a redundancy group reads in the drawing and the lists: its name and members."""
+    return f"{name}: any one of {', '.join(members)}" if members else name
 
 
 _PROBE = 4_294_967_291  # a record id no address holds otherwise
@@ -122,7 +189,8 @@ def detail_urls(keys: Iterable[graph.Key]) -> dict[graph.Key, str]:
     urls = {}
     for kind, pk in keys:
         if kind not in around:
-            probe = reverse(f"estate:{kind}_detail", args=[_PROBE])
+            page = NODES[kind]._meta.model_name
+            probe = reverse(f"estate:{page}_detail", args=[_PROBE])
             head, _, tail = probe.partition(str(_PROBE))
             around[kind] = (head, tail)
         head, tail = around[kind]
@@ -146,10 +214,12 @@ def _rows(
     kinds: dict[str, str],
     focus: graph.Key,
     losses: dict[graph.Key, int] | None = None,
+    members: dict[graph.Key, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The children of a tree item as template rows (nested through `children`); `loss`
     is how many mission-essential services stop without the record (0: none)."""
     losses = losses or {}
+    members = members or {}
     out = []
     for child in item.children:
         key = child.key
@@ -158,7 +228,7 @@ def _rows(
             {
                 "name": names[key],
                 "url": urls[key],
-                "kind": MODELS[key[0]]._meta.verbose_name,
+                "kind": NODES[key[0]]._meta.verbose_name,
                 "kind_key": key[0],
                 "relation": kinds.get(child.edge.kind, child.edge.kind),
                 "parent": names[item.key],
@@ -167,7 +237,8 @@ def _rows(
                 "is_focus": key == focus,
                 "more": child.more,
                 "loss": losses.get(key, 0),
-                "children": _rows(child, direction, names, urls, kinds, focus, losses),
+                "members": members.get(key, []) if key[0] == GROUP else None,
+                "children": _rows(child, direction, names, urls, kinds, focus, losses, members),
             }
         )
     return out
@@ -193,6 +264,10 @@ def tree_html(rows: list[dict[str, Any]], direction: str) -> SafeString:
                 row["parent"],
             )
         notes = []
+        if row["members"] is not None:
+            notes.append(
+                format_html("— any one of: {}", ", ".join(row["members"]) or "no members shown")
+            )
         if row["loss"] and not row["ref"]:
             notes.append(
                 format_html(
@@ -288,7 +363,8 @@ class DependencyPage(View):
         names = _names(user, keys - {focus})
         names[focus] = obj.name
         urls = detail_urls(names)
-        kinds = dict(m.Dependency.Kind.choices)
+        kinds = {**dict(m.Dependency.Kind.choices), ANY_ONE_OF: "Any one of"}
+        members = _group_members(user, names)
 
         def sort_key(key: graph.Key) -> tuple[str, str, Hashable]:
             return (names.get(key, "").casefold(), key[0], key[1])
@@ -312,7 +388,7 @@ class DependencyPage(View):
                 focus, edges, direction, max_depth=depth, more=w.more, sort_key=sort_key
             )
             shown = {i.key for i in graph.flatten(root)} - {focus}
-            rows = _rows(root, direction, names, urls, kinds, focus, losses)
+            rows = _rows(root, direction, names, urls, kinds, focus, losses, members)
             sections.append(
                 {
                     "direction": direction,
@@ -335,7 +411,11 @@ class DependencyPage(View):
                 e for e in all_edges if e.source in names and e.target in names
             )
         ]
-        picture = graph.picture(focus, walks, names, urls)
+        labels = {
+            key: group_label(name, members.get(key, [])) if key[0] == GROUP else name
+            for key, name in names.items()
+        }
+        picture = graph.picture(focus, walks, labels, urls)
         single_points = _mark_single_points(picture, losses)
         list_url = reverse(f"estate:{self.kind}_list")
         deeper = min(MAX_DEPTH, next((d for d in DEPTH_CHOICES if d > depth), MAX_DEPTH))

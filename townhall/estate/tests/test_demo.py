@@ -33,6 +33,7 @@ MODELS = [
     m.System,
     m.Component,
     m.Contract,
+    m.RedundancyGroup,
     m.Dependency,
 ]
 CODES = [row[0] for row in org_demo.DEPARTMENTS]
@@ -122,8 +123,12 @@ def test_load_creates_then_changes_nothing(db, bulk):
         "System": 90,
         "Component": 240,
         "Contract": 25,
+        "RedundancyGroup": counts["RedundancyGroup"],
         "Dependency": 500,
     }
+    # Switches, firewalls and storage in pairs; what needed one member needs the pair.
+    assert counts["RedundancyGroup"] >= 5
+    assert m.Dependency.objects.filter(to_group__isnull=False).count() > 50
     assert counts["Person"] == 2 * len(CODES) + len(CODES) + 6
     assert created == sum(counts.values())
     departments = Department.objects.count()

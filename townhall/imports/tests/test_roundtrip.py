@@ -73,6 +73,15 @@ def estate(departments):
         services.update(context.SYSTEM, db, {"tags": tags[:1]}, version=None)
     make(m.Dependency, from_service=svc, to_system=payroll, kind="runs_on", owner_department=fin)
     make(m.Dependency, from_system=payroll, to_component=db, kind="stores_data_in")
+    db2 = make(m.Component, name="db-02", owner_department=fin)
+    cluster = make(
+        m.RedundancyGroup,
+        name="Payroll database cluster",
+        owner_department=fin,
+        components=[db, db2],
+        systems=[],
+    )
+    make(m.Dependency, from_system=payroll, to_group=cluster, kind="stores_data_in")
     return departments
 
 

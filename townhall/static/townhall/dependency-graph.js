@@ -98,6 +98,20 @@
       { selector: "node[kind = 'system']", style: { shape: "round-rectangle", "background-color": "#4d8055" } },
       { selector: "node[kind = 'component']", style: { shape: "diamond", "background-color": "#c05600" } },
       {
+        // A redundancy group: one box whose label lists its members, any one of which is enough.
+        selector: "node[kind = 'group']",
+        style: {
+          shape: "rectangle",
+          "background-color": "#ffffff",
+          "border-style": "dashed",
+          "border-width": 2,
+          width: 60,
+          height: 20,
+          "text-wrap": "wrap",
+          "text-max-width": 180,
+        },
+      },
+      {
         // A single point of failure for mission-essential services: a double outline and
         // a caption saying how many it stops, so it is marked by more than colour.
         selector: "node[loss > 0]",
