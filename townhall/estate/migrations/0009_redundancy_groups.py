@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('estate', '0007_component_support_status'),
+        ('estate', '0008_support_state'),
         ('org', '0002_department_head_department_it_liaison'),
     ]
 
