@@ -89,6 +89,7 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "service",
         "system",
         "component",
+        "redundancy_group",
         "dependency",
         "course",  # cyber's, after the people who complete the courses
         "training_completion",
