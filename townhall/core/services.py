@@ -185,7 +185,7 @@ def _refuse_state_edits(obj: models.Model, before: Mapping[str, Any]) -> None:
         was, now = before.get(field), getattr(obj, field)
         if was == now or (was in free.get(field, ()) and now in free.get(field, ())):
             continue
-        label = obj._meta.get_field(field).verbose_name
+        label = field_named(type(obj), field).verbose_name
         message = f"The {label} changes by its own actions on the record's page, not by an edit."
         raise ValidationError({field: message})
 
