@@ -259,7 +259,9 @@ class ImpactAnalysis(FromParent, OwnedModel):
 
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         """Approval is IT's review of what a department submitted: a liaison cannot approve
-        their own department's analysis, by any route (form, API, bulk edit, import)."""
+        their own department's analysis. An edit moves no status at all (core.services
+        refuses it, whoever asks); this keeps a liaison from adding an analysis that starts
+        approved, by form, API or import."""
         was = (before or {}).get("status")
         if (
             self.status == self.Status.APPROVED
