@@ -21,6 +21,7 @@ from townhall.audit.models import AuditEntry
 from townhall.core import context, registry, services
 from townhall.core.api import serializer_for
 from townhall.core.forms import free_states
+from townhall.core.testing import put_in_state
 from townhall.core.tests.test_private_rows import contracts
 from townhall.core.views import bulk_form
 from townhall.cyber.models import Exposure
@@ -183,3 +184,14 @@ def test_a_plan_approval_is_a_named_transition(users):
     assert entry.after["transition"] == "status: draft → approved (approved by Dana Ortiz)"
     assert entry.after["approver_name"] == "Dana Ortiz"
     assert entry.before["status"] == "draft"
+
+
+@pytest.mark.django_db
+def test_put_in_state_is_set_up_without_history(departments):
+    """The set-up helper reaches a state directly and writes no history of its own."""
+    made = contracts()[apps.get_model("continuity.ImpactAnalysis")]().make(departments)
+    entries = AuditEntry.objects.count()
+    put_in_state(made, status="approved")
+    made.refresh_from_db()
+    assert made.status == "approved"
+    assert AuditEntry.objects.count() == entries
