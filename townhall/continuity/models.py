@@ -259,7 +259,9 @@ class ImpactAnalysis(FromParent, OwnedModel):
 
     def check_write(self, user: Any, before: dict[str, Any] | None) -> None:
         """Approval is IT's review of what a department submitted: a liaison cannot approve
-        their own department's analysis, by any route (form, API, bulk edit, import)."""
+        their own department's analysis. An edit moves no status at all (core.services
+        refuses it, whoever asks); this keeps a liaison from adding an analysis that starts
+        approved, by form, API or import."""
         was = (before or {}).get("status")
         if (
             self.status == self.Status.APPROVED
@@ -509,15 +511,15 @@ class RecoveryPlan(TrackedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
-    # State changes `services.transition` may make (approval goes through an edit, which
-    # freezes the content): an approved version gives way to the next one approved.
+    # State changes `services.transition` makes (continuity.plans): a draft approved, its
+    # content frozen in the same step; an approved version giving way to the next one.
     transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
-        "status": {(Status.APPROVED, Status.SUPERSEDED)},
+        "status": {(Status.DRAFT, Status.APPROVED), (Status.APPROVED, Status.SUPERSEDED)},
     }
 
     def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
-        """An approved version can no longer be changed by anyone; those who approve plans
-        (IT staff and administrators) may mark it superseded."""
+        """Those who approve plans (IT staff and administrators) approve a draft and mark an
+        approved version superseded; an approved version is otherwise changed by no one."""
         return permissions.is_it_staff(user) and permissions.can_add(user, type(self))
 
     def clean(self) -> None:

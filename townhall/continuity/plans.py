@@ -271,16 +271,17 @@ def approve(
         for older in P.objects.filter(status=P.Status.APPROVED).exclude(pk=plan.pk):
             _supersede(user, older)
         content = plan_content.build_content(user, plan=plan)
-        return services.update(
+        return services.transition(
             user,
             plan,
-            {
-                "status": P.Status.APPROVED,
+            P.Status.APPROVED,
+            extra={
                 "approver_name": name,
                 "approver_title": title,
                 "approved_on": approved_on,
                 "content": content,
             },
+            note=f"approved by {name}",
             version=version,
         )
 

@@ -22,7 +22,7 @@ IMPACT_ANALYSES = declare(
     m.ImpactAnalysis,
     ["service__name"],
     nav_label="Business impact analyses",
-    bulk_fields=["status", "reviewed_on"],
+    bulk_fields=["reviewed_on"],  # its status moves by the review's steps (campaigns.py)
     detail_template="continuity/impactanalysis_detail.html",
     detail_context=impact_context,
     detail_skip=["impacts"],

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
@@ -58,7 +58,39 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            hold_states(self)
         style_fields(self.fields.values())
+
+
+def free_states(model: type, field: str) -> set[str]:
+    """The values of a workflow's state an edit may move between (`edited_states`); empty
+    for a state moved only by its named transitions."""
+    return set(getattr(model, "edited_states", {}).get(field, ()))
+
+
+def narrow_to_free_states(field: forms.Field, free: set[str]) -> None:
+    """Offer only the values an edit may set, keeping the blank choice if there is one."""
+    if isinstance(field, forms.ChoiceField):
+        offered = cast(Iterable[tuple[Any, Any]], field.choices)
+        field.choices = [c for c in offered if c[0] in ("", *free)]
+
+
+def hold_states(form: forms.ModelForm) -> None:
+    """An edit may not move a workflow's state (core.services refuses it): the edit form
+    shows such a field read-only, or, where people set some of its values freely, offers
+    only those. A new record may still be created in any state."""
+    model = type(form.instance)
+    for name in getattr(model, "transitions", {}):
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        free = free_states(model, name)
+        if getattr(form.instance, name) in free:
+            narrow_to_free_states(field, free)
+        else:
+            field.disabled = True
+            field.help_text = "Changed by the actions on the record's page, not by an edit."
 
 
 def offer_own_department(form: forms.BaseForm, user: Any, model: type, bulk: bool = False) -> None:

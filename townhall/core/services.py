@@ -167,9 +167,27 @@ def _refuse_nul(obj: models.Model) -> None:
 def check_fields(user: Any, obj: models.Model, before: Mapping[str, Any] | None) -> None:
     """Rules about who may set which values (only IT staff approve) live beside the model,
     as `check_write(user, before)`; `before` is None for a new record."""
+    if before is not None:
+        _refuse_state_edits(obj, before)
     check = getattr(obj, "check_write", None)
     if check is not None:
         check(user, before)
+
+
+def _refuse_state_edits(obj: models.Model, before: Mapping[str, Any]) -> None:
+    """A field a model moves through named transitions (`transitions`) is a workflow's
+    state: an edit by page, API, bulk edit or import may not move it, or an edit would skip
+    the step's checks and its own history line. A model that also lets people set some of
+    its values freely lists them in `edited_states` (an exposure's decisions); a move
+    between two of those is an ordinary edit."""
+    free = getattr(obj, "edited_states", {})
+    for field in getattr(obj, "transitions", {}):
+        was, now = before.get(field), getattr(obj, field)
+        if was == now or (was in free.get(field, ()) and now in free.get(field, ())):
+            continue
+        label = field_named(type(obj), field).verbose_name
+        message = f"The {label} changes by its own actions on the record's page, not by an edit."
+        raise ValidationError({field: message})
 
 
 def _m2m_pks(values: Iterable[Any]) -> list[Any]:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connections, models
 from django.http import (
     FileResponse,
@@ -42,7 +42,13 @@ from townhall.core import (
     trigram,
 )
 from townhall.core.filters import SearchFilter
-from townhall.core.forms import BulkForm, edited_fields, offer_own_department
+from townhall.core.forms import (
+    BulkForm,
+    edited_fields,
+    free_states,
+    narrow_to_free_states,
+    offer_own_department,
+)
 from townhall.core.http import SignedInRequest
 from townhall.core.kept import kept
 from townhall.core.models import field_named, related_model
@@ -558,6 +564,16 @@ def bulk_form(resource: registry.Resource) -> type[forms.Form]:
             # setter's wider input.
             offered = cast(Iterable[tuple[Any, Any]], field.choices)
             field.choices = [("", "Leave unchanged"), *[c for c in offered if c[0] != ""]]
+        if name in getattr(resource.model, "transitions", {}):
+            # A workflow's state is set by a bulk edit only among the values people set
+            # freely (`edited_states`); the write path refuses any other move.
+            free = free_states(resource.model, name)
+            if not free:
+                raise ImproperlyConfigured(
+                    f"{resource.model.__name__}.{name} moves only by its transitions; "
+                    "it cannot be a bulk-edit field."
+                )
+            narrow_to_free_states(field, free)
         fields[name] = field
     return type("BulkForm", (BulkForm,), fields)
 

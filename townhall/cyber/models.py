@@ -872,6 +872,9 @@ class Exposure(CyberRows, TrackedModel):
     transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
         "status": {(Status.OPEN, Status.GONE), (Status.GONE, Status.OPEN)},
     }
+    edited_states: ClassVar[dict[str, set[str]]] = {
+        "status": {Status.OPEN, Status.MITIGATED, Status.ACCEPTED, Status.NOT_AFFECTED},
+    }
 
     def __str__(self) -> str:
         item = self.system or self.component

@@ -33,12 +33,9 @@ def test_anonymous_is_sent_to_sign_in(departments):
 def test_figures_of_the_small_estate(users, departments):
     s = estate.build(departments)
     permits = s["permits"].impact_analysis
-    services.update(
-        context.SYSTEM,
-        permits,
-        {"status": "approved", "reviewed_on": TODAY},
-        version=permits.version,
-    )
+    services.update(context.SYSTEM, permits, {"reviewed_on": TODAY}, version=permits.version)
+    for step in ("submitted", "approved"):  # the review's own steps
+        services.transition(context.SYSTEM, permits, step)
     erp = s["erp"].recovery_capability
     services.update(
         context.SYSTEM,

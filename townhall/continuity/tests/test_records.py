@@ -115,8 +115,9 @@ def test_liaison_adds_and_edits_own_departments_analysis_only(users, departments
 
 @pytest.mark.django_db
 def test_only_it_approves_an_analysis_by_any_route(users, departments):
-    """A liaison cannot approve their own department's analysis: not by the edit page, the
-    API, bulk edit or a new record; IT staff can."""
+    """A liaison cannot approve their own department's analysis: the edit page, the API and
+    bulk edit move no analysis's status (approval is IT's step), and a new record cannot
+    start approved; IT staff approve by the step."""
     own = f.service("Street repairs", departments["PW"])
     mine = f.impact(own, status="submitted")
     client = Client()
@@ -125,27 +126,31 @@ def test_only_it_approves_an_analysis_by_any_route(users, departments):
         f"/continuity/impact-analyses/{mine.pk}/edit/",
         {"service": own.pk, "status": "approved", "essential_function": "mef", "version": 1},
     )
-    assert response.status_code == 400
-    assert "Only IT staff approve impact analyses" in response.content.decode()
+    assert response.status_code == 302  # the other fields saved; the status field is shown only
+    mine.refresh_from_db()
+    assert mine.status == "submitted"
     api = APIClient()
     api.force_authenticate(users["liaison"])
     response = api.patch(
-        f"/api/continuity/impact-analyses/{mine.pk}/", {"status": "approved", "version": 1}
+        f"/api/continuity/impact-analyses/{mine.pk}/",
+        {"status": "approved", "version": mine.version},
     )
-    assert response.status_code == 403, response.content
-    with pytest.raises(PermissionDenied):
+    assert response.status_code == 400, response.content
+    assert "status" in response.json()
+    with pytest.raises(ValidationError) as refused:
         services.update_many(users["liaison"], [mine], {"status": "approved"})
+    assert "status" in refused.value.error_dict
     with pytest.raises(PermissionDenied):
         services.create(
             users["liaison"],
             m.ImpactAnalysis,
             {"service": f.service("Potholes", departments["PW"]), "status": "approved"},
         )
+    with pytest.raises(PermissionDenied):
+        services.transition(users["liaison"], mine, "approved")
     mine.refresh_from_db()
     assert mine.status == "submitted"
-    # Going back to draft, or keeping an approved analysis approved, is not approving.
-    services.update(users["liaison"], mine, {"status": "draft"}, version=None)
-    services.update(users["staff"], mine, {"status": "approved"}, version=None)
+    services.transition(users["staff"], mine, "approved")
     services.update(users["liaison"], mine, {"notes": "Checked"}, version=None)
     mine.refresh_from_db()
     assert (mine.status, mine.notes) == ("approved", "Checked")

@@ -52,7 +52,7 @@ def scored(
     if status != m.Assessment.Status.IN_PROGRESS:
         from townhall.core import context, services
 
-        services.update(context.SYSTEM, assessment, {"status": status}, version=None)
+        services.transition(context.SYSTEM, assessment, status)  # completed
         assessment.refresh_from_db()
     return assessment
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
-from townhall.core import context
+from townhall.core import context, services
 from townhall.core import services as core
 from townhall.cyber import models as m
 from townhall.cyber import services as cyber
@@ -752,7 +752,8 @@ def test_htmx_save_on_a_complete_assessment_says_why(client_for, current, small,
 
 
 def test_the_generic_edit_page_cannot_complete_an_unfinished_assessment(client_for):
-    """Completing checks every subcategory is answered, by whichever door it comes."""
+    """Completing is a step, never an edit; the step checks every subcategory is answered,
+    by whichever verb takes it."""
     fw = f.framework(77)
     done = f.requirement(fw, 1)
     f.requirement(fw, 2)
@@ -769,10 +770,14 @@ def test_the_generic_edit_page_cannot_complete_an_unfinished_assessment(client_f
         "version": assessment.version,
     }
     response = client.post(url, post)
-    assert response.status_code == 400
-    assert "1 subcategories are neither scored nor marked not applicable yet (first: T.2)" in (
-        response.content.decode()
-    )
+    assert response.status_code == 302  # the form shows the status only: it is not edited
+    assessment.refresh_from_db()
+    assert assessment.status == "in_progress"
+    with pytest.raises(ValidationError, match="not by an edit"):
+        services.update(context.SYSTEM, assessment, {"status": "complete"}, version=None)
+    # The step itself, by whichever verb takes it, checks the model's rule.
+    with pytest.raises(ValidationError, match=r"1 subcategories .* yet \(first: T.2\)"):
+        services.transition(context.SYSTEM, assessment, "complete")
     assessment.refresh_from_db()
     assert assessment.status == "in_progress"
 

@@ -344,7 +344,7 @@ def test_resolved_when_every_exposure_of_it_is_closed(users):
     assert reasons == {}  # the action's own exposure is mitigated, but System 3 is not
 
     services.update(context.SYSTEM, exposures[2], {"status": "accepted"}, version=None)
-    services.update(context.SYSTEM, ended, {"status": "gone"}, version=None)
+    services.transition(context.SYSTEM, ended, "gone")
     reasons = plan.resolutions(users["staff"], plan.plan_rows(users["staff"]))
     assert reasons == {
         kev.pk: "No system or component is exposed to CVE-2024-0001 any more.",

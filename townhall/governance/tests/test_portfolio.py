@@ -24,8 +24,9 @@ def score(proposal, board, marks):
         gov.save_ballot(member, proposal, {c.pk: mark for c in criteria}, submit=True)
 
 
-def set_status(proposal, status, **values):
-    return services.update(context.SYSTEM, proposal, {"status": status, **values}, version=None)
+def set_status(proposal, status, rationale=""):
+    """The workflow's own step; a decision gives its rationale."""
+    return gov.move(context.SYSTEM, proposal, status, rationale)
 
 
 def scenario_for(cycle, name="Base", **values):
@@ -58,7 +59,7 @@ def scored(make_proposal, board):
 def test_statuses_decide_who_takes_part(cycle, make_proposal, scored):
     make_proposal("A draft")
     rejected = make_proposal("Rejected one", S.UNDER_REVIEW)
-    set_status(rejected, S.REJECTED, decision_rationale="No.")
+    set_status(rejected, S.REJECTED, rationale="No.")
     make_proposal("Done already", S.COMPLETE)
     unscored = make_proposal("Not scored yet", S.SUBMITTED)
     make_proposal("Deferred", S.DEFERRED)
@@ -76,7 +77,7 @@ def test_mandated_and_approved_are_forced_in(cycle, make_proposal, scored):
     mandated = make_proposal(
         "Accessibility law", S.UNDER_REVIEW, mandated=True, mandate="ADA Title II"
     )
-    approved = set_status(scored["records"], S.APPROVED, decision_rationale="Yes.")
+    approved = set_status(scored["records"], S.APPROVED, rationale="Yes.")
     problem = portfolio.problem_for(scenario_for(cycle))
     items = by_id(problem)
     assert items[portfolio.pid(mandated)]["mandated"] is True

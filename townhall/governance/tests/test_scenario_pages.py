@@ -26,7 +26,7 @@ def scored_proposal(make_proposal, board, title, mark, status=S.SCORED, **values
     p = make_proposal(title, S.UNDER_REVIEW, **values)
     score(p, board, mark)
     if status != S.UNDER_REVIEW:
-        p = services.update(context.SYSTEM, p, {"status": status}, version=None)
+        p = gov.move(context.SYSTEM, p, status)
     return p
 
 

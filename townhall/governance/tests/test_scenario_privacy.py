@@ -103,7 +103,7 @@ def test_people_who_see_the_scores_read_the_whole_plan(open_scoring, users, boar
 def test_once_scoring_closes_everyone_reads_the_plan(open_scoring, users):
     scenario, total = open_scoring
     proposal = Proposal.objects.get(title="Permits online")
-    services.update(context.SYSTEM, proposal, {"status": S.SCORED}, version=None)
+    gov.move(context.SYSTEM, proposal, S.SCORED)
     assert total in every_reading(users["viewer"], scenario)["history page"]
 
 

@@ -51,6 +51,8 @@ def _problems(out) -> list[tuple]:
 
 # --- impact analyses ---------------------------------------------------------------------
 
+MOVED = "The status changes by its own actions on the record's page, not by an edit."
+
 ANALYSES = (
     b"Service,Department,Status,Mission essential,Essential function,Finance - 24h,"
     b"public_safety_1h,Reputation 1 week,MTD (hours),RTO,RPO hrs,Peak periods,"
@@ -235,18 +237,30 @@ def test_the_department_must_be_the_services(estate):
 
 def test_the_external_id_matches_an_analysis(estate):
     make(c.ImpactAnalysis, service=estate["pay"], external_id="BIA-7", status="draft")
-    data = b"External ID,Status,Vital records\nBIA-7,Approved,Timesheets\n"
+    data = b"External ID,Status,Vital records\nBIA-7,Draft,Timesheets\n"
     out = run_import(SYSTEM, "impact_analysis", data, "bia.csv")
     assert out.counts()["updated"] == 1
     pay = c.ImpactAnalysis.objects.get()
-    assert (pay.status, pay.vital_records, pay.service) == ("approved", "Timesheets", estate["pay"])
+    assert (pay.status, pay.vital_records, pay.service) == ("draft", "Timesheets", estate["pay"])
+
+
+def test_a_re_import_does_not_move_an_analysis_through_its_review(estate):
+    """Submitting and approving are the review's steps: a row that would change the status
+    of an analysis already held is refused, naming the status, even for IT."""
+    make(c.ImpactAnalysis, service=estate["pay"], external_id="BIA-7", status="draft")
+    data = b"External ID,Status,Vital records\nBIA-7,Approved,Timesheets\n"
+    out = run_import(SYSTEM, "impact_analysis", data, "bia.csv", valid_only=True)
+    assert [(p.row, p.column, p.reason) for p in out.problems] == [(2, "Status", MOVED)]
+    pay = c.ImpactAnalysis.objects.get()
+    assert (pay.status, pay.vital_records) == ("draft", "")
 
 
 def test_two_rows_for_one_service_are_one_analysis(estate):
-    data = b"Service,Status,Peak periods\nPermits,draft,Spring\nPermits,submitted,Spring\n"
+    data = b"Service,Status,Peak periods\nPermits,submitted,Spring\nPermits,submitted,Summer\n"
     out = run_import(SYSTEM, "impact_analysis", data, "bia.csv")
     assert out.counts() == {"created": 1, "updated": 1, "unchanged": 0, "rejected": 0}
-    assert c.ImpactAnalysis.objects.get().status == "submitted"
+    analysis = c.ImpactAnalysis.objects.get()
+    assert (analysis.status, analysis.peak_periods) == ("submitted", "Summer")
 
 
 # --- recovery capabilities ---------------------------------------------------------------
@@ -522,17 +536,20 @@ def test_a_liaison_imports_only_their_departments_analyses(users, estate):
 
 
 def test_a_liaison_cannot_approve_by_import(users, estate):
-    """Approval is IT's: new and existing rows marked approved by a liaison are refused."""
+    """Approval is IT's: a new row marked approved by a liaison is refused; an existing
+    analysis is approved by no import at all (it is the review's step)."""
     make(c.ImpactAnalysis, service=estate["permits"], status="submitted")
     data = b"Service,Status\nPermits,Approved\nPotholes,Approved\nPotholes,draft\n"
     out = run_import(users["liaison"], "impact_analysis", data, "bia.csv", valid_only=True)
     reason = "Only IT staff approve impact analyses; submit it for review instead."
-    assert [(p.row, p.reason) for p in out.problems] == [(2, reason), (3, reason)]
+    assert [(p.row, p.reason) for p in out.problems] == [(2, MOVED), (3, reason)]
     assert out.counts()["created"] == 1
     assert c.ImpactAnalysis.objects.get(service=estate["permits"]).status == "submitted"
     assert c.ImpactAnalysis.objects.get(service=estate["potholes"]).status == "draft"
-    staff = run_import(users["staff"], "impact_analysis", data[:-15], "bia.csv")
+    new = b"Service,Status\nPay Employees,Approved\n"
+    staff = run_import(users["staff"], "impact_analysis", new, "bia.csv")
     assert staff.committed and staff.rejected == 0
+    assert c.ImpactAnalysis.objects.get(service=estate["pay"]).status == "approved"
 
 
 def test_a_liaison_cannot_reach_another_departments_analysis_by_external_id(users, estate):
