@@ -148,7 +148,7 @@ def test_a_services_page_lists_its_weakest_items_with_factors_and_chain(estate, 
     assert "web-b" in weakest  # unknown support: watch
     assert "Known-exploited vulnerabilities affect the version installed." in html
     assert f'href="/estate/components/{estate["a"].pk}/"' in html
-    assert f'href="/estate/redundancygroups/{e.RedundancyGroup.objects.get().pk}/"' in html
+    assert f'href="/estate/redundancy-groups/{e.RedundancyGroup.objects.get().pk}/"' in html
 
 
 def test_an_item_page_shows_its_health_panel(estate, client_for):
