@@ -7,22 +7,23 @@ weighting, no sum. A service's band is the worst band among the items it stands 
 items are listed weakest first, each with the chain of dependencies (service, system,
 component, through redundancy groups) that makes it matter to that service.
 
-The factors and what makes each severe (today is the day assessed):
+The factors and what makes each severe, on the day assessed:
 
-| code | critical | warning | watch |
-|---|---|---|---|
-| support | past its vendor's end of support | support ends within 12 months | support status unknown |
-| age | | older than its expected service life | in the last year of it |
-| kev | open known-exploited vulnerabilities on the installed version | | |
-| incidents | | 2 or more incidents in the last 365 days | 1 incident |
-| restore | | restore never tested, or not within 365 days | |
-| redundancy | its loss alone stops a mission-essential service | | |
-| owner | | | no named technical owner (systems) |
+- support: past its vendor's end of support (critical), ends within 12 months (warning),
+  support status unknown (watch);
+- age: older than its expected service life (warning), in the last year of it (watch);
+- kev: known-exploited vulnerabilities on the version installed (critical);
+- incidents: 2 or more in the last 365 days (warning), 1 (watch);
+- restore: a recovery capability whose restore was never tested, or not within 365 days
+  (warning);
+- redundancy: its loss alone stops a mission-essential service (critical);
+- owner: no named technical owner, for systems (watch).
 """
 
 from __future__ import annotations
 
 import datetime
+import heapq
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,81 +91,119 @@ class ItemHealth:
         return sum(1 for f in self.factors if f.severity == severity)
 
 
-def weakness(health: ItemHealth) -> tuple:
-    """Sort key, weakest first: band, then more critical, warning and watch factors."""
-    by = [0, 0, 0]
+def _weakness_number(health: ItemHealth) -> int:
+    """Sort key, weakest first, as one number: band, then more critical, warning and watch
+    factors (an item has far fewer than 100 of each)."""
+    number = RANK[health.band] * 1_000_000
     for f in health.factors:
-        by[RANK[f.severity]] -= 1
-    return (RANK[health.band], *by, health.name, str(health.key))
+        number -= 100 ** (2 - RANK[f.severity])
+    return number
 
 
 def _plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-def _support(item: ItemFacts, today: datetime.date) -> Factor | None:
+class _Days:
+    """The boundaries of one day's assessment, worked out once for many items."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.soon = life.add_months(today, SUPPORT_MONTHS)
+        self.restore_by = today - datetime.timedelta(days=RESTORE_DAYS)
+        self._installed: dict[int, tuple[datetime.date, datetime.date]] = {}
+
+    def installed(self, years: int) -> tuple[datetime.date, datetime.date]:
+        """Install dates on or before which an item of `years` expected life is past it,
+        and on or before which it is in its last year."""
+        found = self._installed.get(years)
+        if found is None:
+            found = self._installed[years] = (
+                life.add_years(self.today, -years),
+                life.add_years(self.today, 1 - years),
+            )
+        return found
+
+
+def _support(item: ItemFacts, days: _Days) -> Factor | None:
     end = item.end_of_support
-    if end is not None:
-        when = life.past_or_within(end, today, SUPPORT_MONTHS)
-        if when == "past":
-            days = (today - end).days
-            return Factor(
-                "support",
-                f"Past its vendor's end of support since {end.isoformat()}: no security fixes.",
-                CRITICAL,
-                f"{_plural(days, 'day')} past",
-            )
-        if when == "soon":
-            days = (end - today).days
-            return Factor(
-                "support",
-                f"Its vendor's support ends on {end.isoformat()}, within a year.",
-                WARNING,
-                f"{_plural(days, 'day')} left",
-            )
+    if end is None:
+        if item.support_state == "unknown":
+            return Factor("support", "Nobody has recorded its vendor support.", WATCH, "unknown")
         return None
-    if item.support_state == "unknown":
-        return Factor("support", "Nobody has recorded its vendor support.", WATCH, "unknown")
-    return None
+    if end > days.soon:
+        return None
+    if end < days.today:
+        return Factor(
+            "support",
+            f"Past its vendor's end of support since {end.isoformat()}: no security fixes.",
+            CRITICAL,
+            f"{_plural((days.today - end).days, 'day')} past",
+        )
+    return Factor(
+        "support",
+        f"Its vendor's support ends on {end.isoformat()}, within a year.",
+        WARNING,
+        f"{_plural((end - days.today).days, 'day')} left",
+    )
 
 
-def _age(item: ItemFacts, today: datetime.date) -> Factor | None:
-    known = life.expected_life(today=today, install_date=item.install_date, own_years=item.life_years)
-    if known.age_years is None or not known.life_years:
+def _age(item: ItemFacts, days: _Days) -> Factor | None:
+    installed, years = item.install_date, item.life_years
+    if installed is None or not years:
         return None
-    figure = f"{known.age_years:.1f} of {known.life_years} years"
-    if known.age_years >= known.life_years:
+    past, last_year = days.installed(years)
+    if installed > last_year:
+        return None
+    figure = f"{(days.today - installed).days / 365.25:.1f} of {years} years"
+    if installed <= past:
         return Factor(
             "age",
-            f"Older than its expected service life of {_plural(known.life_years, 'year')}.",
+            f"Older than its expected service life of {_plural(years, 'year')}.",
             WARNING,
             figure,
         )
-    if known.age_years >= known.life_years - 1:
-        return Factor("age", "In the last year of its expected service life.", WATCH, figure)
-    return None
+    return Factor("age", "In the last year of its expected service life.", WATCH, figure)
 
 
-def _restore(item: ItemFacts, today: datetime.date) -> Factor | None:
-    if not item.has_capability:
-        return None
+def _restore(item: ItemFacts, days: _Days) -> Factor | None:
     tested = item.restore_tested
     if tested is None:
         return Factor("restore", "Its restore has never been tested.", WARNING, "never")
-    days = (today - tested).days
-    if days > RESTORE_DAYS:
+    if tested < days.restore_by:
         return Factor(
             "restore",
             f"Its restore was last tested on {tested.isoformat()}, over a year ago.",
             WARNING,
-            f"{_plural(days, 'day')} ago",
+            f"{_plural((days.today - tested).days, 'day')} ago",
         )
     return None
 
 
-def assess(item: ItemFacts, today: datetime.date) -> ItemHealth:
-    """Every factor weakening `item` on `today`, worst first."""
-    found = [_support(item, today), _age(item, today)]
+def _redundancy(item: ItemFacts) -> Factor:
+    named = ", ".join(item.stops_named)
+    more = item.stops - len(item.stops_named)
+    if named and more > 0:
+        named += f" and {more} more"
+    return Factor(
+        "redundancy",
+        "No redundancy: its loss alone stops "
+        + (
+            f"{named} (mission-essential)."
+            if named
+            else f"{_plural(item.stops, 'mission-essential service')}."
+        ),
+        CRITICAL,
+        _plural(item.stops, "mission-essential service"),
+    )
+
+
+def _assess(item: ItemFacts, days: _Days) -> ItemHealth:
+    found = []
+    if item.end_of_support is not None or item.support_state == "unknown":
+        found.append(_support(item, days))
+    if item.install_date is not None:
+        found.append(_age(item, days))
     if item.kev_affected:
         found.append(
             Factor(
@@ -183,30 +222,32 @@ def assess(item: ItemFacts, today: datetime.date) -> ItemHealth:
                 _plural(item.incidents, "incident"),
             )
         )
-    found.append(_restore(item, today))
+    if item.has_capability:
+        found.append(_restore(item, days))
     if item.stops:
-        named = ", ".join(item.stops_named)
-        more = item.stops - len(item.stops_named)
-        if named and more > 0:
-            named += f" and {more} more"
-        found.append(
-            Factor(
-                "redundancy",
-                "No redundancy: its loss alone stops "
-                + (named if named else _plural(item.stops, "mission-essential service"))
-                + ("." if not named else " (mission-essential)."),
-                CRITICAL,
-                _plural(item.stops, "mission-essential service"),
-            )
-        )
+        found.append(_redundancy(item))
     if item.owner_known is False:
         found.append(Factor("owner", "No technical owner is named.", WATCH, "none"))
-    factors = sorted((f for f in found if f is not None), key=lambda f: RANK[f.severity])
-    return ItemHealth(item.key, item.name, tuple(factors))
+    if not found:
+        return ItemHealth(item.key, item.name, ())
+    kept = [f for f in found if f is not None]
+    if len(kept) > 1:
+        kept.sort(key=_severity_rank)
+    return ItemHealth(item.key, item.name, tuple(kept))
+
+
+def _severity_rank(f: Factor) -> int:
+    return RANK[f.severity]
+
+
+def assess(item: ItemFacts, today: datetime.date) -> ItemHealth:
+    """Every factor weakening `item` on `today`, worst first."""
+    return _assess(item, _Days(today))
 
 
 def assess_all(items: Iterable[ItemFacts], today: datetime.date) -> dict[Key, ItemHealth]:
-    return {item.key: assess(item, today) for item in items}
+    days = _Days(today)
+    return {item.key: _assess(item, days) for item in items}
 
 
 def band_counts(healths: Iterable[ItemHealth]) -> dict[str, int]:
@@ -261,62 +302,71 @@ def services_health(
 ) -> list[ServiceHealth]:
     """Each service's foundation, weakest service first. `edges` are (dependant,
     dependency) pairs, a redundancy group needing its members; everything a service needs,
-    directly or not, is under it, and the chain kept is the shortest one from the service."""
+    directly or not, is under it, and the chain kept is the shortest one from the service.
+    Items equally weak come nearest to the service first."""
     index: dict[Key, int] = {}
-    keys: list[Key] = []
-
-    def at(key: Key) -> int:
-        n = index.get(key)
-        if n is None:
-            n = index[key] = len(keys)
-            keys.append(key)
-        return n
-
-    succ: list[list[int]] = []
+    pairs: list[tuple[int, int]] = []
     for a, b in edges:
-        i, j = at(a), at(b)
-        while len(succ) < len(keys):
-            succ.append([])
+        i = index.get(a)
+        if i is None:
+            i = index[a] = len(index)
+        j = index.get(b)
+        if j is None:
+            j = index[b] = len(index)
+        pairs.append((i, j))
+    listed = []
+    for key, name in services:
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(index)
+        listed.append((i, key, name))
+    keys = list(index)
+    succ: list[list[int]] = [[] for _ in keys]
+    for i, j in pairs:
         succ[i].append(j)
-    listed = [(at(key), key, name) for key, name in services]
-    while len(succ) < len(keys):
-        succ.append([])
-    # Each node's health once, by index (None: a service, a group or an item not assessed).
+    # Each node's health and band once, by index (None: a service, a group or an item not
+    # assessed), and the weakest-first sort key of each weak one as one number.
     node_health = [healths.get(k) for k in keys]
-    rank = [None if h is None else RANK[h.band] for h in node_health]
+    sound = RANK[SOUND]
+    rank = [sound + 1 if h is None else RANK[h.band] for h in node_health]
+    order = [0 if h is None or not h.factors else _weakness_number(h) for h in node_health]
+    # Who reached each node first, for the walk from the service numbered `seen[n]`.
+    seen = [-1] * len(keys)
+    parent = [-1] * len(keys)
 
     out = []
-    for start, key, name in listed:
-        parent = {start: -1}
+    for walk, (start, key, name) in enumerate(listed):
+        seen[start] = walk
         queue = deque([start])
         weak: list[int] = []
-        counts = dict.fromkeys(BANDS, 0)
-        under = 0
+        counts = [0] * (sound + 2)
         while queue:
             n = queue.popleft()
             for d in succ[n]:
-                if d in parent:
+                if seen[d] == walk:
                     continue
+                seen[d] = walk
                 parent[d] = n
                 queue.append(d)
                 r = rank[d]
-                if r is None:
-                    continue
-                under += 1
-                counts[BANDS[r]] += 1
-                if r != RANK[SOUND]:
+                counts[r] += 1
+                if r < sound:
                     weak.append(d)
-        weak.sort(key=lambda d: weakness(node_health[d]))  # type: ignore[arg-type]
-        shown = weak if limit is None else weak[:limit]
+        if limit is None:
+            shown = sorted(weak, key=order.__getitem__)
+        else:
+            shown = heapq.nsmallest(limit, weak, key=order.__getitem__)
         items = []
         for d in shown:
-            chain = []
+            chain = [keys[d]]
             n = d
-            while n != -1:
-                chain.append(keys[n])
+            while n != start:
                 n = parent[n]
+                chain.append(keys[n])
             items.append(WeakItem(node_health[d], tuple(reversed(chain))))  # type: ignore[arg-type]
-        band = next((b for b in BANDS if counts[b]), SOUND)
-        out.append(ServiceHealth(key, name, band, under, counts, len(weak), tuple(items)))
+        by_band = dict(zip(BANDS, counts, strict=False))
+        band = next((b for b in BANDS if by_band[b]), SOUND)
+        under = sum(counts[: sound + 1])
+        out.append(ServiceHealth(key, name, band, under, by_band, len(weak), tuple(items)))
     out.sort(key=ServiceHealth.order)
     return out

@@ -85,7 +85,9 @@ def _restore_tests(user: Any, systems: Any = None, components: Any = None) -> di
     if systems is not None or components is not None:
         qs = qs.filter(Q(system__in=systems or []) | Q(component__in=components or []))
     out = {}
-    for system, component, tested in qs.values_list("system_id", "component_id", "last_restore_test"):
+    for system, component, tested in qs.values_list(
+        "system_id", "component_id", "last_restore_test"
+    ):
         out[("system", system) if system else ("component", component)] = tested
     return out
 
@@ -126,7 +128,13 @@ def _facts(
             )
         )
     for pk, name, end, state, kind, installed, own in components.values_list(
-        "pk", "name", "end_of_support", "support_state", "kind", "install_date", "service_life_years"
+        "pk",
+        "name",
+        "end_of_support",
+        "support_state",
+        "kind",
+        "install_date",
+        "service_life_years",
     ):
         key = ("component", pk)
         count, named = stops.get(key, (0, ()))
@@ -171,9 +179,7 @@ def read(user: Any, today: datetime.date) -> HealthInput:
     graph = analysis.Graph(items, edges)
     systems, components = _in_service(user)
     facts = _facts(user, today, systems, components, _stops(graph, names))
-    services = [
-        ((i.kind, i.id), i.name) for i in items if i.kind == "service"
-    ]
+    services = [((i.kind, i.id), i.name) for i in items if i.kind == "service"]
     return HealthInput(facts, services, edges, names)
 
 
@@ -197,4 +203,3 @@ def item_facts(user: Any, obj: System | Component, today: datetime.date) -> heal
     stops = _stops(part.graph(), part.names) if part.items else {}
     found = _facts(user, today, systems, components, stops, only)
     return found[0] if found else None
-

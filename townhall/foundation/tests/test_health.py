@@ -126,7 +126,9 @@ def test_services_come_weakest_first_and_the_limit_keeps_the_count():
     )
     other = ("service", 2)
     edges = [(S, C3), (S, C4 := ("component", 4)), (other, C1), (other, C2)]
-    out = h.services_health([(S, "Parks"), (other, "Dispatch"), (("service", 3), "Empty")], edges, items, limit=1)
+    out = h.services_health(
+        [(S, "Parks"), (other, "Dispatch"), (("service", 3), "Empty")], edges, items, limit=1
+    )
     assert [s.key for s in out] == [other, S, ("service", 3)]
     assert out[0].weak_count == 2 and len(out[0].weakest) == 1
     assert out[2].band == "sound" and out[2].items_under == 0
@@ -134,7 +136,11 @@ def test_services_come_weakest_first_and_the_limit_keeps_the_count():
 
 
 def test_a_cycle_does_not_loop_and_an_item_shared_by_two_paths_counts_once():
-    items = healths(item(1, "system", owner_known=False), item(2, "system", owner_known=True), item(1, kev_affected=1))
+    items = healths(
+        item(1, "system", owner_known=False),
+        item(2, "system", owner_known=True),
+        item(1, kev_affected=1),
+    )
     edges = [(S, A), (S, B), (A, B), (B, A), (A, C1), (B, C1)]
     (service,) = h.services_health([(S, "Permits")], edges, items)
     assert service.items_under == 3

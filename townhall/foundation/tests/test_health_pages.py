@@ -43,7 +43,7 @@ def estate(departments):
     cf.create(
         cm.Exposure, kind="kev", component=b, vulnerability=other, version_status="not_affected"
     )
-    incident = cf.create(
+    cf.create(
         cm.Incident,
         title="Phishing",
         detected=timezone.now() - datetime.timedelta(days=30),
