@@ -370,3 +370,27 @@ def services_health(
         out.append(ServiceHealth(key, name, band, under, by_band, len(weak), tuple(items)))
     out.sort(key=ServiceHealth.order)
     return out
+
+
+def factor_counts(healths: Iterable[ItemHealth]) -> dict[tuple[str, str], int]:
+    """How many items have each reason at each severity, e.g. ("support", "critical")."""
+    counts: dict[tuple[str, str], int] = {}
+    for h in healths:
+        for f in h.factors:
+            counts[(f.code, f.severity)] = counts.get((f.code, f.severity), 0) + 1
+    return counts
+
+
+def under(start: Key, edges: Iterable[tuple[Key, Key]]) -> set[Key]:
+    """Everything `start` needs, directly or not (itself left out unless in a cycle)."""
+    succ: dict[Key, list[Key]] = {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+    found: set[Key] = set()
+    stack = [start]
+    while stack:
+        for d in succ.get(stack.pop(), ()):
+            if d not in found:
+                found.add(d)
+                stack.append(d)
+    return found

@@ -54,3 +54,16 @@ def test_front_page_service_page_and_item_panel(
     expect(page.get_by_role("heading", level=1)).to_have_text("db-1")
     expect(page.get_by_role("heading", name="Health")).to_be_visible()
     axe_check(page)
+
+
+def test_the_brief_as_a_web_page(
+    transactional_db, live_server, users, weak_estate, new_page, sign_in, axe_check
+):
+    page = new_page()
+    sign_in(page, live_server, users["viewer"])
+    page.goto(f"{live_server.url}/foundation/")
+    page.get_by_role("link", name="web page").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Foundation brief")
+    expect(page.get_by_role("heading", name="If the work is deferred")).to_be_visible()
+    axe_check(page)

@@ -146,3 +146,11 @@ def test_a_cycle_does_not_loop_and_an_item_shared_by_two_paths_counts_once():
     assert service.items_under == 3
     assert [w.health.key for w in service.weakest] == [C1, A]
     assert service.weakest[0].chain == (S, A, C1)
+
+
+def test_reasons_are_counted_by_severity_and_what_a_service_needs_is_found():
+    found = healths(item(1, kev_affected=1, incidents=1), item(2, kev_affected=2), item(3))
+    assert h.factor_counts(found.values()) == {("kev", "critical"): 2, ("incidents", "watch"): 1}
+    edges = [(S, A), (A, G), (G, C1), (G, C2), (B, C3)]
+    assert h.under(S, edges) == {A, G, C1, C2}
+    assert h.under(C3, edges) == set()
