@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from townhall.continuity.tests import factories as f
+from townhall.core import context, services
 from townhall.cyber import models as cm
 from townhall.cyber.tests import factories as cf
 from townhall.estate import models as e
@@ -168,3 +169,24 @@ def test_nobody_writes_here_and_hidden_services_are_not_found(estate, client_for
     assert client_for("viewer").get("/foundation/services/999999/").status_code == 404
     fin = f.service("Budget", departments["FIN"])
     assert client_for("liaison").get(f"/foundation/services/{fin.pk}/").status_code in (200, 404)
+
+
+def test_an_item_page_points_to_the_front_page_when_too_much_lies_below(
+    estate, client_for, monkeypatch
+):
+    monkeypatch.setattr(health_input, "LOSS_LIMIT", 1)
+    page = client_for("viewer").get(f"/estate/components/{estate['db'].pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "So much lies below the mission-essential services" in html
+    assert "No redundancy" not in html
+
+
+def test_a_retired_item_has_no_health_panel(estate, client_for):
+    retired = services.create(
+        context.SYSTEM,
+        e.Component,
+        {"name": "old-box", "owner_department": estate["db"].owner_department, "status": "retired"},
+    )
+    page = client_for("viewer").get(f"/estate/components/{retired.pk}/")
+    assert page.status_code == 200 and 'id="health-heading"' not in page.content.decode()
