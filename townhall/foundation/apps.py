@@ -19,7 +19,17 @@ class FoundationConfig(AppConfig):
         # tasks and views register the app's jobs and records.
         from townhall.core import plugins
         from townhall.foundation import tasks, views  # noqa: F401
+        from townhall.foundation.pages import health
 
+        plugins.register_panel(
+            ("estate.System", "estate.Component"),
+            plugins.Panel(
+                name="foundation-health",
+                template="foundation/_item_health_panel.html",
+                context=health.panel,
+                order=110,
+            ),
+        )
         plugins.register_menu(plugins.Section("foundation", "Foundation", order=50, pages=MENU))
         plugins.register_home_link(
             plugins.HomeLink("Foundation health", "foundation:dashboard", order=150)

@@ -3,7 +3,7 @@ suggestions made from the release data."""
 
 from django.urls import reverse
 
-from townhall.foundation import suggestions
+from townhall.foundation import brief, suggestions
 from townhall.jobs import runner
 
 
@@ -15,3 +15,16 @@ def make_suggestions(ctx: runner.JobContext) -> str:
     ctx.progress(1)
     ctx.link(reverse("foundation:suggestions"), "Review the pending suggestions")
     return report.text()
+
+
+@runner.job(brief.JOB_KIND)
+def brief_job(ctx: runner.JobContext) -> str:
+    """The foundation brief as PDF or DOCX, holding what the person who asked may see."""
+    ctx.start(2, "Weighing the health of the estate and the replacement forecast.")
+    kind = ctx.params.get("format", "pdf")
+    if kind not in brief.FORMATS:
+        raise runner.JobFailed(f"no brief is made as {kind!r}.")
+    ctx.progress(1, "Laying out the brief.")
+    body, name = brief.brief_file(ctx.user, kind, ctx.params.get("site", ""))
+    ctx.save_file(name, body)
+    return f"{name} is ready."

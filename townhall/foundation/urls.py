@@ -1,8 +1,9 @@
 from django.urls import path
 
 from townhall.core.registry import urls
-from townhall.foundation import views
+from townhall.foundation import brief, views
 from townhall.foundation.pages import dashboard as dashboard_pages
+from townhall.foundation.pages import health as health_pages
 from townhall.foundation.pages import support as support_pages
 
 app_name = "foundation"
@@ -21,4 +22,10 @@ urlpatterns += [
         support_pages.suggestion_decide,
         name="suggestion_decide",
     ),
+]
+
+# The health of each service's foundation (pages/health.py).
+urlpatterns += [
+    path("services/<int:pk>/", health_pages.service_health, name="service_health"),
+    path("brief/", brief.brief, name="brief"),
 ]

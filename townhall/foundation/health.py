@@ -1,0 +1,396 @@
+"""The health of each item and of each service's foundation, in plain Python.
+
+Every reason an item is weak is a `Factor` of its own, in plain words with the figure
+behind it, so a reader sees why and never a single opaque number. An item's band is its
+worst factor's severity ("critical", "warning", "watch"), or "sound" when it has none: no
+weighting, no sum. A service's band is the worst band among the items it stands on, and its
+items are listed weakest first, each with the chain of dependencies (service, system,
+component, through redundancy groups) that makes it matter to that service.
+
+The factors and what makes each severe, on the day assessed:
+
+- support: past its vendor's end of support (critical), ends within 12 months (warning),
+  support status unknown (watch);
+- age: older than its expected service life (warning), in the last year of it (watch);
+- kev: known-exploited vulnerabilities on the version installed (critical);
+- incidents: 2 or more in the last 365 days (warning), 1 (watch);
+- restore: a recovery capability whose restore was never tested, or not within 365 days
+  (warning);
+- redundancy: its loss alone stops a mission-essential service (critical);
+- owner: no named technical owner, for systems (watch).
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from townhall.foundation import life
+
+Key = tuple[str, Hashable]  # ("system", 12), as in the estate graph
+
+CRITICAL, WARNING, WATCH, SOUND = "critical", "warning", "watch", "sound"
+BANDS = (CRITICAL, WARNING, WATCH, SOUND)  # worst first
+RANK = {band: position for position, band in enumerate(BANDS)}
+SUPPORT_MONTHS = 12
+RESTORE_DAYS = 365
+ITEM_KINDS = ("system", "component")  # what has a health of its own; the rest is passed through
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What is known of one system or component. `support_state` is the estate's
+    ("unknown", "no_end_date", "dated"); `life_years` its expected service life (its own,
+    else its kind's); `kev_affected` open known-exploited vulnerabilities on the version
+    installed; `incidents` those in the last 365 days; `has_capability` whether a recovery
+    capability is recorded and `restore_tested` its last restore test; `stops` how many
+    mission-essential services its loss alone stops, `stops_named` some of them;
+    `owner_known` None where the record has no technical owner to name (components)."""
+
+    key: Key
+    name: str
+    end_of_support: datetime.date | None = None
+    support_state: str = "unknown"
+    install_date: datetime.date | None = None
+    life_years: int | None = None
+    kev_affected: int = 0
+    incidents: int = 0
+    has_capability: bool = False
+    restore_tested: datetime.date | None = None
+    stops: int = 0
+    stops_named: tuple[str, ...] = ()
+    owner_known: bool | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One reason an item is weak: `code` (see the table above), the sentence a leader
+    reads, its severity and the figure behind it."""
+
+    code: str
+    text: str
+    severity: str
+    figure: str
+
+
+@dataclass(frozen=True)
+class ItemHealth:
+    key: Key
+    name: str
+    factors: tuple[Factor, ...]
+
+    @property
+    def band(self) -> str:
+        """The worst factor's severity; "sound" without any."""
+        return self.factors[0].severity if self.factors else SOUND
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.factors if f.severity == severity)
+
+
+def _weakness_number(health: ItemHealth) -> int:
+    """Sort key, weakest first, as one number: band, then more critical, warning and watch
+    factors (an item has far fewer than 100 of each)."""
+    number = RANK[health.band] * 1_000_000
+    for f in health.factors:
+        number -= 100 ** (2 - RANK[f.severity])
+    return number
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+class _Days:
+    """The boundaries of one day's assessment, worked out once for many items."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.soon = life.add_months(today, SUPPORT_MONTHS)
+        self.restore_by = today - datetime.timedelta(days=RESTORE_DAYS)
+        self._installed: dict[int, tuple[datetime.date, datetime.date]] = {}
+
+    def installed(self, years: int) -> tuple[datetime.date, datetime.date]:
+        """Install dates on or before which an item of `years` expected life is past it,
+        and on or before which it is in its last year."""
+        found = self._installed.get(years)
+        if found is None:
+            found = self._installed[years] = (
+                life.add_years(self.today, -years),
+                life.add_years(self.today, 1 - years),
+            )
+        return found
+
+
+def _support(item: ItemFacts, days: _Days) -> Factor | None:
+    end = item.end_of_support
+    if end is None:
+        if item.support_state == "unknown":
+            return Factor("support", "Nobody has recorded its vendor support.", WATCH, "unknown")
+        return None
+    if end > days.soon:
+        return None
+    if end < days.today:
+        return Factor(
+            "support",
+            f"Past its vendor's end of support since {end.isoformat()}: no security fixes.",
+            CRITICAL,
+            f"{_plural((days.today - end).days, 'day')} past",
+        )
+    return Factor(
+        "support",
+        f"Its vendor's support ends on {end.isoformat()}, within a year.",
+        WARNING,
+        f"{_plural((end - days.today).days, 'day')} left",
+    )
+
+
+def _age(item: ItemFacts, days: _Days) -> Factor | None:
+    installed, years = item.install_date, item.life_years
+    if installed is None or not years:
+        return None
+    past, last_year = days.installed(years)
+    if installed > last_year:
+        return None
+    figure = f"{(days.today - installed).days / 365.25:.1f} of {years} years"
+    if installed <= past:
+        return Factor(
+            "age",
+            f"Older than its expected service life of {_plural(years, 'year')}.",
+            WARNING,
+            figure,
+        )
+    return Factor("age", "In the last year of its expected service life.", WATCH, figure)
+
+
+def _restore(item: ItemFacts, days: _Days) -> Factor | None:
+    tested = item.restore_tested
+    if tested is None:
+        return Factor("restore", "Its restore has never been tested.", WARNING, "never")
+    if tested < days.restore_by:
+        return Factor(
+            "restore",
+            f"Its restore was last tested on {tested.isoformat()}, over a year ago.",
+            WARNING,
+            f"{_plural((days.today - tested).days, 'day')} ago",
+        )
+    return None
+
+
+def _redundancy(item: ItemFacts) -> Factor:
+    named = ", ".join(item.stops_named)
+    more = item.stops - len(item.stops_named)
+    if named and more > 0:
+        named += f" and {more} more"
+    return Factor(
+        "redundancy",
+        "No redundancy: its loss alone stops "
+        + (
+            f"{named} (mission-essential)."
+            if named
+            else f"{_plural(item.stops, 'mission-essential service')}."
+        ),
+        CRITICAL,
+        _plural(item.stops, "mission-essential service"),
+    )
+
+
+def _assess(item: ItemFacts, days: _Days) -> ItemHealth:
+    found = []
+    if item.end_of_support is not None or item.support_state == "unknown":
+        found.append(_support(item, days))
+    if item.install_date is not None:
+        found.append(_age(item, days))
+    if item.kev_affected:
+        found.append(
+            Factor(
+                "kev",
+                "Known-exploited vulnerabilities affect the version installed.",
+                CRITICAL,
+                _plural(item.kev_affected, "vulnerability", "vulnerabilities"),
+            )
+        )
+    if item.incidents:
+        found.append(
+            Factor(
+                "incidents",
+                f"Involved in {_plural(item.incidents, 'cyber incident')} in the last year.",
+                WARNING if item.incidents >= 2 else WATCH,
+                _plural(item.incidents, "incident"),
+            )
+        )
+    if item.has_capability:
+        found.append(_restore(item, days))
+    if item.stops:
+        found.append(_redundancy(item))
+    if item.owner_known is False:
+        found.append(Factor("owner", "No technical owner is named.", WATCH, "none"))
+    if not found:
+        return ItemHealth(item.key, item.name, ())
+    kept = [f for f in found if f is not None]
+    if len(kept) > 1:
+        kept.sort(key=_severity_rank)
+    return ItemHealth(item.key, item.name, tuple(kept))
+
+
+def _severity_rank(f: Factor) -> int:
+    return RANK[f.severity]
+
+
+def assess(item: ItemFacts, today: datetime.date) -> ItemHealth:
+    """Every factor weakening `item` on `today`, worst first."""
+    return _assess(item, _Days(today))
+
+
+def assess_all(items: Iterable[ItemFacts], today: datetime.date) -> dict[Key, ItemHealth]:
+    days = _Days(today)
+    return {item.key: _assess(item, days) for item in items}
+
+
+def band_counts(healths: Iterable[ItemHealth]) -> dict[str, int]:
+    """How many items are in each band, worst first."""
+    counts = dict.fromkeys(BANDS, 0)
+    for h in healths:
+        counts[h.band] += 1
+    return counts
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    """An item under a service and the chain from the service down to it."""
+
+    health: ItemHealth
+    chain: tuple[Key, ...]
+
+
+@dataclass(frozen=True)
+class ServiceHealth:
+    """A service's foundation: its band (the worst of its items'), how many items it stands
+    on and how many are in each band, and its weak items, weakest first (at most the
+    `limit` asked, `weak_count` says how many in all)."""
+
+    key: Key
+    name: str
+    band: str
+    items_under: int
+    counts: dict[str, int]
+    weak_count: int
+    weakest: tuple[WeakItem, ...] = field(default=())
+
+    def order(self) -> tuple:
+        """Sort key, weakest service first: band, then more critical, warning, watch items."""
+        return (
+            RANK[self.band],
+            *(-self.counts[b] for b in BANDS[:-1]),
+            self.name,
+            str(self.key),
+        )
+
+
+def services_health(
+    services: Iterable[tuple[Key, str]],
+    edges: Iterable[tuple[Key, Key]],
+    healths: Mapping[Key, ItemHealth],
+    *,
+    limit: int | None = 20,
+) -> list[ServiceHealth]:
+    """Each service's foundation, weakest service first. `edges` are (dependant,
+    dependency) pairs, a redundancy group needing its members; everything a service needs,
+    directly or not, is under it, and the chain kept is the shortest one from the service.
+    Items equally weak come nearest to the service first."""
+    index: dict[Key, int] = {}
+    pairs: list[tuple[int, int]] = []
+    for a, b in edges:
+        i = index.get(a)
+        if i is None:
+            i = index[a] = len(index)
+        j = index.get(b)
+        if j is None:
+            j = index[b] = len(index)
+        pairs.append((i, j))
+    listed = []
+    for key, name in services:
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(index)
+        listed.append((i, key, name))
+    keys = list(index)
+    succ: list[list[int]] = [[] for _ in keys]
+    for i, j in pairs:
+        succ[i].append(j)
+    # Each node's health and band once, by index (None: a service, a group or an item not
+    # assessed), and the weakest-first sort key of each weak one as one number.
+    node_health = [healths.get(k) for k in keys]
+    sound = RANK[SOUND]
+    rank = [sound + 1 if h is None else RANK[h.band] for h in node_health]
+    order = [0 if h is None or not h.factors else _weakness_number(h) for h in node_health]
+    # Who reached each node first, for the walk from the service numbered `seen[n]`.
+    seen = [-1] * len(keys)
+    parent = [-1] * len(keys)
+
+    out = []
+    for walk, (start, key, name) in enumerate(listed):
+        seen[start] = walk
+        queue = deque([start])
+        weak: list[int] = []
+        counts = [0] * (sound + 2)
+        while queue:
+            n = queue.popleft()
+            for d in succ[n]:
+                if seen[d] == walk:
+                    continue
+                seen[d] = walk
+                parent[d] = n
+                queue.append(d)
+                r = rank[d]
+                counts[r] += 1
+                if r < sound:
+                    weak.append(d)
+        if limit is None:
+            shown = sorted(weak, key=order.__getitem__)
+        else:
+            shown = heapq.nsmallest(limit, weak, key=order.__getitem__)
+        items = []
+        for d in shown:
+            chain = [keys[d]]
+            n = d
+            while n != start:
+                n = parent[n]
+                chain.append(keys[n])
+            items.append(WeakItem(node_health[d], tuple(reversed(chain))))  # type: ignore[arg-type]
+        by_band = dict(zip(BANDS, counts, strict=False))
+        band = next((b for b in BANDS if by_band[b]), SOUND)
+        under = sum(counts[: sound + 1])
+        out.append(ServiceHealth(key, name, band, under, by_band, len(weak), tuple(items)))
+    out.sort(key=ServiceHealth.order)
+    return out
+
+
+def factor_counts(healths: Iterable[ItemHealth]) -> dict[tuple[str, str], int]:
+    """How many items have each reason at each severity, e.g. ("support", "critical")."""
+    counts: dict[tuple[str, str], int] = {}
+    for h in healths:
+        for f in h.factors:
+            counts[(f.code, f.severity)] = counts.get((f.code, f.severity), 0) + 1
+    return counts
+
+
+def under(start: Key, edges: Iterable[tuple[Key, Key]]) -> set[Key]:
+    """Everything `start` needs, directly or not (itself left out unless in a cycle)."""
+    succ: dict[Key, list[Key]] = {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+    found: set[Key] = set()
+    stack = [start]
+    while stack:
+        for d in succ.get(stack.pop(), ()):
+            if d not in found:
+                found.add(d)
+                stack.append(d)
+    return found
