@@ -6,3 +6,21 @@ class ServiceLifeFilterSet(RecordFilterSet):
     class Meta:
         model = m.ServiceLife
         fields = ["kind"]
+
+
+class UnitCostFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.UnitCost
+        fields = ["kind"]
+
+
+class ReplacementSettingsFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.ReplacementSettings
+        fields: list[str] = []
+
+
+class CapitalCapFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.CapitalCap
+        fields = ["fiscal_year"]

@@ -3,10 +3,14 @@ from django.urls import path
 from townhall.core.registry import urls
 from townhall.foundation import views
 from townhall.foundation.pages import dashboard as dashboard_pages
+from townhall.foundation.pages import forecast as forecast_pages
+from townhall.foundation.pages import schedule as schedule_pages
 from townhall.foundation.pages import support as support_pages
 
 app_name = "foundation"
-urlpatterns = urls(views.SERVICE_LIVES)
+urlpatterns = urls(
+    views.SERVICE_LIVES, views.UNIT_COSTS, views.REPLACEMENT_SETTINGS, views.CAPITAL_CAPS
+)
 
 # The front page (pages/dashboard.py).
 urlpatterns += [path("", dashboard_pages.dashboard, name="dashboard")]
@@ -21,4 +25,17 @@ urlpatterns += [
         support_pages.suggestion_decide,
         name="suggestion_decide",
     ),
+]
+
+# The replacement forecast, its CSV and the proposal made from it (pages/forecast.py).
+urlpatterns += [
+    path("forecast/", forecast_pages.forecast_page, name="forecast"),
+    path("forecast.csv", forecast_pages.forecast_csv, name="forecast_csv"),
+    path("forecast/propose/", forecast_pages.propose, name="propose"),
+]
+
+# The replacement schedule (pages/schedule.py).
+urlpatterns += [
+    path("schedule/", schedule_pages.schedule_page, name="schedule"),
+    path("schedule/run/", schedule_pages.schedule_start, name="schedule_start"),
 ]
