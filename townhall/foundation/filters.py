@@ -14,12 +14,6 @@ class UnitCostFilterSet(RecordFilterSet):
         fields = ["kind"]
 
 
-class ReplacementSettingsFilterSet(RecordFilterSet):
-    class Meta:
-        model = m.ReplacementSettings
-        fields: list[str] = []
-
-
 class CapitalCapFilterSet(RecordFilterSet):
     class Meta:
         model = m.CapitalCap

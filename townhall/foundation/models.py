@@ -201,7 +201,7 @@ class ReplacementSettings(TrackedModel):
         )
 
     def get_absolute_url(self) -> str:
-        return reverse("foundation:replacementsettings_detail", args=[self.pk])
+        return reverse("foundation:replacement_settings")
 
     def clean(self) -> None:
         super().clean()

@@ -20,15 +20,6 @@ class UnitCostTable(Table):
     ]
 
 
-class ReplacementSettingsTable(Table):
-    model = m.ReplacementSettings
-    columns = [
-        Column("inflation_percent", link=True, label="Inflation rate (% a year)"),
-        Column("horizon", label="Fiscal years covered"),
-        Column("start_month", label="Fiscal year starts in month"),
-    ]
-
-
 class CapitalCapTable(Table):
     model = m.CapitalCap
     columns = [

@@ -8,9 +8,7 @@ from townhall.foundation.pages import schedule as schedule_pages
 from townhall.foundation.pages import support as support_pages
 
 app_name = "foundation"
-urlpatterns = urls(
-    views.SERVICE_LIVES, views.UNIT_COSTS, views.REPLACEMENT_SETTINGS, views.CAPITAL_CAPS
-)
+urlpatterns = urls(views.SERVICE_LIVES, views.UNIT_COSTS, views.CAPITAL_CAPS)
 
 # The front page (pages/dashboard.py).
 urlpatterns += [path("", dashboard_pages.dashboard, name="dashboard")]
@@ -32,6 +30,7 @@ urlpatterns += [
     path("forecast/", forecast_pages.forecast_page, name="forecast"),
     path("forecast.csv", forecast_pages.forecast_csv, name="forecast_csv"),
     path("forecast/propose/", forecast_pages.propose, name="propose"),
+    path("replacement-settings/", forecast_pages.settings_page, name="replacement_settings"),
 ]
 
 # The replacement schedule (pages/schedule.py).

@@ -6,5 +6,4 @@ from townhall.foundation import models as m
 
 SERVICE_LIVES = declare(m.ServiceLife, ["kind"], nav_label="Expected service life")
 UNIT_COSTS = declare(m.UnitCost, ["model_number"], nav_label="Unit costs")
-REPLACEMENT_SETTINGS = declare(m.ReplacementSettings, [], nav_label="Replacement settings")
 CAPITAL_CAPS = declare(m.CapitalCap, [], nav_label="Yearly capital caps")

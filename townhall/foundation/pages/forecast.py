@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from townhall.core import exports, permissions
+from townhall.core import exports, permissions, services
 from townhall.foundation import forecast, forecast_input, renewals
+from townhall.foundation.forms import ReplacementSettingsForm
+from townhall.foundation.models import ReplacementSettings
 from townhall.governance.models import BudgetCycle
 from townhall.org.models import Department
 
@@ -201,3 +203,39 @@ def _reason(exc: ValidationError) -> str:
         where = "" if name == "__all__" else f"{name.replace('_', ' ')}: "
         parts.extend(f"{where}{error}" for error in errors)
     return " ".join(parts)
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The one record of replacement settings: everyone reads it, IT staff change it (the
+    first save creates it; until then the forecast uses the defaults)."""
+    row = ReplacementSettings.objects.order_by("pk").first()
+    can_change = permissions.is_it_staff(request.user)
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied("Only IT staff change the replacement settings.")
+    initial = {"version": row.version} if row is not None else {}
+    form = ReplacementSettingsForm(
+        request.POST if request.method == "POST" else None, instance=row, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if row is None:
+                services.create(request.user, ReplacementSettings, values)
+            else:
+                fresh = ReplacementSettings.objects.get(pk=row.pk)
+                services.update(request.user, fresh, values, version=form.cleaned_data["version"])
+        except ValidationError as exc:
+            form.add_error(None, _reason(exc))
+        except services.ConflictError as exc:
+            form.add_error(None, f"Someone changed the settings meanwhile: {exc}")
+        else:
+            messages.success(request, "Replacement settings saved.")
+            return redirect("foundation:forecast")
+    context = {
+        "form": form,
+        "row": row,
+        "can_change": can_change,
+        "defaults": ReplacementSettings(),
+    }
+    return render(request, "foundation/replacement_settings.html", context)

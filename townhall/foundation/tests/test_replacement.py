@@ -302,3 +302,24 @@ def test_only_it_staff_propose_or_schedule(estate, cycle, client_for, users, dep
             title="X",
         )
     assert not Proposal.objects.exists()
+
+
+def test_the_settings_page_is_read_by_all_and_changed_by_it_staff(estate, client_for):
+    viewer = client_for("viewer")
+    assert viewer.get("/foundation/replacement-settings/").status_code == 200
+    assert viewer.post("/foundation/replacement-settings/", {"horizon": 7}).status_code == 403
+    row = ReplacementSettings.objects.get()
+    staff = client_for("staff")
+    refused = staff.post(
+        "/foundation/replacement-settings/",
+        {"inflation_percent": 2, "horizon": 11, "start_month": 7, "version": row.version},
+    )
+    assert refused.status_code == 200 and "horizon" in refused.context["form"].errors
+    saved = staff.post(
+        "/foundation/replacement-settings/",
+        {"inflation_percent": 2, "horizon": 7, "start_month": 1, "version": row.version},
+    )
+    assert saved.status_code == 302
+    assert forecast_input.settings() == forecast_input.Settings(0.02, 7, 1)
+    years = client_for("viewer").get("/foundation/forecast/").context["years"]
+    assert [y["year"] for y in years] == list(range(2026, 2033))  # calendar years from 2026
