@@ -131,3 +131,5 @@ def test_forecast_to_proposal_and_schedule(
     axe_check(page)
     page.goto(f"{url}/foundation/replacement-settings/")
     axe_check(page)
+    page.goto(f"{url}/foundation/yearly-capital-caps/")
+    axe_check(page)
