@@ -116,6 +116,19 @@ class TrackedModel(models.Model):
         guard(self)
         return super().delete(*args, **kwargs)
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # A JSON field left empty on a form or sent as null comes as None, which Django's
+        # checks let through for a blank field and the database then refuses (a 500): an
+        # empty value of a field that holds no null is its default (an empty list or map).
+        for field in self._meta.concrete_fields:
+            if (
+                isinstance(field, models.JSONField)
+                and not field.null
+                and getattr(self, field.attname) is None
+            ):
+                setattr(self, field.attname, field.get_default())
+        super().clean_fields(exclude=exclude)
+
     def department_id_value(self) -> int | None:
         """The id of the department that owns this record, for permission checks."""
         if not self.department_field:

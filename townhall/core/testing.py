@@ -110,6 +110,8 @@ class ResourceContract:
         for key, value in {**values, **extra}.items():
             if hasattr(value, "pk"):
                 value = value.pk
+            elif isinstance(value, list):  # many-to-many links: their ids
+                value = [v.pk if hasattr(v, "pk") else v for v in value]
             post[key] = "" if value is None else value
         return post
 

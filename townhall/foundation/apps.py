@@ -7,6 +7,8 @@ from townhall.core.plugins import EDITORS
 MENU = [
     ("Foundation health", "foundation:dashboard"),
     ("Support suggestions", "foundation:suggestions", EDITORS),
+    ("Replacement forecast", "foundation:forecast"),
+    ("Replacement schedule", "foundation:schedule"),
 ]
 
 
@@ -18,7 +20,7 @@ class FoundationConfig(AppConfig):
     def ready(self) -> None:
         # tasks and views register the app's jobs and records.
         from townhall.core import plugins
-        from townhall.foundation import tasks, views  # noqa: F401
+        from townhall.foundation import renewals, tasks, views  # noqa: F401
         from townhall.foundation.pages import health
 
         plugins.register_panel(
@@ -28,6 +30,15 @@ class FoundationConfig(AppConfig):
                 template="foundation/_item_health_panel.html",
                 context=health.panel,
                 order=110,
+            ),
+        )
+        plugins.register_panel(
+            ("governance.Proposal",),
+            plugins.Panel(
+                name="foundation-renewal",
+                template="foundation/_renewal_panel.html",
+                context=renewals.panel,
+                order=100,
             ),
         )
         plugins.register_menu(plugins.Section("foundation", "Foundation", order=50, pages=MENU))

@@ -3,6 +3,7 @@ stands on. The estate keeps the facts (dates, kinds, install dates); this module
 it adds to them: the expected life of each kind of component, and the support dates the
 public release data suggests for the estate's items until someone decides."""
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -118,3 +119,156 @@ class SupportSuggestion(TrackedModel):
             raise ValidationError({"end_of_support": "A dated suggestion needs its date."})
         if self.support_state == SupportState.NO_END_DATE and self.end_of_support is not None:
             raise ValidationError({"end_of_support": "No end date is announced: leave it empty."})
+
+
+class UnitCost(TrackedModel):
+    """What replacing one unit of a kind of component costs, or one unit of a given model
+    of it: a model's own entry wins over its kind's (`forecast.CostTable`). Amounts are in
+    today's dollars; the forecast inflates them year by year."""
+
+    kind = models.CharField("kind of component", max_length=20, choices=Component.Kind.choices)
+    model_number = models.CharField(
+        "model",
+        max_length=200,
+        blank=True,
+        help_text="Leave empty for the price of every model of this kind without its own.",
+    )
+    capital = models.DecimalField(
+        "capital cost per unit",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    operating = models.DecimalField(
+        "yearly operating cost change per unit",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text="What a replacement adds to the yearly operating budget; negative when the "
+        "new one is cheaper to run.",
+    )
+
+    class Meta:
+        ordering = ["kind", "model_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "model_number"], name="unit_cost_kind_model")
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display()
+        return f"{kind}, {self.model_number}" if self.model_number else f"{kind} (any model)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("foundation:unitcost_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        self.model_number = self.model_number.strip()
+
+
+class ReplacementSettings(TrackedModel):
+    """How the replacement forecast and schedule count: the inflation rate, how many fiscal
+    years they cover, and the month the fiscal year starts. One record; without it the
+    forecast uses the defaults (3 %, 5 years, July)."""
+
+    inflation_percent = models.DecimalField(
+        "inflation rate (% a year)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(3),
+        validators=[MinValueValidator(Decimal(-49)), MaxValueValidator(Decimal(99))],
+    )
+    horizon = models.PositiveSmallIntegerField(
+        "fiscal years covered",
+        default=5,
+        validators=[MinValueValidator(5), MaxValueValidator(10)],
+    )
+    start_month = models.PositiveSmallIntegerField(
+        "month the fiscal year starts",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="7 for July. A fiscal year is named by the calendar year in which it ends.",
+    )
+
+    class Meta:
+        verbose_name = "replacement settings"
+        verbose_name_plural = "replacement settings"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.inflation_percent} % a year, {self.horizon} years, "
+            f"starting in month {self.start_month}"
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("foundation:replacement_settings")
+
+    def clean(self) -> None:
+        super().clean()
+        others = ReplacementSettings.objects.exclude(pk=self.pk) if self.pk else None
+        if (others if others is not None else ReplacementSettings.objects).exists():
+            raise ValidationError("There is one set of replacement settings: change that one.")
+
+
+class CapitalCap(TrackedModel):
+    """The capital a city can spend on replacements in one fiscal year: the schedule keeps
+    each year's replacements within it."""
+
+    fiscal_year = models.PositiveIntegerField(
+        unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    amount = models.DecimalField(
+        "capital available",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    class Meta:
+        ordering = ["fiscal_year"]
+        verbose_name = "yearly capital cap"
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}: {self.amount:,.0f}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("foundation:capitalcap_detail", args=[self.pk])
+
+
+class Renewal(TrackedModel):
+    """The components a governance proposal renews. Kept here, not in governance, because
+    governance comes before foundation and never imports it; the proposal's page shows it
+    through a panel foundation registers. Once the proposal is funded (approved, under way
+    or done) the forecast counts these components as covered."""
+
+    proposal = models.OneToOneField(
+        "governance.Proposal", on_delete=models.CASCADE, related_name="renewal"
+    )
+    components = models.ManyToManyField("estate.Component", related_name="renewals")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Renewal by {self.proposal}"
+
+    def get_absolute_url(self) -> str:
+        return str(self.proposal.get_absolute_url())
+
+
+class SchedulePlan(TrackedModel):
+    """One solved replacement schedule (`schedule.py`), kept as the job stored it so the
+    page shows it without solving again."""
+
+    first_year = models.PositiveIntegerField()
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"Replacement schedule from FY{self.first_year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("foundation:schedule")

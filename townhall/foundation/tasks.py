@@ -1,9 +1,10 @@
 """Foundation's background jobs on the one job runner (townhall/jobs/runner.py): support
-suggestions made from the release data."""
+suggestions made from the release data, and the replacement schedule."""
 
 from django.urls import reverse
+from django.utils import timezone
 
-from townhall.foundation import brief, suggestions
+from townhall.foundation import brief, schedule_run, suggestions
 from townhall.jobs import runner
 
 
@@ -28,3 +29,13 @@ def brief_job(ctx: runner.JobContext) -> str:
     body, name = brief.brief_file(ctx.user, kind, ctx.params.get("site", ""))
     ctx.save_file(name, body)
     return f"{name} is ready."
+
+
+@runner.job(schedule_run.JOB_KIND)
+def make_schedule(ctx: runner.JobContext) -> str:
+    """Build the units, solve within the time limit, keep the answer."""
+    ctx.start(1, "Working out the replacement schedule.")
+    plan = schedule_run.run(ctx.user, timezone.localdate())
+    ctx.progress(1)
+    ctx.link(reverse("foundation:schedule"), "See the schedule")
+    return str(plan.result["summary"])

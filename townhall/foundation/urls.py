@@ -3,11 +3,13 @@ from django.urls import path
 from townhall.core.registry import urls
 from townhall.foundation import brief, views
 from townhall.foundation.pages import dashboard as dashboard_pages
+from townhall.foundation.pages import forecast as forecast_pages
 from townhall.foundation.pages import health as health_pages
+from townhall.foundation.pages import schedule as schedule_pages
 from townhall.foundation.pages import support as support_pages
 
 app_name = "foundation"
-urlpatterns = urls(views.SERVICE_LIVES)
+urlpatterns = urls(views.SERVICE_LIVES, views.UNIT_COSTS, views.CAPITAL_CAPS)
 
 # The front page (pages/dashboard.py).
 urlpatterns += [path("", dashboard_pages.dashboard, name="dashboard")]
@@ -28,4 +30,18 @@ urlpatterns += [
 urlpatterns += [
     path("services/<int:pk>/", health_pages.service_health, name="service_health"),
     path("brief/", brief.brief, name="brief"),
+]
+
+# The replacement forecast, its CSV and the proposal made from it (pages/forecast.py).
+urlpatterns += [
+    path("forecast/", forecast_pages.forecast_page, name="forecast"),
+    path("forecast.csv", forecast_pages.forecast_csv, name="forecast_csv"),
+    path("forecast/propose/", forecast_pages.propose, name="propose"),
+    path("replacement-settings/", forecast_pages.settings_page, name="replacement_settings"),
+]
+
+# The replacement schedule (pages/schedule.py).
+urlpatterns += [
+    path("schedule/", schedule_pages.schedule_page, name="schedule"),
+    path("schedule/run/", schedule_pages.schedule_start, name="schedule_start"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from townhall.core import plugins
 from townhall.core.registry import declare
 from townhall.governance import forms, linkage, services
 from townhall.governance import models as m
@@ -86,6 +87,9 @@ def proposal_context(request: HttpRequest, proposal: m.Proposal) -> dict[str, An
         "decision_steps": services.DECISIONS,
         "step_form": forms.StepForm(),
         "decision_form": forms.DecisionForm(initial={"approved_start": proposal.earliest_start}),
+        # What later modules show on the page (`core.plugins.register_panel`): foundation's
+        # list of the components a renewal proposal replaces.
+        "panels": plugins.panels(request, proposal),
     }
 
 

@@ -65,3 +65,71 @@ def test_front_page_suggestions_and_service_life(
     axe_check(page)
     page.get_by_role("link", name="Server").click()
     axe_check(page)
+
+
+@pytest.fixture
+def replacements(departments, users):
+    """Two servers due this fiscal year and one next, a unit cost, caps, a budget cycle and
+    a schedule already worked out."""
+    from townhall.foundation import schedule_run
+    from townhall.foundation.models import CapitalCap, UnitCost
+    from townhall.governance import presets
+    from townhall.governance import services as gov
+
+    def create(model, **values):
+        return services.create(context.SYSTEM, model, values)
+
+    today = datetime.date.today()
+    pw = departments["PW"]
+    create(UnitCost, kind="server", capital=10000, operating=200)
+    for name, days in (("srv-a", 10), ("srv-b", 20), ("srv-c", 400)):
+        create(
+            m.Component,
+            name=name,
+            kind="server",
+            owner_department=pw,
+            end_of_support=today + datetime.timedelta(days=days),
+        )
+    first = today.year + 1 if today.month >= 7 else today.year
+    for year in range(first, first + 5):
+        create(CapitalCap, fiscal_year=year, amount=10000)
+    criteria_set = gov.load_preset(context.SYSTEM, presets.ORANGE_COUNTY_STYLE)
+    gov.open_cycle(
+        context.SYSTEM,
+        {"name": f"FY{first}", "first_year": first, "years": 3, "criteria_set": criteria_set},
+    )
+    schedule_run.run(users["staff"], today)
+
+
+def test_forecast_to_proposal_and_schedule(
+    transactional_db, live_server, users, replacements, new_page, sign_in, axe_check
+):
+    url = live_server.url
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(f"{url}/foundation/forecast/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Replacement forecast")
+    axe_check(page)
+    # By keyboard: open a year's list, choose one server, propose it.
+    page.get_by_text("The components due in FY", exact=False).first.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Choose srv-a").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Propose the chosen components to the board").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Propose replacements to the board")
+    axe_check(page)
+    page.get_by_role("button", name="Create the proposal").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Renews 1 foundation item")).to_be_visible()
+    axe_check(page)
+
+    page.goto(f"{url}/foundation/schedule/")
+    expect(page.get_by_role("heading", name="The three plans")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{url}/foundation/unit-costs/")
+    axe_check(page)
+    page.goto(f"{url}/foundation/replacement-settings/")
+    axe_check(page)
+    page.goto(f"{url}/foundation/yearly-capital-caps/")
+    axe_check(page)

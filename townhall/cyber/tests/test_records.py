@@ -153,6 +153,14 @@ class TestKnownVulnerabilityContract(ResourceContract):
         return {"cve_id": f"CVE-2025-{n:05d}", "vendor_project": "Acme", "product": "Widget"}
 
 
+class TestCveRecordContract(ResourceContract):
+    model = m.CveRecord
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"cve_id": f"CVE-2025-{n:05d}", "affected": []}
+
+
 class TestProductReleaseContract(ResourceContract):
     model = m.ProductRelease
     shared = True

@@ -102,3 +102,20 @@ class TestDependencyContract(ResourceContract):
             context.SYSTEM, m.System, {"name": f"Sys {n}", "owner_department": departments["PW"]}
         )
         return {"from_service": service, "to_system": system, "kind": "runs_on"}
+
+
+class TestRedundancyGroupContract(ResourceContract):
+    model = m.RedundancyGroup
+
+    def data(self, departments, n=1):
+        return {
+            "name": f"Web pair {n}",
+            "components": [
+                services.create(
+                    context.SYSTEM,
+                    m.Component,
+                    {"name": f"web-{n}-{side}", "owner_department": departments["PW"]},
+                )
+                for side in ("a", "b")
+            ],
+        }

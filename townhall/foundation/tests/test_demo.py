@@ -11,7 +11,7 @@ from townhall.cyber import demo as cyber_demo
 from townhall.estate import demo as estate_demo
 from townhall.estate.models import Component, SupportState, System
 from townhall.foundation import demo, life
-from townhall.foundation.models import ServiceLife, SupportSuggestion
+from townhall.foundation.models import CapitalCap, ServiceLife, SupportSuggestion, UnitCost
 from townhall.org import demo as org_demo
 
 TODAY = datetime.date(2026, 11, 25)
@@ -38,6 +38,8 @@ def test_the_demo_leaves_suggestions_pending_and_some_components_open_ended():
     assert set(ServiceLife.objects.values_list("kind", flat=True)) == set(life.DEFAULT_YEARS)
     assert Component.objects.filter(support_state=SupportState.NO_END_DATE).exists()
     assert SupportSuggestion.objects.filter(status="pending").exists()
+    assert set(UnitCost.objects.values_list("kind", flat=True)) == set(life.DEFAULT_YEARS)
+    assert CapitalCap.objects.count() == 5
     # Every dated item has its date, and every date its status.
     for model in (System, Component):
         assert not model.objects.filter(support_state="dated", end_of_support=None).exists()

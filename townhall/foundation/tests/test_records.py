@@ -51,6 +51,41 @@ class TestServiceLifeContract(ResourceContract):
         assert queries() == few
 
 
+class TestUnitCostContract(ResourceContract):
+    model = m.UnitCost
+    shared = True
+
+    def data(self, departments, n=1):
+        return {"kind": "server", "model_number": f"R{n}", "capital": 1000 + n, "operating": -5}
+
+    def invalid(self, departments):
+        return [
+            ("capital", lambda post: {"capital": "-1"}),
+            ("kind", lambda post: {"kind": "toaster"}),
+        ]
+
+
+class TestCapitalCapContract(ResourceContract):
+    model = m.CapitalCap
+    shared = True
+
+    def data(self, departments, n=1):
+        # A year per row, within 2000–2100, for the row numbers the contract uses.
+        if n >= 2000:
+            year = 2010 + (n - 2000) % 91
+        elif n >= 1000:
+            year = 2000 + (n - 1000) % 10
+        else:
+            year = 2000 + n % 101
+        return {"fiscal_year": year, "amount": 100000 + n}
+
+    def invalid(self, departments):
+        return [
+            ("amount", lambda post: {"amount": "-1"}),
+            ("fiscal_year", lambda post: {"fiscal_year": "1999"}),
+        ]
+
+
 @pytest.mark.django_db
 def test_a_suggestion_concerns_one_item_and_its_state_agrees_with_its_date(departments):
     release = services.create(

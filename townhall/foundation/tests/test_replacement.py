@@ -1,0 +1,325 @@
+"""The replacement forecast, schedule and proposals in the app, on a small hand-made estate.
+
+On 1 December 2026 with a July fiscal year, the forecast runs FY2027–FY2031:
+
+- srv-a (Public Works, server R740, support ends March 2027): FY2027, 10,000 from the R740 price;
+- srv-b (Public Works, server R740, support ended January 2026): past due, counted in FY2027;
+- sw-1 (Finance, two network devices installed August 2021, 7-year life): FY2029, 4,000 each
+  from the kind's price;
+- fw (Finance, firewall, support ends February 2028, own replacement cost 7,000): FY2028;
+- radio (no date at all): without a date; old (retired): left out.
+
+Permits stands on the Permit app, which runs on srv-a, and on fw directly.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from townhall.core import context, services
+from townhall.estate.models import Component, Dependency, Service, System
+from townhall.foundation import forecast_input, renewals, schedule_run
+from townhall.foundation.models import (
+    CapitalCap,
+    Renewal,
+    ReplacementSettings,
+    ServiceLife,
+    UnitCost,
+)
+from townhall.governance import presets
+from townhall.governance import services as gov
+from townhall.governance.models import BudgetCycle, Proposal
+from townhall.jobs.models import Job
+
+D = datetime.date
+TODAY = D(2026, 12, 1)
+
+
+def create(model, **values):
+    return services.create(context.SYSTEM, model, values)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def estate(departments, today) -> dict:
+    pw, fin = departments["PW"], departments["FIN"]
+    create(ReplacementSettings, inflation_percent=Decimal(10), horizon=5, start_month=7)
+    create(ServiceLife, kind="network_device", years=7)
+    create(UnitCost, kind="server", model_number="R740", capital=10000, operating=500)
+    create(UnitCost, kind="server", capital=99999)  # the model's price wins over this
+    create(UnitCost, kind="network_device", capital=4000, operating=-100)
+    items = {
+        "srv-a": create(
+            Component,
+            name="srv-a",
+            kind="server",
+            model_number="R740",
+            owner_department=pw,
+            end_of_support=D(2027, 3, 1),
+        ),
+        "srv-b": create(
+            Component,
+            name="srv-b",
+            kind="server",
+            model_number="R740",
+            owner_department=pw,
+            end_of_support=D(2026, 1, 1),
+        ),
+        "sw-1": create(
+            Component,
+            name="sw-1",
+            kind="network_device",
+            owner_department=fin,
+            quantity=2,
+            install_date=D(2021, 8, 1),
+        ),
+        "fw": create(
+            Component,
+            name="fw",
+            kind="firewall",
+            owner_department=fin,
+            end_of_support=D(2028, 2, 1),
+            replacement_cost=Decimal(7000),
+        ),
+        "radio": create(Component, name="radio", kind="radio_system"),
+        "old": create(
+            Component,
+            name="old",
+            kind="server",
+            status="retired",
+            end_of_support=D(2026, 1, 1),
+        ),
+    }
+    permits = create(Service, name="Permits", owner_department=pw)
+    app = create(System, name="Permit app", owner_department=pw)
+    create(Dependency, from_service=permits, to_system=app)
+    create(Dependency, from_system=app, to_component=items["srv-a"])
+    create(Dependency, from_service=permits, to_component=items["fw"])
+    return items
+
+
+@pytest.fixture
+def cycle(users) -> BudgetCycle:
+    criteria_set = gov.load_preset(context.SYSTEM, presets.ORANGE_COUNTY_STYLE)
+    return gov.open_cycle(
+        context.SYSTEM,
+        {
+            "name": "FY2027",
+            "first_year": 2027,
+            "years": 3,
+            "criteria_set": criteria_set,
+            "status": BudgetCycle.Status.SCORING,
+        },
+    )
+
+
+def test_the_forecast_input_reads_the_estate_in_a_fixed_number_of_queries(estate, users):
+    with CaptureQueriesContext(connection) as small:
+        forecast_input.estate(users["staff"], TODAY)
+    for n in range(30):
+        create(Component, name=f"extra-{n}", kind="server", end_of_support=D(2028, 1, 1))
+    with CaptureQueriesContext(connection) as large:
+        found = forecast_input.estate(users["staff"], TODAY)
+    assert len(found.items) == 35  # the retired one left out
+    assert len(large) == len(small) == 7
+
+
+def test_the_forecast_page_shows_each_years_figures(estate, client_for):
+    response = client_for("viewer").get("/foundation/forecast/")
+    assert response.status_code == 200
+    years = {y["year"]: y for y in response.context["years"]}
+    assert list(years) == [2027, 2028, 2029, 2030, 2031]
+    fy27, fy28, fy29 = years[2027]["totals"], years[2028]["totals"], years[2029]["totals"]
+    assert (fy27.items, fy27.capital, fy27.operating) == (2, 20000, 1000)
+    assert years[2027]["past_due"] == 1
+    assert fy28.capital == pytest.approx(7700)  # own price, one year of 10 %
+    assert (fy29.quantity, fy29.capital) == (2, pytest.approx(9680))
+    assert fy29.operating == pytest.approx(-242)
+    assert dict(years[2027]["departments"])["Public Works"].capital == 20000
+    by_service = dict(years[2027]["services"])
+    assert by_service["Permits"].capital == 10000 and by_service[""].capital == 10000
+    assert dict(years[2028]["services"])["Permits"].items == 1
+    assert response.context["without_date"] == 1
+    assert b"srv-a" in response.content and b"Propose" not in response.content  # viewer
+
+
+def test_the_forecast_csv_is_safe_in_a_spreadsheet(estate, client_for, departments):
+    services.update(context.SYSTEM, departments["FIN"], {"name": "=HYPERLINK(1)"}, version=None)
+    response = client_for("staff").get("/foundation/forecast.csv")
+    text = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"] == "text/csv"
+    assert "2027,All,All,2,2,20000.0,0.0,20000.0,1000.0,0.0,1000.0,0" in text
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+
+
+def test_the_schedule_job_solves_the_small_estate(estate, client_for):
+    # No inflation, to work the answer by hand. Servers (20,000, due 2027, two of them) do
+    # not fit 2027's cap; 2028 takes them, the firewall (7,000) moves up into 2027 and the
+    # switches (8,000, due 2029, whose cap is 0) wait until 2030: risk 2 + 0 + 1 = 3.
+    settings = ReplacementSettings.objects.get()
+    services.update(context.SYSTEM, settings, {"inflation_percent": 0}, version=None)
+    client = client_for("staff")
+    page = client.get("/foundation/schedule/")
+    assert page.context["missing_caps"] == [2027, 2028, 2029, 2030, 2031]
+    for year, amount in {2027: 10000, 2028: 25000, 2029: 0, 2030: 10000, 2031: 0}.items():
+        create(CapitalCap, fiscal_year=year, amount=amount)
+    response = client.post("/foundation/schedule/run/")
+    job = Job.objects.get(kind=schedule_run.JOB_KIND)
+    assert job.status == Job.Status.DONE, job.message
+    result = schedule_run.latest().result
+    labels = {u["id"]: u["label"] for u in result["units"]}
+    years = {labels[k]: v for k, v in result["plan"]["years"].items()}
+    assert years == {
+        "1 × Firewall, Finance, due FY2028": 2027,
+        "1 × Network device, Finance, due FY2029": 2030,
+        "2 × R740, Public Works, due FY2027": 2028,
+    }
+    assert result["status"] == "optimal" and result["plan"]["total_risk"] == 3
+    assert result["when_due"]["over_caps"] == {"2027": 10000, "2029": 8000}
+    assert result["defer_all"]["total_risk"] == 10 + 4 + 3
+    page = client.get("/foundation/schedule/")
+    assert response.status_code == 302 and page.status_code == 200
+    assert len(page.context["moves"]) == 3
+    assert b"Proven optimal" in page.content
+
+
+def test_the_schedule_job_names_the_years_without_a_cap(estate, client_for):
+    client_for("staff").post("/foundation/schedule/run/")
+    job = Job.objects.get(kind=schedule_run.JOB_KIND)
+    assert job.status == Job.Status.FAILED
+    assert "No capital cap for FY2027, FY2028" in job.message
+
+
+def test_a_years_replacements_become_a_proposal_covered_once_funded(estate, cycle, users):
+    staff = users["staff"]
+    draft = renewals.draft(staff, TODAY, year=2027)
+    assert sorted(draft.item_ids) == sorted([str(estate["srv-a"].pk), str(estate["srv-b"].pk)])
+    proposal = renewals.propose(
+        staff,
+        TODAY,
+        draft.item_ids,
+        cycle=cycle,
+        department=estate["srv-a"].owner_department,
+        title="Replace the R740s",
+    )
+    assert proposal.kind == Proposal.Kind.RENEWAL and proposal.status == Proposal.Status.DRAFT
+    assert (proposal.earliest_start, proposal.capital_costs) == (2027, [20000.0])
+    assert proposal.recurring_operating == Decimal(1000)
+    renewal = Renewal.objects.get(proposal=proposal)
+    assert set(renewal.components.all()) == {estate["srv-a"], estate["srv-b"]}
+    assert set(proposal.replaces_components.all()) == {estate["srv-a"], estate["srv-b"]}
+    # Not funded yet: nothing is covered.
+    result, *_ = forecast_input.build(staff, TODAY)
+    assert result.year(2027).totals.covered_capital == 0
+    for step in ("submitted", "under_review"):
+        gov.move(staff, proposal, step)
+    services.update(
+        context.SYSTEM, proposal, {"mandated": True, "mandate": "State law"}, version=None
+    )
+    gov.move(staff, proposal, "approved", "Funded", decision={"rationale": "Funded in FY2027"})
+    result, *_ = forecast_input.build(staff, TODAY)
+    assert result.year(2027).totals.covered_capital == 20000
+    assert result.year(2027).totals.uncovered_capital == 0
+    # Already funded components are not proposed twice.
+    with pytest.raises(ValidationError, match="srv-a: already funded"):
+        renewals.propose(
+            staff, TODAY, [str(estate["srv-a"].pk)], cycle=cycle, department=None, title="Again"
+        )
+
+
+def test_chosen_components_become_a_proposal_from_the_page(estate, cycle, client_for, departments):
+    client = client_for("staff")
+    ids = [estate["fw"].pk, estate["sw-1"].pk]
+    page = client.get("/foundation/forecast/propose/", {"item": ids})
+    assert page.status_code == 200 and page.context["form"]["department"].initial.name == "Finance"
+    response = client.post(
+        "/foundation/forecast/propose/",
+        {
+            "item": ids,
+            "cycle": cycle.pk,
+            "department": departments["FIN"].pk,
+            "title": "Finance gear",
+        },
+    )
+    proposal = Proposal.objects.get(title="Finance gear")
+    assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
+    # Starts in FY2028 (the firewall's year): firewall 7,000 and switches 8,000, one year of 10 %.
+    assert proposal.earliest_start == 2028
+    assert proposal.capital_costs == [pytest.approx(16500)]
+    assert proposal.recurring_operating == 0  # the switches get cheaper to run: nothing added
+    detail = client.get(proposal.get_absolute_url())
+    assert b"Renews 2 foundation items" in detail.content and b"sw-1" in detail.content
+
+
+def test_a_proposal_outside_the_cycle_is_refused_with_the_reason(
+    estate, cycle, client_for, departments
+):
+    # The cycle plans FY2027–2029; nothing is created for a start it does not plan.
+    later = create(
+        Component, name="late", kind="firewall", end_of_support=D(2030, 9, 1), replacement_cost=1
+    )
+    response = client_for("staff").post(
+        "/foundation/forecast/propose/",
+        {
+            "item": [later.pk],
+            "cycle": cycle.pk,
+            "department": departments["FIN"].pk,
+            "title": "Late",
+        },
+    )
+    assert response.status_code == 200
+    assert "earliest start" in str(response.context["form"].non_field_errors())
+    assert not Proposal.objects.filter(title="Late").exists() and not Renewal.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["liaison", "viewer", "board"])
+def test_only_it_staff_propose_or_schedule(estate, cycle, client_for, users, departments, role):
+    client = client_for(role)
+    assert client.get("/foundation/forecast/propose/", {"year": 2027}).status_code == 403
+    response = client.post(
+        "/foundation/forecast/propose/",
+        {"year": 2027, "cycle": cycle.pk, "department": departments["PW"].pk, "title": "X"},
+    )
+    assert response.status_code == 403
+    assert client.post("/foundation/schedule/run/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        renewals.propose(
+            users[role],
+            TODAY,
+            [str(estate["srv-a"].pk)],
+            cycle=cycle,
+            department=departments["PW"],
+            title="X",
+        )
+    assert not Proposal.objects.exists()
+
+
+def test_the_settings_page_is_read_by_all_and_changed_by_it_staff(estate, client_for):
+    viewer = client_for("viewer")
+    assert viewer.get("/foundation/replacement-settings/").status_code == 200
+    assert viewer.post("/foundation/replacement-settings/", {"horizon": 7}).status_code == 403
+    row = ReplacementSettings.objects.get()
+    staff = client_for("staff")
+    refused = staff.post(
+        "/foundation/replacement-settings/",
+        {"inflation_percent": 2, "horizon": 11, "start_month": 7, "version": row.version},
+    )
+    assert refused.status_code == 200 and "horizon" in refused.context["form"].errors
+    saved = staff.post(
+        "/foundation/replacement-settings/",
+        {"inflation_percent": 2, "horizon": 7, "start_month": 1, "version": row.version},
+    )
+    assert saved.status_code == 302
+    assert forecast_input.settings() == forecast_input.Settings(0.02, 7, 1)
+    years = client_for("viewer").get("/foundation/forecast/").context["years"]
+    assert [y["year"] for y in years] == list(range(2026, 2033))  # calendar years from 2026
