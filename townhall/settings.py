@@ -308,6 +308,9 @@ SPECTACULAR_SETTINGS = {
     # Like the API itself: signed-in people only (README, The API).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # A component's kind is also the key of foundation's service lives and unit costs: one
+    # choice set on three records, named once.
+    "ENUM_NAME_OVERRIDES": {"ComponentKindEnum": "townhall.estate.models.Component.Kind"},
     "SWAGGER_UI_DIST": "SIDECAR",
     # Without deep links each operation's heading is one button, not a link inside a button.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
