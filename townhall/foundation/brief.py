@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from townhall.core.pdf import html_page, pdf
 from townhall.estate.models import Component
-from townhall.foundation import forecast, health, health_input, life
+from townhall.foundation import forecast, forecast_input, health, health_input, life
 from townhall.foundation.models import ServiceLife
 from townhall.jobs import runner
 
@@ -30,9 +30,7 @@ JOB_KIND = "foundation_brief"
 FORMATS = ("pdf", "docx")
 SERVICES = 5  # weakest services the brief names
 ITEMS = 3  # weakest items named under each
-HORIZON = 5  # fiscal years of the forecast
-INFLATION = 0.03
-START_MONTH = 7  # fiscal years start in July, as the forecast's default
+HORIZON = 5  # fiscal years of the forecast: the brief speaks of five years, whatever the page's
 REASONS = [
     # (code, severity, how the brief says it)
     ("support", health.CRITICAL, "past their vendor's end of support"),
@@ -103,12 +101,15 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
     items = _forecast_items(user, today, tagged)
     # Components already past their end of life today (the forecast counts by fiscal year).
     ended = {i.id for i in items if i.end_of_life is not None and i.end_of_life < today}
+    # The city's inflation rate, fiscal-year start and unit costs, as the forecast page uses.
+    city = forecast_input.settings()
     result = forecast.forecast(
         items,
         today=today,
-        inflation=INFLATION,
+        costs=forecast_input.cost_table(),
+        inflation=city.inflation,
         horizon=HORIZON,
-        start_month=START_MONTH,
+        start_month=city.start_month,
     )
     years = [
         {
@@ -173,7 +174,7 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
         "total_capital": round(sum(y.totals.capital for y in result.years)),
         "without_cost": len(result.without_cost),
         "without_date": len(result.without_date),
-        "inflation_percent": round(INFLATION * 100),
+        "inflation_percent": round(city.inflation * 100, 1),
     }
 
 
@@ -273,7 +274,8 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
             "para",
             f"Replacing the components that reach their end of life in fiscal years "
             f"{data['first_year']} to {data['last_year']} costs {_money(data['total_capital'])} "
-            f"in capital at their recorded replacement costs, rising {data['inflation_percent']}% "
+            f"in capital at their recorded replacement costs or the city's unit costs, rising "
+            f"{data['inflation_percent']:g}% "
             "a year.",
         )
     ]

@@ -89,3 +89,21 @@ def test_the_brief_is_made_on_the_job_runner(estate, client_for, users, kind, ma
     if kind == "docx":
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
         assert "What it costs over five years" in text and "911 dispatch" in text
+
+
+def test_the_brief_prices_with_the_citys_unit_costs_and_settings(estate, users):
+    """A component with no cost of its own is priced at the city's unit cost for its kind,
+    with the inflation rate of the replacement settings (none here, to count by hand)."""
+    from townhall.foundation.models import ReplacementSettings, UnitCost
+
+    services.create(context.SYSTEM, UnitCost, {"kind": "server", "capital": Decimal("5000")})
+    services.create(
+        context.SYSTEM,
+        ReplacementSettings,
+        {"inflation_percent": Decimal("0"), "horizon": 5, "start_month": 1},
+    )
+    data = brief.facts(users["viewer"])
+    assert data["without_cost"] == 0
+    assert data["total_capital"] == 12000 + 5000  # db-1's own cost; web-1 at the unit cost
+    text = " ".join(t for _, paragraphs in brief.sections(data) for _, t in paragraphs)
+    assert "rising 0% a year" in text
