@@ -5,14 +5,17 @@ of life from `life.py` (vendor end of support, else install date plus its own or
 expected service life), its department, its quantity, its own replacement cost when it has
 one, and the funded governance proposal that renews it, if any. Its services are those
 that depend on it directly, or on a system that depends on it directly (one level, as the
-estate records it: service → system → component). Eight queries whatever the estate's
-size: settings, unit costs, service lives, components, departments, the two kinds of
-dependency, services, and funded renewals.
+estate records it: service → system → component). Eight queries for the estate whatever
+its size (`estate`): service lives, components, departments, services, mission-essential
+services, the two kinds of dependency and funded renewals; settings and unit costs are
+read apart.
 
 The schedule's units are built here too (`units`): the uncovered components due within the
 horizon, grouped as a city replaces them: same kind and model, same department, same
 fiscal year due (a component past its end counts as due in the first year). A unit's
-weight is its number of components, so twenty desktops out of support weigh more than one.
+weight is the sum of its components' weights: 1 each, and `ESSENTIAL_WEIGHT` for one under
+a mission-essential service (its impact analysis says so), so twenty desktops out of support
+weigh more than one, and the server under 911 dispatch more than a desktop.
 """
 
 import datetime
@@ -20,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from townhall.continuity.models import ImpactAnalysis
 from townhall.estate.models import Component, Dependency, Service
 from townhall.foundation import forecast, life, schedule
 from townhall.foundation.models import (
@@ -48,6 +52,7 @@ class Estate:
 
     items: list[forecast.Item]
     names: dict[str, str] = field(default_factory=dict)  # item id -> component name
+    essential: set[str] = field(default_factory=set)  # under a mission-essential service
     funded_by: dict[str, int] = field(default_factory=dict)  # item id -> proposal pk
 
 
@@ -78,6 +83,10 @@ def model_key(kind: str, model: str) -> str:
     return f"{kind}|{model}" if model else ""
 
 
+# How much more a year late weighs for a component a mission-essential service stands on.
+ESSENTIAL_WEIGHT = 3.0
+
+
 def estate(user: Any, today: datetime.date) -> Estate:
     """The components `user` may see, as forecast items."""
     lives = dict(ServiceLife.objects.values_list("kind", "years"))
@@ -99,7 +108,7 @@ def estate(user: Any, today: datetime.date) -> Estate:
         )
     )
     departments = dict(Department.objects.values_list("pk", "name"))
-    services = _services(user)
+    services, essential = _services(user)
     funded = dict(
         Renewal.components.through.objects.filter(renewal__proposal__status__in=FUNDED).values_list(
             "component_id", "renewal__proposal_id"
@@ -129,14 +138,21 @@ def estate(user: Any, today: datetime.date) -> Estate:
             )
         )
         result.names[key] = name
+        if pk in essential:
+            result.essential.add(key)
         if pk in funded:
             result.funded_by[key] = funded[pk]
     return result
 
 
-def _services(user: Any) -> dict[int, set[str]]:
-    """Component pk -> names of the services (that `user` may see) standing on it."""
+def _services(user: Any) -> tuple[dict[int, set[str]], set[int]]:
+    """Component pk -> names of the services (that `user` may see) standing on it; and the
+    components a mission-essential one among them stands on."""
     names = dict(Service.objects.restrict(user, "view").values_list("pk", "name"))
+    vital = set(
+        ImpactAnalysis.objects.filter(mission_essential=True).values_list("service_id", flat=True)
+    )
+    essential: set[int] = set()
     under_system: dict[int, set[int]] = defaultdict(set)
     for component, system in Dependency.objects.filter(
         from_system__isnull=False, to_component__isnull=False
@@ -148,11 +164,14 @@ def _services(user: Any) -> dict[int, set[str]]:
     ).values_list("from_service_id", "to_system_id", "to_component_id"):
         if service not in names:
             continue
+        reached = set(under_system.get(system, ()) if system is not None else ())
         if component is not None:
-            result[component].add(names[service])
-        for reached in under_system.get(system, ()) if system is not None else ():
-            result[reached].add(names[service])
-    return result
+            reached.add(component)
+        for pk in reached:
+            result[pk].add(names[service])
+        if service in vital:
+            essential |= reached
+    return result, essential
 
 
 def build(
@@ -210,7 +229,8 @@ def units(
         kind, model, department, year = key
         unit_id = f"U{number}"
         cost = sum(unit_capital(m, costs) or 0.0 for m in members)
-        made.append(schedule.Unit(unit_id, cost, year, weight=float(len(members))))
+        weight = sum(ESSENTIAL_WEIGHT if m.id in items.essential else 1.0 for m in members)
+        made.append(schedule.Unit(unit_id, cost, year, weight=weight))
         what = model.split("|", 1)[1] if model else str(kinds.get(kind, kind))
         label = f"{len(members)} × {what}, {department or 'no department'}, due FY{year}"
         info[unit_id] = UnitInfo(unit_id, label, [m.id for m in members])

@@ -131,7 +131,7 @@ def test_the_forecast_input_reads_the_estate_in_a_fixed_number_of_queries(estate
     with CaptureQueriesContext(connection) as large:
         found = forecast_input.estate(users["staff"], TODAY)
     assert len(found.items) == 35  # the retired one left out
-    assert len(large) == len(small) == 7
+    assert len(large) == len(small) == 8
 
 
 def test_the_forecast_page_shows_each_years_figures(estate, client_for):
@@ -191,6 +191,29 @@ def test_the_schedule_job_solves_the_small_estate(estate, client_for):
     assert response.status_code == 302 and page.status_code == 200
     assert len(page.context["moves"]) == 3
     assert b"Proven optimal" in page.content
+
+
+def test_a_mission_essential_service_weighs_its_components_more(estate, client_for):
+    """Permits made mission-essential: srv-a (under the Permit app) and fw (directly) weigh
+    3 each. The plan stays the one worked out above; its risk is now 4 × 1 (the servers,
+    3 + 1, a year late) + 1 (the switches) = 5; deferring all: 4 × 5 + 3 × 4 + 1 × 3 = 35."""
+    from townhall.continuity.tests import factories as f
+
+    f.impact(Service.objects.get(name="Permits"), rto_hours=24, mission_essential=True)
+    settings = ReplacementSettings.objects.get()
+    services.update(context.SYSTEM, settings, {"inflation_percent": 0}, version=None)
+    for year, amount in {2027: 10000, 2028: 25000, 2029: 0, 2030: 10000, 2031: 0}.items():
+        create(CapitalCap, fiscal_year=year, amount=amount)
+    client_for("staff").post("/foundation/schedule/run/")
+    result = schedule_run.latest().result
+    weights = {u["label"]: u["weight"] for u in result["units"]}
+    assert weights == {
+        "1 × Firewall, Finance, due FY2028": 3,
+        "1 × Network device, Finance, due FY2029": 1,
+        "2 × R740, Public Works, due FY2027": 4,
+    }
+    assert result["plan"]["total_risk"] == 5
+    assert result["defer_all"]["total_risk"] == 35
 
 
 def test_the_schedule_job_names_the_years_without_a_cap(estate, client_for):
