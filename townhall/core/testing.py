@@ -7,11 +7,11 @@ another department, IT staff and administrators can do everything, and every cha
 leaves an audit entry.
 """
 
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import Client
@@ -23,21 +23,6 @@ from townhall.audit.models import AuditEntry
 from townhall.core import context, registry, services
 from townhall.core.forms import edited_fields
 from townhall.core.models import TrackedModel
-
-M = TypeVar("M", bound=models.Model)
-
-
-def put_in_state(obj: M, **values: Any) -> M:
-    """Test set-up only: give a record a workflow state (or any values) directly, for a
-    state no single named transition reaches from where a test starts. It skips the write
-    path's checks and history on purpose; a test of a workflow takes its real steps
-    (`services.transition`) instead."""
-    for name, value in values.items():
-        setattr(obj, name, value)
-    with context.writing():
-        obj.save(update_fields=list(values))
-    return obj
-
 
 class ResourceContract:
     """Subclass and set `model`; override `data` (form/API values) and `make`."""

@@ -145,6 +145,23 @@ def test_a_rejected_suggestion_is_not_made_again_for_the_same_release(estate, us
 
 
 @pytest.mark.django_db
+def test_a_decision_is_never_an_edit(estate, users):
+    """Accepting and rejecting are the suggestion's own steps: an edit may not move it."""
+    from django.core.exceptions import ValidationError
+
+    suggestions.make_suggestions(users["staff"])
+    one = pending()["srv-unknown"]
+    for to in ("accepted", "rejected"):
+        with pytest.raises(ValidationError) as refused:
+            services.update(users["staff"], one, {"status": to}, version=None)
+        assert "status" in refused.value.error_dict
+        with pytest.raises(services.RowInvalid):
+            services.update_rows(users["staff"], [(one, {"status": to})])
+    one.refresh_from_db()
+    assert one.status == "pending"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["liaison", "viewer", "board"])
 def test_only_it_staff_decide(estate, users, client_for, role):
     suggestions.make_suggestions(users["staff"])
