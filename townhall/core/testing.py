@@ -24,6 +24,7 @@ from townhall.core import context, registry, services
 from townhall.core.forms import edited_fields
 from townhall.core.models import TrackedModel
 
+
 class ResourceContract:
     """Subclass and set `model`; override `data` (form/API values) and `make`."""
 
