@@ -111,11 +111,11 @@ def test_forecast_to_proposal_and_schedule(
     expect(page.get_by_role("heading", level=1)).to_have_text("Replacement forecast")
     axe_check(page)
     # By keyboard: open a year's list, choose one server, propose it.
-    page.get_by_text("The components due in FY", exact=False).first.focus()
+    page.get_by_text("The components and systems due in FY", exact=False).first.focus()
     page.keyboard.press("Enter")
     page.get_by_label("Choose srv-a").focus()
     page.keyboard.press("Space")
-    page.get_by_role("button", name="Propose the chosen components to the board").focus()
+    page.get_by_role("button", name="Propose the chosen items to the board").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Propose replacements to the board")
     axe_check(page)
