@@ -537,3 +537,23 @@ def test_a_proposal_renews_a_system_covered_once_funded(estate, cycle, users, cl
     assert listed["Permit app"]["covered"]
     with pytest.raises(ValidationError, match="Permit app: already funded"):
         renewals.propose(staff, TODAY, [key], cycle=cycle, department=None, title="Again")
+
+
+def test_a_plan_stored_before_prerequisites_still_shows(rack, client_for):
+    """A plan kept before units had prerequisites (no key for them, no dropped links)."""
+    client = client_for("staff")
+    client.post("/foundation/schedule/run/")
+    plan = schedule_run.latest()
+    for unit in plan.result["units"]:
+        del unit["prerequisites"]
+    del plan.result["dropped"]
+    services.update(context.SYSTEM, plan, {"result": plan.result}, version=None)
+    page = client.get("/foundation/schedule/")
+    assert page.status_code == 200 and page.context["prerequisites"] == ([], [])
+    assert b"No group depends on another group" in page.content
+
+
+def test_an_unknown_system_is_refused_by_name(estate, client_for):
+    page = client_for("staff").get("/foundation/forecast/propose/", {"item": ["s999999", "sx"]})
+    assert page.status_code == 200
+    assert page.context["draft"].refused == ["system s999999: not found, or not yours to see"]
