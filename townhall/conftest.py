@@ -79,6 +79,10 @@ def _media(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # A fast hasher: tests create many accounts; real installs keep Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test client builds its own middleware, and WhiteNoise would list every static file
+    # (thousands, from USWDS) each time: most of a test's time. Looked up per request instead,
+    # as in development; production keeps the list made once at start-up.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(autouse=True)
