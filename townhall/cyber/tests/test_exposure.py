@@ -6,6 +6,7 @@ import datetime
 import http.server
 import io
 import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from townhall.cyber import exposure
 from townhall.cyber import models as m
 from townhall.cyber.kev import FeedError
 from townhall.estate import models as estate
+from townhall.jobs import runner
+from townhall.jobs.models import Job
 
 FILES = Path(__file__).parent / "files"
 DEMO = Path(__file__).parent.parent / "demo_feeds"
@@ -571,21 +574,36 @@ def upload(client, kind: str, name: str, data: bytes, **extra):
     )
 
 
-def test_upload_from_the_browser(client_for, items):
+def test_upload_from_the_browser(client_for, items, users):
+    """The page hands the file to a job and opens the job's page, which says what the
+    import and the matching after it did (the request does neither)."""
     staff = client_for("staff")
     page = staff.get("/cyber/exposure/feeds/").content.decode()
     assert "Upload a feed file" in page
     response = upload(staff, "kev", "kev.json", read("kev_messy.json"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get()
+    assert (job.kind, job.created_by, job.params["kind"]) == ("feed_import", users["staff"], "kev")
     assert m.KnownVulnerability.objects.count() == 4
-    shown = staff.get("/cyber/exposure/feeds/").content.decode()
+    shown = staff.get(response["Location"]).content.decode()
     assert "4 added" in shown and "9 entries or field(s) could not be used" in shown
     assert "Matched" in shown
     response = upload(
         staff, "eol", "ws.json", read("eol_windows_server_v0.json"), product="windows-server"
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
     assert m.ProductRelease.objects.filter(product="windows-server").count() == 5
+    assert "5 added" in staff.get(response["Location"]).content.decode()
+
+
+def test_the_feeds_page_imports_nothing_itself(client_for, items, monkeypatch):
+    """Posting the form only queues the job: the import runs on the job runner."""
+    queued = []
+    monkeypatch.setattr(runner, "run_job", types.SimpleNamespace(enqueue=queued.append))
+    response = upload(client_for("staff"), "kev", "kev.json", read("kev_small.json"))
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert queued == [Job.objects.get().pk]
+    assert not m.KnownVulnerability.objects.exists() and not m.FeedImport.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -595,14 +613,24 @@ def test_upload_from_the_browser(client_for, items):
         ("kev", "k.pdf", b"%PDF-1.4 \xff", {}, "not UTF-8 text"),
         ("eol", "e.json", read("kev_small.json"), {}, "not endoflife.date release data"),
         ("eol", "e.json", read("eol_windows_server_v0.json"), {}, "does not say which product"),
-        ("other", "e.json", b"[]", {}, "Select a valid choice"),
     ],
 )
 def test_upload_errors(client_for, db, kind, name, data, extra, message):
-    response = upload(client_for("staff"), kind, name, data, **extra)
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    """A file that cannot be read fails its job with the reason; nothing is imported."""
+    client = client_for("staff")
+    response = upload(client, kind, name, data, **extra)
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and message in job.message
+    assert message in client.get(response["Location"]).content.decode()
     assert not m.FeedImport.objects.exists()
+
+
+def test_upload_of_an_unknown_kind_is_refused_on_the_page(client_for, db):
+    response = upload(client_for("staff"), "other", "e.json", b"[]")
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_upload_size_limit(client_for, db, settings):
@@ -610,6 +638,7 @@ def test_upload_size_limit(client_for, db, settings):
     response = upload(client_for("staff"), "kev", "k.json", read("kev_small.json"))
     assert response.status_code == 400
     assert "larger than the 0 MB limit" in response.content.decode()
+    assert not Job.objects.exists()  # refused before any job is queued
 
 
 def test_summary_is_kept_until_something_changes(
