@@ -664,3 +664,49 @@ def test_not_matched_page_finds_by_vendor_product_or_version(client_for, matched
     response = staff.get("/cyber/exposure/not-matched/?q=nothing-like-it")
     assert response.status_code == 200
     assert "Quillfeather" not in response.content.decode()
+
+
+def test_the_installed_version_verdict_is_shown_never_set(matched, client_for, users):
+    """Matching writes `version_status` and `version_reason` each time it runs: the edit
+    form shows them disabled, the API holds them read-only, and no import kind reads them."""
+    from rest_framework.test import APIClient
+
+    from townhall.core import registry
+    from townhall.core.forms import read_only_fields
+    from townhall.core.testing import ResourceContract
+    from townhall.cyber.forms import ExposureForm
+    from townhall.imports import kinds
+
+    row = m.Exposure.objects.filter(vulnerability__isnull=False).first()
+    was = (row.version_status, row.version_reason)
+    form = ExposureForm(instance=row)
+    assert form.fields["version_status"].disabled and form.fields["version_reason"].disabled
+
+    class Contract(ResourceContract):
+        model = m.Exposure
+
+    contract = Contract()
+    post = contract.edit_post(row, {}, version_status="not_affected", version_reason="mine")
+    post["notes"] = "checked"
+    staff = client_for("staff")
+    assert staff.post(contract.url("edit", row), post).status_code == 302
+    row.refresh_from_db()
+    assert (row.version_status, row.version_reason) == was and row.notes == "checked"
+
+    api = APIClient()
+    api.force_authenticate(users["staff"])
+    url = f"/api/cyber/exposures/{row.pk}/"
+    sent = {"version_status": "not_affected", "version_reason": "mine", "version": row.version}
+    answer = api.patch(url, sent, format="json")
+    assert answer.status_code == 200 and answer.json()["version_status"] == was[0]
+    row.refresh_from_db()
+    assert (row.version_status, row.version_reason) == was
+    schema = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schema["Exposure"]["properties"]["version_status"].get("readOnly")
+    for body in ("ExposureRequest", "PatchedExposureEditRequest"):
+        assert "version_status" not in schema[body]["properties"]
+
+    for kind in kinds.all_kinds():
+        resource = registry.for_model(kind.model)
+        shown_only = set(read_only_fields(resource.form)) if resource else set()
+        assert not shown_only & set(kind.fields), kind.key
