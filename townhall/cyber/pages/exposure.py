@@ -429,7 +429,6 @@ def feed_report(report: exposure.ImportReport) -> list[str]:
         count = len(report.problems)
         lines.append(
             f"{count} entr{'y' if count == 1 else 'ies'} or field(s) could not be used; the "
-            "import record lists them all. First: "
-            + " · ".join(report.problems[:PROBLEMS_SHOWN])
+            "import record lists them all. First: " + " · ".join(report.problems[:PROBLEMS_SHOWN])
         )
     return lines
