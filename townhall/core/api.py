@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from townhall.core import permissions, registry, services
 from townhall.core.forms import edited_fields, free_states, read_only_fields
+from townhall.core.models import field_named
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -86,7 +87,7 @@ def held_states(model: type[models.Model], fields: list[str]) -> dict[str, dict[
         if not free:
             held[name] = {"read_only": True, "help_text": HELD}
             continue
-        field = model._meta.get_field(name)
+        field = field_named(model, name)
         offered = [(value, label) for value, label in field.choices or () if value in free]
         others = ", ".join(sorted(v for v, _ in field.choices or () if v not in free))
         held[name] = {
@@ -107,7 +108,7 @@ def update_serializer_for(
     meta = getattr(base, "Meta", None)
     fields = list(getattr(meta, "fields", None) or [])
     held = held_states(resource.model, fields) if resource.serializer is None else {}
-    if not held:
+    if not held or meta is None:
         return base
     name = resource.extra.get("api_name", resource.model.__name__)
     update_meta = type(
