@@ -8,7 +8,8 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.routers import DefaultRouter
 
 from townhall.core import permissions, registry, services
-from townhall.core.forms import edited_fields
+from townhall.core.forms import edited_fields, free_states, read_only_fields
+from townhall.core.models import field_named
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -56,13 +57,70 @@ def serializer_for(resource: registry.Resource) -> type[serializers.ModelSeriali
         {
             "model": resource.model,
             "fields": fields,
-            "read_only_fields": ["id", "created_at", "updated_at"],
+            "read_only_fields": [
+                "id",
+                "created_at",
+                "updated_at",
+                *read_only_fields(resource.form),  # shown, set by the app itself
+            ],
             # The schema's name for the record; `extra["api_name"]` renames one whose name
             # would clash with another's request body ("Campaign" + "Request").
             "ref_name": resource.extra.get("api_name", resource.model.__name__),
         },
     )
     return type(f"{resource.model.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
+
+
+HELD = "Changed by the actions on the record's page, not by an edit."
+
+
+def held_states(model: type[models.Model], fields: list[str]) -> dict[str, dict[str, Any]]:
+    """How an update's serializer takes each workflow state among `fields` (a field named in
+    the model's `transitions`): read-only, or, where people set some of its values freely
+    (`edited_states`), only those, as the edit form offers them. The write path refuses any
+    other move (`core.services`), so the schema says so rather than promise a 400."""
+    held: dict[str, dict[str, Any]] = {}
+    for name in getattr(model, "transitions", {}):
+        if name not in fields:
+            continue
+        free = free_states(model, name)
+        if not free:
+            held[name] = {"read_only": True, "help_text": HELD}
+            continue
+        field = field_named(model, name)
+        offered = [(value, label) for value, label in field.choices or () if value in free]
+        others = ", ".join(sorted(v for v, _ in field.choices or () if v not in free))
+        held[name] = {
+            "choices": offered,
+            "help_text": f"An edit sets only these; the others ({others}) are changed by the "
+            "record's own actions, and a record in one of them keeps it through an edit.",
+        }
+    return held
+
+
+def update_serializer_for(
+    resource: registry.Resource, base: type[serializers.ModelSerializer] | None = None
+) -> type[serializers.ModelSerializer]:
+    """The serializer of an update (PUT, PATCH): the record's own (`base`), with the
+    workflow states an edit may not move held (`held_states`); `base` itself for a record
+    without one. Answers are still written by the record's own (its schema too)."""
+    base = base or serializer_for(resource)
+    meta = getattr(base, "Meta", None)
+    fields = list(getattr(meta, "fields", None) or [])
+    held = held_states(resource.model, fields) if resource.serializer is None else {}
+    if not held or meta is None:
+        return base
+    name = resource.extra.get("api_name", resource.model.__name__)
+    update_meta = type(
+        "Meta",
+        (meta,),
+        {
+            "extra_kwargs": {**getattr(meta, "extra_kwargs", {}), **held},
+            # The schema's name for the body of an edit: "ExposureEdit" + "Request".
+            "ref_name": f"{name}Edit",
+        },
+    )
+    return type(f"{resource.model.__name__}EditSerializer", (base,), {"Meta": update_meta})
 
 
 class ConflictException(exceptions.APIException):
@@ -78,6 +136,12 @@ class ConflictException(exceptions.APIException):
 
 class ResourceViewSet(viewsets.ModelViewSet):
     resource: registry.Resource  # each record's viewset is made by viewset_for
+    update_serializer_class: type[serializers.BaseSerializer]
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if getattr(self, "action", None) in ("update", "partial_update"):
+            return self.update_serializer_class
+        return super().get_serializer_class()
 
     def get_queryset(self) -> models.QuerySet:
         table = self.resource.table()
@@ -127,12 +191,14 @@ class ResourceViewSet(viewsets.ModelViewSet):
 
 
 def viewset_for(resource: registry.Resource) -> type[ResourceViewSet]:
+    serializer = serializer_for(resource)  # one class: the schema names each component once
     return type(
         f"{resource.model.__name__}ViewSet",
         (ResourceViewSet,),
         {
             "resource": resource,
-            "serializer_class": serializer_for(resource),
+            "serializer_class": serializer,
+            "update_serializer_class": update_serializer_for(resource, serializer),
             "filterset_class": resource.filterset,
             "queryset": resource.model._default_manager.none(),
         },

@@ -31,6 +31,14 @@ def edited_fields(form: type[forms.ModelForm] | forms.ModelForm) -> list[str]:
     return list(names)
 
 
+def read_only_fields(form: type[forms.ModelForm] | forms.ModelForm) -> list[str]:
+    """The fields a record form shows but people do not set (`read_only` on the form: what
+    the app itself works out, such as an exposure's installed-version verdict, which
+    matching writes). The form shows them disabled, the API read-only, and neither an edit
+    nor the importer takes a value for them."""
+    return [name for name in getattr(form, "read_only", ()) if name in edited_fields(form)]
+
+
 def style_fields(fields: Iterable[forms.Field]) -> None:
     """Give each widget its USWDS class."""
     for field in fields:
@@ -55,9 +63,13 @@ class RecordForm(forms.ModelForm):
     gets a conflict instead of silently overwriting (the check is in core.services)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Fields shown but set by the app, never by people (`read_only_fields`).
+    read_only: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        for name in read_only_fields(self):
+            self.fields[name].disabled = True
         if self.instance.pk is not None:
             hold_states(self)
         style_fields(self.fields.values())

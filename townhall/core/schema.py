@@ -64,6 +64,17 @@ def _response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class Schema(AutoSchema):
+    def get_response_serializers(self) -> Any:
+        """An update is read with its own serializer (`core.api.update_serializer_for`: the
+        workflow states an edit may not move held); the answer is the record, as written by
+        the record's serializer."""
+        own = getattr(self.view, "serializer_class", None)
+        if getattr(self.view, "action", None) in ("update", "partial_update") and hasattr(
+            self.view, "update_serializer_class"
+        ):
+            return own
+        return super().get_response_serializers()
+
     def _versioned(self) -> bool:
         """Updates of records with a version answer 409 when the version sent is stale."""
         resource = getattr(self.view, "resource", None)

@@ -169,6 +169,12 @@ def check_fields(user: Any, obj: models.Model, before: Mapping[str, Any] | None)
     as `check_write(user, before)`; `before` is None for a new record."""
     if before is not None:
         _refuse_state_edits(obj, before)
+    _check_write(user, obj, before)
+
+
+def _check_write(user: Any, obj: models.Model, before: Mapping[str, Any] | None) -> None:
+    """The model's own rule about who may set which values, asked by every verb that writes
+    values: create, update, their many-record forms and transition."""
     check = getattr(obj, "check_write", None)
     if check is not None:
         check(user, before)
@@ -728,6 +734,9 @@ def transition(
         before = snapshot(current)
         values = {field: to_status, **(extra or {})}
         _apply(current, values)
+        # The model's rule about values, as an edit is asked it (the state itself moves
+        # here by right, so the refusal of state edits is not asked).
+        _check_write(user, current, before)
         _refuse_nul(current)
         current.full_clean()
         if hasattr(current, "version"):

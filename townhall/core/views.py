@@ -48,6 +48,7 @@ from townhall.core.forms import (
     free_states,
     narrow_to_free_states,
     offer_own_department,
+    read_only_fields,
 )
 from townhall.core.http import SignedInRequest
 from townhall.core.kept import kept
@@ -59,9 +60,12 @@ PAGE_SIZES = (25, 50, 100)
 
 
 def form_data(form: forms.ModelForm) -> dict[str, Any]:
-    """The cleaned values of the model fields a form offers."""
+    """The cleaned values of the model fields a form offers people to set."""
+    shown_only = set(read_only_fields(form))
     return {
-        name: form.cleaned_data[name] for name in edited_fields(form) if name in form.cleaned_data
+        name: form.cleaned_data[name]
+        for name in edited_fields(form)
+        if name in form.cleaned_data and name not in shown_only
     }
 
 

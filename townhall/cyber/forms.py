@@ -235,6 +235,10 @@ class ProductAliasForm(RecordForm):
 
 
 class ExposureForm(RecordForm):
+    # Matching writes the installed-version verdict each time it runs; an edit would be
+    # overwritten, so the form shows it and nobody sets it.
+    read_only = ("version_status", "version_reason")
+
     class Meta:
         model = m.Exposure
         fields = [

@@ -1,6 +1,6 @@
 """Cyber's background jobs on the one job runner (townhall/jobs/runner.py): an uploaded
-OSCAL catalog stored as a framework version; uploaded CVE records stored, then the estate
-matched again so each exposure's installed-version verdict follows them."""
+OSCAL catalog stored as a framework version; an uploaded vulnerability catalog, endoflife.date
+data or CVE records stored, then the estate matched again so the exposures follow them."""
 
 from django.urls import reverse
 
@@ -52,3 +52,24 @@ def import_cve_records(ctx: runner.JobContext) -> str:
     refresh = exposure.refresh_exposures(ctx.user)
     ctx.link(reverse("cyber:exposure"), "See the exposures")
     return "\n".join([*report.lines(), *refresh.lines()])
+
+
+@runner.job(exposure_pages.FEED_JOB)
+def import_feed(ctx: runner.JobContext) -> str:
+    """Store the uploaded catalog or endoflife.date data, all or nothing (entries that
+    cannot be used are listed), then match the estate again."""
+    name = ctx.input_name[:300]
+    ctx.start(2, "Reading the file.")
+    try:
+        if ctx.params.get("kind") == "kev":
+            report = exposure.import_kev(ctx.user, ctx.read_input(), file_name=name)
+        else:
+            product = ctx.params.get("product") or None
+            report = exposure.import_eol(ctx.user, ctx.read_input(), product, file_name=name)
+    except FeedError as exc:
+        raise runner.JobFailed(f"Nothing was imported. {exc}") from exc
+    ctx.progress(1, "Matching the estate again.")
+    refresh = exposure.refresh_exposures(ctx.user)
+    ctx.progress(2)
+    ctx.link(reverse("cyber:exposure"), "See the exposures")
+    return "\n".join([*exposure_pages.feed_report(report), *refresh.lines()])

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from townhall.core import plugins
-from townhall.core.forms import edited_fields
+from townhall.core.forms import edited_fields, read_only_fields
 from townhall.core.models import field_named
 from townhall.imports import mapping
 from townhall.imports.grid import Grid
@@ -175,7 +175,9 @@ def _form_fields(registered: plugins.ImportKind, grid: Grid | None) -> tuple[str
 
         names = edited_fields(DepartmentForm)
     else:
-        names = edited_fields(resource.form)
+        # What the form only shows (set by the app itself) is not read from a file either.
+        shown_only = read_only_fields(resource.form)
+        names = [n for n in edited_fields(resource.form) if n not in shown_only]
     names = [n for n in names if n not in SKIPPED]
     if grid is not None:  # the grid's field becomes one column per cell, in its place
         at = names.index(grid.field)

@@ -139,6 +139,8 @@ def test_forecast_to_proposal_and_schedule(
     expect(page.get_by_role("heading", name="The three plans")).to_be_visible()
     waits = page.get_by_role("region", name="Groups replaced after or with what they run on")
     expect(waits.get_by_role("rowheader", name="System Permit app", exact=False)).to_be_visible()
+    # The proposal renews a component the kept schedule still counts: solve again.
+    expect(page.get_by_text("The estate changed since this schedule was solved")).to_be_visible()
     axe_check(page)
     page.goto(f"{url}/foundation/unit-costs/")
     axe_check(page)

@@ -179,6 +179,29 @@ def test_a_transition_without_rules_needs_the_right_to_change(users, departments
     assert doc.status == "retired"
 
 
+def test_a_transition_asks_the_models_rule_as_an_edit_does(users, departments, monkeypatch):
+    """`check_write` is the model's rule about who may set which values: a transition sets
+    values too (the state, and what `extra` carries), so it is asked, with the values before."""
+    values = {"name": "x", "owner_department": departments["PW"]}
+    item = services.create(SYSTEM, m.Component, values)
+    asked: list[tuple] = []
+
+    def check_write(self, user, before):
+        asked.append((user, before["status"], self.status, self.notes))
+        if self.status == "retired":
+            raise PermissionDenied("Only the records office retires a component.")
+
+    monkeypatch.setattr(m.Component, "check_write", check_write, raising=False)
+    staff = users["staff"]
+    with pytest.raises(PermissionDenied, match="records office"):
+        services.transition(staff, item, "retired", extra={"notes": "gone"})
+    item.refresh_from_db()
+    assert item.status != "retired" and item.notes == "" and item.version == 1
+    assert asked == [(staff, "in_service", "retired", "gone")]
+    services.transition(staff, item, "planned")
+    assert asked[-1] == (staff, "in_service", "planned", "")
+
+
 def test_a_transition_from_an_old_version_is_a_conflict(users, departments):
     """As for `update`: someone saved the record after the person opened it."""
     staff, other = users["staff"], users["admin"]

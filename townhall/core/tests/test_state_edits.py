@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from townhall.audit.models import AuditEntry
 from townhall.core import context, registry, services
-from townhall.core.api import serializer_for
+from townhall.core.api import update_serializer_for
 from townhall.core.forms import free_states
 from townhall.core.tests.test_private_rows import contracts
 from townhall.core.views import bulk_form
@@ -82,11 +82,12 @@ def test_an_edit_may_not_move_a_state(made, users, departments):
         response = api.patch(
             contract.api_url(made), {field: to, "version": made.version}, format="json"
         )
-        writable = field in serializer_for(contract.resource)().fields
-        if writable:
+        offered = update_serializer_for(contract.resource)().fields.get(field)
+        if offered is not None and not offered.read_only:  # its freely set values only
+            assert to not in offered.choices
             assert response.status_code == 400, response.content
             assert field in response.json()
-        else:  # the API does not offer the field at all: the value sent is ignored
+        else:  # read-only for an edit (its schema says so): the value sent is ignored
             assert response.status_code == 200, response.content
         made.refresh_from_db()
         assert getattr(made, field) == was
@@ -189,3 +190,56 @@ def test_a_plan_approval_is_a_named_transition(users):
     assert entry.after["transition"] == "status: draft → approved (approved by Dana Ortiz)"
     assert entry.after["approver_name"] == "Dana Ortiz"
     assert entry.before["status"] == "draft"
+
+
+@pytest.fixture
+def schema(users) -> dict:
+    api = APIClient()
+    api.force_authenticate(users["viewer"])
+    return api.get("/api/schema/?format=json").json()
+
+
+def _body(schema: dict, path: str, method: str) -> dict:
+    ref = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
+def _enum(schema: dict, prop: dict) -> set[str]:
+    if "$ref" not in prop:
+        prop = next(p for p in prop.get("allOf", prop.get("oneOf", [])) if "$ref" in p)
+    return set(schema["components"]["schemas"][prop["$ref"].rsplit("/", 1)[1]]["enum"])
+
+
+@pytest.mark.django_db
+def test_the_schema_says_an_edit_does_not_set_a_state(schema):
+    """An impact analysis's status moves by its review only: the schema of an edit holds it
+    read-only (the value sent is ignored), while a new analysis still names it."""
+    one = "/api/continuity/impact-analyses/{id}/"
+    for method in ("put", "patch"):
+        status = _body(schema, one, method)["properties"].get("status")
+        assert status is None or status.get("readOnly"), status
+    assert "status" in _body(schema, "/api/continuity/impact-analyses/", "post")["properties"]
+    answer = schema["paths"][one]["patch"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"]["$ref"].endswith("/ImpactAnalysis")
+
+
+@pytest.mark.django_db
+def test_the_schema_offers_only_the_decisions_an_edit_sets(schema, exposure, users):
+    """An exposure's status: an edit sets the decisions, never "gone" (matching's word)."""
+    S = Exposure.Status
+    decisions = {S.OPEN, S.MITIGATED, S.ACCEPTED, S.NOT_AFFECTED}
+    one = "/api/cyber/exposures/{id}/"
+    for method in ("put", "patch"):
+        status = _body(schema, one, method)["properties"]["status"]
+        assert _enum(schema, status) == decisions
+        assert "changed by the record's own actions" in status["description"]
+    answer = schema["components"]["schemas"]["Exposure"]["properties"]["status"]
+    assert S.GONE in _enum(schema, answer)  # what the API answers may still be "gone"
+
+    api = APIClient()
+    api.force_authenticate(users["admin"])
+    url = f"/api/cyber/exposures/{exposure.pk}/"
+    refused = api.patch(url, {"status": S.GONE, "version": exposure.version}, format="json")
+    assert refused.status_code == 400 and "status" in refused.json()
+    done = api.patch(url, {"status": S.ACCEPTED, "version": exposure.version}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == S.ACCEPTED

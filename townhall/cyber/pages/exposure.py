@@ -27,7 +27,6 @@ from townhall.core.forms import bounded_upload, style_fields
 from townhall.core.paging import Paginator
 from townhall.cyber import exposure
 from townhall.cyber.forms import ProductAliasForm
-from townhall.cyber.kev import FeedError
 from townhall.cyber.models import (
     Exposure,
     FeedImport,
@@ -39,6 +38,7 @@ from townhall.estate.models import Component, System
 from townhall.jobs import runner
 
 CVE_JOB = "cve_records_import"
+FEED_JOB = "feed_import"  # the catalog or endoflife.date data, then matching again
 PER_PAGE = 50
 UNMATCHED_PER_PAGE = 100
 PROBLEMS_SHOWN = 10
@@ -393,8 +393,11 @@ def exposure_feeds(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _feeds_page(request, form, status=400)
     upload = form.cleaned_data["file"]
-    if form.cleaned_data["kind"] == "cve":
-        # Records come by the thousand in a zip: stored, and matched again, in the background.
+    kind = form.cleaned_data["kind"]
+    # Reading a feed and matching the estate again take longer than a request should: both
+    # run on the job runner, whose page shows the progress and what was imported, or why
+    # nothing was (a file that cannot be read fails the job with the reason).
+    if kind == "cve":
         job = runner.submit(
             request.user,
             CVE_JOB,
@@ -402,28 +405,30 @@ def exposure_feeds(request: HttpRequest) -> HttpResponse:
             {},
             upload=upload,
         )
-        return redirect(job.get_absolute_url())
-    data = upload.read()
-    name = upload.name[:300]
-    try:
-        if form.cleaned_data["kind"] == "kev":
-            report = exposure.import_kev(request.user, data, file_name=name)
-        else:
-            product = form.cleaned_data.get("product") or None
-            report = exposure.import_eol(request.user, data, product, file_name=name)
-    except FeedError as exc:
-        target = "product" if "product key" in str(exc) or "which product" in str(exc) else "file"
-        form.add_error(target, f"Nothing was imported. {exc}")
-        return _feeds_page(request, form, status=400)
-    head, *problems = report.lines()
-    messages.success(request, head)
-    if report.problems:
-        messages.warning(
-            request,
-            f"{len(report.problems)} entr{'y' if len(report.problems) == 1 else 'ies'} or "
-            "field(s) could not be used; the import record lists them all. First: "
-            + " · ".join(report.problems[:PROBLEMS_SHOWN]),
+    else:
+        label = dict(FEED_LABELS)[kind]
+        job = runner.submit(
+            request.user,
+            FEED_JOB,
+            f"Import of {label} {upload.name}"[:200],
+            {"kind": kind, "product": form.cleaned_data.get("product") or ""},
+            upload=upload,
         )
-    for line in exposure.refresh_exposures(request.user).lines():
-        messages.info(request, line)
-    return redirect("cyber:exposure_feeds")
+    return redirect(job.get_absolute_url())
+
+
+FEED_LABELS = (("kev", "the vulnerability catalog"), ("eol", "endoflife.date data"))
+
+
+def feed_report(report: exposure.ImportReport) -> list[str]:
+    """What an import of the catalog or endoflife.date data did, as the job page says it:
+    the counts, then the first entries that could not be used (the import record has all)."""
+    head, *_ = report.lines()
+    lines = [head]
+    if report.problems:
+        count = len(report.problems)
+        lines.append(
+            f"{count} entr{'y' if count == 1 else 'ies'} or field(s) could not be used; the "
+            "import record lists them all. First: " + " · ".join(report.problems[:PROBLEMS_SHOWN])
+        )
+    return lines

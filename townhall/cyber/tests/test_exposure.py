@@ -6,6 +6,7 @@ import datetime
 import http.server
 import io
 import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from townhall.cyber import exposure
 from townhall.cyber import models as m
 from townhall.cyber.kev import FeedError
 from townhall.estate import models as estate
+from townhall.jobs import runner
+from townhall.jobs.models import Job
 
 FILES = Path(__file__).parent / "files"
 DEMO = Path(__file__).parent.parent / "demo_feeds"
@@ -571,21 +574,36 @@ def upload(client, kind: str, name: str, data: bytes, **extra):
     )
 
 
-def test_upload_from_the_browser(client_for, items):
+def test_upload_from_the_browser(client_for, items, users):
+    """The page hands the file to a job and opens the job's page, which says what the
+    import and the matching after it did (the request does neither)."""
     staff = client_for("staff")
     page = staff.get("/cyber/exposure/feeds/").content.decode()
     assert "Upload a feed file" in page
     response = upload(staff, "kev", "kev.json", read("kev_messy.json"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get()
+    assert (job.kind, job.created_by, job.params["kind"]) == ("feed_import", users["staff"], "kev")
     assert m.KnownVulnerability.objects.count() == 4
-    shown = staff.get("/cyber/exposure/feeds/").content.decode()
+    shown = staff.get(response["Location"]).content.decode()
     assert "4 added" in shown and "9 entries or field(s) could not be used" in shown
     assert "Matched" in shown
     response = upload(
         staff, "eol", "ws.json", read("eol_windows_server_v0.json"), product="windows-server"
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
     assert m.ProductRelease.objects.filter(product="windows-server").count() == 5
+    assert "5 added" in staff.get(response["Location"]).content.decode()
+
+
+def test_the_feeds_page_imports_nothing_itself(client_for, items, monkeypatch):
+    """Posting the form only queues the job: the import runs on the job runner."""
+    queued = []
+    monkeypatch.setattr(runner, "run_job", types.SimpleNamespace(enqueue=queued.append))
+    response = upload(client_for("staff"), "kev", "kev.json", read("kev_small.json"))
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert queued == [Job.objects.get().pk]
+    assert not m.KnownVulnerability.objects.exists() and not m.FeedImport.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -595,14 +613,24 @@ def test_upload_from_the_browser(client_for, items):
         ("kev", "k.pdf", b"%PDF-1.4 \xff", {}, "not UTF-8 text"),
         ("eol", "e.json", read("kev_small.json"), {}, "not endoflife.date release data"),
         ("eol", "e.json", read("eol_windows_server_v0.json"), {}, "does not say which product"),
-        ("other", "e.json", b"[]", {}, "Select a valid choice"),
     ],
 )
 def test_upload_errors(client_for, db, kind, name, data, extra, message):
-    response = upload(client_for("staff"), kind, name, data, **extra)
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    """A file that cannot be read fails its job with the reason; nothing is imported."""
+    client = client_for("staff")
+    response = upload(client, kind, name, data, **extra)
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and message in job.message
+    assert message in client.get(response["Location"]).content.decode()
     assert not m.FeedImport.objects.exists()
+
+
+def test_upload_of_an_unknown_kind_is_refused_on_the_page(client_for, db):
+    response = upload(client_for("staff"), "other", "e.json", b"[]")
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_upload_size_limit(client_for, db, settings):
@@ -610,6 +638,7 @@ def test_upload_size_limit(client_for, db, settings):
     response = upload(client_for("staff"), "kev", "k.json", read("kev_small.json"))
     assert response.status_code == 400
     assert "larger than the 0 MB limit" in response.content.decode()
+    assert not Job.objects.exists()  # refused before any job is queued
 
 
 def test_summary_is_kept_until_something_changes(
@@ -635,3 +664,49 @@ def test_not_matched_page_finds_by_vendor_product_or_version(client_for, matched
     response = staff.get("/cyber/exposure/not-matched/?q=nothing-like-it")
     assert response.status_code == 200
     assert "Quillfeather" not in response.content.decode()
+
+
+def test_the_installed_version_verdict_is_shown_never_set(matched, client_for, users):
+    """Matching writes `version_status` and `version_reason` each time it runs: the edit
+    form shows them disabled, the API holds them read-only, and no import kind reads them."""
+    from rest_framework.test import APIClient
+
+    from townhall.core import registry
+    from townhall.core.forms import read_only_fields
+    from townhall.core.testing import ResourceContract
+    from townhall.cyber.forms import ExposureForm
+    from townhall.imports import kinds
+
+    row = m.Exposure.objects.filter(vulnerability__isnull=False).first()
+    was = (row.version_status, row.version_reason)
+    form = ExposureForm(instance=row)
+    assert form.fields["version_status"].disabled and form.fields["version_reason"].disabled
+
+    class Contract(ResourceContract):
+        model = m.Exposure
+
+    contract = Contract()
+    post = contract.edit_post(row, {}, version_status="not_affected", version_reason="mine")
+    post["notes"] = "checked"
+    staff = client_for("staff")
+    assert staff.post(contract.url("edit", row), post).status_code == 302
+    row.refresh_from_db()
+    assert (row.version_status, row.version_reason) == was and row.notes == "checked"
+
+    api = APIClient()
+    api.force_authenticate(users["staff"])
+    url = f"/api/cyber/exposures/{row.pk}/"
+    sent = {"version_status": "not_affected", "version_reason": "mine", "version": row.version}
+    answer = api.patch(url, sent, format="json")
+    assert answer.status_code == 200 and answer.json()["version_status"] == was[0]
+    row.refresh_from_db()
+    assert (row.version_status, row.version_reason) == was
+    schema = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schema["Exposure"]["properties"]["version_status"].get("readOnly")
+    for body in ("ExposureRequest", "PatchedExposureEditRequest"):
+        assert "version_status" not in schema[body]["properties"]
+
+    for kind in kinds.all_kinds():
+        resource = registry.for_model(kind.model)
+        shown_only = set(read_only_fields(resource.form)) if resource else set()
+        assert not shown_only & set(kind.fields), kind.key

@@ -98,6 +98,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
     if plan is not None:
         result = plan.result
         context.update(
+            stale=schedule_run.stale(plan),
             result=result,
             plans=_plans(result),
             moves=_moves(result),

@@ -557,3 +557,40 @@ def test_an_unknown_system_is_refused_by_name(estate, client_for):
     page = client_for("staff").get("/foundation/forecast/propose/", {"item": ["s999999", "sx"]})
     assert page.status_code == 200
     assert page.context["draft"].refused == ["system s999999: not found, or not yours to see"]
+@pytest.mark.parametrize("change", ["component", "cost", "cap", "settings", "deleted"])
+def test_a_schedule_says_when_the_estate_changed_since_it_was_solved(
+    estate, client_for, change, django_assert_max_num_queries
+):
+    """A kept schedule is the answer for the estate as it was read: any later write to what
+    it is worked out from (components, unit costs, caps, settings; a deletion too) marks it
+    stale on its page, which asks to solve again. A write elsewhere does not."""
+    for year in range(2027, 2032):
+        create(CapitalCap, fiscal_year=year, amount=50000)
+    client = client_for("staff")
+    client.post("/foundation/schedule/run/")
+    plan = schedule_run.latest()
+    assert plan is not None and not schedule_run.stale(plan)
+    warning = "The estate changed since this schedule was solved; solve again."
+    assert warning not in client.get("/foundation/schedule/").content.decode()
+    create(System, name="A system the schedule does not read")
+    assert not schedule_run.stale(plan)
+
+    if change == "component":
+        services.update(context.SYSTEM, estate["sw-1"], {"quantity": 3}, version=None)
+    elif change == "cost":
+        cost = UnitCost.objects.get(kind="network_device")
+        services.update(context.SYSTEM, cost, {"capital": 5000}, version=None)
+    elif change == "cap":
+        cap = CapitalCap.objects.get(fiscal_year=2028)
+        services.update(context.SYSTEM, cap, {"amount": 1000}, version=None)
+    elif change == "settings":
+        settings = ReplacementSettings.objects.get()
+        services.update(context.SYSTEM, settings, {"inflation_percent": 3}, version=None)
+    else:
+        services.delete(context.SYSTEM, estate["radio"])
+    with django_assert_max_num_queries(2):  # the content types are cached after the first
+        assert schedule_run.stale(plan)
+    page = client.get("/foundation/schedule/")
+    assert page.context["stale"] and warning in page.content.decode()
+    client.post("/foundation/schedule/run/")
+    assert not schedule_run.stale(schedule_run.latest())
