@@ -79,7 +79,7 @@ def connect() -> None:
     changes.listen((m._meta.label for m in INPUTS), _changed)
 
 
-def _sees_every_row(model: type, user: Any) -> bool:
+def _sees_every_row(model: Any, user: Any) -> bool:
     """Whether no row rule narrows what `user` sees of `model`. A rule answers what the
     role allows (`by_role`) itself when it does not apply to someone: the cyber records'
     rule narrows only what department liaisons see."""
@@ -151,6 +151,11 @@ def factors_data(found: health.ItemHealth) -> list[dict[str, str]]:
     ]
 
 
+def _id(key: health.Key) -> int:
+    """The record id of a graph key (`("system", 12)`)."""
+    return int(key[1])  # type: ignore[call-overload]  # ids in the estate graph are ints
+
+
 def build(
     data: health_input.HealthInput, today: datetime.date
 ) -> tuple[dict[str, Any], list[StoredItemHealth], list[StoredServiceHealth]]:
@@ -160,7 +165,7 @@ def build(
 
     healths = health.assess_all(data.items, today)
     items = [
-        StoredItemHealth(kind=h.key[0], item=h.key[1], band=h.band, factors=factors_data(h))
+        StoredItemHealth(kind=h.key[0], item=_id(h.key), band=h.band, factors=factors_data(h))
         for h in healths.values()
     ]
     found = health.services_health(data.services, data.edges, healths, limit=pages.SERVICE_ITEMS)
@@ -168,7 +173,7 @@ def build(
     for position, s in enumerate(found):
         services.append(
             StoredServiceHealth(
-                service=s.key[1],
+                service=_id(s.key),
                 position=position,
                 band=s.band,
                 data=pages.service_data(s, data.names),
