@@ -5,17 +5,25 @@ of life from `life.py` (vendor end of support, else install date plus its own or
 expected service life), its department, its quantity, its own replacement cost when it has
 one, and the funded governance proposal that renews it, if any. Its services are those
 that depend on it directly, or on a system that depends on it directly (one level, as the
-estate records it: service → system → component). Eight queries for the estate whatever
-its size (`estate`): service lives, components, departments, services, mission-essential
-services, the two kinds of dependency and funded renewals; settings and unit costs are
-read apart.
+estate records it: service → system → component). Each system the reader may see that is
+not retired and has a vendor end of support is an item too (id "s" + its pk, kind
+`SYSTEM_KIND`), under the services that depend on it directly; the estate records no
+replacement cost for a system (its costs are yearly running costs), so it is shown without
+a price. Ten queries for the estate whatever its size (`estate`): service lives,
+components, systems, departments, services, mission-essential services, the two kinds of
+dependency and the funded renewals of components and of systems; settings and unit costs
+are read apart.
 
 The schedule's units are built here too (`units`): the uncovered components due within the
 horizon, grouped as a city replaces them: same kind and model, same department, same
 fiscal year due (a component past its end counts as due in the first year). A unit's
 weight is the sum of its components' weights: 1 each, and `ESSENTIAL_WEIGHT` for one under
 a mission-essential service (its impact analysis says so), so twenty desktops out of support
-weigh more than one, and the server under 911 dispatch more than a desktop.
+weigh more than one, and the server under 911 dispatch more than a desktop. Each system
+due is a unit of its own. When something in unit A depends directly on a component in unit
+B, B is A's prerequisite: the platform is replaced before or with what runs on it. Grouping
+can make such links circle back (a cycle the solver refuses); the link that would close a
+cycle is dropped, and the page names it.
 """
 
 import datetime
@@ -24,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from townhall.continuity.models import ImpactAnalysis
-from townhall.estate.models import Component, Dependency, Service
+from townhall.estate.models import Component, Dependency, Service, System
 from townhall.foundation import forecast, life, schedule
 from townhall.foundation.models import (
     CapitalCap,
@@ -37,6 +45,23 @@ from townhall.org.models import Department
 
 # Governance's statuses in which a proposal's money is granted.
 FUNDED = ("approved", "in_progress", "complete")
+# The forecast's kind for a system (no component kind is spelled so), and its items' prefix.
+SYSTEM_KIND = "system"
+SYSTEM_PREFIX = "s"
+
+
+def system_id(pk: int) -> str:
+    """A system's item id: components keep their pk, so the two never meet."""
+    return f"{SYSTEM_PREFIX}{pk}"
+
+
+def is_system(item_id: str) -> bool:
+    return item_id.startswith(SYSTEM_PREFIX)
+
+
+def pk_of(item_id: str) -> int:
+    """The component's or system's primary key behind an item id."""
+    return int(item_id[len(SYSTEM_PREFIX) :] if is_system(item_id) else item_id)
 
 
 @dataclass(frozen=True)
@@ -51,9 +76,11 @@ class Estate:
     """The forecast's items and what the pages show of each beside the figures."""
 
     items: list[forecast.Item]
-    names: dict[str, str] = field(default_factory=dict)  # item id -> component name
+    names: dict[str, str] = field(default_factory=dict)  # item id -> component or system name
     essential: set[str] = field(default_factory=set)  # under a mission-essential service
     funded_by: dict[str, int] = field(default_factory=dict)  # item id -> proposal pk
+    # item id -> ids of the component items it depends on directly (both in `items`)
+    needs: dict[str, set[str]] = field(default_factory=dict)
 
 
 def settings() -> Settings:
@@ -88,7 +115,7 @@ ESSENTIAL_WEIGHT = 3.0
 
 
 def estate(user: Any, today: datetime.date) -> Estate:
-    """The components `user` may see, as forecast items."""
+    """The components and systems `user` may see, as forecast items."""
     lives = dict(ServiceLife.objects.values_list("kind", "years"))
     rows = list(
         Component.objects.restrict(user, "view")
@@ -107,14 +134,37 @@ def estate(user: Any, today: datetime.date) -> Estate:
             "replacement_cost",
         )
     )
+    systems = list(
+        System.objects.restrict(user, "view")
+        .exclude(lifecycle=System.Lifecycle.RETIRED)
+        .filter(end_of_support__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "name", "owner_department_id", "end_of_support")
+    )
     departments = dict(Department.objects.values_list("pk", "name"))
-    services, essential = _services(user)
-    funded = dict(
-        Renewal.components.through.objects.filter(renewal__proposal__status__in=FUNDED).values_list(
-            "component_id", "renewal__proposal_id"
-        )
+    reach = _reach(user)
+    funded = {
+        str(c): p
+        for c, p in Renewal.components.through.objects.filter(
+            renewal__proposal__status__in=FUNDED
+        ).values_list("component_id", "renewal__proposal_id")
+    }
+    funded.update(
+        (system_id(s), p)
+        for s, p in Renewal.systems.through.objects.filter(
+            renewal__proposal__status__in=FUNDED
+        ).values_list("system_id", "renewal__proposal_id")
     )
     result = Estate(items=[])
+
+    def add(key: str, name: str, item: forecast.Item) -> None:
+        result.items.append(item)
+        result.names[key] = name
+        if key in reach.essential:
+            result.essential.add(key)
+        if key in funded:
+            result.funded_by[key] = funded[key]
+
     for pk, name, kind, model, dept, quantity, eos, installed, own_years, cost in rows:
         end = life.expected_life(
             today=today,
@@ -124,54 +174,86 @@ def estate(user: Any, today: datetime.date) -> Estate:
             kind_years=lives.get(kind),
         ).end
         key = str(pk)
-        result.items.append(
+        add(
+            key,
+            name,
             forecast.Item(
                 id=key,
                 kind=kind,
                 end_of_life=end,
                 model=model_key(kind, model),
                 department=departments.get(dept, forecast.NONE_GIVEN) if dept else "",
-                services=tuple(sorted(services.get(pk, ()))),
+                services=tuple(sorted(reach.services.get(key, ()))),
                 quantity=max(1, quantity or 1),
                 unit_capital=float(cost) if cost is not None else None,
-                funded_by=str(funded[pk]) if pk in funded else None,
-            )
+                funded_by=str(funded[key]) if key in funded else None,
+            ),
         )
-        result.names[key] = name
-        if pk in essential:
-            result.essential.add(key)
-        if pk in funded:
-            result.funded_by[key] = funded[pk]
+    for pk, name, dept, eos in systems:
+        key = system_id(pk)
+        add(
+            key,
+            name,
+            forecast.Item(
+                id=key,
+                kind=SYSTEM_KIND,
+                end_of_life=eos,
+                department=departments.get(dept, forecast.NONE_GIVEN) if dept else "",
+                services=tuple(sorted(reach.services.get(key, ()))),
+                funded_by=str(funded[key]) if key in funded else None,
+            ),
+        )
+    known = set(result.names)
+    for key, needed in reach.needs.items():
+        if key in known:
+            kept = {n for n in needed if n in known and n != key}
+            if kept:
+                result.needs[key] = kept
     return result
 
 
-def _services(user: Any) -> tuple[dict[int, set[str]], set[int]]:
-    """Component pk -> names of the services (that `user` may see) standing on it; and the
-    components a mission-essential one among them stands on."""
+@dataclass
+class _Reach:
+    """What the estate's dependencies say of each item (by item id)."""
+
+    services: dict[str, set[str]]  # names of the services (`user` may see) standing on it
+    essential: set[str]  # the items a mission-essential one among them stands on
+    needs: dict[str, set[str]]  # the component items it depends on directly
+
+
+def _reach(user: Any) -> _Reach:
+    """Services stand on the systems and components they depend on directly, and on the
+    components those systems depend on directly; systems and components depend on the
+    components they name."""
     names = dict(Service.objects.restrict(user, "view").values_list("pk", "name"))
     vital = set(
         ImpactAnalysis.objects.filter(mission_essential=True).values_list("service_id", flat=True)
     )
-    essential: set[int] = set()
-    under_system: dict[int, set[int]] = defaultdict(set)
-    for component, system in Dependency.objects.filter(
-        from_system__isnull=False, to_component__isnull=False
-    ).values_list("to_component_id", "from_system_id"):
-        under_system[system].add(component)
-    result: dict[int, set[str]] = defaultdict(set)
+    needs: dict[str, set[str]] = defaultdict(set)
+    for system, component, target in Dependency.objects.filter(
+        from_service__isnull=True, to_component__isnull=False
+    ).values_list("from_system_id", "from_component_id", "to_component_id"):
+        source = system_id(system) if system is not None else str(component)
+        needs[source].add(str(target))
+    services: dict[str, set[str]] = defaultdict(set)
+    essential: set[str] = set()
     for service, system, component in Dependency.objects.filter(
         from_service__isnull=False
     ).values_list("from_service_id", "to_system_id", "to_component_id"):
         if service not in names:
             continue
-        reached = set(under_system.get(system, ()) if system is not None else ())
+        reached: set[str] = set()
+        if system is not None:
+            key = system_id(system)
+            reached.add(key)
+            reached |= needs.get(key, set())
         if component is not None:
-            reached.add(component)
-        for pk in reached:
-            result[pk].add(names[service])
+            reached.add(str(component))
+        for key in reached:
+            services[key].add(names[service])
         if service in vital:
             essential |= reached
-    return result, essential
+    return _Reach(services, essential, needs)
 
 
 def build(
@@ -213,28 +295,80 @@ class UnitInfo:
 
 def units(
     result: forecast.Forecast, items: Estate, costs: forecast.CostTable
-) -> tuple[list[schedule.Unit], dict[str, UnitInfo]]:
-    """The schedule's units (see the module's doc), with their labels."""
+) -> tuple[list[schedule.Unit], dict[str, UnitInfo], list[tuple[str, str]]]:
+    """The schedule's units (see the module's doc), with their labels, and the
+    prerequisite links dropped because they would close a cycle, as (unit, prerequisite)."""
     due_in = {item_id: year.year for year in result.years for item_id in year.due}
-    groups: dict[tuple[str, str, str, int], list[forecast.Item]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, int, str], list[forecast.Item]] = defaultdict(list)
     for item in items.items:
         year = due_in.get(item.id)
         if year is None or item.funded_by is not None:
             continue
-        groups[(item.kind, item.model, item.department, year)].append(item)
+        alone = item.id if item.kind == SYSTEM_KIND else ""  # a system is a unit by itself
+        groups[(item.kind, item.model, item.department, year, alone)].append(item)
     kinds = dict(Component.Kind.choices)
-    made: list[schedule.Unit] = []
+    made: list[tuple[str, float, int, float]] = []
     info: dict[str, UnitInfo] = {}
+    unit_of: dict[str, str] = {}
     for number, (key, members) in enumerate(sorted(groups.items()), 1):
-        kind, model, department, year = key
+        kind, model, department, year, alone = key
         unit_id = f"U{number}"
         cost = sum(unit_capital(m, costs) or 0.0 for m in members)
         weight = sum(ESSENTIAL_WEIGHT if m.id in items.essential else 1.0 for m in members)
-        made.append(schedule.Unit(unit_id, cost, year, weight=weight))
-        what = model.split("|", 1)[1] if model else str(kinds.get(kind, kind))
-        label = f"{len(members)} × {what}, {department or 'no department'}, due FY{year}"
+        made.append((unit_id, cost, year, weight))
+        where = department or "no department"
+        if alone:
+            label = f"System {items.names[alone]}, {where}, due FY{year}"
+        else:
+            what = model.split("|", 1)[1] if model else str(kinds.get(kind, kind))
+            label = f"{len(members)} × {what}, {where}, due FY{year}"
         info[unit_id] = UnitInfo(unit_id, label, [m.id for m in members])
-    return made, info
+        unit_of.update((m.id, unit_id) for m in members)
+    links = sorted(
+        {
+            (unit_of[source], unit_of[target])
+            for source, targets in items.needs.items()
+            if source in unit_of
+            for target in targets
+            if target in unit_of and unit_of[target] != unit_of[source]
+        },
+        key=lambda link: (int(link[0][1:]), int(link[1][1:])),
+    )
+    prerequisites, dropped = acyclic(links)
+    units = [
+        schedule.Unit(u, cost, year, weight=weight, prerequisites=tuple(prerequisites.get(u, ())))
+        for u, cost, year, weight in made
+    ]
+    return units, info, dropped
+
+
+def acyclic(
+    links: list[tuple[str, str]],
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """The links (unit, prerequisite) kept in their order, each dropped that would close a
+    cycle with those kept before it (the schedule refuses a cycle: each unit of one would
+    wait on the others)."""
+    kept: dict[str, list[str]] = defaultdict(list)
+    dropped: list[tuple[str, str]] = []
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = {start}, [start]
+        while todo:
+            here = todo.pop()
+            if here == goal:
+                return True
+            for nxt in kept.get(here, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    for unit, pre in links:
+        if reaches(pre, unit):
+            dropped.append((unit, pre))
+        else:
+            kept[unit].append(pre)
+    return dict(kept), dropped
 
 
 def caps(years: list[int]) -> tuple[dict[int, float], list[int]]:

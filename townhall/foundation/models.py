@@ -236,15 +236,16 @@ class CapitalCap(TrackedModel):
 
 
 class Renewal(TrackedModel):
-    """The components a governance proposal renews. Kept here, not in governance, because
-    governance comes before foundation and never imports it; the proposal's page shows it
-    through a panel foundation registers. Once the proposal is funded (approved, under way
-    or done) the forecast counts these components as covered."""
+    """The components and systems a governance proposal renews. Kept here, not in
+    governance, because governance comes before foundation and never imports it; the
+    proposal's page shows it through a panel foundation registers. Once the proposal is
+    funded (approved, under way or done) the forecast counts them as covered."""
 
     proposal = models.OneToOneField(
         "governance.Proposal", on_delete=models.CASCADE, related_name="renewal"
     )
-    components = models.ManyToManyField("estate.Component", related_name="renewals")
+    components = models.ManyToManyField("estate.Component", related_name="renewals", blank=True)
+    systems = models.ManyToManyField("estate.System", related_name="renewals", blank=True)
 
     class Meta:
         ordering = ["id"]

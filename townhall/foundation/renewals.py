@@ -1,13 +1,13 @@
 """From the forecast to the board: one action turns a year's replacements, or chosen
-components, into a governance proposal, on the write path.
+components and systems, into a governance proposal, on the write path.
 
 The proposal is an ordinary infrastructure-renewal request of the chosen budget cycle:
-one project year, starting in the fiscal year the earliest chosen component is due (or
-the cycle's first year, if later), its capital the components' prices inflated to that
-year, its recurring operating cost the yearly operating change when that adds cost. It
-also lists the components under "replaces" so governance's own pages show them. A
+one project year, starting in the fiscal year the earliest chosen item is due (or the
+cycle's first year, if later), its capital the items' prices inflated to that year, its
+recurring operating cost the yearly operating change when that adds cost. It also lists
+the components and systems under "replaces" so governance's own pages show them. A
 `Renewal` keeps the link foundation reads: once the board funds the proposal, the forecast
-shows the components as covered. Only IT staff take the action.
+shows them as covered. Only IT staff take the action.
 """
 
 import datetime
@@ -69,7 +69,8 @@ def draft(
     for item_id in wanted:
         item = by_id.get(item_id)
         if item is None:
-            out.refused.append(f"component {item_id}: not found, or not yours to see")
+            what = "system" if forecast_input.is_system(item_id) else "component"
+            out.refused.append(f"{what} {item_id}: not found, or not yours to see")
         elif item_id not in due:
             out.refused.append(f"{estate.names[item_id]}: not due within the forecast's years")
         elif item.funded_by is not None:
@@ -80,7 +81,7 @@ def draft(
             dept = item.department or "no department"
             out.departments[dept] = out.departments.get(dept, 0) + 1
     if not out.item_ids and not out.refused:
-        out.refused.append("no component is due and uncovered there")
+        out.refused.append("nothing is due and uncovered there")
     return out
 
 
@@ -97,7 +98,7 @@ def propose(
     are not in the forecast or already funded, naming them."""
     _require_staff(user)
     if not item_ids:
-        raise ValidationError("Choose at least one component to replace.")
+        raise ValidationError("Choose at least one component or system to replace.")
     chosen = draft(user, today, item_ids=item_ids)
     if chosen.refused:
         raise ValidationError("; ".join(chosen.refused))
@@ -114,6 +115,9 @@ def propose(
             without_cost.append(estate.names[item_id])
         capital += (price or 0.0) * factor
         operating += _operating(item, costs) * factor
+    ids = chosen.item_ids
+    systems = [forecast_input.pk_of(i) for i in ids if forecast_input.is_system(i)]
+    components = [int(i) for i in ids if not forecast_input.is_system(i)]
     values = {
         "cycle": cycle,
         "owner_department": department,
@@ -121,7 +125,7 @@ def propose(
         "kind": Proposal.Kind.RENEWAL,
         "problem": _problem(chosen, estate.names, without_cost),
         "outcome": (
-            "The components are replaced before they run without vendor fixes or past "
+            "The items are replaced before they run without vendor fixes or past "
             "their expected service life, so the services on them keep running."
         ),
         "earliest_start": start,
@@ -129,14 +133,15 @@ def propose(
         "capital_costs": [round(capital, 2)],
         "operating_costs": [],
         "recurring_operating": round(max(0.0, operating), 2),
-        "replaces_components": [int(i) for i in chosen.item_ids],
+        "replaces_components": components,
+        "replaces_systems": systems,
     }
     with transaction.atomic():
         proposal = services.create(user, Proposal, values)
         services.create(
             user,
             Renewal,
-            {"proposal": proposal, "components": [int(i) for i in chosen.item_ids]},
+            {"proposal": proposal, "components": components, "systems": systems},
         )
     return proposal
 
@@ -154,7 +159,7 @@ def _problem(chosen: Draft, names: dict[str, str], without_cost: list[str]) -> s
     listed = [f"{names[i]} (FY{chosen.due[i]})" for i in chosen.item_ids[:MAX_NAMED]]
     more = len(chosen.item_ids) - len(listed)
     text = (
-        f"{len(chosen.item_ids)} components reach the end of their vendor support or "
+        f"{len(chosen.item_ids)} components and systems reach the end of their vendor support or "
         f"expected service life: {', '.join(listed)}"
         + (f", and {more} more" if more > 0 else "")
         + "."
@@ -174,14 +179,19 @@ def panel(request: Any, proposal: Any) -> dict[str, Any] | None:
     renewal = covering(proposal)
     if renewal is None:
         return None
-    from townhall.estate.models import Component
+    from townhall.estate.models import Component, System
 
-    visible = Component.objects.restrict(request.user, "view")
-    components = list(visible.filter(renewals=renewal).order_by("name"))
-    total = renewal.components.count()
+    systems = list(
+        System.objects.restrict(request.user, "view").filter(renewals=renewal).order_by("name")
+    )
+    components = list(
+        Component.objects.restrict(request.user, "view").filter(renewals=renewal).order_by("name")
+    )
+    total = renewal.components.count() + renewal.systems.count()
     return {
+        "systems": systems,
         "components": components,
         "total": total,
-        "hidden": total - len(components),
+        "hidden": total - len(components) - len(systems),
         "funded": proposal.status in forecast_input.FUNDED,
     }

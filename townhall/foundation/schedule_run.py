@@ -44,7 +44,7 @@ def run(user: Any, today: datetime.date) -> SchedulePlan:
             + ", ".join(f"FY{y}" for y in missing)
             + ": add them under Yearly capital caps."
         )
-    units, info = forecast_input.units(result, estate, costs)
+    units, info, dropped = forecast_input.units(result, estate, costs)
     problem = schedule.Problem(units, years, caps, settings.inflation)
     solved = schedule.solve(problem, time_limit=TIME_LIMIT)
     stored = {
@@ -58,6 +58,7 @@ def run(user: Any, today: datetime.date) -> SchedulePlan:
         "seconds": round(solved.seconds, 2),
         "never_fit": solved.never_fit,
         "beyond_horizon": solved.beyond_horizon,
+        "dropped": [list(link) for link in dropped],
         "units": [
             {
                 "id": u.id,
@@ -65,7 +66,8 @@ def run(user: Any, today: datetime.date) -> SchedulePlan:
                 "cost": round(u.cost, 2),
                 "due": u.due,
                 "weight": u.weight,
-                "items": [int(i) for i in info[u.id].items],
+                "items": info[u.id].items,
+                "prerequisites": list(u.prerequisites),
             }
             for u in units
         ],

@@ -69,8 +69,8 @@ def test_front_page_suggestions_and_service_life(
 
 @pytest.fixture
 def replacements(departments, users):
-    """Two servers due this fiscal year and one next, a unit cost, caps, a budget cycle and
-    a schedule already worked out."""
+    """Two servers due this fiscal year and one next, a system on the first (its support
+    ending this year), a unit cost, caps, a budget cycle and a schedule already worked out."""
     from townhall.foundation import schedule_run
     from townhall.foundation.models import CapitalCap, UnitCost
     from townhall.governance import presets
@@ -90,6 +90,13 @@ def replacements(departments, users):
             owner_department=pw,
             end_of_support=today + datetime.timedelta(days=days),
         )
+    app = create(
+        m.System,
+        name="Permit app",
+        owner_department=pw,
+        end_of_support=today + datetime.timedelta(days=30),
+    )
+    create(m.Dependency, from_system=app, to_component=m.Component.objects.get(name="srv-a"))
     first = today.year + 1 if today.month >= 7 else today.year
     for year in range(first, first + 5):
         create(CapitalCap, fiscal_year=year, amount=10000)
@@ -111,21 +118,27 @@ def test_forecast_to_proposal_and_schedule(
     expect(page.get_by_role("heading", level=1)).to_have_text("Replacement forecast")
     axe_check(page)
     # By keyboard: open a year's list, choose one server, propose it.
-    page.get_by_text("The components due in FY", exact=False).first.focus()
+    page.get_by_text("The components and systems due in FY", exact=False).first.focus()
     page.keyboard.press("Enter")
     page.get_by_label("Choose srv-a").focus()
     page.keyboard.press("Space")
-    page.get_by_role("button", name="Propose the chosen components to the board").focus()
+    page.get_by_label("Choose Permit app").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Propose the chosen items to the board").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Propose replacements to the board")
     axe_check(page)
     page.get_by_role("button", name="Create the proposal").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Renews 1 foundation item")).to_be_visible()
+    expect(page.get_by_role("heading", name="Renews 2 foundation items")).to_be_visible()
+    panel = page.get_by_role("region", name="Renews 2 foundation items")
+    expect(panel.get_by_role("link", name="Permit app")).to_be_visible()
     axe_check(page)
 
     page.goto(f"{url}/foundation/schedule/")
     expect(page.get_by_role("heading", name="The three plans")).to_be_visible()
+    waits = page.get_by_role("region", name="Groups replaced after or with what they run on")
+    expect(waits.get_by_role("rowheader", name="System Permit app", exact=False)).to_be_visible()
     axe_check(page)
     page.goto(f"{url}/foundation/unit-costs/")
     axe_check(page)

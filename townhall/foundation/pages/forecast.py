@@ -3,6 +3,7 @@
 the forecast, over what they may see; only IT staff propose."""
 
 import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -21,11 +22,18 @@ from townhall.foundation.models import ReplacementSettings
 from townhall.governance.models import BudgetCycle
 from townhall.org.models import Department
 
+ITEM_ID = re.compile(r"s?[0-9]{1,18}")  # a component's pk, or "s" and a system's
 MAX_LISTED = 200  # components listed under a year on the page; the CSV has them all
 
 
 def _today(request: HttpRequest) -> datetime.date:
     return timezone.localdate()
+
+
+def _url(item_id: str) -> str:
+    if forecast_input.is_system(item_id):
+        return reverse("estate:system_detail", args=[forecast_input.pk_of(item_id)])
+    return reverse("estate:component_detail", args=[int(item_id)])
 
 
 def _rows(groups: dict[str, forecast.Totals]) -> list[tuple[str, forecast.Totals]]:
@@ -42,12 +50,15 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     except forecast.ForecastError as exc:
         return render(request, "foundation/forecast.html", {"error": str(exc)})
     years = []
+    no_price = set(result.without_cost)
     for year in result.years:
         listed = [
             {
                 "id": i,
                 "name": estate.names[i],
-                "url": reverse("estate:component_detail", args=[int(i)]),
+                "url": _url(i),
+                "system": forecast_input.is_system(i),
+                "without_cost": i in no_price,
                 "covered": i in estate.funded_by,
                 "proposal_url": reverse("governance:proposal_detail", args=[estate.funded_by[i]])
                 if i in estate.funded_by
@@ -76,6 +87,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "inflation_percent": round(settings.inflation * 100, 2),
         "can_propose": permissions.is_it_staff(request.user),
         "without_date": len(result.without_date),
+        "systems_without_cost": sum(1 for i in result.without_cost if forecast_input.is_system(i)),
         "last_year": result.first_year + len(result.years) - 1,
     }
     return render(request, "foundation/forecast.html", context)
@@ -143,7 +155,7 @@ class ProposeForm(forms.Form):
 def _chosen(request: HttpRequest) -> tuple[int | None, list[str]]:
     data = request.POST if request.method == "POST" else request.GET
     year = data.get("year", "")
-    items = [v for v in data.getlist("item") if v.isdigit()]
+    items = [v for v in data.getlist("item") if ITEM_ID.fullmatch(v)]
     return (int(year) if year.isdigit() and not items else None), items
 
 
@@ -155,7 +167,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     today = _today(request)
     year, items = _chosen(request)
     if year is None and not items:
-        messages.error(request, "Choose a year or at least one component to propose.")
+        messages.error(request, "Choose a year or at least one item to propose.")
         return redirect("foundation:forecast")
     try:
         draft = renewals.draft(request.user, today, year=year, item_ids=items)
@@ -165,7 +177,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     busiest = max(draft.departments.items(), key=lambda kv: kv[1])[0] if draft.departments else ""
     what = f"due in FY{year}" if year else "chosen from the forecast"
     initial = {
-        "title": f"Replace {len(draft.item_ids)} components {what}",
+        "title": f"Replace {len(draft.item_ids)} {_noun(draft.item_ids)} {what}",
         "department": Department.objects.filter(name=busiest).first(),
         "cycle": BudgetCycle.objects.first(),
     }
@@ -189,9 +201,19 @@ def propose(request: HttpRequest) -> HttpResponse:
         "form": form,
         "draft": draft,
         "year": year,
-        "rows": [{"id": i, "name": draft.names[i], "due": draft.due[i]} for i in draft.item_ids],
+        "rows": [
+            {"id": i, "name": draft.names[i], "due": draft.due[i], "url": _url(i)}
+            for i in draft.item_ids
+        ],
     }
     return render(request, "foundation/propose.html", context)
+
+
+def _noun(item_ids: list[str]) -> str:
+    systems = sum(1 for i in item_ids if forecast_input.is_system(i))
+    if not systems:
+        return "components"
+    return "systems" if systems == len(item_ids) else "components and systems"
 
 
 def _reason(exc: ValidationError) -> str:

@@ -63,6 +63,25 @@ def _moves(result: dict[str, Any]) -> list[dict[str, Any]]:
     return moved
 
 
+def _prerequisites(result: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Each unit that waits on others, with their labels and the years the plan gives them;
+    and the links dropped because they closed a cycle, as (unit, prerequisite) labels. A plan
+    stored before units had prerequisites has neither."""
+    labels = {u["id"]: u["label"] for u in result["units"]}
+    chosen = result["plan"]["years"]
+    waits = [
+        {
+            "label": u["label"],
+            "year": chosen.get(u["id"]),
+            "needs": [(labels.get(p, p), chosen.get(p)) for p in u["prerequisites"]],
+        }
+        for u in result["units"]
+        if u.get("prerequisites")
+    ]
+    dropped = [(labels.get(a, a), labels.get(b, b)) for a, b in result.get("dropped", [])]
+    return waits, dropped
+
+
 @require_safe
 def schedule_page(request: HttpRequest) -> HttpResponse:
     plan = schedule_run.latest()
@@ -82,6 +101,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
             result=result,
             plans=_plans(result),
             moves=_moves(result),
+            prerequisites=_prerequisites(result),
             gap_percent=round(100 * result["gap"], 2),
             rows=[
                 {

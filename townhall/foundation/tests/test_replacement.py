@@ -126,12 +126,17 @@ def cycle(users) -> BudgetCycle:
 def test_the_forecast_input_reads_the_estate_in_a_fixed_number_of_queries(estate, users):
     with CaptureQueriesContext(connection) as small:
         forecast_input.estate(users["staff"], TODAY)
+    service = Service.objects.get(name="Permits")
     for n in range(30):
-        create(Component, name=f"extra-{n}", kind="server", end_of_support=D(2028, 1, 1))
+        extra = create(Component, name=f"extra-{n}", kind="server", end_of_support=D(2028, 1, 1))
+        system = create(System, name=f"app-{n}", end_of_support=D(2029, 1, 1))
+        create(Dependency, from_system=system, to_component=extra)
+        create(Dependency, from_component=extra, to_component=estate["srv-a"])
+        create(Dependency, from_service=service, to_system=system)
     with CaptureQueriesContext(connection) as large:
         found = forecast_input.estate(users["staff"], TODAY)
-    assert len(found.items) == 35  # the retired one left out
-    assert len(large) == len(small) == 8
+    assert len(found.items) == 65  # the retired one, and the app without a date, left out
+    assert len(large) == len(small) == 10
 
 
 def test_the_forecast_page_shows_each_years_figures(estate, client_for):
@@ -346,3 +351,209 @@ def test_the_settings_page_is_read_by_all_and_changed_by_it_staff(estate, client
     assert forecast_input.settings() == forecast_input.Settings(0.02, 7, 1)
     years = client_for("viewer").get("/foundation/forecast/").context["years"]
     assert [y["year"] for y in years] == list(range(2026, 2033))  # calendar years from 2026
+
+
+# Systems in the forecast, prerequisites in the schedule, and systems in renewals.
+
+
+def test_a_system_with_an_end_of_support_is_forecast_under_its_services(estate, users, client_for):
+    """The Permit app's support ends in September 2029: FY2030, under Public Works and
+    Permits (which depends on it directly), without a price. A retired system, and one
+    without an end of support, are left out."""
+    app = System.objects.get(name="Permit app")
+    services.update(context.SYSTEM, app, {"end_of_support": D(2029, 9, 1)}, version=None)
+    create(System, name="gone", lifecycle="retired", end_of_support=D(2027, 1, 1))
+    create(System, name="undated")
+    result, found, *_ = forecast_input.build(users["staff"], TODAY)
+    key = forecast_input.system_id(app.pk)
+    year = result.year(2030)
+    assert year.due == [key] and found.names[key] == "Permit app"
+    assert {k for k, t in year.by_department.items() if t.items} == {"Public Works"}
+    assert {k for k, t in year.by_service.items() if t.items} == {"Permits"}
+    assert year.without_cost == [key] and year.totals.capital == 0
+    assert not any(n in found.names.values() for n in ("gone", "undated"))
+    page = client_for("viewer").get("/foundation/forecast/")
+    listed = {i["name"]: i for y in page.context["years"] for i in y["items"]}
+    assert listed["Permit app"]["url"] == app.get_absolute_url()
+    assert listed["Permit app"]["system"] and listed["Permit app"]["without_cost"]
+    assert page.context["systems_without_cost"] == 1
+    assert b"Permit app</a> (system) \xc2\xb7 no price" in page.content
+
+
+@pytest.fixture
+def rack(departments, today) -> dict:
+    """A storage array (10,000, due FY2028) and two R650 servers on it (5,000 each, due
+    FY2027), no inflation, caps of 10,000 in FY2027 and FY2028 and none after."""
+    pw = departments["PW"]
+    create(ReplacementSettings, inflation_percent=0, horizon=5, start_month=7)
+    san = create(
+        Component,
+        name="san",
+        kind="storage",
+        owner_department=pw,
+        end_of_support=D(2028, 3, 1),
+        replacement_cost=Decimal(10000),
+    )
+    hosts = [
+        create(
+            Component,
+            name=f"h{n}",
+            kind="server",
+            model_number="R650",
+            owner_department=pw,
+            end_of_support=D(2027, 3, 1),
+            replacement_cost=Decimal(5000),
+        )
+        for n in (1, 2)
+    ]
+    for host in hosts:
+        create(Dependency, from_component=host, to_component=san)
+    for year, amount in {2027: 10000, 2028: 10000, 2029: 0, 2030: 0, 2031: 0}.items():
+        create(CapitalCap, fiscal_year=year, amount=amount)
+    return {"san": san, "hosts": hosts}
+
+
+def test_the_storage_is_replaced_no_later_than_the_servers_on_it(rack, client_for):
+    """Alone, the servers (weight 2, due FY2027) would take FY2027's cap and the storage
+    FY2028's, at no risk. The servers run on the storage, so the storage goes first: in
+    FY2027, a year early, and the servers in FY2028, a year late each: risk 2."""
+    client = client_for("staff")
+    client.post("/foundation/schedule/run/")
+    job = Job.objects.get(kind=schedule_run.JOB_KIND)
+    assert job.status == Job.Status.DONE, job.message
+    result = schedule_run.latest().result
+    by_label = {u["label"]: u for u in result["units"]}
+    servers = by_label["2 × R650, Public Works, due FY2027"]
+    storage = by_label["1 × Storage, Public Works, due FY2028"]
+    assert servers["prerequisites"] == [storage["id"]] and storage["prerequisites"] == []
+    years = result["plan"]["years"]
+    assert (years[storage["id"]], years[servers["id"]]) == (2027, 2028)
+    assert result["plan"]["total_risk"] == 2 and result["dropped"] == []
+    page = client.get("/foundation/schedule/")
+    waits, dropped = page.context["prerequisites"]
+    assert waits == [
+        {
+            "label": "2 × R650, Public Works, due FY2027",
+            "year": 2028,
+            "needs": [("1 × Storage, Public Works, due FY2028", 2027)],
+        }
+    ]
+    assert dropped == [] and b"Runs on (replaced the same year or before)" in page.content
+
+
+def test_a_system_is_a_unit_waiting_on_the_servers_it_runs_on(rack, users):
+    """The permit system (support ends June 2027: FY2027) runs on h1: the servers' unit is
+    its prerequisite, and the storage's the servers'."""
+    app = create(System, name="Permits app", end_of_support=D(2027, 6, 1))
+    create(Dependency, from_system=app, to_component=rack["hosts"][0])
+    result, found, costs, _ = forecast_input.build(users["staff"], TODAY)
+    units, info, dropped = forecast_input.units(result, found, costs)
+    by_label = {info[u.id].label: u for u in units}
+    system = by_label["System Permits app, no department, due FY2027"]
+    servers = by_label["2 × R650, Public Works, due FY2027"]
+    storage = by_label["1 × Storage, Public Works, due FY2028"]
+    assert system.prerequisites == (servers.id,) and system.cost == 0
+    assert servers.prerequisites == (storage.id,) and dropped == []
+
+
+def test_a_cycle_of_dependencies_drops_the_closing_link_and_says_so(rack, client_for):
+    """The storage made to depend on h2 too: storage and servers wait on each other. The
+    link read first (by unit number) stays, the other is dropped and named; the job runs."""
+    create(Dependency, from_component=rack["san"], to_component=rack["hosts"][1])
+    client = client_for("staff")
+    client.post("/foundation/schedule/run/")
+    job = Job.objects.get(kind=schedule_run.JOB_KIND)
+    assert job.status == Job.Status.DONE, job.message
+    result = schedule_run.latest().result
+    ids = {u["label"]: u["id"] for u in result["units"]}
+    servers, storage = (
+        ids["2 × R650, Public Works, due FY2027"],
+        ids["1 × Storage, Public Works, due FY2028"],
+    )
+    assert (servers, storage) == ("U1", "U2")
+    assert result["dropped"] == [[storage, servers]]
+    page = client.get("/foundation/schedule/")
+    assert page.status_code == 200
+    assert page.context["prerequisites"][1] == [
+        ("1 × Storage, Public Works, due FY2028", "2 × R650, Public Works, due FY2027")
+    ]
+    assert b"1 link was left out" in page.content
+
+
+def test_acyclic_keeps_links_in_order_and_drops_each_closing_a_cycle():
+    kept, dropped = forecast_input.acyclic(
+        [("U1", "U2"), ("U2", "U3"), ("U3", "U1"), ("U1", "U3"), ("U4", "U4")]
+    )
+    assert kept == {"U1": ["U2", "U3"], "U2": ["U3"]}
+    assert dropped == [("U3", "U1"), ("U4", "U4")]
+
+
+def test_a_proposal_renews_a_system_covered_once_funded(estate, cycle, users, client_for):
+    """The Permit app (support ends March 2028: FY2028) proposed with the firewall (7,000,
+    FY2028, 7,700 with a year of inflation): the renewal links both; once funded the
+    forecast shows the app as covered."""
+    staff = users["staff"]
+    app = System.objects.get(name="Permit app")
+    services.update(context.SYSTEM, app, {"end_of_support": D(2028, 3, 1)}, version=None)
+    key = forecast_input.system_id(app.pk)
+    client = client_for("staff")
+    page = client.get("/foundation/forecast/propose/", {"item": [key, estate["fw"].pk]})
+    assert page.status_code == 200
+    assert page.context["form"]["title"].initial == (
+        "Replace 2 components and systems chosen from the forecast"
+    )
+    proposal = renewals.propose(
+        staff,
+        TODAY,
+        [key, str(estate["fw"].pk)],
+        cycle=cycle,
+        department=estate["fw"].owner_department,
+        title="Permits",
+    )
+    renewal = Renewal.objects.get(proposal=proposal)
+    assert list(renewal.systems.all()) == [app]
+    assert list(renewal.components.all()) == [estate["fw"]]
+    assert list(proposal.replaces_systems.all()) == [app]
+    # The firewall's 7,000 with a year of 10 %; the app has no price.
+    assert proposal.capital_costs == [pytest.approx(7700)]
+    assert "1 of them have no price recorded" in proposal.problem
+    detail = client.get(proposal.get_absolute_url())
+    assert b"Renews 2 foundation items" in detail.content
+    assert b"Permit app</a> (system)" in detail.content
+    for step in ("submitted", "under_review"):
+        gov.move(staff, proposal, step)
+    services.update(
+        context.SYSTEM, proposal, {"mandated": True, "mandate": "State law"}, version=None
+    )
+    gov.move(staff, proposal, "approved", "Funded", decision={"rationale": "Funded in FY2028"})
+    result, found, *_ = forecast_input.build(staff, TODAY)
+    assert found.funded_by[key] == proposal.pk
+    assert result.year(2028).totals.covered_capital == pytest.approx(7700)
+    listed = {
+        i["name"]: i
+        for y in client.get("/foundation/forecast/").context["years"]
+        for i in y["items"]
+    }
+    assert listed["Permit app"]["covered"]
+    with pytest.raises(ValidationError, match="Permit app: already funded"):
+        renewals.propose(staff, TODAY, [key], cycle=cycle, department=None, title="Again")
+
+
+def test_a_plan_stored_before_prerequisites_still_shows(rack, client_for):
+    """A plan kept before units had prerequisites (no key for them, no dropped links)."""
+    client = client_for("staff")
+    client.post("/foundation/schedule/run/")
+    plan = schedule_run.latest()
+    for unit in plan.result["units"]:
+        del unit["prerequisites"]
+    del plan.result["dropped"]
+    services.update(context.SYSTEM, plan, {"result": plan.result}, version=None)
+    page = client.get("/foundation/schedule/")
+    assert page.status_code == 200 and page.context["prerequisites"] == ([], [])
+    assert b"No group depends on another group" in page.content
+
+
+def test_an_unknown_system_is_refused_by_name(estate, client_for):
+    page = client_for("staff").get("/foundation/forecast/propose/", {"item": ["s999999", "sx"]})
+    assert page.status_code == 200
+    assert page.context["draft"].refused == ["system s999999: not found, or not yours to see"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('foundation', '0003_replacement_planning'),
+        ('foundation', '0004_renewal_systems'),
     ]
 
     operations = [
