@@ -1,13 +1,15 @@
 """Who must hear of a write. A module that keeps something worked out from records (the
-stored continuity analysis) registers which kinds of record it reads with `listen`; every
-door that writes calls `changed(model)` inside the writing transaction — the guard every
-save, delete and bulk change of a `TrackedModel` passes (`core.models.guard`) and the
-importer's batches — so what the module keeps can never silently disagree with the records.
+stored continuity analysis, the kept foundation health) registers which kinds of record it
+reads with `listen`; every door that writes calls `changed(model)` inside the writing
+transaction — the guard every save, delete and bulk change of a `TrackedModel` passes
+(`core.models.guard`) and the importer's batches — so what the module keeps can never
+silently disagree with the records.
 Restore needs no report: it puts back what was kept together with the records it came
 from. The platform imports no module: modules come to it.
 
 A listener runs inside the writer's transaction, once per write, and must be cheap and
-never block another writer (the continuity analysis inserts one small row).
+never block another writer (the continuity analysis and the foundation health each insert
+one small row).
 """
 
 from collections.abc import Callable, Iterable

@@ -20,8 +20,10 @@ class FoundationConfig(AppConfig):
     def ready(self) -> None:
         # tasks and views register the app's jobs and records.
         from townhall.core import plugins
-        from townhall.foundation import renewals, tasks, views  # noqa: F401
+        from townhall.foundation import renewals, stored, tasks, views  # noqa: F401
         from townhall.foundation.pages import health
+
+        stored.connect()  # hear of every write to what the kept health reads
 
         plugins.register_panel(
             ("estate.System", "estate.Component"),

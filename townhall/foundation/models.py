@@ -273,3 +273,80 @@ class SchedulePlan(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("foundation:schedule")
+
+
+# --- the stored health ------------------------------------------------------------------
+#
+# Worked out from the records, never edited: written only by `foundation.stored` (the job
+# that recomputes the health), so they are plain models, outside the write path and its
+# audit, like continuity's stored analysis.
+
+
+class HealthChange(models.Model):
+    """A write to what the health reads that the stored health does not include yet.
+    Inserted inside the writer's transaction, never updated by writers, so writers never
+    wait on each other for it; the recomputing job claims the rows it has seen before
+    reading the estate and deletes them with its result."""
+
+    claim = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        verbose_name = "foundation health change"
+
+    def __str__(self) -> str:
+        return f"change {self.pk}"
+
+
+class StoredHealth(models.Model):
+    """The health of the whole estate on one day, with the front page's figures."""
+
+    computed_at = models.DateTimeField()
+    # Age and end of support are counted from a day: the health holds for this one only.
+    computed_for = models.DateField()
+    seconds = models.FloatField(default=0)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "stored foundation health"
+
+    def __str__(self) -> str:
+        return f"foundation health of {self.computed_for:%Y-%m-%d}"
+
+
+class StoredItemHealth(models.Model):
+    """One system's or component's health in a stored health: its band and its factors,
+    worst first, as the panel on its page shows them."""
+
+    health = models.ForeignKey(StoredHealth, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10)  # "system" or "component"
+    item = models.IntegerField()
+    band = models.CharField(max_length=10)
+    factors = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "stored item health"
+        indexes = [models.Index(fields=["health", "kind", "item"], name="fnd_health_item")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item}: {self.band}"
+
+
+class StoredServiceHealth(models.Model):
+    """One service's foundation in a stored health: its band, its items by band and its
+    weakest items with the chain that makes each matter, as its page shows them."""
+
+    health = models.ForeignKey(StoredHealth, on_delete=models.CASCADE, related_name="services")
+    service = models.IntegerField()
+    position = models.PositiveIntegerField()  # weakest service first
+    band = models.CharField(max_length=10)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "stored service health"
+        indexes = [
+            models.Index(fields=["health", "service"], name="fnd_health_service"),
+            models.Index(fields=["health", "position"], name="fnd_health_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"service {self.service}: {self.band}"

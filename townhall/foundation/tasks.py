@@ -1,10 +1,11 @@
 """Foundation's background jobs on the one job runner (townhall/jobs/runner.py): support
-suggestions made from the release data, and the replacement schedule."""
+suggestions made from the release data, the replacement schedule, and the health of the
+estate kept for the pages."""
 
 from django.urls import reverse
 from django.utils import timezone
 
-from townhall.foundation import brief, schedule_run, suggestions
+from townhall.foundation import brief, schedule_run, stored, suggestions
 from townhall.jobs import runner
 
 
@@ -39,3 +40,15 @@ def make_schedule(ctx: runner.JobContext) -> str:
     ctx.progress(1)
     ctx.link(reverse("foundation:schedule"), "See the schedule")
     return str(plan.result["summary"])
+
+
+@runner.job(stored.JOB_KIND)
+def health_job(ctx: runner.JobContext) -> str:
+    """Weigh the health of the whole estate again for today and keep it."""
+    ctx.start(3, "Claiming the changes to include.")
+    kept = stored.recompute(ctx.progress)
+    counts = kept.summary["counts"]
+    return (
+        f"The foundation health is up to date: {counts['items']:,} systems and components "
+        f"and {counts['services']:,} services in {kept.seconds:.1f} s."
+    )

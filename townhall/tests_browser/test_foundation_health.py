@@ -1,6 +1,6 @@
 """Foundation health in a real browser: axe-core on the front page's health section, a
 service's foundation page and the health panel on a component's page, followed from one to
-the next by keyboard."""
+the next by keyboard, and each saying when the kept health is being updated."""
 
 import datetime
 
@@ -9,8 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from townhall.continuity.tests import factories as f
+from townhall.core import context, services
 from townhall.cyber import models as cm
 from townhall.cyber.tests import factories as cf
+from townhall.estate.models import Component
+from townhall.foundation import stored
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +70,27 @@ def test_the_brief_as_a_web_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("Foundation brief")
     expect(page.get_by_role("heading", name="If the work is deferred")).to_be_visible()
     axe_check(page)
+
+
+def test_the_pages_say_when_the_health_is_being_updated(
+    transactional_db, live_server, users, weak_estate, new_page, sign_in, axe_check, monkeypatch
+):
+    stored.recompute()
+    monkeypatch.setattr(stored, "refresh", lambda: None)  # a worker will run the job
+    db = Component.objects.get(name="db-1")
+    services.update(context.SYSTEM, db, {"end_of_support": datetime.date(2020, 1, 1)}, version=None)
+    url = live_server.url
+    page = new_page()
+    sign_in(page, live_server, users["viewer"])
+    for path in (
+        "/foundation/",
+        f"/foundation/services/{weak_estate.pk}/",
+        f"/estate/components/{db.pk}/",
+    ):
+        page.goto(f"{url}{path}")
+        expect(page.get_by_role("status").filter(has_text="being updated")).to_be_visible()
+        axe_check(page)
+    stored.recompute()
+    page.reload()
+    expect(page.get_by_text("Past its vendor's end of support since 2020-01-01")).to_be_visible()
+    expect(page.get_by_text("being updated")).to_have_count(0)

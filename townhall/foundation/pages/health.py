@@ -1,6 +1,10 @@
 """The health pages: the front page's bands and weakest services, one page per service
 with its weakest items and the chain that makes each matter, and the panel on a system's or
-component's page (figures from `health.py`, facts from `health_input.py`)."""
+component's page (figures from `health.py`, facts from `health_input.py`).
+
+Each page reads the health the background job keeps (`stored.py`), in a few small queries
+whatever the estate's size, and says so while a newer one is being worked out; a reader
+for whom the kept health does not answer (row rules) gets one worked out for them."""
 
 import datetime
 from typing import Any
@@ -13,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from townhall.continuity.graph_input import PAGES
 from townhall.estate.models import Component, Service, System
-from townhall.foundation import health, health_input
+from townhall.foundation import health, health_input, stored
 
 FRONT_SERVICES = 10  # weakest services on the front page
 SERVICE_ITEMS = 100  # weak items listed on a service's page
@@ -41,12 +45,13 @@ def _item(weak: health.WeakItem, names: dict) -> dict[str, Any]:
         "kind": h.key[0],
         "band": h.band,
         "band_words": BAND_WORDS[h.band],
-        "factors": h.factors,
+        "factors": stored.factors_data(h),
         "chain": _chain(weak.chain, names),
     }
 
 
-def _service(s: health.ServiceHealth, names: dict) -> dict[str, Any]:
+def service_data(s: health.ServiceHealth, names: dict) -> dict[str, Any]:
+    """A service's foundation as its page and the front page show it (kept as JSON)."""
     return {
         "name": s.name,
         "url": reverse("foundation:service_health", args=[s.key[1]]),
@@ -60,32 +65,72 @@ def _service(s: health.ServiceHealth, names: dict) -> dict[str, Any]:
     }
 
 
-def front(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
-    """The front page's health section: items per band, by kind, and the weakest services."""
-    today = today or timezone.localdate()
-    data = health_input.read(user, today)
-    healths = health.assess_all(data.items, today)
+def front_figures(
+    healths: dict[health.Key, health.ItemHealth],
+    services: list[health.ServiceHealth],
+    names: dict,
+) -> dict[str, Any]:
+    """The front page's health figures: items per band, by kind, and the weakest services
+    (`services` weakest first; their weak items are not shown there)."""
     by_kind = {
         kind: health.band_counts(h for h in healths.values() if h.key[0] == kind)
         for kind in health.ITEM_KINDS
     }
-    services = health.services_health(data.services, data.edges, healths, limit=0)
     weak = [s for s in services if s.band != health.SOUND][:FRONT_SERVICES]
     return {
-        "bands": [(b, BAND_WORDS[b]) for b in health.BANDS],
         "band_rows": [
             ("Systems", [by_kind["system"][b] for b in health.BANDS]),
             ("Components", [by_kind["component"][b] for b in health.BANDS]),
         ],
-        "weak_services": [_service(s, data.names) for s in weak],
+        "weak_services": [{**service_data(s, names), "weakest": []} for s in weak],
         "weak_service_count": sum(1 for s in services if s.band != health.SOUND),
         "service_count": len(services),
     }
 
 
+def _bands() -> list[tuple[str, str]]:
+    return [(b, BAND_WORDS[b]) for b in health.BANDS]
+
+
+def front(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """The front page's health section: items per band, by kind, and the weakest services;
+    kept by the job, worked out here only for a reader the kept health does not answer."""
+    kept = stored.current(user)
+    if kept is not None:
+        out: dict[str, Any] = {"bands": _bands(), "kept": kept, "updating": kept.updating}
+        if kept.health is None:
+            return {**out, "pending": True}
+        summary = kept.health.summary
+        return {
+            **out,
+            **summary,
+            "band_rows": [(label, counts) for label, counts in summary["band_rows"]],
+        }
+    today = today or timezone.localdate()
+    data = health_input.read(user, today)
+    healths = health.assess_all(data.items, today)
+    services = health.services_health(data.services, data.edges, healths, limit=0)
+    return {"bands": _bands(), **front_figures(healths, services, data.names)}
+
+
 @require_safe
 def service_health(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.restrict(request.user, "view"), pk=pk)
+    kept = stored.current(request.user)
+    if kept is not None:
+        row = stored.service_row(kept.health, service.pk) if kept.health else None
+        context: dict[str, Any] = {"service": service, "kept": kept}
+        if row is None:
+            # New since the health was kept: the job that weighs it is on its way.
+            context.update(pending=True, updating=True)
+        else:
+            context.update(
+                s=row,
+                shown=len(row["weakest"]),
+                today=kept.health.computed_for if kept.health else None,
+                updating=kept.updating,
+            )
+        return render(request, "foundation/service_health.html", context)
     today = timezone.localdate()
     data = health_input.read(request.user, today)
     healths = health.assess_all(data.items, today)
@@ -98,17 +143,40 @@ def service_health(request: HttpRequest, pk: int) -> HttpResponse:
         "foundation/service_health.html",
         {
             "service": service,
-            "s": _service(found, data.names),
+            "s": service_data(found, data.names),
             "shown": len(found.weakest),
             "today": today,
         },
     )
 
 
+def _kept_panel(kept: stored.Current, obj: System | Component) -> dict[str, Any] | None:
+    """The panel from the kept health: one query beyond `stored.current`'s two."""
+    kind = "system" if isinstance(obj, System) else "component"
+    front_url = reverse("foundation:dashboard")
+    row = stored.item_row(kept.health, kind, obj.pk) if kept.health else None
+    if row is None:
+        if kept.updating:
+            return {"pending": True, "updating": True, "front": front_url}
+        return None  # retired: not assessed
+    return {
+        "band": row.band,
+        "band_words": BAND_WORDS[row.band],
+        "factors": row.factors,
+        "front": front_url,
+        "updating": kept.updating,
+        "computed_at": kept.computed_at,
+    }
+
+
 def panel(request: Any, obj: Any) -> dict[str, Any] | None:
-    """The health panel on a system's or component's page (`core.plugins`)."""
+    """The health panel on a system's or component's page (`core.plugins`): the kept
+    health, in a fixed number of small queries whatever the estate's size."""
     if not isinstance(obj, System | Component):
         return None
+    kept = stored.current(request.user)
+    if kept is not None:
+        return _kept_panel(kept, obj)
     today = timezone.localdate()
     try:
         facts = health_input.item_facts(request.user, obj, today)
