@@ -557,3 +557,29 @@ def test_an_unknown_system_is_refused_by_name(estate, client_for):
     page = client_for("staff").get("/foundation/forecast/propose/", {"item": ["s999999", "sx"]})
     assert page.status_code == 200
     assert page.context["draft"].refused == ["system s999999: not found, or not yours to see"]
+
+
+def test_the_brief_and_the_forecast_page_agree_on_an_estate_with_a_system(
+    estate, users, client_for
+):
+    """With the Permit app's support ending in September 2029 (FY2030, no price), the brief
+    counts it in its year as the page does: the same items, capital and items without a
+    price, year by year, and the same five-year capital."""
+    from townhall.foundation import brief
+
+    app = System.objects.get(name="Permit app")
+    services.update(context.SYSTEM, app, {"end_of_support": D(2029, 9, 1)}, version=None)
+    page = client_for("viewer").get("/foundation/forecast/")
+    shown = [
+        (y["year"], y["totals"].items, round(y["totals"].capital), y["without_cost"])
+        for y in page.context["years"]
+    ]
+    data = brief.facts(users["viewer"], TODAY)
+    said = [(y["year"], y["items"], y["capital"], y["without_cost"]) for y in data["years"]]
+    assert said == shown
+    assert shown[3] == (2030, 1, 0, 1)
+    assert data["total_capital"] == round(sum(y["totals"].capital for y in page.context["years"]))
+    assert data["without_cost"] == len(page.context["forecast"].without_cost) == 1
+    text = " ".join(t for _, paragraphs in brief.sections(data) for _, t in paragraphs)
+    assert "FY2030: $0 for 1 system; 1 has no cost recorded." in text
+    assert "1 system without a replacement cost recorded" in text
