@@ -289,8 +289,13 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
             (
                 "para",
                 f"{_things(data['without_cost'], data['systems_without_cost'])} without a "
-                "replacement cost recorded (the estate records none for a system): the total "
-                "is short by their price.",
+                "replacement cost recorded"
+                + (
+                    " (the estate records none for a system)"
+                    if data["systems_without_cost"]
+                    else ""
+                )
+                + ": the total is short by their price.",
             )
         )
     deferred = [

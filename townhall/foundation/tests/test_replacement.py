@@ -582,4 +582,4 @@ def test_the_brief_and_the_forecast_page_agree_on_an_estate_with_a_system(
     assert data["without_cost"] == len(page.context["forecast"].without_cost) == 1
     text = " ".join(t for _, paragraphs in brief.sections(data) for _, t in paragraphs)
     assert "FY2030: $0 for 1 system; 1 has no cost recorded." in text
-    assert "1 system without a replacement cost recorded" in text
+    assert "1 system without a replacement cost recorded (the estate records none for a" in text
