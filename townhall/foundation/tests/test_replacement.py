@@ -583,3 +583,34 @@ def test_the_brief_and_the_forecast_page_agree_on_an_estate_with_a_system(
     text = " ".join(t for _, paragraphs in brief.sections(data) for _, t in paragraphs)
     assert "FY2030: $0 for 1 system; 1 has no cost recorded." in text
     assert "1 system without a replacement cost recorded (the estate records none for a" in text
+
+
+def test_a_department_shows_where_it_has_items_or_a_running_operating_change(estate, client_for):
+    """Parks' UPS (own cost 300, no operating change) is due in FY2027 and nothing after:
+    Parks has a row in FY2027 only. FY2028: the firewall (Finance, 7,700 with a year of
+    inflation, no operating change) is due; Public Works has nothing due but still pays the
+    servers' 1,000 a year from FY2027, 1,100 with inflation: its row shows that cost."""
+    from townhall.org.models import Department
+
+    parks = create(Department, name="Parks", code="PRK")
+    create(
+        Component,
+        name="ups",
+        kind="other",
+        owner_department=parks,
+        end_of_support=D(2027, 5, 1),
+        replacement_cost=Decimal(300),
+    )
+    page = client_for("viewer").get("/foundation/forecast/")
+    years = {y["year"]: y for y in page.context["years"]}
+    assert [name for name, _ in years[2027]["departments"]] == ["Public Works", "Parks"]
+    rows = [
+        (name, t.items, round(t.capital), round(t.running_operating))
+        for name, t in years[2028]["departments"]
+    ]
+    assert rows == [("Finance", 1, 7700, 0), ("Public Works", 0, 0, 1100)]
+    assert not any("Parks" in dict(years[y]["departments"]) for y in range(2028, 2032))
+    assert (
+        b'<th scope="row">Public Works</th><td class="th-num">0</td><td class="th-num">$0</td>'
+        b'<td class="th-num">$0</td><td class="th-num">$0</td><td class="th-num">$1,100</td>'
+    ) in page.content
