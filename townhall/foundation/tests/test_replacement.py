@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from townhall.core import context, services
-from townhall.estate.models import Component, Dependency, Service, System
+from townhall.estate.models import Component, Dependency, RedundancyGroup, Service, System
 from townhall.foundation import forecast_input, renewals, schedule_run
 from townhall.foundation.models import (
     CapitalCap,
@@ -127,10 +127,14 @@ def test_the_forecast_input_reads_the_estate_in_a_fixed_number_of_queries(estate
     with CaptureQueriesContext(connection) as small:
         forecast_input.estate(users["staff"], TODAY)
     service = Service.objects.get(name="Permits")
+    app = System.objects.get(name="Permit app")
+    pair = create(RedundancyGroup, name="pair", components=[estate["srv-a"], estate["srv-b"]])
     for n in range(30):
         extra = create(Component, name=f"extra-{n}", kind="server", end_of_support=D(2028, 1, 1))
         system = create(System, name=f"app-{n}", end_of_support=D(2029, 1, 1))
         create(Dependency, from_system=system, to_component=extra)
+        create(Dependency, from_system=system, to_system=app)
+        create(Dependency, from_system=system, to_group=pair)
         create(Dependency, from_component=extra, to_component=estate["srv-a"])
         create(Dependency, from_service=service, to_system=system)
     with CaptureQueriesContext(connection) as large:
@@ -614,3 +618,57 @@ def test_a_department_shows_where_it_has_items_or_a_running_operating_change(est
         b'<th scope="row">Public Works</th><td class="th-num">0</td><td class="th-num">$0</td>'
         b'<td class="th-num">$0</td><td class="th-num">$0</td><td class="th-num">$1,100</td>'
     ) in page.content
+
+
+def test_a_unit_waits_on_the_groups_members_and_the_systems_it_depends_on(rack, users):
+    """Beside the rack: the Portal system (support ends June 2027: FY2027) depends on the
+    Identity system (June 2028: FY2028) and on a web pair, a redundancy group of w1 and w2
+    (two R640, FY2029) and w3 (support ends in 2040, after the horizon). h1 depends on the
+    pair too. Units, numbered in order of kind, model, department and year: U1 the R640s,
+    U2 the R650s, U3 the storage, U4 Portal, U5 Identity. Portal waits on the pair's unit
+    and on Identity's; the servers on the storage and on the pair's unit (w3, due after the
+    horizon, is in no unit); Identity, the storage and the pair wait on nothing."""
+    from townhall.continuity.tests import factories as f
+
+    pw = rack["san"].owner_department
+    web = [
+        create(
+            Component,
+            name=name,
+            kind="server",
+            model_number="R640",
+            owner_department=pw,
+            end_of_support=eos,
+            replacement_cost=Decimal(4000),
+        )
+        for name, eos in (("w1", D(2029, 3, 1)), ("w2", D(2029, 3, 1)), ("w3", D(2040, 1, 1)))
+    ]
+    pair = f.group("web pair", *web)
+    portal = create(System, name="Portal", end_of_support=D(2027, 6, 1))
+    identity = create(System, name="Identity", end_of_support=D(2028, 6, 1))
+    create(Dependency, from_system=portal, to_system=identity)
+    create(Dependency, from_system=portal, to_group=pair)
+    create(Dependency, from_component=rack["hosts"][0], to_group=pair)
+    result, found, costs, _ = forecast_input.build(users["staff"], TODAY)
+    units, info, dropped = forecast_input.units(result, found, costs)
+    waits = {info[u.id].label: [info[p].label for p in u.prerequisites] for u in units}
+    assert waits == {
+        "2 × R640, Public Works, due FY2029": [],
+        "2 × R650, Public Works, due FY2027": [
+            "2 × R640, Public Works, due FY2029",
+            "1 × Storage, Public Works, due FY2028",
+        ],
+        "1 × Storage, Public Works, due FY2028": [],
+        "System Portal, no department, due FY2027": [
+            "2 × R640, Public Works, due FY2029",
+            "System Identity, no department, due FY2028",
+        ],
+        "System Identity, no department, due FY2028": [],
+    }
+    assert dropped == []
+    assert found.needs[forecast_input.system_id(portal.pk)] == {
+        str(web[0].pk),
+        str(web[1].pk),
+        str(web[2].pk),
+        forecast_input.system_id(identity.pk),
+    }
