@@ -21,9 +21,11 @@ weight is the sum of its components' weights: 1 each, and `ESSENTIAL_WEIGHT` for
 a mission-essential service (its impact analysis says so), so twenty desktops out of support
 weigh more than one, and the server under 911 dispatch more than a desktop. Each system
 due is a unit of its own. When something in unit A depends directly on a component in unit
-B, B is A's prerequisite: the platform is replaced before or with what runs on it. Grouping
-can make such links circle back (a cycle the solver refuses); the link that would close a
-cycle is dropped, and the page names it.
+B, or on a redundancy group with a component member in unit B, or when a system in A
+depends on a system in B (directly or as a member of such a group), B is A's prerequisite:
+the platform is replaced before or with what runs on it. Grouping can make such links
+circle back (a cycle the solver refuses); the link that would close a cycle is dropped, and
+the page names it.
 """
 
 import datetime
