@@ -7,6 +7,7 @@ what the requesting person may see. As a web page (`?format=html`), or as PDF (W
 or DOCX (python-docx) laid out by a background job on the one job runner.
 """
 
+import dataclasses
 import datetime
 import io
 from typing import Any
@@ -20,9 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from townhall.core.pdf import html_page, pdf
-from townhall.estate.models import Component
-from townhall.foundation import forecast, forecast_input, health, health_input, life
-from townhall.foundation.models import ServiceLife
+from townhall.foundation import forecast, forecast_input, health, health_input
 from townhall.jobs import runner
 
 TEMPLATE = "foundation/brief.html"
@@ -48,41 +47,17 @@ REASONS = [
 def _forecast_items(
     user: Any, today: datetime.date, tagged: dict[health.Key, list[str]]
 ) -> list[forecast.Item]:
-    """Every component in service, due at its expected end of life, priced at its own
-    replacement cost (none recorded: counted and named as without cost)."""
-    lives = dict(ServiceLife.objects.values_list("kind", "years"))
-    qs = Component.objects.restrict(user, "view").exclude(status=Component.Status.RETIRED)
-    rows = qs.order_by("pk").values_list(
-        "pk",
-        "kind",
-        "quantity",
-        "replacement_cost",
-        "end_of_support",
-        "install_date",
-        "service_life_years",
-        "owner_department_id",
-    )
-    items = []
-    for pk, kind, quantity, cost, end, installed, own, department in rows:
-        found = life.expected_life(
-            today=today,
-            end_of_support=end,
-            install_date=installed,
-            own_years=own,
-            kind_years=lives.get(kind),
-        )
-        items.append(
-            forecast.Item(
-                id=str(pk),
-                kind=kind,
-                end_of_life=found.end,
-                department=str(department or ""),
-                services=tuple(tagged.get(("component", pk), ())),
-                quantity=max(quantity or 1, 1),
-                unit_capital=float(cost) if cost is not None else None,
-            )
-        )
-    return items
+    """The forecast page's own items (`forecast_input.estate`: components and systems, due
+    and priced as there), so brief and page agree; each under the weakest services (by id)
+    standing on it instead of the services' names."""
+    items = forecast_input.estate(user, today).items
+    return [dataclasses.replace(i, services=tuple(tagged.get(_key(i.id), ()))) for i in items]
+
+
+def _key(item_id: str) -> health.Key:
+    """The health graph's key of a forecast item."""
+    kind = "system" if forecast_input.is_system(item_id) else "component"
+    return (kind, forecast_input.pk_of(item_id))
 
 
 def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
@@ -99,8 +74,8 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
         for key in health.under(s.key, data.edges):
             tagged.setdefault(key, []).append(str(s.key[1]))  # by id: names may repeat
     items = _forecast_items(user, today, tagged)
-    # Components already past their end of life today (the forecast counts by fiscal year).
-    ended = {i.id for i in items if i.end_of_life is not None and i.end_of_life < today}
+    # Items already past their end of life today (the forecast counts by fiscal year).
+    ended = [i for i in items if i.end_of_life is not None and i.end_of_life < today]
     # The city's inflation rate, fiscal-year start and unit costs, as the forecast page uses.
     city = forecast_input.settings()
     result = forecast.forecast(
@@ -115,6 +90,7 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
         {
             "year": y.year,
             "items": y.totals.items,
+            "systems": _systems(y.due),
             "capital": round(y.totals.capital),
             "past_due": len(y.past_due),  # due in an earlier fiscal year
             "without_cost": y.totals.without_cost,
@@ -130,11 +106,7 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
             if totals is not None:
                 due += totals.items
                 capital += totals.capital
-        late = sum(
-            1
-            for key, names in tagged.items()
-            if str(s.key[1]) in names and str(key[1]) in ended and key[0] == "component"
-        )
+        late = [i.id for i in ended if str(s.key[1]) in i.services]
         deferred.append(
             {
                 "name": s.name,
@@ -151,7 +123,8 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
                     for w in s.weakest
                 ],
                 "due": due,
-                "past_due": late,
+                "past_due": len(late),
+                "past_due_systems": _systems(late),
                 "capital": round(capital),
             }
         )
@@ -173,6 +146,7 @@ def facts(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
         "last_year": last,
         "total_capital": round(sum(y.totals.capital for y in result.years)),
         "without_cost": len(result.without_cost),
+        "systems_without_cost": _systems(result.without_cost),
         "without_date": len(result.without_date),
         "inflation_percent": round(city.inflation * 100, 1),
     }
@@ -214,6 +188,23 @@ def brief_file(user: Any, kind: str, site: str = "") -> tuple[bytes, str]:
 
 def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _have(count: int) -> str:
+    return "has" if count == 1 else "have"
+
+
+def _systems(item_ids: list[str]) -> int:
+    return sum(1 for i in item_ids if forecast_input.is_system(i))
+
+
+def _things(count: int, systems: int) -> str:
+    """`count` items of which `systems` are systems, in words: "2 components and 1 system"."""
+    if not systems:
+        return _n(count, "component")
+    if systems == count:
+        return _n(systems, "system")
+    return f"{_n(count - systems, 'component')} and {_n(systems, 'system')}"
 
 
 def _money(amount: float) -> str:
@@ -272,7 +263,7 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     cost = [
         (
             "para",
-            f"Replacing the components that reach their end of life in fiscal years "
+            f"Replacing the systems and components that reach their end of life in fiscal years "
             f"{data['first_year']} to {data['last_year']} costs {_money(data['total_capital'])} "
             f"in capital at their recorded replacement costs or the city's unit costs, rising "
             f"{data['inflation_percent']:g}% "
@@ -282,9 +273,13 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     cost += [
         (
             "item",
-            f"FY{y['year']}: {_money(y['capital'])} for {_n(y['items'], 'component')}"
+            f"FY{y['year']}: {_money(y['capital'])} for {_things(y['items'], y['systems'])}"
             + (f" ({y['past_due']:,} due in earlier years)" if y["past_due"] else "")
-            + (f"; {y['without_cost']:,} have no cost recorded" if y["without_cost"] else "")
+            + (
+                f"; {y['without_cost']:,} {_have(y['without_cost'])} no cost recorded"
+                if y["without_cost"]
+                else ""
+            )
             + ".",
         )
         for y in data["years"]
@@ -293,15 +288,22 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
         cost.append(
             (
                 "para",
-                f"{_n(data['without_cost'], 'component')} without a replacement cost recorded: "
-                "the total is short by their price.",
+                f"{_things(data['without_cost'], data['systems_without_cost'])} without a "
+                "replacement cost recorded"
+                + (
+                    " (the estate records none for a system)"
+                    if data["systems_without_cost"]
+                    else ""
+                )
+                + ": the total is short by their price.",
             )
         )
     deferred = [
         (
             "item",
-            f"{s['name']}: {_n(s['past_due'], 'component')} it needs already past the end of "
-            f"its life; {s['due']:,} due for replacement by the end of FY{data['last_year']} "
+            f"{s['name']}: {_things(s['past_due'], s['past_due_systems'])} it needs already "
+            f"past the end of its life; {s['due']:,} due for replacement by the end of "
+            f"FY{data['last_year']} "
             f"({_money(s['capital'])}). Deferred, they run on without fixes or past their "
             "expected life, and every reason above stays under this service.",
         )

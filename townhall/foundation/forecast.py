@@ -19,6 +19,8 @@ from datetime import date
 MIN_HORIZON, MAX_HORIZON = 5, 10
 # Key of the group holding items that name no department, or sit under no service.
 NONE_GIVEN = ""
+# A running operating change smaller than this is none (what remains of +x and -x).
+HALF_CENT = 0.005
 
 
 class ForecastError(ValueError):
@@ -207,7 +209,9 @@ def _group(groups: dict[str, Totals], key: str) -> Totals:
 
 
 def _run_operating(years: list[YearForecast], inflation: float) -> None:
-    """Each year's operating change keeps costing in every later year, inflated."""
+    """Each year's operating change keeps costing in every later year, inflated. A department
+    or service with nothing due in a year shows there only while that running change is a
+    cost (not zero): a row of zeros would say nothing."""
     totals: Totals | None = None
     departments: dict[str, float] = {}
     services: dict[str, float] = {}
@@ -221,7 +225,8 @@ def _run_operating(years: list[YearForecast], inflation: float) -> None:
             for key, group in groups.items():
                 running[key] = running.get(key, 0.0) + group.operating
             for key, amount in running.items():
-                _group(groups, key).running_operating = amount
+                if key in groups or abs(amount) >= HALF_CENT:
+                    _group(groups, key).running_operating = amount
 
 
 def _check_settings(inflation: float, horizon: int, start_month: int) -> None:

@@ -21,15 +21,19 @@ weight is the sum of its components' weights: 1 each, and `ESSENTIAL_WEIGHT` for
 a mission-essential service (its impact analysis says so), so twenty desktops out of support
 weigh more than one, and the server under 911 dispatch more than a desktop. Each system
 due is a unit of its own. When something in unit A depends directly on a component in unit
-B, B is A's prerequisite: the platform is replaced before or with what runs on it. Grouping
-can make such links circle back (a cycle the solver refuses); the link that would close a
-cycle is dropped, and the page names it.
+B, or on a redundancy group with a component member in unit B, or when a system in A
+depends on a system in B (directly or as a member of such a group), B is A's prerequisite:
+the platform is replaced before or with what runs on it. Grouping can make such links
+circle back (a cycle the solver refuses); the link that would close a cycle is dropped, and
+the page names it.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Q
 
 from townhall.continuity.models import ImpactAnalysis
 from townhall.estate.models import Component, Dependency, Service, System
@@ -79,7 +83,7 @@ class Estate:
     names: dict[str, str] = field(default_factory=dict)  # item id -> component or system name
     essential: set[str] = field(default_factory=set)  # under a mission-essential service
     funded_by: dict[str, int] = field(default_factory=dict)  # item id -> proposal pk
-    # item id -> ids of the component items it depends on directly (both in `items`)
+    # item id -> ids of the items it waits on in the schedule (all in `items`; see `_reach`)
     needs: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -218,23 +222,50 @@ class _Reach:
 
     services: dict[str, set[str]]  # names of the services (`user` may see) standing on it
     essential: set[str]  # the items a mission-essential one among them stands on
-    needs: dict[str, set[str]]  # the component items it depends on directly
+    needs: dict[str, set[str]]  # the items it depends on (see `_reach`)
 
 
 def _reach(user: Any) -> _Reach:
     """Services stand on the systems and components they depend on directly, and on the
-    components those systems depend on directly; systems and components depend on the
-    components they name."""
+    components those systems depend on directly.
+
+    What an item needs (the schedule's prerequisites): the components it depends on
+    directly, each component member of a redundancy group it depends on, and for a system
+    the systems it depends on directly and the system members of such a group. One query:
+    a dependency on a group comes back once per member (components × systems for a group of
+    both, a few rows)."""
     names = dict(Service.objects.restrict(user, "view").values_list("pk", "name"))
     vital = set(
         ImpactAnalysis.objects.filter(mission_essential=True).values_list("service_id", flat=True)
     )
     needs: dict[str, set[str]] = defaultdict(set)
-    for system, component, target in Dependency.objects.filter(
-        from_service__isnull=True, to_component__isnull=False
-    ).values_list("from_system_id", "from_component_id", "to_component_id"):
+    runs_on: dict[str, set[str]] = defaultdict(set)  # a system's direct components
+    rows = (
+        Dependency.objects.filter(from_service__isnull=True)
+        .filter(
+            Q(to_component__isnull=False) | Q(to_system__isnull=False) | Q(to_group__isnull=False)
+        )
+        .order_by()
+        .values_list(
+            "from_system_id",
+            "from_component_id",
+            "to_component_id",
+            "to_system_id",
+            "to_group__components",
+            "to_group__systems",
+        )
+    )
+    for system, component, to_component, to_system, member, member_system in rows:
         source = system_id(system) if system is not None else str(component)
-        needs[source].add(str(target))
+        for target in (to_component, member):
+            if target is not None:
+                needs[source].add(str(target))
+        if to_component is not None and system is not None:
+            runs_on[source].add(str(to_component))
+        if system is not None:  # a system waits on the systems it needs; a component does not
+            for target in (to_system, member_system):
+                if target is not None:
+                    needs[source].add(system_id(target))
     services: dict[str, set[str]] = defaultdict(set)
     essential: set[str] = set()
     for service, system, component in Dependency.objects.filter(
@@ -246,7 +277,7 @@ def _reach(user: Any) -> _Reach:
         if system is not None:
             key = system_id(system)
             reached.add(key)
-            reached |= needs.get(key, set())
+            reached |= runs_on.get(key, set())
         if component is not None:
             reached.add(str(component))
         for key in reached:

@@ -28,6 +28,8 @@ PLANS = (
 # renewals already funded, the departments they are grouped by, the settings and the caps.
 INPUTS = (
     "estate.Component",
+    "estate.System",
+    "estate.RedundancyGroup",
     "estate.Service",
     "estate.Dependency",
     "continuity.ImpactAnalysis",

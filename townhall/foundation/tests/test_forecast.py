@@ -129,3 +129,22 @@ def test_january_fiscal_year_moves_the_boundaries():
 def test_bad_input_is_refused_naming_where(items, options, message):
     with pytest.raises(ForecastError, match=message):
         forecast(items, today=TODAY, **options)
+
+
+def test_a_department_or_service_shows_only_where_it_has_items_or_a_running_cost():
+    """x (IT, Web) has no operating change; y (Police, 911) adds 100 a year from FY2027; z
+    (Police, 911) is due in FY2028. IT and Web have nothing to show after FY2027: no row.
+    Police and 911 keep a row in FY2029-FY2031 with no item: their running operating
+    change (110 in FY2028, then 121, 133.1, 146.41) is still a cost."""
+    items = [
+        Item("x", "server", date(2027, 3, 1), department="IT", services=("Web",), unit_capital=1),
+        Item("y", "switch", date(2027, 3, 1), department="Police", services=("911",)),
+        Item("z", "server", date(2028, 3, 1), department="Police", services=("911",)),
+    ]
+    result = forecast(items, today=TODAY, costs=TABLE, inflation=0.10)
+    assert [set(y.by_department) for y in result.years] == [{"IT", "Police"}] + [{"Police"}] * 4
+    assert [set(y.by_service) for y in result.years] == [{"Web", "911"}] + [{"911"}] * 4
+    police = [y.by_department["Police"] for y in result.years]
+    assert [t.items for t in police] == [1, 1, 0, 0, 0]
+    assert [t.running_operating for t in police] == pytest.approx([100, 110, 121, 133.1, 146.41])
+    assert result.year(2029).by_service["911"].running_operating == pytest.approx(121)

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from townhall.core import context, services
-from townhall.estate.models import Component, Dependency, Service, System
+from townhall.estate.models import Component, Dependency, RedundancyGroup, Service, System, Vendor
 from townhall.foundation import forecast_input, renewals, schedule_run
 from townhall.foundation.models import (
     CapitalCap,
@@ -127,10 +127,14 @@ def test_the_forecast_input_reads_the_estate_in_a_fixed_number_of_queries(estate
     with CaptureQueriesContext(connection) as small:
         forecast_input.estate(users["staff"], TODAY)
     service = Service.objects.get(name="Permits")
+    app = System.objects.get(name="Permit app")
+    pair = create(RedundancyGroup, name="pair", components=[estate["srv-a"], estate["srv-b"]])
     for n in range(30):
         extra = create(Component, name=f"extra-{n}", kind="server", end_of_support=D(2028, 1, 1))
         system = create(System, name=f"app-{n}", end_of_support=D(2029, 1, 1))
         create(Dependency, from_system=system, to_component=extra)
+        create(Dependency, from_system=system, to_system=app)
+        create(Dependency, from_system=system, to_group=pair)
         create(Dependency, from_component=extra, to_component=estate["srv-a"])
         create(Dependency, from_service=service, to_system=system)
     with CaptureQueriesContext(connection) as large:
@@ -557,6 +561,8 @@ def test_an_unknown_system_is_refused_by_name(estate, client_for):
     page = client_for("staff").get("/foundation/forecast/propose/", {"item": ["s999999", "sx"]})
     assert page.status_code == 200
     assert page.context["draft"].refused == ["system s999999: not found, or not yours to see"]
+
+
 @pytest.mark.parametrize("change", ["component", "cost", "cap", "settings", "deleted"])
 def test_a_schedule_says_when_the_estate_changed_since_it_was_solved(
     estate, client_for, change, django_assert_max_num_queries
@@ -572,7 +578,7 @@ def test_a_schedule_says_when_the_estate_changed_since_it_was_solved(
     assert plan is not None and not schedule_run.stale(plan)
     warning = "The estate changed since this schedule was solved; solve again."
     assert warning not in client.get("/foundation/schedule/").content.decode()
-    create(System, name="A system the schedule does not read")
+    create(Vendor, name="A vendor the schedule does not read")
     assert not schedule_run.stale(plan)
 
     if change == "component":
@@ -594,3 +600,114 @@ def test_a_schedule_says_when_the_estate_changed_since_it_was_solved(
     assert page.context["stale"] and warning in page.content.decode()
     client.post("/foundation/schedule/run/")
     assert not schedule_run.stale(schedule_run.latest())
+
+
+def test_the_brief_and_the_forecast_page_agree_on_an_estate_with_a_system(
+    estate, users, client_for
+):
+    """With the Permit app's support ending in September 2029 (FY2030, no price), the brief
+    counts it in its year as the page does: the same items, capital and items without a
+    price, year by year, and the same five-year capital."""
+    from townhall.foundation import brief
+
+    app = System.objects.get(name="Permit app")
+    services.update(context.SYSTEM, app, {"end_of_support": D(2029, 9, 1)}, version=None)
+    page = client_for("viewer").get("/foundation/forecast/")
+    shown = [
+        (y["year"], y["totals"].items, round(y["totals"].capital), y["without_cost"])
+        for y in page.context["years"]
+    ]
+    data = brief.facts(users["viewer"], TODAY)
+    said = [(y["year"], y["items"], y["capital"], y["without_cost"]) for y in data["years"]]
+    assert said == shown
+    assert shown[3] == (2030, 1, 0, 1)
+    assert data["total_capital"] == round(sum(y["totals"].capital for y in page.context["years"]))
+    assert data["without_cost"] == len(page.context["forecast"].without_cost) == 1
+    text = " ".join(t for _, paragraphs in brief.sections(data) for _, t in paragraphs)
+    assert "FY2030: $0 for 1 system; 1 has no cost recorded." in text
+    assert "1 system without a replacement cost recorded (the estate records none for a" in text
+
+
+def test_a_department_shows_where_it_has_items_or_a_running_operating_change(estate, client_for):
+    """Parks' UPS (own cost 300, no operating change) is due in FY2027 and nothing after:
+    Parks has a row in FY2027 only. FY2028: the firewall (Finance, 7,700 with a year of
+    inflation, no operating change) is due; Public Works has nothing due but still pays the
+    servers' 1,000 a year from FY2027, 1,100 with inflation: its row shows that cost."""
+    from townhall.org.models import Department
+
+    parks = create(Department, name="Parks", code="PRK")
+    create(
+        Component,
+        name="ups",
+        kind="other",
+        owner_department=parks,
+        end_of_support=D(2027, 5, 1),
+        replacement_cost=Decimal(300),
+    )
+    page = client_for("viewer").get("/foundation/forecast/")
+    years = {y["year"]: y for y in page.context["years"]}
+    assert [name for name, _ in years[2027]["departments"]] == ["Public Works", "Parks"]
+    rows = [
+        (name, t.items, round(t.capital), round(t.running_operating))
+        for name, t in years[2028]["departments"]
+    ]
+    assert rows == [("Finance", 1, 7700, 0), ("Public Works", 0, 0, 1100)]
+    assert not any("Parks" in dict(years[y]["departments"]) for y in range(2028, 2032))
+    assert (
+        b'<th scope="row">Public Works</th><td class="th-num">0</td><td class="th-num">$0</td>'
+        b'<td class="th-num">$0</td><td class="th-num">$0</td><td class="th-num">$1,100</td>'
+    ) in page.content
+
+
+def test_a_unit_waits_on_the_groups_members_and_the_systems_it_depends_on(rack, users):
+    """Beside the rack: the Portal system (support ends June 2027: FY2027) depends on the
+    Identity system (June 2028: FY2028) and on a web pair, a redundancy group of w1 and w2
+    (two R640, FY2029) and w3 (support ends in 2040, after the horizon). h1 depends on the
+    pair too. Units, numbered in order of kind, model, department and year: U1 the R640s,
+    U2 the R650s, U3 the storage, U4 Portal, U5 Identity. Portal waits on the pair's unit
+    and on Identity's; the servers on the storage and on the pair's unit (w3, due after the
+    horizon, is in no unit); Identity, the storage and the pair wait on nothing."""
+    from townhall.continuity.tests import factories as f
+
+    pw = rack["san"].owner_department
+    web = [
+        create(
+            Component,
+            name=name,
+            kind="server",
+            model_number="R640",
+            owner_department=pw,
+            end_of_support=eos,
+            replacement_cost=Decimal(4000),
+        )
+        for name, eos in (("w1", D(2029, 3, 1)), ("w2", D(2029, 3, 1)), ("w3", D(2040, 1, 1)))
+    ]
+    pair = f.group("web pair", *web)
+    portal = create(System, name="Portal", end_of_support=D(2027, 6, 1))
+    identity = create(System, name="Identity", end_of_support=D(2028, 6, 1))
+    create(Dependency, from_system=portal, to_system=identity)
+    create(Dependency, from_system=portal, to_group=pair)
+    create(Dependency, from_component=rack["hosts"][0], to_group=pair)
+    result, found, costs, _ = forecast_input.build(users["staff"], TODAY)
+    units, info, dropped = forecast_input.units(result, found, costs)
+    waits = {info[u.id].label: [info[p].label for p in u.prerequisites] for u in units}
+    assert waits == {
+        "2 × R640, Public Works, due FY2029": [],
+        "2 × R650, Public Works, due FY2027": [
+            "2 × R640, Public Works, due FY2029",
+            "1 × Storage, Public Works, due FY2028",
+        ],
+        "1 × Storage, Public Works, due FY2028": [],
+        "System Portal, no department, due FY2027": [
+            "2 × R640, Public Works, due FY2029",
+            "System Identity, no department, due FY2028",
+        ],
+        "System Identity, no department, due FY2028": [],
+    }
+    assert dropped == []
+    assert found.needs[forecast_input.system_id(portal.pk)] == {
+        str(web[0].pk),
+        str(web[1].pk),
+        str(web[2].pk),
+        forecast_input.system_id(identity.pk),
+    }
