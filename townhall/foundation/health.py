@@ -413,8 +413,8 @@ def under(start: Key, edges: Iterable[tuple[Key, Key]]) -> set[Key]:
 
 
 def inherited_owners(
-    edges: Iterable[tuple[Key, Key]], systems: Mapping[Hashable, bool]
-) -> dict[Hashable, bool]:
+    edges: Iterable[tuple[Key, Key]], systems: Mapping[int, bool]
+) -> dict[int, bool]:
     """Whether each component reached from a system names a technical owner by inheritance:
     True when a system that depends on it (directly, or through redundancy groups and other
     components, never past another system) names one; False when systems depend on it and
@@ -426,7 +426,7 @@ def inherited_owners(
     for a, b in edges:
         if b[0] != "system":
             succ.setdefault(a, []).append(b)
-    found: dict[Hashable, bool] = {}
+    found: dict[int, bool] = {}
     for owned in (True, False):
         stack: list[Key] = [("system", pk) for pk, has in systems.items() if has is owned]
         seen: set[Key] = set(stack)
@@ -435,7 +435,7 @@ def inherited_owners(
                 if d in seen:
                     continue
                 seen.add(d)
-                if d[0] == "component":
+                if d[0] == "component" and isinstance(d[1], int):
                     found.setdefault(d[1], owned)
                 stack.append(d)
     return found

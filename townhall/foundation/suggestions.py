@@ -166,14 +166,10 @@ def _tidy(user: Any, found: dict[tuple[str, int], tuple], report: Report) -> Non
     waiting = list(SupportSuggestion.objects.filter(status=Status.PENDING).order_by("pk"))
     if not waiting:
         return
-    keys = {
-        ("system", s.system_id) if s.system_id else ("component", s.component_id): s
-        for s in waiting
-    }
+    keys = [_key(s) for s in waiting]
     recorded = _recorded(keys, in_service=True)
     gone, answered = [], []
-    for s in waiting:
-        key = ("system", s.system_id) if s.system_id else ("component", s.component_id)
+    for s, key in zip(waiting, keys, strict=True):
         now = found.get(key)
         wanted = (s.support_state, s.end_of_support)
         if (
@@ -200,6 +196,12 @@ def _tidy(user: Any, found: dict[tuple[str, int], tuple], report: Report) -> Non
                 extra={"decided_at": timezone.now()},
             )
     report.removed, report.superseded = len(gone), len(superseded)
+
+
+def _key(s: SupportSuggestion) -> tuple[str, int]:
+    if s.system_id:
+        return ("system", s.system_id)
+    return ("component", s.component_id or 0)
 
 
 def _support_set_since(waiting: list[SupportSuggestion]) -> dict[int, tuple[str, Any]]:
