@@ -4,6 +4,7 @@ matched again so each exposure's installed-version verdict follows them."""
 
 from django.urls import reverse
 
+from townhall.core import context
 from townhall.cyber import exposure, frameworks, oscal
 from townhall.cyber.kev import FeedError
 from townhall.cyber.pages import exposure as exposure_pages
@@ -52,3 +53,17 @@ def import_cve_records(ctx: runner.JobContext) -> str:
     refresh = exposure.refresh_exposures(ctx.user)
     ctx.link(reverse("cyber:exposure"), "See the exposures")
     return "\n".join([*report.lines(), *refresh.lines()])
+
+
+@runner.job(exposure.RECLASSIFY_JOB)
+def reclassify_versions(ctx: runner.JobContext) -> str:
+    """Classify again the exposures of items whose installed version changed, in batches."""
+    ctx.start(1, "Classifying the installed versions that changed.")
+    changed = 0
+    while True:
+        before = exposure.stale_versions().count()
+        changed += exposure.reclassify(ctx.user or context.SYSTEM)
+        if not before or exposure.stale_versions().count() >= before:
+            break
+    ctx.progress(1)
+    return f"{changed:,} verdicts on the installed version changed."
