@@ -626,7 +626,8 @@ def _heard(model: type) -> None:
     connection = transaction.get_connection()
     if any(entry[1] is _after_commit for entry in connection.run_on_commit):
         return
-    transaction.on_commit(_after_commit)
+    # Robust: the write has committed; a failure here is logged, never the writer's error.
+    transaction.on_commit(_after_commit, robust=True)
 
 
 def connect() -> None:
