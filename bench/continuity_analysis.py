@@ -6,8 +6,11 @@ hosts, storage and network, and a core of SANs, core switches and directory serv
 joined by 300,000 dependency edges that run down the layers (services -> systems ->
 platforms -> hosts -> storage and network -> core), with some edges inside a layer (onto a
 shared tenth of it) and a few cycles. Shared infrastructure is needed by many more items
-than the rest, as in a real estate. About a tenth of the restore times are unknown. Then,
-in this one run:
+than the rest, as in a real estate. About a tenth of the restore times are unknown. Some of
+the hosts and of the storage and network stand in pairs, as redundancy groups (`GROUPS`:
+a tenth of the hosts in pairs of servers, a fifth of the fabric in dual links and mirrored
+storage): what needed either member of a pair needs the group, which is back as soon as
+one member is. Then, in this one run:
 
 - times `townhall.continuity.analysis` building its graph from the items and edges, finding
   the cycles, and computing every item's effective recovery time and the recovery order
@@ -72,6 +75,10 @@ EDGE_SHARES = [
 ]
 # (layer, how many cycles); each a ring of 2 to 4 items of the layer.
 CYCLES = [("system", 6), ("platform", 4), ("core", 2)]
+# (layer, share of its items standing in redundant pairs): pairs of servers among the hosts,
+# dual links and mirrored storage in the fabric. Neither layer has edges inside it, so a
+# group is never part of a cycle.
+GROUPS = [("host", 0.10), ("fabric", 0.20)]
 
 
 def restore(rng: random.Random, choices: list[float], unknown: float) -> float | None:
@@ -151,6 +158,20 @@ def generate(
         for _ in range(count):
             ring = rng.sample(layers[layer], rng.randint(2, 4))
             edges += zip(ring, ring[1:] + ring[:1], strict=True)
+    # Redundant pairs: what needed either member needs the pair's group instead.
+    group_of: dict[Key, Key] = {}
+    for layer, share in GROUPS:
+        members = rng.sample(layers[layer], int(len(layers[layer]) * share) // 2 * 2)
+        for a, b in zip(members[::2], members[1::2], strict=True):
+            group = ("group", len(group_of) // 2)
+            group_of[a] = group_of[b] = group
+            kind = "Server pair" if layer == "host" else "Dual link"
+            items.append(Item(*group, name=f"{kind} {group[1]}", restore_hours=0, any_of=True))
+            edges += [(group, a), (group, b)]
+    if group_of:
+        edges = [
+            (a, group_of[b]) if b in group_of and a[0] != "group" else (a, b) for a, b in edges
+        ]
     return items, edges
 
 
@@ -164,7 +185,9 @@ def ours(items: list[Item], edges: list[tuple[Key, Key]]) -> tuple[dict, dict, l
 def with_networkx(
     nx: Any, items: list[Item], edges: list[tuple[Key, Key]]
 ) -> tuple[dict, dict, list]:
-    """The same answers from networkx: restore time of a cycle is its longest member's."""
+    """The same answers from networkx: restore time of a cycle is its longest member's; a
+    redundancy group is back with its fastest member, and in the tier after its earliest."""
+    groups = {i.key for i in items if i.any_of}
     graph = nx.DiGraph()
     graph.add_nodes_from((i.key, {"restore": i.restore_hours or 0.0}) for i in items)
     graph.add_edges_from(edges)
@@ -172,13 +195,14 @@ def with_networkx(
     mapping = units.graph["mapping"]
     restore = graph.nodes
     hours: dict[int, float] = {}
+    tier: dict[int, int] = {}
     for unit in reversed(list(nx.topological_sort(units))):
-        own = max(restore[m]["restore"] for m in units.nodes[unit]["members"])
-        hours[unit] = own + max((hours[d] for d in units.successors(unit)), default=0.0)
-    tier = {}
-    for level, generation in enumerate(nx.topological_generations(units.reverse(copy=False))):
-        for unit in generation:
-            tier[unit] = level
+        members = units.nodes[unit]["members"]
+        own = max(restore[m]["restore"] for m in members)
+        pick = min if len(members) == 1 and next(iter(members)) in groups else max
+        below = list(units.successors(unit))
+        hours[unit] = own + pick((hours[d] for d in below), default=0.0)
+        tier[unit] = pick((tier[d] for d in below), default=-1) + 1
     loops = set(nx.nodes_with_selfloops(graph))
     cycles = [
         members
@@ -216,10 +240,16 @@ def main() -> None:
         args.seed, args.services, args.systems, args.components, args.dependencies
     )
     unknown = sum(i.restore_hours is None for i in items)
+    groups = [i for i in items if i.any_of]
     print(
         f"estate: {args.services:,} services, {args.systems:,} systems, "
         f"{args.components:,} components = {len(items):,} items; {len(edges):,} dependencies; "
         f"{unknown:,} restore times unknown (generated in {time.perf_counter() - started:.1f} s)"
+    )
+    pairs = sum(i.name.startswith("Server pair") for i in groups)
+    print(
+        f"redundancy groups: {len(groups):,} ({pairs:,} server pairs, "
+        f"{len(groups) - pairs:,} dual links or mirrored storage), {2 * len(groups):,} members"
     )
 
     (hours, tiers, cycles), seconds, wall = timed(ours, items, edges)
@@ -368,6 +398,22 @@ def load(items: list[Item], edges: list[tuple[Key, Key]]) -> None:
             [e.Component(name=i.name, kind="server") for i in mine], batch_size=batch
         )
         made.update((i.key, row.pk) for i, row in zip(mine, rows, strict=True))
+        mine = [i for i in items if i.kind == "group"]
+        rows = e.RedundancyGroup.objects.bulk_create(
+            [e.RedundancyGroup(name=i.name, owner_department=departments[0]) for i in mine],
+            batch_size=batch,
+        )
+        made.update((i.key, row.pk) for i, row in zip(mine, rows, strict=True))
+        e.RedundancyGroup.components.through.objects.bulk_create(
+            [
+                e.RedundancyGroup.components.through(
+                    redundancygroup_id=made[a], component_id=made[b]
+                )
+                for a, b in edges
+                if a[0] == "group"
+            ],
+            batch_size=batch,
+        )
         ImpactAnalysis.objects.bulk_create(
             [
                 ImpactAnalysis(
@@ -391,7 +437,7 @@ def load(items: list[Item], edges: list[tuple[Key, Key]]) -> None:
                     rto_hours=i.rto_hours,
                 )
                 for i in items
-                if i.kind != "service" and i.restore_hours is not None
+                if i.kind in ("system", "component") and i.restore_hours is not None
             ],
             batch_size=batch,
         )
@@ -399,7 +445,7 @@ def load(items: list[Item], edges: list[tuple[Key, Key]]) -> None:
             [
                 e.Dependency(**{f"from_{a[0]}_id": made[a], f"to_{b[0]}_id": made[b]})
                 for a, b in dict.fromkeys(edges)
-                if a != b
+                if a != b and a[0] != "group"
             ],
             batch_size=batch,
         )

@@ -44,12 +44,20 @@ from townhall.continuity.models import (
     StoredFinding,
 )
 from townhall.core import changes, context, permissions
-from townhall.estate.models import Component, Dependency, Service, System
+from townhall.estate.models import Component, Dependency, RedundancyGroup, Service, System
 from townhall.jobs import runner
 from townhall.jobs.models import Job
 
 JOB_KIND = "continuity_analysis"
-INPUTS = (Service, System, Component, Dependency, ImpactAnalysis, RecoveryCapability)
+INPUTS = (
+    Service,
+    System,
+    Component,
+    Dependency,
+    RedundancyGroup,
+    ImpactAnalysis,
+    RecoveryCapability,
+)
 SECTIONS = ("services", "rto-gaps", "inversions", "rpo-gaps", "single-points")
 TIER_ITEMS = 200  # items kept per tier; the count says how many there are in all
 CYCLE_MEMBERS = 50  # members kept per cycle

@@ -25,10 +25,11 @@ class CyberConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
-        from townhall.cyber import imports, tasks, views  # noqa: F401 - registers records, jobs
+        from townhall.cyber import exposure, imports, tasks, views  # noqa: F401 - records, jobs
         from townhall.cyber.services import evidence_events
 
         plugins.register_calendar_events(evidence_events)  # in the estate's calendar feed
         plugins.register_menu(plugins.Section("cyber", "Cyber", order=30, pages=MENU))
         plugins.register_demo("townhall.cyber.demo.load", order=30)
         imports.register()  # training courses and completions in the spreadsheet importer
+        exposure.connect()  # an upgrade's exposures classified again

@@ -9,6 +9,10 @@
   notes; an open row that no longer matches becomes "no longer matched" (gone), and a gone row
   that matches again reopens. A release counts as exposure once its end of life has passed or
   falls within `HORIZON_DAYS`.
+- `reclassify(user)`: after an upgrade, the known-exploited exposures whose item's installed
+  version is no longer the one their verdict was made for (`classified_version`) are
+  classified again for that item alone; a job (`RECLASSIFY_JOB`) does it as soon as a write
+  to a system or component commits (`connect`, through `core.changes.listen`).
 - `unmatched(user)`: the estate's vendor/product/version combinations that matched nothing.
 - `exposure_summary(user)`: the figures for a leader's brief (shape documented there).
 - `download(url)` and `update_feeds(user)`: fetch both feeds from their official addresses.
@@ -32,11 +36,11 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from townhall.core import permissions, services
+from townhall.core import changes, context, permissions, services
 from townhall.core.kept import kept
 from townhall.cyber import cve, eol, kev, matching, versions
 from townhall.cyber.kev import FeedError
@@ -49,6 +53,7 @@ from townhall.cyber.models import (
     ProductRelease,
 )
 from townhall.estate.models import Component, System, Vendor
+from townhall.jobs import runner
 
 KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
 EOL_URLS = (  # the current API first, then the older one
@@ -76,6 +81,7 @@ DOWNLOAD_MAX_BYTES = 50 * 1024 * 1024  # the catalog is about 1.5 MB; a product 
 HORIZON_DAYS = 180  # an end of life this close counts as exposure already
 BATCH = 2000
 OPEN, GONE = Exposure.Status.OPEN, Exposure.Status.GONE
+RECLASSIFY_JOB = "cyber_reclassify_versions"
 
 
 class DownloadError(Exception):
@@ -332,15 +338,21 @@ def import_cve(user: Any, data: bytes | str, file_name: str = "") -> ImportRepor
 # --- matching the estate ---------------------------------------------------------------
 
 
-def estate_items() -> Iterator[matching.Item]:
+def estate_items(systems_only: Any = None, components_only: Any = None) -> Iterator[matching.Item]:
     """Every system and component not retired, as the matcher's items: a system's product;
-    a component's OS or firmware, and its model, each with the manufacturer as vendor."""
+    a component's OS or firmware, and its model, each with the manufacturer as vendor.
+    Given `systems_only` and `components_only` (ids), those items alone."""
     vendor_aliases = {
         pk: tuple(a.strip() for a in aliases.splitlines() if a.strip())
         for pk, aliases in Vendor.objects.exclude(aliases="").values_list("pk", "aliases")
     }
+    chosen_systems = System.objects.all()
+    chosen_components = Component.objects.all()
+    if systems_only is not None or components_only is not None:
+        chosen_systems = chosen_systems.filter(pk__in=list(systems_only or []))
+        chosen_components = chosen_components.filter(pk__in=list(components_only or []))
     systems = (
-        System.objects.exclude(lifecycle=System.Lifecycle.RETIRED)
+        chosen_systems.exclude(lifecycle=System.Lifecycle.RETIRED)
         .exclude(product="")
         .values_list("pk", "vendor_id", "vendor__name", "product", "product_version")
         .order_by("pk")
@@ -350,7 +362,7 @@ def estate_items() -> Iterator[matching.Item]:
             ("system", pk), vendor or "", product, version, vendor_aliases.get(vendor_id, ())
         )
     components = (
-        Component.objects.exclude(status=Component.Status.RETIRED)
+        chosen_components.exclude(status=Component.Status.RETIRED)
         .filter(~Q(os_firmware="") | ~Q(model_number=""))
         .values_list("pk", "manufacturer", "model_number", "os_firmware", "os_version")
         .order_by("pk")
@@ -457,6 +469,7 @@ def _wanted(
                 "matched_on": match.reason[:300],
                 "version_status": verdict.status,
                 "version_reason": verdict.reason[:300],
+                "classified_version": match.item.version[:100],
             }
     return wanted
 
@@ -496,6 +509,7 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
             "matched_on",
             "version_status",
             "version_reason",
+            "classified_version",
         )
         for row in rows.iterator(chunk_size=5000):
             item = ("system", row["system_id"]) if row["system_id"] else None
@@ -534,6 +548,91 @@ def refresh_exposures(user: Any, today: datetime.date | None = None) -> RefreshR
     cache.set(_UNMATCHED_CACHE, (_fingerprint(), result.unmatched), 24 * 3600)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# --- after an upgrade ---------------------------------------------------------------------
+
+VERSION_FIELDS = ("version_status", "version_reason", "classified_version")
+
+
+def stale_versions() -> Any:
+    """The known-exploited exposures (not gone) whose item's installed version is not the
+    one their verdict was made for. A component is matched by its OS or firmware with its
+    version, or by its model: with its version when it records no OS or firmware, else
+    with none ("")."""
+    system = Q(system__isnull=False) & ~Q(classified_version=F("system__product_version"))
+    component = (
+        Q(component__isnull=False)
+        & ~Q(classified_version=F("component__os_version"))
+        & ~(Q(classified_version="") & ~Q(component__os_firmware=""))
+    )
+    return (
+        Exposure.objects.filter(kind=Exposure.Kind.KEV)
+        .exclude(status=GONE)
+        .filter(system | component)
+    )
+
+
+def reclassify(user: Any, today: datetime.date | None = None) -> int:
+    """Classify again the installed version of the exposures `stale_versions` finds, matching
+    only their items; how many verdicts changed. An exposure its item no longer matches
+    (the product changed too) reads "version unknown" until matching runs again, which
+    decides whether it is gone."""
+    if not permissions.can_add(user, Exposure):
+        raise PermissionDenied("Only IT staff run the matching.")
+    stale = list(
+        stale_versions()
+        .select_related("vulnerability", "system", "component")
+        .order_by("pk")[:BATCH]
+    )
+    if not stale:
+        return 0
+    systems = {x.system_id for x in stale if x.system_id}
+    components = {x.component_id for x in stale if x.component_id}
+    result = matcher(today).run(estate_items(systems, components))
+    cves = {x.vulnerability.cve_id for x in stale if x.vulnerability_id}
+    wanted = _wanted(result, affected_versions(cves))
+    changed = 0
+    with transaction.atomic():
+        for x in stale:
+            item = x.system or x.component
+            kind = "system" if x.system_id else "component"
+            values = wanted.get((kind, item.pk, "kev", x.vulnerability.cve_id))
+            if values is None:
+                version = x.system.product_version if x.system_id else x.component.os_version
+                values = {
+                    "version_status": Exposure.Version.UNKNOWN,
+                    "version_reason": f"installed {version or 'version not recorded'}; no "
+                    "longer matched to this vulnerability until matching runs again"[:300],
+                    "classified_version": version,
+                }
+            delta = {k: values[k] for k in VERSION_FIELDS if getattr(x, k) != values[k]}
+            if delta:
+                services.update(user, x, delta, version=None)
+                changed += "version_status" in delta
+    return changed
+
+
+def _after_commit() -> None:
+    if stale_versions().exists():
+        runner.submit(
+            context.SYSTEM, RECLASSIFY_JOB, "Installed versions classified again after a change", {}
+        )
+
+
+def _heard(model: type) -> None:
+    """A system or component is being written: once its transaction commits, ask for the
+    verdicts its new version calls for (once per transaction, however many rows)."""
+    connection = transaction.get_connection()
+    if any(entry[1] is _after_commit for entry in connection.run_on_commit):
+        return
+    # Robust: the write has committed; a failure here is logged, never the writer's error.
+    transaction.on_commit(_after_commit, robust=True)
+
+
+def connect() -> None:
+    """Hear of every write to systems and components (the app config calls this)."""
+    changes.listen(["estate.System", "estate.Component"], _heard)
 
 
 def _save_change(user: Any, exposure: Exposure, values: dict[str, Any]) -> None:

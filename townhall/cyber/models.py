@@ -848,6 +848,11 @@ class Exposure(CyberRows, TrackedModel):
         help_text="Whether the installed version is among the affected ones.",
     )
     version_reason = models.CharField("why", max_length=300, blank=True)
+    # The installed version the verdict above was made for: when the item's version differs
+    # (an upgrade), the verdict is worked out again (`exposure.reclassify`).
+    classified_version = models.CharField(
+        "version classified", max_length=100, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-ransomware", "due_date", "id"]

@@ -4,6 +4,7 @@ data or CVE records stored, then the estate matched again so the exposures follo
 
 from django.urls import reverse
 
+from townhall.core import context
 from townhall.cyber import exposure, frameworks, oscal
 from townhall.cyber.kev import FeedError
 from townhall.cyber.pages import exposure as exposure_pages
@@ -73,3 +74,17 @@ def import_feed(ctx: runner.JobContext) -> str:
     ctx.progress(2)
     ctx.link(reverse("cyber:exposure"), "See the exposures")
     return "\n".join([*exposure_pages.feed_report(report), *refresh.lines()])
+
+
+@runner.job(exposure.RECLASSIFY_JOB)
+def reclassify_versions(ctx: runner.JobContext) -> str:
+    """Classify again the exposures of items whose installed version changed, in batches."""
+    ctx.start(1, "Classifying the installed versions that changed.")
+    changed = 0
+    while True:
+        before = exposure.stale_versions().count()
+        changed += exposure.reclassify(ctx.user or context.SYSTEM)
+        if not before or exposure.stale_versions().count() >= before:
+            break
+    ctx.progress(1)
+    return f"{changed:,} verdicts on the installed version changed."

@@ -11,13 +11,16 @@ The factors and what makes each severe, on the day assessed:
 
 - support: past its vendor's end of support (critical), ends within 12 months (warning),
   support status unknown (watch);
-- age: older than its expected service life (warning), in the last year of it (watch);
+- age: older than its expected service life (warning), in the last year of it (watch): a
+  component from its install date, a system from its go-live date;
 - kev: known-exploited vulnerabilities on the version installed (critical);
 - incidents: 2 or more in the last 365 days (warning), 1 (watch);
 - restore: a recovery capability whose restore was never tested, or not within 365 days
   (warning);
 - redundancy: its loss alone stops a mission-essential service (critical);
-- owner: no named technical owner, for systems (watch).
+- owner: no named technical owner (watch): a system's own; a component has none of its own
+  and inherits those of the systems that depend on it (directly, or through redundancy
+  groups and other components), so it is marked when none of them names one.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ class ItemFacts:
     installed; `incidents` those in the last 365 days; `has_capability` whether a recovery
     capability is recorded and `restore_tested` its last restore test; `stops` how many
     mission-essential services its loss alone stops, `stops_named` some of them;
-    `owner_known` None where the record has no technical owner to name (components)."""
+    `owner_known` whether a technical owner is named (None: nothing to say), and
+    `owner_inherited` True when that is read from the systems above it (components)."""
 
     key: Key
     name: str
@@ -63,6 +67,7 @@ class ItemFacts:
     stops: int = 0
     stops_named: tuple[str, ...] = ()
     owner_known: bool | None = None
+    owner_inherited: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,17 @@ def _redundancy(item: ItemFacts) -> Factor:
     )
 
 
+def _owner(item: ItemFacts) -> Factor:
+    if item.owner_inherited:
+        return Factor(
+            "owner",
+            "No technical owner is named: none of the systems that depend on it names one.",
+            WATCH,
+            "none",
+        )
+    return Factor("owner", "No technical owner is named.", WATCH, "none")
+
+
 def _assess(item: ItemFacts, days: _Days) -> ItemHealth:
     found = []
     if item.end_of_support is not None or item.support_state == "unknown":
@@ -227,7 +243,7 @@ def _assess(item: ItemFacts, days: _Days) -> ItemHealth:
     if item.stops:
         found.append(_redundancy(item))
     if item.owner_known is False:
-        found.append(Factor("owner", "No technical owner is named.", WATCH, "none"))
+        found.append(_owner(item))
     if not found:
         return ItemHealth(item.key, item.name, ())
     kept = [f for f in found if f is not None]
@@ -392,5 +408,34 @@ def under(start: Key, edges: Iterable[tuple[Key, Key]]) -> set[Key]:
         for d in succ.get(stack.pop(), ()):
             if d not in found:
                 found.add(d)
+                stack.append(d)
+    return found
+
+
+def inherited_owners(
+    edges: Iterable[tuple[Key, Key]], systems: Mapping[int, bool]
+) -> dict[int, bool]:
+    """Whether each component reached from a system names a technical owner by inheritance:
+    True when a system that depends on it (directly, or through redundancy groups and other
+    components, never past another system) names one; False when systems depend on it and
+    none does. `systems` maps each system in service to whether it names its owner. A
+    component no system depends on is left out: it has nothing to inherit. One walk down
+    from all owning systems at once, one from the others: each edge is followed at most
+    twice, whatever the size of the estate."""
+    succ: dict[Key, list[Key]] = {}
+    for a, b in edges:
+        if b[0] != "system":
+            succ.setdefault(a, []).append(b)
+    found: dict[int, bool] = {}
+    for owned in (True, False):
+        stack: list[Key] = [("system", pk) for pk, has in systems.items() if has is owned]
+        seen: set[Key] = set(stack)
+        while stack:
+            for d in succ.get(stack.pop(), ()):
+                if d in seen:
+                    continue
+                seen.add(d)
+                if d[0] == "component" and isinstance(d[1], int):
+                    found.setdefault(d[1], owned)
                 stack.append(d)
     return found

@@ -3,9 +3,11 @@ number of flat queries whatever the size of the estate (about fifteen), for what
 may see (`restrict(user, "view")`; None reads everything, as the system).
 
 - the estate: systems and components that are not retired, their vendor dates and support
-  status, install dates and expected service life (their own, else their kind's
-  `ServiceLife`), whether a system names its technical owner; the dependency graph with its
-  redundancy groups, read as continuity reads it (`continuity.graph_input`);
+  status; a component's install date and expected service life (its own, else its kind's
+  `ServiceLife`), a system's go-live date and the expected life of a system
+  (`life.SYSTEM_YEARS`); whether a system names its technical owner, and for a component
+  whether the systems that depend on it do (`health.inherited_owners`); the dependency
+  graph with its redundancy groups, read as continuity reads it (`continuity.graph_input`);
 - cyber: open or accepted known-exploited-vulnerability exposures whose installed version is
   classified affected (a mitigated one, one not affected or of unknown version is not
   counted), and the incidents detected in the last 365 days that name a system;
@@ -25,13 +27,14 @@ from django.utils import timezone
 from townhall.continuity import analysis, graph_input, subgraph
 from townhall.continuity.models import RecoveryCapability
 from townhall.cyber.models import Exposure, Incident
-from townhall.estate.models import Component, System
-from townhall.foundation import health
+from townhall.estate.models import Component, Dependency, RedundancyGroup, System
+from townhall.foundation import health, life
 from townhall.foundation.models import ServiceLife
 
 YEAR_DAYS = 365  # incidents counted: those detected in the last year
 NAMED_STOPS = 3  # mission-essential services named in a "no redundancy" factor
 LOSS_LIMIT = 10000  # items below mission-essential services past which one item's page stops
+OWNER_LEVELS = 10  # levels of dependants an item's page climbs to find the systems above it
 COUNTED_EXPOSURES = (Exposure.Status.OPEN, Exposure.Status.ACCEPTED)
 
 
@@ -98,17 +101,19 @@ def _facts(
     systems: Any,
     components: Any,
     stops: dict[health.Key, tuple[int, tuple[str, ...]]],
+    owners: dict[int, bool],
     only: tuple[list[int], list[int]] | None = None,
 ) -> list[health.ItemFacts]:
-    """The facts of the systems and components the two querysets select (six queries)."""
+    """The facts of the systems and components the two querysets select (six queries);
+    `owners` whether a component inherits a technical owner (`health.inherited_owners`)."""
     lives = dict(ServiceLife.objects.values_list("kind", "years"))
     some_systems, some_components = only if only is not None else (None, None)
     kev = _kev_counts(user, some_systems, some_components)
     incidents = _incident_counts(user, today, some_systems)
     tests = _restore_tests(user, some_systems, some_components)
     out = []
-    for pk, name, end, state, owner in systems.values_list(
-        "pk", "name", "end_of_support", "support_state", "technical_owner_id"
+    for pk, name, end, state, owner, live in systems.values_list(
+        "pk", "name", "end_of_support", "support_state", "technical_owner_id", "go_live"
     ):
         key = ("system", pk)
         count, named = stops.get(key, (0, ()))
@@ -118,6 +123,8 @@ def _facts(
                 name,
                 end_of_support=end,
                 support_state=state,
+                install_date=live,
+                life_years=life.SYSTEM_YEARS,
                 kev_affected=kev[key],
                 incidents=incidents[key],
                 has_capability=key in tests,
@@ -151,6 +158,8 @@ def _facts(
                 restore_tested=tests.get(key),
                 stops=count,
                 stops_named=named,
+                owner_known=owners.get(pk),
+                owner_inherited=True,
             )
         )
     return out
@@ -178,7 +187,8 @@ def read(user: Any, today: datetime.date) -> HealthInput:
     items, edges, names, _hidden = graph_input.items_and_edges(user)
     graph = analysis.Graph(items, edges)
     systems, components = _in_service(user)
-    facts = _facts(user, today, systems, components, _stops(graph, names))
+    owners = health.inherited_owners(edges, _system_owners(systems))
+    facts = _facts(user, today, systems, components, _stops(graph, names), owners)
     services = [((i.kind, i.id), i.name) for i in items if i.kind == "service"]
     return HealthInput(facts, services, edges, names)
 
@@ -201,5 +211,43 @@ def item_facts(user: Any, obj: System | Component, today: datetime.date) -> heal
     except subgraph.TooLarge as too_large:
         raise LookupError("too much below the mission-essential services") from too_large
     stops = _stops(part.graph(), part.names) if part.items else {}
-    found = _facts(user, today, systems, components, stops, only)
+    owners = _owners_above(user, obj.pk) if kind == "component" else {}
+    found = _facts(user, today, systems, components, stops, owners, only)
     return found[0] if found else None
+
+
+def _system_owners(systems: Any) -> dict[int, bool]:
+    """Whether each system in service names its technical owner."""
+    return {pk: owner is not None for pk, owner in systems.values_list("pk", "technical_owner_id")}
+
+
+def _owners_above(user: Any, component: int) -> dict[int, bool]:
+    """Whether one component inherits a technical owner, as `health.inherited_owners` says,
+    climbing the dependencies above it level by level (two queries a level, at most
+    `OWNER_LEVELS` levels) instead of reading the whole graph."""
+    dependencies = _visible(Dependency, user)
+    members = RedundancyGroup.components.through.objects.filter(
+        redundancygroup__in=_visible(RedundancyGroup, user)
+    )
+    frontier, seen, systems = {component}, {component}, set()
+    for _level in range(OWNER_LEVELS):
+        if not frontier:
+            break
+        groups = members.filter(component_id__in=frontier).values("redundancygroup_id")
+        rows = dependencies.filter(
+            Q(to_component__in=frontier) | Q(to_group__in=groups)
+        ).values_list("from_system_id", "from_component_id")
+        frontier = set()
+        for system, other in rows:
+            if system:
+                systems.add(system)
+            elif other and other not in seen:
+                seen.add(other)
+                frontier.add(other)
+    if not systems:
+        return {}
+    in_service = _in_service(user)[0].filter(pk__in=systems)
+    owned = _system_owners(in_service)
+    if not owned:
+        return {}
+    return {component: any(owned.values())}

@@ -27,6 +27,11 @@ DEFAULT_YEARS: dict[str, int] = {
     "other": 5,
 }
 
+# Expected service life of a business application (`estate.System`), counted from its
+# go-live date: the estate records none per system, and applications are commonly replaced
+# or re-platformed within a decade of going live.
+SYSTEM_YEARS = 10
+
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
     """`day` moved on by whole years; 29 February becomes 28 February in other years."""

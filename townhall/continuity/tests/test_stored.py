@@ -11,7 +11,7 @@ from townhall.continuity.tests import estate
 from townhall.continuity.tests import factories as f
 from townhall.continuity.tests.test_analysis_paging import rows
 from townhall.core import changes, context, services
-from townhall.estate.models import Dependency, Service, Vendor
+from townhall.estate.models import Dependency, RedundancyGroup, Service, Vendor
 from townhall.jobs.models import Job
 
 URL = "/continuity/analysis/"
@@ -142,3 +142,18 @@ def test_the_page_reads_the_kept_analysis_in_few_queries(departments, client_for
         sql = " ".join(q["sql"] for q in queries.captured_queries)
         assert "estate_dependency" not in sql  # the estate is not read again
         assert len(queries.captured_queries) <= 10
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_redundancy_group_makes_the_analysis_stale(departments, client_for):
+    """The graph reads a group as "any one of" its members: a group created or deleted
+    changes what is a single point of failure, so the kept analysis must be worked out again."""
+    estate.build(departments)
+    client_for("viewer").get(URL)
+    assert not AnalysisChange.objects.exists()
+    group = services.create(S, RedundancyGroup, {"name": "Core switches"})
+    assert AnalysisChange.objects.exists()
+    client_for("viewer").get(URL)
+    assert not AnalysisChange.objects.exists()
+    services.delete(S, group, version=None)
+    assert AnalysisChange.objects.exists()

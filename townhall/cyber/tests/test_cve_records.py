@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from townhall.core import context, services
 from townhall.cyber import cve, exposure
@@ -141,6 +142,51 @@ def test_import_stores_catalog_cves_and_classifies_exposures(firewalls):
     }
     again = exposure.import_cve(context.SYSTEM, read("cve_fortios.json"))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_an_upgrade_is_classified_again_as_its_write_commits(
+    firewalls, django_capture_on_commit_callbacks
+):
+    from townhall.jobs.models import Job
+
+    exposure.import_cve(context.SYSTEM, read("cve_fortios.json"), "cve_fortios.json")
+    exposure.refresh_exposures(context.SYSTEM)
+    assert verdicts()["fw-old"][0] == V.AFFECTED
+    assert not exposure.stale_versions().exists()
+    # fw-old is upgraded past the affected range, fw-new downgraded into it, in one write.
+    old, new = (estate.System.objects.get(name=n) for n in ("fw-old", "fw-new"))
+    # What the set-up's writes left waiting for a commit that never comes inside a test.
+    connection.run_on_commit.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.update_rows(
+            context.SYSTEM,
+            [(old, {"product_version": "7.2.8"}), (new, {"product_version": "7.2.6"})],
+        )
+    assert len(callbacks) == 1  # one job asked for, however many rows the write changed
+    job = Job.objects.get(kind=exposure.RECLASSIFY_JOB)
+    assert job.status == Job.Status.DONE and job.message.startswith("2 verdicts")
+    found = verdicts()
+    assert found["fw-old"][0] == V.NOT_AFFECTED and found["fw-old"][1].startswith("installed 7.2.8")
+    assert found["fw-new"] == (V.AFFECTED, "installed 7.2.6; affected from 7.2.0 below 7.2.7")
+    assert not exposure.stale_versions().exists()
+    # A write that changes no version asks for nothing.
+    connection.run_on_commit.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update(context.SYSTEM, old, {"purpose": "Edge"}, version=None)
+    assert Job.objects.filter(kind=exposure.RECLASSIFY_JOB).count() == 1
+
+
+def test_an_item_no_longer_matched_reads_version_unknown_until_matching(firewalls):
+    exposure.import_cve(context.SYSTEM, read("cve_fortios.json"), "cve_fortios.json")
+    exposure.refresh_exposures(context.SYSTEM)
+    old = estate.System.objects.get(name="fw-old")
+    services.update(
+        context.SYSTEM, old, {"product": "Other OS", "product_version": "1.0"}, version=None
+    )
+    assert exposure.reclassify(context.SYSTEM) == 1
+    status, reason = verdicts()["fw-old"]
+    assert status == V.UNKNOWN and "until matching runs again" in reason
+    assert not exposure.stale_versions().exists()
 
 
 def test_bundle_import_counts_records_outside_the_catalog(catalog):

@@ -52,6 +52,26 @@ def test_known_exploited_vulnerabilities_incidents_and_owner():
     assert codes(item(owner_known=None)) == {}
 
 
+def test_a_component_inherits_its_owner_and_the_words_say_so():
+    (factor,) = h.assess(item(owner_known=False, owner_inherited=True), TODAY).factors
+    assert factor.code == "owner" and "systems that depend on it" in factor.text
+    # Down from a system, through a group and a component, never past another system.
+    edges = [
+        (("service", 1), ("system", 1)),
+        (("system", 1), ("group", 1)),
+        (("group", 1), ("component", 1)),
+        (("group", 1), ("component", 2)),
+        (("component", 1), ("component", 3)),
+        (("system", 2), ("component", 3)),
+        (("system", 2), ("component", 4)),
+        (("system", 1), ("system", 3)),
+        (("system", 3), ("component", 5)),
+        (("service", 1), ("component", 6)),
+    ]
+    owners = h.inherited_owners(edges, {1: True, 2: False, 3: False})
+    assert owners == {1: True, 2: True, 3: True, 4: False, 5: False}
+
+
 def test_restore_tests_count_only_where_a_capability_is_recorded():
     assert codes(item(has_capability=True)) == {"restore": "warning"}
     assert codes(item(has_capability=True, restore_tested=D(2025, 5, 1))) == {"restore": "warning"}

@@ -26,15 +26,17 @@ def test_each_factor_is_read_from_its_records(estate):
     found = health_input.read(None, timezone.localdate())
     db, a, b = (("component", estate[k].pk) for k in ("db", "a", "b"))
     cad = ("system", estate["cad"].pk)
-    # The lone database server stops 911 dispatch; its restore test is over a year old.
+    # The lone database server stops 911 dispatch; its restore test is over a year old; CAD,
+    # the one system on it, names no technical owner for it to inherit.
     assert factors(found, db) == {
         "support": "unknown",
         "redundancy": "1 mission-essential service",
         "restore": "400 days ago",
+        "owner": "none",
     }
     # A server of the pair is no single point of failure; only the affected version counts.
-    assert factors(found, a) == {"support": "unknown", "kev": "1 vulnerability"}
-    assert factors(found, b) == {"support": "unknown"}
+    assert factors(found, a) == {"support": "unknown", "kev": "1 vulnerability", "owner": "none"}
+    assert factors(found, b) == {"support": "unknown", "owner": "none"}
     # CAD: one incident within the year (not the old one), no technical owner, and its
     # loss alone stops dispatch.
     assert factors(found, cad) == {
@@ -43,6 +45,47 @@ def test_each_factor_is_read_from_its_records(estate):
         "owner": "none",
         "redundancy": "1 mission-essential service",
     }
+
+
+def test_a_system_ages_from_its_go_live_date(estate):
+    cad = estate["cad"]
+    went_live = timezone.localdate().replace(year=timezone.localdate().year - 11)
+    services.update(context.SYSTEM, cad, {"go_live": went_live}, version=cad.version)
+    found = health_input.read(None, timezone.localdate())
+    assert factors(found, ("system", cad.pk))["age"].startswith("11.0 of 10 years")
+    # The item page reads the same.
+    one = health_input.item_facts(None, e.System.objects.get(pk=cad.pk), timezone.localdate())
+    assert one is not None and one.install_date == went_live and one.life_years == 10
+
+
+def test_a_component_inherits_its_owner_from_the_systems_above_it(estate, departments):
+    pw = departments["PW"]
+    a, db = ("component", estate["a"].pk), ("component", estate["db"].pk)
+    found = health_input.read(None, timezone.localdate())
+    by = {i.key: i for i in found.items}
+    text = health.assess(by[db], timezone.localdate()).factors[-1].text
+    assert "none of the systems that depend on it names one" in text
+    # A person named as CAD's technical owner owns, through CAD, the database server, and
+    # through the pair's group, both web servers; a component no system needs has nothing
+    # to inherit.
+    person = services.create(context.SYSTEM, e.Person, {"name": "Ada", "owner_department": pw})
+    cad = estate["cad"]
+    services.update(context.SYSTEM, cad, {"technical_owner": person}, version=cad.version)
+    spare = f.component("spare", pw)
+    found = health_input.read(None, timezone.localdate())
+    by = {i.key: i for i in found.items}
+    for key in (a, db, ("component", spare.pk)):
+        assert "owner" not in {x.code for x in health.assess(by[key], timezone.localdate()).factors}
+    for name in ("a", "db"):
+        one = health_input.item_facts(None, estate[name], timezone.localdate())
+        assert one is not None and one.owner_known is True
+    assert health_input.item_facts(None, spare, timezone.localdate()).owner_known is None
+
+
+def test_an_item_page_reads_the_inherited_owner_as_the_front_page_does(estate):
+    for name in ("a", "b", "db"):
+        one = health_input.item_facts(None, estate[name], timezone.localdate())
+        assert one is not None and one.owner_known is False and one.owner_inherited
 
 
 def test_the_chain_runs_through_the_group(estate):

@@ -243,3 +243,70 @@ def test_a_stale_version_or_a_decided_suggestion_changes_nothing(estate, users, 
         ).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_a_pending_suggestion_that_no_longer_holds_is_removed_on_the_next_run(estate, users):
+    staff = users["staff"]
+    suggestions.make_suggestions(staff)
+    rejected = pending()["srv-open"]
+    suggestions.reject(staff, rejected)
+    found = pending()
+    # srv-unknown is upgraded to a release that says nothing; File server is retired.
+    box = Component.objects.get(pk=estate["unknown"].pk)
+    services.update(context.SYSTEM, box, {"os_version": "2016"}, version=box.version)
+    system = System.objects.get(pk=estate["system"].pk)
+    services.update(context.SYSTEM, system, {"lifecycle": "retired"}, version=system.version)
+    report = suggestions.make_suggestions(staff)
+    assert report.removed == 2 and "2 pending suggestions no longer held" in report.text()
+    left = SupportSuggestion.objects.filter(pk__in=[s.pk for s in found.values()])
+    assert not left.exists()
+    assert history(found["srv-unknown"]).first().action == "delete"
+    # A decided one is never touched.
+    assert SupportSuggestion.objects.get(pk=rejected.pk).status == "rejected"
+
+
+@pytest.mark.django_db
+def test_a_pending_suggestion_with_a_changed_release_date_is_made_anew(estate, users):
+    staff = users["staff"]
+    suggestions.make_suggestions(staff)
+    old = pending()["srv-unknown"]
+    release = ProductRelease.objects.get(cycle="2019")
+    services.update(context.SYSTEM, release, {"end_of_life": D(2029, 6, 1)}, version=None)
+    report = suggestions.make_suggestions(staff)
+    assert report.removed == 2  # srv-unknown's and File server's, both on 2019
+    assert not SupportSuggestion.objects.filter(pk=old.pk).exists()
+    assert pending()["srv-unknown"].end_of_support == D(2029, 6, 1)
+
+
+@pytest.mark.django_db
+def test_a_pending_suggestion_the_item_now_records_is_removed(estate, users):
+    staff = users["staff"]
+    suggestions.make_suggestions(staff)
+    one = pending()["srv-unknown"]
+    box = Component.objects.get(pk=estate["unknown"].pk)
+    values = {"support_state": "dated", "end_of_support": D(2029, 1, 9)}
+    services.update(staff, box, values, version=box.version)
+    report = suggestions.make_suggestions(staff)
+    assert report.removed == 1 and report.superseded == 0
+    assert not SupportSuggestion.objects.filter(pk=one.pk).exists()
+    assert report.made == 0
+
+
+@pytest.mark.django_db
+def test_a_pending_suggestion_a_person_answered_is_rejected_as_superseded(estate, users):
+    staff = users["staff"]
+    suggestions.make_suggestions(staff)
+    one = pending()["File server"]
+    system = System.objects.get(pk=estate["system"].pk)
+    services.update(
+        users["admin"], system, {"end_of_support": D(2027, 6, 30)}, version=system.version
+    )
+    report = suggestions.make_suggestions(staff)
+    assert (report.superseded, report.made) == (1, 0)
+    one.refresh_from_db()
+    assert one.status == "rejected"
+    assert "superseded" in history(one).first().after["transition"]
+    # It is not suggested again, and the item keeps what the person set.
+    assert suggestions.make_suggestions(staff).made == 0
+    assert System.objects.get(pk=system.pk).end_of_support == D(2027, 6, 30)
