@@ -310,7 +310,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # A component's kind is also the key of foundation's service lives and unit costs: one
     # choice set on three records, named once.
-    "ENUM_NAME_OVERRIDES": {"ComponentKindEnum": "townhall.estate.models.Component.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ComponentKindEnum": "townhall.estate.models.Component.Kind",
+        # Two kinds of feed named alike: what was imported, and what an exposure matched.
+        "FeedImportKindEnum": "townhall.cyber.models.FeedImport.Kind",
+        "ExposureKindEnum": "townhall.cyber.models.Exposure.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     # Without deep links each operation's heading is one button, not a link inside a button.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},

@@ -73,7 +73,7 @@ def test_the_job_works_it_out_and_keeps_it(estate, client_for):
     assert kept.summary["band_rows"] == [["Systems", [1, 0, 0, 0]], ["Components", [2, 0, 1, 0]]]
     db = StoredItemHealth.objects.get(kind="component", item=estate["db"].pk)
     assert db.band == "critical"
-    assert [x["code"] for x in db.factors] == ["redundancy", "restore", "support"]
+    assert [x["code"] for x in db.factors] == ["redundancy", "restore", "support", "owner"]
     dispatch = StoredServiceHealth.objects.get(service=estate["dispatch"].pk)
     assert dispatch.band == "critical" and dispatch.data["items_under"] == 4
     assert [i["name"] for i in dispatch.data["weakest"]][:2] == ["db-1", "CAD"]
