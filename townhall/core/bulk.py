@@ -20,6 +20,7 @@ over them: the loop's own bookkeeping cost as much as the checks.
 """
 
 import datetime
+import enum
 import functools
 import json
 import sqlite3
@@ -335,6 +336,8 @@ def _memo_key(value: Any) -> Any:
         return (kind, str(value))  # 1.0 == 1.00, but not to a field with two decimals
     if kind is datetime.datetime:
         return (kind, value.isoformat())  # equal instants in two zones are two values
+    if isinstance(value, enum.Enum) and isinstance(value, str | int):
+        return (kind, value)  # a choice's member (a default such as Status.ACTIVE): one each
     return None
 
 

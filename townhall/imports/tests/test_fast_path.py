@@ -134,6 +134,27 @@ def test_validation_remembers_only_what_a_field_accepted(departments):
     assert bulk._memo_key(1) != bulk._memo_key(True)
 
 
+def test_a_choice_default_is_checked_once_not_on_every_record(monkeypatch):
+    """A default given as a choice's member (support status: Unknown) is remembered like a
+    plain value; it was checked in full for every row of an import."""
+    checked = []
+    full = bulk.Maker._check
+
+    def counting(self, i, obj, raw, errors):
+        checked.append(self.plan[i][1])
+        return full(self, i, obj, raw, errors)
+
+    monkeypatch.setattr(bulk.Maker, "_check", counting)
+    maker = bulk.Maker(m.Component)
+    for name in ("a", "b", "c"):
+        obj = maker.build({"name": name, "kind": "server"})[0]
+        maker.validate(obj)
+        assert obj.support_state == m.SupportState.UNKNOWN
+    assert checked.count("support_state") == 1
+    assert bulk._memo_key(m.SupportState.UNKNOWN) == (m.SupportState, m.SupportState.UNKNOWN)
+    assert bulk._memo_key(m.SupportState.UNKNOWN) != bulk._memo_key("unknown")
+
+
 def test_a_record_is_built_as_the_write_path_builds_it(departments):
     maker = bulk.Maker(m.Component)
     data = {"name": "a", "owner_department": departments["PW"], "quantity": 4, "id": 99}
