@@ -7,12 +7,17 @@ from townhall.shadowit import models as m
 class PurchaseFilterSet(RecordFilterSet):
     owner_department = department_filter()
     paid_by = django_filters.ChoiceFilter(choices=m.Purchase.PaidBy.choices, label="Paid by")
-    purchased_on = django_filters.DateFromToRangeFilter(label="Date")
+    after = django_filters.DateFilter(
+        field_name="purchased_on", lookup_expr="gte", label="On or after"
+    )
+    before = django_filters.DateFilter(
+        field_name="purchased_on", lookup_expr="lte", label="On or before"
+    )
     mcc = django_filters.CharFilter(label="Merchant category code")
 
     class Meta:
         model = m.Purchase
-        fields = ["owner_department", "paid_by", "purchased_on", "mcc"]
+        fields = ["owner_department", "paid_by", "after", "before", "mcc"]
 
 
 class SignInAppFilterSet(RecordFilterSet):
@@ -26,8 +31,10 @@ class SignInAppFilterSet(RecordFilterSet):
 
 class DomainUseFilterSet(RecordFilterSet):
     owner_department = department_filter()
-    period_start = django_filters.DateFromToRangeFilter(label="Period starting")
+    after = django_filters.DateFilter(
+        field_name="period_start", lookup_expr="gte", label="Period starting on or after"
+    )
 
     class Meta:
         model = m.DomainUse
-        fields = ["owner_department", "period_start"]
+        fields = ["owner_department", "after"]
