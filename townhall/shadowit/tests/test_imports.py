@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from townhall.core import context
-from townhall.imports import kinds
+from townhall.imports import engine, kinds
 from townhall.imports.tests.helpers import make, run_import, xlsx
 from townhall.org.models import Department
 from townhall.shadowit.models import DomainUse, Purchase, SignInApp
@@ -177,3 +177,33 @@ def test_a_dns_domain_list(departments):
     assert DomainUse.objects.get(domain="zoom.us").requests == 18234
     again = run_import(SYSTEM, "domain_use", fixture("dns_domains.csv"), "dns.csv")
     assert _counts(again) == {"created": 0, "updated": 0, "unchanged": 4, "rejected": 0}
+
+
+def test_a_file_lacking_a_key_column_is_told_which():
+    kind = kinds.get("purchase")
+    columns = {"Merchant": "descriptor", "Amount": "amount"}
+    assert engine.identity_problem(kind, columns) == (
+        "No column is mapped to Date; choose which column holds it."
+    )
+    assert engine.identity_problem(kind, {**columns, "Ref": "reference"}) == ""
+    assert engine.identity_problem(kind, {**columns, "Date": "purchased_on"}) == ""
+
+
+def test_reimporting_a_large_statement_reads_its_purchases_ahead(departments):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    head = b"Transaction Date,Merchant Name,Amount,Cardholder Name,Reference\n"
+    rows = b"".join(
+        b"3/%d/2026,SHOP %d,%d.00,Ann,%s\n"
+        % (1 + n % 28, n % 7, n % 5 + 1, b"R%d" % n if n % 2 else b"")
+        for n in range(300)
+    )
+    run_import(SYSTEM, "purchase", head + rows, "big.csv")
+    assert Purchase.objects.count() == 300
+    with CaptureQueriesContext(connection) as ctx:
+        again = run_import(SYSTEM, "purchase", head + rows, "big.csv")
+    assert _counts(again)["unchanged"] == 300
+    assert len(ctx.captured_queries) < 20, len(
+        ctx.captured_queries
+    )  # read ahead in windows, not a query a row
