@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "townhall.cyber",
     "townhall.continuity",
     "townhall.foundation",
+    "townhall.shadowit",
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",

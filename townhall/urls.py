@@ -23,6 +23,7 @@ urlpatterns = [
     path("cyber/", include("townhall.cyber.urls")),
     path("continuity/", include("townhall.continuity.urls")),
     path("foundation/", include("townhall.foundation.urls")),
+    path("shadow-it/", include("townhall.shadowit.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

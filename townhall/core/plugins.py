@@ -27,7 +27,7 @@ from django.db import models
 # Platform apps: they import no module.
 PLATFORM_APPS = ("core", "imports", "jobs", "accounts", "org", "audit", "signin", "scim")
 # Modules in the order they build on each other: each imports only those before it.
-MODULE_ORDER = ("estate", "governance", "cyber", "continuity", "foundation")
+MODULE_ORDER = ("estate", "governance", "cyber", "continuity", "foundation", "shadowit")
 
 
 def _label(model: type[models.Model] | models.Model) -> str:
@@ -140,7 +140,14 @@ class ImportKind:
     - `indexed`: records matched from an index of every key in memory (no query per row);
     - `natural_key`: the fields that together name one record, for a kind without a name
       (a training completion: its person, course and day), so importing a file again
-      finds the records it added instead of adding them twice;
+      finds the records it added instead of adding them twice; a key field the file has no
+      column for is read as the field's default (a card statement says nothing of how it
+      was paid: by card, the default);
+    - `occurrence`: a field of the natural key the importer fills itself, counting the
+      rows of the file with the same other values (1, 2, …): two identical coffees of one
+      day on a card statement stay two, and importing the file again finds both; such a
+      kind may name `other_keys` too (a purchase's transaction reference), tried before
+      the natural key when the row has them;
     - `column_spellings`: how people head the other columns (field -> headings);
     - `adds`: references a row may name before they exist, added through the write path
       as the row is saved (field -> the new record's values besides its name: a course a
@@ -174,6 +181,7 @@ class ImportKind:
     target_ends: dict[str, str] = field(default_factory=dict)
     indexed: bool = False
     natural_key: tuple[str, ...] = ()
+    occurrence: str = ""
     column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     adds: dict[str, dict[str, Any]] = field(default_factory=dict)
     unique_within: str = "owner_department"

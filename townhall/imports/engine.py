@@ -91,8 +91,8 @@ def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
         names = " or ".join(headings[f] for f in kind.items)
         return f"No column is mapped to {names}; choose which column holds it."
     if kind.natural_key:  # every field of the key, in the order the kind gives them
-        lacking = [f for f in kind.natural_key if f not in mapped]
-        if not lacking or "external_id" in mapped:
+        lacking = [f for f in kind.key_columns() if f not in mapped]
+        if not lacking or "external_id" in mapped or mapped & set(kind.other_keys):
             return ""
         names = " and ".join(headings[f] for f in lacking)
         return f"No column is mapped to {names}; choose which column holds it."
@@ -104,6 +104,31 @@ def identity_problem(kind: Kind, mapping: dict[str, str]) -> str:
 
 
 BATCH = 1000  # new records saved per bulk insert
+
+
+class NaturalKeys:
+    """Completes a row's natural key as the kind registered it: the fields with a default
+    the file has no column for, and the occurrence among the file's rows read so far with
+    the same key (see `ImportKind.occurrence`)."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.defaults = kind.key_defaults() if kind.natural_key else {}
+        self.counted = tuple(n for n in kind.natural_key if n != kind.occurrence)
+        self.seen: dict[tuple, int] = {}
+
+    def complete(self, data: dict[str, Any]) -> None:
+        for name, default in self.defaults.items():
+            data.setdefault(name, default)
+        occurrence = self.kind.occurrence
+        if not occurrence or any(data.get(name) for name in self.kind.other_keys):
+            return  # a row with a reference of its own is found by it, never counted
+        key = tuple(_key_value(data.get(name)) for name in self.counted)
+        data[occurrence] = self.seen[key] = self.seen.get(key, 0) + 1
+
+
+def _key_value(value: Any) -> Any:
+    return value.pk if hasattr(value, "_meta") and value.pk is not None else value
 
 
 def run(
@@ -191,6 +216,8 @@ class _Importer:
         self.queued: list[Queued] = []
         self.changes: dict[Any, Change] = {}  # by the record's pk
         self._departments: dict[int, Any] | None = None
+        self.keys = NaturalKeys(kind)
+        self.guessed_keys = NaturalKeys(kind)  # the same count, for `prefetch`'s guesses
         self._adds: dict[int | None, bool] = {}
         self.loaded: dict[Any, Any] = {}  # records the next rows match, read ahead by pk
         self.changeable: set[Any] = set()
@@ -217,6 +244,7 @@ class _Importer:
                 continue
             if self.fill_department and "owner_department" not in data and self._liaison():
                 data["owner_department"] = self.user.department
+            self.guessed_keys.complete(data)
             try:
                 entry = self.batched.index.find(data)
             except ValueProblem:
@@ -241,6 +269,7 @@ class _Importer:
             return problems
         if self.fill_department and "owner_department" not in data and self._liaison():
             data["owner_department"] = self.user.department  # their own, as the add form does
+        self.keys.complete(data)
         try:
             entry, current = self._existing(data)
         except ValueProblem as exc:

@@ -36,6 +36,9 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if data.get("external_id"):
         return _only(qs.filter(external_id=data["external_id"]), "that external ID")
     if kind.natural_key:
+        for field in kind.other_keys:  # a purchase's transaction reference, when it has one
+            if data.get(field):
+                return _only(qs.filter(**{field: data[field]}), f"that {field}")
         if any(_unknown(data.get(name)) for name in kind.natural_key):
             return None  # lacking part of its key (its validation says why), or naming a
             # record the import is about to add: new
@@ -206,20 +209,30 @@ class NaturalKeyIndex(Index):
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self._maps = {"ext": {}, "key": {}}
+        self._maps = {"ext": {}, "key": {}, **{name: {} for name in kind.other_keys}}
         self.columns = tuple(field_named(kind.model, n).attname for n in kind.natural_key)
-        rows = kind.model._default_manager.values_list("pk", "external_id", *self.columns)
-        for pk, ext, *key in rows.iterator(chunk_size=5000):
-            self._file(Entry(pk), (("ext", ext), ("key", tuple(key))))
+        others = kind.other_keys
+        rows = kind.model._default_manager.values_list("pk", "external_id", *others, *self.columns)
+        for pk, ext, *rest in rows.iterator(chunk_size=5000):
+            found = tuple(rest[: len(others)])
+            self._file(Entry(pk), self._keys(ext, found, tuple(rest[len(others) :])))
+
+    def _keys(self, ext: str, others: tuple, key: tuple) -> tuple[tuple[str, Any], ...]:
+        named = tuple((name, v) for name, v in zip(self.kind.other_keys, others, strict=True) if v)
+        return (("ext", ext), *named, ("key", key))
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
         key = tuple(getattr(obj, name) for name in self.columns)
-        self._file(entry, (("ext", getattr(obj, "external_id", None)), ("key", key)))
+        others = tuple(getattr(obj, name) for name in self.kind.other_keys)
+        self._file(entry, self._keys(getattr(obj, "external_id", ""), others, key))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
+        other = next((name for name in self.kind.other_keys if data.get(name)), "")
         if data.get("external_id"):
             found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+        elif other:
+            found, what = self._maps[other].get(data[other], []), f"that {other}"
         else:
             named = [data.get(name) for name in self.kind.natural_key]
             if any(_unknown(value) for value in named):

@@ -98,6 +98,30 @@ class Kind:
         return self.registered.natural_key if self.registered else ()
 
     @property
+    def occurrence(self) -> str:
+        """The natural key's field the importer counts identical rows in (see
+        `ImportKind.occurrence`); "" for none."""
+        return self.registered.occurrence if self.registered else ""
+
+    def key_columns(self) -> tuple[str, ...]:
+        """The natural key's fields a file must have columns for: not the occurrence, which
+        the importer counts, nor those with a default, read as the default when absent."""
+        return tuple(
+            name
+            for name in self.natural_key
+            if name != self.occurrence and not field_named(self.model, name).has_default()
+        )
+
+    def key_defaults(self) -> dict[str, Any]:
+        """The natural key's fields with a default, and the default (see `key_columns`)."""
+        found = {}
+        for name in self.natural_key:
+            field = field_named(self.model, name)
+            if name != self.occurrence and field.has_default():
+                found[name] = field.get_default()
+        return found
+
+    @property
     def name_field(self) -> str:
         """The field people call the record by; "" for a recovery capability, which goes
         by its system or its component (see `items`), and for a kind named by its

@@ -95,6 +95,9 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "training_completion",
         "impact_analysis",  # continuity's, after the estate they describe
         "recovery_capability",
+        "purchase",  # shadow IT's, after the departments that made them
+        "sign_in",
+        "domain_use",
     ]
     monkeypatch.setattr(plugins, "_import_kinds", dict(plugins._import_kinds))
     plugins.register_import_kind(
@@ -109,15 +112,16 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
 def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, client_for):
     monkeypatch.setattr(plugins, "_sections", dict(plugins._sections))
     plugins.register_menu(
-        plugins.Section("later", "A later module", order=60, pages=[("Its page", "core:home")])
+        plugins.Section("later", "A later module", order=70, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:7] == [
+    assert titles[:8] == [
         "Estate",
         "Governance",
         "Cyber",
         "Continuity",
         "Foundation",
+        "Shadow IT",
         "A later module",
         "Organization",
     ]
@@ -136,4 +140,5 @@ def test_the_demo_loads_the_platform_then_each_module_in_order():
         "townhall.cyber.demo.load",
         "townhall.continuity.demo.load",
         "townhall.foundation.demo.load",
+        "townhall.shadowit.demo.load",
     ]

@@ -1,0 +1,178 @@
+"""Shadow IT's kinds of record for the spreadsheet importer, registered by the app config.
+
+None of them has a name, so each is found by its `natural_key`: a purchase by its
+transaction reference when the file has one (`other_keys`), else by what was paid, when,
+to whom as printed, by whom, and which of the file's identical lines it is (`occurrence`:
+two coffees of one day stay two); a sign-in by application, user, day and sign-in system;
+a domain by the domain and the period its log covers. Importing the same month again
+finds the rows it added and adds nothing.
+"""
+
+from townhall.core import plugins, registry
+
+# How people head the columns of shadow IT's own fields, in any of its kinds: card
+# statements, accounts payable, Entra ID's and Okta's exports, DNS and proxy logs.
+COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "owner_department": (
+        "cost center",
+        "cost centre",
+        "requesting department",
+        "cardholder department",
+        "user department",
+    ),
+}
+
+PURCHASE_FIELDS = (
+    "paid_by",
+    "purchased_on",
+    "descriptor",
+    "amount",
+    "currency",
+    "mcc",
+    "cardholder",
+    "owner_department",
+    "description",
+    "reference",
+    "external_id",
+    "notes",
+)
+
+KINDS = (
+    plugins.ImportKind(
+        key="purchase",
+        label="Purchases",
+        model="shadowit.Purchase",
+        order=200,
+        fields=PURCHASE_FIELDS,
+        natural_key=("paid_by", "purchased_on", "descriptor", "amount", "cardholder", "occurrence"),
+        occurrence="occurrence",
+        other_keys=("reference",),
+        indexed=True,
+        column_spellings={
+            "paid_by": ("source", "payment method", "payment type", "paid by", "paid with"),
+            "purchased_on": (
+                "transaction date",
+                "trans date",
+                "purchase date",
+                "posting date",
+                "post date",
+                "invoice date",
+                "payment date",
+                "date",
+            ),
+            "descriptor": (
+                "merchant name",
+                "merchant",
+                "merchant descriptor",
+                "vendor name",
+                "vendor",
+                "payee",
+                "payee name",
+                "supplier",
+                "supplier name",
+            ),
+            "amount": (
+                "amount",
+                "transaction amount",
+                "invoice amount",
+                "debit/credit",
+                "debit credit",
+                "billing amount",
+                "net amount",
+                "payment amount",
+            ),
+            "currency": ("currency", "currency code", "billing currency"),
+            "mcc": ("mcc", "merchant category code", "mcc code", "category code"),
+            "cardholder": (
+                "cardholder name",
+                "cardholder",
+                "card holder",
+                "employee",
+                "employee name",
+                "requester",
+                "requestor",
+                "requested by",
+            ),
+            "description": (
+                "description",
+                "item description",
+                "line description",
+                "memo",
+                "purpose",
+                "business purpose",
+            ),
+            "reference": (
+                "transaction reference",
+                "reference",
+                "reference number",
+                "transaction id",
+                "reference id",
+                "invoice number",
+                "invoice no",
+                "invoice #",
+            ),
+        },
+    ),
+    plugins.ImportKind(
+        key="sign_in",
+        label="Application sign-ins",
+        model="shadowit.SignInApp",
+        order=210,
+        natural_key=("application", "username", "last_sign_in", "system"),
+        indexed=True,
+        column_spellings={
+            "application": (
+                "application",
+                "application name",
+                "app",
+                "app name",
+                "app display name",
+                "service principal name",
+                "target app",
+            ),
+            "username": (
+                "username",
+                "user principal name",
+                "upn",
+                "user",
+                "login",
+                "user login",
+                "email",
+                "user email",
+            ),
+            "last_sign_in": (
+                "date (utc)",
+                "date utc",
+                "last login",
+                "last sign in",
+                "last sign-in",
+                "last sign in date",
+                "last signin",
+                "date",
+                "created date",
+            ),
+            "system": ("sign in system", "identity provider", "idp", "source system"),
+        },
+    ),
+    plugins.ImportKind(
+        key="domain_use",
+        label="Domains reached",
+        model="shadowit.DomainUse",
+        order=220,
+        natural_key=("domain", "period_start", "period_end"),
+        indexed=True,
+        column_spellings={
+            "domain": ("domain", "domain name", "host", "hostname", "fqdn", "site", "query"),
+            "requests": ("requests", "hits", "queries", "request count", "count", "total"),
+            "users": ("users", "clients", "unique users", "unique clients", "client count"),
+            "period_start": ("from", "start", "period start", "start date", "first seen"),
+            "period_end": ("to", "end", "period end", "end date", "last seen"),
+        },
+    ),
+)
+
+
+def register() -> None:
+    registry.register_column_spellings("shadowit", COLUMN_SPELLINGS)
+    for kind in KINDS:
+        plugins.register_import_kind(kind)

@@ -1,0 +1,101 @@
+"""Shadow IT's sources join the platform's contract; their own rules."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from townhall.core import context, services
+from townhall.core.testing import ResourceContract
+from townhall.shadowit import models as m
+
+
+class TestPurchaseContract(ResourceContract):
+    model = m.Purchase
+
+    def data(self, departments, n=1):
+        return {
+            "paid_by": "card",
+            "purchased_on": datetime.date(2026, 3, 1 + n % 28),
+            "descriptor": f"SQ *MERCHANT {n}",
+            "amount": f"{n}.50",
+            "currency": "USD",
+            "mcc": "5734",
+            "cardholder": f"Cardholder {n}",
+        }
+
+    def invalid(self, departments):
+        return [
+            ("mcc", lambda post: {"mcc": "57A4"}),
+            ("currency", lambda post: {"currency": "US$"}),
+        ]
+
+
+class TestSignInAppContract(ResourceContract):
+    model = m.SignInApp
+
+    def data(self, departments, n=1):
+        return {
+            "application": f"App {n}",
+            "username": f"user{n}@city.example",
+            "last_sign_in": datetime.date(2026, 3, 1 + n % 28),
+            "system": "entra",
+        }
+
+
+class TestDomainUseContract(ResourceContract):
+    model = m.DomainUse
+
+    def data(self, departments, n=1):
+        return {
+            "domain": f"site{n}.example",
+            "requests": 100 + n,
+            "users": 3,
+            "period_start": datetime.date(2026, 3, 1),
+            "period_end": datetime.date(2026, 3, 31),
+        }
+
+    def invalid(self, departments):
+        return [("period_end", lambda post: {"period_end": "2026-02-01"})]
+
+
+@pytest.mark.django_db
+def test_a_domain_is_kept_in_lower_case_without_its_root_dot():
+    with context.acting("system"):
+        use = services.create(
+            context.SYSTEM,
+            m.DomainUse,
+            {
+                "domain": "Zoom.US.",
+                "period_start": datetime.date(2026, 3, 1),
+                "period_end": datetime.date(2026, 3, 31),
+            },
+        )
+    assert use.domain == "zoom.us"
+
+
+@pytest.mark.django_db
+def test_a_refund_is_negative_and_the_currency_upper_case():
+    with context.acting("system"):
+        refund = services.create(
+            context.SYSTEM,
+            m.Purchase,
+            {
+                "purchased_on": datetime.date(2026, 3, 20),
+                "descriptor": "AMZN Mktp US*2K3",
+                "amount": "-37.48",
+                "currency": "usd",
+            },
+        )
+        assert (str(refund.amount), refund.currency) == ("-37.48", "USD")
+        with pytest.raises(ValidationError):
+            services.create(
+                context.SYSTEM,
+                m.Purchase,
+                {
+                    "purchased_on": datetime.date(2026, 3, 20),
+                    "descriptor": "X",
+                    "amount": 1,
+                    "mcc": "123",
+                },
+            )
