@@ -91,8 +91,10 @@ class Rule:
         if self.category not in CATEGORIES:
             raise ValueError(f"rule {self.name!r}: unknown category {self.category!r}")
         if not any((self.key, self.contains, self.regex, self.mcc)):
-            raise ValueError(f"rule {self.name!r} matches nothing: give a key, words, "
-                             "a pattern or a merchant category code")
+            raise ValueError(
+                f"rule {self.name!r} matches nothing: give a key, words, "
+                "a pattern or a merchant category code"
+            )
         if self.regex:
             try:
                 _compiled(self.regex)

@@ -136,7 +136,7 @@ _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[A-Z]")
 _INITIALS = re.compile(r"\b([A-Z])\.([A-Z])\b\.?")
-_WORD_THEN_NUMBER = re.compile(r"([A-Z]{3,})(\d{4,})")
+_WORD_THEN_NUMBER = re.compile(r"\b([A-Z]{3,})(\d{6,})\b")
 
 STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
@@ -174,9 +174,7 @@ def _keep_tokens() -> frozenset[str]:
         for row in csv.DictReader(f):
             for text in [row["name"], *row["aliases"].split(";")]:
                 for token in _SEPARATORS.split(text.upper()):
-                    if _HAS_DIGIT.search(token) and (
-                        _HAS_LETTER.search(token) or len(token) >= 3
-                    ):
+                    if _HAS_DIGIT.search(token) and (_HAS_LETTER.search(token) or len(token) >= 3):
                         keep.add(token)
     return frozenset(keep)
 
@@ -371,7 +369,8 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
                 (
                     k
                     for k in sorted(known_keys)
-                    if _word_prefix(k, key) or (len(key) >= 8 and k.startswith(key))
+                    if (len(k) >= 8 and key.startswith(k + " "))
+                    or (len(key) >= 8 and k.startswith(key))
                 ),
                 None,
             )

@@ -206,9 +206,7 @@ def detect(
             if best is None:
                 break
             chain, missed, cadence = best
-            found.append(
-                _series(department, remaining, chain, missed, cadence, today, tolerance)
-            )
+            found.append(_series(department, remaining, chain, missed, cadence, today, tolerance))
             taken = set(chain)
             remaining = [c for i, c in enumerate(remaining) if i not in taken]
     return found

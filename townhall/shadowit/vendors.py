@@ -7,7 +7,8 @@ such as advertising on Facebook, are listed as not_technology), known `domains` 
 descriptor `aliases` (both separated by ``;``), and `strict` ("y" when the vendor's
 one-word names are ordinary words — Box, Slack, Dell — so they match only exactly, never as
 the start of a longer name; its longer aliases still do). `reference/mcc.csv` lists
-merchant category codes with our own short description, the category they indicate and how far that can be trusted.
+merchant category codes with our own short description, the category they indicate and
+how far that can be trusted.
 
 A merchant is found by its domain (or a parent domain), by its key equal to an alias's key
 (or equal with spaces ignored), by its key starting, as whole words, with an alias of
