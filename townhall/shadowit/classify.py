@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from townhall.shadowit import vendors
-from townhall.shadowit.descriptors import Merchant
+from townhall.shadowit.descriptors import Merchant, normalize
 
 CATEGORIES = ("software", "hardware", "telecom", "not_technology", "unknown")
 TECHNOLOGY = frozenset({"software", "hardware", "telecom"})
@@ -258,3 +258,24 @@ def _classify_builtin(merchant: Merchant, code: str | None) -> Classification:
         "no merchant category code we know, and its name has no telling word. A rule can "
         "classify it.",
     )
+
+
+class Classifier:
+    """Classifies many charges with one set of rules, remembering each descriptor and code.
+
+    A year of card data repeats a few thousand descriptors hundreds of thousands of times;
+    this keeps one answer per (descriptor, code) so a repeat costs a dictionary look-up.
+    """
+
+    def __init__(self, rules: Iterable[Rule | Mapping[str, Any]] = ()) -> None:
+        self.rules = as_rules(rules)
+        self._seen: dict[tuple[str, str | None], tuple[Merchant, Classification]] = {}
+
+    def __call__(self, descriptor: str, mcc: str | None = None) -> tuple[Merchant, Classification]:
+        found = self._seen.get((descriptor, mcc))
+        if found is None:
+            merchant = normalize(descriptor)
+            found = (merchant, classify(merchant, mcc, self.rules))
+            if len(self._seen) < 1_000_000:
+                self._seen[(descriptor, mcc)] = found
+        return found

@@ -20,9 +20,11 @@ varies between charges of one merchant and keeps what names it, in this order:
 7. initials (``L.P.`` → ``LP``), a word run into a long number (``ADS1234567`` → ``ADS``),
    a repeated first word (``HP *HP STORE``), and reference tokens: numbers, and tokens mixing
    letters and digits (``2K3``, ``DL0OU``, ``KF2SVDADS2``) except the first word when it is
-   short, and words that are real names in the reference list (``8X8``, ``1PASSWORD``,
-   ``365``);
-8. from the end: country, state and a known city (``SEATTLE WA``), billing words (``BILL``,
+   short, and after the first word runs of five letters or more without a vowel
+   (``NRFMXF``); words that are real names in the reference list stay (``8X8``,
+   ``1PASSWORD``, ``365``);
+8. from the end: country, state and a known city after them (``SEATTLE WA``; a city alone
+   stays: ``UNIVERSITY OF WASHINGTON``), billing words (``BILL``,
    ``SUBSCRIPTION``, ``ONLINE``, month and day names) and company suffixes (``INC``,
    ``LLC``). The last word is never taken away.
 
@@ -135,6 +137,7 @@ _APOSTROPHE = re.compile(r"['`’]")
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[A-Z]")
+_VOWELS = frozenset("AEIOUY")
 _INITIALS = re.compile(r"\b([A-Z])\.([A-Z])\b\.?")
 _WORD_THEN_NUMBER = re.compile(r"\b([A-Z]{3,})(\d{6,})\b")
 
@@ -158,6 +161,7 @@ CITIES = frozenset(
     REDWOOD CITY, FREMONT, DUBLIN, LONDON, TORONTO, VANCOUVER, INTERNET, ONLINE""".split(",")
 )
 _CITY_WORDS = {tuple(c.split()) for c in CITIES}
+_WEB = {("INTERNET",), ("ONLINE",)}
 NOISE = frozenset(
     "BILL BILLING PAYMENT PAYMENTS PMT SUBSCRIPTION SUBSCR SUBS SUB RECURRING ONLINE INTERNET "
     "HTTPS HTTP WWW RENEWAL MONTHLY ANNUAL INV INVOICE ORDER PURCHASE CHARGE HELP "
@@ -188,6 +192,11 @@ def _is_reference(token: str, position: int, keep: frozenset[str]) -> str | None
     if position == 0 and not (len(token) >= 5 and len(_HAS_DIGIT.findall(token)) >= 2):
         return None
     return "reference"
+
+
+def _is_letters_reference(token: str, position: int, keep: frozenset[str]) -> bool:
+    """A run of five letters or more without a vowel after the first word (``NRFMXF``)."""
+    return position > 0 and len(token) >= 5 and token not in keep and not _VOWELS & set(token)
 
 
 def _label(domain: str) -> str:
@@ -253,7 +262,9 @@ def _normalize(raw: str) -> Merchant:
     keep = _keep_tokens()
     kept: list[str] = []
     for token in tokens:
-        kind = _is_reference(token, len(kept), keep)
+        kind = _is_reference(token, len(kept), keep) or (
+            "reference" if _is_letters_reference(token, len(kept), keep) else None
+        )
         if kind:
             why.append(f"{kind} '{token}'")
         else:
@@ -263,16 +274,18 @@ def _normalize(raw: str) -> Merchant:
         tokens.pop(0)  # HP *HP STORE
 
     changed = True
+    after_state = False
     while changed and len(tokens) > 1:
         changed = False
         last = tokens[-1]
         if last in COUNTRIES or last in STATES:
             why.append(f"{'country' if last in COUNTRIES else 'state'} '{last}'")
             tokens.pop()
-            changed = True
+            changed = after_state = True
             continue
         for size in (3, 2, 1):
-            if len(tokens) > size and tuple(tokens[-size:]) in _CITY_WORDS:
+            words = tuple(tokens[-size:])
+            if len(tokens) > size and words in _CITY_WORDS and (after_state or words in _WEB):
                 why.append(f"city '{' '.join(tokens[-size:])}'")
                 del tokens[-size:]
                 changed = True

@@ -4,11 +4,12 @@
 from, one a row: `key`, display `name`, `category` (software — software or cloud service —,
 hardware, telecom; a few well-known merchants whose descriptors look technical but are not,
 such as advertising on Facebook, are listed as not_technology), known `domains` and
-descriptor `aliases` (both separated by ``;``), and `strict` ("y" when the vendor's
+descriptor `aliases` (both separated by ``;``), and `strict`: "y" when the vendor's
 one-word names are ordinary words — Box, Slack, Dell — so they match only exactly, never as
-the start of a longer name; its longer aliases still do). `reference/mcc.csv` lists
-merchant category codes with our own short description, the category they indicate and
-how far that can be trusted.
+the start of a longer name (its longer aliases still do), or the list of those of its
+one-word aliases that are (T-Mobile's ``SPRINT``: not ``SPRINT CAR WASH``).
+`reference/mcc.csv` lists merchant category codes with our own short description, the
+category they indicate and how far that can be trusted.
 
 A merchant is found by its domain (or a parent domain), by its key equal to an alias's key
 (or equal with spaces ignored), by its key starting, as whole words, with an alias of
@@ -37,7 +38,8 @@ class Vendor:
     category: str
     domains: tuple[str, ...]
     aliases: tuple[str, ...]
-    strict: bool
+    # One-word names (as normalised keys) that match only exactly.
+    strict: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class Reference:
                 self.by_compact.setdefault(compact(key), vendor)
                 words = key.split()
                 if (len(words) > 1 and len(key) >= 8) or (
-                    len(words) == 1 and len(key) >= 4 and not vendor.strict
+                    len(words) == 1 and len(key) >= 4 and key not in vendor.strict
                 ):
                     self.prefixes.append((key + " ", vendor))
                 if len(key) >= 8:
@@ -104,6 +106,16 @@ class Reference:
         return self.lookup_key(merchant.key)
 
 
+def _strict(value: str, name: str, aliases: str) -> frozenset[str]:
+    """The one-word names that match only exactly: all of them ("y"), or those listed."""
+    value = value.strip()
+    if value.lower() == "y":
+        names = [name, *_split(aliases)]
+    else:
+        names = list(_split(value))
+    return frozenset(normalize(n).key for n in names if " " not in normalize(n).key)
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(";") if v.strip())
 
@@ -120,7 +132,7 @@ def reference() -> Reference:
             category=row["category"],
             domains=tuple(d.lower() for d in _split(row["domains"])),
             aliases=_split(row["aliases"]),
-            strict=row["strict"].strip().lower() == "y",
+            strict=_strict(row["strict"], row["name"], row["aliases"]),
         )
         for row in rows
     ]
