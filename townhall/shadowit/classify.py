@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from townhall.shadowit import vendors
-from townhall.shadowit.descriptors import Merchant, normalize
+from townhall.shadowit.descriptors import Merchant, parse
 
 CATEGORIES = ("software", "hardware", "telecom", "not_technology", "unknown")
 TECHNOLOGY = frozenset({"software", "hardware", "telecom"})
@@ -260,6 +260,9 @@ def _classify_builtin(merchant: Merchant, code: str | None) -> Classification:
     )
 
 
+Answer = tuple[Merchant, Classification]
+
+
 class Classifier:
     """Classifies many charges with one set of rules, remembering each descriptor and code.
 
@@ -269,13 +272,28 @@ class Classifier:
 
     def __init__(self, rules: Iterable[Rule | Mapping[str, Any]] = ()) -> None:
         self.rules = as_rules(rules)
-        self._seen: dict[tuple[str, str | None], tuple[Merchant, Classification]] = {}
+        self._seen: dict[str | None, tuple[str | None, dict[str, Answer]]] = {}
+        self._by_merchant: dict[tuple[object, ...], Classification] = {}
+        self._size = 0
 
-    def __call__(self, descriptor: str, mcc: str | None = None) -> tuple[Merchant, Classification]:
-        found = self._seen.get((descriptor, mcc))
+    def __call__(self, descriptor: str, mcc: str | None = None) -> Answer:
+        by_code = self._seen.get(mcc)
+        if by_code is None:
+            by_code = self._seen[mcc] = (_mcc(mcc), {})
+        code, answers = by_code
+        found = answers.get(descriptor)
         if found is None:
-            merchant = normalize(descriptor)
-            found = (merchant, classify(merchant, mcc, self.rules))
-            if len(self._seen) < 1_000_000:
-                self._seen[(descriptor, mcc)] = found
+            merchant = parse(descriptor)
+            if self.rules:
+                found = (merchant, classify(merchant, code, self.rules))
+            else:
+                # Many descriptors (each marketplace order's) are one merchant.
+                same = (merchant.key, merchant.name, merchant.domain, merchant.marketplace, code)
+                result = self._by_merchant.get(same)
+                if result is None:
+                    result = self._by_merchant[same] = _classify_builtin(merchant, code)
+                found = (merchant, result)
+            if self._size < 1_000_000:
+                answers[descriptor] = found
+                self._size += 1
         return found

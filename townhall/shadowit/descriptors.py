@@ -59,7 +59,8 @@ class Merchant:
     name: str
     domain: str | None = None
     processor: str | None = None
-    why: tuple[str, ...] = ()
+    # Two descriptors of one merchant differ in what was stripped, not in the merchant.
+    why: tuple[str, ...] = field(default=(), compare=False)
     raw: str = field(default="", compare=False)
     marketplace: bool = False
 
@@ -74,15 +75,18 @@ class Processor:
     kind: str = "processor"
     key: str = ""
     own: frozenset[str] = frozenset()
+    display: str = ""
 
 
 def _p(name: str, pattern: str, kind: str = "processor", key: str = "", own: str = "") -> Processor:
+    key = key or name.lower()
     return Processor(
         name,
         re.compile(pattern),
         kind,
-        key or name.lower(),
+        key,
         frozenset(own.split()),
+        " ".join(w.capitalize() for w in key.split()),
     )
 
 
@@ -121,6 +125,12 @@ PROCESSORS: tuple[Processor, ...] = (
         own="AZURE OFFICE 365 STORE XBOX TEAMS STORE BING ADS",
     ),
     _p("Apple", r"APL\s*\*\s*|APPLE\s*\*\s*", "platform", own="ICLOUD ITUNES STORE MUSIC TV"),
+)
+
+_MARKETPLACES = tuple((i, p) for i, p in enumerate(PROCESSORS) if p.kind == "marketplace")
+_MARKETPLACE_STARTS = ("AMZN", "AMAZ", "SQSP")
+_PROCESSOR = re.compile(
+    "|".join(f"(?P<p{i}>{p.pattern.pattern})" for i, p in enumerate(PROCESSORS))
 )
 
 _DOMAIN = re.compile(
@@ -222,21 +232,29 @@ def normalize(descriptor: str) -> Merchant:
     return _normalize(descriptor if isinstance(descriptor, str) else str(descriptor or ""))
 
 
-@lru_cache(maxsize=131072)
-def _normalize(raw: str) -> Merchant:
+def parse(raw: str) -> Merchant:
+    """`normalize` without its cache, for callers that keep their own."""
     text = " ".join(raw.upper().split())
+    if text.startswith(_MARKETPLACE_STARTS):
+        for _, market in _MARKETPLACES:
+            m = market.pattern.match(text)
+            if m:
+                return _marketplace(market, m, text, raw)
     why: list[str] = []
     processor: Processor | None = None
-    for candidate in PROCESSORS:
-        m = candidate.pattern.match(text)
-        if m and (m.end() < len(text) or candidate.kind == "marketplace"):
+    m = _PROCESSOR.match(text)
+    if m and m.lastgroup:
+        candidate = PROCESSORS[int(m.lastgroup[1:])]
+        if candidate.kind == "marketplace":
+            return _marketplace(candidate, m, text, raw)
+        if m.end() < len(text):
             processor = candidate
             why.append(f"payment prefix '{m.group(0).strip()}' ({candidate.name})")
             text = text[m.end() :]
-            break
 
     domain = None
-    m = _DOMAIN.search(text)
+    # The cheap tests first: most descriptors have no dot, many no digits.
+    m = _DOMAIN.search(text) if "." in text else None
     if m:
         domain = m.group(1).lower()
         if domain.startswith("www."):
@@ -249,14 +267,19 @@ def _normalize(raw: str) -> Merchant:
         else:
             text = f"{text[: m.start()]} {label} {text[m.end() :]}"
 
+    digits = _HAS_DIGIT.search(text) is not None
     for pattern, what in ((_PHONE, "phone number"), (_STORE, "store number")):
-        found = pattern.findall(text)
+        found = pattern.findall(text) if digits else None
         if found:
             why.extend(f"{what} '{f.strip()}'" for f in found)
             text = pattern.sub(" ", text)
 
-    text = _INITIALS.sub(r"\1\2", _APOSTROPHE.sub("", text))
-    text = _WORD_THEN_NUMBER.sub(r"\1 \2", text)
+    if "'" in text or "`" in text or "’" in text:
+        text = _APOSTROPHE.sub("", text)
+    if "." in text:
+        text = _INITIALS.sub(r"\1\2", text)
+    if digits:
+        text = _WORD_THEN_NUMBER.sub(r"\1 \2", text)
     tokens = _SEPARATORS.split(text)
     tokens = [t for t in tokens if t]
     keep = _keep_tokens()
@@ -297,13 +320,7 @@ def _normalize(raw: str) -> Merchant:
             tokens.pop()
             changed = True
 
-    marketplace = False
-    if processor is not None and processor.kind == "marketplace":
-        if tokens:
-            why.append(f"order reference '{' '.join(tokens)}'")
-        tokens = processor.key.upper().split()
-        marketplace = processor.key == "amazon marketplace"
-    elif processor is not None and processor.kind == "platform":
+    if processor is not None and processor.kind == "platform":
         if not tokens or _own(tokens[0], processor.own):
             tokens = [processor.key.upper(), *tokens]
     elif not tokens and processor is not None:
@@ -322,8 +339,25 @@ def _normalize(raw: str) -> Merchant:
         processor=processor.name if processor else None,
         why=tuple(why),
         raw=raw,
-        marketplace=marketplace,
     )
+
+
+def _marketplace(market: Processor, m: re.Match[str], text: str, raw: str) -> Merchant:
+    """A marketplace's charge: what follows its prefix is an order reference, not a name."""
+    prefix, reference = m.group(0).strip(), text[m.end() :].strip()
+    why = f"payment prefix '{prefix}' ({market.name})"
+    return Merchant(
+        market.key,
+        market.display,
+        None,
+        market.name,
+        (why, f"order reference '{reference}'") if reference else (why,),
+        raw,
+        market.key == "amazon marketplace",
+    )
+
+
+_normalize = lru_cache(maxsize=131072)(parse)
 
 
 def compact(key: str) -> str:

@@ -65,7 +65,8 @@ class Reference:
         self.by_key: dict[str, Vendor] = {}
         self.by_compact: dict[str, Vendor] = {}
         self.prefixes: list[tuple[str, Vendor]] = []
-        self.truncatable: list[tuple[str, Vendor]] = []
+        # Aliases of eight letters or more by their first eight, for keys cut short.
+        self.truncatable: dict[str, list[tuple[str, Vendor]]] = {}
         for vendor in vendors:
             for domain in vendor.domains:
                 self.by_domain.setdefault(domain, vendor)
@@ -79,10 +80,11 @@ class Reference:
                 ):
                     self.prefixes.append((key + " ", vendor))
                 if len(key) >= 8:
-                    self.truncatable.append((key, vendor))
+                    self.truncatable.setdefault(key[:8], []).append((key, vendor))
         # Longest first, so "google cloud platform" wins over "google cloud".
         self.prefixes.sort(key=lambda p: -len(p[0]))
 
+    @lru_cache(maxsize=65536)  # noqa: B019 (one Reference lives as long as the process)
     def lookup_key(self, key: str) -> Match | None:
         vendor = self.by_key.get(key) or self.by_compact.get(compact(key))
         if vendor is not None:
@@ -91,7 +93,7 @@ class Reference:
             if key.startswith(prefix):
                 return Match(vendor, f"its name, which starts with '{prefix.strip()}'")
         if len(key) >= 8:
-            for alias, vendor in self.truncatable:
+            for alias, vendor in self.truncatable.get(key[:8], ()):
                 if alias.startswith(key) and alias != key:
                     return Match(vendor, f"its name '{key}', which is '{alias}' cut short")
         return None

@@ -128,3 +128,27 @@ def test_reference_data_is_well_formed():
         for alias in vendor.aliases:
             key = normalize(alias).key
             assert seen.setdefault(key, vendor.key) == vendor.key, alias
+
+
+def test_the_classifier_gives_the_same_answers_as_classify():
+    from townhall.shadowit.classify import Classifier
+
+    rules = [{"name": "Amazon cables", "category": "hardware", "regex": r"AMZN.*\*CBL"}]
+    classifier = Classifier(rules)
+    for descriptor, code in [
+        ("AMZN Mktp US*CBL123", "5999"),
+        ("AMZN Mktp US*2K3", "5999"),
+        ("AMZN Mktp US*2K3", None),
+        ("GITHUB.COM DL0OU", "5812"),
+        ("SQ *GOVFORMS", " 7372"),
+        ("CLOUD 9 CAFE", None),
+    ]:
+        merchant, result = classifier(descriptor, code)
+        assert merchant == normalize(descriptor)
+        assert merchant.raw == descriptor
+        assert result == classify(merchant, code, rules)
+        assert classifier(descriptor, code)[1] is result  # remembered
+    assert classifier("AMZN Mktp US*CBL123", "5999")[1].source == "rule"
+    # 5999 (miscellaneous shops) says nothing; 5045 (computers) does.
+    assert classifier("AMZN Mktp US*2K3", "5999")[1].source == "marketplace"
+    assert classifier("AMZN Mktp US*9Z", "5045")[1].category == "hardware"
