@@ -19,6 +19,7 @@ most 5. Processor time of this process, best of `--repeat` runs.
 
     .venv/bin/python bench/shadowit_classify.py
     .venv/bin/python bench/shadowit_classify.py --rows 100000 --repeat 1
+    .venv/bin/python bench/shadowit_classify.py --scale small   # 50,000 charges
 """
 
 import argparse
@@ -158,14 +159,16 @@ def speed(rows: int, seed: int, repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--rows", type=int, default=None, help="default: 500,000")
+    parser.add_argument("--scale", choices=["small", "large"], default="large")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
     quality()
     if not args.skip_speed:
-        speed(args.rows, args.seed, args.repeat)
+        rows = args.rows or (50_000 if args.scale == "small" else 500_000)
+        speed(rows, args.seed, args.repeat)
 
 
 if __name__ == "__main__":
