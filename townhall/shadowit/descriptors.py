@@ -146,6 +146,7 @@ _STORE = re.compile(r"#\s*\d+\b|\b(?:STORE|STR|STE|NO|NUM|LOC|UNIT)\s*[#.]?\s*\d
 _APOSTROPHE = re.compile(r"['`’]")
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
+_THREE_DIGITS = re.compile(r"\d{3}")
 _HAS_LETTER = re.compile(r"[A-Z]")
 _VOWELS = frozenset("AEIOUY")
 _INITIALS = re.compile(r"\b([A-Z])\.([A-Z])\b\.?")
@@ -268,8 +269,9 @@ def parse(raw: str) -> Merchant:
             text = f"{text[: m.start()]} {label} {text[m.end() :]}"
 
     digits = _HAS_DIGIT.search(text) is not None
-    for pattern, what in ((_PHONE, "phone number"), (_STORE, "store number")):
-        found = pattern.findall(text) if digits else None
+    phone = digits and _THREE_DIGITS.search(text) is not None
+    for pattern, what, test in ((_PHONE, "phone number", phone), (_STORE, "store number", digits)):
+        found = pattern.findall(text) if test else None
         if found:
             why.extend(f"{what} '{f.strip()}'" for f in found)
             text = pattern.sub(" ", text)
