@@ -127,8 +127,13 @@ PROCESSORS: tuple[Processor, ...] = (
     _p("Apple", r"APL\s*\*\s*|APPLE\s*\*\s*", "platform", own="ICLOUD ITUNES STORE MUSIC TV"),
 )
 
-_MARKETPLACES = tuple((i, p) for i, p in enumerate(PROCESSORS) if p.kind == "marketplace")
-_MARKETPLACE_STARTS = ("AMZN", "AMAZ", "SQSP")
+# Marketplace orders are most of the descriptors seen only once: found by their first letters.
+_MARKETPLACE_BY_START = {
+    start: p
+    for p in PROCESSORS
+    if p.kind == "marketplace"
+    for start in (("SQSP",) if p.key == "squarespace" else ("AMZN", "AMAZ"))
+}
 _PROCESSOR = re.compile(
     "|".join(f"(?P<p{i}>{p.pattern.pattern})" for i, p in enumerate(PROCESSORS))
 )
@@ -146,7 +151,8 @@ _STORE = re.compile(r"#\s*\d+\b|\b(?:STORE|STR|STE|NO|NUM|LOC|UNIT)\s*[#.]?\s*\d
 _APOSTROPHE = re.compile(r"['`’]")
 _SEPARATORS = re.compile(r"[^A-Z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
-_THREE_DIGITS = re.compile(r"\d{3}")
+# Every phone number form has three digits followed by three more or by letters (800-COMCAST).
+_PHONE_HINT = re.compile(r"\d{3}[-. )]*(?:\d{3}|[A-Z]{4})")
 _HAS_LETTER = re.compile(r"[A-Z]")
 _VOWELS = frozenset("AEIOUY")
 _INITIALS = re.compile(r"\b([A-Z])\.([A-Z])\b\.?")
@@ -172,6 +178,7 @@ CITIES = frozenset(
     REDWOOD CITY, FREMONT, DUBLIN, LONDON, TORONTO, VANCOUVER, INTERNET, ONLINE""".split(",")
 )
 _CITY_WORDS = {tuple(c.split()) for c in CITIES}
+_CITY_LAST = {c[-1] for c in _CITY_WORDS}
 _WEB = {("INTERNET",), ("ONLINE",)}
 NOISE = frozenset(
     "BILL BILLING PAYMENT PAYMENTS PMT SUBSCRIPTION SUBSCR SUBS SUB RECURRING ONLINE INTERNET "
@@ -236,11 +243,11 @@ def normalize(descriptor: str) -> Merchant:
 def parse(raw: str) -> Merchant:
     """`normalize` without its cache, for callers that keep their own."""
     text = " ".join(raw.upper().split())
-    if text.startswith(_MARKETPLACE_STARTS):
-        for _, market in _MARKETPLACES:
-            m = market.pattern.match(text)
-            if m:
-                return _marketplace(market, m, text, raw)
+    market = _MARKETPLACE_BY_START.get(text[:4])
+    if market is not None:
+        m = market.pattern.match(text)
+        if m:
+            return _marketplace(market, m, text, raw)
     why: list[str] = []
     processor: Processor | None = None
     m = _PROCESSOR.match(text)
@@ -269,7 +276,7 @@ def parse(raw: str) -> Merchant:
             text = f"{text[: m.start()]} {label} {text[m.end() :]}"
 
     digits = _HAS_DIGIT.search(text) is not None
-    phone = digits and _THREE_DIGITS.search(text) is not None
+    phone = digits and _PHONE_HINT.search(text) is not None
     for pattern, what, test in ((_PHONE, "phone number", phone), (_STORE, "store number", digits)):
         found = pattern.findall(text) if test else None
         if found:
@@ -287,9 +294,10 @@ def parse(raw: str) -> Merchant:
     keep = _keep_tokens()
     kept: list[str] = []
     for token in tokens:
-        kind = _is_reference(token, len(kept), keep) or (
-            "reference" if _is_letters_reference(token, len(kept), keep) else None
-        )
+        if token.isalpha():
+            kind = "reference" if _is_letters_reference(token, len(kept), keep) else None
+        else:
+            kind = _is_reference(token, len(kept), keep)
         if kind:
             why.append(f"{kind} '{token}'")
         else:
@@ -308,7 +316,7 @@ def parse(raw: str) -> Merchant:
             tokens.pop()
             changed = after_state = True
             continue
-        for size in (3, 2, 1):
+        for size in (3, 2, 1) if last in _CITY_LAST else ():
             words = tuple(tokens[-size:])
             if len(tokens) > size and words in _CITY_WORDS and (after_state or words in _WEB):
                 why.append(f"city '{' '.join(tokens[-size:])}'")
