@@ -1,0 +1,475 @@
+"""Card statement descriptors made into comparable merchant keys.
+
+A card statement prints a descriptor, not a name: ``PAYPAL *ZOOM.US 888-799``,
+``SQ *GOVFORMS``, ``AMZN Mktp US*2K3``, ``GITHUB.COM DL0OU``. `normalize` takes away what
+varies between charges of one merchant and keeps what names it, in this order:
+
+1. case and surrounding spaces;
+2. a payment processor's or marketplace's prefix (`PROCESSORS`: PayPal ``PAYPAL *`` and
+   ``PP*``, Square ``SQ *``, Toast ``TST*``, Stripe, Shopify ``SP``, Intuit ``IN *``, Google
+   ``GOOGLE *``, Microsoft ``MSFT *``, Amazon Marketplace ``AMZN Mktp US*`` …), kept as
+   `Merchant.processor`. After a marketplace's prefix only an order reference follows, so the
+   merchant is the marketplace itself. Google's and Microsoft's own services keep the
+   vendor's name in the key (``GOOGLE *CLOUD`` → ``google cloud``), an app sold through them
+   does not (``GOOGLE *TODOIST`` → ``todoist``);
+3. a domain (``ZOOM.US``, ``APPLE.COM/BILL``), kept as `Merchant.domain`; the key keeps its
+   name part (``zoom``);
+4. phone numbers (``888-799-1234``, ``(800) 555-0100``, the truncated ``888-799``);
+5. store numbers (``#1234``, ``STORE 0042``, ``NO. 12``);
+6. punctuation and ``*`` separators (``AT&T`` → ``at t``);
+7. initials (``L.P.`` → ``LP``), a word run into a long number (``ADS1234567`` → ``ADS``),
+   a repeated first word (``HP *HP STORE``), and reference tokens: numbers, and tokens mixing
+   letters and digits (``2K3``, ``DL0OU``, ``KF2SVDADS2``) except the first word when it is
+   short, and after the first word runs of five letters or more without a vowel
+   (``NRFMXF``); words that are real names in the reference list stay (``8X8``,
+   ``1PASSWORD``, ``365``);
+8. from the end: country, state and a known city after them (``SEATTLE WA``; a city alone
+   stays: ``UNIVERSITY OF WASHINGTON``), billing words (``BILL``,
+   ``SUBSCRIPTION``, ``ONLINE``, month and day names) and company suffixes (``INC``,
+   ``LLC``). The last word is never taken away.
+
+Every step that removes something says so in `Merchant.why`. A year of card data repeats its
+descriptors, so results are cached by the raw string.
+
+`group` maps keys that are spellings of one vendor to one canonical key: through the
+reference list's aliases and domains (`townhall.shadowit.vendors`), names the caller knows
+(the estate's vendors), and between the keys themselves by conservative rules (same letters
+without spaces, a whole-word prefix of five letters or more, one or two typing differences
+in a long name).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parent / "reference"
+
+
+@dataclass(frozen=True)
+class Merchant:
+    """One merchant as a descriptor names it: a key to compare, and what was taken away."""
+
+    key: str
+    name: str
+    domain: str | None = None
+    processor: str | None = None
+    # Two descriptors of one merchant differ in what was stripped, not in the merchant.
+    why: tuple[str, ...] = field(default=(), compare=False)
+    raw: str = field(default="", compare=False)
+    marketplace: bool = False
+
+
+@dataclass(frozen=True)
+class Processor:
+    name: str
+    pattern: re.Pattern[str]
+    # "processor": a third party takes the payment, the merchant follows.
+    # "marketplace": the merchant is the marketplace; what follows is an order reference.
+    # "platform": the processor is also a vendor whose own services follow (`own` words).
+    kind: str = "processor"
+    key: str = ""
+    own: frozenset[str] = frozenset()
+    display: str = ""
+
+
+def _p(name: str, pattern: str, kind: str = "processor", key: str = "", own: str = "") -> Processor:
+    key = key or name.lower()
+    return Processor(
+        name,
+        re.compile(pattern),
+        kind,
+        key,
+        frozenset(own.split()),
+        " ".join(w.capitalize() for w in key.split()),
+    )
+
+
+PROCESSORS: tuple[Processor, ...] = (
+    _p("PayPal", r"PAYPAL\s*\*\s*|PP\s*\*\s*"),
+    _p("Square", r"SQ\s*\*\s*|SQU\s*\*\s*"),
+    _p("Squarespace", r"SQSP\s*\*\s*", "marketplace", "squarespace"),
+    _p("Toast", r"TST\s*\*\s*"),
+    _p("Stripe", r"STRIPE\s*\*\s*"),
+    _p("Shopify", r"SP\s*\*\s*|SP\s+(?!PLUS\b)(?=\S)"),
+    _p("Intuit payments", r"IN\s*\*\s*", key="intuit payments"),
+    _p("FastSpring", r"FS\s*\*\s*"),
+    _p("Paddle", r"PADDLE\.NET\s*\*\s*|PADDLE\s*\*\s*"),
+    _p("Digital River", r"DRI\s*\*\s*", key="digital river"),
+    _p("2Checkout", r"2CO\s*\*\s*|2CHECKOUT\s*\*?\s*"),
+    _p("Eventbrite", r"EB\s*\*\s*"),
+    _p("GoDaddy", r"DNH\s*\*\s*", key="godaddy"),
+    _p(
+        "Amazon Marketplace",
+        r"AMZN\s*MKTPL?\s*(?:US|CA)?\s*\*?\s*|AMAZON\s*MKTPL?(?:ACE)?\s*(?:US|CA)?\s*\*?\s*"
+        r"|AMAZON\s+MARKETPLACE\s*\*?\s*|AMAZON\.COM\s*\*\s*|AMZN\.COM/BILL\s*",
+        "marketplace",
+        "amazon marketplace",
+    ),
+    _p(
+        "Google",
+        r"GOOGLE\s*\*\s*",
+        "platform",
+        own="ADS ADWORDS CLOUD GSUITE WORKSPACE STORAGE DOMAINS YOUTUBE FIBER FI ONE MAPS PLAY",
+    ),
+    _p(
+        "Microsoft",
+        r"MSFT\s*\*\s*|MICROSOFT\s*\*\s*",
+        "platform",
+        key="microsoft",
+        own="AZURE OFFICE 365 STORE XBOX TEAMS STORE BING ADS",
+    ),
+    _p("Apple", r"APL\s*\*\s*|APPLE\s*\*\s*", "platform", own="ICLOUD ITUNES STORE MUSIC TV"),
+)
+
+# Marketplace orders are most of the descriptors seen only once: found by their first letters.
+_MARKETPLACE_BY_START = {
+    start: p
+    for p in PROCESSORS
+    if p.kind == "marketplace"
+    for start in (("SQSP",) if p.key == "squarespace" else ("AMZN", "AMAZ"))
+}
+_PROCESSOR = re.compile(
+    "|".join(f"(?P<p{i}>{p.pattern.pattern})" for i, p in enumerate(PROCESSORS))
+)
+
+_DOMAIN = re.compile(
+    r"\b(?:WWW\.)?((?:[A-Z0-9][A-Z0-9-]*\.)+"
+    r"(?:COM|NET|ORG|IO|US|CO|AI|APP|DEV|GOV|INFO|BIZ|CLOUD|TV|ME|LY|SO|SH))\b(?:/\S*)?"
+)
+_PHONE = re.compile(
+    r"(?:\+?1[-. ]?)?\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b"
+    r"|\b1?8[0-9]{2}\d{7}\b|\b\d{3}-\d{7}\b|\b8[0-9]{2}-[A-Z]{4,7}\b"
+    r"|\b\d{3}-\d{3,4}\b"
+)
+_STORE = re.compile(r"#\s*\d+\b|\b(?:STORE|STR|STE|NO|NUM|LOC|UNIT)\s*[#.]?\s*\d+\b")
+_APOSTROPHE = re.compile(r"['`’]")
+_SEPARATORS = re.compile(r"[^A-Z0-9]+")
+_HAS_DIGIT = re.compile(r"\d")
+# Every phone number form has three digits followed by three more or by letters (800-COMCAST).
+_PHONE_HINT = re.compile(r"\d{3}[-. )]*(?:\d{3}|[A-Z]{4})")
+_HAS_LETTER = re.compile(r"[A-Z]")
+_VOWELS = frozenset("AEIOUY")
+_INITIALS = re.compile(r"\b([A-Z])\.([A-Z])\b\.?")
+_WORD_THEN_NUMBER = re.compile(r"\b([A-Z]{3,})(\d{6,})\b")
+
+STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR".split()
+)
+COUNTRIES = frozenset("US USA IE GB LU NL SG AU CAN".split())
+CITIES = frozenset(
+    c.strip()
+    for c in """SEATTLE, REDMOND, BELLEVUE, TACOMA, SPOKANE, PORTLAND, SAN FRANCISCO, SAN JOSE,
+    SANTA CLARA, SUNNYVALE, MOUNTAIN VIEW, PALO ALTO, MENLO PARK, CUPERTINO, OAKLAND,
+    LOS ANGELES, SAN DIEGO, SACRAMENTO, IRVINE, AUSTIN, DALLAS, HOUSTON, SAN ANTONIO,
+    ROUND ROCK, PLANO, DENVER, BOULDER, PHOENIX, TEMPE, SCOTTSDALE, SALT LAKE CITY, LEHI,
+    PROVO, CHICAGO, DETROIT, MINNEAPOLIS, COLUMBUS, CLEVELAND, INDIANAPOLIS, ATLANTA,
+    MIAMI, ORLANDO, TAMPA, CHARLOTTE, RALEIGH, DURHAM, NASHVILLE, BOSTON, CAMBRIDGE,
+    NEW YORK, BROOKLYN, PHILADELPHIA, PITTSBURGH, BALTIMORE, WASHINGTON, ARLINGTON,
+    RESTON, HERNDON, RICHMOND, NORFOLK, KANSAS CITY, ST LOUIS, OMAHA, LAS VEGAS, RENO,
+    ALBUQUERQUE, BOISE, ANCHORAGE, HONOLULU, ROUND ROCK, EDEN PRAIRIE, SAN MATEO,
+    ALPHARETTA, REDLANDS, ENGLEWOOD, BASKING RIDGE, SCHAUMBURG, VERNON HILLS, CHANDLER,
+    REDWOOD CITY, FREMONT, DUBLIN, LONDON, TORONTO, VANCOUVER, INTERNET, ONLINE""".split(",")
+)
+_CITY_WORDS = {tuple(c.split()) for c in CITIES}
+_CITY_LAST = {c[-1] for c in _CITY_WORDS}
+_WEB = {("INTERNET",), ("ONLINE",)}
+NOISE = frozenset(
+    "BILL BILLING PAYMENT PAYMENTS PMT SUBSCRIPTION SUBSCR SUBS SUB RECURRING ONLINE INTERNET "
+    "HTTPS HTTP WWW RENEWAL MONTHLY ANNUAL INV INVOICE ORDER PURCHASE CHARGE HELP "
+    "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC MON TUE WED THU FRI SAT SUN".split()
+)
+SUFFIXES = frozenset("INC LLC CORP CO LTD CORPORATION COMPANY LP PLLC LLP PTY GMBH".split())
+
+
+@lru_cache(maxsize=1)
+def _keep_tokens() -> frozenset[str]:
+    """Words with digits that are real names in the reference list (``8X8``, ``365``)."""
+    keep: set[str] = set()
+    with (REFERENCE / "technology_vendors.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for text in [row["name"], *row["aliases"].split(";")]:
+                for token in _SEPARATORS.split(text.upper()):
+                    if _HAS_DIGIT.search(token) and (_HAS_LETTER.search(token) or len(token) >= 3):
+                        keep.add(token)
+    return frozenset(keep)
+
+
+def _is_reference(token: str, position: int, keep: frozenset[str]) -> str | None:
+    """Why `token` is a reference number rather than part of a name, or None."""
+    if token in keep or not _HAS_DIGIT.search(token):
+        return None
+    if not _HAS_LETTER.search(token):
+        return "number"
+    if position == 0 and not (len(token) >= 5 and len(_HAS_DIGIT.findall(token)) >= 2):
+        return None
+    return "reference"
+
+
+def _is_letters_reference(token: str, position: int, keep: frozenset[str]) -> bool:
+    """A run of five letters or more without a vowel after the first word (``NRFMXF``)."""
+    return position > 0 and len(token) >= 5 and token not in keep and not _VOWELS & set(token)
+
+
+def _label(domain: str) -> str:
+    """The name part of a domain: the label before the top-level one, without hyphens."""
+    labels = domain.split(".")
+    return labels[-2].replace("-", "")
+
+
+def _own(token: str, own: frozenset[str]) -> bool:
+    """Whether `token` names one of a platform's own services (or is one cut short)."""
+    return token in own or (len(token) >= 3 and any(o.startswith(token) for o in own))
+
+
+def _word_name(word: str) -> str:
+    """``CDW``, ``HP`` and ``AT`` stay capitals; other words are capitalised."""
+    if len(word) <= 2 or (len(word) <= 4 and word.isalpha() and not set(word) & set("AEIOUY")):
+        return word
+    return word.capitalize()
+
+
+def normalize(descriptor: str) -> Merchant:
+    """The merchant a card descriptor names (cached by the raw string)."""
+    return _normalize(descriptor if isinstance(descriptor, str) else str(descriptor or ""))
+
+
+def parse(raw: str) -> Merchant:
+    """`normalize` without its cache, for callers that keep their own."""
+    text = " ".join(raw.upper().split())
+    market = _MARKETPLACE_BY_START.get(text[:4])
+    if market is not None:
+        m = market.pattern.match(text)
+        if m:
+            return _marketplace(market, m, text, raw)
+    why: list[str] = []
+    processor: Processor | None = None
+    m = _PROCESSOR.match(text)
+    if m and m.lastgroup:
+        candidate = PROCESSORS[int(m.lastgroup[1:])]
+        if candidate.kind == "marketplace":
+            return _marketplace(candidate, m, text, raw)
+        if m.end() < len(text):
+            processor = candidate
+            why.append(f"payment prefix '{m.group(0).strip()}' ({candidate.name})")
+            text = text[m.end() :]
+
+    domain = None
+    # The cheap tests first: most descriptors have no dot, many no digits.
+    m = _DOMAIN.search(text) if "." in text else None
+    if m:
+        domain = m.group(1).lower()
+        if domain.startswith("www."):
+            domain = domain[4:]
+        why.append(f"domain {domain}")
+        label = _label(domain).upper()
+        rest = f"{text[: m.start()]} {text[m.end() :]}"
+        if label in _SEPARATORS.split(rest):
+            text = rest  # the name is already there (UBER *TRIP HELP.UBER.COM)
+        else:
+            text = f"{text[: m.start()]} {label} {text[m.end() :]}"
+
+    digits = _HAS_DIGIT.search(text) is not None
+    phone = digits and _PHONE_HINT.search(text) is not None
+    for pattern, what, test in ((_PHONE, "phone number", phone), (_STORE, "store number", digits)):
+        found = pattern.findall(text) if test else None
+        if found:
+            why.extend(f"{what} '{f.strip()}'" for f in found)
+            text = pattern.sub(" ", text)
+
+    if "'" in text or "`" in text or "’" in text:
+        text = _APOSTROPHE.sub("", text)
+    if "." in text:
+        text = _INITIALS.sub(r"\1\2", text)
+    if digits:
+        text = _WORD_THEN_NUMBER.sub(r"\1 \2", text)
+    tokens = _SEPARATORS.split(text)
+    tokens = [t for t in tokens if t]
+    keep = _keep_tokens()
+    kept: list[str] = []
+    for token in tokens:
+        if token.isalpha():
+            kind = "reference" if _is_letters_reference(token, len(kept), keep) else None
+        else:
+            kind = _is_reference(token, len(kept), keep)
+        if kind:
+            why.append(f"{kind} '{token}'")
+        else:
+            kept.append(token)
+    tokens = kept
+    if len(tokens) > 1 and tokens[0] == tokens[1]:
+        tokens.pop(0)  # HP *HP STORE
+
+    changed = True
+    after_state = False
+    while changed and len(tokens) > 1:
+        changed = False
+        last = tokens[-1]
+        if last in COUNTRIES or last in STATES:
+            why.append(f"{'country' if last in COUNTRIES else 'state'} '{last}'")
+            tokens.pop()
+            changed = after_state = True
+            continue
+        for size in (3, 2, 1) if last in _CITY_LAST else ():
+            words = tuple(tokens[-size:])
+            if len(tokens) > size and words in _CITY_WORDS and (after_state or words in _WEB):
+                why.append(f"city '{' '.join(tokens[-size:])}'")
+                del tokens[-size:]
+                changed = True
+                break
+        if changed:
+            continue
+        if last in NOISE or last in SUFFIXES:
+            why.append(f"{'billing word' if last in NOISE else 'company suffix'} '{last}'")
+            tokens.pop()
+            changed = True
+
+    if processor is not None and processor.kind == "platform":
+        if not tokens or _own(tokens[0], processor.own):
+            tokens = [processor.key.upper(), *tokens]
+    elif not tokens and processor is not None:
+        tokens = processor.key.upper().split()
+    if not tokens:
+        tokens = [t for t in _SEPARATORS.split(raw.upper()) if t][:3] or ["UNKNOWN"]
+
+    key = " ".join(tokens).lower()
+    name = " ".join(_word_name(w) for w in tokens)
+    if domain and _label(domain) == key.replace(" ", ""):
+        name = domain
+    return Merchant(
+        key=key,
+        name=name,
+        domain=domain,
+        processor=processor.name if processor else None,
+        why=tuple(why),
+        raw=raw,
+    )
+
+
+def _marketplace(market: Processor, m: re.Match[str], text: str, raw: str) -> Merchant:
+    """A marketplace's charge: what follows its prefix is an order reference, not a name."""
+    prefix, reference = m.group(0).strip(), text[m.end() :].strip()
+    why = f"payment prefix '{prefix}' ({market.name})"
+    return Merchant(
+        market.key,
+        market.display,
+        None,
+        market.name,
+        (why, f"order reference '{reference}'") if reference else (why,),
+        raw,
+        market.key == "amazon marketplace",
+    )
+
+
+_normalize = lru_cache(maxsize=131072)(parse)
+
+
+def compact(key: str) -> str:
+    """A key without its spaces: ``go to meeting`` = ``gotomeeting``."""
+    return key.replace(" ", "")
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, stopped early once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            current.append(value)
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _word_prefix(short: str, long: str) -> bool:
+    return long.startswith(short + " ") and len(short.split()[0]) >= 5
+
+
+def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
+    """Each key → the canonical key of its vendor.
+
+    A key the reference list knows (alias, domain name, or a longer or truncated spelling of
+    an alias) goes to that vendor's key; else one the caller `known` names (normalised, e.g.
+    the estate's vendors) goes to that name's key; the rest are grouped among themselves, the
+    most frequent spelling (then the shortest) naming the group.
+    """
+    from townhall.shadowit import vendors
+
+    counts = Counter(keys)
+    result: dict[str, str] = {}
+    known_keys = {normalize(name).key for name in known}
+    known_compact = {compact(k): k for k in known_keys}
+    rest: list[str] = []
+    for key in counts:
+        vendor = vendors.lookup_key(key)
+        if vendor is not None:
+            result[key] = vendor.key
+            continue
+        if key in known_keys:
+            result[key] = key
+            continue
+        target = known_compact.get(compact(key))
+        if target is None:
+            target = next(
+                (
+                    k
+                    for k in sorted(known_keys)
+                    if (len(k) >= 8 and key.startswith(k + " "))
+                    or (len(key) >= 8 and k.startswith(key))
+                ),
+                None,
+            )
+        if target is not None:
+            result[key] = target
+        else:
+            rest.append(key)
+
+    parent = {k: k for k in rest}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    blocks: dict[str, list[str]] = {}
+    for key in rest:
+        blocks.setdefault(compact(key)[:2], []).append(key)
+    for block in blocks.values():
+        block.sort(key=len)
+        for i, a in enumerate(block):
+            ca = compact(a)
+            for b in block[i + 1 :]:
+                cb = compact(b)
+                if ca == cb or _word_prefix(a, b):
+                    union(a, b)
+                elif min(len(ca), len(cb)) >= 6 and a.split()[0][:3] == b.split()[0][:3]:
+                    limit = 2 if min(len(ca), len(cb)) >= 12 else 1
+                    if _distance(ca, cb, limit) <= limit:
+                        union(a, b)
+
+    members: dict[str, list[str]] = {}
+    for key in rest:
+        members.setdefault(find(key), []).append(key)
+    for group_keys in members.values():
+        canonical = min(group_keys, key=lambda k: (-counts[k], len(k), k))
+        for key in group_keys:
+            result[key] = canonical
+    return result

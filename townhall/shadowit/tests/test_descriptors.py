@@ -1,0 +1,257 @@
+"""Card descriptors → merchant keys, names, domains, processors; and grouping of spellings."""
+
+import pytest
+
+from townhall.shadowit.classify import classify
+from townhall.shadowit.descriptors import group, normalize
+
+# descriptor, key, domain, processor, category (with no merchant category code)
+DESCRIPTORS = [
+    ("PAYPAL *ZOOM.US 888-799", "zoom", "zoom.us", "PayPal", "software"),
+    ("SQ *GOVFORMS", "govforms", None, "Square", "unknown"),
+    ("AMZN Mktp US*2K3", "amazon marketplace", None, "Amazon Marketplace", "unknown"),
+    ("GITHUB.COM DL0OU", "github", "github.com", None, "software"),
+    ("FACEBK KF2SVDADS2", "facebk", None, None, "not_technology"),
+    ("ZOOM.US 888-799-9666 CA", "zoom", "zoom.us", None, "software"),
+    ("ZOOM VIDEO COMM SAN JOSE CA", "zoom video comm", None, None, "software"),
+    ("MSFT *AZURE", "microsoft azure", None, "Microsoft", "software"),
+    ("MSFT *E0400K2L3M", "microsoft", None, "Microsoft", "software"),
+    ("MICROSOFT*AZUR", "microsoft azur", None, "Microsoft", "software"),
+    ("Microsoft*Store 800-642-7676 WA", "microsoft store", None, "Microsoft", "software"),
+    (
+        "MICROSOFT*365 BUSINESS MSBILL.INFO",
+        "microsoft 365 business msbill",
+        "msbill.info",
+        "Microsoft",
+        "software",
+    ),
+    ("GOOGLE *GSUITE_cityof", "google gsuite cityof", None, "Google", "software"),
+    ("GOOGLE *Google Cloud 3P5TBL", "google cloud", None, "Google", "software"),
+    ("GOOGLE *ADS1234567890", "google ads", None, "Google", "not_technology"),
+    ("GOOGLE *TODOIST", "todoist", None, "Google", "unknown"),
+    ("APPLE.COM/BILL 866-712-7753 CA", "apple", "apple.com", None, "software"),
+    ("APPLE STORE #R102 SEATTLE WA", "apple store", None, None, "hardware"),
+    ("ADOBE *ACROPRO SUBS 408-536-6000 CA", "adobe acropro", None, None, "software"),
+    ("ADOBE *CREATIVE CLD 4085366000 CA", "adobe creative cld", None, None, "software"),
+    ("Adobe Stock", "adobe stock", None, None, "software"),
+    ("DROPBOX*8H7G6F5D4S3A", "dropbox", None, None, "software"),
+    ("DROPBOX.COM", "dropbox", "dropbox.com", None, "software"),
+    ("SLACK T01ABCD2E", "slack", None, None, "software"),
+    ("ATLASSIAN SAN FRANCISCO CA", "atlassian", None, None, "software"),
+    ("TRELLO.COM* ATLASSIAN", "trello atlassian", "trello.com", None, "software"),
+    ("DOCUSIGN INC 866-219-4318 CA", "docusign", None, None, "software"),
+    ("SURVEYMONKEY.COM", "surveymonkey", "surveymonkey.com", None, "software"),
+    ("MAILCHIMP *MONTHLY", "mailchimp", None, None, "software"),
+    ("MAILCHIMP *MISC ATLANTA GA", "mailchimp misc", None, None, "software"),
+    ("CANVA* I03452-1234567", "canva", None, None, "software"),
+    ("WWW.CANVA.COM", "canva", "canva.com", None, "software"),
+    ("SQSP* INV123456", "squarespace", None, "Squarespace", "software"),
+    ("SQSP* WEBSITE#123456789", "squarespace", None, "Squarespace", "software"),
+    ("WIX.COM*123456789", "wix", "wix.com", None, "software"),
+    ("DNH*GODADDY.COM 480-5058855 AZ", "godaddy", "godaddy.com", "GoDaddy", "software"),
+    ("GODADDY.COM 480-5058855 AZ", "godaddy", "godaddy.com", None, "software"),
+    ("NAMECHEAP.COM", "namecheap", "namecheap.com", None, "software"),
+    ("CLOUDFLARE", "cloudflare", None, None, "software"),
+    ("DIGITALOCEAN.COM", "digitalocean", "digitalocean.com", None, "software"),
+    ("LINODE . AKAMAI", "linode akamai", None, None, "software"),
+    ("HEROKU JAN-12345678", "heroku", None, None, "software"),
+    ("TWILIO SENDGRID", "twilio sendgrid", None, None, "software"),
+    ("OKTA INC 888-722-7871 CA", "okta", None, None, "software"),
+    ("KNOWBE4 INC", "knowbe4", None, None, "software"),
+    ("1PASSWORD", "1password", None, None, "software"),
+    ("LASTPASS.COM", "lastpass", "lastpass.com", None, "software"),
+    ("LOGMEIN*GOTOMEETING", "logmein gotomeeting", None, None, "software"),
+    ("GOTO.COM*GOTOMEETING", "goto gotomeeting", "goto.com", None, "software"),
+    ("TEAMVIEWER GERMANY", "teamviewer germany", None, None, "software"),
+    ("SMARTSHEET INC", "smartsheet", None, None, "software"),
+    ("MONDAY.COM", "monday", "monday.com", None, "software"),
+    ("NOTION LABS, INC.", "notion labs", None, None, "software"),
+    ("FIGMA MONTHLY RENEWAL", "figma", None, None, "software"),
+    ("OPENAI *CHATGPT SUBSCR", "openai chatgpt", None, None, "software"),
+    ("JOTFORM INC.", "jotform", None, None, "software"),
+    ("ESRI STORE REDLANDS CA", "esri store", None, None, "software"),
+    ("TYLER TECHNOLOGIES INC", "tyler technologies", None, None, "software"),
+    ("GRANICUS LLC", "granicus", None, None, "software"),
+    ("CIVICPLUS LLC 785-587-8185 KS", "civicplus", None, None, "software"),
+    ("CDW GOVT #ABC1234 800-808-4239 IL", "cdw govt", None, None, "hardware"),
+    ("DELL MARKETING L.P.", "dell marketing", None, None, "hardware"),
+    ("DELL", "dell", None, None, "hardware"),
+    ("HP *HP STORE 800-888-0262 CA", "hp store", None, None, "hardware"),
+    ("LENOVO US 855-253-6686 NC", "lenovo", None, None, "hardware"),
+    ("NEWEGG INC.", "newegg", None, None, "hardware"),
+    ("B&H PHOTO 800-606-6969 NY", "b h photo", None, None, "hardware"),
+    ("BEST BUY 00001234 SEATTLE WA", "best buy", None, None, "hardware"),
+    ("MICRO CENTER #095", "micro center", None, None, "hardware"),
+    ("LOGITECH", "logitech", None, None, "hardware"),
+    ("VERIZON WRLS P2345-01 ALPHARETTA GA", "verizon wrls", None, None, "telecom"),
+    ("VZWRLSS*APOCC VISN", "vzwrlss apocc visn", None, None, "telecom"),
+    ("AT&T*BILL PAYMENT 800-331-0500 TX", "at t", None, None, "telecom"),
+    ("ATT*BILL PAYMENT", "att", None, None, "telecom"),
+    ("T-MOBILE*POSTPAID TEL WA", "t mobile postpaid tel", None, None, "telecom"),
+    ("COMCAST CABLE COMM 800-COMCAST", "comcast cable comm", None, None, "telecom"),
+    ("SPECTRUM 855-707-7328", "spectrum", None, None, "telecom"),
+    ("CENTURYLINK/LUMEN", "centurylink lumen", None, None, "telecom"),
+    ("RINGCENTRAL INC 888-898-4591", "ringcentral", None, None, "telecom"),
+    ("8X8 INC 408-727-1885", "8x8", None, None, "telecom"),
+    ("STARLINK INTERNET", "starlink", None, None, "telecom"),
+    ("ACE HARDWARE #1234 SEATTLE WA", "ace hardware", None, None, "not_technology"),
+    ("THE HOME DEPOT #4702", "the home depot", None, None, "unknown"),
+    ("CLOUD 9 CAFE", "cloud cafe", None, None, "not_technology"),
+    ("TST* JOES PIZZA", "joes pizza", None, "Toast", "not_technology"),
+    ("STARBUCKS STORE 00123", "starbucks", None, None, "unknown"),
+    ("SHELL OIL 57442218400", "shell oil", None, None, "not_technology"),
+    ("MARRIOTT SEATTLE DOWNTOWN", "marriott seattle downtown", None, None, "unknown"),
+    ("ALASKA AIR 0277123456789", "alaska air", None, None, "unknown"),
+    ("UBER *TRIP HELP.UBER.COM", "uber trip", "help.uber.com", None, "not_technology"),
+    ("LYFT *RIDE TUE 6PM", "lyft ride", None, None, "not_technology"),
+    ("SP * DIGITALSTORE", "digitalstore", None, "Shopify", "unknown"),
+    ("SP PLUS PARKING #123", "sp plus parking", None, None, "not_technology"),
+    ("PP*RIVERBEND IT SOLUTIONS", "riverbend it solutions", None, "PayPal", "unknown"),
+    ("STRIPE *PERMITFLOW", "permitflow", None, "Stripe", "unknown"),
+    ("IN *ACME CONSULTING GROUP", "acme consulting group", None, "Intuit payments", "unknown"),
+    ("FS *SUBLIMEHQ.COM", "sublimehq", "sublimehq.com", "FastSpring", "unknown"),
+    ("PADDLE.NET* N8NIO", "n8nio", None, "Paddle", "unknown"),
+]
+
+
+@pytest.mark.parametrize(("descriptor", "key", "domain", "processor", "category"), DESCRIPTORS)
+def test_descriptor_table(descriptor, key, domain, processor, category):
+    merchant = normalize(descriptor)
+    assert (merchant.key, merchant.domain, merchant.processor) == (key, domain, processor)
+    assert classify(merchant).category == category
+
+
+def test_the_table_is_large_enough():
+    assert len(DESCRIPTORS) >= 80
+    assert len({d[0] for d in DESCRIPTORS}) == len(DESCRIPTORS)
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "name"),
+    [
+        ("PAYPAL *ZOOM.US 888-799", "zoom.us"),
+        ("ZOOM VIDEO COMM SAN JOSE CA", "Zoom Video Comm"),
+        ("CDW GOVT #ABC1234 800-808-4239 IL", "CDW Govt"),
+        ("AT&T*BILL PAYMENT 800-331-0500 TX", "AT T"),
+        ("AMZN Mktp US*2K3", "Amazon Marketplace"),
+        ("HP *HP STORE 800-888-0262 CA", "HP Store"),
+        ("PP*RIVERBEND IT SOLUTIONS", "Riverbend IT Solutions"),
+        ("GOOGLE *Google Cloud 3P5TBL", "Google Cloud"),
+    ],
+)
+def test_readable_names(descriptor, name):
+    assert normalize(descriptor).name == name
+
+
+def test_why_lists_what_was_stripped():
+    why = normalize("PAYPAL *ZOOM.US 888-799").why
+    assert why == ("payment prefix 'PAYPAL *' (PayPal)", "domain zoom.us", "phone number '888-799'")
+    why = normalize("ACE HARDWARE #1234 SEATTLE WA").why
+    assert why == ("store number '#1234'", "state 'WA'", "city 'SEATTLE'")
+    assert normalize("GITHUB.COM DL0OU").why == ("domain github.com", "reference 'DL0OU'")
+    assert "store number 'STORE 0042'" in normalize("OFFICE MAX STORE 0042").why
+
+
+def test_variants_of_one_descriptor_give_one_key():
+    variants = [
+        "ZOOM.US 888-799-9666 CA",
+        "PAYPAL *ZOOM.US 888-799",
+        "zoom.us",
+        "WWW.ZOOM.US",
+        "Zoom.us 888-799-9666 San Jose CA",
+    ]
+    assert {normalize(v).key for v in variants} == {"zoom"}
+    stores = ["STARBUCKS STORE 00123", "STARBUCKS #4411 SEATTLE WA", "Starbucks Store 7"]
+    assert {normalize(v).key for v in stores} == {"starbucks"}
+
+
+def test_names_with_digits_are_kept_but_references_are_not():
+    assert normalize("8X8 INC").key == "8x8"
+    assert normalize("1PASSWORD").key == "1password"
+    assert normalize("MSFT *OFFICE 365").key == "microsoft office 365"
+    assert normalize("KNOWBE4 INC").key == "knowbe4"
+    assert normalize("FACEBK KF2SVDADS2").key == "facebk"
+    assert normalize("LYFT *RIDE TUE 6PM").key == "lyft ride"
+
+
+def test_marketplace_and_platform_prefixes():
+    for amazon in [
+        "AMZN Mktp US*2K3",
+        "AMAZON MKTPL*RT5YH6",
+        "Amazon.com*MK1AB2C3",
+        "AMZN MKTP US",
+    ]:
+        merchant = normalize(amazon)
+        assert merchant.key == "amazon marketplace"
+        assert merchant.marketplace
+    assert normalize("GOOGLE *CLOUD").key == "google cloud"
+    assert normalize("GOOGLE *TODOIST").key == "todoist"
+    assert normalize("MSFT *E0400K2L3M").key == "microsoft"
+    # Not every "SP " is Shopify.
+    assert normalize("SP PLUS PARKING #123").processor is None
+
+
+def test_odd_input_does_not_fail():
+    for odd in ["", "   ", "*", "#1234", "800-555-0100", "ÉCOLE CAFÉ", "a" * 500, "SQ *"]:
+        merchant = normalize(odd)
+        assert merchant.key
+    assert normalize(None).key  # type: ignore[arg-type]
+
+
+def test_normalize_is_cached():
+    assert normalize("SQ *GOVFORMS") is normalize("SQ *GOVFORMS")
+
+
+def test_group_reference_spellings_to_the_vendor():
+    keys = [
+        normalize(d).key
+        for d in [
+            "ZOOM.US 888-799-9666 CA",
+            "ZOOM VIDEO COMM SAN JOSE CA",
+            "MSFT *AZURE",
+            "MICROSOFT*AZUR",
+            "MSFT *E0400K2L3M",
+            "VZWRLSS*APOCC VISN",
+            "VERIZON WRLS P2345-01 ALPHARETTA GA",
+            "FACEBK KF2SVDADS2",
+        ]
+    ]
+    groups = group(keys)
+    assert groups["zoom"] == groups["zoom video comm"] == "zoom"
+    assert groups["microsoft azure"] == groups["microsoft azur"] == groups["microsoft"]
+    assert groups["microsoft"] == "microsoft"
+    assert groups["vzwrlss apocc visn"] == groups["verizon wrls"] == "verizon"
+    assert groups["facebk"] == "meta-ads"
+
+
+def test_group_unknown_spellings_among_themselves():
+    keys = (
+        ["riverbend it solutions"] * 5
+        + ["riverbnd it solutions", "riverbend it", "gov forms", "govforms", "govforms"]
+        + ["city of seattle", "city of seattle utilities", "starbucks"]
+    )
+    groups = group(keys)
+    assert groups["riverbnd it solutions"] == "riverbend it solutions"
+    assert groups["riverbend it"] == "riverbend it solutions"
+    assert groups["gov forms"] == groups["govforms"] == "govforms"
+    # Conservative: a short first word does not make a prefix group.
+    assert groups["city of seattle"] != groups["city of seattle utilities"]
+    assert groups["starbucks"] == "starbucks"
+
+
+def test_group_edit_distance_is_conservative():
+    groups = group(["permitflow", "permitflaw", "acme", "acne", "brightline", "brightlane"])
+    assert groups["permitflaw"] == groups["permitflow"]
+    assert groups["acme"] != groups["acne"]  # too short to guess
+    assert group(["alpha systems", "delta systems"]) == {
+        "alpha systems": "alpha systems",
+        "delta systems": "delta systems",
+    }
+
+
+def test_group_to_names_the_caller_knows():
+    groups = group(
+        ["acme consulting", "acme consulting group services", "acmeconsulting group"],
+        known=["Acme Consulting Group, LLC"],
+    )
+    assert set(groups.values()) == {"acme consulting group"}
