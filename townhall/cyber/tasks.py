@@ -1,6 +1,7 @@
 """Cyber's background jobs on the one job runner (townhall/jobs/runner.py): an uploaded
 OSCAL catalog stored as a framework version; an uploaded vulnerability catalog, endoflife.date
-data or CVE records stored, then the estate matched again so the exposures follow them."""
+data or CVE records stored, then the estate matched again so the exposures follow them; and
+the estate matched again on its own ("Match again")."""
 
 from django.urls import reverse
 
@@ -74,6 +75,16 @@ def import_feed(ctx: runner.JobContext) -> str:
     ctx.progress(2)
     ctx.link(reverse("cyber:exposure"), "See the exposures")
     return "\n".join([*exposure_pages.feed_report(report), *refresh.lines()])
+
+
+@runner.job(exposure_pages.MATCH_JOB)
+def match_exposures(ctx: runner.JobContext) -> str:
+    """Match the whole estate against the feeds again, as the person who asked."""
+    ctx.start(1, "Matching the estate again.")
+    refresh = exposure.refresh_exposures(ctx.user)
+    ctx.progress(1)
+    ctx.link(reverse("cyber:exposure"), "See the exposures")
+    return "\n".join(refresh.lines())
 
 
 @runner.job(exposure.RECLASSIFY_JOB)

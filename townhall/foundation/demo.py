@@ -44,7 +44,8 @@ def load(scale: str = "small", seed: int = 1) -> int:
     count = 0
     with context.acting("demo"):
         have = set(ServiceLife.objects.values_list("kind", flat=True))
-        rows = [{"kind": k, "years": y} for k, y in life.DEFAULT_YEARS.items() if k not in have]
+        defaults = {**life.DEFAULT_YEARS, life.SYSTEM_KIND: life.SYSTEM_YEARS}
+        rows = [{"kind": k, "years": y} for k, y in defaults.items() if k not in have]
         count += len(services.create_many(context.SYSTEM, ServiceLife, rows))
         open_ended = Component.objects.filter(
             Q(kind__in=NO_END_KINDS),

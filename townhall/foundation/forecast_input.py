@@ -5,9 +5,13 @@ of life from `life.py` (vendor end of support, else install date plus its own or
 expected service life), its department, its quantity, its own replacement cost when it has
 one, and the funded governance proposal that renews it, if any. Its services are those
 that depend on it directly, or on a system that depends on it directly (one level, as the
-estate records it: service → system → component). Each system the reader may see that is
-not retired and has a vendor end of support is an item too (id "s" + its pk, kind
-`SYSTEM_KIND`), under the services that depend on it directly; the estate records no
+estate records it: service → system → component), a redundancy group standing for any of
+its members on the way (service → group → component, service → system → group → component,
+service → group → system → component). Each system the reader may see that is
+not retired and has a vendor end of support or a go-live date is an item too (id "s" + its
+pk, kind `SYSTEM_KIND`), due at its vendor end of support, else its go-live date plus the
+expected service life of a system (`ServiceLife`'s "system" entry), under the services that
+depend on it (directly or through a group); the estate records no
 replacement cost for a system (its costs are yearly running costs), so it is shown without
 a price. Ten queries for the estate whatever its size (`estate`): service lives,
 components, systems, departments, services, mission-essential services, the two kinds of
@@ -50,7 +54,7 @@ from townhall.org.models import Department
 # Governance's statuses in which a proposal's money is granted.
 FUNDED = ("approved", "in_progress", "complete")
 # The forecast's kind for a system (no component kind is spelled so), and its items' prefix.
-SYSTEM_KIND = "system"
+SYSTEM_KIND = life.SYSTEM_KIND
 SYSTEM_PREFIX = "s"
 
 
@@ -141,10 +145,11 @@ def estate(user: Any, today: datetime.date) -> Estate:
     systems = list(
         System.objects.restrict(user, "view")
         .exclude(lifecycle=System.Lifecycle.RETIRED)
-        .filter(end_of_support__isnull=False)
+        .filter(Q(end_of_support__isnull=False) | Q(go_live__isnull=False))
         .order_by("pk")
-        .values_list("pk", "name", "owner_department_id", "end_of_support")
+        .values_list("pk", "name", "owner_department_id", "end_of_support", "go_live")
     )
+    system_years = life.system_years(lives)
     departments = dict(Department.objects.values_list("pk", "name"))
     reach = _reach(user)
     funded = {
@@ -193,15 +198,18 @@ def estate(user: Any, today: datetime.date) -> Estate:
                 funded_by=str(funded[key]) if key in funded else None,
             ),
         )
-    for pk, name, dept, eos in systems:
+    for pk, name, dept, eos, live in systems:
         key = system_id(pk)
+        end = life.expected_life(
+            today=today, end_of_support=eos, install_date=live, kind_years=system_years
+        ).end
         add(
             key,
             name,
             forecast.Item(
                 id=key,
                 kind=SYSTEM_KIND,
-                end_of_life=eos,
+                end_of_life=end,
                 department=departments.get(dept, forecast.NONE_GIVEN) if dept else "",
                 services=tuple(sorted(reach.services.get(key, ()))),
                 funded_by=str(funded[key]) if key in funded else None,
@@ -226,8 +234,10 @@ class _Reach:
 
 
 def _reach(user: Any) -> _Reach:
-    """Services stand on the systems and components they depend on directly, and on the
-    components those systems depend on directly.
+    """Services stand on the systems and components they depend on directly or through a
+    redundancy group (any member: each is part of what keeps the service running, as in
+    continuity's graph), and on the components those systems depend on directly or through
+    a group.
 
     What an item needs (the schedule's prerequisites): the components it depends on
     directly, each component member of a redundancy group it depends on, and for a system
@@ -260,26 +270,38 @@ def _reach(user: Any) -> _Reach:
         for target in (to_component, member):
             if target is not None:
                 needs[source].add(str(target))
-        if to_component is not None and system is not None:
-            runs_on[source].add(str(to_component))
+        if system is not None:  # the components a system runs on, directly or in a group
+            for target in (to_component, member):
+                if target is not None:
+                    runs_on[source].add(str(target))
         if system is not None:  # a system waits on the systems it needs; a component does not
             for target in (to_system, member_system):
                 if target is not None:
                     needs[source].add(system_id(target))
     services: dict[str, set[str]] = defaultdict(set)
     essential: set[str] = set()
-    for service, system, component in Dependency.objects.filter(
-        from_service__isnull=False
-    ).values_list("from_service_id", "to_system_id", "to_component_id"):
+    for service, system, component, member, member_system in (
+        Dependency.objects.filter(from_service__isnull=False)
+        .order_by()
+        .values_list(
+            "from_service_id",
+            "to_system_id",
+            "to_component_id",
+            "to_group__components",
+            "to_group__systems",
+        )
+    ):
         if service not in names:
             continue
         reached: set[str] = set()
-        if system is not None:
-            key = system_id(system)
-            reached.add(key)
-            reached |= runs_on.get(key, set())
-        if component is not None:
-            reached.add(str(component))
+        for target in (system, member_system):
+            if target is not None:
+                key = system_id(target)
+                reached.add(key)
+                reached |= runs_on.get(key, set())
+        for target in (component, member):
+            if target is not None:
+                reached.add(str(target))
         for key in reached:
             services[key].add(names[service])
         if service in vital:

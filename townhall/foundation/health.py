@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime
 import heapq
-from collections import deque
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
+from typing import Any
 
 from townhall.foundation import life
 
@@ -70,7 +72,7 @@ class ItemFacts:
     owner_inherited: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factor:
     """One reason an item is weak: `code` (see the table above), the sentence a leader
     reads, its severity and the figure behind it."""
@@ -81,7 +83,7 @@ class Factor:
     figure: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemHealth:
     key: Key
     name: str
@@ -110,13 +112,23 @@ def _plural(n: int, word: str, words: str | None = None) -> str:
 
 
 class _Days:
-    """The boundaries of one day's assessment, worked out once for many items."""
+    """The boundaries of one day's assessment, worked out once for many items, and the
+    factors already made that day: a factor is immutable and depends only on its figures
+    (an end date, an install date and life, a count), which many items share, so each is
+    made once and shared."""
 
     def __init__(self, today: datetime.date) -> None:
         self.today = today
         self.soon = life.add_months(today, SUPPORT_MONTHS)
         self.restore_by = today - datetime.timedelta(days=RESTORE_DAYS)
         self._installed: dict[int, tuple[datetime.date, datetime.date]] = {}
+        self.bounds = self._installed
+        self.support: dict[datetime.date, Any] = {}  # Factor, or None for no factor
+        self.age: dict[tuple[datetime.date, int], Factor | None] = {}
+        self.restore: dict[datetime.date | None, Any] = {}
+        self.kev: dict[int, Factor] = {}
+        self.incidents: dict[int, Factor] = {}
+        self.redundancy: dict[tuple[int, tuple[str, ...]], Factor] = {}
 
     def installed(self, years: int) -> tuple[datetime.date, datetime.date]:
         """Install dates on or before which an item of `years` expected life is past it,
@@ -133,9 +145,7 @@ class _Days:
 def _support(item: ItemFacts, days: _Days) -> Factor | None:
     end = item.end_of_support
     if end is None:
-        if item.support_state == "unknown":
-            return Factor("support", "Nobody has recorded its vendor support.", WATCH, "unknown")
-        return None
+        return _SUPPORT_UNKNOWN if item.support_state == "unknown" else None
     if end > days.soon:
         return None
     if end < days.today:
@@ -214,42 +224,82 @@ def _owner(item: ItemFacts) -> Factor:
     return Factor("owner", "No technical owner is named.", WATCH, "none")
 
 
+def _kev(count: int) -> Factor:
+    return Factor(
+        "kev",
+        "Known-exploited vulnerabilities affect the version installed.",
+        CRITICAL,
+        _plural(count, "vulnerability", "vulnerabilities"),
+    )
+
+
+def _incidents(count: int) -> Factor:
+    return Factor(
+        "incidents",
+        f"Involved in {_plural(count, 'cyber incident')} in the last year.",
+        WARNING if count >= 2 else WATCH,
+        _plural(count, "incident"),
+    )
+
+
+_UNSEEN: Any = object()  # not worked out yet (None: worked out, no factor)
+_SUPPORT_UNKNOWN = Factor("support", "Nobody has recorded its vendor support.", WATCH, "unknown")
+_OWNER = {
+    inherited: _owner(ItemFacts(("", 0), "", owner_inherited=inherited))
+    for inherited in (True, False)
+}
+
+
 def _assess(item: ItemFacts, days: _Days) -> ItemHealth:
     found = []
-    if item.end_of_support is not None or item.support_state == "unknown":
-        found.append(_support(item, days))
-    if item.install_date is not None:
-        found.append(_age(item, days))
-    if item.kev_affected:
-        found.append(
-            Factor(
-                "kev",
-                "Known-exploited vulnerabilities affect the version installed.",
-                CRITICAL,
-                _plural(item.kev_affected, "vulnerability", "vulnerabilities"),
-            )
-        )
-    if item.incidents:
-        found.append(
-            Factor(
-                "incidents",
-                f"Involved in {_plural(item.incidents, 'cyber incident')} in the last year.",
-                WARNING if item.incidents >= 2 else WATCH,
-                _plural(item.incidents, "incident"),
-            )
-        )
+    end = item.end_of_support
+    if end is not None:  # the factor depends on the date alone
+        factor = days.support.get(end, _UNSEEN)
+        if factor is _UNSEEN:
+            factor = days.support[end] = _support(item, days)
+        if factor is not None:
+            found.append(factor)
+    elif item.support_state == "unknown":
+        found.append(_SUPPORT_UNKNOWN)
+    installed, years = item.install_date, item.life_years
+    if installed is not None and years:
+        bounds = days.bounds.get(years) or days.installed(years)
+        if installed <= bounds[1]:  # in the last year of its life, or past it
+            aged = (installed, years)
+            factor = days.age.get(aged)
+            if factor is None:
+                factor = days.age[aged] = _age(item, days)
+            found.append(factor)
+    count = item.kev_affected
+    if count:
+        factor = days.kev.get(count)
+        if factor is None:
+            factor = days.kev[count] = _kev(count)
+        found.append(factor)
+    count = item.incidents
+    if count:
+        factor = days.incidents.get(count)
+        if factor is None:
+            factor = days.incidents[count] = _incidents(count)
+        found.append(factor)
     if item.has_capability:
-        found.append(_restore(item, days))
+        tested = item.restore_tested
+        factor = days.restore.get(tested, _UNSEEN)
+        if factor is _UNSEEN:
+            factor = days.restore[tested] = _restore(item, days)
+        if factor is not None:
+            found.append(factor)
     if item.stops:
-        found.append(_redundancy(item))
+        stopped = (item.stops, item.stops_named)
+        factor = days.redundancy.get(stopped)
+        if factor is None:
+            factor = days.redundancy[stopped] = _redundancy(item)
+        found.append(factor)
     if item.owner_known is False:
-        found.append(_owner(item))
-    if not found:
-        return ItemHealth(item.key, item.name, ())
-    kept = [f for f in found if f is not None]
-    if len(kept) > 1:
-        kept.sort(key=_severity_rank)
-    return ItemHealth(item.key, item.name, tuple(kept))
+        found.append(_OWNER[item.owner_inherited])
+    if len(found) > 1:
+        found.sort(key=_severity_rank)
+    return ItemHealth(item.key, item.name, tuple(found))
 
 
 def _severity_rank(f: Factor) -> int:
@@ -277,7 +327,7 @@ def band_counts(healths: Iterable[ItemHealth]) -> dict[str, int]:
 # --- services ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WeakItem:
     """An item under a service and the chain from the service down to it."""
 
@@ -320,31 +370,27 @@ def services_health(
     dependency) pairs, a redundancy group needing its members; everything a service needs,
     directly or not, is under it, and the chain kept is the shortest one from the service.
     Items equally weak come nearest to the service first."""
+    # Every node numbered once, in order of first sight (a service's own number if it has
+    # no edge), and its dependencies as lists of numbers.
     index: dict[Key, int] = {}
-    pairs: list[tuple[int, int]] = []
-    for a, b in edges:
-        i = index.get(a)
-        if i is None:
-            i = index[a] = len(index)
-        j = index.get(b)
-        if j is None:
-            j = index[b] = len(index)
-        pairs.append((i, j))
-    listed = []
-    for key, name in services:
-        i = index.get(key)
-        if i is None:
-            i = index[key] = len(index)
-        listed.append((i, key, name))
+    number = index.setdefault  # a new key takes the next number
+    ends = [number(end, len(index)) for edge in edges for end in edge]  # flat: few objects
+    listed = [(number(key, len(index)), key, name) for key, name in services]
+    # A node with no dependency (most components) shares one empty tuple.
+    succ: list[Any] = [()] * len(index)
+    for i, j in zip(ends[::2], ends[1::2], strict=True):
+        found = succ[i]
+        if found:
+            found.append(j)
+        else:
+            succ[i] = [j]
     keys = list(index)
-    succ: list[list[int]] = [[] for _ in keys]
-    for i, j in pairs:
-        succ[i].append(j)
     # Each node's health and band once, by index (None: a service, a group or an item not
     # assessed), and the weakest-first sort key of each weak one as one number.
-    node_health = [healths.get(k) for k in keys]
+    node_health = list(map(healths.get, keys))
     sound = RANK[SOUND]
     rank = [sound + 1 if h is None else RANK[h.band] for h in node_health]
+    rank_of = rank.__getitem__
     order = [0 if h is None or not h.factors else _weakness_number(h) for h in node_health]
     # Who reached each node first, for the walk from the service numbered `seen[n]`.
     seen = [-1] * len(keys)
@@ -353,21 +399,24 @@ def services_health(
     out = []
     for walk, (start, key, name) in enumerate(listed):
         seen[start] = walk
-        queue = deque([start])
-        weak: list[int] = []
-        counts = [0] * (sound + 2)
-        while queue:
-            n = queue.popleft()
-            for d in succ[n]:
-                if seen[d] == walk:
-                    continue
+        # Breadth first: `reached` grows while it is read, so it is also the queue, and
+        # holds each node in the order first seen (nearest to the service first).
+        reached: list[int] = []
+        add = reached.append
+        for d in succ[start]:
+            if seen[d] != walk:
                 seen[d] = walk
-                parent[d] = n
-                queue.append(d)
-                r = rank[d]
-                counts[r] += 1
-                if r < sound:
-                    weak.append(d)
+                parent[d] = start
+                add(d)
+        for n in reached:
+            for d in succ[n]:
+                if seen[d] != walk:
+                    seen[d] = walk
+                    parent[d] = n
+                    add(d)
+        ranks = list(map(rank_of, reached))
+        counts = [ranks.count(r) for r in range(sound + 2)]
+        weak = list(compress(reached, map(sound.__gt__, ranks)))
         if limit is None:
             shown = sorted(weak, key=order.__getitem__)
         else:
@@ -422,20 +471,20 @@ def inherited_owners(
     component no system depends on is left out: it has nothing to inherit. One walk down
     from all owning systems at once, one from the others: each edge is followed at most
     twice, whatever the size of the estate."""
-    succ: dict[Key, list[Key]] = {}
+    succ: defaultdict[Key, list[Key]] = defaultdict(list)
     for a, b in edges:
         if b[0] != "system":
-            succ.setdefault(a, []).append(b)
+            succ[a].append(b)
+    nothing: list[Key] = []
     found: dict[int, bool] = {}
     for owned in (True, False):
         stack: list[Key] = [("system", pk) for pk, has in systems.items() if has is owned]
         seen: set[Key] = set(stack)
         while stack:
-            for d in succ.get(stack.pop(), ()):
-                if d in seen:
-                    continue
-                seen.add(d)
-                if d[0] == "component" and isinstance(d[1], int):
-                    found.setdefault(d[1], owned)
-                stack.append(d)
+            for d in succ.get(stack.pop(), nothing):
+                if d not in seen:
+                    seen.add(d)
+                    stack.append(d)
+                    if d[0] == "component" and isinstance(d[1], int) and d[1] not in found:
+                        found[d[1]] = owned
     return found

@@ -5,9 +5,10 @@ may see (`restrict(user, "view")`; None reads everything, as the system).
 - the estate: systems and components that are not retired, their vendor dates and support
   status; a component's install date and expected service life (its own, else its kind's
   `ServiceLife`), a system's go-live date and the expected life of a system
-  (`life.SYSTEM_YEARS`); whether a system names its technical owner, and for a component
-  whether the systems that depend on it do (`health.inherited_owners`); the dependency
-  graph with its redundancy groups, read as continuity reads it (`continuity.graph_input`);
+  (`ServiceLife`'s "system" entry, else `life.SYSTEM_YEARS`); whether a system names its
+  technical owner, and for a component whether the systems that depend on it do
+  (`health.inherited_owners`); the dependency graph with its redundancy groups, read as
+  continuity reads it (`continuity.graph_input`);
 - cyber: open or accepted known-exploited-vulnerability exposures whose installed version is
   classified affected (a mitigated one, one not affected or of unknown version is not
   counted), and the incidents detected in the last 365 days that name a system;
@@ -111,6 +112,7 @@ def _facts(
     kev = _kev_counts(user, some_systems, some_components)
     incidents = _incident_counts(user, today, some_systems)
     tests = _restore_tests(user, some_systems, some_components)
+    system_years = life.system_years(lives)
     out = []
     for pk, name, end, state, owner, live in systems.values_list(
         "pk", "name", "end_of_support", "support_state", "technical_owner_id", "go_live"
@@ -124,7 +126,7 @@ def _facts(
                 end_of_support=end,
                 support_state=state,
                 install_date=live,
-                life_years=life.SYSTEM_YEARS,
+                life_years=system_years,
                 kev_affected=kev[key],
                 incidents=incidents[key],
                 has_capability=key in tests,

@@ -28,9 +28,16 @@ DEFAULT_YEARS: dict[str, int] = {
 }
 
 # Expected service life of a business application (`estate.System`), counted from its
-# go-live date: the estate records none per system, and applications are commonly replaced
-# or re-platformed within a decade of going live.
+# go-live date: applications are commonly replaced or re-platformed within a decade of going
+# live. The default of the `ServiceLife` entry of kind `SYSTEM_KIND` (seeded by migration
+# 0006), which IT staff change like the components' kinds; used when the entry is missing.
+SYSTEM_KIND = "system"
 SYSTEM_YEARS = 10
+
+
+def system_years(lives: dict[str, int]) -> int:
+    """A system's expected service life from the `ServiceLife` entries by kind."""
+    return lives.get(SYSTEM_KIND) or SYSTEM_YEARS
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

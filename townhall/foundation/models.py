@@ -15,14 +15,20 @@ from django.urls import reverse
 from townhall.core import permissions
 from townhall.core.models import TrackedModel
 from townhall.estate.models import Component, SupportState
+from townhall.foundation.life import SYSTEM_KIND
 
 
 class ServiceLife(TrackedModel):
-    """How many years a kind of component is expected to serve; a component's own expected
-    service life overrides it. Shared by every department: only IT staff change it."""
+    """How many years a kind of component is expected to serve, and a system (a business
+    application, counted from its go-live date: the "system" entry); a component's own
+    expected service life overrides its kind's. Shared by every department: only IT staff
+    change it."""
 
     kind = models.CharField(
-        "kind of component", max_length=20, choices=Component.Kind.choices, unique=True
+        "kind of component, or system",
+        max_length=20,
+        choices=[*Component.Kind.choices, (SYSTEM_KIND, "System (business application)")],
+        unique=True,
     )
     years = models.PositiveSmallIntegerField(
         "expected service life (years)",

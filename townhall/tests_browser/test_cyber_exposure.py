@@ -91,8 +91,9 @@ def test_import_and_match_by_keyboard(
     tab_to(page, "Match again")
     assert focused(page)["tag"] == "button"
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{url}/cyber/exposure/")
+    page.wait_for_url("**/jobs/**")  # the matching runs as a job
     expect(page.get_by_text("0 new exposures")).to_be_visible()
+    axe_check(page)
 
 
 def test_alias_from_a_not_matched_row(

@@ -39,6 +39,7 @@ from townhall.jobs import runner
 
 CVE_JOB = "cve_records_import"
 FEED_JOB = "feed_import"  # the catalog or endoflife.date data, then matching again
+MATCH_JOB = "exposure_match"  # the whole estate matched again, on "Match again"
 PER_PAGE = 50
 UNMATCHED_PER_PAGE = 100
 PROBLEMS_SHOWN = 10
@@ -193,13 +194,13 @@ def exposure_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def exposure_match(request: HttpRequest) -> HttpResponse:
-    """Match the estate again (IT staff)."""
+    """Match the estate again (IT staff). Matching the whole estate takes longer than a
+    request should: it runs on the job runner, whose page says what changed; pressed again
+    while it waits, the same job is shown."""
     if not permissions.can_add(request.user, Exposure):
         raise PermissionDenied("Only IT staff and administrators run the matching.")
-    report = exposure.refresh_exposures(request.user)
-    for line in report.lines():
-        messages.success(request, line)
-    return redirect("cyber:exposure")
+    job = runner.submit(request.user, MATCH_JOB, "Match the estate against the feeds again", {})
+    return redirect(job.get_absolute_url())
 
 
 # --- what matched nothing ----------------------------------------------------------------

@@ -532,13 +532,28 @@ def test_roles(client_for, matched, client):
     assert liaison.post("/cyber/exposure/match/").status_code == 403
 
 
-def test_match_again_button(client_for, items, feeds):
+def test_match_again_button(client_for, items, feeds, users):
+    """The button hands the matching to a job and opens the job's page, which says what
+    changed."""
     staff = client_for("staff")
     assert staff.get("/cyber/exposure/match/").status_code == 405
-    response = staff.post("/cyber/exposure/match/", follow=True)
-    assert response.redirect_chain[-1][0] == "/cyber/exposure/"
-    assert "new exposures" in response.content.decode()
+    response = staff.post("/cyber/exposure/match/")
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job = Job.objects.get()
+    assert (job.kind, job.created_by) == ("exposure_match", users["staff"])
+    assert job.status == Job.Status.DONE, job.message
+    assert "new exposures" in staff.get(response["Location"]).content.decode()
     assert m.Exposure.objects.count() >= 3
+
+
+def test_match_again_matches_nothing_in_the_request(client_for, items, feeds, monkeypatch):
+    """Pressing the button only queues the job: the matching runs on the job runner."""
+    queued = []
+    monkeypatch.setattr(runner, "run_job", types.SimpleNamespace(enqueue=queued.append))
+    response = client_for("staff").post("/cyber/exposure/match/")
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert queued == [Job.objects.get(kind="exposure_match").pk]
+    assert not m.Exposure.objects.exists()
 
 
 def test_not_matched_page_links_to_a_prefilled_alias(client_for, matched):

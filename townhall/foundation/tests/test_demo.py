@@ -35,7 +35,10 @@ def test_the_demo_leaves_suggestions_pending_and_some_components_open_ended():
         cyber_demo._exposures()
         made = demo.load()
     assert made > 0
-    assert set(ServiceLife.objects.values_list("kind", flat=True)) == set(life.DEFAULT_YEARS)
+    assert set(ServiceLife.objects.values_list("kind", flat=True)) == {
+        *life.DEFAULT_YEARS,
+        "system",
+    }
     assert Component.objects.filter(support_state=SupportState.NO_END_DATE).exists()
     assert SupportSuggestion.objects.filter(status="pending").exists()
     assert set(UnitCost.objects.values_list("kind", flat=True)) == set(life.DEFAULT_YEARS)

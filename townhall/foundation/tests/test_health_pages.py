@@ -58,6 +58,23 @@ def test_a_system_ages_from_its_go_live_date(estate):
     assert one is not None and one.install_date == went_live and one.life_years == 10
 
 
+def test_a_systems_expected_life_is_the_one_it_staff_set(estate, client_for):
+    """The "system" entry of the expected service lives replaces the ten years: at 15, an
+    application eleven years live is no longer past its life; the page lists the entry."""
+    from townhall.foundation.models import ServiceLife
+
+    cad = estate["cad"]
+    went_live = timezone.localdate().replace(year=timezone.localdate().year - 11)
+    services.update(context.SYSTEM, cad, {"go_live": went_live}, version=cad.version)
+    services.create(context.SYSTEM, ServiceLife, {"kind": "system", "years": 15})
+    found = health_input.read(None, timezone.localdate())
+    assert "age" not in factors(found, ("system", cad.pk))
+    one = health_input.item_facts(None, e.System.objects.get(pk=cad.pk), timezone.localdate())
+    assert one is not None and one.life_years == 15
+    page = client_for("viewer").get("/foundation/expected-service-lives/")
+    assert page.status_code == 200 and "System (business application)" in page.content.decode()
+
+
 def test_a_component_inherits_its_owner_from_the_systems_above_it(estate, departments):
     pw = departments["PW"]
     a, db = ("component", estate["a"].pk), ("component", estate["db"].pk)

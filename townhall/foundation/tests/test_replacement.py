@@ -137,10 +137,49 @@ def test_the_forecast_input_reads_the_estate_in_a_fixed_number_of_queries(estate
         create(Dependency, from_system=system, to_group=pair)
         create(Dependency, from_component=extra, to_component=estate["srv-a"])
         create(Dependency, from_service=service, to_system=system)
+    create(Dependency, from_service=service, to_group=pair)
     with CaptureQueriesContext(connection) as large:
         found = forecast_input.estate(users["staff"], TODAY)
     assert len(found.items) == 65  # the retired one, and the app without a date, left out
     assert len(large) == len(small) == 10
+
+
+def test_a_service_reaches_components_through_redundancy_groups(estate, users):
+    """Records depends on a group of srv-b and the radio, and on a group of the Ledger and
+    Permit app systems; Ledger depends on a group of sw-1 and fw. Every member counts, as
+    in continuity's graph, and so do the components a system reached so runs on."""
+    records = create(Service, name="Records")
+    app = System.objects.get(name="Permit app")
+    ledger = create(System, name="Ledger", end_of_support=D(2028, 6, 1))
+    db = create(RedundancyGroup, name="db", components=[estate["srv-b"], estate["radio"]])
+    apps = create(RedundancyGroup, name="apps", systems=[ledger, app])
+    net = create(RedundancyGroup, name="net", components=[estate["sw-1"], estate["fw"]])
+    create(Dependency, from_service=records, to_group=db)
+    create(Dependency, from_service=records, to_group=apps)
+    create(Dependency, from_system=ledger, to_group=net)
+    found = forecast_input.estate(users["staff"], TODAY)
+    services_of = {found.names[i.id]: i.services for i in found.items}
+    assert services_of == {
+        "srv-a": ("Permits", "Records"),
+        "srv-b": ("Records",),
+        "sw-1": ("Records",),
+        "fw": ("Permits", "Records"),
+        "radio": ("Records",),
+        "Ledger": ("Records",),
+    }
+
+
+def test_a_system_without_an_end_of_support_is_due_at_its_go_live_plus_its_life(estate, users):
+    """The "system" expected service life (10 years unless IT staff set it) counts from the
+    go-live date, as a component's from its install date."""
+    app = System.objects.get(name="Permit app")
+    services.update(context.SYSTEM, app, {"go_live": D(2018, 3, 1)}, version=app.version)
+    key = forecast_input.system_id(app.pk)
+    found = {i.id: i for i in forecast_input.estate(users["staff"], TODAY).items}
+    assert found[key].end_of_life == D(2028, 3, 1)
+    create(ServiceLife, kind="system", years=12)
+    found = {i.id: i for i in forecast_input.estate(users["staff"], TODAY).items}
+    assert found[key].end_of_life == D(2030, 3, 1)
 
 
 def test_the_forecast_page_shows_each_years_figures(estate, client_for):
@@ -657,6 +696,19 @@ def test_a_department_shows_where_it_has_items_or_a_running_operating_change(est
         b'<th scope="row">Public Works</th><td class="th-num">0</td><td class="th-num">$0</td>'
         b'<td class="th-num">$0</td><td class="th-num">$0</td><td class="th-num">$1,100</td>'
     ) in page.content
+
+
+def test_a_year_with_nothing_due_shows_the_running_operating_change_it_carries(estate, client_for):
+    """Nothing is due in FY2031, but the servers replaced in FY2027 and the switches in
+    FY2029 still change its operating budget: its department and service tables show it."""
+    page = client_for("viewer").get("/foundation/forecast/")
+    years = {y["year"]: y for y in page.context["years"]}
+    assert years[2031]["totals"].items == 0 and years[2031]["departments"]
+    text = page.content.decode()
+    section = text[text.index('<h2 id="fy-2031">') :]
+    assert "FY2031 by department" in section and "FY2031 by service" in section
+    assert "Nothing is due this year." in section
+    assert "The components and systems due in FY2031" not in section
 
 
 def test_a_unit_waits_on_the_groups_members_and_the_systems_it_depends_on(rack, users):
