@@ -291,7 +291,7 @@ def _card(
     buyers: list[Department],
     people: list[list[str]],
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for plan in SUBSCRIPTIONS:
         holder = people[plan.slot][0]
         for n in range(plan.first, plan.last + 1, plan.every):
@@ -351,7 +351,7 @@ def _payables(
     by_code: dict[str, Department],
     buyers: list[Department],
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     number = 0
 
     def invoice(payee: str, on: datetime.date, amount: Decimal, code: str, what: str) -> None:
@@ -387,7 +387,7 @@ def _payables(
 def _sign_ins(
     rng: random.Random, today: datetime.date, buyers: list[Department], people: list[list[str]]
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     seen = set()
     for app, slots, users in APPS:
         for slot in slots:
@@ -412,7 +412,7 @@ def _sign_ins(
 
 
 def _domains(rng: random.Random, months: list[datetime.date]) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for month in months:
         end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
         for domain, requests, users in DOMAINS:

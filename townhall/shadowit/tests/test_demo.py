@@ -7,10 +7,11 @@ from collections import Counter
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
+from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
 from townhall.org import demo as org_demo
-from townhall.shadowit import demo, descriptors
+from townhall.shadowit import demo, descriptors, subscriptions
 from townhall.shadowit.models import DomainUse, Purchase, SignInApp
 
 
@@ -76,6 +77,19 @@ def test_a_year_of_lines_with_what_the_module_looks_for():
     assert twice.annotate(n=Count("pk")).filter(n__gt=1, paid_by="card").exists()
     assert SignInApp.objects.filter(application="Canva").count() >= 3
     assert DomainUse.objects.filter(domain="zoom.us").count() == 3
+
+    # What the subscription finder is for: series per department, a price change, a lapse.
+    found = []
+    for vendor in ("zoom", "dropbox"):
+        charges = [
+            subscriptions.Charge(p.purchased_on, p.amount, str(p.owner_department_id))
+            for p in Purchase.objects.filter(paid_by="card", amount__gt=0)
+            if grouped.get(k := descriptors.normalize(p.descriptor).key, k) == vendor
+        ]
+        found += subscriptions.detect(charges, timezone.localdate())
+    assert sum(1 for f in found if f.cadence == "monthly") >= 4
+    assert any(f.price_changes for f in found)
+    assert any(f.lapsed for f in found)
 
     # The same seed and day give the same lines; loading again adds nothing.
     assert demo.load("small", seed=1) == 0
