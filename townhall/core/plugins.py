@@ -152,7 +152,11 @@ class ImportKind:
     - `adds`: references a row may name before they exist, added through the write path
       as the row is saved (field -> the new record's values besides its name: a course a
       completions file names is added as an optional course); a row naming one is saved
-      on its own, never in a batch.
+      on its own, never in a batch;
+    - `fixed`: values every row of the kind takes, whatever the file says, set as the row is
+      read, before it is checked or matched (field -> value): a second kind on the same
+      model reading a whole file one way (accounts-payable lines are purchases paid by
+      payables, `{"paid_by": "payables"}`); leave such fields out of `fields`.
 
     How a row finds the record it updates (by external ID first, always), for a kind with
     neither `items`, `natural_key` nor `ends`:
@@ -184,6 +188,7 @@ class ImportKind:
     occurrence: str = ""
     column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     adds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fixed: dict[str, Any] = field(default_factory=dict)
     unique_within: str = "owner_department"
     other_keys: tuple[str, ...] = ()
     alias_field: str = ""

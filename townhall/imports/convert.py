@@ -245,6 +245,7 @@ class RowReader:
                 result["tags"] = self.tags.get(raw)
             except ValueProblem as exc:
                 problems.append(Problem(number, tags_heading, shown(raw), str(exc)))
+        result.update(self.kind.fixed)
         return result, problems
 
     def key_values(self, record: dict[str, Any]) -> dict[str, Any] | None:
@@ -265,6 +266,7 @@ class RowReader:
                     self._one(name, field, record.get(heading), department_id, result)
                 except ValueProblem:
                     return None
+        result.update(self.kind.fixed)
         return result
 
     def _department(

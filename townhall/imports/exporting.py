@@ -53,8 +53,11 @@ def cell(obj: models.Model, kind: Kind, name: str) -> Any:
 
 
 def queryset(kind: Kind, user: Any) -> models.QuerySet:
-    """The records of `kind` the person may see, with their references joined."""
+    """The records of `kind` the person may see, with their references joined: of a kind
+    with `fixed` values, only those having them."""
     qs = permissions.restrict(kind.model._default_manager.all(), user, "view")
+    if kind.fixed:  # only the records the kind reads (payables, not card lines)
+        qs = qs.filter(**kind.fixed)
     references = [
         f
         for f in kind.model._meta.fields

@@ -72,6 +72,11 @@ class Kind:
         return self.registered.adds if self.registered else {}
 
     @property
+    def fixed(self) -> dict[str, Any]:
+        """Values every row takes whatever the file says (see `ImportKind.fixed`)."""
+        return self.registered.fixed if self.registered else {}
+
+    @property
     def links(self) -> bool:
         """A link between two records, each named in a "From" and a "To" column."""
         return bool(self.registered and self.registered.ends)

@@ -6,6 +6,9 @@ to whom as printed, by whom, and which of the file's identical lines it is (`occ
 two coffees of one day stay two); a sign-in by application, user, day and sign-in system;
 a domain by the domain and the period its log covers. Importing the same month again
 finds the rows it added and adds nothing.
+
+Accounts-payable files have a kind of their own (`payable`) on the same model: every line
+is a purchase paid by payables (`ImportKind.fixed`), so the file needs no "Paid by" column.
 """
 
 from townhall.core import plugins, registry
@@ -36,6 +39,10 @@ PURCHASE_FIELDS = (
     "external_id",
     "notes",
 )
+# An accounts-payable file: every line is paid by payables (`fixed`), and has no merchant
+# category code.
+PAYABLE_FIELDS = tuple(f for f in PURCHASE_FIELDS if f not in ("paid_by", "mcc"))
+PURCHASE_KEY = ("paid_by", "purchased_on", "descriptor", "amount", "cardholder", "occurrence")
 
 KINDS = (
     plugins.ImportKind(
@@ -44,7 +51,7 @@ KINDS = (
         model="shadowit.Purchase",
         order=200,
         fields=PURCHASE_FIELDS,
-        natural_key=("paid_by", "purchased_on", "descriptor", "amount", "cardholder", "occurrence"),
+        natural_key=PURCHASE_KEY,
         occurrence="occurrence",
         other_keys=("reference",),
         indexed=True,
@@ -110,6 +117,69 @@ KINDS = (
                 "invoice number",
                 "invoice no",
                 "invoice #",
+            ),
+        },
+    ),
+    plugins.ImportKind(
+        key="payable",
+        label="Accounts-payable lines",
+        model="shadowit.Purchase",
+        order=205,
+        fields=PAYABLE_FIELDS,
+        fixed={"paid_by": "payables"},
+        # Found by the natural key, not the invoice number: two vendors' invoices may both
+        # be numbered 1001.
+        natural_key=PURCHASE_KEY,
+        occurrence="occurrence",
+        indexed=True,
+        column_spellings={
+            "purchased_on": (
+                "invoice date",
+                "payment date",
+                "check date",
+                "paid date",
+                "posting date",
+                "gl date",
+                "date",
+            ),
+            "descriptor": (
+                "vendor name",
+                "vendor",
+                "payee",
+                "payee name",
+                "supplier",
+                "supplier name",
+                "remit to",
+                "merchant",
+            ),
+            "amount": (
+                "invoice amount",
+                "amount",
+                "payment amount",
+                "paid amount",
+                "line amount",
+                "net amount",
+                "check amount",
+            ),
+            "currency": ("currency", "currency code"),
+            "cardholder": ("requester", "requestor", "requested by", "buyer", "employee"),
+            "description": (
+                "description",
+                "line description",
+                "invoice description",
+                "item description",
+                "memo",
+                "purpose",
+            ),
+            "reference": (
+                "invoice number",
+                "invoice no",
+                "invoice #",
+                "invoice id",
+                "reference",
+                "reference number",
+                "voucher number",
+                "voucher",
             ),
         },
     ),

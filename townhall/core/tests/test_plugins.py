@@ -96,6 +96,7 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "impact_analysis",  # continuity's, after the estate they describe
         "recovery_capability",
         "purchase",  # shadow IT's, after the departments that made them
+        "payable",
         "sign_in",
         "domain_use",
     ]

@@ -1,11 +1,26 @@
-"""The demo county's shadow IT sources: each kind filled, written through the write path."""
+"""The demo county's shadow IT sources: a year of card and payables lines with what the
+module looks for in them, written through the write path, the same each time, and once."""
+
+import time
+from collections import Counter
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
-from townhall.shadowit import demo
+from townhall.org import demo as org_demo
+from townhall.shadowit import demo, descriptors, subscriptions
 from townhall.shadowit.models import DomainUse, Purchase, SignInApp
+
+
+def _lines() -> list[tuple]:
+    return list(
+        Purchase.objects.order_by("purchased_on", "reference").values_list(
+            "paid_by", "purchased_on", "descriptor", "amount", "cardholder", "reference"
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -18,4 +33,64 @@ def test_the_demo_fills_each_source_once(departments):
         AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Purchase)).count()
         == Purchase.objects.count()
     )
+    entries = AuditEntry.objects.count()
     assert demo.load("small", seed=1) == 0
+    assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.django_db
+def test_a_year_of_lines_with_what_the_module_looks_for():
+    org_demo.load()
+    started = time.perf_counter()
+    demo.load("small", seed=1)
+    took = time.perf_counter() - started
+    lines = _lines()
+    assert 2500 <= len(lines) <= 4500, len(lines)
+    assert took < 30, took  # the demo tests run on every change
+    days = [line[1] for line in lines]
+    assert (max(days) - min(days)).days > 330  # a year
+
+    paid = Counter(line[0] for line in lines)
+    assert 80 <= paid["payables"] <= 200
+    keys = Counter()
+    departments: dict[str, set[int]] = {}
+    for _paid, _on, printed, _amount, _holder, _ref in lines:
+        keys[descriptors.normalize(printed).key] += 1
+    for row in Purchase.objects.values("descriptor", "owner_department"):
+        key = descriptors.normalize(row["descriptor"]).key
+        departments.setdefault(key, set()).add(row["owner_department"])
+    grouped = descriptors.group(list(keys))
+    by_vendor: dict[str, set[int]] = {}
+    for key, found in departments.items():
+        by_vendor.setdefault(grouped.get(key, key), set()).update(found)
+    for vendor in ("zoom", "surveymonkey", "adobe", "canva", "dropbox", "docusign"):
+        assert len(by_vendor[vendor]) >= 3, vendor  # three departments buy it
+    assert "amazon marketplace" in keys
+    assert {"verizon", "att", "cdw", "bhphoto", "dell"} <= set(grouped.values())
+    # Mostly ordinary spending; refunds; a price increase; a charge posted twice.
+    ordinary = sum(n for k, n in keys.items() if k.startswith(("shell", "staples", "starbucks")))
+    assert ordinary > 300
+    assert Purchase.objects.filter(amount__lt=0).count() >= 10
+    zoom = Purchase.objects.filter(descriptor="ZOOM.US 888-799-9666 CA")
+    assert {str(a) for a in zoom.values_list("amount", flat=True)} == {"15.99", "17.99"}
+    twice = Purchase.objects.values("purchased_on", "descriptor", "amount", "cardholder")
+    assert twice.annotate(n=Count("pk")).filter(n__gt=1, paid_by="card").exists()
+    assert SignInApp.objects.filter(application="Canva").count() >= 3
+    assert DomainUse.objects.filter(domain="zoom.us").count() == 3
+
+    # What the subscription finder is for: series per department, a price change, a lapse.
+    found = []
+    for vendor in ("zoom", "dropbox"):
+        charges = [
+            subscriptions.Charge(p.purchased_on, p.amount, str(p.owner_department_id))
+            for p in Purchase.objects.filter(paid_by="card", amount__gt=0)
+            if grouped.get(k := descriptors.normalize(p.descriptor).key, k) == vendor
+        ]
+        found += subscriptions.detect(charges, timezone.localdate())
+    assert sum(1 for f in found if f.cadence == "monthly") >= 4
+    assert any(f.price_changes for f in found)
+    assert any(f.lapsed for f in found)
+
+    # The same seed and day give the same lines; loading again adds nothing.
+    assert demo.load("small", seed=1) == 0
+    assert _lines() == lines

@@ -121,6 +121,41 @@ def test_payables_from_a_workbook(departments):
     assert adobe.owner_department == departments["PW"]
 
 
+def test_a_payables_file_without_a_paid_by_column_is_read_as_payables(parks):
+    header = "Vendor Name,Invoice Date,Invoice Amount,Invoice Number,Department,Description"
+    data = fixture("accounts_payable.csv").decode()
+    rows = [line.rsplit(",", 2)[0] + "," + line.rsplit(",", 1)[1] for line in data.splitlines()]
+    ap = "\n".join([header, *rows[1:]]).encode() + b"\n"
+    assert b"AP" not in ap and b"Paid" not in ap
+    guessed = kinds.get("payable").guess(header.split(","))
+    assert guessed == {
+        "Vendor Name": "descriptor",
+        "Invoice Date": "purchased_on",
+        "Invoice Amount": "amount",
+        "Invoice Number": "reference",
+        "Department": "owner_department",
+        "Description": "description",
+    }
+    out = run_import(SYSTEM, "payable", ap, "ap.csv")
+    assert _counts(out) == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert set(Purchase.objects.values_list("paid_by", flat=True)) == {"payables"}
+    smartsheet = Purchase.objects.get(reference="INV-88121")
+    assert (smartsheet.descriptor, smartsheet.amount) == ("Smartsheet Inc", Decimal("4200.00"))
+
+    again = run_import(SYSTEM, "payable", ap, "ap.csv")
+    assert _counts(again) == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
+    assert Purchase.objects.count() == 3
+
+
+def test_the_same_line_read_as_a_card_charge_and_as_payables_is_two_purchases(parks):
+    card = b"Transaction Date,Merchant Name,Amount\n2026-03-05,ADOBE INC,899.88\n"
+    ap = b"Payee,Invoice Date,Invoice Amount\nADOBE INC,2026-03-05,899.88\n"
+    assert _counts(run_import(SYSTEM, "purchase", card, "card.csv"))["created"] == 1
+    assert _counts(run_import(SYSTEM, "payable", ap, "ap.csv"))["created"] == 1
+    assert sorted(Purchase.objects.values_list("paid_by", flat=True)) == ["card", "payables"]
+    assert _counts(run_import(SYSTEM, "payable", ap, "ap.csv"))["unchanged"] == 1
+
+
 def test_rows_with_problems_are_reported_by_row_and_column(departments):
     data = (
         b"Transaction Date,Merchant Name,Amount,MCC,Department\n"
