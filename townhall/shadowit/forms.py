@@ -53,7 +53,6 @@ class DomainUseForm(RecordForm):
 class MerchantForm(RecordForm):
     # Worked out from the purchases by the merchant job; its status moves by triage.
     read_only = (
-        "key",
         "domain",
         "processor",
         "category",

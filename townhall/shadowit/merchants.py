@@ -224,8 +224,7 @@ def _same(obj: Merchant, values: dict[str, Any]) -> dict[str, Any]:
 def _subscriptions(user: Any, merchant: Merchant, s: _Seen, today: datetime.date) -> int:
     found = subscriptions.detect(s.charges, today)
     wanted = {
-        (int(f.department) if f.department else None, f.cadence, f.first_charge): f
-        for f in found
+        (int(f.department) if f.department else None, f.cadence, f.first_charge): f for f in found
     }
     held = {
         (sub.department_id, sub.cadence, sub.first_charge): sub

@@ -180,7 +180,9 @@ class Merchant(TrackedModel):
     name = models.CharField(max_length=200)
     domain = models.CharField(max_length=253, blank=True)
     processor = models.CharField(
-        max_length=100, blank=True, help_text="The payment processor or marketplace it came through."
+        max_length=100,
+        blank=True,
+        help_text="The payment processor or marketplace it came through.",
     )
     category = models.CharField(
         max_length=20, choices=CATEGORY_CHOICES, default="unknown", db_index=True
@@ -315,7 +317,8 @@ class Subscription(TrackedModel):
     lapsed = models.BooleanField(default=False)
     why = models.TextField(blank=True)
 
-    department_field = "department"
+    # Worked out, not owned: only IT staff change it (the department is a fact about it).
+    department_field = None
 
     class Meta:
         ordering = ["next_expected", "id"]

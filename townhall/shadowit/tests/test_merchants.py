@@ -109,7 +109,10 @@ def test_the_job_keys_classifies_matches_and_finds_subscriptions(bought):
     assert "reference list" in zoom.why
     assert zoom.vendor.name == "Zoom Video Communications"  # by its website's domain
     assert (zoom.purchases, zoom.total_spend) == (4, Decimal("194.87"))
-    assert (zoom.first_seen, zoom.last_seen) == (datetime.date(2026, 1, 5), datetime.date(2026, 3, 9))
+    assert (zoom.first_seen, zoom.last_seen) == (
+        datetime.date(2026, 1, 5),
+        datetime.date(2026, 3, 9),
+    )
     assert {d.code for d in zoom.departments.all()} == {"PW", "FIN"}
 
     govforms = found["govforms"]
@@ -204,9 +207,40 @@ def test_an_import_asks_for_the_job_once(departments, settings):
         services.create_many(
             context.SYSTEM,
             Purchase,
-            [_buy(datetime.date(2026, 3, n), "SQ *GOVFORMS", "49", departments["FIN"]) for n in (1, 2)],
+            [
+                _buy(datetime.date(2026, 3, n), "SQ *GOVFORMS", "49", departments["FIN"])
+                for n in (1, 2)
+            ],
         )
     job = Job.objects.get(kind=merchants.JOB_KIND)
     assert job.status == "done", job.message
     assert set(Purchase.objects.values_list("merchant_key", flat=True)) == {"govforms"}
     assert Job.objects.filter(kind=merchants.JOB_KIND).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_triage_and_work_out_buttons_are_it_staffs(bought, client_for):
+    from django.urls import reverse
+
+    _run()
+    github = Merchant.objects.get(key="github")
+    triage = reverse("shadowit:merchant_triage", args=[github.pk])
+    liaison, staff = client_for("liaison"), client_for("staff")
+    assert liaison.post(triage, {"status": "known"}).status_code == 403
+    assert liaison.post(reverse("shadowit:merchants_refresh")).status_code == 403
+    page = liaison.get(github.get_absolute_url())
+    assert page.status_code == 200 and b"GITHUB.COM DL0OU" in page.content
+    assert b"Work out again" not in page.content
+    # Nonsense is told, never a server error; a dismissal without a reason changes nothing.
+    assert staff.post(triage, {"status": "gone", "version": "x"}).status_code == 302
+    assert staff.post(triage, {"status": "dismissed"}).status_code == 302
+    github.refresh_from_db()
+    assert github.status == "new"
+    staff.post(triage, {"status": "known", "version": str(github.version)})
+    github.refresh_from_db()
+    assert github.status == "known"
+    assert staff.post(triage, {"status": "new", "version": "1"}).status_code == 302  # stale
+    github.refresh_from_db()
+    assert github.status == "known"
+    answer = staff.post(reverse("shadowit:merchants_refresh"))
+    assert answer.status_code == 302 and "/jobs/" in answer["Location"]
