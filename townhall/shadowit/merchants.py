@@ -63,8 +63,16 @@ def connect() -> None:
 
 
 def refresh() -> Job:
-    """Ask for the job as the system: one job however many ask."""
-    return runner.submit(context.SYSTEM, JOB_KIND, "Work out the shadow IT merchants", {})
+    """Ask for the job as the system: one waiting job however many ask. A job already
+    running may have read the purchases before this change: a new one is queued after it."""
+    waiting = Job.objects.filter(
+        kind=JOB_KIND, status=Job.Status.QUEUED, created_by__isnull=True
+    ).first()
+    if waiting is not None:
+        return waiting
+    return runner.submit(
+        context.SYSTEM, JOB_KIND, "Work out the shadow IT merchants", {}, dedupe=False
+    )
 
 
 @dataclass

@@ -244,3 +244,14 @@ def test_the_triage_and_work_out_buttons_are_it_staffs(bought, client_for):
     assert github.status == "known"
     answer = staff.post(reverse("shadowit:merchants_refresh"))
     assert answer.status_code == 302 and "/jobs/" in answer["Location"]
+
+
+@pytest.mark.django_db
+def test_a_change_while_the_job_runs_queues_one_more(departments):
+    from townhall.jobs.models import Job
+
+    first = merchants.refresh()  # the tests' backend runs it at once
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.QUEUED)
+    assert merchants.refresh() == first  # waiting: one job however many ask
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.RUNNING)
+    assert merchants.refresh() != first  # running: it may have read before the change
