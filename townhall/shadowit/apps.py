@@ -12,10 +12,11 @@ class ShadowItConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins, registry
-        from townhall.shadowit import imports, views  # noqa: F401
+        from townhall.shadowit import imports, merchants, tasks, views  # noqa: F401
         from townhall.shadowit.spellings import SPELLINGS
 
         registry.register_spellings(self.label, SPELLINGS)  # "P-Card", "Azure AD"
         imports.register()  # purchases, sign-ins and domains, for the importer
+        merchants.connect()  # the merchants are worked out again after purchases change
         plugins.register_menu(plugins.Section("shadowit", "Shadow IT", order=60, pages=MENU))
         plugins.register_demo("townhall.shadowit.demo.load", order=60)

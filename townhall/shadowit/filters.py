@@ -14,10 +14,11 @@ class PurchaseFilterSet(RecordFilterSet):
         field_name="purchased_on", lookup_expr="lte", label="On or before"
     )
     mcc = django_filters.CharFilter(label="Merchant category code")
+    merchant_key = django_filters.CharFilter(label="Merchant key")
 
     class Meta:
         model = m.Purchase
-        fields = ["owner_department", "paid_by", "after", "before", "mcc"]
+        fields = ["owner_department", "paid_by", "after", "before", "mcc", "merchant_key"]
 
 
 class SignInAppFilterSet(RecordFilterSet):
@@ -38,3 +39,33 @@ class DomainUseFilterSet(RecordFilterSet):
     class Meta:
         model = m.DomainUse
         fields = ["owner_department", "after"]
+
+
+class MerchantFilterSet(RecordFilterSet):
+    category = django_filters.ChoiceFilter(choices=m.CATEGORY_CHOICES)
+    status = django_filters.ChoiceFilter(choices=m.Merchant.Status.choices, label="Triage")
+    # Through the link table alone, so a merchant bought by several departments is one row.
+    departments = department_filter("departments", "Department bought by")
+
+    class Meta:
+        model = m.Merchant
+        fields = ["category", "status", "departments"]
+
+
+class MerchantRuleFilterSet(RecordFilterSet):
+    category = django_filters.ChoiceFilter(choices=m.CATEGORY_CHOICES)
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = m.MerchantRule
+        fields = ["category", "active"]
+
+
+class SubscriptionFilterSet(RecordFilterSet):
+    department = department_filter("department")
+    cadence = django_filters.ChoiceFilter(choices=m.Subscription.Cadence.choices)
+    lapsed = django_filters.BooleanFilter()
+
+    class Meta:
+        model = m.Subscription
+        fields = ["department", "cadence", "lapsed"]

@@ -48,3 +48,60 @@ class DomainUseForm(RecordForm):
             "external_id",
             "notes",
         ]
+
+
+class MerchantForm(RecordForm):
+    # Worked out from the purchases by the merchant job; its status moves by triage.
+    read_only = (
+        "domain",
+        "processor",
+        "category",
+        "confidence",
+        "why",
+        "first_seen",
+        "last_seen",
+        "total_spend",
+        "purchases",
+    )
+
+    class Meta:
+        model = m.Merchant
+        fields = [
+            "key",
+            "name",
+            "domain",
+            "processor",
+            "category",
+            "confidence",
+            "why",
+            "vendor",
+            "first_seen",
+            "last_seen",
+            "total_spend",
+            "purchases",
+            "notes",
+        ]
+
+
+class MerchantRuleForm(RecordForm):
+    class Meta:
+        model = m.MerchantRule
+        fields = ["name", "match", "pattern", "category", "active", "notes"]
+
+
+class SubscriptionForm(RecordForm):
+    class Meta:
+        model = m.Subscription
+        fields = [
+            "merchant",
+            "department",
+            "cadence",
+            "first_charge",
+            "typical_amount",
+            "last_charge",
+            "next_expected",
+            "annual_cost",
+            "lapsed",
+            "why",
+            "notes",
+        ]

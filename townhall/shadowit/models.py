@@ -3,12 +3,17 @@ accounts-payable lines), which applications people sign in to (single sign-on ex
 which domains they reach (DNS or web-proxy logs). Each is imported from the spreadsheet its
 system exports; what they show is worked out from them later."""
 
+import re
+from typing import Any, ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from townhall.core.models import OwnedModel
+from townhall.core import permissions
+from townhall.core.models import OwnedModel, TrackedModel
+from townhall.shadowit import classify
 
 
 def _url(obj: models.Model) -> str:
@@ -145,3 +150,182 @@ class DomainUse(OwnedModel):
         self.domain = (self.domain or "").strip().lower().rstrip(".")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "The period cannot end before it starts."})
+
+
+CATEGORY_CHOICES = [
+    ("software", "Software or cloud service"),
+    ("hardware", "IT hardware"),
+    ("telecom", "Telecom"),
+    ("not_technology", "Not technology"),
+    ("unknown", "Unknown"),
+]
+
+
+class Merchant(TrackedModel):
+    """One merchant the purchases name, worked out from their descriptors by the merchant
+    job (`shadowit/merchants.py`): what it is, how sure, and why, with the figures of its
+    purchases kept on the row for the lists. People decide what it is to IT (its triage
+    status); the job never changes that decision. Shared by every department: only IT staff
+    change it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ADOPTED = "adopted", "Adopted by IT"
+        KNOWN = "known", "Known and allowed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="The normalised name purchases are grouped by."
+    )
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, blank=True)
+    processor = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The payment processor or marketplace it came through.",
+    )
+    category = models.CharField(
+        max_length=20, choices=CATEGORY_CHOICES, default="unknown", db_index=True
+    )
+    confidence = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    why = models.TextField(blank=True, help_text="Why it was classified so.")
+    vendor = models.ForeignKey(
+        "estate.Vendor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shadow_merchants",
+        verbose_name="estate vendor",
+    )
+    status = models.CharField(
+        "triage status", max_length=10, choices=Status.choices, default="new", db_index=True
+    )
+    dismiss_reason = models.TextField("why dismissed", blank=True)
+    first_seen = models.DateField("first purchase", null=True, blank=True)
+    last_seen = models.DateField("last purchase", null=True, blank=True)
+    total_spend = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    purchases = models.PositiveIntegerField("number of purchases", default=0)
+    departments = models.ManyToManyField(
+        "org.Department", blank=True, related_name="shadow_merchants"
+    )
+
+    department_field = None
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {
+            ("new", "adopted"),
+            ("new", "known"),
+            ("new", "dismissed"),
+            ("adopted", "new"),
+            ("known", "new"),
+            ("dismissed", "new"),
+            ("known", "adopted"),
+            ("adopted", "known"),
+        }
+    }
+
+    class Meta:
+        ordering = ["-total_spend", "key"]
+        indexes = [models.Index(fields=["status", "category"], name="shadowit_merchant_triage")]
+
+    def __str__(self) -> str:
+        return self.name or self.key
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
+        """Only IT staff decide what a merchant is to IT."""
+        return permissions.is_it_staff(user)
+
+    def clean(self) -> None:
+        super().clean()
+        self.dismiss_reason = (self.dismiss_reason or "").strip()
+        if self.status == self.Status.DISMISSED and not self.dismiss_reason:
+            raise ValidationError({"dismiss_reason": "Say why the merchant is dismissed."})
+        if self.status != self.Status.DISMISSED:
+            self.dismiss_reason = ""
+
+
+class MerchantRule(TrackedModel):
+    """A person's rule: merchants it matches are of its category, before the reference list
+    and the merchant category codes are asked (`classify.Rule`)."""
+
+    class Match(models.TextChoices):
+        KEY = "key", "Merchant key is"
+        CONTAINS = "contains", "Descriptor contains"
+        REGEX = "regex", "Descriptor matches the pattern"
+        MCC = "mcc", "Merchant category code is"
+
+    name = models.CharField(max_length=200, unique=True)
+    match = models.CharField("match by", max_length=10, choices=Match.choices, default="contains")
+    pattern = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=CATEGORY_CHOICES)
+    active = models.BooleanField(default=True)
+
+    department_field = None
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "merchant rule"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def as_rule(self) -> classify.Rule:
+        """The plain rule the classifier reads."""
+        return classify.Rule(name=self.name, category=self.category, **{self.match: self.pattern})
+
+    def clean(self) -> None:
+        super().clean()
+        self.pattern = (self.pattern or "").strip()
+        if self.match == self.Match.KEY:
+            self.pattern = self.pattern.lower()
+        if self.match == self.Match.MCC and not re.fullmatch(r"\d{4}", self.pattern):
+            raise ValidationError({"pattern": "A merchant category code is four digits."})
+        try:
+            self.as_rule()
+        except ValueError as e:
+            raise ValidationError({"pattern": str(e).split(": ", 1)[-1]}) from e
+
+
+class Subscription(TrackedModel):
+    """A recurring series of one merchant's charges in one department, found by the merchant
+    job (`subscriptions.detect`) and replaced whenever it runs: people read it, never edit."""
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        YEARLY = "yearly", "Yearly"
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="subscriptions")
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shadow_subscriptions",
+    )
+    cadence = models.CharField(max_length=10, choices=Cadence.choices)
+    first_charge = models.DateField("first charge")
+    typical_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    last_charge = models.DateField("last charge")
+    next_expected = models.DateField("next charge expected")
+    annual_cost = models.DecimalField(max_digits=16, decimal_places=2)
+    lapsed = models.BooleanField(default=False)
+    why = models.TextField(blank=True)
+
+    # Worked out, not owned: only IT staff change it (the department is a fact about it).
+    department_field = None
+
+    class Meta:
+        ordering = ["next_expected", "id"]
+        indexes = [models.Index(fields=["merchant", "department"], name="shadowit_sub_merchant")]
+
+    def __str__(self) -> str:
+        return f"{self.merchant}: {self.get_cadence_display().lower()} {self.typical_amount}"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)

@@ -37,3 +37,41 @@ class DomainUseTable(Table):
         Column("period_end", label="To"),
         Column("owner_department", label="Department"),
     ]
+
+
+class MerchantTable(Table):
+    model = m.Merchant
+    columns = [
+        Column("name", link=True),
+        Column("category"),
+        Column("status", label="Triage"),
+        Column("total_spend", label="Spend"),
+        Column("purchases", label="Purchases"),
+        Column("last_seen", label="Last purchase"),
+        Column("vendor", label="Estate vendor"),
+    ]
+
+
+class MerchantRuleTable(Table):
+    model = m.MerchantRule
+    columns = [
+        Column("name", link=True),
+        Column("match", label="Match by"),
+        Column("pattern"),
+        Column("category"),
+        Column("active"),
+    ]
+
+
+class SubscriptionTable(Table):
+    model = m.Subscription
+    columns = [
+        Column("merchant", link=True),
+        Column("department"),
+        Column("cadence"),
+        Column("typical_amount", label="Amount"),
+        Column("last_charge", label="Last charge"),
+        Column("next_expected", label="Next charge expected"),
+        Column("annual_cost", label="Yearly cost"),
+        Column("lapsed"),
+    ]

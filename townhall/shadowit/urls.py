@@ -1,5 +1,21 @@
+from django.urls import path
+
 from townhall.core.registry import urls
 from townhall.shadowit import views
+from townhall.shadowit.pages import merchants as merchant_pages
 
 app_name = "shadowit"
-urlpatterns = urls(views.PURCHASES, views.SIGN_INS, views.DOMAINS)
+urlpatterns = urls(
+    views.PURCHASES,
+    views.SIGN_INS,
+    views.DOMAINS,
+    views.MERCHANTS,
+    views.RULES,
+    views.SUBSCRIPTIONS,
+)
+
+# Deciding what a merchant is, and working the merchants out again (pages/merchants.py).
+urlpatterns += [
+    path("merchants/work-out/", merchant_pages.merchants_refresh, name="merchants_refresh"),
+    path("merchants/<int:pk>/triage/", merchant_pages.merchant_triage, name="merchant_triage"),
+]

@@ -99,3 +99,58 @@ def test_a_refund_is_negative_and_the_currency_upper_case():
                     "mcc": "123",
                 },
             )
+
+
+class TestMerchantContract(ResourceContract):
+    shared = True
+    model = m.Merchant
+
+    def data(self, departments, n=1):
+        return {"key": f"merchant {n}", "name": f"Merchant {n}", "category": "software"}
+
+    def changed(self, departments):
+        return {"name": "Merchant renamed"}
+
+
+class TestMerchantRuleContract(ResourceContract):
+    shared = True
+    model = m.MerchantRule
+
+    def data(self, departments, n=1):
+        return {
+            "name": f"Rule {n}",
+            "match": "contains",
+            "pattern": f"WORD{n}",
+            "category": "software",
+            "active": True,
+        }
+
+    def invalid(self, departments):
+        return [
+            ("pattern", lambda post: {"match": "mcc", "pattern": "57A4"}),
+            ("pattern", lambda post: {"match": "regex", "pattern": "ZOOM("}),
+        ]
+
+
+class TestSubscriptionContract(ResourceContract):
+    shared = True
+    model = m.Subscription
+
+    def data(self, departments, n=1):
+        merchant = m.Merchant.objects.order_by("-pk").first()
+        if merchant is None:
+            with context.acting("system"):
+                merchant = services.create(
+                    context.SYSTEM, m.Merchant, {"key": f"vendor {n}", "name": f"Vendor {n}"}
+                )
+        return {
+            "merchant": merchant.pk,
+            "department": departments["PW"].pk,
+            "cadence": "monthly",
+            "first_charge": datetime.date(2026, 1, 5),
+            "typical_amount": "14.99",
+            "last_charge": datetime.date(2026, 3, 5),
+            "next_expected": datetime.date(2026, 4, 5),
+            "annual_cost": "179.88",
+            "lapsed": False,
+        }

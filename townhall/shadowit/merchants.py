@@ -1,0 +1,324 @@
+"""The merchant layer, worked out from the purchases (the ORM side of `descriptors`,
+`classify` and `subscriptions`, which know nothing of Django).
+
+`work_out(user, today)` does it all, each step writing only what changed, so running it
+again on the same purchases changes nothing:
+
+1. purchases without a merchant key get one: the descriptor normalised, then grouped with
+   the keys already known (the reference vendors', the estate's vendors', the merchants'
+   own) so that spellings of one vendor meet under one key;
+2. each key's merchant is created or brought up to date: its name, domain and processor,
+   its category (a person's active rules first), how sure and why, the estate vendor it is,
+   and its figures (first and last purchase, spend, number of purchases, departments). Its
+   triage status is a person's decision: the job never touches it;
+3. each merchant's subscriptions are found again and replaced.
+
+It runs as a job (`tasks.py`), asked for after every write to purchases or rules
+(`connect`) and by the "Work out again" button.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from townhall.core import changes, context, services
+from townhall.estate.models import Vendor
+from townhall.jobs import runner
+from townhall.jobs.models import Job
+from townhall.shadowit import classify, subscriptions, vendors
+from townhall.shadowit.descriptors import compact, group, normalize
+from townhall.shadowit.models import Merchant, MerchantRule, Purchase, Subscription
+
+JOB_KIND = "shadowit_merchants"
+BATCH = 1000
+# Set while the job writes, so its own writes to purchases do not ask for it again.
+_working: contextvars.ContextVar[bool] = contextvars.ContextVar("_working", default=False)
+
+
+def _ask() -> None:
+    if not _working.get():
+        refresh()
+
+
+def _changed(model: type) -> None:
+    if _working.get():
+        return
+    # At most once per transaction, and only once it commits.
+    if any(entry[1] is _ask for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_ask)
+
+
+def connect() -> None:
+    """Hear of every write to purchases and rules (the app config calls this)."""
+    changes.listen(["shadowit.Purchase", "shadowit.MerchantRule"], _changed)
+
+
+def refresh() -> Job:
+    """Ask for the job as the system: one waiting job however many ask. A job already
+    running may have read the purchases before this change: a new one is queued after it."""
+    waiting = Job.objects.filter(
+        kind=JOB_KIND, status=Job.Status.QUEUED, created_by__isnull=True
+    ).first()
+    if waiting is not None:
+        return waiting
+    return runner.submit(
+        context.SYSTEM, JOB_KIND, "Work out the shadow IT merchants", {}, dedupe=False
+    )
+
+
+@dataclass
+class Report:
+    keyed: int = 0
+    created: int = 0
+    updated: int = 0
+    subscriptions: int = 0
+    merchants: int = 0
+
+    def text(self) -> str:
+        return (
+            f"{self.merchants:,} merchants: {self.keyed:,} purchases given a merchant, "
+            f"{self.created:,} merchants new and {self.updated:,} brought up to date; "
+            f"{self.subscriptions:,} subscriptions."
+        )
+
+
+@dataclass
+class _Seen:
+    descriptors: Counter[tuple[str, str]] = field(default_factory=Counter)
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+    total: Decimal = Decimal(0)
+    count: int = 0
+    departments: set[int] = field(default_factory=set)
+    charges: list[subscriptions.Charge] = field(default_factory=list)
+
+
+def _chunks(qs: Any, size: int = BATCH) -> Iterator[list[Any]]:
+    """Rows read `size` at a time by id, each read ending before the next begins."""
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk")[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["pk"] if isinstance(rows[-1], dict) else rows[-1].pk
+
+
+def _estate_vendors() -> dict[str, Vendor]:
+    """The estate's vendors by the normalised key of each name and alias, and by domain."""
+    found: dict[str, Vendor] = {}
+    for vendor in Vendor.objects.order_by("name"):
+        for name in [vendor.name, *vendor.alias_list()]:
+            key = normalize(name).key
+            if key:
+                found.setdefault(key, vendor)
+                found.setdefault(compact(key), vendor)
+        website = (vendor.website or "").lower().split("//")[-1].split("/")[0]
+        if website:
+            found.setdefault("domain:" + website.removeprefix("www."), vendor)
+    return found
+
+
+def _vendor_for(key: str, domain: str, estate: dict[str, Vendor]) -> Vendor | None:
+    if domain:
+        parts = domain.split(".")
+        for i in range(len(parts) - 1):
+            found = estate.get("domain:" + ".".join(parts[i:]))
+            if found is not None:
+                return found
+    return estate.get(key) or estate.get(compact(key))
+
+
+def assign_keys(user: Any, estate: dict[str, Vendor]) -> int:
+    """Give every purchase without a merchant key its key; how many were given one."""
+    blank = Purchase.objects.filter(merchant_key="")
+    raw: dict[int, str] = {}
+    for rows in _chunks(blank.values("pk", "descriptor")):
+        for row in rows:
+            raw[row["pk"]] = normalize(row["descriptor"]).key
+    if not raw:
+        return 0
+    existing = dict(Merchant.objects.values_list("key", "purchases"))
+    known = [k for k in estate if not k.startswith("domain:")]
+    counts = Counter(raw.values())
+    keys = [k for k, n in counts.items() for _ in range(n)]
+    keys += [k for k, n in existing.items() for _ in range(max(n, 1))]
+    canonical = group(keys, known=[*known, *existing])
+    by_pk = {pk: canonical.get(key, key) or key for pk, key in raw.items()}
+    done = 0
+    pks = sorted(by_pk)
+    for start in range(0, len(pks), BATCH):
+        chunk = pks[start : start + BATCH]
+        purchases = Purchase.objects.in_bulk(chunk)
+        edits = [
+            (purchases[pk], {"merchant_key": by_pk[pk][:200]})
+            for pk in chunk
+            if pk in purchases and by_pk[pk]
+        ]
+        done += services.update_rows(user, edits)
+    return done
+
+
+def _gather() -> dict[str, _Seen]:
+    seen: dict[str, _Seen] = defaultdict(_Seen)
+    fields = ("pk", "merchant_key", "descriptor", "mcc", "purchased_on", "amount")
+    qs = Purchase.objects.exclude(merchant_key="").values(*fields, "owner_department_id")
+    for rows in _chunks(qs):
+        for row in rows:
+            s = seen[row["merchant_key"]]
+            s.descriptors[(row["descriptor"], row["mcc"])] += 1
+            day, amount = row["purchased_on"], row["amount"]
+            s.first = day if s.first is None or day < s.first else s.first
+            s.last = day if s.last is None or day > s.last else s.last
+            s.total += amount
+            s.count += 1
+            department = row["owner_department_id"]
+            if department:
+                s.departments.add(department)
+            s.charges.append(
+                subscriptions.Charge(day, amount, str(department) if department else "")
+            )
+    return seen
+
+
+def _describe(
+    key: str, s: _Seen, classifier: classify.Classifier, estate: dict[str, Vendor]
+) -> dict[str, Any]:
+    """A merchant's worked-out values from its purchases."""
+    answers = [(n, *classifier(d, mcc or None)) for (d, mcc), n in s.descriptors.items()]
+    # A person's rule wins over any other answer, then the most frequent descriptor's.
+    n, merchant, result = max(answers, key=lambda a: (a[2].source == "rule", a[0]))
+    _, common, _ = max(answers, key=lambda a: a[0])
+    reference = vendors.lookup_key(result.vendor) if result.vendor else None
+    domain = merchant.domain or common.domain or ""
+    vendor = _vendor_for(key, domain, estate)
+    if vendor is None and reference is not None:
+        vendor = _vendor_for(normalize(reference.name).key, "", estate)
+    return {
+        "name": (reference.name if reference else common.name)[:200] or key,
+        "domain": domain[:253],
+        "processor": (common.processor or "")[:100],
+        "category": result.category,
+        "confidence": Decimal(str(round(result.confidence, 2))),
+        "why": result.why,
+        "vendor": vendor,
+        "first_seen": s.first,
+        "last_seen": s.last,
+        "total_spend": s.total,
+        "purchases": s.count,
+    }
+
+
+def _same(obj: Merchant, values: dict[str, Any]) -> dict[str, Any]:
+    """The values that differ from what `obj` holds."""
+    differ = {}
+    for name, value in values.items():
+        held = obj.vendor_id if name == "vendor" else getattr(obj, name)
+        wanted = value.pk if name == "vendor" and value is not None else value
+        if held != wanted:
+            differ[name] = value
+    return differ
+
+
+def _subscriptions(user: Any, merchant: Merchant, s: _Seen, today: datetime.date) -> int:
+    found = subscriptions.detect(s.charges, today)
+    wanted = {
+        (int(f.department) if f.department else None, f.cadence, f.first_charge): f for f in found
+    }
+    held = {
+        (sub.department_id, sub.cadence, sub.first_charge): sub
+        for sub in merchant.subscriptions.all()
+    }
+    gone = [sub for k, sub in held.items() if k not in wanted]
+    if gone:
+        services.delete_many(user, gone)
+    new, edits = [], []
+    for (department, cadence, first), f in wanted.items():
+        values = {
+            "typical_amount": f.typical_amount.quantize(Decimal("0.01")),
+            "last_charge": f.last_charge,
+            "next_expected": f.next_expected,
+            "annual_cost": f.annual_cost.quantize(Decimal("0.01")),
+            "lapsed": f.lapsed,
+            "why": f.why,
+        }
+        sub = held.get((department, cadence, first))
+        if sub is None:
+            new.append(
+                {
+                    "merchant": merchant,
+                    "department": department,
+                    "cadence": cadence,
+                    "first_charge": first,
+                    **values,
+                }
+            )
+        else:
+            differ = {k: v for k, v in values.items() if getattr(sub, k) != v}
+            if differ:
+                edits.append((sub, differ))
+    if new:
+        services.create_many(user, Subscription, new)
+    if edits:
+        services.update_rows(user, edits)
+    return len(wanted)
+
+
+def work_out(
+    user: Any,
+    today: datetime.date | None = None,
+    progress: Callable[[int, str], Any] | None = None,
+) -> Report:
+    """Key the purchases, bring the merchants up to date and find their subscriptions."""
+    today = today or datetime.date.today()
+    step = progress or (lambda done, message: None)
+    report = Report()
+    token = _working.set(True)
+    try:
+        estate = _estate_vendors()
+        with transaction.atomic():
+            report.keyed = assign_keys(user, estate)
+        step(1, "Classifying the merchants.")
+        rules = [r.as_rule() for r in MerchantRule.objects.filter(active=True).order_by("name")]
+        classifier = classify.Classifier(rules)
+        seen = _gather()
+        held = {m.key: m for m in Merchant.objects.prefetch_related("departments")}
+        new: list[dict[str, Any]] = []
+        edits: list[tuple[Merchant, dict[str, Any]]] = []
+        for key, s in sorted(seen.items()):
+            values = _describe(key, s, classifier, estate)
+            merchant = held.get(key)
+            if merchant is None:
+                new.append({"key": key, **values, "departments": sorted(s.departments)})
+                continue
+            differ = _same(merchant, values)
+            if {d.pk for d in merchant.departments.all()} != s.departments:
+                differ["departments"] = sorted(s.departments)
+            if differ:
+                edits.append((merchant, differ))
+        with transaction.atomic():
+            for start in range(0, len(new), BATCH):
+                services.create_many(user, Merchant, new[start : start + BATCH])
+            for start in range(0, len(edits), BATCH):
+                services.update_rows(user, edits[start : start + BATCH])
+        report.created, report.updated = len(new), len(edits)
+        step(2, "Finding the subscriptions.")
+        with transaction.atomic():
+            for merchant in Merchant.objects.prefetch_related("subscriptions"):
+                if merchant.key in seen:
+                    report.subscriptions += _subscriptions(
+                        user, merchant, seen[merchant.key], today
+                    )
+        report.merchants = len(seen)
+    finally:
+        _working.reset(token)
+    return report
