@@ -98,6 +98,20 @@ def has_row_rules(model: type[models.Model]) -> bool:
     return bool(getattr(model, "restrict_rows", None) or getattr(model, "admin_only", False))
 
 
+def sees_every_row(model: type[models.Model], user: Any) -> bool:
+    """Whether no row rule narrows what `user` sees of `model`, so a result worked out once
+    from every row may be shown to them. A row rule hands back the role's queryset untouched
+    (`by_role`) when it does not apply to someone (cyber's records narrow only what
+    department liaisons see); anything else, or no user, counts as narrowed."""
+    if not has_row_rules(model):
+        return True
+    rule = getattr(model, "restrict_rows", None)
+    if user is None or rule is None or getattr(model, "admin_only", False):
+        return False
+    everything = model._default_manager.all()
+    return rule(everything, user, "view", everything) is everything
+
+
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether `user` may take `action` on an existing record."""
     if obj.pk is None:

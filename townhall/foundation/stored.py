@@ -79,23 +79,10 @@ def connect() -> None:
     changes.listen((m._meta.label for m in INPUTS), _changed)
 
 
-def _sees_every_row(model: Any, user: Any) -> bool:
-    """Whether no row rule narrows what `user` sees of `model`. A rule answers what the
-    role allows (`by_role`) itself when it does not apply to someone: the cyber records'
-    rule narrows only what department liaisons see."""
-    if not permissions.has_row_rules(model):
-        return True
-    rule = getattr(model, "restrict_rows", None)
-    if user is None or rule is None or getattr(model, "admin_only", False):
-        return False
-    everything = model._default_manager.all()
-    return rule(everything, user, "view", everything) is everything
-
-
 def shared(user: Any = None) -> bool:
     """Whether `user` (None: everyone) sees every record the health reads, so one kept
     health answers for them."""
-    return all(_sees_every_row(m, user) for m in INPUTS)
+    return all(permissions.sees_every_row(m, user) for m in INPUTS)
 
 
 @dataclass(frozen=True)

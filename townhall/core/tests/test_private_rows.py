@@ -231,3 +231,17 @@ def departments_of() -> dict[str, Any]:
     from townhall.org.models import Department
 
     return {d.code: d for d in Department.objects.all()}
+
+
+@pytest.mark.django_db
+def test_who_sees_every_row_of_a_record_with_a_row_rule(users):
+    """A result worked out from every row (the kept foundation health) may be shown only to
+    someone no row rule narrows: cyber's exposures narrow a liaison's view, not IT staff's."""
+    from townhall.cyber.models import Exposure
+    from townhall.estate.models import Vendor
+
+    assert permissions.has_row_rules(Exposure)
+    assert permissions.sees_every_row(Exposure, users["staff"])
+    assert not permissions.sees_every_row(Exposure, users["liaison"])
+    assert not permissions.sees_every_row(Exposure, None)
+    assert permissions.sees_every_row(Vendor, users["liaison"])
