@@ -59,6 +59,7 @@ class SystemFilterSet(RecordFilterSet):
         field_name="end_of_support", lookup_expr="lt", label="End of support before"
     )
     sanctioned = django_filters.BooleanFilter(label="Known to IT")
+    discovered_outside_it = django_filters.BooleanFilter(label="Discovered outside IT")
     time_disposition = django_filters.ChoiceFilter(
         choices=m.System.Disposition.choices, label="TIME disposition"
     )
@@ -79,6 +80,7 @@ class SystemFilterSet(RecordFilterSet):
             "end_of_support_after",
             "end_of_support_before",
             "sanctioned",
+            "discovered_outside_it",
             "time_disposition",
             "without_owner",
         ]

@@ -92,6 +92,7 @@ class SystemForm(SupportForm):
             "holds_pci",
             "holds_pii",
             "sanctioned",
+            "discovered_outside_it",
             "go_live",
             "external_id",
             "tags",

@@ -260,6 +260,11 @@ class System(VendorDates, OwnedModel):
         default=True, help_text="Known to IT. Untick for technology discovered outside IT."
     )
     go_live = models.DateField("go-live date", null=True, blank=True)
+    discovered_outside_it = models.BooleanField(
+        "discovered outside IT",
+        default=False,
+        help_text="Found in purchases or sign-ins made outside IT, then taken under management.",
+    )
 
     class Meta:
         ordering = ["name"]

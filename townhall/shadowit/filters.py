@@ -69,3 +69,14 @@ class SubscriptionFilterSet(RecordFilterSet):
     class Meta:
         model = m.Subscription
         fields = ["department", "cadence", "lapsed"]
+
+
+class MerchantAnswerFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+    resident_data = django_filters.ChoiceFilter(
+        choices=m.MerchantAnswer.ResidentData.choices, label="Holds residents' data"
+    )
+
+    class Meta:
+        model = m.MerchantAnswer
+        fields = ["owner_department", "resident_data"]

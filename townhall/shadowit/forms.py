@@ -62,6 +62,8 @@ class MerchantForm(RecordForm):
         "last_seen",
         "total_spend",
         "purchases",
+        "users",
+        "last_sign_in",
     )
 
     class Meta:
@@ -75,6 +77,12 @@ class MerchantForm(RecordForm):
             "confidence",
             "why",
             "vendor",
+            "tool_kind",
+            "system",
+            "sign_in_application",
+            "users",
+            "last_sign_in",
+            "security_reviewed_on",
             "first_seen",
             "last_seen",
             "total_spend",
@@ -105,3 +113,9 @@ class SubscriptionForm(RecordForm):
             "why",
             "notes",
         ]
+
+
+class MerchantAnswerForm(RecordForm):
+    class Meta:
+        model = m.MerchantAnswer
+        fields = ["merchant", "owner_department", "purpose", "resident_data", "notes"]

@@ -208,6 +208,35 @@ class Merchant(TrackedModel):
     departments = models.ManyToManyField(
         "org.Department", blank=True, related_name="shadow_merchants"
     )
+    tool_kind = models.CharField(
+        "kind of tool",
+        max_length=60,
+        blank=True,
+        help_text="What the tool does (video meetings, e-signature, online forms): merchants "
+        "of one kind bought by several departments may be consolidated.",
+    )
+    system = models.ForeignKey(
+        "estate.System",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shadow_merchants",
+        verbose_name="estate system",
+        help_text="The system it became when IT adopted it.",
+    )
+    sign_in_application = models.CharField(
+        "sign-in application",
+        max_length=200,
+        blank=True,
+        help_text="The application in the sign-in exports that is this merchant's service.",
+    )
+    users = models.PositiveIntegerField(
+        "people signing in", default=0, help_text="From the single sign-on exports."
+    )
+    last_sign_in = models.DateField("last sign-in", null=True, blank=True)
+    security_reviewed_on = models.DateField(
+        "security review", null=True, blank=True, help_text="When IT last reviewed its security."
+    )
 
     department_field = None
     transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
@@ -326,6 +355,40 @@ class Subscription(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.merchant}: {self.get_cadence_display().lower()} {self.typical_amount}"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class MerchantAnswer(OwnedModel):
+    """A department's answer about one merchant it bought from: what the service is for and
+    whether it holds residents' data. Liaisons answer for their own department."""
+
+    class ResidentData(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNSURE = "unsure", "Not sure"
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="answers")
+    purpose = models.TextField("what it is for", blank=True)
+    resident_data = models.CharField(
+        "holds residents' data",
+        max_length=10,
+        choices=ResidentData.choices,
+        default=ResidentData.UNSURE,
+    )
+
+    class Meta:
+        ordering = ["merchant", "owner_department"]
+        verbose_name = "department answer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "owner_department"], name="shadowit_answer_per_dept"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant}: {self.owner_department}"
 
     def get_absolute_url(self) -> str:
         return _url(self)

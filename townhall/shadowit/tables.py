@@ -75,3 +75,13 @@ class SubscriptionTable(Table):
         Column("annual_cost", label="Yearly cost"),
         Column("lapsed"),
     ]
+
+
+class MerchantAnswerTable(Table):
+    model = m.MerchantAnswer
+    columns = [
+        Column("merchant", link=True),
+        Column("owner_department", label="Department"),
+        Column("resident_data", label="Holds residents' data"),
+        Column("purpose", label="What it is for"),
+    ]

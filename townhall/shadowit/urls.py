@@ -12,6 +12,7 @@ urlpatterns = urls(
     views.MERCHANTS,
     views.RULES,
     views.SUBSCRIPTIONS,
+    views.ANSWERS,
 )
 
 # Deciding what a merchant is, and working the merchants out again (pages/merchants.py).

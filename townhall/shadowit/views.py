@@ -17,3 +17,4 @@ MERCHANTS = declare(
 )
 RULES = declare(m.MerchantRule, ["name", "pattern"], nav_label="Merchant rules")
 SUBSCRIPTIONS = declare(m.Subscription, ["merchant__name"], nav_label="Subscriptions")
+ANSWERS = declare(m.MerchantAnswer, ["merchant__name", "purpose"], nav_label="Department answers")

@@ -154,3 +154,24 @@ class TestSubscriptionContract(ResourceContract):
             "annual_cost": "179.88",
             "lapsed": False,
         }
+
+
+class TestMerchantAnswerContract(ResourceContract):
+    model = m.MerchantAnswer
+
+    def data(self, departments, n=1):
+        # One answer per merchant and department: each row answers about its own merchant.
+        merchant = m.Merchant.objects.filter(key=f"answered {n}").first()
+        if merchant is None:
+            with context.acting("system"):
+                merchant = services.create(
+                    context.SYSTEM, m.Merchant, {"key": f"answered {n}", "name": f"Answered {n}"}
+                )
+        return {
+            "merchant": merchant.pk,
+            "purpose": f"Forms for permits {n}",
+            "resident_data": "yes",
+        }
+
+    def invalid(self, departments):
+        return [("resident_data", lambda post: {"resident_data": "maybe"})]
