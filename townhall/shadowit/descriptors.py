@@ -228,6 +228,11 @@ def _own(token: str, own: frozenset[str]) -> bool:
     return token in own or (len(token) >= 3 and any(o.startswith(token) for o in own))
 
 
+def _only_place_or_billing(token: str) -> bool:
+    """A word that is never a merchant's whole name: a state, a country, a billing word."""
+    return token in STATES or token in COUNTRIES or token in NOISE
+
+
 def _word_name(word: str) -> str:
     """``CDW``, ``HP`` and ``AT`` stay capitals; other words are capitalised."""
     if len(word) <= 2 or (len(word) <= 4 and word.isalpha() and not set(word) & set("AEIOUY")):
@@ -330,6 +335,10 @@ def parse(raw: str) -> Merchant:
             tokens.pop()
             changed = True
 
+    if processor is not None and len(tokens) == 1 and _only_place_or_billing(tokens[0]):
+        # MSFT *E0400AB12CD 800-642-7676 WA: the reference went, the state alone is no name.
+        why.append(f"{'state' if tokens[0] in STATES else 'country or billing word'} '{tokens[0]}'")
+        tokens = []
     if processor is not None and processor.kind == "platform":
         if not tokens or _own(tokens[0], processor.own):
             tokens = [processor.key.upper(), *tokens]
@@ -397,6 +406,12 @@ def _word_prefix(short: str, long: str) -> bool:
     return long.startswith(short + " ") and len(short.split()[0]) >= 5
 
 
+def _run_together_address(a: str, b: str) -> bool:
+    """``acmeformscom`` is ``acme forms`` with its web address's dot dropped."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 4 and long == short + "com"
+
+
 def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
     """Each key → the canonical key of its vendor.
 
@@ -458,7 +473,7 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
             ca = compact(a)
             for b in block[i + 1 :]:
                 cb = compact(b)
-                if ca == cb or _word_prefix(a, b):
+                if ca == cb or _word_prefix(a, b) or _run_together_address(ca, cb):
                     union(a, b)
                 elif min(len(ca), len(cb)) >= 6 and a.split()[0][:3] == b.split()[0][:3]:
                     limit = 2 if min(len(ca), len(cb)) >= 12 else 1

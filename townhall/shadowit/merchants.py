@@ -215,6 +215,7 @@ def _describe(
         "last_seen": s.last,
         "total_spend": s.total,
         "purchases": s.count,
+        **({"tool_kind": reference.kind} if reference is not None and reference.kind else {}),
     }
 
 

@@ -4,18 +4,24 @@
 from, one a row: `key`, display `name`, `category` (software — software or cloud service —,
 hardware, telecom; a few well-known merchants whose descriptors look technical but are not,
 such as advertising on Facebook, are listed as not_technology), known `domains` and
-descriptor `aliases` (both separated by ``;``), and `strict`: "y" when the vendor's
+descriptor `aliases` (both separated by ``;``), `strict`: "y" when the vendor's
 one-word names are ordinary words — Box, Slack, Dell — so they match only exactly, never as
 the start of a longer name (its longer aliases still do), or the list of those of its
-one-word aliases that are (T-Mobile's ``SPRINT``: not ``SPRINT CAR WASH``).
+one-word aliases that are (T-Mobile's ``SPRINT``: not ``SPRINT CAR WASH``), and `kind`:
+what the tool does in a few plain words ("video meetings", "e-signature"), empty for a
+vendor whose products span many kinds; merchants of one kind bought by several departments
+are candidates to consolidate.
 `reference/mcc.csv` lists merchant category codes with our own short description, the
 category they indicate and how far that can be trusted.
 
 A merchant is found by its domain (or a parent domain), by its key equal to an alias's key
 (or equal with spaces ignored), by its key starting, as whole words, with an alias of
 several words and eight letters or more (``zoom video comm san``) or of one word and four
-letters or more unless the vendor is strict (``cisco meraki``), or by its key being a
-truncated alias of eight letters or more (``microsoft azur``).
+letters or more unless the vendor is strict (``cisco meraki``), by its key being a
+truncated alias of eight letters or more (``microsoft azur``), or by its key being a
+vendor's web address with the dot dropped (``bestbuycom``). A name that starts with a
+vendor's but goes on with a place or a trade (``VERIZON CENTER PARKING``, ``T-MOBILE PARK``)
+is a venue or a shop named after the vendor, not the vendor.
 """
 
 from __future__ import annotations
@@ -30,6 +36,21 @@ from townhall.shadowit.descriptors import Merchant, compact, normalize
 REFERENCE = Path(__file__).resolve().parent / "reference"
 CATEGORIES = ("software", "hardware", "telecom", "not_technology")
 
+# Words of trades that are not technology (cafe, hotel, fuel; "hardware" as a tools store).
+ORDINARY = frozenset(
+    "CAFE COFFEE GRILL RESTAURANT PIZZA BAKERY DELI BAR PUB HOTEL INN MOTEL SUITES FUEL GAS "
+    "OIL AUTO AUTOMOTIVE TIRE TIRES HARDWARE LUMBER FEED FARM GARDEN NURSERY FLORIST "
+    "PHARMACY DRUG MEDICAL DENTAL CLINIC HOSPITAL SALON SPA FITNESS PARKING TAXI AIRLINES "
+    "AIRLINE TRAVEL UNIFORM UNIFORMS JANITORIAL PLUMBING ELECTRIC ROOFING CATERING "
+    "GROCERY MARKET LIQUOR FOODS BURGER TACO WINGS CHURCH SCHOOL MUSEUM ZOO STORAGE "
+    "CONCESSIONS STADIUM ARENA BALLPARK AMPHITHEATER AMPHITHEATRE TICKETS".split()
+)
+# After a vendor's name, these make it a venue or a shop named after the vendor. Trade words
+# that also end real vendors' names (Schneider Electric, a hardware line) are left out.
+_NOT_THE_VENDOR = ORDINARY - {"HARDWARE", "ELECTRIC", "MARKET", "STORAGE", "TRAVEL", "SCHOOL"}
+# ... and these only right after it: VERIZON CENTER is an arena, MICROSOFT ... CENTER may not be.
+_VENUE = frozenset("CENTER CENTRE PARK ARENA STADIUM AMPHITHEATER THEATER THEATRE".split())
+
 
 @dataclass(frozen=True)
 class Vendor:
@@ -40,6 +61,8 @@ class Vendor:
     aliases: tuple[str, ...]
     # One-word names (as normalised keys) that match only exactly.
     strict: frozenset[str]
+    # What the tool does, in a few plain words; "" when its products span many kinds.
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,8 +112,16 @@ class Reference:
         vendor = self.by_key.get(key) or self.by_compact.get(compact(key))
         if vendor is not None:
             return Match(vendor, f"its name '{key}', a known spelling")
+        squeezed = compact(key)
+        if len(squeezed) > 7 and squeezed.endswith("com"):
+            vendor = self.by_compact.get(squeezed[:-3])
+            if vendor is not None:
+                return Match(vendor, f"its name '{key}', its web address without the dot")
         for prefix, vendor in self.prefixes:
             if key.startswith(prefix):
+                rest = key[len(prefix) :].upper().split()
+                if rest[0] in _VENUE or not _NOT_THE_VENDOR.isdisjoint(rest):
+                    break  # VERIZON CENTER PARKING: named after the vendor, not the vendor
                 return Match(vendor, f"its name, which starts with '{prefix.strip()}'")
         if len(key) >= 8:
             for alias, vendor in self.truncatable.get(key[:8], ()):
@@ -135,6 +166,7 @@ def reference() -> Reference:
             domains=tuple(d.lower() for d in _split(row["domains"])),
             aliases=_split(row["aliases"]),
             strict=_strict(row["strict"], row["name"], row["aliases"]),
+            kind=row.get("kind", "").strip(),
         )
         for row in rows
     ]

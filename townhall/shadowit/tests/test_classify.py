@@ -112,7 +112,7 @@ def test_every_answer_has_a_sentence():
 
 def test_reference_data_is_well_formed():
     ref = reference()
-    assert 150 <= len(ref.vendors) <= 250
+    assert 150 <= len(ref.vendors) <= 300
     for vendor in ref.vendors.values():
         assert vendor.category in {"software", "hardware", "telecom", "not_technology"}
         assert vendor.aliases, vendor.key
@@ -152,3 +152,45 @@ def test_the_classifier_gives_the_same_answers_as_classify():
     # 5999 (miscellaneous shops) says nothing; 5045 (computers) does.
     assert classifier("AMZN Mktp US*2K3", "5999")[1].source == "marketplace"
     assert classifier("AMZN Mktp US*9Z", "5045")[1].category == "hardware"
+
+
+def test_each_reference_vendor_says_what_its_tool_does():
+    from townhall.shadowit.vendors import lookup_key
+
+    expected = {
+        "zoom": "video meetings",
+        "webex": "video meetings",
+        "gotomeeting": "video meetings",
+        "docusign": "e-signature",
+        "jotform": "online forms",
+        "formstack": "online forms",
+        "dropbox": "file sharing",
+        "box": "file sharing",
+        "smartsheet": "project management",
+        "asana": "project management",
+        "trello": "project management",
+        "monday com": "project management",
+        "canva": "design",
+        "surveymonkey": "surveys",
+        "survey123": "maps and GIS",
+        "mailchimp": "email newsletters",
+        "constant contact": "email newsletters",
+        "squarespace": "web hosting",
+        "wix": "web hosting",
+        "godaddy": "domain names",
+        "namecheap": "domain names",
+        "lastpass": "password manager",
+        "1password": "password manager",
+        "quickbooks": "accounting",
+        "calendly": "scheduling",
+        "slack": "team chat",
+        "aws": "cloud computing",
+        "google workspace": "office suite",
+        # Vendors whose products span many kinds say nothing.
+        "microsoft": "",
+        "adobe": "",
+        "cdw": "",
+    }
+    assert {key: lookup_key(key).kind for key in expected} == expected
+    kinds = {v.kind for v in reference().vendors.values()}
+    assert all(k == k.strip() and len(k) <= 60 for k in kinds)  # fits Merchant.tool_kind

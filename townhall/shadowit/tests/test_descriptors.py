@@ -255,3 +255,65 @@ def test_group_to_names_the_caller_knows():
         known=["Acme Consulting Group, LLC"],
     )
     assert set(groups.values()) == {"acme consulting group"}
+
+
+def test_a_platform_charge_with_only_a_reference_and_a_state_is_the_platform():
+    merchant = normalize("MSFT *E0400AB12CD 800-642-7676 WA")
+    assert merchant.key == "microsoft"
+    assert "state 'WA'" in merchant.why
+    assert normalize("GOOGLE *XK3PL2 650-253-0000 CA").key == "google"
+    assert normalize("SQ *  800-555-0100 WA").key == "square"
+
+
+def test_a_web_address_run_together_groups_with_the_store():
+    for descriptor in ["BESTBUYCOM 806123456789", "BESTBUYCOM806397466264", "BESTBUY.COM 806"]:
+        key = normalize(descriptor).key
+        assert group([key, "best buy"])[key] == "bestbuy", descriptor
+    assert classify(normalize("BESTBUYCOM 806123456789")).category == "hardware"
+    # Among unknown merchants too: ACMEFORMSCOM is acme forms.
+    groups = group(["acme forms", "acmeformscom"])
+    assert groups["acmeformscom"] == groups["acme forms"]
+    # A name that merely ends in the letters stays itself.
+    assert group(["intercom"])["intercom"] == "intercom"
+
+
+def test_amazon_store_and_marketplace_are_one_merchant_and_aws_another():
+    keys = [
+        normalize(d).key
+        for d in [
+            "AMAZON MARKETPLACE",
+            "AMZN Mktp US*2K3",
+            "AMAZON.COM",
+            "AMAZON COM",
+            "AWS EMEA",
+            "AMAZON WEB SERVICES",
+            "AMAZON WEB SVCS",
+            "AWS.AMAZON.COM",
+        ]
+    ]
+    groups = group(keys)
+    store = {groups[k] for k in ["amazon marketplace", "amazon", "amazon com"]}
+    assert store == {"amazon-retail"}
+    cloud = {groups[k] for k in keys if k not in {"amazon marketplace", "amazon", "amazon com"}}
+    assert cloud == {"aws"}
+    # A marketplace order still says nothing about what was bought.
+    assert classify(normalize("AMAZON MARKETPLACE")).category == "unknown"
+    assert classify(normalize("AMZN Mktp US*2K3"), "5045").category == "hardware"
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "category"),
+    [
+        ("ATLAS CLOUD STORAGE", "not_technology"),
+        ("ATLAS CLOUD STORAGE UNITS", "not_technology"),
+        ("VERIZON CENTER PARKING", "not_technology"),
+        ("T-MOBILE PARK CONCESSIONS SEATTLE WA", "not_technology"),
+        ("AT&T STADIUM PARKING", "not_technology"),
+        ("XFINITY CENTER BOX OFFICE", "unknown"),
+        ("VERIZON WIRELESS 800-922-0204", "telecom"),
+        ("PURE STORAGE INC", "hardware"),
+        ("GOOGLE *CLOUD STORAGE", "software"),
+    ],
+)
+def test_look_alike_names_are_not_the_vendor(descriptor, category):
+    assert classify(normalize(descriptor)).category == category
