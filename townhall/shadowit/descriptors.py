@@ -101,7 +101,7 @@ PROCESSORS: tuple[Processor, ...] = (
     _p("FastSpring", r"FS\s*\*\s*"),
     _p("Paddle", r"PADDLE\.NET\s*\*\s*|PADDLE\s*\*\s*"),
     _p("Digital River", r"DRI\s*\*\s*", key="digital river"),
-    _p("2Checkout", r"2CO\s*\*\s*|2CHECKOUT\s*\*?\s*"),
+    _p("2Checkout", r"2CO(?:\.COM)?\s*\*\s*|2CHECKOUT\s*\*?\s*"),
     _p("Eventbrite", r"EB\s*\*\s*"),
     _p("GoDaddy", r"DNH\s*\*\s*", key="godaddy"),
     _p(

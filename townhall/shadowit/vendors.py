@@ -43,11 +43,20 @@ ORDINARY = frozenset(
     "PHARMACY DRUG MEDICAL DENTAL CLINIC HOSPITAL SALON SPA FITNESS PARKING TAXI AIRLINES "
     "AIRLINE TRAVEL UNIFORM UNIFORMS JANITORIAL PLUMBING ELECTRIC ROOFING CATERING "
     "GROCERY MARKET LIQUOR FOODS BURGER TACO WINGS CHURCH SCHOOL MUSEUM ZOO STORAGE "
-    "CONCESSIONS STADIUM ARENA BALLPARK AMPHITHEATER AMPHITHEATRE TICKETS".split()
+    "CONCESSIONS STADIUM ARENA BALLPARK AMPHITHEATER AMPHITHEATRE TICKETS WASH".split()
 )
 # After a vendor's name, these make it a venue or a shop named after the vendor. Trade words
 # that also end real vendors' names (Schneider Electric, a hardware line) are left out.
-_NOT_THE_VENDOR = ORDINARY - {"HARDWARE", "ELECTRIC", "MARKET", "STORAGE", "TRAVEL", "SCHOOL"}
+# AUTO as in AUTO PAY.
+_NOT_THE_VENDOR = ORDINARY - {
+    "HARDWARE",
+    "ELECTRIC",
+    "MARKET",
+    "STORAGE",
+    "TRAVEL",
+    "SCHOOL",
+    "AUTO",
+}
 # ... and these only right after it: VERIZON CENTER is an arena, MICROSOFT ... CENTER may not be.
 _VENUE = frozenset("CENTER CENTRE PARK ARENA STADIUM AMPHITHEATER THEATER THEATRE".split())
 
@@ -88,8 +97,10 @@ class Reference:
         self.by_key: dict[str, Vendor] = {}
         self.by_compact: dict[str, Vendor] = {}
         self.prefixes: list[tuple[str, Vendor]] = []
-        # Aliases of eight letters or more by their first eight, for keys cut short.
+        # Aliases of eight letters or more by their first eight, for keys cut short; and
+        # the same without spaces, for one-word keys run together (``zoomvideoc``).
         self.truncatable: dict[str, list[tuple[str, Vendor]]] = {}
+        self.truncatable_compact: dict[str, list[tuple[str, Vendor]]] = {}
         for vendor in vendors:
             for domain in vendor.domains:
                 self.by_domain.setdefault(domain, vendor)
@@ -104,6 +115,9 @@ class Reference:
                     self.prefixes.append((key + " ", vendor))
                 if len(key) >= 8:
                     self.truncatable.setdefault(key[:8], []).append((key, vendor))
+                squeezed = compact(key)
+                if len(squeezed) >= 8 and squeezed != key:
+                    self.truncatable_compact.setdefault(squeezed[:8], []).append((key, vendor))
         # Longest first, so "google cloud platform" wins over "google cloud".
         self.prefixes.sort(key=lambda p: -len(p[0]))
 
@@ -120,13 +134,19 @@ class Reference:
         for prefix, vendor in self.prefixes:
             if key.startswith(prefix):
                 rest = key[len(prefix) :].upper().split()
-                if rest[0] in _VENUE or not _NOT_THE_VENDOR.isdisjoint(rest):
+                if vendor.category != "not_technology" and (
+                    rest[0] in _VENUE or not _NOT_THE_VENDOR.isdisjoint(rest)
+                ):
                     break  # VERIZON CENTER PARKING: named after the vendor, not the vendor
                 return Match(vendor, f"its name, which starts with '{prefix.strip()}'")
         if len(key) >= 8:
             for alias, vendor in self.truncatable.get(key[:8], ()):
                 if alias.startswith(key) and alias != key:
                     return Match(vendor, f"its name '{key}', which is '{alias}' cut short")
+            if " " not in key:
+                for alias, vendor in self.truncatable_compact.get(key[:8], ()):
+                    if compact(alias).startswith(key):
+                        return Match(vendor, f"its name '{key}', which is '{alias}' cut short")
         return None
 
     def lookup(self, merchant: Merchant) -> Match | None:

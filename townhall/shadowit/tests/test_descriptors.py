@@ -2,6 +2,7 @@
 
 import pytest
 
+from townhall.shadowit import vendors
 from townhall.shadowit.classify import classify
 from townhall.shadowit.descriptors import group, normalize
 
@@ -124,6 +125,161 @@ def test_descriptor_table(descriptor, key, domain, processor, category):
 def test_the_table_is_large_enough():
     assert len(DESCRIPTORS) >= 80
     assert len({d[0] for d in DESCRIPTORS}) == len(DESCRIPTORS)
+
+
+# More statements as card networks print them, across processors and styles; each names the
+# reference vendor it is (or its own key when the list does not know it), the processor taken
+# off, and the category with no merchant category code.
+# descriptor, the vendor (reference key) or merchant key, processor, category
+MORE_DESCRIPTORS = [
+    # PayPal
+    ("PAYPAL *DROPBOX 4029357733", "dropbox", "PayPal", "software"),
+    ("PAYPAL *CANVA 35314369001", "canva", "PayPal", "software"),
+    ("PAYPAL *NAMECHEAP.COM", "namecheap", "PayPal", "software"),
+    ("PAYPAL *SURVEYMONKEY 402-935-7733 CA", "surveymonkey", "PayPal", "software"),
+    ("PAYPAL *JOTFORM INC", "jotform", "PayPal", "software"),
+    ("PP*CALENDLY", "calendly", "PayPal", "software"),
+    # Square, Toast, Shopify
+    ("SQ *TECHFIX COMPUTER REPAIR", "techfix computer repair", "Square", "hardware"),
+    ("SQ *BEAN THERE COFFEE Seattle WA", "bean there coffee", "Square", "not_technology"),
+    ("SQ *CITY BIKE SHOP", "city bike shop", "Square", "unknown"),
+    ("TST* MOD PIZZA 1234 SEATTLE WA", "mod pizza", "Toast", "not_technology"),
+    ("TST*THE GRILL ON ALDER", "the grill on alder", "Toast", "not_technology"),
+    ("SP AFFORDABLE TONER", "affordable toner", "Shopify", "hardware"),
+    ("SP * ONLINE LABELS", "online labels", "Shopify", "unknown"),
+    # Google's own services and what is sold through it
+    ("GOOGLE *GSUITE CITYOFX", "google-workspace", "Google", "software"),
+    ("GOOGLE *Workspace_cityofx", "google-workspace", "Google", "software"),
+    ("GOOGLE *Google Storage", "google-workspace", "Google", "software"),
+    ("GOOGLE *Domains", "google-cloud", "Google", "software"),
+    ("GOOGLE *CLOUD_01A2B3-C4D5E6", "google-cloud", "Google", "software"),
+    ("GOOGLE*ADS7093429120", "google-ads", "Google", "not_technology"),
+    # Apple
+    ("APPLE.COM/BILL ONE APPLE PARK WAY 866-712-7753 CA", "apple-services", None, "software"),
+    ("APL*ITUNES.COM/BILL 866-712-7753", "apple-services", "Apple", "software"),
+    # Amazon's store and Marketplace; AWS
+    ("AMZN Mktp US*RT4YH2TB3 Amzn.com/bill WA", "amazon-retail", "Amazon Marketplace", "unknown"),
+    ("AMAZON.COM*2A45B6CD7 AMZN.COM/BILL WA", "amazon-retail", "Amazon Marketplace", "unknown"),
+    ("AMZN MKTP US", "amazon-retail", "Amazon Marketplace", "unknown"),
+    ("Amazon Prime*1A2B3C4D5", "amazon-retail", None, "not_technology"),
+    ("AWS EMEA aws.amazon.co LU", "aws", None, "software"),
+    ("Amazon web services aws.amazon.co WA", "aws", None, "software"),
+    ("AMAZON WEB SERVICES AWS.AMAZON.COM WA", "aws", None, "software"),
+    # Domain registrars and hosts
+    ("DNH*GODADDY.COM 480-505-8855 AZ", "godaddy", "GoDaddy", "software"),
+    ("DNH*GODADDY#1234567890", "godaddy", "GoDaddy", "software"),
+    ("NETWORK SOLUTIONS 888-642-9675 VA", "networksolutions", None, "software"),
+    ("WIX.COM*945871234", "wix", None, "software"),
+    ("SQSP* WEBSITE #12345678", "squarespace", "Squarespace", "software"),
+    ("SQUARESPACE INC. 646-580-3456 NY", "squarespace", None, "software"),
+    # Resellers of software: FastSpring, 2Checkout, Paddle
+    ("FS *SNAGIT", "techsmith", "FastSpring", "software"),
+    ("FS *TECHSMITH.COM", "techsmith", "FastSpring", "software"),
+    ("2CO.COM*TEAMVIEWER", "teamviewer", "2Checkout", "software"),
+    ("2CO.COM*MALWAREBYTES 877-294-9939", "malwarebytes", "2Checkout", "software"),
+    ("PADDLE.NET* BITWARDEN", "bitwarden", "Paddle", "software"),
+    ("PADDLE.NET* SETAPP", "setapp", "Paddle", "unknown"),
+    # LinkedIn
+    ("LINKEDIN-1234567890 LNKD.IN CA", "linkedin", None, "software"),
+    ("LINKEDIN P2345678 855-655-5653 CA", "linkedin", None, "software"),
+    ("LINKEDINPREMIUM 855-655-5653", "linkedin", None, "software"),
+    # Store numbers
+    ("BEST BUY #1234", "bestbuy", None, "hardware"),
+    ("BESTBUY.COM 806", "bestbuy", None, "hardware"),
+    ("MICRO CENTER #071 TUSTIN CA", "microcenter", None, "hardware"),
+    ("VERIZON WRLS M1234-01 SEATTLE WA", "verizon", None, "telecom"),
+    ("STAPLES 00112233", "staples", None, "unknown"),
+    # Phone numbers
+    ("ZOOM.US 888-799-9666 WWW.ZOOM.US CA", "zoom", None, "software"),
+    ("COMCAST CABLE COMM 800-266-2278 WA", "comcast", None, "telecom"),
+    ("XFINITY MOBILE 888-936-4968 PA", "comcast", None, "telecom"),
+    ("CHARTER COMM 800-892-4357", "spectrum", None, "telecom"),
+    ("CONSTANT CONTACT 855-229-5506 MA", "constantcontact", None, "software"),
+    ("LASTPASS.COM 781-897-7000 MA", "lastpass", None, "software"),
+    ("CISCO WEBEX 408-526-4000 CA", "webex", None, "software"),
+    # City and state suffixes
+    ("SMARTSHEET INC BELLEVUE WA", "smartsheet", None, "software"),
+    ("ASANA SAN FRANCISCO CA", "asana", None, "software"),
+    ("TRELLO.COM* ATLASSIAN SAN FRANCISCO CA", "trello", None, "software"),
+    ("DROPBOX*Q7XR2P4K SAN FRANCISCO CA", "dropbox", None, "software"),
+    ("CALENDLY ATLANTA GA", "calendly", None, "software"),
+    ("MAILCHIMP *MONTHLY ATLANTA GA", "mailchimp", None, "software"),
+    ("1PASSWORD* 1234567 TORONTO", "1password", None, "software"),
+    # Reference tokens
+    ("DOCUSIGN *1A2B3C4D", "docusign", None, "software"),
+    ("CANVA* 02914-28731048", "canva", None, "software"),
+    ("ADOBE *ADOBE 408-536-6000 CA", "adobe", None, "software"),
+    ("ADOBE  *PHOTOGPHY PLAN 800-833-6687 CA", "adobe", None, "software"),
+    ("ZOOM.US*1234ABCD", "zoom", None, "software"),
+    ("WEBEX.COM", "webex", None, "software"),
+    ("GOTO.COM*GOTOCONNECT", "goto", None, "software"),
+    # Cut at 25 characters as card networks print them
+    ("CONSTANT CONTACT INC 855-", "constantcontact", None, "software"),
+    ("Slack Technologi 4156307", "slack", None, "software"),
+    ("LOGMEIN*GOTOMEETING 781-", "goto", None, "software"),
+    ("INTUIT *QBooks Onl 800-44", "intuit", None, "software"),
+    ("FORMSTACK 317-564-9144 IN", "formstack", None, "software"),
+    ("SURVEYMONKEY.COM/BILL 97", "surveymonkey", None, "software"),
+    ("MICROSOFT*MICROSOFT 365 B", "microsoft", "Microsoft", "software"),
+    ("ZOOM VIDEO COMMUNICATIO", "zoom", None, "software"),
+    ("AMAZON WEB SERVICES AWS.A", "aws", None, "software"),
+    ("ESRI SURVEY123", "esri", None, "software"),
+    # Names that look like a vendor's but are not
+    ("BOX LUNCH CATERING", "box lunch catering", None, "not_technology"),
+    ("ZOOM CAR WASH #3", "zoom car wash", None, "not_technology"),
+    ("APPLE BARREL RESTAURANT", "apple barrel restaurant", None, "not_technology"),
+    ("ORACLE GRILL", "oracle grill", None, "not_technology"),
+    ("DELL RAPIDS FEED", "dell rapids feed", None, "not_technology"),
+    ("MONDAY CAFE", "monday cafe", None, "not_technology"),
+    ("AT&T PARK PARKING", "at t park parking", None, "not_technology"),
+    (
+        "T-MOBILE ARENA CONCESSIONS LAS VEGAS NV",
+        "t mobile arena concessions",
+        None,
+        "not_technology",
+    ),
+    ("SPRINT CENTER KANSAS CITY MO", "sprint center", None, "unknown"),
+    ("COMCAST CENTER PHILADELPHIA PA", "comcast center", None, "unknown"),
+    ("MSFT * E0400AB12CD", "microsoft", "Microsoft", "software"),
+    ("Microsoft*Azure 800-642-7676 WA", "microsoft", "Microsoft", "software"),
+    ("APPLE.COM/BILL", "apple-services", None, "software"),
+    ("FACEBK *Q2W3E4R5T6", "meta-ads", None, "not_technology"),
+    ("PAYPAL *ZOOMVIDEOC", "zoom", "PayPal", "software"),
+    ("PAYPAL *SURVEYMONKE", "surveymonkey", "PayPal", "software"),
+    ("PAYPAL *CONSTANTCON", "constantcontact", "PayPal", "software"),
+    ("SP * LOGITECH", "logitech", "Shopify", "hardware"),
+    ("EB *CITY IT SUMMIT 2026", "city it summit", "Eventbrite", "unknown"),
+    ("DRI*MCAFEE", "mcafee", "Digital River", "software"),
+    ("DELL MARKETING L.P. 800-456-3355 TX", "dell", None, "hardware"),
+    ("CDW GOVERNMENT 800-808-4239 IL", "cdw", None, "hardware"),
+    ("TMOBILE*AUTO PAY 800-937-8997 WA", "tmobile", None, "telecom"),
+    ("COX COMM PHX 623-594-1000 AZ", "cox", None, "telecom"),
+    ("ZIPLY FIBER 866-699-4759 WA", "ziply", None, "telecom"),
+    ("DOORDASH*JOES PIZZA", "doordash", None, "not_technology"),
+    ("UBER *EATS PENDING", "uber", None, "not_technology"),
+]
+
+
+@pytest.mark.parametrize(("descriptor", "vendor", "processor", "category"), MORE_DESCRIPTORS)
+def test_more_descriptors(descriptor, vendor, processor, category):
+    merchant = normalize(descriptor)
+    match = vendors.lookup(merchant)
+    found = match.vendor.key if match else merchant.key
+    assert (found, merchant.processor, classify(merchant).category) == (
+        vendor,
+        processor,
+        category,
+    )
+    # A reference vendor's spellings group under it.
+    if match:
+        assert group([merchant.key])[merchant.key] == vendor or merchant.domain
+
+
+def test_the_second_table_is_large_and_new():
+    assert len(MORE_DESCRIPTORS) >= 100
+    descriptors = [d[0] for d in MORE_DESCRIPTORS]
+    assert len(set(descriptors)) == len(descriptors)
+    assert not set(descriptors) & {d[0] for d in DESCRIPTORS}
 
 
 @pytest.mark.parametrize(
