@@ -96,7 +96,7 @@ DESCRIPTORS = [
     ("8X8 INC 408-727-1885", "8x8", None, None, "telecom"),
     ("STARLINK INTERNET", "starlink", None, None, "telecom"),
     ("ACE HARDWARE #1234 SEATTLE WA", "ace hardware", None, None, "not_technology"),
-    ("THE HOME DEPOT #4702", "the home depot", None, None, "unknown"),
+    ("THE HOME DEPOT #4702", "the home depot", None, None, "not_technology"),
     ("CLOUD 9 CAFE", "cloud cafe", None, None, "not_technology"),
     ("TST* JOES PIZZA", "joes pizza", None, "Toast", "not_technology"),
     ("STARBUCKS STORE 00123", "starbucks", None, None, "unknown"),
