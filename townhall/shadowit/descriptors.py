@@ -11,7 +11,8 @@ varies between charges of one merchant and keeps what names it, in this order:
    `Merchant.processor`. After a marketplace's prefix only an order reference follows, so the
    merchant is the marketplace itself. Google's and Microsoft's own services keep the
    vendor's name in the key (``GOOGLE *CLOUD`` → ``google cloud``), an app sold through them
-   does not (``GOOGLE *TODOIST`` → ``todoist``);
+   does not (``GOOGLE *TODOIST`` → ``todoist``); when only a reference and a state follow the
+   prefix, the charge is the platform's own (``MSFT *E0400AB12CD 800-642-7676 WA``);
 3. a domain (``ZOOM.US``, ``APPLE.COM/BILL``), kept as `Merchant.domain`; the key keeps its
    name part (``zoom``);
 4. phone numbers (``888-799-1234``, ``(800) 555-0100``, the truncated ``888-799``);
@@ -34,8 +35,8 @@ descriptors, so results are cached by the raw string.
 `group` maps keys that are spellings of one vendor to one canonical key: through the
 reference list's aliases and domains (`townhall.shadowit.vendors`), names the caller knows
 (the estate's vendors), and between the keys themselves by conservative rules (same letters
-without spaces, a whole-word prefix of five letters or more, one or two typing differences
-in a long name).
+without spaces, a web address printed without its dot, a whole-word prefix of five letters
+or more, one or two typing differences in a long name).
 """
 
 from __future__ import annotations
