@@ -258,7 +258,7 @@ def _answer(request: SignedInRequest) -> HttpResponse:
             exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         )
         return _page(request, department, chooser, page_number, refused, status=400)
-    messages.success(request, f"Saved {department}'s answer about {merchant}.")
+    messages.success(request, f"{department}: the answer about {merchant} is saved.")
     query = [f"department={department.pk}"] if chooser is not None else []
     if _number(page_number):
         query.append(f"page={_number(page_number)}")
