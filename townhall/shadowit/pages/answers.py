@@ -169,11 +169,16 @@ def _page(
         questions = _questions(user, department)
         unanswered = sum(1 for q in questions if q.answer is None)
         if refused is not None:
+            placed = False
             for n, q in enumerate(questions):
                 if q.merchant.pk == refused.merchant.pk:
                     refused.answer = q.answer
                     refused.spend, refused.purchases, refused.last = q.spend, q.purchases, q.last
                     questions[n] = refused
+                    placed = True
+            if not placed:  # a merchant the department is not asked about: say so on top
+                said = [m for ms in refused.errors.values() for m in ms] or [refused.conflict]
+                messages.error(request, f"{refused.merchant}: not saved. {' '.join(said)}")
         page = Paginator(questions, PER_PAGE).get_page(page_number)
     query = {"department": department.pk} if department is not None and chooser else {}
     return render(

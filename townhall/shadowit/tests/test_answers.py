@@ -332,3 +332,16 @@ def test_a_liaison_sees_their_own_purchases_and_changes_only_theirs(
         services.update(liaison, theirs, {"description": "Mine"}, version=theirs.version)
     with pytest.raises(PermissionDenied):  # nor hand their own to another department
         services.update(liaison, own, {"owner_department": fin}, version=own.version + 1)
+
+
+@pytest.mark.django_db
+def test_a_refusal_about_a_merchant_the_department_is_not_asked_about_is_said(
+    client_for, departments, bought
+):
+    refused = client_for("staff").post(
+        QUESTIONS,
+        {"merchant": bought["tyler"].pk, "department": departments["PW"].pk, "purpose": ""},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Tyler: not saved." in html and "Say what the department uses it for." in html
