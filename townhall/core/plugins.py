@@ -15,6 +15,7 @@ whatever is registered. Modelled on NetBox's template extensions and `register_m
   a kind of record the spreadsheet importer reads, and how it finds a record by its name;
 - `register_menu(Section(...))`: a module's section of the main menu;
 - `register_home_link(HomeLink(...))`: a button on the home page (the estate dashboard);
+- `register_home_notice(func)`: what waits for the person, at the top of their home page;
 - `register_demo("townhall.estate.demo.load", 10)`: a module's part of the demo county.
 """
 
@@ -262,6 +263,35 @@ def register_home_link(link: HomeLink) -> HomeLink:
 
 def home_links() -> list[HomeLink]:
     return sorted(_home_links.values(), key=lambda link: (link.order, link.label))
+
+
+@dataclass(frozen=True)
+class HomeNotice:
+    """Something waiting for the person, shown at the top of their home page: a sentence,
+    the address of the page where they act on it, and that link's words."""
+
+    text: str
+    url: str
+    action: str
+
+
+# (user) -> HomeNotice or None; each must cost at most a query, and none for people it
+# never concerns (the home page asks every one of them on every visit).
+_home_notices: list[Callable[[Any], HomeNotice | None]] = []
+
+
+def register_home_notice(
+    func: Callable[[Any], HomeNotice | None],
+) -> Callable[[Any], HomeNotice | None]:
+    """Tell people on their home page what is waiting for them (a liaison's unanswered
+    questions about their department's purchases)."""
+    if func not in _home_notices:
+        _home_notices.append(func)
+    return func
+
+
+def home_notices(user: Any) -> list[HomeNotice]:
+    return [notice for func in _home_notices if (notice := func(user)) is not None]
 
 
 # --- the main menu ---------------------------------------------------------------------

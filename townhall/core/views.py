@@ -649,7 +649,8 @@ class HomePage(View):
         recent = AuditEntry.objects.restrict(request.user).without_values().without_sign_ins()
         recent = recent.select_related("actor")[:10]
         links = plugins.home_links()  # a module's dashboard (`plugins.register_home_link`)
-        page = {"cards": cards, "recent": recent, "home_links": links}
+        notices = plugins.home_notices(request.user)  # what waits for this person
+        page = {"cards": cards, "recent": recent, "home_links": links, "notices": notices}
         return render(request, "core/home.html", page)
 
 

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
 
 # The module's section of the main menu (`core.plugins.Section`): its pages beyond its
-# record lists, which the menu lists after them; none yet.
-MENU: list[tuple] = []
+# record lists, which the menu lists after them.
+MENU: list[tuple] = [("Department questions", "shadowit:department_questions")]
 
 
 class ShadowItConfig(AppConfig):
@@ -13,6 +13,7 @@ class ShadowItConfig(AppConfig):
     def ready(self) -> None:
         from townhall.core import plugins, registry
         from townhall.shadowit import imports, merchants, tasks, views  # noqa: F401
+        from townhall.shadowit.pages import answers
         from townhall.shadowit.spellings import SPELLINGS
 
         registry.register_spellings(self.label, SPELLINGS)  # "P-Card", "Azure AD"
@@ -20,3 +21,5 @@ class ShadowItConfig(AppConfig):
         merchants.connect()  # the merchants are worked out again after purchases change
         plugins.register_menu(plugins.Section("shadowit", "Shadow IT", order=60, pages=MENU))
         plugins.register_demo("townhall.shadowit.demo.load", order=60)
+        # A liaison's unanswered questions about their department's purchases.
+        plugins.register_home_notice(answers.home_notice)

@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from townhall.core import context, services
 from townhall.org.models import Department
-from townhall.shadowit.models import DomainUse, Purchase, SignInApp
+from townhall.shadowit import descriptors
+from townhall.shadowit import services as shadow_services
+from townhall.shadowit.models import DomainUse, Merchant, MerchantAnswer, Purchase, SignInApp
 
 # The departments that buy on cards, in the order the plans below number them (`slot`);
 # a county without them (a test's two departments) uses the departments it has.
@@ -238,6 +240,7 @@ def load(scale: str = "small", seed: int = 1) -> int:
         if not DomainUse.objects.exists():
             rows = _domains(rng, months[-3:])
             count += len(services.create_many(context.SYSTEM, DomainUse, rows))
+        count += _answers(by_code)
     return count
 
 
@@ -426,3 +429,66 @@ def _domains(rng: random.Random, months: list[datetime.date]) -> list[dict[str, 
                 }
             )
     return rows
+
+
+# Departments' answers about what they bought: (merchant key, department code, what it is
+# for, holds residents' data). Public Works, the demo liaison's department, answers for
+# Canva only and leaves the rest of its technology (`ASKED`) to answer.
+ANSWERS: tuple[tuple[str, str, str, str], ...] = (
+    ("canva", "PW", "Flyers and notices about road closures and crew work.", "no"),
+    ("canva", "HLT", "Posters and social media posts for the clinics.", "no"),
+    ("surveymonkey", "HLT", "Surveys of residents after a clinic visit.", "yes"),
+    ("surveymonkey", "LIB", "The reading programme's sign-up and feedback forms.", "yes"),
+    ("docusign", "HR", "Offer letters and new hires' forms.", "no"),
+    ("docusign", "ECD", "Small business grant agreements.", "unsure"),
+    ("zoom", "PIO", "Live streams of public meetings.", "no"),
+    ("dropbox", "CLK", "Sending large files to the printer.", "unsure"),
+)
+# The merchants of the answers and Public Works' questions, as the merchant job names them;
+# the job, run after the demo, fills in the rest (figures, why, subscriptions).
+ASKED: dict[str, tuple[str, str]] = {
+    "canva": ("Canva", "software"),
+    "surveymonkey": ("SurveyMonkey", "software"),
+    "docusign": ("DocuSign", "software"),
+    "zoom": ("Zoom", "software"),
+    "dropbox": ("Dropbox", "software"),
+    "smartsheet": ("Smartsheet", "software"),
+    "verizon": ("Verizon", "telecom"),
+    "cdw": ("CDW", "hardware"),
+}
+
+
+def _answers(by_code: dict[str, Department]) -> int:
+    """Some departments' answers about merchants they bought from (two say the service holds
+    residents' data), with the merchants they name; nothing once any answer exists. Returns
+    how many merchants and answers were created."""
+    if MerchantAnswer.objects.exists():
+        return 0
+    # Who bought from whom, read from the purchases as the merchant job reads them.
+    bought: dict[str, set[int]] = {}
+    lines = Purchase.objects.order_by().values_list("descriptor", "owner_department").distinct()
+    for printed, department_id in lines:
+        key = descriptors.normalize(printed).key
+        if department_id is not None:
+            bought.setdefault(key, set()).add(department_id)
+    grouped = descriptors.group(list(bought))
+    buyers: dict[str, set[int]] = {}
+    for key, found in bought.items():
+        buyers.setdefault(grouped.get(key, key), set()).update(found)
+    held = {m.key: m for m in Merchant.objects.filter(key__in=ASKED)}
+    created = 0
+    for key, (name, category) in ASKED.items():
+        if key in held or key not in buyers:
+            continue
+        values: dict[str, Any] = {"key": key, "name": name, "category": category}
+        values["departments"] = sorted(buyers[key])
+        held[key] = services.create(context.SYSTEM, Merchant, values)
+        created += 1
+    for key, code, purpose, resident_data in ANSWERS:
+        department = by_code.get(code)
+        merchant = held.get(key)
+        if department is None or merchant is None or department.pk not in buyers.get(key, ()):
+            continue
+        shadow_services.answer(context.SYSTEM, merchant, department, purpose, resident_data)
+        created += 1
+    return created

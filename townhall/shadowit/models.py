@@ -390,5 +390,11 @@ class MerchantAnswer(OwnedModel):
     def __str__(self) -> str:
         return f"{self.merchant}: {self.owner_department}"
 
+    def clean(self) -> None:
+        super().clean()
+        self.purpose = (self.purpose or "").strip()
+        if not self.purpose:
+            raise ValidationError({"purpose": "Say what the department uses it for."})
+
     def get_absolute_url(self) -> str:
         return _url(self)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.shadowit import views
+from townhall.shadowit.pages import answers as answer_pages
 from townhall.shadowit.pages import merchants as merchant_pages
 
 app_name = "shadowit"
@@ -19,4 +20,14 @@ urlpatterns = urls(
 urlpatterns += [
     path("merchants/work-out/", merchant_pages.merchants_refresh, name="merchants_refresh"),
     path("merchants/<int:pk>/triage/", merchant_pages.merchant_triage, name="merchant_triage"),
+]
+
+# A department's answers about what it bought, and IT's security reviews (pages/answers.py).
+urlpatterns += [
+    path("my-department/", answer_pages.department_questions, name="department_questions"),
+    path(
+        "merchants/<int:pk>/security-review/",
+        answer_pages.security_review,
+        name="merchant_security_review",
+    ),
 ]

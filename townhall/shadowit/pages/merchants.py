@@ -15,6 +15,7 @@ from townhall.jobs import runner
 from townhall.shadowit import merchants
 from townhall.shadowit import services as shadow_services
 from townhall.shadowit.models import Merchant, Purchase, Subscription
+from townhall.shadowit.pages import answers as answer_pages
 
 SHOWN = 25
 
@@ -34,6 +35,7 @@ def merchant_context(request: Any, obj: Merchant) -> dict[str, Any]:
             to for was, to in Merchant.transitions["status"] if was == obj.status
         ),
         "status_labels": dict(Merchant.Status.choices),
+        **answer_pages.merchant_answers(request, obj),  # departments' answers, security review
     }
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from townhall.audit.models import AuditEntry
 from townhall.org import demo as org_demo
 from townhall.shadowit import demo, descriptors, subscriptions
-from townhall.shadowit.models import DomainUse, Purchase, SignInApp
+from townhall.shadowit.models import DomainUse, Merchant, MerchantAnswer, Purchase, SignInApp
 
 
 def _lines() -> list[tuple]:
@@ -26,7 +26,9 @@ def _lines() -> list[tuple]:
 @pytest.mark.django_db
 def test_the_demo_fills_each_source_once(departments):
     made = demo.load("small", seed=1)
-    assert made == Purchase.objects.count() + SignInApp.objects.count() + DomainUse.objects.count()
+    sources = Purchase.objects.count() + SignInApp.objects.count() + DomainUse.objects.count()
+    # and the departments' answers, with the merchants they name (see the answers' test)
+    assert made == sources + Merchant.objects.count() + MerchantAnswer.objects.count()
     assert Purchase.objects.filter(paid_by="payables").exists()
     assert Purchase.objects.filter(amount__lt=0).exists()  # a refund or two
     assert (
@@ -94,3 +96,22 @@ def test_a_year_of_lines_with_what_the_module_looks_for():
     # The same seed and day give the same lines; loading again adds nothing.
     assert demo.load("small", seed=1) == 0
     assert _lines() == lines
+
+
+@pytest.mark.django_db
+def test_departments_answer_and_the_demo_liaison_has_questions_left():
+    from townhall.accounts import demo as accounts_demo
+    from townhall.accounts.models import User
+    from townhall.shadowit.pages import answers
+
+    org_demo.load()
+    accounts_demo.load()
+    demo.load("small", seed=1)
+    said = MerchantAnswer.objects.values_list("merchant__key", "owner_department__code")
+    assert ("canva", "PW") in set(said) and len(said) >= 6
+    assert MerchantAnswer.objects.filter(resident_data="yes").count() >= 2
+    for answer in MerchantAnswer.objects.select_related("merchant"):
+        # every answer is about a merchant its department bought from
+        assert answer.merchant.departments.filter(pk=answer.owner_department_id).exists()
+    liaison = User.objects.get(role="liaison", department__code="PW")
+    assert 2 <= answers.unanswered_count(liaison) <= 6
