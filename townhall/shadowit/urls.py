@@ -3,6 +3,7 @@ from django.urls import path
 from townhall.core.registry import urls
 from townhall.shadowit import views
 from townhall.shadowit.pages import merchants as merchant_pages
+from townhall.shadowit.pages import queue as queue_pages
 
 app_name = "shadowit"
 urlpatterns = urls(
@@ -19,4 +20,15 @@ urlpatterns = urls(
 urlpatterns += [
     path("merchants/work-out/", merchant_pages.merchants_refresh, name="merchants_refresh"),
     path("merchants/<int:pk>/triage/", merchant_pages.merchant_triage, name="merchant_triage"),
+]
+
+# The triage queue and the decisions on a merchant, from it or the merchant's page
+# (pages/queue.py).
+urlpatterns += [
+    path("queue/", queue_pages.queue, name="queue"),
+    path(
+        "merchants/<int:pk>/<str:action>/",
+        queue_pages.merchant_act,
+        name="merchant_act",
+    ),
 ]

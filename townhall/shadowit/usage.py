@@ -159,12 +159,13 @@ def summarise(
             last[found.key] = s.last
     result: dict[str, Usage] = {}
     named = {key: app for app, key in matcher.named.items()}
-    for key, who in people.items():
+    for key, everyone in people.items():
         by_name = {app.strip().lower(): app for app in per_app[key]}
-        application = by_name.get(named.get(key, "")) or max(
-            per_app[key].items(), key=lambda a: (len(a[1]), a[0])
-        )[0]
-        result[key] = Usage(application, len(who), last.get(key))
+        application = (
+            by_name.get(named.get(key, ""))
+            or max(per_app[key].items(), key=lambda a: (len(a[1]), a[0]))[0]
+        )
+        result[key] = Usage(application, len(everyone), last.get(key))
     for domain, users in domains:
         found = matcher.domain(domain)
         if found is None or found.key in people:

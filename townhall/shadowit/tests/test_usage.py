@@ -61,7 +61,9 @@ def test_people_are_counted_once_with_the_last_sign_in():
         usage.SignIn("Adobe Identity Management", "cy@county.gov", D(2026, 3, 2)),
         usage.SignIn("Microsoft Teams", "ana@county.gov", D(2026, 3, 9)),
     ]
-    found = usage.summarise(m, sign_ins, [("dropbox.com", 44), ("dropbox.com", 12), ("zoom.us", 900)])
+    found = usage.summarise(
+        m, sign_ins, [("dropbox.com", 44), ("dropbox.com", 12), ("zoom.us", 900)]
+    )
     assert found["zoom"] == usage.Usage("Zoom", 2, D(2026, 3, 4))
     # Three people over two applications; the one most of them use names it.
     assert found["adobe"] == usage.Usage("Adobe Identity Management", 3, D(2026, 3, 9))
