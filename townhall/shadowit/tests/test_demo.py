@@ -12,7 +12,7 @@ from django.utils import timezone
 from townhall.audit.models import AuditEntry
 from townhall.org import demo as org_demo
 from townhall.shadowit import demo, descriptors, subscriptions
-from townhall.shadowit.models import DomainUse, Purchase, SignInApp
+from townhall.shadowit.models import DomainUse, Merchant, Purchase, SignInApp
 
 
 def _lines() -> list[tuple]:
@@ -30,7 +30,9 @@ def test_the_demo_fills_each_source_once(departments):
     assert Purchase.objects.filter(paid_by="payables").exists()
     assert Purchase.objects.filter(amount__lt=0).exists()  # a refund or two
     assert (
-        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Purchase)).count()
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Purchase), action="create"
+        ).count()
         == Purchase.objects.count()
     )
     entries = AuditEntry.objects.count()
@@ -91,6 +93,18 @@ def test_a_year_of_lines_with_what_the_module_looks_for():
     assert any(f.price_changes for f in found)
     assert any(f.lapsed for f in found)
 
+    # IT's first decisions: two tools adopted into the estate, two known; people from the
+    # sign-ins on the merchants.
+    adopted = Merchant.objects.filter(status="adopted", system__discovered_outside_it=True)
+    assert set(adopted.values_list("key", flat=True)) == set(demo.ADOPTED)
+    assert set(Merchant.objects.filter(status="known").values_list("key", flat=True)) == set(
+        demo.KNOWN
+    )
+    zoom = Merchant.objects.get(key="zoom")
+    assert zoom.sign_in_application == "Zoom" and zoom.users >= 10 and zoom.last_sign_in
+
     # The same seed and day give the same lines; loading again adds nothing.
+    entries = AuditEntry.objects.count()
     assert demo.load("small", seed=1) == 0
     assert _lines() == lines
+    assert AuditEntry.objects.count() == entries
