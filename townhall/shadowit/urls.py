@@ -27,7 +27,7 @@ urlpatterns += [
 urlpatterns += [
     path("queue/", queue_pages.queue, name="queue"),
     path(
-        "merchants/<int:pk>/<str:action>/",
+        "merchants/<int:pk>/decide/<str:action>/",
         queue_pages.merchant_act,
         name="merchant_act",
     ),

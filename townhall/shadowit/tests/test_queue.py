@@ -303,7 +303,7 @@ def test_queue_queries_do_not_grow_with_rows(bought, users, client_for):
     merchants.work_out(context.SYSTEM, TODAY)
     assert Merchant.objects.exclude(category="not_technology").count() > 10
     many, _ = _queue_queries(staff, url)
-    assert many == few
+    assert many == few, (few, many)
 
 
 def test_the_actions_from_the_queue(bought, users, client_for):
