@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from townhall.core import context, services
 from townhall.org.models import Department
-from townhall.shadowit import descriptors
+from townhall.shadowit import descriptors, merchants, sign_ins
 from townhall.shadowit import services as shadow_services
 from townhall.shadowit.models import DomainUse, Merchant, MerchantAnswer, Purchase, SignInApp
 
@@ -240,8 +241,37 @@ def load(scale: str = "small", seed: int = 1) -> int:
         if not DomainUse.objects.exists():
             rows = _domains(rng, months[-3:])
             count += len(services.create_many(context.SYSTEM, DomainUse, rows))
+    triage(today)
+    with context.acting("demo"):
         count += _answers(by_code)
     return count
+
+
+# IT's first decisions in the queue: tools it took into the estate, and tools it knows of
+# and allows (by merchant key).
+ADOPTED = ("smartsheet", "zoom")
+KNOWN = ("docusign", "canva")
+
+
+def triage(today: datetime.date) -> None:
+    """Work the merchants and their people out from the sources now (the job would, after
+    the demo commits), then adopt and know a few; only while IT has decided nothing yet,
+    so loading the demo again changes nothing."""
+    if Merchant.objects.exclude(status=Merchant.Status.NEW).exists():
+        return
+    with context.acting("demo"):
+        merchants.work_out(context.SYSTEM, today)
+        sign_ins.work_out(context.SYSTEM)
+        found = {m.key: m for m in Merchant.objects.filter(key__in=ADOPTED + KNOWN)}
+        for key in ADOPTED:
+            if key in found:
+                try:
+                    shadow_services.adopt(context.SYSTEM, found[key])
+                except ValidationError:
+                    continue  # the estate has a system of that name already: left to IT
+        for key in KNOWN:
+            if key in found:
+                shadow_services.mark_known(context.SYSTEM, found[key])
 
 
 def _months(today: datetime.date) -> list[datetime.date]:

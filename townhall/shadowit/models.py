@@ -273,6 +273,12 @@ class Merchant(TrackedModel):
             raise ValidationError({"dismiss_reason": "Say why the merchant is dismissed."})
         if self.status != self.Status.DISMISSED:
             self.dismiss_reason = ""
+        # The estate system is the one it was adopted as (`services.adopt`): an edit by page
+        # or API may correct the link of an adopted merchant, never give one to another.
+        if self.system_id is not None and self.status != self.Status.ADOPTED:
+            raise ValidationError(
+                {"system": "Only an adopted merchant has an estate system: adopt it instead."}
+            )
 
 
 class MerchantRule(TrackedModel):

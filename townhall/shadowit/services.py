@@ -1,25 +1,39 @@
-"""Shadow IT's verbs, on the write path: deciding what a merchant is to IT, a department's
-answers about the merchants it bought from, and IT's security reviews."""
+"""Shadow IT's verbs, on the write path: deciding what a merchant is to IT (triage, adopting
+it into the estate, marking it known, dismissing it), adding a rule from a merchant, a
+department's answers about the merchants it bought from, and IT's security reviews."""
+
+from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from townhall.audit.models import AuditEntry
-from townhall.core import services
+from townhall.core import permissions, services
+from townhall.estate.models import System, Vendor
 from townhall.org.models import Department
-from townhall.shadowit.models import Merchant, MerchantAnswer
+from townhall.shadowit.models import Merchant, MerchantAnswer, MerchantRule, Purchase
+
+ADOPTED = Merchant.Status.ADOPTED
 
 
 def triage(
     user: Any, merchant: Merchant, status: str, reason: str = "", version: int | None = None
 ) -> Merchant:
     """Move `merchant` to `status` (adopted, known, dismissed with a reason, or back to new).
-    Only IT staff decide (`Merchant.may_transition`); the merchant job never undoes it."""
+    Only IT staff decide (`Merchant.may_transition`); the merchant job never undoes it.
+    Leaving adopted unlinks the estate system it became (the system stays in the estate);
+    adopting with a system goes through `adopt`."""
     reason = (reason or "").strip()
-    extra = {"dismiss_reason": reason} if status == Merchant.Status.DISMISSED else {}
+    extra: dict[str, Any] = {"dismiss_reason": reason} if status == "dismissed" else {}
+    if status != ADOPTED:
+        extra["system"] = None
     return services.transition(
         user, merchant, status, field="status", note=reason, extra=extra, version=version
     )
@@ -68,3 +82,141 @@ def record_security_review(
     IT staff change a merchant, so the write path refuses anyone else."""
     day = day or timezone.localdate()
     return services.update(user, merchant, {"security_reviewed_on": day}, version=version)
+
+
+def mark_known(user: Any, merchant: Merchant, version: int | None = None) -> Merchant:
+    """IT knows of the service and allows it, without taking it into the estate."""
+    return triage(user, merchant, Merchant.Status.KNOWN, version=version)
+
+
+def dismiss(user: Any, merchant: Merchant, reason: str, version: int | None = None) -> Merchant:
+    """Not something IT needs to act on (a personal account refunded, not technology after
+    all); the reason is required and kept."""
+    return triage(user, merchant, Merchant.Status.DISMISSED, reason, version=version)
+
+
+def spend_by_department(merchant: Merchant) -> list[tuple[Department, Decimal]]:
+    """The departments that bought from `merchant` and how much each spent, most first."""
+    rows = (
+        Purchase.objects.filter(merchant_key=merchant.key, owner_department__isnull=False)
+        .values("owner_department")
+        .annotate(spent=Sum("amount"))
+        .order_by()
+    )
+    spent = {r["owner_department"]: r["spent"] or Decimal(0) for r in rows}
+    departments = Department.objects.in_bulk(list(spent))
+    found = [(departments[pk], amount) for pk, amount in spent.items() if pk in departments]
+    return sorted(found, key=lambda d: (-d[1], d[0].name))
+
+
+def annual_cost(merchant: Merchant, today: datetime.date | None = None) -> Decimal | None:
+    """What it costs a year: its subscriptions that have not lapsed, else what was spent on
+    it in the last twelve months; None when that is nothing."""
+    today = today or timezone.localdate()
+    subs = merchant.subscriptions.filter(lapsed=False).aggregate(total=Sum("annual_cost"))
+    total = subs["total"]
+    if not total:
+        since = today - datetime.timedelta(days=365)
+        spent = Purchase.objects.filter(merchant_key=merchant.key, purchased_on__gt=since)
+        total = spent.aggregate(total=Sum("amount"))["total"]
+    if not total or total <= 0:
+        return None
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def _vendor(user: Any, merchant: Merchant) -> Vendor:
+    """The estate vendor the merchant is: the one matched, one of that name, or a new one."""
+    if merchant.vendor_id is not None:
+        return merchant.vendor  # type: ignore[return-value]
+    name = merchant.name[:200] or merchant.key[:200]
+    same = Vendor.objects.filter(name__iexact=name).first()
+    if same is not None:
+        return same
+    values: dict[str, Any] = {"name": name}
+    if merchant.domain:
+        values["website"] = f"https://{merchant.domain}"
+    return services.create(user, Vendor, values)
+
+
+def adopt(
+    user: Any,
+    merchant: Merchant,
+    department: Department | int | None = None,
+    name: str = "",
+    version: int | None = None,
+) -> System:
+    """Take a service bought outside IT into the estate: a new system, marked discovered
+    outside IT, named after the merchant (or `name`), owned by the buying department with
+    the most spend unless another buying department is given, with the estate vendor
+    (created if none matched), hosted as SaaS when it is software, its yearly cost as the
+    licence cost and the department's answer as its purpose. The merchant is linked to it
+    and moves to adopted, in one transaction: a refusal leaves nothing written."""
+    if not permissions.is_it_staff(user):
+        raise PermissionDenied("Only IT staff adopt a merchant into the estate.")
+    with transaction.atomic():
+        current = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        if (current.status, ADOPTED) not in Merchant.transitions["status"]:
+            state = current.get_status_display().lower()
+            raise ValidationError({"status": f"{current} is {state}: it cannot be adopted now."})
+        spends = spend_by_department(current)
+        if not spends:
+            raise ValidationError(
+                {"department": f"No department has bought from {current}: nobody to own it."}
+            )
+        buyers = {d.pk: d for d, _ in spends}
+        wanted = department.pk if isinstance(department, Department) else department
+        if wanted in (None, ""):
+            owner = spends[0][0]
+        elif int(wanted) in buyers:
+            owner = buyers[int(wanted)]
+        else:
+            raise ValidationError({"department": "Choose one of the departments that bought it."})
+        system_name = (name or current.name or current.key).strip()[:200]
+        if System.objects.filter(owner_department=owner, name__iexact=system_name).exists():
+            raise ValidationError(
+                {
+                    "name": f"{owner} already has a system named “{system_name}”. Give the "
+                    "new system another name, or link the merchant to that system on its "
+                    "edit page once adopted."
+                }
+            )
+        answer = MerchantAnswer.objects.filter(merchant=current, owner_department=owner).first()
+        values: dict[str, Any] = {
+            "name": system_name,
+            "owner_department": owner,
+            "vendor": _vendor(user, current),
+            "product": current.name[:200],
+            "purpose": answer.purpose if answer is not None else "",
+            "cost_license": annual_cost(current),
+            "discovered_outside_it": True,
+            "users": current.users or None,
+            "notes": f"Adopted from the purchases of {current} ({current.key}).",
+        }
+        if current.category == "software":
+            values["hosting"] = System.Hosting.SAAS
+        system = services.create(user, System, values)
+        services.transition(
+            user,
+            current,
+            ADOPTED,
+            field="status",
+            note=f"Adopted into the estate as {system} ({owner}).",
+            extra={"system": system},
+            version=version,  # a stale one rolls the new system back too
+        )
+    merchant.refresh_from_db()
+    return system
+
+
+def add_rule(
+    user: Any, merchant: Merchant, category: str | None = None, name: str = ""
+) -> MerchantRule:
+    """A rule from a merchant: purchases under its key are of `category` (its own category
+    by default) on every later run of the merchant job, which the new rule asks for."""
+    category = category or merchant.category
+    rule_name = (name or f"{merchant} is {category.replace('_', ' ')}").strip()[:200]
+    return services.create(
+        user,
+        MerchantRule,
+        {"name": rule_name, "match": "key", "pattern": merchant.key, "category": category},
+    )

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from townhall.core import context
 from townhall.jobs import runner
-from townhall.shadowit import merchants
+from townhall.shadowit import merchants, sign_ins
 
 
 @runner.job(merchants.JOB_KIND)
@@ -15,6 +15,7 @@ def merchants_job(ctx: runner.JobContext) -> str:
     # Asked for after an import, it is the system's job (no person asked for it).
     user = ctx.user if ctx.user is not None else context.SYSTEM
     report = merchants.work_out(user, timezone.localdate(), ctx.progress)
+    sign_ins.work_out(user)  # who signs in to each merchant's service
     ctx.progress(3)
     ctx.link(reverse("shadowit:merchant_list"), "See the merchants")
     return report.text()

@@ -4,6 +4,7 @@ from townhall.core.registry import urls
 from townhall.shadowit import views
 from townhall.shadowit.pages import answers as answer_pages
 from townhall.shadowit.pages import merchants as merchant_pages
+from townhall.shadowit.pages import queue as queue_pages
 
 app_name = "shadowit"
 urlpatterns = urls(
@@ -29,5 +30,16 @@ urlpatterns += [
         "merchants/<int:pk>/security-review/",
         answer_pages.security_review,
         name="merchant_security_review",
+    ),
+]
+
+# The triage queue and the decisions on a merchant, from it or the merchant's page
+# (pages/queue.py).
+urlpatterns += [
+    path("queue/", queue_pages.queue, name="queue"),
+    path(
+        "merchants/<int:pk>/decide/<str:action>/",
+        queue_pages.merchant_act,
+        name="merchant_act",
     ),
 ]

@@ -16,6 +16,7 @@ from townhall.shadowit import merchants
 from townhall.shadowit import services as shadow_services
 from townhall.shadowit.models import Merchant, Purchase, Subscription
 from townhall.shadowit.pages import answers as answer_pages
+from townhall.shadowit.pages import queue as queue_pages
 
 SHOWN = 25
 
@@ -24,18 +25,21 @@ def merchant_context(request: Any, obj: Merchant) -> dict[str, Any]:
     """Its purchases (the newest, of those the reader may see) and its subscriptions."""
     purchases = Purchase.objects.restrict(request.user, "view").filter(merchant_key=obj.key)
     subs = Subscription.objects.restrict(request.user, "view").filter(merchant=obj)
+    can_triage = permissions.is_it_staff(request.user)
     return {
         "merchant_purchases": list(
             purchases.select_related("owner_department").order_by("-purchased_on", "-id")[:SHOWN]
         ),
         "merchant_purchase_count": purchases.count(),
         "merchant_subscriptions": list(subs.select_related("department")),
-        "can_triage": permissions.is_it_staff(request.user),
+        "can_triage": can_triage,
         "triage_moves": sorted(
             to for was, to in Merchant.transitions["status"] if was == obj.status
         ),
         "status_labels": dict(Merchant.Status.choices),
         **answer_pages.merchant_answers(request, obj),  # departments' answers, security review
+        # Adopt, mark known, dismiss, add a rule: the queue's decisions (pages/queue.py).
+        **(queue_pages.merchant_actions_context(request, obj) if can_triage else {}),
     }
 
 

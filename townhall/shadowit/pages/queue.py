@@ -1,0 +1,206 @@
+"""The triage queue: every merchant that is technology, the undecided newest first, with
+what IT needs to decide (who bought it and for how much, who signs in to it, whether the
+estate already has it), and the decisions themselves. Everyone who may see the merchants
+reads it; only IT staff get the actions (the verbs in `services.py` refuse anyone else too).
+
+A page costs the same queries whatever the number of merchants: the page's merchants with
+their vendor and system, one grouped read of their purchases by department, and one read
+of which of their systems the reader may see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from townhall.core import permissions, services
+from townhall.core.paging import Paginator
+from townhall.estate.models import System
+from townhall.org.models import Department
+from townhall.shadowit import services as shadow_services
+from townhall.shadowit.models import CATEGORY_CHOICES, Merchant, Purchase
+
+PER_PAGE = 25
+TECHNOLOGY = [(v, label) for v, label in CATEGORY_CHOICES if v != "not_technology"]
+ACTIONS = ("adopt", "known", "dismiss", "rule")
+
+
+@dataclass
+class Row:
+    merchant: Merchant
+    spend: list[tuple[int, str, Decimal]] = field(default_factory=list)
+    system_visible: bool = False
+
+    @property
+    def can_adopt(self) -> bool:
+        return (self.merchant.status, "adopted") in Merchant.transitions["status"]
+
+    @property
+    def can_know(self) -> bool:
+        return (self.merchant.status, "known") in Merchant.transitions["status"]
+
+    @property
+    def can_dismiss(self) -> bool:
+        return (self.merchant.status, "dismissed") in Merchant.transitions["status"]
+
+
+def queue_queryset(user: Any, params: QueryDict) -> tuple[Any, dict[str, str]]:
+    """The merchants the reader may see that are technology, filtered by triage status,
+    category and department bought by, the undecided first and the newest first among
+    them; and the filters as understood (unknown values are ignored)."""
+    qs = Merchant.objects.restrict(user, "view").exclude(category="not_technology")
+    chosen: dict[str, str] = {}
+    status = params.get("status", "")
+    if status in Merchant.Status.values:
+        qs = qs.filter(status=status)
+        chosen["status"] = status
+    category = params.get("category", "")
+    if category in dict(TECHNOLOGY):
+        qs = qs.filter(category=category)
+        chosen["category"] = category
+    department = params.get("department", "")
+    if department.isdigit() and len(department) < 12:
+        qs = qs.filter(departments=int(department))
+        chosen["department"] = department
+    undecided = Case(
+        When(status="new", then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    qs = qs.annotate(undecided=undecided).order_by(
+        "undecided", F("first_seen").desc(nulls_last=True), "key", "pk"
+    )
+    return qs, chosen
+
+
+def _rows(user: Any, merchants: list[Merchant]) -> list[Row]:
+    """Each merchant with its spend by department (of the purchases the reader may see) and
+    whether the reader may see the system it was adopted as."""
+    rows = [Row(m) for m in merchants]
+    keys = [m.key for m in merchants]
+    spend: dict[str, list[tuple[int, str, Decimal]]] = defaultdict(list)
+    if keys:
+        grouped = (
+            Purchase.objects.restrict(user, "view")
+            .filter(merchant_key__in=keys, owner_department__isnull=False)
+            .values("merchant_key", "owner_department", "owner_department__name")
+            .annotate(spent=Sum("amount"))
+            .order_by()
+        )
+        for g in grouped:
+            spend[g["merchant_key"]].append(
+                (g["owner_department"], g["owner_department__name"], g["spent"] or Decimal(0))
+            )
+    system_ids = [m.system_id for m in merchants if m.system_id is not None]
+    visible = (
+        set(
+            System.objects.restrict(user, "view")
+            .filter(pk__in=system_ids)
+            .values_list("pk", flat=True)
+        )
+        if system_ids
+        else set()
+    )
+    for row in rows:
+        row.spend = sorted(spend.get(row.merchant.key, []), key=lambda s: (-s[2], s[1]))
+        row.system_visible = row.merchant.system_id in visible
+    return rows
+
+
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    """The triage queue, a page at a time."""
+    qs, chosen = queue_queryset(request.user, request.GET)
+    paginator = Paginator(qs.select_related("vendor", "system"), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = QueryDict(mutable=True)
+    query.update(chosen)
+    here = reverse("shadowit:queue") + (f"?{query.urlencode()}" if chosen else "")
+    if page.number > 1:
+        here += ("&" if chosen else "?") + f"page={page.number}"
+    context = {
+        "page": page,
+        "rows": _rows(request.user, list(page.object_list)),
+        "query": query.urlencode(),
+        "chosen": chosen,
+        "statuses": Merchant.Status.choices,
+        "categories": TECHNOLOGY,
+        "departments": list(Department.objects.order_by("name").values_list("pk", "name")),
+        "can_triage": permissions.is_it_staff(request.user),
+        "rule_categories": CATEGORY_CHOICES,
+        "here": here,
+    }
+    return render(request, "shadowit/queue.html", context)
+
+
+def merchant_actions_context(request: Any, merchant: Merchant) -> dict[str, Any]:
+    """What the merchant's page needs to show the same decisions as the queue."""
+    spend = _rows(request.user, [merchant])[0].spend
+    return {"merchant_spend": spend, "rule_categories": CATEGORY_CHOICES}
+
+
+def _back(request: HttpRequest, merchant: Merchant) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return merchant.get_absolute_url()
+
+
+@require_POST
+def merchant_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Adopt into the estate, mark known, dismiss with a reason, or add a rule from the
+    merchant; from the queue or from the merchant's page, back to where it was asked."""
+    if not permissions.is_it_staff(request.user):
+        raise PermissionDenied("Only IT staff decide what a merchant is.")
+    merchant = get_object_or_404(Merchant.objects.restrict(request.user, "view"), pk=pk)
+    back = _back(request, merchant)
+    if action not in ACTIONS:
+        messages.error(request, "Choose what to do with the merchant.")
+        return redirect(back)
+    raw_version = request.POST.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 12 else None
+    try:
+        if action == "adopt":
+            department = request.POST.get("department", "")
+            system = shadow_services.adopt(
+                request.user,
+                merchant,
+                int(department) if department.isdigit() and len(department) < 12 else None,
+                name=request.POST.get("name", "")[:200],
+                version=version,
+            )
+            messages.success(
+                request,
+                f"{merchant} adopted into the estate as {system} ({system.owner_department}).",
+            )
+        elif action == "known":
+            shadow_services.mark_known(request.user, merchant, version=version)
+            messages.success(request, f"{merchant}: known and allowed.")
+        elif action == "dismiss":
+            reason = request.POST.get("reason", "")[:2000]
+            shadow_services.dismiss(request.user, merchant, reason, version=version)
+            messages.success(request, f"{merchant}: dismissed.")
+        else:
+            category = request.POST.get("category", "")
+            if category not in dict(CATEGORY_CHOICES):
+                category = ""
+            rule = shadow_services.add_rule(request.user, merchant, category or None)
+            messages.success(
+                request,
+                f"Rule “{rule}” added: it applies when the merchants are next worked out.",
+            )
+    except services.ConflictError as exc:
+        messages.error(request, f"Someone changed this merchant meanwhile: {exc}")
+    except ValidationError as exc:
+        messages.error(request, f"Nothing was changed: {' '.join(exc.messages)}")
+    return redirect(back)
