@@ -1,8 +1,8 @@
 from django.apps import AppConfig
 
 # The module's section of the main menu (`core.plugins.Section`): its pages beyond its
-# record lists, which the menu lists after them; none yet.
-MENU: list[tuple] = []
+# record lists, which the menu lists after them.
+MENU: list[tuple] = [("Shadow IT", "shadowit:home")]
 
 
 class ShadowItConfig(AppConfig):
@@ -19,4 +19,5 @@ class ShadowItConfig(AppConfig):
         imports.register()  # purchases, sign-ins and domains, for the importer
         merchants.connect()  # the merchants are worked out again after purchases change
         plugins.register_menu(plugins.Section("shadowit", "Shadow IT", order=60, pages=MENU))
+        plugins.register_home_link(plugins.HomeLink("Shadow IT", "shadowit:home", order=160))
         plugins.register_demo("townhall.shadowit.demo.load", order=60)
