@@ -22,7 +22,7 @@ Definitions (said the same way on the front page, in the brief and in docs/shado
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 TECHNOLOGY = ("software", "hardware", "telecom")
@@ -192,7 +192,6 @@ class Findings:
     exposures: list[Exposure]
     no_sign_on: list[NoSignOn]
     share: Decimal = CONSOLIDATION_SHARE
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 # --- the window ---------------------------------------------------------------------------
@@ -222,14 +221,10 @@ def compute(data: Input) -> Findings:
     first, last, months = window(data.today)
     by_key = {m.key: m for m in data.merchants}
     recent = [
-        p
-        for p in data.purchases
-        if first <= p.purchased_on <= last and p.merchant_key in by_key
+        p for p in data.purchases if first <= p.purchased_on <= last and p.merchant_key in by_key
     ]
     duplicates = find_duplicates(data.merchants, recent, data.share)
-    overall, by_department, by_month = outside_share(
-        data.merchants, recent, data.systems, months
-    )
+    overall, by_department, by_month = outside_share(data.merchants, recent, data.systems, months)
     return Findings(
         first_day=first,
         last_day=last,
@@ -260,7 +255,8 @@ def _parts(
     out: dict[int, list[Part]] = defaultdict(list)
     for (merchant_id, dept), amount in spend.items():
         if amount > 0:
-            out[merchant_id].append(Part(merchant_id, dept, amount, tuple(bought[(merchant_id, dept)])))
+            bought_ids = tuple(bought[(merchant_id, dept)])
+            out[merchant_id].append(Part(merchant_id, dept, amount, bought_ids))
     return out
 
 
@@ -314,7 +310,9 @@ def outside_share(
     tech = [p for p in purchases if by_key[p.merchant_key].category in TECHNOLOGY]
     running = [s for s in systems if s.lifecycle in IN_USE and s.annual_cost]
 
-    def share(label: str, bought: list[PurchaseRow], costs: list[SystemRow], part: Decimal) -> Share:
+    def share(
+        label: str, bought: list[PurchaseRow], costs: list[SystemRow], part: Decimal
+    ) -> Share:
         outside = [p for p in bought if by_key[p.merchant_key].status not in INSIDE_IT]
         recorded = sum((s.annual_cost or ZERO for s in costs), ZERO) * part
         return Share(

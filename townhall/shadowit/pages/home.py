@@ -108,7 +108,7 @@ def figures(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
         }
         for s in found.by_department
     ]
-    months = []
+    months: list[dict[str, Any]] = []
     for s in found.by_month:
         start, end = _month_bounds(s.label)
         months.append(
@@ -123,10 +123,7 @@ def figures(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
             }
         )
     chart = charts.bar_chart(
-        [
-            charts.Item(m["label"], max(m["percent"] or 0.0, 0.0), m["percent_text"])
-            for m in months
-        ],
+        [charts.Item(m["label"], max(m["percent"] or 0.0, 0.0), m["percent_text"]) for m in months],
         label_width=90,
         bar_height=16,
         gap=6,
