@@ -68,7 +68,8 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
             f"{_money(overall['outside'])} of {_money(overall['technology'])} spent on "
             f"technology was bought outside IT: {overall['percent_text']}. Technology spend "
             "counts purchases from technology merchants and the recorded yearly costs of the "
-            "systems in use; outside IT means IT has not adopted or approved the merchant."
+            "systems in use; outside IT means another department bought it from a merchant IT "
+            "has not adopted or approved."
         ]
         share += [
             f"{d['name']}: {_money(d['outside'])} outside IT, {d['percent_text']} of its "

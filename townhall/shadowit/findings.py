@@ -9,7 +9,8 @@ Definitions (said the same way on the front page, in the brief and in docs/shado
 - The window is the twelve complete calendar months before the current one.
 - A *technology purchase* is a purchase whose merchant is a software or cloud service, IT
   hardware or telecom. It is *outside IT* when IT has neither adopted its merchant nor
-  marked it known and allowed (the merchant is new or dismissed).
+  marked it known and allowed (the merchant is new or dismissed), and IT's own department
+  (`Input.it_departments`) did not buy it.
 - *Technology spend* is every technology purchase plus the estate's recorded annual costs
   of the systems in use (planned and retired systems left out), a twelfth of them in each
   month.
@@ -98,6 +99,8 @@ class Input:
     contracts: Sequence[ContractRow] = ()
     systems: Sequence[SystemRow] = ()
     share: Decimal = CONSOLIDATION_SHARE
+    # IT's own departments: what they buy is never outside IT, whatever its merchant.
+    it_departments: frozenset[int] = frozenset()
 
 
 # --- what comes out -----------------------------------------------------------------------
@@ -224,7 +227,9 @@ def compute(data: Input) -> Findings:
         p for p in data.purchases if first <= p.purchased_on <= last and p.merchant_key in by_key
     ]
     duplicates = find_duplicates(data.merchants, recent, data.share)
-    overall, by_department, by_month = outside_share(data.merchants, recent, data.systems, months)
+    overall, by_department, by_month = outside_share(
+        data.merchants, recent, data.systems, months, data.it_departments
+    )
     return Findings(
         first_day=first,
         last_day=last,
@@ -303,9 +308,11 @@ def outside_share(
     purchases: Sequence[PurchaseRow],
     systems: Sequence[SystemRow],
     months: Sequence[str],
+    it_departments: frozenset[int] = frozenset(),
 ) -> tuple[Share, list[Share], list[Share]]:
     """Spend outside IT as a share of technology spend: over the window, per department
-    (by the purchase's and the system's owning department) and per month."""
+    (by the purchase's and the system's owning department) and per month. IT's own
+    departments' purchases count in technology spend, never outside IT."""
     by_key = {m.key: m for m in merchants}
     tech = [p for p in purchases if by_key[p.merchant_key].category in TECHNOLOGY]
     running = [s for s in systems if s.lifecycle in IN_USE and s.annual_cost]
@@ -313,7 +320,12 @@ def outside_share(
     def share(
         label: str, bought: list[PurchaseRow], costs: list[SystemRow], part: Decimal
     ) -> Share:
-        outside = [p for p in bought if by_key[p.merchant_key].status not in INSIDE_IT]
+        outside = [
+            p
+            for p in bought
+            if by_key[p.merchant_key].status not in INSIDE_IT
+            and p.department_id not in it_departments
+        ]
         recorded = sum((s.annual_cost or ZERO for s in costs), ZERO) * part
         return Share(
             label,

@@ -21,6 +21,17 @@ def consolidation_share() -> Decimal:
     return Decimal(str(value))
 
 
+def it_departments() -> frozenset[int]:
+    """IT's own departments, by code (`SHADOWIT_IT_DEPARTMENTS` in the settings, "IT" unless
+    set; case ignored): what they buy is bought by IT."""
+    codes = [c.lower() for c in getattr(settings, "SHADOWIT_IT_DEPARTMENTS", ("IT",))]
+    if not codes:
+        return frozenset()
+    return frozenset(
+        pk for pk, code in Department.objects.values_list("id", "code") if code.lower() in codes
+    )
+
+
 def read(user: Any, today: datetime.date) -> findings.Input:
     """The rows for `user` on `today`: merchants (everyone signed in reads them), the
     purchases of the window, departments' answers, contracts and systems they may see."""
@@ -96,6 +107,7 @@ def read(user: Any, today: datetime.date) -> findings.Input:
         contracts=contracts,
         systems=systems,
         share=consolidation_share(),
+        it_departments=it_departments(),
     )
 
 

@@ -112,6 +112,15 @@ def test_the_share_outside_it_per_department_and_month():
     assert months["2025-06"].outside == 0 and months["2025-06"].percent == 0.0
 
 
+def test_what_it_buys_itself_is_never_outside_it():
+    merchants = [m(1, "slack"), m(2, "tyler")]
+    purchases = [p(10, "slack", 1, "100"), p(11, "tyler", 9, "900")]
+    result = f.compute(f.Input(TODAY, merchants, purchases, it_departments=frozenset({9})))
+    assert result.overall.outside == 100 and result.overall.technology == 1000
+    by_dept = {s.label: s for s in result.by_department}
+    assert by_dept["9"].outside == 0 and by_dept["9"].percent == 0.0
+
+
 def test_no_technology_spend_has_no_share():
     result = f.compute(f.Input(TODAY, [m(1, "cafe", "not_technology")], [p(1, "cafe", 1, "5")]))
     assert result.overall.percent is None and result.by_department == []
