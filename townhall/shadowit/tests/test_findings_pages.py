@@ -192,3 +192,14 @@ def test_the_brief_is_made_on_the_job_runner(bought, client_for, users):
     assert job.created_by == users["viewer"]
     body = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)
     assert body.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("value", ["outside", "bogus", ""])
+def test_the_outside_it_filter_takes_any_value(bought, client_for, value):
+    client = client_for("viewer")
+    page = client.get(reverse("shadowit:purchase_list"), {"technology": value})
+    assert page.status_code == 200
+    api = client.get("/api/shadowit/purchases/", {"technology": value})
+    assert api.status_code in (200, 400)
+    if value == "outside":
+        assert {row["descriptor"] for row in api.json()["results"]} == {"ZOOM", "GOVFORMS"}
