@@ -5,6 +5,7 @@ from townhall.core.plugins import EDITORS
 # The module's section of the main menu (`core.plugins.Section`): its pages beyond its
 # record lists, which the menu lists after them, and who may open each.
 MENU: list[tuple] = [
+    ("Shadow IT", "shadowit:home"),
     ("Triage queue", "shadowit:queue", EDITORS),  # IT staff's work list; anyone may read it
     ("Department questions", "shadowit:department_questions"),
 ]
@@ -26,6 +27,7 @@ class ShadowItConfig(AppConfig):
         merchants.connect()  # the merchants are worked out again after purchases change
         sign_ins.connect()  # and after sign-ins or domains change, for their users
         plugins.register_menu(plugins.Section("shadowit", "Shadow IT", order=60, pages=MENU))
+        plugins.register_home_link(plugins.HomeLink("Shadow IT", "shadowit:home", order=160))
         plugins.register_demo("townhall.shadowit.demo.load", order=60)
         # A liaison's unanswered questions about their department's purchases.
         plugins.register_home_notice(answers.home_notice)

@@ -1,7 +1,19 @@
 import django_filters
 
 from townhall.core.filters import RecordFilterSet, department_filter
+from townhall.shadowit import findings
 from townhall.shadowit import models as m
+
+
+def _outside_it(queryset, name, value):  # noqa: ANN001, ANN202
+    """Technology purchases outside IT, as the front page counts them (`findings.py`): the
+    merchant is technology and IT has neither adopted it nor marked it known."""
+    if value != "outside":
+        return queryset
+    keys = m.Merchant.objects.filter(category__in=findings.TECHNOLOGY).exclude(
+        status__in=findings.INSIDE_IT
+    )
+    return queryset.filter(merchant_key__in=keys.values("key"))
 
 
 class PurchaseFilterSet(RecordFilterSet):
@@ -15,10 +27,23 @@ class PurchaseFilterSet(RecordFilterSet):
     )
     mcc = django_filters.CharFilter(label="Merchant category code")
     merchant_key = django_filters.CharFilter(label="Merchant key")
+    technology = django_filters.ChoiceFilter(
+        choices=[("outside", "Technology bought outside IT")],
+        method=_outside_it,
+        label="Technology",
+    )
 
     class Meta:
         model = m.Purchase
-        fields = ["owner_department", "paid_by", "after", "before", "mcc", "merchant_key"]
+        fields = [
+            "owner_department",
+            "paid_by",
+            "after",
+            "before",
+            "mcc",
+            "merchant_key",
+            "technology",
+        ]
 
 
 class SignInAppFilterSet(RecordFilterSet):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from townhall.core import context
 from townhall.jobs import runner
-from townhall.shadowit import merchants, sign_ins
+from townhall.shadowit import brief, merchants, sign_ins
 
 
 @runner.job(merchants.JOB_KIND)
@@ -19,3 +19,14 @@ def merchants_job(ctx: runner.JobContext) -> str:
     ctx.progress(3)
     ctx.link(reverse("shadowit:merchant_list"), "See the merchants")
     return report.text()
+
+
+@runner.job(brief.JOB_KIND)
+def brief_job(ctx: runner.JobContext) -> str:
+    """The shadow IT brief as PDF, holding what the person who asked may see."""
+    ctx.start(2, "Working out the findings from the purchases.")
+    ctx.progress(1, "Laying out the brief.")
+    body, name = brief.brief_file(ctx.user, ctx.params.get("site", ""))
+    ctx.save_file(name, body)
+    ctx.link(reverse("shadowit:home"), "Back to shadow IT")
+    return f"{name} is ready."

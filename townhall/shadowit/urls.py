@@ -1,8 +1,9 @@
 from django.urls import path
 
 from townhall.core.registry import urls
-from townhall.shadowit import views
+from townhall.shadowit import brief, views
 from townhall.shadowit.pages import answers as answer_pages
+from townhall.shadowit.pages import home
 from townhall.shadowit.pages import merchants as merchant_pages
 from townhall.shadowit.pages import queue as queue_pages
 
@@ -19,6 +20,9 @@ urlpatterns = urls(
 
 # Deciding what a merchant is, and working the merchants out again (pages/merchants.py).
 urlpatterns += [
+    # What it means: the front page and the brief for leaders (pages/home.py, brief.py).
+    path("", home.home, name="home"),
+    path("brief/", brief.brief, name="brief"),
     path("merchants/work-out/", merchant_pages.merchants_refresh, name="merchants_refresh"),
     path("merchants/<int:pk>/triage/", merchant_pages.merchant_triage, name="merchant_triage"),
 ]
