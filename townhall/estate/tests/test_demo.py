@@ -224,7 +224,9 @@ def test_demo_command_loads_the_estate(db, capsys):
         call_command("demo", "--seed", "2")
         out = capsys.readouterr().out
         assert "townhall.estate: " in out
-        assert m.System.objects.count() == 90
+        # The estate's own systems; the later modules' demos may add some (shadow IT adopts
+        # a few tools it found outside IT, marked so).
+        assert m.System.objects.filter(discovered_outside_it=False).count() == 90
         call_command("demo", "--seed", "2")
         assert "townhall.estate: 0 created" in capsys.readouterr().out
     finally:

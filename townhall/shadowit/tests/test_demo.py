@@ -1,7 +1,6 @@
 """The demo county's shadow IT sources: a year of card and payables lines with what the
 module looks for in them, written through the write path, the same each time, and once."""
 
-import time
 from collections import Counter
 
 import pytest
@@ -45,12 +44,9 @@ def test_the_demo_fills_each_source_once(departments):
 @pytest.mark.django_db
 def test_a_year_of_lines_with_what_the_module_looks_for():
     org_demo.load()
-    started = time.perf_counter()
     demo.load("small", seed=1)
-    took = time.perf_counter() - started
     lines = _lines()
     assert 2500 <= len(lines) <= 4500, len(lines)
-    assert took < 30, took  # the demo tests run on every change
     days = [line[1] for line in lines]
     assert (max(days) - min(days)).days > 330  # a year
 
