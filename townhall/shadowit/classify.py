@@ -52,6 +52,26 @@ KEYWORDS: dict[str, str] = {
         "PHONE COMMUNICATIONS COMM SATELLITE WIFI".split(),
         "telecom",
     ),
+    "NET": "software",
+    "WEB": "software",
+}
+# Words that name crafts, trailers and shredders as often as technology (FIBER ARTS SUPPLY,
+# MOBILE MINI, DATA SHREDDING): alone they leave a merchant unknown. A telling word above, a
+# web address, or a word below beside them (COMPUTER REPAIR, WEB DESIGN) makes them count.
+WEAK = frozenset("MOBILE FIBER DIGITAL CLOUD TECH DATA NET WEB COMPUTER".split())
+CONFIRMS: dict[str, frozenset[str]] = {
+    word: frozenset(companions.split())
+    for word, companions in {
+        "COMPUTER": "REPAIR SOLUTIONS SUPPORT CONSULTING",
+        "DATA": "CENTER PROCESSING RECOVERY BACKUP SOLUTIONS",
+        "WEB": "DESIGN DESIGNS DEVELOPMENT SOLUTIONS",
+        "TECH": "SOLUTIONS SUPPORT CONSULTING",
+        "DIGITAL": "SOLUTIONS",
+        "CLOUD": "SOLUTIONS SERVICES",
+        "FIBER": "OPTIC OPTICS",
+        "MOBILE": "",
+        "NET": "",
+    }.items()
 }
 # Words of trades that are not technology (`vendors.ORDINARY`) win over the words above.
 ORDINARY = vendors.ORDINARY
@@ -236,21 +256,52 @@ def _classify_builtin(merchant: Merchant, code: str | None) -> Classification:
     if merchant.domain:
         words.add(merchant.domain.rsplit(".", 1)[-1].upper())
     hits = [w for w in sorted(words) if w in KEYWORDS]
-    if hits:
-        category = KEYWORDS[hits[0]]
+    strong = [w for w in hits if w not in WEAK]
+    if strong:
+        category = KEYWORDS[strong[0]]
         return Classification(
             category,
             0.5,
-            f"The merchant's name contains '{hits[0].lower()}', which usually means "
+            f"The merchant's name contains '{strong[0].lower()}', which usually means "
             f"{LABELS[category]}; this is a guess from the name alone.",
             source="keyword",
         )
+    if hits:
+        return _weak(merchant, hits)
     return Classification(
         "unknown",
         0.0,
         f"Nothing identifies {merchant.name}: it is not on the reference list, the charge has "
         "no merchant category code we know, and its name has no telling word. A rule can "
         "classify it.",
+    )
+
+
+def _weak(merchant: Merchant, hits: list[str]) -> Classification:
+    """Only weak words in the name: a guess when something agrees, else unknown."""
+    # The key's words, not the descriptor's: one merchant's spellings get one answer.
+    said = set(merchant.key.upper().split())
+    for word in hits:
+        beside = sorted(said & CONFIRMS[word])
+        if beside or merchant.domain:
+            category = KEYWORDS[word]
+            because = f"'{beside[0].lower()}' beside it" if beside else "its web address"
+            return Classification(
+                category,
+                0.4,
+                f"The merchant's name contains '{word.lower()}' and {because}, which together "
+                f"usually mean {LABELS[category]}; this is a guess from the name alone.",
+                source="keyword",
+            )
+    word = hits[0].lower()
+    return Classification(
+        "unknown",
+        0.2,
+        f"The merchant's name contains '{word}', which alone is weak evidence: shops of "
+        f"ordinary trade use it too (a '{word}' in a crafts store's or a trailer yard's name), "
+        "and nothing else, no merchant category code we know nor another telling word, "
+        "agrees. A rule can classify it.",
+        source="keyword",
     )
 
 
