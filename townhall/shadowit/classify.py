@@ -4,13 +4,17 @@ Tried in this order, the first that answers wins, and every answer says why in a
 
 1. a person's rule (`Rule`: plain data, matching on the merchant key, words the descriptor
    contains, a regular expression, a merchant category code, or several of these at once);
-2. for a marketplace charge (Amazon Marketplace), the merchant category code if any, else
-   "unknown": a marketplace sells everything, so its name alone says nothing;
+2. for a marketplace charge (Amazon Marketplace, and Amazon's own store: cities buy office
+   supplies and IT hardware alike there), the merchant category code if any, else "unknown":
+   a marketplace sells everything, so its name alone says nothing;
 3. the reference list of vendors (`townhall.shadowit.vendors`), by domain or name;
 4. the merchant category code (`reference/mcc.csv`);
 5. words in the name (`KEYWORDS`): a guess, with a lower confidence. Words of ordinary trade
    (café, hotel, fuel, "hardware" as in a tools store) win over technical words
-   (``CLOUD 9 CAFE`` is not a cloud service);
+   (``CLOUD 9 CAFE`` is not a cloud service). Weak words (`WEAK`: FIBER, MOBILE, DATA …)
+   name crafts, trailers and shredders as often as technology: alone they leave the merchant
+   "unknown" with a low confidence, and count only with a telling word, a web address or a
+   word that makes them technical (`CONFIRMS`: COMPUTER REPAIR, WEB DESIGN);
 6. otherwise "unknown".
 """
 
@@ -205,15 +209,17 @@ def _classify_builtin(merchant: Merchant, code: str | None) -> Classification:
             return Classification(
                 known.category,
                 known.confidence,
-                f"{merchant.name} sells everything; the charge's merchant category code "
+                f"{merchant.name} sells everything, office supplies and IT hardware alike; "
+                f"the charge's merchant category code "
                 f"{code} ({known.description.lower()}) indicates {LABELS[known.category]}.",
                 source="mcc",
             )
         return Classification(
             "unknown",
             0.0,
-            f"{merchant.name} sells everything, and the charge has no merchant category code "
-            "we know: what was bought cannot be told from the statement.",
+            f"{merchant.name} sells everything, office supplies and IT hardware alike, and the "
+            "charge has no merchant category code we know: what was bought cannot be told from "
+            "the statement.",
             source="marketplace",
         )
     match = vendors.lookup(merchant)

@@ -23,11 +23,15 @@ varies between charges of one merchant and keeps what names it, in this order:
    letters and digits (``2K3``, ``DL0OU``, ``KF2SVDADS2``) except the first word when it is
    short, and after the first word runs of five letters or more without a vowel
    (``NRFMXF``); words that are real names in the reference list stay (``8X8``,
-   ``1PASSWORD``, ``365``);
+   ``1PASSWORD``, ``365``). After a reference vendor's name, a last word that cannot be
+   said (`unsayable`) is a reference too (``SLACK SZCERS``);
 8. from the end: country, state and a known city after them (``SEATTLE WA``; a city alone
    stays: ``UNIVERSITY OF WASHINGTON``), billing words (``BILL``,
    ``SUBSCRIPTION``, ``ONLINE``, month and day names) and company suffixes (``INC``,
    ``LLC``). The last word is never taken away.
+
+Amazon's own store (``AMAZON.COM``) is marked `Merchant.marketplace` like a Marketplace
+order: it sells office supplies and IT hardware alike (`STORES_OF_EVERYTHING`).
 
 Every step that removes something says so in `Merchant.why`. A year of card data repeats its
 descriptors, so results are cached by the raw string.
@@ -36,7 +40,8 @@ descriptors, so results are cached by the raw string.
 reference list's aliases and domains (`townhall.shadowit.vendors`), names the caller knows
 (the estate's vendors), and between the keys themselves by conservative rules (same letters
 without spaces, a web address printed without its dot, a whole-word prefix of five letters
-or more, one or two typing differences in a long name).
+or more, one or two typing differences in a long name), after joining a name and its
+references made of letters (``slack szcers`` → ``slack``, see `_reference_variants`).
 """
 
 from __future__ import annotations
@@ -126,6 +131,12 @@ PROCESSORS: tuple[Processor, ...] = (
         own="AZURE OFFICE 365 STORE XBOX TEAMS STORE BING ADS",
     ),
     _p("Apple", r"APL\s*\*\s*|APPLE\s*\*\s*", "platform", own="ICLOUD ITUNES STORE MUSIC TV"),
+)
+
+# Amazon's own store, as its plain charges print it: like a Marketplace order, it sells office
+# supplies and IT hardware alike, so its name says nothing of what was bought.
+STORES_OF_EVERYTHING = frozenset(
+    {"amazon", "amazon com", "amazon retail", "amazon marketplace", "amazon mktplace"}
 )
 
 # Marketplace orders are most of the descriptors seen only once: found by their first letters.
@@ -427,6 +438,7 @@ def parse(raw: str) -> Merchant:
         processor=processor.name if processor else None,
         why=tuple(why),
         raw=raw,
+        marketplace=key in STORES_OF_EVERYTHING,
     )
 
 
