@@ -303,10 +303,10 @@ def _weak(merchant: Merchant, hits: list[str]) -> Classification:
     return Classification(
         "unknown",
         0.2,
-        f"The merchant's name contains '{word}', which alone is weak evidence: shops of "
-        f"ordinary trade use it too (a '{word}' in a crafts store's or a trailer yard's name), "
-        "and nothing else, no merchant category code we know nor another telling word, "
-        "agrees. A rule can classify it.",
+        f"The merchant's name contains '{word}', which alone is weak evidence: ordinary shops "
+        "use such words too (a fiber arts store, a mobile home park, a data shredding "
+        "service), and nothing else agrees: no merchant category code we know, no other "
+        "telling word. A rule can classify it.",
         source="keyword",
     )
 
