@@ -4,13 +4,17 @@ Tried in this order, the first that answers wins, and every answer says why in a
 
 1. a person's rule (`Rule`: plain data, matching on the merchant key, words the descriptor
    contains, a regular expression, a merchant category code, or several of these at once);
-2. for a marketplace charge (Amazon Marketplace), the merchant category code if any, else
-   "unknown": a marketplace sells everything, so its name alone says nothing;
+2. for a marketplace charge (Amazon Marketplace, and Amazon's own store: cities buy office
+   supplies and IT hardware alike there), the merchant category code if any, else "unknown":
+   a marketplace sells everything, so its name alone says nothing;
 3. the reference list of vendors (`townhall.shadowit.vendors`), by domain or name;
 4. the merchant category code (`reference/mcc.csv`);
 5. words in the name (`KEYWORDS`): a guess, with a lower confidence. Words of ordinary trade
    (café, hotel, fuel, "hardware" as in a tools store) win over technical words
-   (``CLOUD 9 CAFE`` is not a cloud service);
+   (``CLOUD 9 CAFE`` is not a cloud service). Weak words (`WEAK`: FIBER, MOBILE, DATA …)
+   name crafts, trailers and shredders as often as technology: alone they leave the merchant
+   "unknown" with a low confidence, and count only with a telling word, a web address or a
+   word that makes them technical (`CONFIRMS`: COMPUTER REPAIR, WEB DESIGN);
 6. otherwise "unknown".
 """
 
@@ -52,6 +56,26 @@ KEYWORDS: dict[str, str] = {
         "PHONE COMMUNICATIONS COMM SATELLITE WIFI".split(),
         "telecom",
     ),
+    "NET": "software",
+    "WEB": "software",
+}
+# Words that name crafts, trailers and shredders as often as technology (FIBER ARTS SUPPLY,
+# MOBILE MINI, DATA SHREDDING): alone they leave a merchant unknown. A telling word above, a
+# web address, or a word below beside them (COMPUTER REPAIR, WEB DESIGN) makes them count.
+WEAK = frozenset("MOBILE FIBER DIGITAL CLOUD TECH DATA NET WEB COMPUTER".split())
+CONFIRMS: dict[str, frozenset[str]] = {
+    word: frozenset(companions.split())
+    for word, companions in {
+        "COMPUTER": "REPAIR SOLUTIONS SUPPORT CONSULTING",
+        "DATA": "CENTER PROCESSING RECOVERY BACKUP SOLUTIONS",
+        "WEB": "DESIGN DESIGNS DEVELOPMENT SOLUTIONS",
+        "TECH": "SOLUTIONS SUPPORT CONSULTING",
+        "DIGITAL": "SOLUTIONS",
+        "CLOUD": "SOLUTIONS SERVICES",
+        "FIBER": "OPTIC OPTICS",
+        "MOBILE": "",
+        "NET": "",
+    }.items()
 }
 # Words of trades that are not technology (`vendors.ORDINARY`) win over the words above.
 ORDINARY = vendors.ORDINARY
@@ -185,15 +209,17 @@ def _classify_builtin(merchant: Merchant, code: str | None) -> Classification:
             return Classification(
                 known.category,
                 known.confidence,
-                f"{merchant.name} sells everything; the charge's merchant category code "
+                f"{merchant.name} sells everything, office supplies and IT hardware alike; "
+                f"the charge's merchant category code "
                 f"{code} ({known.description.lower()}) indicates {LABELS[known.category]}.",
                 source="mcc",
             )
         return Classification(
             "unknown",
             0.0,
-            f"{merchant.name} sells everything, and the charge has no merchant category code "
-            "we know: what was bought cannot be told from the statement.",
+            f"{merchant.name} sells everything, office supplies and IT hardware alike, and the "
+            "charge has no merchant category code we know: what was bought cannot be told from "
+            "the statement.",
             source="marketplace",
         )
     match = vendors.lookup(merchant)
@@ -236,21 +262,52 @@ def _classify_builtin(merchant: Merchant, code: str | None) -> Classification:
     if merchant.domain:
         words.add(merchant.domain.rsplit(".", 1)[-1].upper())
     hits = [w for w in sorted(words) if w in KEYWORDS]
-    if hits:
-        category = KEYWORDS[hits[0]]
+    strong = [w for w in hits if w not in WEAK]
+    if strong:
+        category = KEYWORDS[strong[0]]
         return Classification(
             category,
             0.5,
-            f"The merchant's name contains '{hits[0].lower()}', which usually means "
+            f"The merchant's name contains '{strong[0].lower()}', which usually means "
             f"{LABELS[category]}; this is a guess from the name alone.",
             source="keyword",
         )
+    if hits:
+        return _weak(merchant, hits)
     return Classification(
         "unknown",
         0.0,
         f"Nothing identifies {merchant.name}: it is not on the reference list, the charge has "
         "no merchant category code we know, and its name has no telling word. A rule can "
         "classify it.",
+    )
+
+
+def _weak(merchant: Merchant, hits: list[str]) -> Classification:
+    """Only weak words in the name: a guess when something agrees, else unknown."""
+    # The key's words, not the descriptor's: one merchant's spellings get one answer.
+    said = set(merchant.key.upper().split())
+    for word in hits:
+        beside = sorted(said & CONFIRMS[word])
+        if beside or merchant.domain:
+            category = KEYWORDS[word]
+            because = f"'{beside[0].lower()}' beside it" if beside else "its web address"
+            return Classification(
+                category,
+                0.4,
+                f"The merchant's name contains '{word.lower()}' and {because}, which together "
+                f"usually mean {LABELS[category]}; this is a guess from the name alone.",
+                source="keyword",
+            )
+    word = hits[0].lower()
+    return Classification(
+        "unknown",
+        0.2,
+        f"The merchant's name contains '{word}', which alone is weak evidence: ordinary shops "
+        "use such words too (a fiber arts store, a mobile home park, a data shredding "
+        "service), and nothing else agrees: no merchant category code we know, no other "
+        "telling word. A rule can classify it.",
+        source="keyword",
     )
 
 

@@ -23,11 +23,15 @@ varies between charges of one merchant and keeps what names it, in this order:
    letters and digits (``2K3``, ``DL0OU``, ``KF2SVDADS2``) except the first word when it is
    short, and after the first word runs of five letters or more without a vowel
    (``NRFMXF``); words that are real names in the reference list stay (``8X8``,
-   ``1PASSWORD``, ``365``);
+   ``1PASSWORD``, ``365``). After a reference vendor's name, a last word that cannot be
+   said (`unsayable`) is a reference too (``SLACK SZCERS``);
 8. from the end: country, state and a known city after them (``SEATTLE WA``; a city alone
    stays: ``UNIVERSITY OF WASHINGTON``), billing words (``BILL``,
    ``SUBSCRIPTION``, ``ONLINE``, month and day names) and company suffixes (``INC``,
    ``LLC``). The last word is never taken away.
+
+Amazon's own store (``AMAZON.COM``) is marked `Merchant.marketplace` like a Marketplace
+order: it sells office supplies and IT hardware alike (`STORES_OF_EVERYTHING`).
 
 Every step that removes something says so in `Merchant.why`. A year of card data repeats its
 descriptors, so results are cached by the raw string.
@@ -36,7 +40,8 @@ descriptors, so results are cached by the raw string.
 reference list's aliases and domains (`townhall.shadowit.vendors`), names the caller knows
 (the estate's vendors), and between the keys themselves by conservative rules (same letters
 without spaces, a web address printed without its dot, a whole-word prefix of five letters
-or more, one or two typing differences in a long name).
+or more, one or two typing differences in a long name), after joining a name and its
+references made of letters (``slack szcers`` → ``slack``, see `_reference_variants`).
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -128,6 +133,12 @@ PROCESSORS: tuple[Processor, ...] = (
     _p("Apple", r"APL\s*\*\s*|APPLE\s*\*\s*", "platform", own="ICLOUD ITUNES STORE MUSIC TV"),
 )
 
+# Amazon's own store, as its plain charges print it: like a Marketplace order, it sells office
+# supplies and IT hardware alike, so its name says nothing of what was bought.
+STORES_OF_EVERYTHING = frozenset(
+    {"amazon", "amazon com", "amazon retail", "amazon marketplace", "amazon mktplace"}
+)
+
 # Marketplace orders are most of the descriptors seen only once: found by their first letters.
 _MARKETPLACE_BY_START = {
     start: p
@@ -200,6 +211,70 @@ def _keep_tokens() -> frozenset[str]:
                     if _HAS_DIGIT.search(token) and (_HAS_LETTER.search(token) or len(token) >= 3):
                         keep.add(token)
     return frozenset(keep)
+
+
+@lru_cache(maxsize=1)
+def _vendor_names() -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
+    """The reference list's names and aliases as words, and every word of them."""
+    names: set[tuple[str, ...]] = set()
+    with (REFERENCE / "technology_vendors.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for text in [row["name"], *row["aliases"].split(";")]:
+                words = tuple(t for t in _SEPARATORS.split(text.upper()) if t)
+                if words:
+                    names.add(words)
+    return frozenset(names), frozenset(w for name in names for w in name)
+
+
+# The consonants English lets a word start with, end with, and the ends that may meet inside
+# it (``STR``, ``NGTHS``); a few spellings from names cities meet (``SCHW``, ``PF``, ``MC``).
+_ONSETS = frozenset(
+    "B C D F G H J K L M N P Q R S T V W X Z "
+    "BL BR CH CL CR DJ DR DW FL FR GH GL GN GR GW KH KL KN KR KW MC PF PH PL PR PS RH SC SH SK "
+    "SL SM SN SP SQ ST SW SZ TH TR TS TW WH WR ZH "
+    "CHR MCC MCD MCG MCK MCL MCM MCN MCR PHR SCH SCR SHR SPH SPL SPR STR THR SCHN SCHR SCHW".split()
+)
+_CODAS = frozenset(
+    "B C D F G H J K L M N P Q R S T V W X Z "
+    "BB BS CC CH CK CS CT DD DS DT FF FS FT GG GH GN GS GT HN HT KS LB LC LD LF LK LL LM LN LP "
+    "LS LT LV LZ MB MM MN MP MS NC ND NG NK NN NS NT NX NZ PH PP PS PT RB RC RD RF RG RK RL RM "
+    "RN RP RR RS RT RV RX RZ SH SK SP SS ST TH TS TT TZ WK WL WN WS WT XT ZZ "
+    "CHS CHT CKS CTS DTH FFS FTH FTS GHS GHT GNS LDS LFS LKS LLS LMS LPS LTH LTS LTZ MBS MPS MPT "
+    "NCH NCT NDS NGS NKS NST NTH NTS PHS PTH PTS RBS RCH RDS RGH RGS RKS RLD RLS RMS RNS RPS "
+    "RSH RST RTH RTS RTZ SCH SKS SPS STS THM THS TCH TTS WNS XTH XTS "
+    "CHTS GHTS LFTH MPTS NGTH NTHS PTHS RLDS RTHS".split()
+)
+_SOUNDS = re.compile(r"[AEIOUY]+|[^AEIOUY]+")
+
+
+def _medial(run: str) -> bool:
+    """A consonant run inside a word: an ending followed by a beginning (``NGTHS|TR``)."""
+    return any(
+        (run[:i] in _CODAS or not run[:i]) and (run[i:] in _ONSETS or not run[i:])
+        for i in range(len(run) + 1)
+    )
+
+
+def unsayable(token: str) -> bool:
+    """Whether a word of five letters or more cannot be said, as a random reference cannot.
+
+    ``SZCERS`` and ``VWKTEZ`` start with consonants no word starts with; ``SCHOOL``,
+    ``STRENGTH`` and ``PITTSBURGH`` are said. Words of the reference list never count.
+    """
+    if len(token) < 5 or not token.isalpha() or token in _vendor_names()[1]:
+        return False
+    parts = _SOUNDS.findall(token)
+    if len(parts) == 1:
+        return True  # no vowel, or only vowels
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        if part[0] in _VOWELS:
+            if len(part) > 4:
+                return True
+        elif not (part in _ONSETS if i == 0 else part in _CODAS if i == last else _medial(part)):
+            return True
+    q = token.find("Q")
+    return 0 <= q < len(token) - 1 and token[q + 1] != "U"
 
 
 def _is_reference(token: str, position: int, keep: frozenset[str]) -> str | None:
@@ -336,6 +411,10 @@ def parse(raw: str) -> Merchant:
             tokens.pop()
             changed = True
 
+    if len(tokens) > 1 and tuple(tokens[:-1]) in _vendor_names()[0] and unsayable(tokens[-1]):
+        # SLACK SZCERS: a reference vendor's name, then a reference made only of letters.
+        why.append(f"reference '{tokens.pop()}'")
+
     if processor is not None and len(tokens) == 1 and _only_place_or_billing(tokens[0]):
         # MSFT *E0400AB12CD 800-642-7676 WA: the reference went, the state alone is no name.
         why.append(f"{'state' if tokens[0] in STATES else 'country or billing word'} '{tokens[0]}'")
@@ -359,6 +438,7 @@ def parse(raw: str) -> Merchant:
         processor=processor.name if processor else None,
         why=tuple(why),
         raw=raw,
+        marketplace=key in STORES_OF_EVERYTHING,
     )
 
 
@@ -428,7 +508,10 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
     known_keys = {normalize(name).key for name in known}
     known_compact = {compact(k): k for k in known_keys}
     rest: list[str] = []
+    stems = _reference_variants(counts, known_keys)
     for key in counts:
+        if key in stems:
+            continue
         vendor = vendors.lookup_key(key)
         if vendor is not None:
             result[key] = vendor.key
@@ -488,4 +571,43 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
         canonical = min(group_keys, key=lambda k: (-counts[k], len(k), k))
         for key in group_keys:
             result[key] = canonical
+    for key in stems:
+        stem = key
+        while stem in stems:
+            stem = stems[stem]
+        vendor = vendors.lookup_key(stem)
+        result[key] = result.get(stem) or (vendor.key if vendor else stem)
     return result
+
+
+def _reference_variants(counts: Mapping[str, int], known: set[str]) -> dict[str, str]:
+    """Keys that are another's name and a reference made of letters: key → that name.
+
+    ``slack szcers`` is ``slack`` when the last word cannot be said and the rest is a key
+    here, a name the caller knows or a reference vendor's; or, after a reference vendor's name,
+    when two or more such last words of the same length vary (``slack bakuye``,
+    ``slack yelkel``), each seen less often than the name alone. Words of ordinary trade
+    never count (``slack water``, ``zoom arena`` are other places).
+    """
+    from townhall.shadowit import vendors
+
+    lasts: dict[str, list[str]] = {}
+    for key in counts:
+        stem, _, last = key.rpartition(" ")
+        if stem and len(last) >= 5 and last.isalpha() and last.upper() not in vendors.ORDINARY:
+            lasts.setdefault(stem, []).append(last)
+    joined: dict[str, str] = {}
+    for stem, words in lasts.items():
+        vendor = vendors.lookup_key(stem)
+        if stem not in counts and stem not in known and vendor is None:
+            continue
+        sizes = Counter(len(w) for w in words)
+        for word in words:
+            key = f"{stem} {word}"
+            if unsayable(word.upper()) or (
+                vendor is not None
+                and sizes[len(word)] >= 2
+                and counts[key] < max(counts.get(stem, 0), 2)
+            ):
+                joined[key] = stem
+    return joined
