@@ -38,8 +38,8 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if kind.natural_key:
         for field in kind.other_keys:  # a purchase's transaction reference, when it has one
             if data.get(field):
-                within = {name: data.get(name) for name in kind.other_keys_within}
-                return _only(qs.filter(**{field: data[field]}, **within), f"that {field}")
+                scope = {name: data.get(name) for name in kind.other_keys_within}
+                return _only(qs.filter(**{field: data[field]}, **scope), f"that {field}")
         if any(_unknown(data.get(name)) for name in kind.natural_key):
             return None  # lacking part of its key (its validation says why), or naming a
             # record the import is about to add: new
