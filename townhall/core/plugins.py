@@ -148,7 +148,9 @@ class ImportKind:
       rows of the file with the same other values (1, 2, …): two identical coffees of one
       day on a card statement stay two, and importing the file again finds both; such a
       kind may name `other_keys` too (a purchase's transaction reference), tried before
-      the natural key when the row has them;
+      the natural key when the row has them, and `other_keys_within`: the fields within
+      which such a key names one record (an invoice number is the payee's own, so a
+      purchase's reference names one only with how it was paid and to whom as printed);
     - `column_spellings`: how people head the other columns (field -> headings);
     - `adds`: references a row may name before they exist, added through the write path
       as the row is saved (field -> the new record's values besides its name: a course a
@@ -192,6 +194,7 @@ class ImportKind:
     fixed: dict[str, Any] = field(default_factory=dict)
     unique_within: str = "owner_department"
     other_keys: tuple[str, ...] = ()
+    other_keys_within: tuple[str, ...] = ()
     alias_field: str = ""
     link_key: tuple[str, ...] = ()
 

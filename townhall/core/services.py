@@ -581,13 +581,16 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
     pks = [obj.pk for obj, _ in pairs]
     with context.writing(), transaction.atomic():
         manager = model._default_manager
-        current = manager.select_for_update().in_bulk(pks)
+        # The links read with the records: each snapshot would otherwise query every
+        # many-to-many field of every record, three times.
+        linked = [f.name for f in model._meta.many_to_many]
+        current = manager.select_for_update().prefetch_related(*linked).in_bulk(pks)
         allowed = set(
             permissions.restrict(manager.all(), user, "change")
             .filter(pk__in=pks)
             .values_list("pk", flat=True)
         )
-        changed: list[tuple[models.Model, dict, dict[str, Any], list[str]]] = []
+        changed: list[tuple[models.Model, dict, dict[str, Any], list[str], set[str]]] = []
         for index, (obj, data) in enumerate(pairs):
             record = current.get(obj.pk)
             if record is None or record.pk not in allowed:
@@ -613,16 +616,19 @@ def update_rows(user: Any, edits: Iterable[tuple[models.Model, Mapping[str, Any]
             hidden = [n for n, v in old_secrets.items() if getattr(record, n) != v]
             if getattr(record, "password", None) != old_password:
                 hidden.append("password")
-            if snapshot(record) == before and not m2m_changed and not hidden:
+            now = snapshot(record)
+            if now == before and not m2m_changed and not hidden:
                 continue
             if hasattr(record, "version"):
                 record.version += 1
-            changed.append((record, before, m2m, hidden))
+            moved = {name for name, value in now.items() if before.get(name) != value}
+            changed.append((record, before, m2m, hidden, moved))
         if not changed:
             return 0
-        _save_rows(model, [record for record, *_ in changed])
+        fields: set[str] = set().union(*(moved for *_, moved in changed))
+        _save_rows(model, [record for record, *_ in changed], fields)
         entries = []
-        for record, before, m2m, hidden in changed:
+        for record, before, m2m, hidden, _moved in changed:
             for name, values in m2m.items():
                 getattr(record, name).set(values)
             _clean_relations(record, m2m)
@@ -656,21 +662,60 @@ def _full_clean(record: models.Model, before: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _save_rows(model: type[models.Model], records: list[models.Model]) -> None:
-    """Save changed records of one model: one UPDATE per batch for a model whose save()
-    adds nothing, each record's own save() otherwise."""
+def _save_rows(
+    model: type[models.Model], records: list[models.Model], moved: Collection[str] | None = None
+) -> None:
+    """Save changed records of one model: for a model whose save() adds nothing, only the
+    fields that changed (`moved`, by name; every field when not given) with the version and
+    the fields set on save (`updated_at`), records given the same new values in one UPDATE
+    (a merchant key given to a thousand purchases), the rest in one UPDATE per batch; each
+    record's own save() otherwise."""
     from townhall.core import bulk
 
     if not bulk.eligible(model) or any(hasattr(r, "set_password") for r in records[:1]):
         for record in records:
             record.save()
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for f in fields:
+    concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+    auto = {f.name for f in concrete if getattr(f, "auto_now", False)}
+    for f in concrete:
+        if f.name in auto:  # one time for the whole change, as one statement would have it
+            stamp = f.pre_save(records[0], False)
+            for record in records:
+                setattr(record, f.attname, stamp)
+            continue
         for record in records:
-            setattr(record, f.attname, f.pre_save(record, False))  # updated_at and kin
+            setattr(record, f.attname, f.pre_save(record, False))
+    if moved is None:
+        fields = concrete
+    else:
+        wanted = set(moved) | auto | {"version"}
+        fields = [f for f in concrete if f.name in wanted]
     changes.changed(model)  # what the guard of a save would report
-    model._default_manager.bulk_update(records, [f.name for f in fields], batch_size=500)
+    manager = model._default_manager
+    # Django's bulk_update writes a CASE of every record per field, about a millisecond a
+    # record to build. Records taking the same values share one UPDATE instead; even one
+    # UPDATE a record is several times quicker.
+    counted = [f for f in fields if f.name == "version"]
+    plain = [f for f in fields if f.name != "version"]
+    groups: dict[tuple, list[models.Model]] = {}
+    for record in records:
+        values = tuple(getattr(record, f.attname) for f in plain)
+        try:
+            groups.setdefault(values, []).append(record)
+        except TypeError:  # a value that cannot be a key (JSON): written the general way
+            groups = {}
+            break
+    if groups:
+        for values, same in groups.items():
+            update: dict[str, Any] = {f.attname: v for f, v in zip(plain, values, strict=True)}
+            if counted:  # each record's own, one up (read under the lock taken above)
+                update["version"] = models.F("version") + 1
+            pks = [record.pk for record in same]
+            for start in range(0, len(pks), 500):
+                manager.filter(pk__in=pks[start : start + 500]).update(**update)
+        return
+    manager.bulk_update(records, [f.name for f in fields], batch_size=500)
 
 
 def _entry(

@@ -259,7 +259,7 @@ class RowReader:
         keys: tuple[str, ...] = ("external_id", "name")
         if self.kind.links:
             keys += ("from", "to", *self.kind.link_key)
-        keys += self.kind.natural_key + self.kind.other_keys
+        keys += self.kind.natural_key + self.kind.other_keys + self.kind.other_keys_within
         for heading, name, field, _how in self.columns:
             if name in keys or name in self.kind.items:
                 try:

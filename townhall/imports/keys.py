@@ -38,7 +38,8 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     if kind.natural_key:
         for field in kind.other_keys:  # a purchase's transaction reference, when it has one
             if data.get(field):
-                return _only(qs.filter(**{field: data[field]}), f"that {field}")
+                scope = {name: data.get(name) for name in kind.other_keys_within}
+                return _only(qs.filter(**{field: data[field]}, **scope), f"that {field}")
         if any(_unknown(data.get(name)) for name in kind.natural_key):
             return None  # lacking part of its key (its validation says why), or naming a
             # record the import is about to add: new
@@ -211,28 +212,40 @@ class NaturalKeyIndex(Index):
         self.kind = kind
         self._maps = {"ext": {}, "key": {}, **{name: {} for name in kind.other_keys}}
         self.columns = tuple(field_named(kind.model, n).attname for n in kind.natural_key)
-        others = kind.other_keys
-        rows = kind.model._default_manager.values_list("pk", "external_id", *others, *self.columns)
+        # The fields within which an other key names one record (`other_keys_within`).
+        self.within = tuple(field_named(kind.model, n).attname for n in kind.other_keys_within)
+        others, within = kind.other_keys, self.within
+        rows = kind.model._default_manager.values_list(
+            "pk", "external_id", *others, *within, *self.columns
+        )
         for pk, ext, *rest in rows.iterator(chunk_size=5000):
             found = tuple(rest[: len(others)])
-            self._file(Entry(pk), self._keys(ext, found, tuple(rest[len(others) :])))
+            scope = tuple(rest[len(others) : len(others) + len(within)])
+            key = tuple(rest[len(others) + len(within) :])
+            self._file(Entry(pk), self._keys(ext, found, scope, key))
 
-    def _keys(self, ext: str, others: tuple, key: tuple) -> tuple[tuple[str, Any], ...]:
-        named = tuple((name, v) for name, v in zip(self.kind.other_keys, others, strict=True) if v)
+    def _keys(
+        self, ext: str, others: tuple, scope: tuple, key: tuple
+    ) -> tuple[tuple[str, Any], ...]:
+        named = tuple(
+            (name, (*scope, v)) for name, v in zip(self.kind.other_keys, others, strict=True) if v
+        )
         return (("ext", ext), *named, ("key", key))
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         self.remove(entry)
         key = tuple(getattr(obj, name) for name in self.columns)
         others = tuple(getattr(obj, name) for name in self.kind.other_keys)
-        self._file(entry, self._keys(getattr(obj, "external_id", ""), others, key))
+        scope = tuple(getattr(obj, name) for name in self.within)
+        self._file(entry, self._keys(getattr(obj, "external_id", ""), others, scope, key))
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         other = next((name for name in self.kind.other_keys if data.get(name)), "")
         if data.get("external_id"):
             found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
         elif other:
-            found, what = self._maps[other].get(data[other], []), f"that {other}"
+            scope = tuple(_pk_or_value(data.get(name)) for name in self.kind.other_keys_within)
+            found, what = self._maps[other].get((*scope, data[other]), []), f"that {other}"
         else:
             named = [data.get(name) for name in self.kind.natural_key]
             if any(_unknown(value) for value in named):
@@ -324,6 +337,11 @@ class AliasIndex(Index):
         wanted = data.get("name", "").lower()
         found = self._maps["name"].get(wanted, []) or self._maps["alias"].get(wanted, [])
         return found[0] if len(found) == 1 else None  # several: a new one, refused as taken
+
+
+def _pk_or_value(value: Any) -> Any:
+    """A record's id as the index files it, any other value as it is."""
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def _pk(obj: Any) -> int | None:

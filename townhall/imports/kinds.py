@@ -94,6 +94,10 @@ class Kind:
         return self.registered.other_keys if self.registered else ()
 
     @property
+    def other_keys_within(self) -> tuple[str, ...]:
+        return self.registered.other_keys_within if self.registered else ()
+
+    @property
     def alias_field(self) -> str:
         return self.registered.alias_field if self.registered else ""
 

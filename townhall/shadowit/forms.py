@@ -3,6 +3,9 @@ from townhall.shadowit import models as m
 
 
 class PurchaseForm(RecordForm):
+    # The merchant it was read as: the merchant job writes it.
+    read_only = ("merchant_key",)
+
     class Meta:
         model = m.Purchase
         fields = [
@@ -16,6 +19,7 @@ class PurchaseForm(RecordForm):
             "owner_department",
             "description",
             "reference",
+            "merchant_key",
             "external_id",
             "notes",
         ]
@@ -98,6 +102,30 @@ class MerchantRuleForm(RecordForm):
 
 
 class SubscriptionForm(RecordForm):
+    # Found again by the merchant job, which overwrites these on every run it touches the
+    # merchant: shown, not edited, once the subscription exists (only its notes are
+    # people's). A new one may still be entered by hand, so every field is open on the add
+    # form.
+    worked_out = (
+        "merchant",
+        "department",
+        "cadence",
+        "first_charge",
+        "typical_amount",
+        "last_charge",
+        "next_expected",
+        "annual_cost",
+        "lapsed",
+        "why",
+    )
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in self.worked_out:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
     class Meta:
         model = m.Subscription
         fields = [

@@ -1,7 +1,8 @@
 """Shadow IT's kinds of record for the spreadsheet importer, registered by the app config.
 
 None of them has a name, so each is found by its `natural_key`: a purchase by its
-transaction reference when the file has one (`other_keys`), else by what was paid, when,
+transaction reference when the file has one (`other_keys`), within its paid by and merchant
+as printed (`other_keys_within`: "1001" of two payees is two invoices), else by what was paid, when,
 to whom as printed, by whom, and which of the file's identical lines it is (`occurrence`:
 two coffees of one day stay two); a sign-in by application, user, day and sign-in system;
 a domain by the domain and the period its log covers. Importing the same month again
@@ -53,7 +54,11 @@ KINDS = (
         fields=PURCHASE_FIELDS,
         natural_key=PURCHASE_KEY,
         occurrence="occurrence",
+        # A reference names a purchase only with how it was paid and to whom as printed:
+        # an invoice number is the payee's own ("1001" of two vendors is two invoices), a
+        # card transaction's ID its card programme's.
         other_keys=("reference",),
+        other_keys_within=("paid_by", "descriptor"),
         indexed=True,
         column_spellings={
             "paid_by": ("source", "payment method", "payment type", "paid by", "paid with"),

@@ -13,6 +13,13 @@ again on the same purchases changes nothing:
    triage status is a person's decision: the job never touches it;
 3. each merchant's subscriptions are found again and replaced.
 
+It works from what changed: only purchases without a key are keyed; one grouped query in
+the database gives every key's figures and a fingerprint of its purchases, compared with the
+one kept from the last run (`MerchantReading`); only the keys whose purchases changed have
+their descriptors, departments and charges read and their subscriptions found again. Every
+merchant is classified again only when the active rules or the estate's vendors changed
+(merchants are few; purchases are many).
+
 It runs as a job (`tasks.py`), asked for after every write to purchases or rules
 (`connect`) and by the "Work out again" button.
 """
@@ -20,14 +27,17 @@ It runs as a job (`tasks.py`), asked for after every write to purchases or rules
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import datetime
-from collections import Counter, defaultdict
+import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Sum
 
 from townhall.core import changes, context, services
 from townhall.estate.models import Vendor
@@ -35,10 +45,17 @@ from townhall.jobs import runner
 from townhall.jobs.models import Job
 from townhall.shadowit import classify, subscriptions, vendors
 from townhall.shadowit.descriptors import compact, group, normalize
-from townhall.shadowit.models import Merchant, MerchantRule, Purchase, Subscription
+from townhall.shadowit.models import (
+    Merchant,
+    MerchantReading,
+    MerchantRule,
+    Purchase,
+    Subscription,
+)
 
 JOB_KIND = "shadowit_merchants"
 BATCH = 1000
+KEYS_PER_QUERY = 500  # keys named in one `IN (…)` when reading the keys that changed
 # Set while the job writes, so its own writes to purchases do not ask for it again.
 _working: contextvars.ContextVar[bool] = contextvars.ContextVar("_working", default=False)
 
@@ -168,36 +185,101 @@ def assign_keys(user: Any, estate: dict[str, Vendor]) -> int:
     return done
 
 
-def _gather() -> dict[str, _Seen]:
-    seen: dict[str, _Seen] = defaultdict(_Seen)
-    fields = ("pk", "merchant_key", "descriptor", "mcc", "purchased_on", "amount")
-    qs = Purchase.objects.exclude(merchant_key="").values(*fields, "owner_department_id")
-    for rows in _chunks(qs):
-        for row in rows:
-            s = seen[row["merchant_key"]]
-            s.descriptors[(row["descriptor"], row["mcc"])] += 1
-            day, amount = row["purchased_on"], row["amount"]
-            s.first = day if s.first is None or day < s.first else s.first
-            s.last = day if s.last is None or day > s.last else s.last
-            s.total += amount
-            s.count += 1
-            department = row["owner_department_id"]
-            if department:
-                s.departments.add(department)
-            s.charges.append(
+def _figures() -> dict[str, tuple[_Seen, str]]:
+    """Every key's figures and the fingerprint of its purchases, in one grouped query: the
+    database adds them up, no purchase is read into Python."""
+    rows = (
+        Purchase.objects.exclude(merchant_key="")
+        .values("merchant_key")
+        .annotate(
+            n=Count("pk"),
+            total=Sum("amount"),
+            first=Min("purchased_on"),
+            last=Max("purchased_on"),
+            ids=Sum("pk"),
+            changed=Max("updated_at"),
+        )
+        .order_by()
+    )
+    found: dict[str, tuple[_Seen, str]] = {}
+    for row in rows.iterator(chunk_size=5000):
+        total = Decimal(row["total"] or 0).quantize(Decimal("0.01"))
+        seen = _Seen(first=row["first"], last=row["last"], total=total, count=row["n"])
+        changed = row["changed"].isoformat() if row["changed"] else ""
+        fingerprint = f"{row['n']}|{total}|{row['first']}|{row['last']}|{row['ids']}|{changed}"
+        found[row["merchant_key"]] = (seen, fingerprint[:255])
+    return found
+
+
+def _in_chunks(keys: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        yield keys[start : start + KEYS_PER_QUERY]
+
+
+def _read_descriptors(seen: dict[str, _Seen], keys: list[str]) -> None:
+    """Each key's descriptors with their codes and how often each was printed, grouped in the
+    database."""
+    for chunk in _in_chunks(keys):
+        rows = (
+            Purchase.objects.filter(merchant_key__in=chunk)
+            .values_list("merchant_key", "descriptor", "mcc")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for key, descriptor, mcc, n in rows:
+            seen[key].descriptors[(descriptor, mcc)] += n
+
+
+def _read_changed(seen: dict[str, _Seen], keys: list[str]) -> None:
+    """For the keys whose purchases changed: their departments and their charges (date,
+    amount, department), which subscriptions are found in."""
+    for chunk in _in_chunks(keys):
+        qs = Purchase.objects.filter(merchant_key__in=chunk).order_by()
+        departments = qs.exclude(owner_department__isnull=True).values_list(
+            "merchant_key", "owner_department_id"
+        )
+        for key, department in departments.distinct():
+            seen[key].departments.add(department)
+        charges = qs.values_list("merchant_key", "purchased_on", "amount", "owner_department_id")
+        for key, day, amount, department in charges.order_by("merchant_key", "purchased_on", "pk"):
+            seen[key].charges.append(
                 subscriptions.Charge(day, amount, str(department) if department else "")
             )
-    return seen
+
+
+def _rules_fingerprint(rules: list[classify.Rule], estate: dict[str, Vendor]) -> str:
+    """What every merchant is classified and matched by: the active rules, the estate's
+    vendors."""
+    text = repr(sorted(map(repr, rules))) + repr(sorted((k, v.pk) for k, v in estate.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _by_key_rule(
+    key: str, answers: list[tuple[int, Any, classify.Classification, str]], rules: list
+) -> tuple[Any, classify.Classification] | None:
+    """A rule naming the merchant by its key, asked of the key the descriptors were grouped
+    under (a descriptor's own key may be another spelling of it)."""
+    keyed = [r for r in rules if r.key]
+    for _n, merchant, _result, mcc in sorted(answers, key=lambda a: -a[0]):
+        grouped = dataclasses.replace(merchant, key=key)
+        result = classify.classify(grouped, mcc or None, keyed)
+        if result.source == "rule":
+            return grouped, result
+    return None
 
 
 def _describe(
     key: str, s: _Seen, classifier: classify.Classifier, estate: dict[str, Vendor]
 ) -> dict[str, Any]:
     """A merchant's worked-out values from its purchases."""
-    answers = [(n, *classifier(d, mcc or None)) for (d, mcc), n in s.descriptors.items()]
+    answers = [(n, *classifier(d, mcc or None), mcc) for (d, mcc), n in s.descriptors.items()]
     # A person's rule wins over any other answer, then the most frequent descriptor's.
-    n, merchant, result = max(answers, key=lambda a: (a[2].source == "rule", a[0]))
-    _, common, _ = max(answers, key=lambda a: a[0])
+    n, merchant, result, _ = max(answers, key=lambda a: (a[2].source == "rule", a[0]))
+    _, common, _, _ = max(answers, key=lambda a: a[0])
+    if result.source != "rule":
+        by_key = _by_key_rule(key, answers, list(classifier.rules))
+        if by_key is not None:
+            merchant, result = by_key
     reference = vendors.lookup_key(result.vendor) if result.vendor else None
     domain = merchant.domain or common.domain or ""
     vendor = _vendor_for(key, domain, estate)
@@ -274,6 +356,22 @@ def _subscriptions(user: Any, merchant: Merchant, s: _Seen, today: datetime.date
     return len(wanted)
 
 
+def _keep(kept: dict[str, str], fingerprints: dict[str, str]) -> None:
+    """Keep what this run read, for the next run to compare with (bookkeeping: no history)."""
+    fresh = [
+        MerchantReading(key=k, fingerprint=f) for k, f in fingerprints.items() if k not in kept
+    ]
+    MerchantReading.objects.bulk_create(fresh, batch_size=BATCH)
+    moved = [(k, f) for k, f in fingerprints.items() if k in kept and kept[k] != f]
+    if moved:
+        rows = MerchantReading.objects.filter(key__in=[k for k, _ in moved])
+        by_key = dict(moved)
+        readings = list(rows)
+        for reading in readings:
+            reading.fingerprint = by_key[reading.key]
+        MerchantReading.objects.bulk_update(readings, ["fingerprint"], batch_size=BATCH)
+
+
 def work_out(
     user: Any,
     today: datetime.date | None = None,
@@ -291,8 +389,24 @@ def work_out(
         step(1, "Classifying the merchants.")
         rules = [r.as_rule() for r in MerchantRule.objects.filter(active=True).order_by("name")]
         classifier = classify.Classifier(rules)
-        seen = _gather()
-        held = {m.key: m for m in Merchant.objects.prefetch_related("departments")}
+        figures = _figures()
+        kept = dict(MerchantReading.objects.values_list("key", "fingerprint"))
+        everything = _rules_fingerprint(rules, estate)
+        # A merchant someone deleted is made again, as if its purchases had changed.
+        merchant_keys = set(Merchant.objects.values_list("key", flat=True))
+        changed = sorted(
+            k for k, (_, f) in figures.items() if kept.get(k) != f or k not in merchant_keys
+        )
+        described = sorted(figures) if kept.get("") != everything else changed
+        seen = {key: figures[key][0] for key in described}
+        _read_descriptors(seen, described)
+        _read_changed(seen, changed)
+        touched = set(changed)
+        held = {
+            m.key: m
+            for chunk in _in_chunks(described)
+            for m in Merchant.objects.filter(key__in=chunk).prefetch_related("departments")
+        }
         new: list[dict[str, Any]] = []
         edits: list[tuple[Merchant, dict[str, Any]]] = []
         for key, s in sorted(seen.items()):
@@ -302,7 +416,8 @@ def work_out(
                 new.append({"key": key, **values, "departments": sorted(s.departments)})
                 continue
             differ = _same(merchant, values)
-            if {d.pk for d in merchant.departments.all()} != s.departments:
+            departments = {d.pk for d in merchant.departments.all()}
+            if key in touched and departments != s.departments:
                 differ["departments"] = sorted(s.departments)
             if differ:
                 edits.append((merchant, differ))
@@ -314,12 +429,14 @@ def work_out(
         report.created, report.updated = len(new), len(edits)
         step(2, "Finding the subscriptions.")
         with transaction.atomic():
-            for merchant in Merchant.objects.prefetch_related("subscriptions"):
-                if merchant.key in seen:
-                    report.subscriptions += _subscriptions(
-                        user, merchant, seen[merchant.key], today
-                    )
-        report.merchants = len(seen)
+            for chunk in _in_chunks(changed):
+                for merchant in Merchant.objects.filter(key__in=chunk).prefetch_related(
+                    "subscriptions"
+                ):
+                    _subscriptions(user, merchant, seen[merchant.key], today)
+            _keep(kept, {**{k: figures[k][1] for k in changed}, "": everything})
+        report.subscriptions = Subscription.objects.count()
+        report.merchants = len(figures)
     finally:
         _working.reset(token)
     return report

@@ -404,3 +404,21 @@ class MerchantAnswer(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return _url(self)
+
+
+class MerchantReading(models.Model):
+    """What the merchant job last read of one merchant's purchases: a fingerprint of them
+    (how many, their sum, first and last day, their ids, the latest change), so the next run
+    works out again only the merchants whose purchases changed. The row with an empty key
+    holds the fingerprint of what every merchant is classified by (the active rules and the
+    estate's vendors): when it changes, every merchant is classified again. Kept by the job
+    alone, never edited, no history: it is bookkeeping, not a record."""
+
+    key = models.CharField(max_length=200, unique=True)
+    fingerprint = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = "merchant job reading"
+
+    def __str__(self) -> str:
+        return self.key or "(rules and vendors)"

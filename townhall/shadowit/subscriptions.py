@@ -81,8 +81,20 @@ def _close(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
 
-def _steps(charges: list[Charge], last: int, cadence: Cadence, periods: int) -> list[int]:
-    """Indexes of the charges `periods` periods after charge `last`, nearest to due first."""
+Steps = dict[tuple[int, str, int], list[int]]
+
+
+def _steps(
+    charges: list[Charge], last: int, cadence: Cadence, periods: int, memo: Steps | None = None
+) -> list[int]:
+    """Indexes of the charges `periods` periods after charge `last`, nearest to due first.
+    `memo` keeps the answers for one list of charges: a merchant charged every day asks the
+    same question of each charge many times over."""
+    if memo is not None:
+        known = memo.get((last, cadence.name, periods))
+        if known is None:
+            known = memo[(last, cadence.name, periods)] = _steps(charges, last, cadence, periods)
+        return known
     low, high = cadence.low * periods, cadence.high * periods
     due = (cadence.low + cadence.high) * periods / 2
     found = []
@@ -96,24 +108,28 @@ def _steps(charges: list[Charge], last: int, cadence: Cadence, periods: int) -> 
 
 
 def _chain(
-    charges: list[Charge], start: int, cadence: Cadence, tolerance: Decimal
+    charges: list[Charge],
+    start: int,
+    cadence: Cadence,
+    tolerance: Decimal,
+    memo: Steps | None = None,
 ) -> tuple[list[int], int]:
     chain, missed = [start], 0
     while True:
         last = chain[-1]
         amount = charges[last].amount
         step = None
-        one = _steps(charges, last, cadence, 1)
+        one = _steps(charges, last, cadence, 1, memo)
         step = next((j for j in one if _close(charges[j].amount, amount, tolerance)), None)
         if step is None:
             # A new price continues the series only if the charge after it keeps it.
             for j in one:
-                after = _steps(charges, j, cadence, 1)
+                after = _steps(charges, j, cadence, 1, memo)
                 if any(_close(charges[k].amount, charges[j].amount, tolerance) for k in after):
                     step = j
                     break
         if step is None and cadence.skip:
-            two = _steps(charges, last, cadence, 2)
+            two = _steps(charges, last, cadence, 2, memo)
             step = next((j for j in two if _close(charges[j].amount, amount, tolerance)), None)
             if step is not None:
                 missed += 1
@@ -192,12 +208,13 @@ def detect(
         remaining = sorted(departments[department], key=lambda c: (c.date, c.amount))
         while len(remaining) >= 2:
             best: tuple[list[int], int, Cadence] | None = None
+            memo: Steps = {}  # for this list of the remaining charges
             for cadence in CADENCES:
                 seen: set[int] = set()
                 for start in range(len(remaining)):
                     if start in seen:
                         continue  # it would only give the tail of a chain already seen
-                    chain, missed = _chain(remaining, start, cadence, tolerance)
+                    chain, missed = _chain(remaining, start, cadence, tolerance, memo)
                     seen.update(chain)
                     if len(chain) < cadence.minimum:
                         continue

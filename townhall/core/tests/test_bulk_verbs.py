@@ -271,3 +271,36 @@ def test_create_many_sends_as_many_statements_for_a_hundred_records_as_for_5000(
 
     statements(1, 0)  # what is read once per process (the kind of record, for history)
     assert statements(100, 1) == statements(5000, 101)
+
+
+def test_update_rows_reads_links_once_and_writes_only_what_changed(users, departments):
+    """Records given the same new value share one UPDATE, which names only the changed field
+    (and the version and time of the change); links are read with the records, not per
+    record, so the statements do not grow with the records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = users["staff"]
+    made = services.create_many(staff, m.Component, [{"name": f"c{i}"} for i in range(60)])
+    with context.acting("system"):
+        tag = services.create(SYSTEM, Tag, {"name": "kept"})
+        services.update(SYSTEM, made[0], {"tags": [tag]}, version=1)
+
+    def statements(records: list, quantity: int) -> tuple[int, list[str]]:
+        fresh = list(m.Component.objects.filter(pk__in=[c.pk for c in records]))
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.update_rows(staff, [(c, {"quantity": quantity}) for c in fresh])
+        updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+        return len(ctx.captured_queries), updates
+
+    statements(made[1:3], 2)  # what is read once per process (the kind of record, for history)
+    few, updates = statements(made[:6], 3)
+    many, _ = statements(made[6:], 3)
+    assert few == many
+    (update,) = updates
+    assert '"quantity"' in update and '"version"' in update and '"updated_at"' in update
+    assert '"name"' not in update and '"notes"' not in update
+    first = m.Component.objects.get(pk=made[0].pk)
+    assert (first.quantity, first.version) == (3, 3)
+    assert [t.name for t in first.tags.all()] == ["kept"]
+    assert ("quantity", 1, 3) in _entry(first).changes()

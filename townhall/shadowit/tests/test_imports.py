@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from townhall.core import context
-from townhall.imports import engine, kinds
+from townhall.imports import engine, keys, kinds
 from townhall.imports.tests.helpers import make, run_import, xlsx
 from townhall.org.models import Department
 from townhall.shadowit.models import DomainUse, Purchase, SignInApp
@@ -98,11 +98,47 @@ def test_payables_are_found_by_invoice_number(parks):
         "Smartsheet Inc",
         Decimal("4200.00"),
     )
-    # The vendor's name corrected in the finance system: the same invoice, changed.
-    changed = fixture("accounts_payable.csv").replace(b"Smartsheet Inc,", b"Smartsheet,")
+    # The amount corrected in the finance system: the same invoice of the same payee.
+    changed = fixture("accounts_payable.csv").replace(b"$4,200.00", b"$4,250.00")
     again = run_import(SYSTEM, "purchase", changed, "ap.csv")
     assert _counts(again) == {"created": 0, "updated": 1, "unchanged": 2, "rejected": 0}
-    assert Purchase.objects.get(reference="INV-88121").descriptor == "Smartsheet"
+    assert Purchase.objects.get(reference="INV-88121").amount == Decimal("4250.00")
+
+
+INVOICES_1001 = (
+    b"Payee,Invoice Date,Invoice Amount,Invoice Number,Paid By\n"
+    b"Riverbend Paving,2026-03-02,18250.00,1001,AP\n"
+    b"Canva Pty Ltd,2026-03-09,119.99,1001,AP\n"
+    b"Canva Pty Ltd,2026-03-09,119.99,1001,Card\n"
+)
+
+
+@pytest.mark.parametrize("kind", ["purchase", "payable"])
+def test_two_payees_invoices_numbered_alike_stay_two_purchases(departments, kind):
+    """An invoice number is the payee's own: 1001 of one vendor is not 1001 of another,
+    and a card's transaction reference is not an invoice's."""
+    out = run_import(SYSTEM, kind, INVOICES_1001, "ap.csv")
+    assert _counts(out) == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert Purchase.objects.filter(reference="1001").count() == 3
+    again = run_import(SYSTEM, kind, INVOICES_1001, "ap.csv")
+    assert _counts(again) == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
+    found = sorted(Purchase.objects.values_list("descriptor", "amount"))
+    assert found == [
+        ("Canva Pty Ltd", Decimal("119.99")),
+        ("Canva Pty Ltd", Decimal("119.99")),
+        ("Riverbend Paving", Decimal("18250.00")),
+    ]
+
+
+def test_a_row_matched_without_the_index_finds_its_payees_invoice(departments):
+    """`keys.existing`, which the importer asks when a kind is not indexed, agrees."""
+    run_import(SYSTEM, "purchase", INVOICES_1001, "ap.csv")
+    kind = kinds.get("purchase")
+    row = {"reference": "1001", "paid_by": "payables", "descriptor": "Riverbend Paving"}
+    assert keys.existing(kind, row).amount == Decimal("18250.00")
+    assert keys.existing(kind, {**row, "descriptor": "Someone Else"}) is None
+    card = {**row, "paid_by": "card", "descriptor": "Canva Pty Ltd"}
+    assert keys.existing(kind, card).paid_by == "card"
 
 
 def test_payables_from_a_workbook(departments):

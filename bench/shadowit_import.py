@@ -1,0 +1,258 @@
+"""Shadow IT: a year of purchasing-card data imported and its merchants worked out, against
+Python's csv module reading the same file.
+
+The goal (issue 16, item 8): a large county's year, 500,000 card transactions, imports and
+classifies within five times the time `csv.reader` takes just to read the file.
+
+Writes (seeded) a card statement as a bank's export heads it — transaction and posting
+date, merchant as printed, amount (one line in forty a refund), merchant category code,
+cardholder, department, transaction ID — over about 4,000 descriptors (a few hundred
+technology vendors spelled the ways statements spell them, ordinary merchants with store
+numbers, one charge in seven an Amazon Marketplace order with a reference of its own), then,
+in one process on a fresh SQLite database (or `--database`, a PostgreSQL URL whose database
+is created afresh):
+
+(a) reads it with `csv.reader` alone;
+(b) imports it as "Purchases" through the platform's importer on the write path, as
+    `townhall import purchase FILE` does (`imports.services.read`, the guessed columns,
+    `engine.run` with commit): every row checked, matched, saved in batches and audited;
+(c) runs the merchant job (`shadowit.merchants.work_out`): keys, merchants, categories,
+    subscriptions; then runs it again (nothing changed) and imports the same file again.
+
+Prints each time (wall clock), the ratio (b + c) / a against the goal of 5, and the peak
+memory of the process. `--profile N` profiles (cProfile) the import of N rows instead and
+prints where the time goes. Prints figures; it is not a test.
+
+    .venv/bin/python bench/shadowit_import.py                # 500,000 rows
+    .venv/bin/python bench/shadowit_import.py --rows 50000
+    .venv/bin/python bench/shadowit_import.py --profile 20000
+    .venv/bin/python bench/shadowit_import.py --rows 50000 \\
+        --database postgres://postgres@127.0.0.1:5432/bench_shadowit
+"""
+
+import argparse
+import cProfile
+import csv
+import datetime
+import io
+import os
+import pstats
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LABELLED = ROOT / "bench" / "data" / "shadowit_labelled.csv"
+DEPARTMENTS = [
+    ("PARKS", "Parks and Recreation"),
+    ("LIB", "Library"),
+    ("SHERIFF", "Sheriff"),
+    ("PW", "Public Works"),
+    ("HEALTH", "Health"),
+    ("IT", "Information Technology"),
+    ("CLERK", "Clerk"),
+    ("COURTS", "Courts"),
+    ("FIRE", "Fire"),
+    ("PLAN", "Planning"),
+]
+HEADER = [
+    "Transaction Date",
+    "Posting Date",
+    "Merchant Name",
+    "Amount",
+    "MCC",
+    "Cardholder Name",
+    "Department",
+    "Transaction ID",
+]
+
+
+def generate(path: Path, rows: int, seed: int) -> None:
+    """A seeded year of card lines, in date order as a bank's export lists them."""
+    rng = random.Random(seed)
+    with LABELLED.open(newline="", encoding="utf-8") as f:
+        base = [(r["descriptor"], r["mcc"]) for r in csv.DictReader(f)]
+    words = "NORTH SOUTH RIVER PEAK CEDAR HARBOR VALLEY SUMMIT PINE LAKE BAY CREST".split()
+    trades = "CAFE SUPPLY SERVICES PRINTING TIRE AUTO MARKET HARDWARE GRILL CONSULTING".split()
+    pool = list(base)
+    while len(pool) < 4000:
+        name = f"{rng.choice(words)} {rng.choice(words)} {rng.choice(trades)}"
+        pool.append((f"{name} #{rng.randint(1, 999)}", rng.choice(["5812", "5999", "7399", ""])))
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(pool))]
+    # Each merchant is mostly bought by a department or two, as cards are.
+    home = {d: rng.sample(range(len(DEPARTMENTS)), 2) for d, _ in pool}
+    start = datetime.date.today().replace(day=1) - datetime.timedelta(days=365)
+    picks = rng.choices(pool, weights=weights, k=rows)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADER)
+        for i, (descriptor, mcc) in enumerate(picks):
+            department = DEPARTMENTS[rng.choice(home[descriptor])][0]
+            if rng.random() < 1 / 7:
+                ref = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(8))
+                descriptor, mcc = f"AMZN Mktp US*{ref}", "5999"
+            day = start + datetime.timedelta(days=i * 365 // rows)
+            posted = day + datetime.timedelta(days=rng.randint(1, 3))
+            amount = rng.uniform(3, 2500) * (-1 if rng.random() < 1 / 40 else 1)
+            writer.writerow(
+                [
+                    f"{day.month}/{day.day}/{day.year}",
+                    f"{posted.month}/{posted.day}/{posted.year}",
+                    descriptor,
+                    f"{amount:.2f}",
+                    mcc,
+                    f"CARDHOLDER {rng.randint(1, 1500):04d}",
+                    department,
+                    f"24{i:010d}",
+                ]
+            )
+
+
+def read_only(path: Path) -> int:
+    count = 0
+    with path.open(newline="", encoding="utf-8") as f:
+        for _row in csv.reader(f):
+            count += 1
+    return count
+
+
+def fresh_database(url: str | None, folder: Path) -> str:
+    if url is None:
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    base, _, name = url.rpartition("/")
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        con.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def setup_django(folder: Path, url: str | None, rows: int) -> None:
+    os.environ.update(
+        {
+            "TOWNHALL_VAR_DIR": str(folder),
+            "DATABASE_URL": fresh_database(url, folder),
+            "TOWNHALL_IMPORT_INLINE_ROWS": str(rows + 1),
+            "TOWNHALL_IMPORT_MAX_ROWS": str(rows + 1),
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only",
+            "DJANGO_SETTINGS_MODULE": "townhall.settings",
+        }
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from townhall.core import context, services
+    from townhall.org.models import Department
+
+    with context.acting("cli"):
+        services.create_many(
+            context.SYSTEM, Department, [{"code": c, "name": n} for c, n in DEPARTMENTS]
+        )
+
+
+def import_file(path: Path) -> Any:
+    """As `townhall import purchase FILE` does."""
+    from townhall.core import context
+    from townhall.imports import engine, kinds, services
+
+    kind = kinds.get("purchase")
+    sheet = services.read(path.read_bytes(), path.name)
+    with context.acting("cli"):
+        return engine.run(
+            context.SYSTEM,
+            kind,
+            sheet,
+            kind.guess(sheet.header),
+            commit=True,
+            source=f"Import of {path.name}",
+        )
+
+
+def merchant_job() -> Any:
+    from townhall.core import context
+    from townhall.shadowit import merchants
+
+    with context.acting("task"):
+        return merchants.work_out(context.SYSTEM, datetime.date.today())
+
+
+def timed(fn: Any, *args: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn(*args)
+    return time.perf_counter() - started, value
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def speed(args: argparse.Namespace, folder: Path) -> None:
+    path = folder / "card_statement.csv"
+    generate(path, args.rows, args.seed)
+    size = path.stat().st_size / 1e6
+    setup_django(folder, args.database, args.rows)
+    reading = min(timed(read_only, path)[0] for _ in range(3))
+    before = peak_mb()
+    importing, outcome = timed(import_file, path)
+    assert outcome.committed and not outcome.problems, outcome.report()
+    after_import = peak_mb()
+    working, report = timed(merchant_job)
+    again, second = timed(merchant_job)
+    reimport, outcome2 = timed(import_file, path)
+    print(f"{args.rows:,} card lines, {size:.1f} MB, database {args.database or 'SQLite'}")
+    print(f"  (a) csv.reader alone:            {reading:8.2f} s")
+    print(f"  (b) import on the write path:    {importing:8.2f} s  {outcome.counts()}")
+    print(f"  (c) merchant job:                {working:8.2f} s  {report.text()}")
+    print(f"  ratio (b + c) / a: {(importing + working) / reading:.1f} (goal: at most 5)")
+    print(f"      b / a: {importing / reading:.1f}, c / a: {working / reading:.1f}")
+    print(f"  merchant job again, nothing changed: {again:.2f} s ({second.text()})")
+    print(f"  the same file imported again:        {reimport:.2f} s {outcome2.counts()}")
+    print(
+        f"  peak memory: {before:.0f} MB before the import, {after_import:.0f} MB after it, "
+        f"{peak_mb():.0f} MB at the end"
+    )
+
+
+def profile(args: argparse.Namespace, folder: Path) -> None:
+    path = folder / "card_statement.csv"
+    generate(path, args.profile, args.seed)
+    setup_django(folder, args.database, args.profile)
+    for title, step in (("the import", import_file), ("the merchant job", merchant_job)):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        step(path) if step is import_file else step()
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+        print(f"==== {title} of {args.profile:,} rows")
+        print(out.getvalue())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", help="a PostgreSQL URL (its database is recreated)")
+    parser.add_argument("--profile", type=int, default=0, help="profile importing N rows")
+    args, _ = parser.parse_known_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.profile:
+            profile(args, Path(tmp))
+        else:
+            speed(args, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
