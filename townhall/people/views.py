@@ -1,0 +1,35 @@
+"""The people module's records on the platform's generic pages and API."""
+
+from townhall.core.registry import declare
+from townhall.people import models as m
+
+TEAMS = declare(
+    m.Team,
+    ["name"],
+    nav_label="Teams",
+    bulk_fields=["placement"],
+    related=[("children", "Teams within it"), "positions"],
+)
+POSITIONS = declare(
+    m.Position,
+    ["title", "grade", "person__name"],
+    nav_label="Positions",
+    bulk_fields=["funded", "placement"],
+    related=[("reports", "Positions reporting to it")],
+)
+OPERATING_MODELS = declare(
+    m.OperatingModel, ["owner_department__name"], nav_label="Operating models"
+)
+SKILLS = declare(
+    m.Skill,
+    ["code", "name"],
+    nav_label="Skills",
+    bulk_fields=["kind"],
+    related=["proficiencies"],
+)
+PROFICIENCIES = declare(
+    m.Proficiency, ["person__name", "skill__name", "skill__code"], nav_label="Proficiencies"
+)
+CERTIFICATIONS = declare(
+    m.Certification, ["name", "issuer", "person__name"], nav_label="Certifications"
+)
