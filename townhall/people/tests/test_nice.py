@@ -111,3 +111,15 @@ def test_only_it_staff_import(users):
     with pytest.raises(PermissionDenied):
         services.import_nice(users["viewer"], FIXTURE.read_bytes())
     assert not Skill.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_loads_the_core_set_and_reads_nists_file(capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("people", "core-skills")
+    assert "51 NICE work roles and competency areas added" in capsys.readouterr().out
+    call_command("people", "nice", str(FIXTURE))
+    assert "0 NICE work roles and competency areas added, 3 changed." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("people", "nice", "/nowhere.json")
