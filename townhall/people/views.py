@@ -2,6 +2,7 @@
 
 from townhall.core.registry import declare
 from townhall.people import models as m
+from townhall.people.pages.skill import skill_context
 
 TEAMS = declare(
     m.Team,
@@ -26,6 +27,9 @@ SKILLS = declare(
     nav_label="Skills",
     bulk_fields=["kind"],
     related=["proficiencies"],
+    detail_template="people/skill_detail.html",
+    detail_context=skill_context,
+    detail_skip=["systems", "components"],
 )
 PROFICIENCIES = declare(
     m.Proficiency, ["person__name", "skill__name", "skill__code"], nav_label="Proficiencies"

@@ -72,3 +72,20 @@ def test_the_verb_links_skills_to_the_systems_and_components_using_them(departme
         again = people_services.derive_technology(context.SYSTEM)
     assert (again.added, again.changed) == (1, 1)
     assert list(arcgis.systems.all()) == [gis]
+
+
+@pytest.mark.django_db
+def test_a_skills_page_lists_the_first_systems_and_counts_them_all(client_for):
+    from townhall.people.pages import skill as skill_page
+
+    with context.acting("system"):
+        systems = [
+            services.create(context.SYSTEM, System, {"name": f"Map {n:02d}", "product": "QGIS"})
+            for n in range(skill_page.SHOWN + 2)
+        ]
+        people_services.derive_technology(context.SYSTEM)
+    qgis = Skill.objects.get(code="TECH-QGIS")
+    html = client_for("viewer").get(qgis.get_absolute_url()).content.decode()
+    assert f"Systems that need it ({len(systems)})" in html
+    assert "Map 00" in html and f"Map {len(systems) - 1}" not in html
+    assert "Components that need it (0)" in html
