@@ -56,6 +56,12 @@ def test_the_chart_by_keyboard(
     expect(page.locator("#people-panel-skills")).to_contain_text("PostgreSQL: level 4")
     axe_check(page)
 
+    page.get_by_role("link", name="PostgreSQL").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("PostgreSQL")
+    expect(page.get_by_role("heading", name="Systems that need it (0)")).to_be_visible()
+    axe_check(page)
+
     page.goto(f"{url}/people/chart/")
     page.get_by_role("link", name="Network Engineer").focus()
     page.keyboard.press("Enter")
