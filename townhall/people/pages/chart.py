@@ -13,9 +13,11 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from townhall.org.models import Department
+from townhall.people import chart_svg
 from townhall.people.models import OperatingModel, Placement, Position, Team
 
 
@@ -111,6 +113,22 @@ def operating_models(user: Any) -> list[dict[str, Any]]:
     return out
 
 
+def tree_rows(roots: list[Node]) -> list[chart_svg.Row]:
+    """The teams in the order the lists show them, for the drawing."""
+    rows: list[chart_svg.Row] = []
+
+    def walk(node: Node, depth: int, parent: int | None) -> None:
+        index = len(rows)
+        filled = len(node.positions) - node.vacancies
+        rows.append(chart_svg.Row(depth, node.team.name, filled, node.vacancies, parent))
+        for child in node.children:
+            walk(child, depth + 1, index)
+
+    for root in roots:
+        walk(root, 0, None)
+    return rows
+
+
 def chart_context(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
     teams = list(Team.objects.restrict(user, "view").select_related("owner_department"))
     positions = list(
@@ -121,8 +139,19 @@ def chart_context(user: Any, today: datetime.date | None = None) -> dict[str, An
     filled = sum(1 for p in positions if p.person_id is not None)
     funded_vacant = sum(1 for p in positions if p.person_id is None and p.funded)
     total = len(positions)
+    roots = tree(teams, positions)
+    rows = tree_rows(roots)
+    drawing = chart_svg.svg(
+        rows,
+        "The IT organization's teams as a tree",
+        f"{len(rows)} teams; each bar shows a team's filled positions, then its vacant ones "
+        "outlined. The lists below say the same in words.",
+    )
     return {
-        "roots": tree(teams, positions),
+        "roots": roots,
+        "drawing": mark_safe(drawing),  # noqa: S308 - every text in it is escaped
+        "drawn": min(len(rows), chart_svg.MAX_ROWS),
+        "teams": len(rows),
         "total": total,
         "filled": filled,
         "vacant": total - filled,

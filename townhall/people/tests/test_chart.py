@@ -88,3 +88,19 @@ def test_a_loop_in_the_data_still_draws():
 def test_an_empty_organization_says_so(client_for):
     page = client_for("viewer").get("/people/chart/")
     assert "No teams yet." in page.content.decode()
+
+
+def test_the_drawing_escapes_names_and_joins_each_team_to_its_unit():
+    from townhall.people import chart_svg
+
+    rows = [
+        chart_svg.Row(0, "IT <central>", 2, 1, None),
+        chart_svg.Row(1, "Ops & Desk", 0, 2, 0),
+    ]
+    drawn = chart_svg.svg(rows, "Teams", "Two teams")
+    assert drawn.startswith('<svg role="img"')
+    assert "IT &lt;central&gt;" in drawn and "Ops &amp; Desk" in drawn
+    assert drawn.count("<path") == 1
+    assert "2 filled, 1 vacant" in drawn and "0 filled, 2 vacant" in drawn
+    many = [chart_svg.Row(0, f"T{i}", 1, 0, None) for i in range(chart_svg.MAX_ROWS + 5)]
+    assert chart_svg.svg(many, "t", "s").count("<circle") == chart_svg.MAX_ROWS
