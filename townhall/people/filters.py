@@ -1,7 +1,14 @@
 import django_filters
 
 from townhall.core.filters import RecordFilterSet, department_filter
+from townhall.estate.filters import IdFilter
 from townhall.people import models as m
+
+
+def _id(label: str, field_name: str | None = None) -> IdFilter:
+    """A record's id, as the "see all" links of a record's page use it."""
+    extra = {"field_name": field_name} if field_name else {}
+    return IdFilter(label=label, min_value=1, max_value=2**63 - 1, **extra)
 
 
 def _vacant(queryset, name, value):  # noqa: ANN001, ANN202
@@ -13,7 +20,7 @@ def _vacant(queryset, name, value):  # noqa: ANN001, ANN202
 class TeamFilterSet(RecordFilterSet):
     owner_department = department_filter()
     placement = django_filters.ChoiceFilter(choices=m.Placement.choices)
-    parent = django_filters.NumberFilter(label="Part of (team id)")
+    parent = _id("Part of (team id)")
 
     class Meta:
         model = m.Team
@@ -23,8 +30,8 @@ class TeamFilterSet(RecordFilterSet):
 class PositionFilterSet(RecordFilterSet):
     owner_department = department_filter()
     placement = django_filters.ChoiceFilter(choices=m.Placement.choices)
-    team = django_filters.NumberFilter(label="Team (id)")
-    person = django_filters.NumberFilter(label="Filled by (person id)")
+    team = _id("Team (id)")
+    person = _id("Filled by (person id)")
     funded = django_filters.BooleanFilter()
     vacant = django_filters.BooleanFilter(method=_vacant, label="Vacant")
 
@@ -44,10 +51,8 @@ class OperatingModelFilterSet(RecordFilterSet):
 
 class SkillFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=m.Skill.Kind.choices)
-    system = django_filters.NumberFilter(field_name="systems", label="Needed by system (id)")
-    component = django_filters.NumberFilter(
-        field_name="components", label="Needed by component (id)"
-    )
+    system = _id("Needed by system (id)", "systems")
+    component = _id("Needed by component (id)", "components")
 
     class Meta:
         model = m.Skill
@@ -55,11 +60,11 @@ class SkillFilterSet(RecordFilterSet):
 
 
 class ProficiencyFilterSet(RecordFilterSet):
-    person = django_filters.NumberFilter(label="Person (id)")
-    skill = django_filters.NumberFilter(label="Skill (id)")
+    person = _id("Person (id)")
+    skill = _id("Skill (id)")
     level = django_filters.ChoiceFilter(choices=m.LEVELS)
-    at_least = django_filters.NumberFilter(
-        field_name="level", lookup_expr="gte", label="Level at least"
+    at_least = IdFilter(
+        field_name="level", lookup_expr="gte", label="Level at least", min_value=0, max_value=4
     )
 
     class Meta:
@@ -68,7 +73,7 @@ class ProficiencyFilterSet(RecordFilterSet):
 
 
 class CertificationFilterSet(RecordFilterSet):
-    person = django_filters.NumberFilter(label="Person (id)")
+    person = _id("Person (id)")
     expires_before = django_filters.DateFilter(
         field_name="expires", lookup_expr="lte", label="Expires on or before"
     )
