@@ -2,6 +2,7 @@
 
 from townhall.core.registry import declare
 from townhall.people import models as m
+from townhall.people.pages.operating import operating_context
 from townhall.people.pages.skill import skill_context
 
 TEAMS = declare(
@@ -19,7 +20,11 @@ POSITIONS = declare(
     related=[("reports", "Positions reporting to it")],
 )
 OPERATING_MODELS = declare(
-    m.OperatingModel, ["owner_department__name"], nav_label="Operating models"
+    m.OperatingModel,
+    ["owner_department__name"],
+    nav_label="Operating models",
+    detail_template="people/operatingmodel_detail.html",
+    detail_context=operating_context,
 )
 SKILLS = declare(
     m.Skill,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def organization(departments):
     from townhall.core import context, services
-    from townhall.people.models import Proficiency
+    from townhall.people.models import OperatingModel, Proficiency
     from townhall.people.tests import factories as f
 
     it = f.team("Information Technology")
@@ -28,6 +28,15 @@ def organization(departments):
     sql = f.skill("TECH-POSTGRESQL", "PostgreSQL", "technology")
     with context.acting("system"):
         services.create(context.SYSTEM, Proficiency, {"person": pat, "skill": sql, "level": 4})
+        services.create(
+            context.SYSTEM,
+            OperatingModel,
+            {
+                "owner_department": departments["PW"],
+                "model": "decentralized",
+                "as_of": datetime.date(2025, 7, 1),
+            },
+        )
 
 
 def test_the_chart_by_keyboard(
@@ -60,6 +69,14 @@ def test_the_chart_by_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("PostgreSQL")
     expect(page.get_by_role("heading", name="Systems that need it (0)")).to_be_visible()
+    axe_check(page)
+
+    page.goto(f"{url}/people/chart/")
+    page.locator("#people-models-table").get_by_role("link").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#operating-staff-summary")).to_contain_text(
+        "1 embedded IT position: 0 filled, 1 vacant"
+    )
     axe_check(page)
 
     page.goto(f"{url}/people/chart/")

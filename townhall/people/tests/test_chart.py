@@ -104,3 +104,18 @@ def test_the_drawing_escapes_names_and_joins_each_team_to_its_unit():
     assert "2 filled, 1 vacant" in drawn and "0 filled, 2 vacant" in drawn
     many = [chart_svg.Row(0, f"T{i}", 1, 0, None) for i in range(chart_svg.MAX_ROWS + 5)]
     assert chart_svg.svg(many, "t", "s").count("<circle") == chart_svg.MAX_ROWS
+
+
+@pytest.mark.django_db
+def test_an_operating_models_page_counts_the_staff_behind_it(departments, client_for):
+    _organization(departments, 1)
+    with context.acting("system"):
+        model = services.create(
+            context.SYSTEM,
+            OperatingModel,
+            {"owner_department": departments["PW"], "model": "decentralized"},
+        )
+    html = client_for("viewer").get(model.get_absolute_url()).content.decode()
+    summary = re.sub(r"<[^>]+>", "", html[html.index('id="operating-staff-summary"') :])
+    assert summary.startswith('id="operating-staff-summary">1 embedded IT position: 0 filled')
+    assert "1 vacant, 1 FTE." in summary
