@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from townhall.estate import calendar
 from townhall.people.models import Certification, Position, Proficiency
@@ -35,7 +36,7 @@ def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
         "skill_count": skill_count,
         "skills_url": reverse("people:proficiency_list") + f"?person={person.pk}",
         "certifications": certifications,
-        "today": datetime.date.today(),
+        "today": timezone.localdate(),
     }
 
 
