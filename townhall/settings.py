@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "townhall.continuity",
     "townhall.foundation",
     "townhall.shadowit",
+    "townhall.people",
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("continuity/", include("townhall.continuity.urls")),
     path("foundation/", include("townhall.foundation.urls")),
     path("shadow-it/", include("townhall.shadowit.urls")),
+    path("people/", include("townhall.people.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

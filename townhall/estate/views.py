@@ -31,6 +31,12 @@ def record_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
     return context
 
 
+def panel_context(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    """A record page with no links of its own beyond the panels later modules register for
+    it (a person's position and skills, from the people module)."""
+    return {"panels": plugins.panels(request, obj)}
+
+
 def _graph_pages(model: type[models.Model]) -> dict[str, Any]:
     """Services, systems and components: a page of their dependencies, and the detail page
     with the dependency links and the continuity panel."""
@@ -81,7 +87,11 @@ CONTRACTS = declare(
     bulk_fields=["owner_department", "kind", "auto_renew"],
 )
 PEOPLE = declare(
-    m.Person, ["name", "email", "title"], bulk_fields=["owner_department", "is_it_staff"]
+    m.Person,
+    ["name", "email", "title"],
+    bulk_fields=["owner_department", "is_it_staff"],
+    detail_template="estate/record_detail.html",
+    detail_context=panel_context,
 )
 LOCATIONS = declare(m.Location, ["name", "address"], bulk_fields=["kind"], related=["components"])
 REDUNDANCY_GROUPS = declare(

@@ -99,6 +99,8 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "payable",
         "sign_in",
         "domain_use",
+        "position",  # people's, after the estate's people who fill them
+        "proficiency",
     ]
     monkeypatch.setattr(plugins, "_import_kinds", dict(plugins._import_kinds))
     plugins.register_import_kind(
@@ -113,16 +115,17 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
 def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, client_for):
     monkeypatch.setattr(plugins, "_sections", dict(plugins._sections))
     plugins.register_menu(
-        plugins.Section("later", "A later module", order=70, pages=[("Its page", "core:home")])
+        plugins.Section("later", "A later module", order=80, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:8] == [
+    assert titles[:9] == [
         "Estate",
         "Governance",
         "Cyber",
         "Continuity",
         "Foundation",
         "Shadow IT",
+        "People",
         "A later module",
         "Organization",
     ]
@@ -142,4 +145,5 @@ def test_the_demo_loads_the_platform_then_each_module_in_order():
         "townhall.continuity.demo.load",
         "townhall.foundation.demo.load",
         "townhall.shadowit.demo.load",
+        "townhall.people.demo.load",
     ]

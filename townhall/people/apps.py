@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+
+# The module's section of the main menu (`core.plugins.Section`): its pages beyond its
+# record lists, which the menu lists after them, and who may open each.
+MENU: list[tuple] = [
+    ("Organization chart", "people:chart"),
+    ("Skills overview", "people:skills"),
+]
+
+
+class PeopleConfig(AppConfig):
+    name = "townhall.people"
+    label = "people"
+    verbose_name = "People"
+
+    def ready(self) -> None:
+        from townhall.core import plugins, registry
+        from townhall.people import imports, panel, tasks, views  # noqa: F401
+        from townhall.people.spellings import SPELLINGS
+
+        registry.register_spellings(self.label, SPELLINGS)  # "vacant", "hybrid"
+        imports.register()  # positions and proficiencies, for the importer
+        plugins.register_menu(plugins.Section("people", "People", order=70, pages=MENU))
+        plugins.register_home_link(
+            plugins.HomeLink("Organization chart", "people:chart", order=170)
+        )
+        plugins.register_demo("townhall.people.demo.load", order=70)
+        plugins.register_panel(
+            ["estate.Person"],
+            plugins.Panel(
+                name="people",
+                template="people/_person_panel.html",
+                context=panel.person_panel,
+                order=100,
+            ),
+        )
+        plugins.register_calendar_events(panel.certification_events)

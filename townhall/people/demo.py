@@ -1,0 +1,286 @@
+"""The people module's part of Juniper County, the fictional demo jurisdiction, made from
+the estate demo's people and systems: a central IT department with its divisions and teams,
+IT positions embedded in the Sheriff's Office and Public Works (their IT liaisons fill
+them), vacancies, one position without funding, each department's operating model, the
+NICE core set, the technology skills worked out from the estate, and skill levels telling
+the story a CIO fears — the most critical system's platform known well by one person only —
+with certifications, some expiring within weeks. Drawn from `random.Random(seed)`; written
+through `core.services`; left alone once the county has teams."""
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from townhall.core import context, services
+from townhall.estate.models import Person, System
+from townhall.org.models import Department
+from townhall.people import services as people_services
+from townhall.people.models import (
+    Certification,
+    OperatingModel,
+    Placement,
+    Position,
+    Proficiency,
+    Skill,
+    Team,
+)
+
+# The central IT department's teams, under the department itself, and the titles of their
+# positions (the first of each team leads it and reports to the CIO).
+TEAMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Infrastructure and Operations",
+        (
+            "Infrastructure Manager",
+            "Systems Administrator",
+            "Systems Administrator",
+            "Network Engineer",
+            "Database Administrator",
+        ),
+    ),
+    (
+        "Applications",
+        ("Applications Manager", "Application Analyst", "Application Analyst", "GIS Analyst"),
+    ),
+    ("Cybersecurity", ("Information Security Officer", "Security Analyst", "Security Analyst")),
+    (
+        "Service Desk",
+        (
+            "Service Desk Supervisor",
+            "Service Desk Technician",
+            "Service Desk Technician",
+            "Service Desk Technician",
+        ),
+    ),
+)
+# Positions left vacant (team, index) and how many days ago; one of them is not funded.
+VACANT = {("Cybersecurity", 2): 190, ("Applications", 3): 75, ("Service Desk", 3): 400}
+UNFUNDED = ("Service Desk", 3)
+EMBEDDED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("SHF", "Sheriff's Office IT", ("Sheriff's IT Coordinator", "Mobile Data Technician")),
+    ("PW", "Public Works Technology", ("SCADA and Control Systems Technician",)),
+)
+MODELS = {"SHF": "decentralized", "PW": "hybrid"}
+# Work roles each IT title practises (NICE identifiers).
+ROLES = {
+    "Systems Administrator": ("IO-WRL-005", "NF-COM-009"),
+    "Database Administrator": ("IO-WRL-002",),
+    "Network Engineer": ("IO-WRL-004", "NF-COM-005"),
+    "Application Analyst": ("DD-WRL-006", "OG-WRL-011"),
+    "GIS Analyst": ("IO-WRL-001",),
+    "Security Analyst": ("PD-WRL-001", "PD-WRL-003", "PD-WRL-007"),
+    "Information Security Officer": ("OG-WRL-007", "OG-WRL-002", "PD-WRL-003"),
+    "Service Desk Technician": ("IO-WRL-007",),
+    "Chief Information Officer": ("OG-WRL-015", "OG-WRL-010"),
+}
+CERTIFICATIONS = (
+    ("Security Analyst", "CompTIA Security+", "CompTIA"),
+    ("Information Security Officer", "CISSP", "ISC2"),
+    ("Network Engineer", "CCNA", "Cisco"),
+    ("Systems Administrator", "Microsoft Certified: Azure Administrator Associate", "Microsoft"),
+    ("Database Administrator", "Oracle Database Administration Certified Professional", "Oracle"),
+)
+
+
+def _people_by_title() -> tuple[list[Person], dict[str, Person]]:
+    staff = list(Person.objects.filter(is_it_staff=True).order_by("pk"))
+    liaisons = {
+        p.owner_department.code: p
+        for p in Person.objects.filter(title="IT Liaison")
+        .select_related("owner_department")
+        .order_by("-pk")
+        if p.owner_department is not None
+    }
+    return staff, liaisons
+
+
+def load(scale: str = "small", seed: int = 1) -> int:
+    """Create the demo's IT organization and skills; return how many records were made."""
+    if Team.objects.exists():
+        return 0
+    departments = {d.code: d for d in Department.objects.all()}
+    it = departments.get("IT")
+    if it is None:
+        return 0
+    rng = random.Random(f"people-{seed}")
+    today = timezone.localdate()
+    staff, liaisons = _people_by_title()
+    user = context.SYSTEM
+    count = 0
+    with context.acting("demo"):
+        central = services.create(
+            user,
+            Team,
+            {
+                "name": "Information Technology",
+                "owner_department": it,
+                "source": "demo",
+                "purpose": "The county's central IT department.",
+            },
+        )
+        cio = services.create(
+            user,
+            Position,
+            {
+                "title": "Chief Information Officer",
+                "grade": "E3",
+                "team": central,
+                "owner_department": it,
+                "person": staff[0] if staff else None,
+                "vacant_since": None if staff else today,
+                "source": "demo",
+            },
+        )
+        count += 2
+        pool = list(staff[1:])
+        filled: list[tuple[str, Person]] = (
+            [("Chief Information Officer", staff[0])] if staff else []
+        )
+        for name, titles in TEAMS:
+            team = services.create(
+                user,
+                Team,
+                {"name": name, "parent": central, "owner_department": it, "source": "demo"},
+            )
+            count += 1
+            lead = None
+            for i, title in enumerate(titles):
+                vacant = (name, i) in VACANT or not pool
+                person = None if vacant else pool.pop(0)
+                position = services.create(
+                    user,
+                    Position,
+                    {
+                        "title": title,
+                        "grade": f"IT{4 if i == 0 else rng.choice((2, 3))}",
+                        "team": team,
+                        "owner_department": it,
+                        "person": person,
+                        "vacant_since": (
+                            today - datetime.timedelta(days=VACANT.get((name, i), 30))
+                            if vacant
+                            else None
+                        ),
+                        "funded": (name, i) != UNFUNDED,
+                        "reports_to": cio if i == 0 else lead,
+                        "source": "demo",
+                    },
+                )
+                count += 1
+                lead = lead or position
+                if person is not None:
+                    filled.append((title, person))
+        for code, team_name, titles in EMBEDDED:
+            dept = departments.get(code)
+            if dept is None:
+                continue
+            team = services.create(
+                user,
+                Team,
+                {
+                    "name": team_name,
+                    "placement": Placement.EMBEDDED,
+                    "owner_department": dept,
+                    "source": "demo",
+                },
+            )
+            count += 1
+            for i, title in enumerate(titles):
+                person = liaisons.get(code) if i == 0 else None
+                services.create(
+                    user,
+                    Position,
+                    {
+                        "title": title,
+                        "grade": "IT2",
+                        "team": team,
+                        "owner_department": dept,
+                        "placement": Placement.EMBEDDED,
+                        "person": person,
+                        "vacant_since": None if person else today - datetime.timedelta(days=120),
+                        "fte": Decimal("1.00") if i == 0 else Decimal("0.50"),
+                        "source": "demo",
+                    },
+                )
+                count += 1
+                if person is not None:
+                    filled.append((title, person))
+        for code, dept in departments.items():
+            services.create(
+                user,
+                OperatingModel,
+                {
+                    "owner_department": dept,
+                    "model": MODELS.get(code, "central"),
+                    "as_of": datetime.date(today.year - 2, 7, 1),
+                    "source": "demo",
+                },
+            )
+            count += 1
+    with context.acting("demo"):
+        count += people_services.load_core_skills(user).added
+        count += people_services.derive_technology(user).added
+        count += _levels(rng, today, filled)
+    return count
+
+
+def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Person]]) -> int:
+    """Skill levels and certifications. The most critical system's technology: one person
+    at 4, everyone else who touches it at 1 or 2 — the key-person risk the module finds."""
+    skills = {s.code: s for s in Skill.objects.filter(kind__in=("work_role", "competency_area"))}
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    for title, person in filled:
+        for code in ROLES.get(title, ()):
+            if code in skills:
+                rows[(person.pk, skills[code].pk)] = {
+                    "person": person,
+                    "skill": skills[code],
+                    "level": rng.choice((2, 3, 3, 4)),
+                    "assessed_on": today - datetime.timedelta(days=rng.randint(10, 300)),
+                }
+    critical = System.objects.filter(criticality=1).exclude(product="").order_by("pk").first()
+    tech = Skill.objects.filter(kind="technology", systems=critical).first() if critical else None
+    people = [p for _t, p in filled]
+    if tech is not None and people:
+        expert = people[min(1, len(people) - 1)]
+        for person in people[:6]:
+            rows[(person.pk, tech.pk)] = {
+                "person": person,
+                "skill": tech,
+                "level": 4 if person is expert else rng.choice((1, 2)),
+                "assessed_on": today - datetime.timedelta(days=30),
+            }
+    others = Skill.objects.filter(kind="technology")
+    if tech is not None:
+        others = others.exclude(pk=tech.pk)
+    for other in others[:12]:
+        for person in rng.sample(people, min(2, len(people))):
+            rows[(person.pk, other.pk)] = {
+                "person": person,
+                "skill": other,
+                "level": rng.choice((2, 3, 4)),
+                "source": "demo",
+            }
+    made = len(services.create_many(context.SYSTEM, Proficiency, list(rows.values())))
+    certs = []
+    soon = (20, 45, 400, 700, -15)
+    for i, (title, cert, issuer) in enumerate(CERTIFICATIONS):
+        holder = next((p for t, p in filled if t == title), None)
+        if holder is None:
+            continue
+        expires = today + datetime.timedelta(days=soon[i % len(soon)])
+        certs.append(
+            {
+                "person": holder,
+                "name": cert,
+                "issuer": issuer,
+                "earned": expires - datetime.timedelta(days=3 * 365),
+                "expires": expires,
+                "source": "demo",
+            }
+        )
+    made += len(services.create_many(context.SYSTEM, Certification, certs))
+    return made

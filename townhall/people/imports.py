@@ -1,0 +1,94 @@
+"""The people module's kinds of record for the spreadsheet importer, registered by the app
+config.
+
+Positions come from the city's position control list (HR's or the budget office's): the
+title is the name, found within its department; the team by name, the person filling it as
+the estate finds people (by e-mail when the cell holds one, else by name), the position it
+reports to by title. Proficiencies come from a skills survey as one row per person and
+skill with a level: they have no name, so the person and the skill are the key
+(`natural_key`) and reading the file again changes levels instead of adding rows. A skill
+is found by its code (OG-WRL-001) or its name."""
+
+from typing import Any
+
+from django.db import models
+
+from townhall.core import plugins, registry
+from townhall.imports import refs
+from townhall.imports.values import NotFound
+
+POSITION_FIELDS = (
+    "title",
+    "grade",
+    "team",
+    "funded",
+    "person",
+    "vacant_since",
+    "placement",
+    "owner_department",
+    "reports_to",
+    "fte",
+    "external_id",
+    "notes",
+)
+PROFICIENCY_FIELDS = ("person", "skill", "level", "assessed_on", "notes")
+
+# How people head the columns of the people module's own fields, in either kind.
+COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "person": ("employee", "employee name", "incumbent", "staff member", "filled by"),
+    "team": ("team", "unit", "division", "section", "work unit"),
+    "grade": ("grade", "pay grade", "class", "job class", "classification"),
+    "funded": ("funded", "budgeted", "is funded"),
+    "vacant_since": ("vacant since", "vacancy date", "date vacated", "vacant date"),
+    "placement": ("placement", "central or embedded", "it placement"),
+    "reports_to": ("reports to", "supervisor position", "reports to position"),
+    "fte": ("fte", "full time equivalent", "fte count"),
+    "skill": ("skill", "skill name", "skill code", "competency", "work role", "nice role"),
+    "level": ("level", "proficiency", "proficiency level", "skill level", "rating"),
+    "assessed_on": ("assessed on", "assessment date", "rated on", "survey date"),
+}
+
+KINDS = (
+    plugins.ImportKind(
+        key="position",
+        label="Positions",
+        model="people.Position",
+        order=300,
+        fields=POSITION_FIELDS,
+        name_field="title",
+        name_spellings=("title", "position", "position title", "job title", "working title"),
+    ),
+    plugins.ImportKind(
+        key="proficiency",
+        label="Proficiencies (skill levels)",
+        model="people.Proficiency",
+        order=310,
+        fields=PROFICIENCY_FIELDS,
+        natural_key=("person", "skill"),
+        indexed=True,
+    ),
+)
+
+
+def position(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """A position by its title (its department's own when several share it)."""
+    return refs.by_name(qs, "title", text, department_id)
+
+
+def skill(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """A skill by its code (any case), else by its name (any case)."""
+    found = list(qs.filter(code__iexact=text)[:2]) or list(qs.filter(name__iexact=text)[:2])
+    if not found:
+        raise NotFound(
+            f"No skill with the code or name {text!r}: load the NICE core set or add the "
+            "skill first, or check the spelling"
+        )
+    return refs.one(qs.model, found, text, None)
+
+
+def register() -> None:
+    registry.register_column_spellings("people", COLUMN_SPELLINGS)
+    for kind in KINDS:
+        plugins.register_import_kind(kind)
+    plugins.register_import_finder("people.Position", position)
+    plugins.register_import_finder("people.Skill", skill)

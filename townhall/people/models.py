@@ -1,0 +1,329 @@
+"""The IT organization and its skills: teams and the positions in them (filled by the
+estate's people, `estate.Person`, or vacant), each department's IT operating model, the
+skills the work needs (NICE work roles and competency areas, and the technology the estate
+runs on), who has them and how well, and the certifications people hold.
+
+Pay, grade steps, retirement eligibility and performance are left out on purpose: they are
+personnel data that only some roles may see, and come with that protection."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from townhall.core.models import OwnedModel, TrackedModel
+
+# A chain of reporting lines or teams longer than this is taken for a loop: no real
+# organization is this deep, and the walk must end whatever the data holds.
+MAX_DEPTH = 200
+
+
+def _url(obj: models.Model) -> str:
+    return reverse(f"people:{obj._meta.model_name}_detail", args=[obj.pk])
+
+
+class Placement(models.TextChoices):
+    """Where IT work sits: in the central IT unit, or in a department that runs its own."""
+
+    CENTRAL = "central", "Central IT"
+    EMBEDDED = "embedded", "Embedded in a department"
+
+
+def _loop(start: Any, own_pk: Any, model: type[models.Model], field: str) -> list[str] | None:
+    """The names along `field` from `start` back to the record `own_pk`, if the chain
+    comes back to it (a loop); None when it ends. One query per step, bounded."""
+    if own_pk is None or start is None:
+        return None
+    names = []
+    current = start
+    for _ in range(MAX_DEPTH):
+        names.append(str(current))
+        if current.pk == own_pk:
+            return names
+        next_id = getattr(current, f"{field}_id")
+        if next_id is None:
+            return None
+        current = model._default_manager.filter(pk=next_id).first()
+        if current is None:
+            return None
+    return names
+
+
+class Team(OwnedModel):
+    """An IT unit or team: the central IT department's divisions and teams, or an IT group
+    a department keeps for itself. Teams form a tree through `parent`; the department is
+    the one the team sits in (an embedded team must name it)."""
+
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="part of",
+        help_text="The unit this team belongs to; empty for a top-level unit.",
+    )
+    placement = models.CharField(
+        max_length=10, choices=Placement.choices, default=Placement.CENTRAL
+    )
+    purpose = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.placement == Placement.EMBEDDED and not self.owner_department_id:
+            raise ValidationError(
+                {"owner_department": "A team embedded in a department names that department."}
+            )
+        if self.parent_id is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A team cannot be part of itself."})
+        loop = _loop(self.parent, self.pk, Team, "parent")
+        if loop:
+            raise ValidationError(
+                {"parent": "This makes a loop of teams: " + " → ".join([self.name, *loop]) + "."}
+            )
+
+
+class Position(OwnedModel):
+    """A budgeted (or unfunded) job in a team: its title and grade, whether it is funded,
+    who fills it — a person of the estate — or since when it has been vacant, whether it
+    is in central IT or embedded in a department, the position it reports to and its
+    full-time equivalent."""
+
+    title = models.CharField(max_length=200)
+    grade = models.CharField(
+        max_length=50, blank=True, help_text="The pay grade or class the city uses."
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="positions")
+    funded = models.BooleanField(default=True)
+    person = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name="filled by",
+    )
+    vacant_since = models.DateField(
+        "vacant since", null=True, blank=True, help_text="For a vacant position only."
+    )
+    placement = models.CharField(
+        max_length=10, choices=Placement.choices, default=Placement.CENTRAL
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name="reports to",
+    )
+    fte = models.DecimalField(
+        "FTE",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[
+            MinValueValidator(Decimal("0.01"), "A position is more than 0 FTE."),
+            MaxValueValidator(Decimal("1.00"), "A position is at most 1 FTE."),
+        ],
+        help_text="Full-time equivalent: 1 for a full-time position, 0.5 for half time.",
+    )
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["team", "title"], name="people_position_team_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    @property
+    def vacant(self) -> bool:
+        return self.person_id is None
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.person_id is not None and self.vacant_since is not None:
+            errors["vacant_since"] = "A filled position has no vacant-since date: clear it."
+        if self.person_id is None and self.vacant_since is None:
+            errors["vacant_since"] = (
+                "A vacant position says since when it has been vacant (or name who fills it)."
+            )
+        if self.placement == Placement.EMBEDDED and not self.owner_department_id:
+            errors["owner_department"] = (
+                "A position embedded in a department names that department."
+            )
+        if self.reports_to_id is not None and self.reports_to_id == self.pk:
+            errors["reports_to"] = "A position cannot report to itself."
+        elif self.reports_to_id is not None:
+            loop = _loop(self.reports_to, self.pk, Position, "reports_to")
+            if loop:
+                errors["reports_to"] = (
+                    "These reporting lines make a loop: " + " → ".join([self.title, *loop]) + "."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class OperatingModel(OwnedModel):
+    """How a department's IT is run, from a date on: by central IT, by the department
+    itself, or shared between them. The department's latest record is its current model;
+    the staff behind it are counted from the positions (`staff.operating_staff`)."""
+
+    class Model(models.TextChoices):
+        CENTRAL = "central", "Centralized: central IT runs it"
+        HYBRID = "hybrid", "Hybrid: central IT and department IT staff share it"
+        DECENTRALIZED = "decentralized", "Decentralized: the department runs its own IT"
+
+    model = models.CharField(
+        "operating model", max_length=15, choices=Model.choices, default=Model.CENTRAL
+    )
+    as_of = models.DateField("in place from", default=datetime.date.today)
+    rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["owner_department__name", "-as_of"]
+        verbose_name = "operating model"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_department", "as_of"], name="people_one_model_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        department = self.owner_department
+        return f"{department.name if department else '?'}: {self.get_model_display().split(':')[0]}"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.owner_department_id:
+            raise ValidationError(
+                {"owner_department": "Name the department this operating model is for."}
+            )
+
+
+class Skill(TrackedModel):
+    """Something a person can do or know: a NICE Framework work role or competency area
+    (by NIST's identifier), a technology the estate runs on (linked to the systems and
+    components that use it), or any other skill the city names."""
+
+    class Kind(models.TextChoices):
+        WORK_ROLE = "work_role", "NICE work role"
+        COMPETENCY = "competency_area", "NICE competency area"
+        TECHNOLOGY = "technology", "Technology"
+        OTHER = "other", "Other"
+
+    code = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="NIST's identifier for a NICE element (OG-WRL-001); any short code otherwise.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    systems = models.ManyToManyField(
+        "estate.System", blank=True, related_name="skills", help_text="Systems that need it."
+    )
+    components = models.ManyToManyField(
+        "estate.Component",
+        blank=True,
+        related_name="skills",
+        help_text="Components that need it.",
+    )
+
+    class Meta:
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}" if self.kind in NICE_KINDS else self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+NICE_KINDS = (Skill.Kind.WORK_ROLE, Skill.Kind.COMPETENCY)
+
+LEVELS = [
+    (0, "0: none"),
+    (1, "1: aware (knows what it is)"),
+    (2, "2: working (does routine work with help)"),
+    (3, "3: practitioner (runs it alone, handles problems)"),
+    (4, "4: expert (teaches others, designs and recovers)"),
+]
+
+
+class Proficiency(TrackedModel):
+    """How well one person has one skill, on a 0–4 scale; 3 or more means they can run
+    what needs it on their own."""
+
+    person = models.ForeignKey(
+        "estate.Person", on_delete=models.CASCADE, related_name="proficiencies"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="proficiencies")
+    level = models.PositiveSmallIntegerField(
+        choices=LEVELS, validators=[MaxValueValidator(4, "The scale runs from 0 to 4.")]
+    )
+    assessed_on = models.DateField("assessed on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__name", "skill__code"]
+        verbose_name_plural = "proficiencies"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "skill"], name="people_one_level_per_skill")
+        ]
+
+    def __str__(self) -> str:
+        if not (self.person_id and self.skill_id):
+            return "Proficiency"
+        return f"{self.person}: {self.skill.name} ({self.level})"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class Certification(TrackedModel):
+    """A certification a person holds (CISSP, CCNA, a vendor's administrator exam), with
+    when it was earned and when it expires; expiries show in the calendar feed."""
+
+    person = models.ForeignKey(
+        "estate.Person", on_delete=models.CASCADE, related_name="certifications"
+    )
+    name = models.CharField(max_length=200)
+    issuer = models.CharField(max_length=200, blank=True)
+    earned = models.DateField(null=True, blank=True)
+    expires = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person__name", "name"]
+        indexes = [models.Index(fields=["expires"], name="people_certification_expires")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.earned and self.expires and self.expires < self.earned:
+            raise ValidationError({"expires": "A certification expires after it was earned."})

@@ -1,0 +1,70 @@
+"""What the people module shows on others' pages: a person's position, skills and
+certifications on their estate page, and certification expiries in the calendar feed."""
+
+import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from townhall.estate import calendar
+from townhall.people.models import Certification, Position, Proficiency
+
+SHOWN = 25
+
+
+def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
+    """The person's positions, their skills from the strongest, and their certifications,
+    of what the reader may see; None when there is nothing to show. Four queries."""
+    user = request.user
+    positions = list(
+        Position.objects.restrict(user, "view")
+        .filter(person=person)
+        .select_related("team", "reports_to__person", "owner_department")
+    )
+    skills = Proficiency.objects.restrict(user, "view").filter(person=person)
+    shown = list(skills.select_related("skill").order_by("-level", "skill__name")[:SHOWN])
+    certifications = list(
+        Certification.objects.restrict(user, "view").filter(person=person).order_by("expires")
+    )
+    if not (positions or shown or certifications):
+        return None
+    skill_count = len(shown) if len(shown) < SHOWN else skills.count()
+    return {
+        "positions": positions,
+        "skills": shown,
+        "skill_count": skill_count,
+        "skills_url": reverse("people:proficiency_list") + f"?person={person.pk}",
+        "certifications": certifications,
+        "today": timezone.localdate(),
+    }
+
+
+def certification_events(
+    user: Any, start: datetime.date, stop: datetime.date, base_url: str
+) -> list[calendar.Event]:
+    """One event per certification the user may see that expires between `start` and
+    `stop`, for the personal calendar feed."""
+    rows = (
+        Certification.objects.restrict(user, "view")
+        .filter(expires__gte=start, expires__lte=stop)
+        .select_related("person")
+        .order_by("expires", "pk")
+    )
+    return [
+        calendar.Event(
+            uid=f"certification-{c.pk}-expires@townhall",
+            day=c.expires,
+            summary=f"Certification expires: {c.name} ({c.person})",
+            description=(
+                f"{c.person}'s {c.name}"
+                + (f" from {c.issuer}" if c.issuer else "")
+                + " expires on this day. Renew it, then change its expiry date."
+            ),
+            url=base_url + c.get_absolute_url(),
+            stamp=c.updated_at,
+            categories=("Certification",),
+        )
+        for c in rows
+        if c.expires is not None
+    ]

@@ -1,0 +1,66 @@
+from townhall.core.tables import Column, Table
+from townhall.people import models as m
+
+
+class TeamTable(Table):
+    model = m.Team
+    columns = [
+        Column("name", link=True),
+        Column("parent", label="Part of"),
+        Column("placement"),
+        Column("owner_department", label="Department"),
+    ]
+
+
+class PositionTable(Table):
+    model = m.Position
+    columns = [
+        Column("title", link=True),
+        Column("team"),
+        Column("person", label="Filled by"),
+        Column("vacant_since", label="Vacant since"),
+        Column("funded"),
+        Column("placement"),
+        Column("owner_department", label="Department"),
+        Column("fte", label="FTE"),
+    ]
+
+
+class OperatingModelTable(Table):
+    model = m.OperatingModel
+    columns = [
+        Column("owner_department", link=True, label="Department"),
+        Column("model", label="Operating model"),
+        Column("as_of", label="In place from"),
+    ]
+
+
+class SkillTable(Table):
+    model = m.Skill
+    columns = [
+        Column("code", link=True),
+        Column("name"),
+        Column("kind"),
+        Column("source"),
+    ]
+
+
+class ProficiencyTable(Table):
+    model = m.Proficiency
+    columns = [
+        Column("person", link=True),
+        Column("skill"),
+        Column("level"),
+        Column("assessed_on", label="Assessed on"),
+    ]
+
+
+class CertificationTable(Table):
+    model = m.Certification
+    columns = [
+        Column("name", link=True),
+        Column("person"),
+        Column("issuer"),
+        Column("earned"),
+        Column("expires"),
+    ]

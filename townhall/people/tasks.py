@@ -1,0 +1,35 @@
+"""The people module's background jobs on the one job runner (townhall/jobs/runner.py)."""
+
+from django.urls import reverse
+
+from townhall.jobs import runner
+from townhall.people import nice, services
+
+TECHNOLOGY_JOB = "people_technology"
+
+
+@runner.job(TECHNOLOGY_JOB)
+def technology_job(ctx: runner.JobContext) -> str:
+    """Work out the technology skills from the whole estate: a large county's components
+    take longer than a page may wait."""
+    ctx.start(2, "Reading the products and platforms of the estate.")
+    loaded = services.derive_technology(ctx.user, ctx.progress)
+    ctx.progress(2)
+    ctx.link(reverse("people:skill_list") + "?kind=technology", "See the technology skills")
+    return loaded.text("technology skills")
+
+
+NICE_JOB = "people_nice_import"
+
+
+@runner.job(NICE_JOB)
+def nice_job(ctx: runner.JobContext) -> str:
+    """Read NIST's NICE Framework components file sent with the request, all or nothing."""
+    ctx.start(2, "Reading the NICE Framework file.")
+    try:
+        loaded = services.import_nice(ctx.user, ctx.read_input())
+    except nice.NiceError as e:
+        raise runner.JobFailed(str(e)) from None
+    ctx.progress(2)
+    ctx.link(reverse("people:skill_list") + "?kind=work_role", "See the work roles")
+    return loaded.text("NICE work roles and competency areas")

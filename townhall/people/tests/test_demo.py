@@ -1,0 +1,61 @@
+"""The demo county's IT organization: central teams and embedded positions, vacancies,
+operating models, the NICE core set and the estate's technology, and one critical system's
+platform known well by one person only; made once."""
+
+import pytest
+
+from townhall.audit.models import AuditEntry
+from townhall.core import context
+from townhall.estate import demo as estate_demo
+from townhall.estate.models import System
+from townhall.org import demo as org_demo
+from townhall.people import demo
+from townhall.people.models import (
+    Certification,
+    OperatingModel,
+    Position,
+    Proficiency,
+    Skill,
+    Team,
+)
+
+SIZES = estate_demo.Sizes(
+    services=40,
+    systems=60,
+    components=150,
+    vendors=8,
+    contracts=6,
+    dependencies=300,
+    it_staff=14,
+    owners_per_department=1,
+)
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_story_once():
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        made = demo.load()
+    assert made > 0
+    assert Team.objects.filter(placement="embedded").exists()
+    assert Position.objects.filter(person__isnull=True).count() >= 3
+    assert Position.objects.filter(funded=False).count() == 1
+    assert Position.objects.filter(placement="embedded", person__isnull=False).exists()
+    assert set(OperatingModel.objects.values_list("model", flat=True)) == {
+        "central",
+        "hybrid",
+        "decentralized",
+    }
+    assert Skill.objects.filter(kind="competency_area").count() == 11
+    assert Skill.objects.filter(kind="technology", systems__isnull=False).exists()
+    # A critical system's platform: one person at 4, nobody else at 3 or more.
+    system = System.objects.filter(criticality=1).exclude(product="").order_by("pk").first()
+    critical = Skill.objects.get(kind="technology", systems=system)
+    levels = sorted(Proficiency.objects.filter(skill=critical).values_list("level", flat=True))
+    assert levels[-1] == 4 and all(level < 3 for level in levels[:-1]) and len(levels) > 1
+    assert Certification.objects.count() >= 3
+    entries = AuditEntry.objects.count()
+    with context.acting("cli"):
+        assert demo.load() == 0
+    assert AuditEntry.objects.count() == entries

@@ -1,0 +1,158 @@
+"""The people module's records join the platform's contract; their own rules."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from townhall.core import context, services
+from townhall.core.testing import ResourceContract
+from townhall.people import models as m
+from townhall.people.tests import factories as f
+
+
+class TestTeamContract(ResourceContract):
+    model = m.Team
+
+    def data(self, departments, n=1):
+        return {"name": f"Team {n}", "placement": "central"}
+
+    def invalid(self, departments):
+        return [
+            (
+                "owner_department",
+                lambda post: {"placement": "embedded", "owner_department": ""},
+            )
+        ]
+
+
+class TestPositionContract(ResourceContract):
+    model = m.Position
+
+    def data(self, departments, n=1):
+        return {
+            "title": f"Analyst {n}",
+            "grade": "IT3",
+            "team": f.team(f"Unit {n}"),
+            "funded": True,
+            "vacant_since": datetime.date(2026, 2, 1),
+            "placement": "central",
+            "fte": "1.00",
+        }
+
+    def invalid(self, departments):
+        def filled_and_vacant(post):
+            return {"person": f.person("Pat Filled").pk, "vacant_since": "2026-02-01"}
+
+        return [
+            ("vacant_since", lambda post: {"vacant_since": ""}),
+            ("vacant_since", filled_and_vacant),
+            ("fte", lambda post: {"fte": "1.5"}),
+        ]
+
+
+class TestOperatingModelContract(ResourceContract):
+    model = m.OperatingModel
+
+    def data(self, departments, n=1):
+        return {"model": "hybrid", "as_of": datetime.date(2020, 1, 1) + datetime.timedelta(days=n)}
+
+
+class TestSkillContract(ResourceContract):
+    shared = True
+    model = m.Skill
+
+    def data(self, departments, n=1):
+        return {"code": f"SK-{n}", "name": f"Skill {n}", "kind": "other"}
+
+
+class TestProficiencyContract(ResourceContract):
+    shared = True
+    model = m.Proficiency
+
+    def data(self, departments, n=1):
+        return {
+            "person": f.person(f"Person {n}"),
+            "skill": f.skill(f"SKILL-{n}"),
+            "level": 3,
+        }
+
+    def invalid(self, departments):
+        return [("level", lambda post: {"level": "5"})]
+
+
+class TestCertificationContract(ResourceContract):
+    shared = True
+    model = m.Certification
+
+    def data(self, departments, n=1):
+        return {
+            "person": f.person(f"Holder {n}"),
+            "name": f"Certificate {n}",
+            "issuer": "Issuer",
+            "earned": datetime.date(2024, 1, 1),
+            "expires": datetime.date(2027, 1, 1),
+        }
+
+    def invalid(self, departments):
+        return [("expires", lambda post: {"expires": "2023-01-01"})]
+
+
+@pytest.mark.django_db
+def test_a_filled_position_has_no_vacant_since_date_and_a_vacant_one_has_one():
+    team = f.team("Infrastructure")
+    pat = f.person("Pat Rivera")
+    with pytest.raises(ValidationError) as refused:
+        f.position("Systems Administrator", team, pat, vacant_since=datetime.date(2026, 1, 1))
+    assert "vacant_since" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        f.position("Network Engineer", team, None, vacant_since=None)
+    assert "vacant_since" in refused.value.message_dict
+    filled = f.position("Systems Administrator", team, pat)
+    assert not filled.vacant
+
+
+@pytest.mark.django_db
+def test_embedded_positions_and_teams_name_their_department(departments):
+    team = f.team("Sheriff's IT", departments["FIN"], placement="embedded")
+    with pytest.raises(ValidationError) as refused:
+        f.position("Technician", team, placement="embedded", owner_department=None)
+    assert "owner_department" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        f.team("Somewhere", None, placement="embedded")
+    assert "owner_department" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_reporting_lines_may_not_loop():
+    team = f.team("IT")
+    cio = f.position("CIO", team)
+    manager = f.position("Manager", team, reports_to=cio)
+    analyst = f.position("Analyst", team, reports_to=manager)
+    with context.acting("system"), pytest.raises(ValidationError) as refused:
+        services.update(context.SYSTEM, cio, {"reports_to": analyst}, version=cio.version)
+    message = refused.value.message_dict["reports_to"][0]
+    assert message == "These reporting lines make a loop: CIO → Analyst → Manager → CIO."
+    with context.acting("system"), pytest.raises(ValidationError):
+        services.update(context.SYSTEM, cio, {"reports_to": cio}, version=cio.version)
+
+
+@pytest.mark.django_db
+def test_teams_may_not_loop():
+    top = f.team("IT")
+    middle = f.team("Infrastructure", parent=top)
+    with context.acting("system"), pytest.raises(ValidationError) as refused:
+        services.update(context.SYSTEM, top, {"parent": middle}, version=top.version)
+    assert "loop" in refused.value.message_dict["parent"][0]
+
+
+@pytest.mark.django_db
+def test_one_level_per_person_and_skill():
+    pat = f.person("Pat")
+    sql = f.skill("TECH-SQL")
+    with context.acting("system"):
+        services.create(context.SYSTEM, m.Proficiency, {"person": pat, "skill": sql, "level": 2})
+        with pytest.raises(ValidationError):
+            services.create(
+                context.SYSTEM, m.Proficiency, {"person": pat, "skill": sql, "level": 3}
+            )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from townhall.core.registry import urls
+from townhall.people import views
+from townhall.people.pages import chart, skills
+
+app_name = "people"
+urlpatterns = urls(
+    views.TEAMS,
+    views.POSITIONS,
+    views.OPERATING_MODELS,
+    views.SKILLS,
+    views.PROFICIENCIES,
+    views.CERTIFICATIONS,
+)
+
+# The organization chart (pages/chart.py).
+urlpatterns += [path("chart/", chart.chart, name="chart")]
+
+# Where skills come from: the NICE core set, NIST's file, the estate (pages/skills.py).
+urlpatterns += [
+    path("skills/overview/", skills.skills, name="skills"),
+    path("skills/overview/core-set/", skills.load_core, name="skills_core"),
+    path("skills/overview/technology/", skills.derive_technology, name="skills_technology"),
+]
