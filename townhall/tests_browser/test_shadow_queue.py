@@ -1,6 +1,7 @@
 """Shadow IT's triage queue in a real browser: merchants worked out from purchases, the
-queue filtered, a merchant adopted into the estate by keyboard alone, and the queue and the
-merchant's page passing axe-core."""
+queue filtered, a merchant adopted into the estate by keyboard alone, several ticked with
+"select all on this page" and marked known together, and the queue and the merchant's page
+passing axe-core."""
 
 import datetime
 from decimal import Decimal
