@@ -5,6 +5,7 @@ department's answers about the merchants it bought from, and IT's security revie
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,12 @@ from townhall.org.models import Department
 from townhall.shadowit.models import Merchant, MerchantAnswer, MerchantRule, Purchase
 
 ADOPTED = Merchant.Status.ADOPTED
+
+
+def _state(merchant: Merchant) -> str:
+    """Its triage status inside a sentence ("adopted by IT", not "adopted by it")."""
+    label = str(merchant.get_status_display())
+    return label[:1].lower() + label[1:]
 
 
 def triage(
@@ -84,6 +91,12 @@ def record_security_review(
     return services.update(user, merchant, {"security_reviewed_on": day}, version=version)
 
 
+def reopen(user: Any, merchant: Merchant, version: int | None = None) -> Merchant:
+    """Back to new, undecided: a decision taken too fast, or a service whose use changed.
+    An adopted merchant loses its link to the system; the system stays in the estate."""
+    return triage(user, merchant, Merchant.Status.NEW, version=version)
+
+
 def mark_known(user: Any, merchant: Merchant, version: int | None = None) -> Merchant:
     """IT knows of the service and allows it, without taking it into the estate."""
     return triage(user, merchant, Merchant.Status.KNOWN, version=version)
@@ -93,6 +106,71 @@ def dismiss(user: Any, merchant: Merchant, reason: str, version: int | None = No
     """Not something IT needs to act on (a personal account refunded, not technology after
     all); the reason is required and kept."""
     return triage(user, merchant, Merchant.Status.DISMISSED, reason, version=version)
+
+
+BULK_DECISIONS = {
+    Merchant.Status.KNOWN: "marked known and allowed",
+    Merchant.Status.DISMISSED: "dismissed",
+}
+
+
+class DecisionRefused(ValidationError):
+    """One merchant of a bulk decision was refused: nothing of the decision was kept.
+    `merchant` names it, so the page can say which and why."""
+
+    def __init__(self, merchant: Merchant, why: str) -> None:
+        self.merchant = merchant
+        super().__init__(f"{merchant}: {why}")
+
+
+def decide_many(
+    user: Any,
+    merchants: Iterable[Merchant],
+    action: str,
+    reason: str = "",
+    versions: Mapping[int, int] | None = None,
+) -> list[Merchant]:
+    """Mark several undecided merchants known, or dismiss them with one reason, as IT works
+    a long queue down. Each goes through the same verb as a single decision (the write
+    path's transition, audited one by one), all in one transaction: a merchant refused (no
+    longer new, changed since the person saw it, a dismissal without a reason) leaves
+    every merchant as it was, and the error names it. `versions` maps a merchant's id to
+    the version the person saw; a merchant missing from it is not checked."""
+    if not permissions.is_it_staff(user):
+        raise PermissionDenied("Only IT staff decide what a merchant is.")
+    if action not in BULK_DECISIONS:
+        raise ValidationError({"action": "Choose to mark them known or to dismiss them."})
+    reason = (reason or "").strip()
+    if action == Merchant.Status.DISMISSED and not reason:
+        raise ValidationError({"reason": "Say why the merchants are dismissed."})
+    chosen = list(merchants)
+    if not chosen:
+        raise ValidationError({"merchants": "Choose at least one merchant."})
+    versions = versions or {}
+    decided: list[Merchant] = []
+    with transaction.atomic():
+        # Read and locked together, so the status checked is the one the verb moves from.
+        fresh = Merchant.objects.select_for_update().in_bulk([m.pk for m in chosen])
+        for merchant in chosen:
+            try:
+                current = fresh.get(merchant.pk)
+                if current is None:
+                    raise ValidationError("it no longer exists.")
+                if current.status != Merchant.Status.NEW:
+                    state = _state(current)
+                    raise ValidationError(f"it is already {state}; decide on it on its own.")
+                version = versions.get(merchant.pk)
+                if action == Merchant.Status.KNOWN:
+                    decided.append(mark_known(user, current, version=version))
+                else:
+                    decided.append(dismiss(user, current, reason, version=version))
+            except services.ConflictError:
+                raise DecisionRefused(
+                    merchant, "someone changed it after the queue was opened."
+                ) from None
+            except ValidationError as exc:
+                raise DecisionRefused(merchant, " ".join(exc.messages)) from None
+    return decided
 
 
 def spend_by_department(merchant: Merchant) -> list[tuple[Department, Decimal]]:
@@ -144,20 +222,26 @@ def adopt(
     department: Department | int | None = None,
     name: str = "",
     version: int | None = None,
+    system: System | int | None = None,
 ) -> System:
     """Take a service bought outside IT into the estate: a new system, marked discovered
     outside IT, named after the merchant (or `name`), owned by the buying department with
     the most spend unless another buying department is given, with the estate vendor
     (created if none matched), hosted as SaaS when it is software, its yearly cost as the
     licence cost and the department's answer as its purpose. The merchant is linked to it
-    and moves to adopted, in one transaction: a refusal leaves nothing written."""
+    and moves to adopted, in one transaction: a refusal leaves nothing written.
+
+    Given `system` (one the person may see), the estate already has the service: the
+    merchant is linked to that system, which is left as it is, and nothing is created."""
     if not permissions.is_it_staff(user):
         raise PermissionDenied("Only IT staff adopt a merchant into the estate.")
     with transaction.atomic():
         current = Merchant.objects.select_for_update().get(pk=merchant.pk)
         if (current.status, ADOPTED) not in Merchant.transitions["status"]:
-            state = current.get_status_display().lower()
+            state = _state(current)
             raise ValidationError({"status": f"{current} is {state}: it cannot be adopted now."})
+        if system not in (None, ""):
+            return _link(user, merchant, current, system, version)
         spends = spend_by_department(current)
         if not spends:
             raise ValidationError(
@@ -206,6 +290,32 @@ def adopt(
         )
     merchant.refresh_from_db()
     return system
+
+
+def _link(
+    user: Any, merchant: Merchant, current: Merchant, system: System | int, version: int | None
+) -> System:
+    """Adopt `current` as an estate system that already exists (inside `adopt`'s
+    transaction): only one the person may see, so a link never reveals another."""
+    wanted = system.pk if isinstance(system, System) else system
+    try:
+        pk = int(wanted)
+    except (TypeError, ValueError):
+        pk = 0
+    found = System.objects.restrict(user, "view").filter(pk=pk).first() if pk > 0 else None
+    if found is None:
+        raise ValidationError({"system": "Choose a system of the estate you may see."})
+    services.transition(
+        user,
+        current,
+        ADOPTED,
+        field="status",
+        note=f"Adopted as the estate's existing system {found} ({found.owner_department}).",
+        extra={"system": found},
+        version=version,
+    )
+    merchant.refresh_from_db()
+    return found
 
 
 def add_rule(

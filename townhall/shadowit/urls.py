@@ -18,13 +18,12 @@ urlpatterns = urls(
     views.ANSWERS,
 )
 
-# Deciding what a merchant is, and working the merchants out again (pages/merchants.py).
+# The front page and brief, and working the merchants out again (pages/merchants.py).
 urlpatterns += [
     # What it means: the front page and the brief for leaders (pages/home.py, brief.py).
     path("", home.home, name="home"),
     path("brief/", brief.brief, name="brief"),
     path("merchants/work-out/", merchant_pages.merchants_refresh, name="merchants_refresh"),
-    path("merchants/<int:pk>/triage/", merchant_pages.merchant_triage, name="merchant_triage"),
 ]
 
 # A department's answers about what it bought, and IT's security reviews (pages/answers.py).
@@ -41,6 +40,7 @@ urlpatterns += [
 # (pages/queue.py).
 urlpatterns += [
     path("queue/", queue_pages.queue, name="queue"),
+    path("queue/decide/", queue_pages.queue_decide, name="queue_decide"),
     path(
         "merchants/<int:pk>/decide/<str:action>/",
         queue_pages.merchant_act,

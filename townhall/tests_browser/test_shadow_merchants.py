@@ -1,7 +1,7 @@
 """Shadow IT's merchants in a real browser: a card statement imported, the merchants worked
 out by the job it asks for, the list filtered by category, a merchant's page with why and
-its purchases, dismissing it with a reason, and the rules and subscriptions lists, all
-passing axe-core."""
+its purchases, dismissing it with a reason and reopening it, and the rules and
+subscriptions lists, all passing axe-core."""
 
 from pathlib import Path
 
@@ -39,13 +39,19 @@ def test_the_merchant_list_and_page(
     expect(page.get_by_role("cell", name="GITHUB.COM DL0OU", exact=True)).to_be_visible()
     axe_check(page)
 
-    page.get_by_label("What it is to IT").select_option("dismissed")
-    page.get_by_label("Reason (needed to dismiss)").fill("A personal account, refunded")
-    page.get_by_role("button", name="Decide").click()
+    # The queue's decisions, unfolded on the merchant's page.
+    page.get_by_label("Why dismiss it").fill("A personal account, refunded")
+    page.get_by_role("button", name="Dismiss").click()
     expect(page.get_by_text("Triage: Dismissed")).to_be_visible()
     axe_check(page)
     github.refresh_from_db()
     assert github.status == "dismissed"
+
+    # Reopened: back to new.
+    page.get_by_role("button", name="Reopen: back to new").click()
+    expect(page.get_by_text("Triage: New")).to_be_visible()
+    github.refresh_from_db()
+    assert github.status == "new"
 
     for address in (
         reverse("shadowit:merchantrule_list"),

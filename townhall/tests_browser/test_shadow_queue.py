@@ -1,6 +1,7 @@
 """Shadow IT's triage queue in a real browser: merchants worked out from purchases, the
-queue filtered, a merchant adopted into the estate by keyboard alone, and the queue and the
-merchant's page passing axe-core."""
+queue filtered, a merchant adopted into the estate by keyboard alone, several ticked with
+"select all on this page" and marked known together, and the queue and the merchant's page
+passing axe-core."""
 
 import datetime
 from decimal import Decimal
@@ -84,3 +85,31 @@ def test_the_queue_and_adopting_by_keyboard(
     page.goto(url + zoom.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("Zoom")
     axe_check(page)
+
+
+def test_selecting_all_on_the_page_by_keyboard(
+    transactional_db, live_server, users, departments, new_page, sign_in, axe_check
+):
+    _purchases(departments)
+    new = list(Merchant.objects.exclude(category="not_technology").filter(status="new"))
+    assert len(new) >= 3
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(live_server.url + reverse("shadowit:queue"))
+    page.get_by_label("Select all on this page").focus()
+    page.keyboard.press("Space")
+    for merchant in new:
+        expect(page.get_by_label(f"Select {merchant}", exact=True)).to_be_checked()
+    # A row cleared clears "all", so what is sent is what is ticked.
+    page.get_by_label(f"Select {new[0]}", exact=True).focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Select all on this page")).not_to_be_checked()
+    page.get_by_label("Mark as known and allowed").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Decide on the selected merchants").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"{len(new) - 1} merchants marked known and allowed")).to_be_visible()
+    axe_check(page)
+    statuses = dict(Merchant.objects.filter(pk__in=[m.pk for m in new]).values_list("pk", "status"))
+    assert statuses.pop(new[0].pk) == "new"
+    assert set(statuses.values()) == {"known"}

@@ -32,7 +32,9 @@ from townhall.shadowit.models import CATEGORY_CHOICES, Merchant, Purchase
 
 PER_PAGE = 25
 TECHNOLOGY = [(v, label) for v, label in CATEGORY_CHOICES if v != "not_technology"]
-ACTIONS = ("adopt", "known", "dismiss", "rule")
+ACTIONS = ("adopt", "known", "dismiss", "reopen", "rule")
+# How many merchants one bulk decision may name: a few pages' worth, never a whole table.
+MOST_AT_ONCE = 500
 
 
 @dataclass
@@ -142,9 +144,19 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def merchant_actions_context(request: Any, merchant: Merchant) -> dict[str, Any]:
-    """What the merchant's page needs to show the same decisions as the queue."""
+    """What the merchant's page needs to show the same decisions as the queue, and the
+    estate's systems the reader may see, to adopt it as one that already exists."""
     spend = _rows(request.user, [merchant])[0].spend
-    return {"merchant_spend": spend, "rule_categories": CATEGORY_CHOICES}
+    systems = (
+        System.objects.restrict(request.user, "view")
+        .order_by("name", "owner_department__name", "pk")
+        .values_list("pk", "name", "owner_department__name")
+    )
+    return {
+        "merchant_spend": spend,
+        "rule_categories": CATEGORY_CHOICES,
+        "adopt_systems": list(systems),
+    }
 
 
 def _back(request: HttpRequest, merchant: Merchant) -> str:
@@ -154,6 +166,11 @@ def _back(request: HttpRequest, merchant: Merchant) -> str:
     ):
         return target
     return merchant.get_absolute_url()
+
+
+def _number(raw: str) -> int | None:
+    """A record's id from a form, or None for anything else."""
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
 @require_POST
@@ -167,22 +184,24 @@ def merchant_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         messages.error(request, "Choose what to do with the merchant.")
         return redirect(back)
-    raw_version = request.POST.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() and len(raw_version) < 12 else None
+    version = _number(request.POST.get("version", ""))
     try:
         if action == "adopt":
-            department = request.POST.get("department", "")
+            department = _number(request.POST.get("department", ""))
+            existing = _number(request.POST.get("system", ""))
             system = shadow_services.adopt(
                 request.user,
                 merchant,
-                int(department) if department.isdigit() and len(department) < 12 else None,
+                department,
                 name=request.POST.get("name", "")[:200],
                 version=version,
+                system=existing,
             )
-            messages.success(
-                request,
-                f"{merchant} adopted into the estate as {system} ({system.owner_department}).",
-            )
+            how = "linked to the estate's system" if existing else "adopted into the estate as"
+            messages.success(request, f"{merchant} {how} {system} ({system.owner_department}).")
+        elif action == "reopen":
+            shadow_services.reopen(request.user, merchant, version=version)
+            messages.success(request, f"{merchant}: back to new, undecided.")
         elif action == "known":
             shadow_services.mark_known(request.user, merchant, version=version)
             messages.success(request, f"{merchant}: known and allowed.")
@@ -204,3 +223,66 @@ def merchant_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, f"Nothing was changed: {' '.join(exc.messages)}")
     return redirect(back)
+
+
+BULK_ACTIONS = {"known": Merchant.Status.KNOWN, "dismiss": Merchant.Status.DISMISSED}
+
+
+@require_POST
+def queue_decide(request: HttpRequest) -> HttpResponse:
+    """Mark the merchants ticked on a queue page known, or dismiss them with one reason:
+    all of them or, when one is refused, none (the message names it and says why)."""
+    if not permissions.is_it_staff(request.user):
+        raise PermissionDenied("Only IT staff decide what a merchant is.")
+    back = _back_to_queue(request)
+    # Each row sends the version it showed; "all on this page" takes every row shown.
+    shown: dict[int, int] = {}
+    for name in request.POST:
+        pk = _number(name.removeprefix("version-")) if name.startswith("version-") else None
+        version = _number(request.POST.get(name, ""))
+        if pk is not None and version is not None:
+            shown[pk] = version
+    if request.POST.get("all") == "1":
+        picked = list(shown)
+    else:
+        picked = [pk for pk in map(_number, request.POST.getlist("merchant")) if pk is not None]
+    picked = list(dict.fromkeys(picked))
+    action = BULK_ACTIONS.get(request.POST.get("action", ""))
+    if not picked:
+        messages.error(request, "Nothing was changed: tick the merchants to decide on.")
+        return redirect(back)
+    if len(picked) > MOST_AT_ONCE:
+        messages.error(request, f"Nothing was changed: decide on {MOST_AT_ONCE} at most at once.")
+        return redirect(back)
+    if action is None:
+        messages.error(request, "Nothing was changed: choose to mark them known or dismiss them.")
+        return redirect(back)
+    found = Merchant.objects.restrict(request.user, "view").in_bulk(picked)
+    if len(found) < len(picked):
+        messages.error(request, "Nothing was changed: a merchant ticked no longer exists.")
+        return redirect(back)
+    try:
+        decided = shadow_services.decide_many(
+            request.user,
+            [found[pk] for pk in picked],
+            action,
+            request.POST.get("reason", "")[:2000],
+            versions=shown,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"Nothing was changed: {' '.join(exc.messages)}")
+        return redirect(back)
+    names = ", ".join(str(m) for m in decided)
+    count = len(decided)
+    what = shadow_services.BULK_DECISIONS[action]
+    messages.success(request, f"{count} merchant{'s' if count != 1 else ''} {what}: {names}.")
+    return redirect(back)
+
+
+def _back_to_queue(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("shadowit:queue")

@@ -219,29 +219,33 @@ def test_an_import_asks_for_the_job_once(departments, settings):
 
 
 @pytest.mark.django_db
-def test_the_triage_and_work_out_buttons_are_it_staffs(bought, client_for):
+def test_the_decisions_and_work_out_buttons_are_it_staffs(bought, client_for):
     from django.urls import reverse
 
     _run()
     github = Merchant.objects.get(key="github")
-    triage = reverse("shadowit:merchant_triage", args=[github.pk])
+    act = lambda action: reverse("shadowit:merchant_act", args=[github.pk, action])  # noqa: E731
     liaison, staff = client_for("liaison"), client_for("staff")
-    assert liaison.post(triage, {"status": "known"}).status_code == 403
+    assert liaison.post(act("known")).status_code == 403
+    assert liaison.post(act("reopen")).status_code == 403
     assert liaison.post(reverse("shadowit:merchants_refresh")).status_code == 403
     page = liaison.get(github.get_absolute_url())
     assert page.status_code == 200 and b"GITHUB.COM DL0OU" in page.content
-    assert b"Work out again" not in page.content
+    assert b"Work out again" not in page.content and b"Decide on" not in page.content
     # Nonsense is told, never a server error; a dismissal without a reason changes nothing.
-    assert staff.post(triage, {"status": "gone", "version": "x"}).status_code == 302
-    assert staff.post(triage, {"status": "dismissed"}).status_code == 302
+    assert staff.post(act("gone"), {"version": "x"}).status_code == 302
+    assert staff.post(act("dismiss")).status_code == 302
     github.refresh_from_db()
     assert github.status == "new"
-    staff.post(triage, {"status": "known", "version": str(github.version)})
+    staff.post(act("known"), {"version": str(github.version)})
     github.refresh_from_db()
     assert github.status == "known"
-    assert staff.post(triage, {"status": "new", "version": "1"}).status_code == 302  # stale
+    assert staff.post(act("reopen"), {"version": "1"}).status_code == 302  # stale
     github.refresh_from_db()
     assert github.status == "known"
+    staff.post(act("reopen"), {"version": str(github.version)})
+    github.refresh_from_db()
+    assert github.status == "new"
     answer = staff.post(reverse("shadowit:merchants_refresh"))
     assert answer.status_code == 302 and "/jobs/" in answer["Location"]
 

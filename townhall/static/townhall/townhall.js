@@ -72,3 +72,19 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   if (!window.matchMedia || !window.matchMedia("(min-width: 64em)").matches) { return; }
   document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
 })();
+
+// "Select all on this page": ticks or clears every row's box of the same form, and a row
+// cleared clears it. Without script the box still works: the server takes every row shown.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.matches || !box.matches("input[type=checkbox][form]")) { return; }
+  var formId = box.getAttribute("form");
+  var all = document.querySelector("input[data-select-all='" + formId + "']");
+  if (!all) { return; }
+  var rows = document.querySelectorAll("input[type=checkbox][form='" + formId + "']:not([data-select-all])");
+  if (box === all) {
+    rows.forEach(function (row) { row.checked = all.checked; });
+  } else if (!box.checked) {
+    all.checked = false;
+  }
+});
