@@ -269,10 +269,15 @@ def discover(
     rules = tuple(rules)
     people: dict[str, set[str]] = defaultdict(set)
     departments: dict[str, set[int]] = defaultdict(set)
+    unmatched: dict[str, bool] = {}  # asked once per application, not per sign-in
     for s in sign_ins:
-        if ignored(s.application) or matcher.application(s.application) is not None:
-            continue
-        if not normalize(s.application).key:
+        if s.application not in unmatched:
+            unmatched[s.application] = (
+                not ignored(s.application)
+                and matcher.application(s.application) is None
+                and bool(normalize(s.application).key)
+            )
+        if not unmatched[s.application]:
             continue
         people[s.application].add(s.username.strip().lower())
         if s.department is not None:

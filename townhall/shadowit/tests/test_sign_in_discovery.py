@@ -225,3 +225,22 @@ def test_the_api_and_the_page_refuse_alike(signed_in, client_for):
     assert page.status_code == 400
     assert "neither bought from Zoom nor signs in" in page.content.decode()
     assert not MerchantAnswer.objects.exists()
+
+
+def test_a_liaison_is_asked_about_what_their_people_use_and_answers_it(signed_in, client_for):
+    notion = Merchant.objects.get(key="notion")
+    client = client_for("liaison")  # of Public Works, whose one person signs in to Notion
+    page = client.get(QUESTIONS)
+    assert page.status_code == 200 and "Notion" in page.content.decode()
+    answered = client.post(
+        QUESTIONS,
+        {
+            "merchant": notion.pk,
+            "department": signed_in["PW"].pk,
+            "version": 0,
+            "purpose": "Crew notes",
+            "resident_data": "no",
+        },
+    )
+    assert answered.status_code == 302
+    assert MerchantAnswer.objects.get().purpose == "Crew notes"
