@@ -244,3 +244,10 @@ def test_a_liaison_is_asked_about_what_their_people_use_and_answers_it(signed_in
     )
     assert answered.status_code == 302
     assert MerchantAnswer.objects.get().purpose == "Crew notes"
+
+
+def test_the_merchants_page_says_where_it_was_found(signed_in, client_for):
+    notion = Merchant.objects.get(key="notion")
+    page = client_for("viewer").get(notion.get_absolute_url()).content.decode()
+    assert "Found in: sign-ins." in page
+    assert "Departments signing in: Finance, Public Works." in page
