@@ -7,8 +7,8 @@ purchase (`usage.discover`), then writes through the write path only the merchan
 figures changed: run again on the same sign-ins it writes nothing. The departments whose
 people sign in go to `Merchant.sign_in_departments`; a merchant with no purchase has them
 as its departments too (the merchant job only sets the departments of merchants bought
-from, and never touches a merchant without purchases). A write to sign-ins or domains asks for the
-merchant job (`connect`), once per transaction and only once it commits.
+from, and never touches a merchant without purchases). A write to sign-ins or domains asks
+for the merchant job (`connect`), once per transaction and only once it commits.
 """
 
 from __future__ import annotations
