@@ -182,6 +182,10 @@ APPS: tuple[tuple[str, tuple[int, ...], int], ...] = (
     ("Slack", (7,), 6),
     ("ArcGIS Online", (4, 7, IT), 3),
     ("Tyler Identity Workforce", (8, IT), 4),
+    # Used but never bought (a free plan): found in the sign-ins alone.
+    ("Notion", (2, 7), 3),
+    # The sign-in system's own start page: everyone, and left out of the findings.
+    ("Microsoft Office 365 Portal", (0, 1, 2, 3, 4, 5, 7, 8, IT), 3),
 )
 LAPSED_APP = ("Dropbox Business", 5)  # the department stopped paying; its people stopped too
 

@@ -208,6 +208,13 @@ class Merchant(TrackedModel):
     departments = models.ManyToManyField(
         "org.Department", blank=True, related_name="shadow_merchants"
     )
+    sign_in_departments = models.ManyToManyField(
+        "org.Department",
+        blank=True,
+        related_name="shadow_merchants_signed_in",
+        verbose_name="departments signing in",
+        help_text="The departments whose people sign in to it, from the sign-in exports.",
+    )
     tool_kind = models.CharField(
         "kind of tool",
         max_length=60,
@@ -261,6 +268,20 @@ class Merchant(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return _url(self)
+
+    @property
+    def found_in(self) -> list[str]:
+        """Where it was found: in the purchases, the sign-in exports, the domains reached."""
+        where = []
+        if self.purchases or self.first_seen is not None:
+            where.append("purchases")
+        if self.last_sign_in is not None:
+            where.append("sign-ins")
+        elif self.users or not where:
+            # People counted without a sign-in came from the domains reached; a merchant in
+            # neither purchases nor sign-ins was found there.
+            where.append("domains reached")
+        return where
 
     def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
         """Only IT staff decide what a merchant is to IT."""
@@ -401,6 +422,36 @@ class MerchantAnswer(OwnedModel):
         self.purpose = (self.purpose or "").strip()
         if not self.purpose:
             raise ValidationError({"purpose": "Say what the department uses it for."})
+        self._check_department_uses_it()
+
+    def _check_department_uses_it(self) -> None:
+        """A department answers only about what it bought or its people sign in to: the
+        page, the API and the importer all save through here. An answer kept for the same
+        merchant and department is not asked again (a department's past answer stays)."""
+        if self.merchant_id is None or self.owner_department_id is None:
+            return
+        if self.pk is not None:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("merchant_id", "owner_department_id")
+                .first()
+            )
+            if stored == (self.merchant_id, self.owner_department_id):
+                return
+        merchant = Merchant.objects.filter(pk=self.merchant_id)
+        uses = (
+            merchant.filter(departments=self.owner_department_id).exists()
+            or merchant.filter(sign_in_departments=self.owner_department_id).exists()
+        )
+        if not uses:
+            name = merchant.values_list("name", flat=True).first() or "this merchant"
+            raise ValidationError(
+                {
+                    "merchant": f"The department neither bought from {name} nor signs in to "
+                    "it: it has nothing to answer about it."
+                }
+            )
 
     def get_absolute_url(self) -> str:
         return _url(self)

@@ -19,6 +19,7 @@ from townhall.audit.models import AuditEntry
 from townhall.core import permissions, services
 from townhall.estate.models import System, Vendor
 from townhall.org.models import Department
+from townhall.shadowit import sign_ins
 from townhall.shadowit.models import Merchant, MerchantAnswer, MerchantRule, Purchase
 
 ADOPTED = Merchant.Status.ADOPTED
@@ -202,6 +203,23 @@ def annual_cost(merchant: Merchant, today: datetime.date | None = None) -> Decim
     return Decimal(total).quantize(Decimal("0.01"))
 
 
+def owners(merchant: Merchant) -> tuple[list[Department], bool]:
+    """Who may own the system `merchant` becomes, the likeliest first, and whether they are
+    its buyers: the departments that bought from it, most spend first; when nobody bought
+    it (found in the sign-ins alone), the departments whose people sign in to it, most
+    people first."""
+    spends = spend_by_department(merchant)
+    if spends:
+        return [d for d, _ in spends], True
+    people = sign_ins.people_by_department(merchant)
+    departments = Department.objects.in_bulk(list(people))
+    ranked = sorted(
+        (departments[pk] for pk in people if pk in departments),
+        key=lambda d: (-people[d.pk], d.name),
+    )
+    return ranked, False
+
+
 def _vendor(user: Any, merchant: Merchant) -> Vendor:
     """The estate vendor the merchant is: the one matched, one of that name, or a new one."""
     if merchant.vendor_id is not None:
@@ -226,7 +244,9 @@ def adopt(
 ) -> System:
     """Take a service bought outside IT into the estate: a new system, marked discovered
     outside IT, named after the merchant (or `name`), owned by the buying department with
-    the most spend unless another buying department is given, with the estate vendor
+    the most spend unless another buying department is given (nobody bought it: the
+    department with the most people signing in, or another whose people sign in; its cost
+    is then unknown, not zero), with the estate vendor
     (created if none matched), hosted as SaaS when it is software, its yearly cost as the
     licence cost and the department's answer as its purpose. The merchant is linked to it
     and moves to adopted, in one transaction: a refusal leaves nothing written.
@@ -242,19 +262,23 @@ def adopt(
             raise ValidationError({"status": f"{current} is {state}: it cannot be adopted now."})
         if system not in (None, ""):
             return _link(user, merchant, current, system, version)
-        spends = spend_by_department(current)
-        if not spends:
+        candidates, bought = owners(current)
+        if not candidates:
             raise ValidationError(
-                {"department": f"No department has bought from {current}: nobody to own it."}
+                {
+                    "department": f"No department has bought from {current} or signs in to "
+                    "it: nobody to own it."
+                }
             )
-        buyers = {d.pk: d for d, _ in spends}
+        buyers = {d.pk: d for d in candidates}
         wanted = department.pk if isinstance(department, Department) else department
         if wanted in (None, ""):
-            owner = spends[0][0]
+            owner = candidates[0]
         elif int(wanted) in buyers:
             owner = buyers[int(wanted)]
         else:
-            raise ValidationError({"department": "Choose one of the departments that bought it."})
+            which = "bought it" if bought else "sign in to it"
+            raise ValidationError({"department": f"Choose one of the departments that {which}."})
         system_name = (name or current.name or current.key).strip()[:200]
         if System.objects.filter(owner_department=owner, name__iexact=system_name).exists():
             raise ValidationError(
@@ -274,7 +298,8 @@ def adopt(
             "cost_license": annual_cost(current),
             "discovered_outside_it": True,
             "users": current.users or None,
-            "notes": f"Adopted from the purchases of {current} ({current.key}).",
+            "notes": f"Adopted from the {'purchases of' if bought else 'sign-ins to'} "
+            f"{current} ({current.key}).",
         }
         if current.category == "software":
             values["hosting"] = System.Hosting.SAAS

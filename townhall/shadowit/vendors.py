@@ -13,6 +13,9 @@ vendor whose products span many kinds; merchants of one kind bought by several d
 are candidates to consolidate.
 `reference/mcc.csv` lists merchant category codes with our own short description, the
 category they indicate and how far that can be trusted.
+`reference/ignored_applications.csv` names the applications of the sign-in exports that
+are the sign-in system's own plumbing (the portal people land on, the second-factor app):
+everyone signs in to them, so they are neither a tool to triage nor anyone's use of one.
 
 A merchant is found by its domain (or a parent domain), by its key equal to an alias's key
 (or equal with spaces ignored), by its key starting, as whole words, with an alias of
@@ -204,6 +207,13 @@ def mcc_codes() -> dict[str, MccCode]:
             )
             for row in csv.DictReader(f)
         }
+
+
+@lru_cache(maxsize=1)
+def ignored_applications() -> frozenset[str]:
+    """The sign-in system's own applications, in lower case: left out of the sign-ins."""
+    with (REFERENCE / "ignored_applications.csv").open(newline="", encoding="utf-8") as f:
+        return frozenset(row["application"].strip().lower() for row in csv.DictReader(f))
 
 
 def lookup_key(key: str) -> Vendor | None:

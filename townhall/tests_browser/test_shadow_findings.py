@@ -20,9 +20,11 @@ def bought(departments):
     day = timezone.localdate().replace(day=1) - datetime.timedelta(days=20)
     pw, fin = departments["PW"], departments["FIN"]
     with context.acting("system"):
-        for key, name in (("zoom", "Zoom"), ("govforms", "Govforms")):
+        for key, name, buyers in (("zoom", "Zoom", [pw, fin]), ("govforms", "Govforms", [fin])):
             merchant = services.create(
-                context.SYSTEM, Merchant, {"key": key, "name": name, "category": "software"}
+                context.SYSTEM,
+                Merchant,
+                {"key": key, "name": name, "category": "software", "departments": buyers},
             )
         services.create(
             context.SYSTEM,

@@ -113,3 +113,48 @@ def test_selecting_all_on_the_page_by_keyboard(
     statuses = dict(Merchant.objects.filter(pk__in=[m.pk for m in new]).values_list("pk", "status"))
     assert statuses.pop(new[0].pk) == "new"
     assert set(statuses.values()) == {"known"}
+
+
+def test_an_application_nobody_bought_in_the_queue_by_keyboard(
+    transactional_db, live_server, users, departments, new_page, sign_in, axe_check
+):
+    from townhall.core import context, services
+    from townhall.shadowit import sign_ins
+    from townhall.shadowit.models import SignInApp
+
+    _purchases(departments)
+    today = datetime.date.today()
+    rows = [
+        {
+            "application": "Notion",
+            "username": who,
+            "last_sign_in": today,
+            "owner_department": departments[code],
+        }
+        for who, code in (("ana@x.gov", "FIN"), ("bo@x.gov", "FIN"), ("cy@x.gov", "PW"))
+    ]
+    with context.acting("system"):
+        services.create_many(context.SYSTEM, SignInApp, rows)
+    sign_ins.work_out(context.SYSTEM)
+    notion = Merchant.objects.get(key="notion")
+    page = new_page()
+    sign_in(page, live_server, users["staff"])
+    page.goto(live_server.url + reverse("shadowit:queue"))
+    page.get_by_label("Found in").select_option(label="Only in sign-ins")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name="Notion", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Zoom", exact=True)).to_have_count(0)
+    expect(page.get_by_text("Nothing bought; used in")).to_be_visible()
+    axe_check(page)
+
+    page.locator("summary", has_text="Decide on Notion").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#adopt-department-{notion.pk}")).to_be_visible()
+    axe_check(page)
+    page.keyboard.press("Tab")  # the owning department: the one with the most people
+    page.keyboard.press("Tab")  # the system's name
+    page.keyboard.press("Tab")  # the button
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Notion adopted into the estate as Notion (Finance).")).to_be_visible()
+    system = System.objects.get(pk=Merchant.objects.get(pk=notion.pk).system_id)
+    assert system.cost_license is None

@@ -4,8 +4,12 @@ estate already has it), and the decisions themselves. Everyone who may see the m
 reads it; only IT staff get the actions (the verbs in `services.py` refuse anyone else too).
 
 A page costs the same queries whatever the number of merchants: the page's merchants with
-their vendor and system, one grouped read of their purchases by department, and one read
-of which of their systems the reader may see."""
+their vendor and system, the departments signing in to them, one grouped read of their
+purchases by department, and one read of which of their systems the reader may see.
+
+A merchant found in the sign-ins or the domains reached alone (`usage.discover`) has no
+first purchase: it comes after those bought among the undecided, and the "Found in" filter
+("Only in sign-ins") lists them together."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +39,23 @@ TECHNOLOGY = [(v, label) for v, label in CATEGORY_CHOICES if v != "not_technolog
 ACTIONS = ("adopt", "known", "dismiss", "reopen", "rule")
 # How many merchants one bulk decision may name: a few pages' worth, never a whole table.
 MOST_AT_ONCE = 500
+# Where a merchant was found, as the queue filters it.
+FOUND_IN = [
+    ("purchases", "Purchases"),
+    ("sign_ins", "Sign-ins"),
+    ("both", "Both purchases and sign-ins"),
+    ("only_sign_ins", "Only in sign-ins"),
+    ("only_domains", "Only in domains reached"),
+]
+_BOUGHT = Q(purchases__gt=0) | Q(first_seen__isnull=False)
+_SIGNED_IN = Q(last_sign_in__isnull=False)
+FOUND_FILTERS = {
+    "purchases": _BOUGHT,
+    "sign_ins": _SIGNED_IN,
+    "both": _BOUGHT & _SIGNED_IN,
+    "only_sign_ins": ~_BOUGHT & _SIGNED_IN,
+    "only_domains": ~_BOUGHT & ~_SIGNED_IN,
+}
 
 
 @dataclass
@@ -58,8 +79,9 @@ class Row:
 
 def queue_queryset(user: Any, params: QueryDict) -> tuple[Any, dict[str, str]]:
     """The merchants the reader may see that are technology, filtered by triage status,
-    category and department bought by, the undecided first and the newest first among
-    them; and the filters as understood (unknown values are ignored)."""
+    category, department (bought by, or for a merchant nobody bought, signing in) and
+    where it was found (purchases, sign-ins, domains reached), the undecided first and the
+    newest first among them; and the filters as understood (unknown values are ignored)."""
     qs = Merchant.objects.restrict(user, "view").exclude(category="not_technology")
     chosen: dict[str, str] = {}
     status = params.get("status", "")
@@ -74,6 +96,10 @@ def queue_queryset(user: Any, params: QueryDict) -> tuple[Any, dict[str, str]]:
     if department.isdigit() and len(department) < 12:
         qs = qs.filter(departments=int(department))
         chosen["department"] = department
+    found = params.get("found", "")
+    if found in FOUND_FILTERS:
+        qs = qs.filter(FOUND_FILTERS[found])
+        chosen["found"] = found
     undecided = Case(
         When(status="new", then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -121,7 +147,9 @@ def _rows(user: Any, merchants: list[Merchant]) -> list[Row]:
 def queue(request: HttpRequest) -> HttpResponse:
     """The triage queue, a page at a time."""
     qs, chosen = queue_queryset(request.user, request.GET)
-    paginator = Paginator(qs.select_related("vendor", "system"), PER_PAGE)
+    paginator = Paginator(
+        qs.select_related("vendor", "system").prefetch_related("sign_in_departments"), PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = QueryDict(mutable=True)
     query.update(chosen)
@@ -135,6 +163,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "statuses": Merchant.Status.choices,
         "categories": TECHNOLOGY,
+        "found_in": FOUND_IN,
         "departments": list(Department.objects.order_by("name").values_list("pk", "name")),
         "can_triage": permissions.is_it_staff(request.user),
         "rule_categories": CATEGORY_CHOICES,

@@ -100,6 +100,14 @@ def test_a_year_of_lines_with_what_the_module_looks_for():
     )
     zoom = Merchant.objects.get(key="zoom")
     assert zoom.sign_in_application == "Zoom" and zoom.users >= 10 and zoom.last_sign_in
+    # Notion is used on a free plan: found in the sign-ins, never bought. Trello only in the
+    # domains reached. The Microsoft 365 portal everyone lands on is left out.
+    notion = Merchant.objects.get(key="notion")
+    assert (notion.purchases, notion.found_in, notion.users) == (0, ["sign-ins"], 6)
+    assert notion.departments.count() == 2
+    assert Merchant.objects.get(key="trello").found_in == ["domains reached"]
+    microsoft = Merchant.objects.get(key="microsoft")
+    assert microsoft.sign_in_application != "Microsoft Office 365 Portal"
 
     # The same seed and day give the same lines; loading again adds nothing.
     entries = AuditEntry.objects.count()

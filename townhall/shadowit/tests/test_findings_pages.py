@@ -52,7 +52,7 @@ def bought(departments):
     pw, fin = departments["PW"], departments["FIN"]
     with context.acting("system"):
         zoom = _merchant("zoom")
-        govforms = _merchant("govforms")
+        govforms = _merchant("govforms", departments=[fin.pk])
         microsoft = _merchant("microsoft", status="adopted", sign_in_application="Office", users=9)
         _buy("zoom", pw, "1000")
         _buy("zoom", fin, "400")

@@ -225,8 +225,12 @@ def test_people_from_the_sign_in_exports(bought, users):
     ]
     with context.acting("import"):
         services.create_many(context.SYSTEM, SignInApp, rows)
-    assert sign_ins.work_out(context.SYSTEM) == 3
+    # Zoom, Adobe and DocuSign gain people; Microsoft Teams, bought by nobody, is found.
+    assert sign_ins.work_out(context.SYSTEM) == 4
     zoom, adobe, docusign = _m("zoom"), _m("adobe"), _m("docusign")
+    teams = _m("microsoft")
+    assert (teams.purchases, teams.users, teams.sign_in_application) == (0, 1, "Microsoft Teams")
+    assert [d.code for d in teams.departments.all()] == ["PW"]
     assert (zoom.sign_in_application, zoom.users, zoom.last_sign_in) == ("Zoom", 2, day)
     assert (adobe.sign_in_application, adobe.users) == ("Adobe Acrobat Sign", 1)
     assert (docusign.sign_in_application, docusign.users) == ("DocuSign", 2)

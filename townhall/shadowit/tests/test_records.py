@@ -160,12 +160,19 @@ class TestMerchantAnswerContract(ResourceContract):
     model = m.MerchantAnswer
 
     def data(self, departments, n=1):
-        # One answer per merchant and department: each row answers about its own merchant.
+        # One answer per merchant and department: each row answers about its own merchant,
+        # which every department bought from (a department answers only about those).
         merchant = m.Merchant.objects.filter(key=f"answered {n}").first()
         if merchant is None:
             with context.acting("system"):
                 merchant = services.create(
-                    context.SYSTEM, m.Merchant, {"key": f"answered {n}", "name": f"Answered {n}"}
+                    context.SYSTEM,
+                    m.Merchant,
+                    {
+                        "key": f"answered {n}",
+                        "name": f"Answered {n}",
+                        "departments": [d.pk for d in departments.values()],
+                    },
                 )
         return {
             "merchant": merchant.pk,
