@@ -5,6 +5,7 @@ from django.apps import AppConfig
 MENU: list[tuple] = [
     ("Organization chart", "people:chart"),
     ("Skills overview", "people:skills"),
+    ("Capacity for governance", "people:capacity"),
 ]
 
 
