@@ -1,5 +1,6 @@
 """What the people module shows on others' pages: a person's position, skills,
-certifications and cyber functions on their estate page, and certification expiries in the calendar feed."""
+certifications and cyber functions on their estate page, and certification expiries in
+the calendar feed."""
 
 import datetime
 from typing import Any
