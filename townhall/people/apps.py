@@ -35,4 +35,13 @@ class PeopleConfig(AppConfig):
                 order=100,
             ),
         )
+        plugins.register_panel(
+            ["governance.BudgetCycle"],
+            plugins.Panel(
+                name="people-capacity",
+                template="people/_cycle_panel.html",
+                context=panel.cycle_panel,
+                order=100,
+            ),
+        )
         plugins.register_calendar_events(panel.certification_events)

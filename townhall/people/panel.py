@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from townhall.cyber.models import Coverage
 from townhall.estate import calendar
-from townhall.people.models import Certification, Position, Proficiency
+from townhall.people.models import CapacityApplied, Certification, Position, Proficiency
 
 SHOWN = 25
 
@@ -45,6 +45,13 @@ def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
         "functions": functions,
         "today": timezone.localdate(),
     }
+
+
+def cycle_panel(request: Any, cycle: Any) -> dict[str, Any]:
+    """On a budget cycle's page: when its staff hours were last set from the people, and
+    the page that compares and sets them. One query."""
+    last = CapacityApplied.objects.restrict(request.user, "view").filter(cycle=cycle).first()
+    return {"last": last, "url": reverse("people:capacity") + f"?cycle={cycle.pk}"}
 
 
 def certification_events(

@@ -1,5 +1,6 @@
 """Capacity for governance in a real browser: a cycle chosen by keyboard, the hours from
-the people beside the cycle's, applied with the button, settings saved; axe-core on each."""
+the people beside the cycle's, applied with the button, settings saved, the cycle's page
+leading back; axe-core on each."""
 
 import pytest
 from playwright.sync_api import expect
@@ -65,3 +66,14 @@ def test_capacity_by_keyboard(
     expect(page.locator(".usa-alert")).to_contain_text("Capacity settings saved")
     expect(page.locator("#capacity-table tbody tr").first).to_contain_text("1720")
     axe_check(page)
+
+    # The cycle's own page says where its hours came from and leads back here.
+    from townhall.governance.models import BudgetCycle
+
+    cycle = BudgetCycle.objects.get(name="FY2026")
+    page.goto(f"{url}{cycle.get_absolute_url()}")
+    expect(page.get_by_role("heading", name="Staff hours from the people")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Compare the staff hours with the people").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Staff hours for FY2026")).to_be_visible()

@@ -190,3 +190,13 @@ def test_page_queries_do_not_grow_with_positions(
     for i in range(1, 15):
         f.position(f"More {i}", team, f.person(f"P{i}"), skill_pool=pools["infra"])
     assert queries() == few
+
+
+def test_the_cycle_page_says_where_its_hours_came_from(client_for, users, cycle, staffed):
+    page = client_for("board").get(cycle.get_absolute_url()).content.decode()
+    assert "Staff hours from the people" in page
+    assert "Not yet set from the positions" in page
+    assert f"/people/capacity/?cycle={cycle.pk}" in page
+    people.apply_capacity(users["staff"], cycle, version=cycle.version)
+    page = client_for("board").get(cycle.get_absolute_url()).content.decode()
+    assert "Last set from the positions in each skill pool on" in page
