@@ -33,6 +33,7 @@ def cycle_context(request: HttpRequest, cycle: m.BudgetCycle) -> dict[str, Any]:
         "budget_rows": rows,
         "status_counts": [(m.Proposal.Status(s).label, s, n) for s, n in counts.items()],
         "criteria": list(cycle.criteria_set.criteria.all()),
+        "panels": plugins.panels(request, cycle),  # what later modules add (people's hours)
     }
 
 

@@ -5,6 +5,7 @@ from django.apps import AppConfig
 MENU: list[tuple] = [
     ("Organization chart", "people:chart"),
     ("Skills overview", "people:skills"),
+    ("Capacity for governance", "people:capacity"),
 ]
 
 
@@ -31,6 +32,15 @@ class PeopleConfig(AppConfig):
                 name="people",
                 template="people/_person_panel.html",
                 context=panel.person_panel,
+                order=100,
+            ),
+        )
+        plugins.register_panel(
+            ["governance.BudgetCycle"],
+            plugins.Panel(
+                name="people-capacity",
+                template="people/_cycle_panel.html",
+                context=panel.cycle_panel,
                 order=100,
             ),
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from townhall.core import context, services
 from townhall.estate.models import Person, System
+from townhall.governance.models import SkillPool
 from townhall.org.models import Department
 from townhall.people import services as people_services
 from townhall.people.models import (
@@ -59,6 +60,17 @@ TEAMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Positions left vacant (team, index) and how many days ago; one of them is not funded.
 VACANT = {("Cybersecurity", 2): 190, ("Applications", 3): 75, ("Service Desk", 3): 400}
 UNFUNDED = ("Service Desk", 3)
+# The governance skill pool each team's positions add project hours to (the service desk's
+# time is all operations, so it is in none), a title that belongs elsewhere, the vacancy
+# the county plans to fill (in days from today) and a team's own share of operations time.
+TEAM_POOLS = {
+    "Infrastructure and Operations": "infra",
+    "Applications": "apps",
+    "Cybersecurity": "cyber",
+}
+TITLE_POOLS = {"GIS Analyst": "data"}
+FILL_PLANNED = {("Cybersecurity", 2): 60, ("Applications", 3): 120}
+OPERATIONS_SHARE = {"Infrastructure and Operations": Decimal("0.70")}
 EMBEDDED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("SHF", "Sheriff's Office IT", ("Sheriff's IT Coordinator", "Mobile Data Technician")),
     ("PW", "Public Works Technology", ("SCADA and Control Systems Technician",)),
@@ -108,6 +120,7 @@ def load(scale: str = "small", seed: int = 1) -> int:
     rng = random.Random(f"people-{seed}")
     today = timezone.localdate()
     staff, liaisons = _people_by_title()
+    skill_pools = {p.code: p for p in SkillPool.objects.all()}
     user = context.SYSTEM
     count = 0
     with context.acting("demo"):
@@ -143,7 +156,13 @@ def load(scale: str = "small", seed: int = 1) -> int:
             team = services.create(
                 user,
                 Team,
-                {"name": name, "parent": central, "owner_department": it, "source": "demo"},
+                {
+                    "name": name,
+                    "parent": central,
+                    "owner_department": it,
+                    "operations_share": OPERATIONS_SHARE.get(name),
+                    "source": "demo",
+                },
             )
             count += 1
             lead = None
@@ -166,6 +185,14 @@ def load(scale: str = "small", seed: int = 1) -> int:
                         ),
                         "funded": (name, i) != UNFUNDED,
                         "reports_to": cio if i == 0 else lead,
+                        "skill_pool": skill_pools.get(
+                            TITLE_POOLS.get(title) or TEAM_POOLS.get(name, "")
+                        ),
+                        "fill_planned": (
+                            today + datetime.timedelta(days=FILL_PLANNED[name, i])
+                            if vacant and (name, i) in FILL_PLANNED
+                            else None
+                        ),
                         "source": "demo",
                     },
                 )

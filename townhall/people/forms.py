@@ -11,6 +11,7 @@ class TeamForm(RecordForm):
             "placement",
             "owner_department",
             "purpose",
+            "operations_share",
             "external_id",
             "notes",
         ]
@@ -30,6 +31,9 @@ class PositionForm(RecordForm):
             "owner_department",
             "reports_to",
             "fte",
+            "skill_pool",
+            "available_hours",
+            "fill_planned",
             "external_id",
             "notes",
         ]
@@ -67,3 +71,9 @@ class CertificationForm(RecordForm):
     class Meta:
         model = m.Certification
         fields = ["person", "name", "issuer", "earned", "expires", "external_id", "notes"]
+
+
+class CapacitySettingsForm(RecordForm):
+    class Meta:
+        model = m.CapacitySettings
+        fields = ["hours_per_fte", "operations_share", "notes"]

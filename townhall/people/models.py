@@ -53,6 +53,10 @@ def _loop(start: Any, own_pk: Any, model: type[models.Model], field: str) -> lis
     return names
 
 
+SHARE_MIN = MinValueValidator(Decimal(0), "A share is 0 or more.")
+SHARE_MAX = MaxValueValidator(Decimal(1), "A share is at most 1 (all of the time).")
+
+
 class Team(OwnedModel):
     """An IT unit or team: the central IT department's divisions and teams, or an IT group
     a department keeps for itself. Teams form a tree through `parent`; the department is
@@ -72,6 +76,17 @@ class Team(OwnedModel):
         max_length=10, choices=Placement.choices, default=Placement.CENTRAL
     )
     purpose = models.TextField(blank=True)
+    operations_share = models.DecimalField(
+        "share of time for operations",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[SHARE_MIN, SHARE_MAX],
+        help_text="The part of each position's hours (0 to 1, such as 0.6) that keeps "
+        "the lights on and is not free for projects. Empty: the unit it is part of, "
+        "else the city's setting.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -142,6 +157,30 @@ class Position(OwnedModel):
         ],
         help_text="Full-time equivalent: 1 for a full-time position, 0.5 for half time.",
     )
+    skill_pool = models.ForeignKey(
+        "governance.SkillPool",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name="skill pool",
+        help_text="The governance skill pool whose project hours this position adds to.",
+    )
+    available_hours = models.PositiveIntegerField(
+        "available hours a year",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(8784, "A year has at most 8,784 hours.")],
+        help_text="Hours a full-time person in this position works in a year, after leave "
+        "and holidays. Empty: the city's setting.",
+    )
+    fill_planned = models.DateField(
+        "planned fill date",
+        null=True,
+        blank=True,
+        help_text="For a vacant position: the day it is expected to be filled. Its hours "
+        "count from then; a vacancy without one adds no hours.",
+    )
 
     class Meta:
         ordering = ["title", "id"]
@@ -166,6 +205,8 @@ class Position(OwnedModel):
             errors["vacant_since"] = (
                 "A vacant position says since when it has been vacant (or name who fills it)."
             )
+        if self.person_id is not None and self.fill_planned is not None:
+            errors["fill_planned"] = "A filled position has no planned fill date: clear it."
         if self.placement == Placement.EMBEDDED and not self.owner_department_id:
             errors["owner_department"] = (
                 "A position embedded in a department names that department."
@@ -327,3 +368,61 @@ class Certification(TrackedModel):
         super().clean()
         if self.earned and self.expires and self.expires < self.earned:
             raise ValidationError({"expires": "A certification expires after it was earned."})
+
+
+class CapacitySettings(TrackedModel):
+    """How the project hours of each skill pool are counted for governance: the hours a
+    full-time position works in a year and the share of time that goes to operations
+    (keeping the lights on), unless a position or team says otherwise. One record; until
+    it is saved the defaults below apply."""
+
+    hours_per_fte = models.PositiveIntegerField(
+        "available hours a year per FTE",
+        default=1720,
+        validators=[
+            MinValueValidator(1, "A full-time position works some hours a year."),
+            MaxValueValidator(8784, "A year has at most 8,784 hours."),
+        ],
+        help_text="After leave, holidays and training: 1,720 is a common figure.",
+    )
+    operations_share = models.DecimalField(
+        "share of time for operations",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[SHARE_MIN, SHARE_MAX],
+        help_text="0 to 1: 0.6 means 60 % of the time keeps the lights on.",
+    )
+
+    class Meta:
+        verbose_name = "capacity settings"
+        verbose_name_plural = "capacity settings"
+
+    def __str__(self) -> str:
+        return f"{self.hours_per_fte:,} hours per FTE, {self.operations_share:.0%} operations"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:capacity")
+
+
+class CapacityApplied(TrackedModel):
+    """A budget cycle's staff hours set from the people: the hours derived per skill pool
+    and fiscal year and the positions and settings they came from, kept (with its audit
+    entry) beside the change to the cycle so every hour can be traced to its positions."""
+
+    cycle = models.ForeignKey("governance.BudgetCycle", on_delete=models.CASCADE, related_name="+")
+    hours = models.JSONField(default=dict, help_text="{pool code: {fiscal year: hours}}.")
+    basis = models.JSONField(
+        default=dict, help_text="The settings and each position counted, with its hours."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "capacity applied"
+        verbose_name_plural = "capacity applied"
+
+    def __str__(self) -> str:
+        return f"Staff hours from the people for {self.cycle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:capacity") + f"?cycle={self.cycle_id}"

@@ -1,5 +1,6 @@
-"""What the people module shows on others' pages: a person's position, skills and
-certifications on their estate page, and certification expiries in the calendar feed."""
+"""What the people module shows on others' pages: a person's position, skills,
+certifications and cyber functions on their estate page, and certification expiries in
+the calendar feed."""
 
 import datetime
 from typing import Any
@@ -7,15 +8,17 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from townhall.cyber.models import Coverage
 from townhall.estate import calendar
-from townhall.people.models import Certification, Position, Proficiency
+from townhall.people.models import CapacityApplied, Certification, Position, Proficiency
 
 SHOWN = 25
 
 
 def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
-    """The person's positions, their skills from the strongest, and their certifications,
-    of what the reader may see; None when there is nothing to show. Four queries."""
+    """The person's positions, their skills from the strongest, their certifications and
+    the cyber functions they perform (cyber's function coverage names them as contact), of
+    what the reader may see; None when there is nothing to show. Five queries."""
     user = request.user
     positions = list(
         Position.objects.restrict(user, "view")
@@ -27,7 +30,10 @@ def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
     certifications = list(
         Certification.objects.restrict(user, "view").filter(person=person).order_by("expires")
     )
-    if not (positions or shown or certifications):
+    functions = list(
+        Coverage.objects.restrict(user, "view").filter(contact=person).order_by("order", "function")
+    )
+    if not (positions or shown or certifications or functions):
         return None
     skill_count = len(shown) if len(shown) < SHOWN else skills.count()
     return {
@@ -36,8 +42,16 @@ def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
         "skill_count": skill_count,
         "skills_url": reverse("people:proficiency_list") + f"?person={person.pk}",
         "certifications": certifications,
+        "functions": functions,
         "today": timezone.localdate(),
     }
+
+
+def cycle_panel(request: Any, cycle: Any) -> dict[str, Any]:
+    """On a budget cycle's page: when its staff hours were last set from the people, and
+    the page that compares and sets them. One query."""
+    last = CapacityApplied.objects.restrict(request.user, "view").filter(cycle=cycle).first()
+    return {"last": last, "url": reverse("people:capacity") + f"?cycle={cycle.pk}"}
 
 
 def certification_events(

@@ -1,13 +1,25 @@
 """The people module's verbs, each on the write path (`core.services`): the built-in NICE
-core set, NIST's JSON release, and the technology skills worked out from the estate."""
+core set, NIST's JSON release, the technology skills worked out from the estate, and a
+budget cycle's staff hours set from the positions in each skill pool."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from townhall.core import services
-from townhall.people import nice, nice_core, technology, technology_input
-from townhall.people.models import Skill
+from townhall.governance.models import BudgetCycle, SkillPool
+from townhall.people import (
+    capacity,
+    capacity_input,
+    nice,
+    nice_core,
+    technology,
+    technology_input,
+)
+from townhall.people.models import CapacityApplied, Skill
 
 
 @dataclass(frozen=True)
@@ -96,3 +108,80 @@ def derive_technology(user: Any, progress: Callable[..., None] | None = None) ->
         for t in found
     ]
     return _save(user, rows)
+
+
+class CapacityRefused(Exception):
+    """The cycle's staff hours cannot be set from the people; the message says why."""
+
+
+@dataclass(frozen=True)
+class PoolYear:
+    """One skill pool's hours in one fiscal year: derived from the people, and the cycle's."""
+
+    code: str
+    name: str
+    year: int
+    derived: int
+    current: Decimal
+
+
+def capacity_rows(user: Any, cycle: BudgetCycle) -> tuple[capacity_input.Basis, list[PoolYear]]:
+    """The derived hours beside the cycle's, per pool and fiscal year of the cycle; the
+    pools named by positions or by the cycle."""
+    found = capacity_input.basis(user)
+    years = cycle.fiscal_years()
+    derived = capacity.pool_hours(found.seats, years, found.start_month)
+    codes = sorted(set(derived) | set(cycle.capacities or {}))
+    names = dict(SkillPool.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = [
+        PoolYear(
+            code,
+            names.get(code, code),
+            year,
+            (derived.get(code) or {}).get(str(year), 0),
+            cycle.capacity(code, year),
+        )
+        for code in codes
+        for year in years
+    ]
+    return found, rows
+
+
+def apply_capacity(user: Any, cycle: BudgetCycle, *, version: int | None) -> BudgetCycle:
+    """Set the cycle's staff hours, for its fiscal years, to those derived from the people;
+    other years and pools no position belongs to stay as they are. Through governance's
+    own write path (`core.services.update` on the cycle, so who may change a cycle and its
+    rules decide), with a `CapacityApplied` record beside it in the same transaction naming
+    the settings and positions counted. A closed cycle is refused: its decisions are made,
+    and changing its hours afterwards would rewrite why they were made."""
+    if cycle.status == BudgetCycle.Status.CLOSED:
+        raise CapacityRefused(
+            f"{cycle} is closed: its decisions are made, so its staff hours stay as they were."
+        )
+    found = capacity_input.basis(user)
+    years = cycle.fiscal_years()
+    derived = capacity.pool_hours(found.seats, years, found.start_month)
+    capacities = {code: dict(hours) for code, hours in (cycle.capacities or {}).items()}
+    for code, hours in derived.items():
+        capacities.setdefault(code, {}).update(hours)
+    counted = capacity.count(found.seats, years, found.start_month)
+    basis = {
+        "hours_per_fte": found.hours_per_fte,
+        "operations_share": str(found.operations_share),
+        "fiscal_year_starts_month": found.start_month,
+        "positions": [
+            {
+                "id": c.position,
+                "title": c.title,
+                "pool": c.pool,
+                "year": c.year,
+                "share_of_year": str(c.share_of_year.quantize(Decimal("0.001"))),
+                "hours": str(c.hours.quantize(Decimal("0.1"))),
+            }
+            for c in counted
+        ],
+    }
+    with transaction.atomic():
+        updated = services.update(user, cycle, {"capacities": capacities}, version=version)
+        services.create(user, CapacityApplied, {"cycle": updated, "hours": derived, "basis": basis})
+    return updated

@@ -2,7 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.people import views
-from townhall.people.pages import chart, skills
+from townhall.people.pages import capacity, chart, skills
 
 app_name = "people"
 urlpatterns = urls(
@@ -22,4 +22,10 @@ urlpatterns += [
     path("skills/overview/", skills.skills, name="skills"),
     path("skills/overview/core-set/", skills.load_core, name="skills_core"),
     path("skills/overview/technology/", skills.derive_technology, name="skills_technology"),
+]
+
+# Capacity for governance: skill pools' project hours from the positions (pages/capacity.py).
+urlpatterns += [
+    path("capacity/", capacity.capacity_page, name="capacity"),
+    path("capacity/apply/", capacity.apply, name="capacity_apply"),
 ]

@@ -2,6 +2,8 @@
 operating models, the NICE core set and the estate's technology, and one critical system's
 platform known well by one person only; made once."""
 
+import datetime
+
 import pytest
 
 from townhall.audit.models import AuditEntry
@@ -59,3 +61,31 @@ def test_the_demo_tells_the_story_once():
     with context.acting("cli"):
         assert demo.load() == 0
     assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.django_db
+def test_the_demo_positions_feed_the_skill_pools():
+    from townhall.core import services
+    from townhall.governance.demo import POOLS
+    from townhall.governance.models import SkillPool
+    from townhall.people import capacity, capacity_input
+
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        for code, name in POOLS:
+            services.create(context.SYSTEM, SkillPool, {"name": name, "code": code})
+        demo.load()
+    pooled = Position.objects.filter(skill_pool__isnull=False)
+    assert set(pooled.values_list("skill_pool__code", flat=True)) == {
+        "apps",
+        "infra",
+        "cyber",
+        "data",
+    }
+    assert pooled.filter(person__isnull=True, fill_planned__isnull=False).exists()
+    assert not Position.objects.filter(team__name="Service Desk", skill_pool__isnull=False).exists()
+    found = capacity_input.basis(context.SYSTEM)
+    year = datetime.date.today().year + 2  # every planned fill has happened by then
+    hours = capacity.pool_hours(found.seats, [year], found.start_month)
+    assert all(years[str(year)] > 0 for years in hours.values())

@@ -32,6 +32,25 @@ def test_a_persons_page_shows_position_skills_and_certifications(departments, cl
 
 
 @pytest.mark.django_db
+def test_the_cyber_functions_a_person_performs_show_on_their_panel(departments, client_for):
+    from townhall.cyber.models import Coverage
+
+    pat = f.person("Pat Rivera", departments["PW"])
+    other = f.person("Lee Chen", departments["PW"])
+    with context.acting("system"):
+        for name, who in (("Log monitoring", pat), ("Backups", pat), ("Phishing tests", other)):
+            services.create(
+                context.SYSTEM,
+                Coverage,
+                {"function": name, "performer": "in_house", "contact": who, "hours": "24×7"},
+            )
+    html = client_for("viewer").get(pat.get_absolute_url()).content.decode()
+    assert "Cyber functions performed" in html
+    assert "Log monitoring</a> (In-house staff, 24×7)" in html
+    assert "Backups</a>" in html and "Phishing tests" not in html
+
+
+@pytest.mark.django_db
 def test_no_panel_for_someone_with_nothing_recorded(departments, client_for):
     pat = f.person("Pat Rivera", departments["PW"])
     html = client_for("viewer").get(pat.get_absolute_url()).content.decode()
