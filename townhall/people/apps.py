@@ -5,6 +5,7 @@ from django.apps import AppConfig
 MENU: list[tuple] = [
     ("Organization chart", "people:chart"),
     ("Skills overview", "people:skills"),
+    ("Key-person risk", "people:risk"),
 ]
 
 
@@ -31,6 +32,15 @@ class PeopleConfig(AppConfig):
                 name="people",
                 template="people/_person_panel.html",
                 context=panel.person_panel,
+                order=100,
+            ),
+        )
+        plugins.register_panel(
+            ["estate.System"],
+            plugins.Panel(
+                name="people_run",
+                template="people/_system_panel.html",
+                context=panel.system_panel,
                 order=100,
             ),
         )

@@ -67,3 +67,9 @@ class CertificationForm(RecordForm):
     class Meta:
         model = m.Certification
         fields = ["person", "name", "issuer", "earned", "expires", "external_id", "notes"]
+
+
+class StaffRecordForm(RecordForm):
+    class Meta:
+        model = m.StaffRecord
+        fields = ["person", "retirement_eligible_on", "external_id", "notes"]

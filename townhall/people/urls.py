@@ -2,7 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.people import views
-from townhall.people.pages import chart, skills
+from townhall.people.pages import chart, risk, skills
 
 app_name = "people"
 urlpatterns = urls(
@@ -12,6 +12,7 @@ urlpatterns = urls(
     views.SKILLS,
     views.PROFICIENCIES,
     views.CERTIFICATIONS,
+    views.STAFF_RECORDS,
 )
 
 # The organization chart (pages/chart.py).
@@ -23,3 +24,6 @@ urlpatterns += [
     path("skills/overview/core-set/", skills.load_core, name="skills_core"),
     path("skills/overview/technology/", skills.derive_technology, name="skills_technology"),
 ]
+
+# Key-person risk (pages/risk.py).
+urlpatterns += [path("key-person-risk/", risk.key_person_risk, name="risk")]
