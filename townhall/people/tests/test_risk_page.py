@@ -121,8 +121,7 @@ def test_the_feeder_queries_do_not_grow(departments, users):
     few = queries()
     for n in range(2, 6):
         _estate(departments, n)
-    assert queries() == few
-    assert few <= 16
+    assert queries() == few == 15
 
 
 @pytest.mark.django_db
