@@ -101,11 +101,21 @@ def _text_of(response, element_id: str) -> str:
 
 
 @pytest.mark.django_db
-def test_a_reader_counts_only_what_they_may_see(departments, users):
-    cad, _payroll = _estate(departments, 1)
-    full = risk_input.analyze(users["viewer"])
-    assert [f.system for f in full.result.flags] == [("system", cad.pk)]
-    assert full.retiring  # the viewer sees retirement dates until item 7 limits them
+def test_a_reader_counts_only_what_they_may_see(departments, users, monkeypatch):
+    cad, payroll = _estate(departments, 1)
+    seen = risk_input.analyze(users["viewer"])
+    assert [f.system for f in seen.result.flags] == [("system", cad.pk)]
+    assert [f.system for f in seen.result.coming[1]] == [("system", payroll.pk)]
+    # Retirement dates held back from a reader (as protected personnel fields will be):
+    # the risk today still shows, the coming one does not.
+    monkeypatch.setattr(StaffRecord, "admin_only", True, raising=False)
+    held = risk_input.analyze(users["viewer"])
+    assert [f.system for f in held.result.flags] == [("system", cad.pk)]
+    assert held.retiring == {} and held.result.coming[1] == []
+    assert risk_input.analyze(users["admin"]).result.coming[1]
+    # A proficiency the reader may not see does not count.
+    monkeypatch.setattr(Proficiency, "admin_only", True, raising=False)
+    assert risk_input.analyze(users["viewer"]).result.risks[("system", cad.pk)].bus_factor == 0
 
 
 @pytest.mark.django_db
@@ -175,3 +185,12 @@ def test_the_panel_queries_do_not_grow(departments, client_for):
         _level(person, skill, 3)
         _retires(person, timezone.localdate() + datetime.timedelta(days=30 * i))
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_an_empty_estate_answers_with_nothing_flagged(client_for):
+    response = client_for("viewer").get("/people/key-person-risk/")
+    assert response.status_code == 200
+    text = _text(response)
+    assert "0 critical systems with fewer than two people who can run them" in text
+    assert "None: every critical system whose skills are recorded" in text
