@@ -36,7 +36,7 @@ class PeopleConfig(AppConfig):
             ),
         )
         plugins.register_panel(
-            ["estate.System"],
+            ["estate.System", "estate.Component"],
             plugins.Panel(
                 name="people_run",
                 template="people/_system_panel.html",

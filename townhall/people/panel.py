@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.estate import calendar
-from townhall.estate.models import Person
+from townhall.estate.models import Person, System
 from townhall.people import risk
 from townhall.people.models import Certification, Position, Proficiency, Skill, StaffRecord
 
@@ -74,11 +74,12 @@ def certification_events(
 
 
 def system_panel(request: Any, system: Any) -> dict[str, Any]:
-    """Who can run a system: the skills linked to it, the people at level 3 or more in
-    every one of them, the bus factor, and how many remain as people become eligible to
-    retire within 1, 3 and 5 years. Three queries, of what the reader may see."""
+    """Who can run a system or component: the skills linked to it, the people at level 3
+    or more in every one of them, the bus factor, and how many remain as people become
+    eligible to retire within 1, 3 and 5 years. Three queries, of what the reader may see."""
     user = request.user
-    skills = list(Skill.objects.restrict(user, "view").filter(systems=system).order_by("name"))
+    link = "systems" if isinstance(system, System) else "components"
+    skills = list(Skill.objects.restrict(user, "view").filter(**{link: system}).order_by("name"))
     levels: dict[Any, dict[Any, int]] = {}
     names: dict[Any, str] = {}
     if skills:
@@ -122,7 +123,8 @@ def system_panel(request: Any, system: Any) -> dict[str, Any]:
         ],
         "bus_factor": count,
         "at_risk": count is not None and count < risk.ENOUGH,
-        "critical": system.criticality in risk.CRITICAL_TIERS,
+        "critical": getattr(system, "criticality", None) in risk.CRITICAL_TIERS,
+        "kind": "system" if link == "systems" else "component",
         "later": later,
         "level": risk.QUALIFIED_LEVEL,
         "today": today,

@@ -165,6 +165,11 @@ def test_who_can_run_it_on_the_system_page(departments, client_for):
         bare = cf.system("Bare 1")
     text = _text(client.get(f"/estate/systems/{bare.pk}/"))
     assert "Not known: no skill is linked to this system" in text
+    with context.acting("system"):
+        server = cf.component("Server 1")
+    f.skill("TECH-LINUX", "Linux", "technology", components=[server])
+    text = _text(client.get(f"/estate/components/{server.pk}/"))
+    assert "Who can run it" in text and "Nobody." in text and "Bus factor: 0" in text
 
 
 @pytest.mark.django_db
