@@ -108,6 +108,7 @@ class KeyPersonRisk:
     coming: dict[int, list[Flag]]  # years -> critical systems first below two then
     unknown_critical: list[Key]  # critical systems with no skills recorded
     essential_at_risk: list[Key]  # mission-essential services whose weakest link is below two
+    # flagged and coming critical systems -> the services they stop
     services_of: dict[Key, tuple[Stop, ...]] = field(default_factory=dict)
 
 
@@ -189,25 +190,30 @@ def analyze(
             count = None if people is None else len(people)
             risks[key] = ItemRisk(key, people, count, later)
 
+    below = _below(depends, risks, list(HORIZONS))
     for key, item in by_key.items():
         if item.kind == "service":
-            risks[key] = _service_risk(key, depends, risks, retiring, horizons)
+            risks[key] = _service_risk(key, depends, below, HORIZONS)
 
-    services_of = {
-        key: _stops(key, needed_by, by_key)
-        for key, item in by_key.items()
-        if item.critical and key in risks
-    }
+    for targets in needed_by.values():
+        targets.sort(key=_sort_key)
+    critical = [key for key, item in by_key.items() if item.critical]
+    services_of: dict[Key, tuple[Stop, ...]] = {}
     flags: list[Flag] = []
     coming: dict[int, list[Flag]] = {years: [] for years in HORIZONS}
     unknown: list[Key] = []
-    for key in sorted(services_of, key=lambda k: (by_key[k].criticality, by_key[k].name, k[1])):
+    for key in sorted(critical, key=lambda k: (by_key[k].criticality, by_key[k].name, k[1])):
         risk = risks[key]
         if risk.people is None:
             unknown.append(key)
-        elif risk.at_risk:
+            continue
+        years = None if risk.at_risk else risk.drops_within()
+        if not risk.at_risk and years is None:
+            continue
+        services_of[key] = _stops(key, needed_by, by_key)
+        if risk.at_risk:
             flags.append(Flag(key, risk, services_of[key]))
-        elif (years := risk.drops_within()) is not None:
+        elif years is not None:
             coming[years].append(Flag(key, risk, services_of[key]))
     essential = sorted(
         (
@@ -220,36 +226,103 @@ def analyze(
     return KeyPersonRisk(by_key, risks, flags, coming, unknown, essential, services_of)
 
 
+# What a set of items adds up to for a service that needs them all: the weakest link's
+# bus factor and key, everyone able to run one of them, and the weakest count per horizon.
+Summary = tuple[int, tuple[str, str], Key, frozenset, tuple[int, ...]]
+
+
+def _join(a: Summary | None, b: Summary | None) -> Summary | None:
+    if a is None or b is None:
+        return a or b
+    weakest = a if (a[0], a[1]) <= (b[0], b[1]) else b
+    later = tuple(min(x, y) for x, y in zip(a[4], b[4], strict=True))
+    return (weakest[0], weakest[1], weakest[2], a[3] | b[3], later)
+
+
+def _below(
+    depends: Mapping[Key, list[Key]], risks: Mapping[Key, ItemRisk], horizons: list[int]
+) -> dict[Key, Summary | None]:
+    """For every item, the summary of the known systems and components it needs, itself
+    included, directly or not. Items that need each other (a cycle) are one group
+    (Tarjan's strongly connected components, without recursion), so each group is summed
+    once from the groups below it: linear in the size of the graph."""
+    own: dict[Key, Summary | None] = {}
+    for key, item_risk in risks.items():
+        if item_risk.people is not None:
+            later = tuple(item_risk.later[y] or 0 for y in horizons)
+            people = frozenset(item_risk.people)
+            own[key] = (len(people), _sort_key(key), key, people, later)
+    nodes = set(depends) | {t for targets in depends.values() for t in targets} | set(own)
+    index: dict[Key, int] = {}
+    low: dict[Key, int] = {}
+    on_stack: set[Key] = set()
+    stack: list[Key] = []
+    result: dict[Key, Summary | None] = {}
+    counter = 0
+    for root in sorted(nodes, key=_sort_key):
+        if root in index:
+            continue
+        work: list[tuple[Key, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = depends.get(node, [])
+            if i < len(children):
+                work.append((node, i + 1))
+                child = children[i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group: list[Key] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                members = set(group)
+                summary: Summary | None = None
+                for member in group:
+                    summary = _join(summary, own.get(member))
+                    for child in depends.get(member, []):
+                        if child not in members:
+                            summary = _join(summary, result[child])
+                for member in group:
+                    result[member] = summary
+    return result
+
+
 def _service_risk(
     key: Key,
     depends: Mapping[Key, list[Key]],
-    risks: Mapping[Key, ItemRisk],
-    retiring: Mapping[Hashable, datetime.date | None],
-    horizons: Mapping[int, datetime.date],
+    below: Mapping[Key, Summary | None],
+    horizons: Iterable[int],
 ) -> ItemRisk:
     """A service's weakest link among the systems and components it needs, directly or
-    through anything else; each item is visited once, so cycles end."""
-    seen = {key}
-    queue = deque([key])
-    needed: list[Key] = []
-    while queue:
-        here = queue.popleft()
-        for there in depends.get(here, ()):
-            if there in seen:
-                continue
-            seen.add(there)
-            queue.append(there)
-            if there in risks and risks[there].people is not None:
-                needed.append(there)
-    if not needed:
+    through anything else."""
+    summary: Summary | None = None
+    for child in depends.get(key, []):
+        summary = _join(summary, below.get(child))
+    if summary is None:
         return ItemRisk(key, None, None, {y: None for y in horizons})
-    weakest = min(needed, key=lambda k: (len(risks[k].people or ()), _sort_key(k)))
-    people = tuple(sorted({p for k in needed for p in risks[k].people or ()}, key=str))
-    later: dict[int, int | None] = {
-        years: min(_count_at(risks[k].people, retiring, day) or 0 for k in needed)
-        for years, day in horizons.items()
-    }
-    return ItemRisk(key, people, len(risks[weakest].people or ()), later, weakest)
+    count, _sort, weakest, people, later = summary
+    return ItemRisk(
+        key,
+        tuple(sorted(people, key=str)),
+        count,
+        dict(zip(horizons, later, strict=True)),
+        weakest,
+    )
 
 
 def _stops(
@@ -262,7 +335,7 @@ def _stops(
     stops: list[Stop] = []
     while queue:
         here = queue.popleft()
-        for there in sorted(needed_by.get(here, ()), key=_sort_key):
+        for there in needed_by.get(here, ()):  # sorted once by the caller
             if there in parent:
                 continue
             parent[there] = here
