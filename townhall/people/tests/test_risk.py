@@ -143,3 +143,16 @@ def test_cycles_end_and_unknown_nodes_are_ignored():
 def test_leap_day_horizon():
     assert risk.add_years(datetime.date(2028, 2, 29), 1) == datetime.date(2029, 2, 28)
     assert risk.add_years(datetime.date(2026, 3, 1), 5) == datetime.date(2031, 3, 1)
+
+
+def test_items_that_need_each_other_are_summed_together():
+    # CAD and Payroll need each other; the payroll service reaches CAD only through the
+    # cycle, so its weakest link is CAD (one person), and a shared server counts once.
+    edges = [(PAY, PAYROLL), (PAYROLL, CAD), (CAD, PAYROLL), (CAD, SERVER), (PAYROLL, SERVER)]
+    result = analyze(edges=edges)
+    pay = result.risks[PAY]
+    assert pay.bus_factor == 1 and pay.weakest == CAD
+    assert set(pay.people or ()) == {"ann", "bo", "cy", "di"}
+    assert result.risks[DISPATCH].bus_factor is None  # needs nothing known now
+    later = analyze({"bo": TODAY}, edges=edges).risks[PAY].later
+    assert later == {1: 1, 3: 1, 5: 1}
