@@ -6,6 +6,7 @@ MENU: list[tuple] = [
     ("Organization chart", "people:chart"),
     ("Skills overview", "people:skills"),
     ("Capacity for governance", "people:capacity"),
+    ("Key-person risk", "people:risk"),
 ]
 
 
@@ -41,6 +42,15 @@ class PeopleConfig(AppConfig):
                 name="people-capacity",
                 template="people/_cycle_panel.html",
                 context=panel.cycle_panel,
+                order=100,
+            ),
+        )
+        plugins.register_panel(
+            ["estate.System", "estate.Component"],
+            plugins.Panel(
+                name="people_run",
+                template="people/_system_panel.html",
+                context=panel.system_panel,
                 order=100,
             ),
         )

@@ -26,6 +26,7 @@ from townhall.people.models import (
     Position,
     Proficiency,
     Skill,
+    StaffRecord,
     Team,
 )
 
@@ -291,7 +292,9 @@ def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Pe
                 "level": rng.choice((2, 3, 4)),
                 "source": "demo",
             }
+    pair = _second_critical(rows, tech, people)
     made = len(services.create_many(context.SYSTEM, Proficiency, list(rows.values())))
+    made += _retirement(today, people, expert if tech is not None and people else None, pair)
     certs = []
     soon = (20, 45, 400, 700, -15)
     for i, (title, cert, issuer) in enumerate(CERTIFICATIONS):
@@ -311,3 +314,49 @@ def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Pe
         )
     made += len(services.create_many(context.SYSTEM, Certification, certs))
     return made
+
+
+def _second_critical(
+    rows: dict[tuple[int, int], dict[str, Any]], tech: Skill | None, people: list[Person]
+) -> list[Person]:
+    """Another critical system's platform known well by exactly two people (the first of
+    whom becomes eligible to retire within the year): the risk that is coming."""
+    if len(people) < 4:
+        return []
+    found = Skill.objects.filter(kind="technology", systems__criticality__in=(1, 2))
+    if tech is not None:
+        found = found.exclude(pk=tech.pk)
+    skill = found.order_by("pk").first()
+    if skill is None:
+        return []
+    pair = [people[2], people[3]]
+    for key, row in rows.items():
+        if key[1] == skill.pk and row["person"] not in pair and row["level"] >= 3:
+            row["level"] = 2
+    for person, level in zip(pair, (4, 3), strict=True):
+        rows[(person.pk, skill.pk)] = {
+            "person": person,
+            "skill": skill,
+            "level": level,
+            "source": "demo",
+        }
+    return pair
+
+
+def _retirement(
+    today: datetime.date, people: list[Person], expert: Person | None, pair: list[Person]
+) -> int:
+    """Retirement-eligible dates for a few people: one of the pair within the year, the
+    only expert on the most critical platform within four years, one more later."""
+    dates: dict[int, tuple[Person, datetime.date]] = {}
+    if pair:
+        dates[pair[0].pk] = (pair[0], today + datetime.timedelta(days=200))
+    if expert is not None and expert.pk not in dates:
+        dates[expert.pk] = (expert, today + datetime.timedelta(days=3 * 365 + 200))
+    for person in people[4:5]:
+        dates.setdefault(person.pk, (person, today + datetime.timedelta(days=6 * 365)))
+    rows = [
+        {"person": person, "retirement_eligible_on": day, "source": "demo"}
+        for person, day in dates.values()
+    ]
+    return len(services.create_many(context.SYSTEM, StaffRecord, rows))

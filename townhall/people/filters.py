@@ -81,3 +81,16 @@ class CertificationFilterSet(RecordFilterSet):
     class Meta:
         model = m.Certification
         fields = ["person", "expires_before"]
+
+
+class StaffRecordFilterSet(RecordFilterSet):
+    person = _id("Person (id)")
+    retiring_before = django_filters.DateFilter(
+        field_name="retirement_eligible_on",
+        lookup_expr="lte",
+        label="Eligible to retire on or before",
+    )
+
+    class Meta:
+        model = m.StaffRecord
+        fields = ["person", "retiring_before"]

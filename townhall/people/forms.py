@@ -77,3 +77,9 @@ class CapacitySettingsForm(RecordForm):
     class Meta:
         model = m.CapacitySettings
         fields = ["hours_per_fte", "operations_share", "notes"]
+
+
+class StaffRecordForm(RecordForm):
+    class Meta:
+        model = m.StaffRecord
+        fields = ["person", "retirement_eligible_on", "external_id", "notes"]

@@ -3,7 +3,7 @@ estate's people, `estate.Person`, or vacant), each department's IT operating mod
 skills the work needs (NICE work roles and competency areas, and the technology the estate
 runs on), who has them and how well, and the certifications people hold.
 
-Pay, grade steps, retirement eligibility and performance are left out on purpose: they are
+Pay, grade steps and performance are left out on purpose: they are
 personnel data that only some roles may see, and come with that protection."""
 
 import datetime
@@ -426,3 +426,31 @@ class CapacityApplied(TrackedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("people:capacity") + f"?cycle={self.cycle_id}"
+
+
+class StaffRecord(TrackedModel):
+    """What the IT organization keeps about one of the estate's people beyond their name
+    and skills: for now the day they become eligible to retire (a date, never an age, so
+    it stays true without being recomputed). Personnel data: its visibility is to be
+    limited to administrators and IT managers (the issue's protected personnel fields); until
+    then every signed-in role reads it and IT staff keep it."""
+
+    person = models.OneToOneField(
+        "estate.Person", on_delete=models.CASCADE, related_name="staff_record"
+    )
+    retirement_eligible_on = models.DateField(
+        "eligible to retire on",
+        null=True,
+        blank=True,
+        help_text="The first day this person may retire with a pension, as HR gives it.",
+    )
+
+    class Meta:
+        ordering = ["person__name"]
+        verbose_name = "staff record"
+
+    def __str__(self) -> str:
+        return str(self.person) if self.person_id else "Staff record"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)

@@ -1,6 +1,6 @@
 """What the people module shows on others' pages: a person's position, skills,
-certifications and cyber functions on their estate page, and certification expiries in
-the calendar feed."""
+certifications and cyber functions on their estate page, who can run a system on the
+system's page, and certification expiries in the calendar feed."""
 
 import datetime
 from typing import Any
@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from townhall.cyber.models import Coverage
 from townhall.estate import calendar
-from townhall.people.models import CapacityApplied, Certification, Position, Proficiency
+from townhall.estate.models import Person, System
+from townhall.people import risk
+from townhall.people.models import (
+    CapacityApplied,
+    Certification,
+    Position,
+    Proficiency,
+    Skill,
+    StaffRecord,
+)
 
 SHOWN = 25
 
@@ -82,3 +91,62 @@ def certification_events(
         for c in rows
         if c.expires is not None
     ]
+
+
+def system_panel(request: Any, system: Any) -> dict[str, Any]:
+    """Who can run a system or component: the skills linked to it, the people at level 3
+    or more in every one of them, the bus factor, and how many remain as people become
+    eligible to retire within 1, 3 and 5 years. Three queries, of what the reader may see."""
+    user = request.user
+    link = "systems" if isinstance(system, System) else "components"
+    skills = list(Skill.objects.restrict(user, "view").filter(**{link: system}).order_by("name"))
+    levels: dict[Any, dict[Any, int]] = {}
+    names: dict[Any, str] = {}
+    if skills:
+        rows = (
+            Proficiency.objects.restrict(user, "view")
+            .filter(skill__in=skills, level__gte=risk.QUALIFIED_LEVEL)
+            .filter(person__in=Person.objects.restrict(user, "view"))
+            .values_list("person_id", "person__name", "skill_id", "level")
+        )
+        for person, name, skill, level in rows:
+            levels.setdefault(skill, {})[person] = level
+            names[person] = name
+    people = risk.qualified_people([s.pk for s in skills], levels)
+    retiring: dict[Any, datetime.date | None] = {}
+    if people:
+        retiring = dict(
+            StaffRecord.objects.restrict(user, "view")
+            .filter(person__in=people)
+            .values_list("person_id", "retirement_eligible_on")
+        )
+    today = timezone.localdate()
+    count = None if people is None else len(people)
+    later = []
+    for years in risk.HORIZONS:
+        day = risk.add_years(today, years)
+        left = (
+            None
+            if people is None
+            else sum(1 for p in people if not risk.eligible_by(retiring.get(p), day))
+        )
+        later.append((years, left))
+    return {
+        "skills": skills,
+        "people": [
+            {
+                "name": names[p],
+                "url": reverse("estate:person_detail", args=[p]),
+                "retiring": retiring.get(p),
+            }
+            for p in sorted(people or (), key=lambda p: names[p])
+        ],
+        "bus_factor": count,
+        "at_risk": count is not None and count < risk.ENOUGH,
+        "critical": getattr(system, "criticality", None) in risk.CRITICAL_TIERS,
+        "kind": "system" if link == "systems" else "component",
+        "later": later,
+        "level": risk.QUALIFIED_LEVEL,
+        "today": today,
+        "risk_url": reverse("people:risk"),
+    }

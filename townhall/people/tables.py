@@ -64,3 +64,11 @@ class CertificationTable(Table):
         Column("earned"),
         Column("expires"),
     ]
+
+
+class StaffRecordTable(Table):
+    model = m.StaffRecord
+    columns = [
+        Column("person", link=True),
+        Column("retirement_eligible_on", label="Eligible to retire on"),
+    ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.people import views
-from townhall.people.pages import capacity, chart, skills
+from townhall.people.pages import capacity, chart, risk, skills
 
 app_name = "people"
 urlpatterns = urls(
@@ -12,6 +12,7 @@ urlpatterns = urls(
     views.SKILLS,
     views.PROFICIENCIES,
     views.CERTIFICATIONS,
+    views.STAFF_RECORDS,
 )
 
 # The organization chart (pages/chart.py).
@@ -29,3 +30,6 @@ urlpatterns += [
     path("capacity/", capacity.capacity_page, name="capacity"),
     path("capacity/apply/", capacity.apply, name="capacity_apply"),
 ]
+
+# Key-person risk (pages/risk.py).
+urlpatterns += [path("key-person-risk/", risk.key_person_risk, name="risk")]

@@ -42,3 +42,4 @@ PROFICIENCIES = declare(
 CERTIFICATIONS = declare(
     m.Certification, ["name", "issuer", "person__name"], nav_label="Certifications"
 )
+STAFF_RECORDS = declare(m.StaffRecord, ["person__name"], nav_label="Staff records")

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0001_initial'),
         ('governance', '0002_step_by_optional'),
-        ('people', '0001_initial'),
+        ('people', '0002_staff_record'),
     ]
 
     operations = [

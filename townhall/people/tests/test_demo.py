@@ -18,6 +18,7 @@ from townhall.people.models import (
     Position,
     Proficiency,
     Skill,
+    StaffRecord,
     Team,
 )
 
@@ -57,6 +58,14 @@ def test_the_demo_tells_the_story_once():
     levels = sorted(Proficiency.objects.filter(skill=critical).values_list("level", flat=True))
     assert levels[-1] == 4 and all(level < 3 for level in levels[:-1]) and len(levels) > 1
     assert Certification.objects.count() >= 3
+    # Key-person risk: the most critical system is flagged; another critical system is run
+    # by two people, one of whom becomes eligible to retire within the year.
+    from townhall.people import risk_input
+
+    found = risk_input.analyze(None).result
+    assert ("system", system.pk) in [flag.system for flag in found.flags]
+    assert found.coming[1]
+    assert StaffRecord.objects.filter(retirement_eligible_on__isnull=False).count() >= 2
     entries = AuditEntry.objects.count()
     with context.acting("cli"):
         assert demo.load() == 0

@@ -156,3 +156,14 @@ def test_one_level_per_person_and_skill():
             services.create(
                 context.SYSTEM, m.Proficiency, {"person": pat, "skill": sql, "level": 3}
             )
+
+
+class TestStaffRecordContract(ResourceContract):
+    shared = True
+    model = m.StaffRecord
+
+    def data(self, departments, n=1):
+        return {
+            "person": f.person(f"Staff {n}"),
+            "retirement_eligible_on": datetime.date(2030, 1, 1) + datetime.timedelta(days=n),
+        }
