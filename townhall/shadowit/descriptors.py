@@ -624,6 +624,19 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
     return result
 
 
+def first_key(key: str, spellings: Mapping[str, str]) -> str:
+    """The merchant key a new charge of normalised `key` is given before it is grouped with
+    the others: how `group` last grouped that spelling (`spellings`), else the reference
+    vendor's key when the list knows it (as `group` would give), else the key itself."""
+    from townhall.shadowit import vendors
+
+    grouped = spellings.get(key)
+    if grouped:
+        return grouped
+    vendor = vendors.lookup_key(key)
+    return vendor.key if vendor is not None else key
+
+
 def _reference_variants(counts: Mapping[str, int], known: set[str]) -> dict[str, str]:
     """Keys that are another's name and a reference made of letters: key → that name.
 
