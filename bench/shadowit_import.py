@@ -79,7 +79,12 @@ def _merchant_pool(rng: random.Random, labelled: list[tuple[str, str, str]], siz
     businesses (a few frequent, most seldom), each with its code."""
     towns = "ASHTON BRADLEY CLAYTON DORSET ELMWOOD FAIRVIEW GLENDALE HOLLIS IRVING JASPER".split()
     words = "NORTH SOUTH RIVER PEAK CEDAR HARBOR VALLEY SUMMIT PINE LAKE BAY CREST".split()
-    syllables = "BAR BEL COR DAN FIN GAR HAL KEN LOR MAR NOR PER RAN SAL TOR VAN WIL ZEL".split()
+    # Family names far apart, so no two businesses read as one name mistyped.
+    families = (
+        "ANDERSON BLACKWELL CARRINGTON DELGADO ELLISON FITZGERALD GONZALES HUTCHINS IVERSON "
+        "JENKINS KOWALSKI LINDQVIST MORALES NAKAMURA OKAFOR PATTERSON QUINTERO ROSENBERG "
+        "SULLIVAN THOMPSON UNDERWOOD VASQUEZ WHITAKER YAMAMOTO ZIMMERMAN"
+    ).split()
     trades = [
         ("CAFE", "5812"),
         ("GRILL", "5812"),
@@ -100,10 +105,7 @@ def _merchant_pool(rng: random.Random, labelled: list[tuple[str, str, str]], siz
         if len(pool) >= size:
             break
         trade, mcc = rng.choice(trades)
-        family = rng.choice(syllables) + rng.choice(syllables)
-        name = f"{rng.choice(towns + [family])} {rng.choice(words)} {trade}"
-        if rng.random() < 0.5:
-            name = f"{family}S {trade}"
+        name = f"{rng.choice(towns + families)} {rng.choice(words)} {trade}"
         if name not in names:
             names.add(name)
             pool.append((name, mcc))
