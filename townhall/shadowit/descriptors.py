@@ -49,7 +49,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -493,6 +493,63 @@ def _run_together_address(a: str, b: str) -> bool:
     return len(short) >= 4 and long == short + "com"
 
 
+def _deletions(text: str, most: int) -> set[str]:
+    """`text` and every string made from it by deleting up to `most` letters: two strings a
+    typing difference or two apart share one of them."""
+    found = {text}
+    edge = {text}
+    for _ in range(most):
+        edge = {t[:i] + t[i + 1 :] for t in edge for i in range(len(t))}
+        found |= edge
+    return found
+
+
+def _near_pairs(keys: list[str]) -> Iterator[tuple[str, str]]:
+    """The pairs of keys that are spellings of one name: the same letters without spaces, a
+    whole-word prefix whose first word has five letters or more, a web address with its dot
+    dropped, or one typing difference (two when both have twelve letters or more) between
+    names of six letters or more whose first words start alike.
+
+    Found without comparing every key with every other: by the letters without spaces, by
+    each key's own whole-word prefixes, and for typing differences by the strings the keys
+    give when one or two letters are deleted (a key shares one with each key a typing
+    difference or two away), among keys starting alike. Only those few pairs are measured."""
+    present = set(keys)
+    by_compact: dict[str, list[str]] = {}
+    for key in keys:
+        by_compact.setdefault(compact(key), []).append(key)
+    for same in by_compact.values():
+        for other in same[1:]:
+            yield same[0], other
+    nearby: dict[tuple[str, str, str], list[str]] = {}
+    for key in keys:
+        for i, char in enumerate(key):
+            if char == " " and key[:i] in present and _word_prefix(key[:i], key):
+                yield key[:i], key
+        letters = compact(key)
+        if letters.endswith("com") and len(letters) >= 7:
+            for other in by_compact.get(letters[:-3], ()):
+                yield other, key
+        if len(letters) >= 6:
+            start = (key.split()[0][:3], letters[:2])
+            for variant in _deletions(letters, 2 if len(letters) >= 12 else 1):
+                nearby.setdefault((*start, variant), []).append(key)
+    measured: set[tuple[str, str]] = set()
+    for near in nearby.values():
+        for i, a in enumerate(near):
+            for b in near[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in measured:
+                    continue
+                measured.add(pair)
+                ca, cb = compact(a), compact(b)
+                if ca == cb:
+                    continue
+                limit = 2 if min(len(ca), len(cb)) >= 12 else 1
+                if _distance(ca, cb, limit) <= limit:
+                    yield a, b
+
+
 def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
     """Each key → the canonical key of its vendor.
 
@@ -548,21 +605,8 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
         if ra != rb:
             parent[rb] = ra
 
-    blocks: dict[str, list[str]] = {}
-    for key in rest:
-        blocks.setdefault(compact(key)[:2], []).append(key)
-    for block in blocks.values():
-        block.sort(key=len)
-        for i, a in enumerate(block):
-            ca = compact(a)
-            for b in block[i + 1 :]:
-                cb = compact(b)
-                if ca == cb or _word_prefix(a, b) or _run_together_address(ca, cb):
-                    union(a, b)
-                elif min(len(ca), len(cb)) >= 6 and a.split()[0][:3] == b.split()[0][:3]:
-                    limit = 2 if min(len(ca), len(cb)) >= 12 else 1
-                    if _distance(ca, cb, limit) <= limit:
-                        union(a, b)
+    for a, b in _near_pairs(rest):
+        union(a, b)
 
     members: dict[str, list[str]] = {}
     for key in rest:
@@ -578,6 +622,19 @@ def group(keys: Iterable[str], known: Iterable[str] = ()) -> dict[str, str]:
         vendor = vendors.lookup_key(stem)
         result[key] = result.get(stem) or (vendor.key if vendor else stem)
     return result
+
+
+def first_key(key: str, spellings: Mapping[str, str]) -> str:
+    """The merchant key a new charge of normalised `key` is given before it is grouped with
+    the others: how `group` last grouped that spelling (`spellings`), else the reference
+    vendor's key when the list knows it (as `group` would give), else the key itself."""
+    from townhall.shadowit import vendors
+
+    grouped = spellings.get(key)
+    if grouped:
+        return grouped
+    vendor = vendors.lookup_key(key)
+    return vendor.key if vendor is not None else key
 
 
 def _reference_variants(counts: Mapping[str, int], known: set[str]) -> dict[str, str]:

@@ -43,12 +43,13 @@ from townhall.core import changes, context, services
 from townhall.estate.models import Vendor
 from townhall.jobs import runner
 from townhall.jobs.models import Job
-from townhall.shadowit import classify, subscriptions, vendors
-from townhall.shadowit.descriptors import compact, group, normalize
+from townhall.shadowit import classify, keying, subscriptions, vendors
+from townhall.shadowit.descriptors import compact, first_key, group, normalize
 from townhall.shadowit.models import (
     Merchant,
     MerchantReading,
     MerchantRule,
+    MerchantSpelling,
     Purchase,
     Subscription,
 )
@@ -155,42 +156,97 @@ def _vendor_for(key: str, domain: str, estate: dict[str, Vendor]) -> Vendor | No
     return estate.get(key) or estate.get(compact(key))
 
 
-def assign_keys(user: Any, estate: dict[str, Vendor]) -> int:
-    """Give every purchase without a merchant key its key; how many were given one."""
-    blank = Purchase.objects.filter(merchant_key="")
-    raw: dict[int, str] = {}
-    for rows in _chunks(blank.values("pk", "descriptor")):
-        for row in rows:
-            raw[row["pk"]] = normalize(row["descriptor"]).key
-    if not raw:
+def _spellings_of(keys: list[str]) -> dict[tuple[str, str], int]:
+    """How many purchases of each of these merchant keys print each descriptor."""
+    found: dict[tuple[str, str], int] = {}
+    for chunk in _in_chunks(keys):
+        rows = (
+            Purchase.objects.filter(merchant_key__in=chunk)
+            .values_list("merchant_key", "descriptor")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for key, descriptor, n in rows:
+            found[(key, descriptor)] = n
+    return found
+
+
+def _remember(spellings: dict[str, str]) -> None:
+    """Keep how these spellings were grouped, for new purchases to be keyed by."""
+    MerchantSpelling.objects.bulk_create(
+        [MerchantSpelling(spelling=k[:200], key=v) for k, v in sorted(spellings.items())],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    keying.forget()
+
+
+def assign_keys(user: Any, estate: dict[str, Vendor], keys: list[str]) -> int:
+    """Group the spellings of the purchases under these merchant keys (new or changed ones,
+    and the empty key of purchases not keyed yet) and give each purchase whose key differs
+    from its spelling's group that key, on the write path; how many were given one.
+
+    A purchase arrives keyed (`keying`): its descriptor's spelling as last grouped, or the
+    reference vendor's key. A spelling not grouped yet is grouped here with the keys already
+    known (the reference vendors', the estate's vendors', the merchants' own) and kept
+    (`MerchantSpelling`), so the next purchases of it arrive with the right key and only
+    the few whose grouping was not known yet are written again."""
+    printed = _spellings_of(keys)
+    if not printed:
         return 0
-    existing = dict(Merchant.objects.values_list("key", "purchases"))
-    known = [k for k in estate if not k.startswith("domain:")]
-    counts = Counter(raw.values())
-    keys = [k for k, n in counts.items() for _ in range(n)]
-    keys += [k for k, n in existing.items() for _ in range(max(n, 1))]
-    canonical = group(keys, known=[*known, *existing])
-    by_pk = {pk: canonical.get(key, key) or key for pk, key in raw.items()}
+    spelled = {descriptor: normalize(descriptor).key for _, descriptor in printed}
+    grouped = dict(MerchantSpelling.objects.values_list("spelling", "key"))
+    fresh: Counter[str] = Counter()
+    decided: dict[str, Counter[str]] = {}
+    for (key, descriptor), n in printed.items():
+        spelling = spelled[descriptor]
+        if spelling in grouped:
+            continue
+        if key and key != first_key(spelling, {}):
+            # Keyed by an earlier grouping that kept no spelling: that grouping stands.
+            decided.setdefault(spelling, Counter())[key] += n
+        else:
+            fresh[spelling] += n
+    kept = {spelling: keys.most_common(1)[0][0] for spelling, keys in decided.items()}
+    for spelling in kept:
+        fresh.pop(spelling, None)
+    if kept:
+        _remember(kept)
+        grouped.update(kept)
+    if fresh:
+        existing = dict(Merchant.objects.values_list("key", "purchases"))
+        known = [k for k in estate if not k.startswith("domain:")]
+        pool = fresh + Counter({k: max(n, 1) for k, n in existing.items()})
+        canonical = group(pool, known=[*known, *existing])
+        new = {k: (canonical.get(k, k) or k)[:200] for k in fresh}
+        _remember(new)
+        grouped.update(new)
+    moved = {
+        (key, descriptor): grouped[spelled[descriptor]]
+        for key, descriptor in printed
+        if grouped.get(spelled[descriptor], key) != key
+    }
     done = 0
-    pks = sorted(by_pk)
-    for start in range(0, len(pks), BATCH):
-        chunk = pks[start : start + BATCH]
-        purchases = Purchase.objects.in_bulk(chunk)
-        edits = [
-            (purchases[pk], {"merchant_key": by_pk[pk][:200]})
-            for pk in chunk
-            if pk in purchases and by_pk[pk]
-        ]
-        done += services.update_rows(user, edits)
+    for chunk in _in_chunks(sorted({key for key, _ in moved})):
+        rows = Purchase.objects.filter(merchant_key__in=chunk).values_list(
+            "pk", "merchant_key", "descriptor"
+        )
+        pks = {pk: moved[(k, d)] for pk, k, d in rows.order_by("pk") if (k, d) in moved}
+        ordered = sorted(pks)
+        for start in range(0, len(ordered), BATCH):
+            batch = ordered[start : start + BATCH]
+            purchases = Purchase.objects.in_bulk(batch)
+            edits = [(purchases[pk], {"merchant_key": pks[pk]}) for pk in batch if pk in purchases]
+            done += services.update_rows(user, edits)
     return done
 
 
 def _figures() -> dict[str, tuple[_Seen, str]]:
     """Every key's figures and the fingerprint of its purchases, in one grouped query: the
-    database adds them up, no purchase is read into Python."""
+    database adds them up, no purchase is read into Python. Purchases not keyed yet are
+    under the empty key."""
     rows = (
-        Purchase.objects.exclude(merchant_key="")
-        .values("merchant_key")
+        Purchase.objects.values("merchant_key")
         .annotate(
             n=Count("pk"),
             total=Sum("amount"),
@@ -384,19 +440,30 @@ def work_out(
     token = _working.set(True)
     try:
         estate = _estate_vendors()
+        kept = dict(MerchantReading.objects.values_list("key", "fingerprint"))
+        # A merchant someone deleted is made again, as if its purchases had changed.
+        merchant_keys = set(Merchant.objects.values_list("key", flat=True))
+
+        def read() -> tuple[dict[str, tuple[_Seen, str]], list[str]]:
+            figures = _figures()
+            changed = sorted(
+                k
+                for k, (_, f) in figures.items()
+                if k and (kept.get(k) != f or k not in merchant_keys)
+            )
+            return figures, changed
+
+        figures, changed = read()
+        unkeyed = [""] if "" in figures else []
         with transaction.atomic():
-            report.keyed = assign_keys(user, estate)
+            report.keyed = assign_keys(user, estate, unkeyed + changed)
+        if report.keyed:
+            figures, changed = read()
+        figures.pop("", None)  # a purchase whose descriptor gives no key at all
         step(1, "Classifying the merchants.")
         rules = [r.as_rule() for r in MerchantRule.objects.filter(active=True).order_by("name")]
         classifier = classify.Classifier(rules)
-        figures = _figures()
-        kept = dict(MerchantReading.objects.values_list("key", "fingerprint"))
         everything = _rules_fingerprint(rules, estate)
-        # A merchant someone deleted is made again, as if its purchases had changed.
-        merchant_keys = set(Merchant.objects.values_list("key", flat=True))
-        changed = sorted(
-            k for k, (_, f) in figures.items() if kept.get(k) != f or k not in merchant_keys
-        )
         described = sorted(figures) if kept.get("") != everything else changed
         seen = {key: figures[key][0] for key in described}
         _read_descriptors(seen, described)

@@ -59,7 +59,8 @@ class Purchase(OwnedModel):
         validators=[MinValueValidator(1)],
         help_text="Which of the identical lines of its file this is (1 for the first).",
     )
-    # The merchant's normalised name, for matching and grouping; filled in later.
+    # The merchant's normalised name, for matching and grouping: given from the descriptor
+    # when the purchase is created (`keying`), grouped again by the merchant job.
     merchant_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
 
     class Meta:
@@ -81,8 +82,25 @@ class Purchase(OwnedModel):
     def get_absolute_url(self) -> str:
         return _url(self)
 
+    _printed: str | None = None  # the descriptor as read from the database
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> "Purchase":
+        obj = super().from_db(*args, **kwargs)
+        obj._printed = obj.__dict__.get("descriptor")  # to see the descriptor change
+        return obj
+
     def clean(self) -> None:
         self.currency = (self.currency or "USD").strip().upper()
+        printed = self._printed
+        if self.descriptor and (
+            not self.merchant_key or (printed is not None and printed != self.descriptor)
+        ):
+            # Derived from the descriptor, so the history entry of the write holds it; the
+            # merchant job groups it with the other spellings.
+            from townhall.shadowit import keying
+
+            self.merchant_key = keying.key_for(self.descriptor)
 
 
 class SignInApp(OwnedModel):
@@ -473,3 +491,20 @@ class MerchantReading(models.Model):
 
     def __str__(self) -> str:
         return self.key or "(rules and vendors)"
+
+
+class MerchantSpelling(models.Model):
+    """How the merchant job grouped one spelling of a merchant: a descriptor's normalised key
+    (``govform``) and the merchant key it was grouped under (``govforms``). A new purchase is
+    given its merchant key from it when it is created, so most purchases arrive keyed and the
+    job keys again only those whose spelling it has not grouped yet. Kept by the job alone,
+    never edited, no history: it is bookkeeping, not a record."""
+
+    spelling = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "merchant spelling"
+
+    def __str__(self) -> str:
+        return f"{self.spelling} → {self.key}"

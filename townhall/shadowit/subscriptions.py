@@ -8,8 +8,12 @@ an amount within `tolerance` (10 %) of the previous one. A different amount cont
 series only when the next charge keeps it (a price change that holds); a lone charge of
 another amount is noise and stays out. A series needs at least 3 charges (2 when yearly).
 
-The longest series is taken first, its charges set aside, and the search repeated, so two
-plans billed by one merchant to one department come out as two subscriptions. Each says its
+The longest series is taken first, its charges set aside, and the next longest of the
+charges left taken after it, so two plans billed by one merchant to one department come out
+as two subscriptions. The charges are sorted once; each step of a series looks only at the
+charges of its window and amount (`_Charges`), and a series is walked again only when one
+taken before it used some of its charges, so a merchant charged thousands of times in one
+department costs about as many steps as it has charges (`Effort` counts them). Each says its
 cadence, its current amount (the median since the last price change), the last charge, the
 next expected one (the last plus one period, by the calendar), the annual cost at the current
 amount, and whether it has lapsed: no charge for more than `GRACE` days after the expected
@@ -18,11 +22,15 @@ date.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import heapq
+import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -81,56 +89,137 @@ def _close(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
 
-Steps = dict[tuple[int, str, int], list[int]]
+class _Charges:
+    """One department's charges in date order, some set aside as series are taken.
 
+    A step asks for the charges due a period after another at about its amount. They are
+    found by amount band, then by date: the charges of each band (`tolerance` wide, on a
+    logarithmic scale, so two amounts close enough are in the same band or the next) are kept
+    in date order and bisected, so a step looks at the few charges of its window and its
+    amount, however many the merchant has. `compared` counts the charges looked at."""
 
-def _steps(
-    charges: list[Charge], last: int, cadence: Cadence, periods: int, memo: Steps | None = None
-) -> list[int]:
-    """Indexes of the charges `periods` periods after charge `last`, nearest to due first.
-    `memo` keeps the answers for one list of charges: a merchant charged every day asks the
-    same question of each charge many times over."""
-    if memo is not None:
-        known = memo.get((last, cadence.name, periods))
+    def __init__(self, charges: list[Charge], tolerance: Decimal) -> None:
+        self.charges = charges
+        self.tolerance = tolerance
+        self.days = [c.date.toordinal() for c in charges]
+        self.alive = [True] * len(charges)
+        self.compared = 0
+        self._width = -math.log(1 - float(tolerance)) if 0 < tolerance < 1 else 0.0
+        self._bands: dict[int, tuple[list[int], list[int]]] = {}
+        for i, charge in enumerate(charges):
+            days, indexes = self._bands.setdefault(self._band(charge.amount), ([], []))
+            days.append(self.days[i])
+            indexes.append(i)
+        self._continues: dict[tuple[int, str], bool] = {}
+        # Per cadence, the charges followed a period later by one of about their amount (a
+        # price change may start there), in date order; taking charges only shortens it.
+        self._continuing: dict[str, tuple[list[int], list[int]]] = {}
+
+    def _band(self, amount: Decimal) -> int:
+        return math.floor(math.log(float(amount)) / self._width) if self._width else 0
+
+    def take(self, indexes: Iterable[int]) -> None:
+        for i in indexes:
+            self.alive[i] = False
+        self._continues.clear()
+
+    def _window(self, last: int, cadence: Cadence, periods: int) -> tuple[int, int, float]:
+        day = self.days[last]
+        due = day + (cadence.low + cadence.high) * periods / 2
+        return day + cadence.low * periods, day + cadence.high * periods, due
+
+    def _nearest(
+        self, days: list[int], indexes: list[int], low: int, high: int, due: float, ok: Any
+    ) -> int | None:
+        """Of the charges `indexes` (dated `days`, in order) within [low, high], the one
+        nearest to `due` that is `ok` (the earlier on a tie): looked for from `due` outwards,
+        so the search stops at the first that fits."""
+        lo = bisect.bisect_left(days, low)
+        hi = bisect.bisect_right(days, high, lo)
+        right = bisect.bisect_left(days, due, lo, hi)
+        left = right - 1
+        while left >= lo or right < hi:
+            self.compared += 1
+            if right >= hi or (left >= lo and due - days[left] <= days[right] - due):
+                if ok(indexes[left]):
+                    found, day = indexes[left], days[left]
+                    left -= 1
+                    while left >= lo and days[left] == day:  # the earliest of that day
+                        if ok(indexes[left]):
+                            found = indexes[left]
+                        left -= 1
+                    return found
+                left -= 1
+            else:
+                if ok(indexes[right]):
+                    return indexes[right]
+                right += 1
+        return None
+
+    def close_step(self, last: int, cadence: Cadence, periods: int, like: int) -> int | None:
+        """The charge left `periods` periods after charge `last`, nearest to due, whose
+        amount is close to charge `like`'s."""
+        low, high, due = self._window(last, cadence, periods)
+        amount = self.charges[like].amount
+        band = self._band(amount)
+
+        def ok(j: int) -> bool:
+            return (
+                j > last
+                and self.alive[j]
+                and _close(self.charges[j].amount, amount, self.tolerance)
+            )
+
+        found = []
+        for b in (band - 1, band, band + 1) if self._width else (band,):
+            days, indexes = self._bands.get(b, ([], []))
+            j = self._nearest(days, indexes, low, high, due, ok)
+            if j is not None:
+                found.append(j)
+        return min(found, key=lambda j: (abs(self.days[j] - due), j), default=None)
+
+    def continues(self, j: int, cadence: Cadence) -> bool:
+        """Whether a charge of about charge `j`'s amount follows it a period later."""
+        known = self._continues.get((j, cadence.name))
         if known is None:
-            known = memo[(last, cadence.name, periods)] = _steps(charges, last, cadence, periods)
+            found = self.close_step(j, cadence, 1, j) is not None
+            known = self._continues[(j, cadence.name)] = found
         return known
-    low, high = cadence.low * periods, cadence.high * periods
-    due = (cadence.low + cadence.high) * periods / 2
-    found = []
-    for j in range(last + 1, len(charges)):
-        gap = (charges[j].date - charges[last].date).days
-        if gap > high:
-            break
-        if gap >= low:
-            found.append(j)
-    return sorted(found, key=lambda j: abs((charges[j].date - charges[last].date).days - due))
+
+    def new_price(self, last: int, cadence: Cadence) -> int | None:
+        """The charge a period after `last`, nearest to due, at an amount that the charge
+        after it keeps: a price change that holds."""
+        if cadence.name not in self._continuing:
+            days: list[int] = []
+            indexes: list[int] = []
+            for i in range(len(self.charges)):
+                if self.alive[i] and self.continues(i, cadence):
+                    days.append(self.days[i])
+                    indexes.append(i)
+            self._continuing[cadence.name] = (days, indexes)
+        days, indexes = self._continuing[cadence.name]
+        low, high, due = self._window(last, cadence, 1)
+
+        def ok(j: int) -> bool:
+            return j > last and self.alive[j] and self.continues(j, cadence)
+
+        return self._nearest(days, indexes, low, high, due, ok)
 
 
 def _chain(
-    charges: list[Charge],
-    start: int,
-    cadence: Cadence,
-    tolerance: Decimal,
-    memo: Steps | None = None,
+    charges: _Charges, start: int, cadence: Cadence, tolerance: Decimal
 ) -> tuple[list[int], int]:
+    """The series that starts at charge `start`, each charge the next one due at about the
+    previous one's amount, and how many charges it bridged over."""
     chain, missed = [start], 0
     while True:
         last = chain[-1]
-        amount = charges[last].amount
-        step = None
-        one = _steps(charges, last, cadence, 1, memo)
-        step = next((j for j in one if _close(charges[j].amount, amount, tolerance)), None)
+        step = charges.close_step(last, cadence, 1, last)
         if step is None:
             # A new price continues the series only if the charge after it keeps it.
-            for j in one:
-                after = _steps(charges, j, cadence, 1, memo)
-                if any(_close(charges[k].amount, charges[j].amount, tolerance) for k in after):
-                    step = j
-                    break
+            step = charges.new_price(last, cadence)
         if step is None and cadence.skip:
-            two = _steps(charges, last, cadence, 2, memo)
-            step = next((j for j in two if _close(charges[j].amount, amount, tolerance)), None)
+            step = charges.close_step(last, cadence, 2, last)
             if step is not None:
                 missed += 1
         if step is None:
@@ -193,10 +282,19 @@ def _series(
     )
 
 
+@dataclass
+class Effort:
+    """The work `detect` did: how many charges it looked at. Grows with the charges (times
+    the few in one period's window), not with their square."""
+
+    compared: int = 0
+
+
 def detect(
     charges: Iterable[Charge],
     today: datetime.date,
     tolerance: Decimal = Decimal("0.10"),
+    effort: Effort | None = None,
 ) -> list[Subscription]:
     """The recurring series among one merchant's charges, per department, longest first."""
     departments: dict[str, list[Charge]] = {}
@@ -205,25 +303,51 @@ def detect(
             departments.setdefault(charge.department, []).append(charge)
     found: list[Subscription] = []
     for department in sorted(departments):
-        remaining = sorted(departments[department], key=lambda c: (c.date, c.amount))
-        while len(remaining) >= 2:
-            best: tuple[list[int], int, Cadence] | None = None
-            memo: Steps = {}  # for this list of the remaining charges
-            for cadence in CADENCES:
-                seen: set[int] = set()
-                for start in range(len(remaining)):
-                    if start in seen:
-                        continue  # it would only give the tail of a chain already seen
-                    chain, missed = _chain(remaining, start, cadence, tolerance, memo)
-                    seen.update(chain)
-                    if len(chain) < cadence.minimum:
-                        continue
-                    if best is None or len(chain) > len(best[0]):
-                        best = (chain, missed, cadence)
-            if best is None:
-                break
-            chain, missed, cadence = best
-            found.append(_series(department, remaining, chain, missed, cadence, today, tolerance))
-            taken = set(chain)
-            remaining = [c for i, c in enumerate(remaining) if i not in taken]
+        ordered = sorted(departments[department], key=lambda c: (c.date, c.amount))
+        left = _Charges(ordered, tolerance)
+        for chain, missed, cadence in _longest_first(left, tolerance):
+            found.append(_series(department, ordered, chain, missed, cadence, today, tolerance))
+        if effort is not None:
+            effort.compared += left.compared
     return found
+
+
+def _longest_first(left: _Charges, tolerance: Decimal) -> Iterator[tuple[list[int], int, Cadence]]:
+    """The series among the charges, the longest first, each one's charges set aside before
+    the next is chosen (two plans of one department are two series).
+
+    Every chain is walked once, from each charge not already inside a chain of its cadence,
+    and kept in a heap by length (then cadence and first charge, as a search from the start
+    would meet them). The longest is taken if none of its charges went to a series taken
+    since it was walked; otherwise it is walked again over the charges left and put back,
+    and so are the chains from the charges it no longer reaches. A series taken changes only
+    the chains that met it, so the work stays near the number of charges."""
+    heap: list[tuple[int, int, int, int, list[int], int]] = []
+    taken_count = 0  # how many series were taken: a chain walked before is checked again
+
+    def push(cadence_index: int, start: int) -> list[int]:
+        cadence = CADENCES[cadence_index]
+        chain, missed = _chain(left, start, cadence, tolerance)
+        if len(chain) >= cadence.minimum:
+            heapq.heappush(heap, (-len(chain), cadence_index, start, taken_count, chain, missed))
+        return chain
+
+    for index in range(len(CADENCES)):
+        seen: set[int] = set()
+        for start in range(len(left.charges)):
+            if start not in seen:  # else it would only give the tail of a chain already seen
+                seen.update(push(index, start))
+    while heap:
+        _, index, start, walked, chain, missed = heapq.heappop(heap)
+        if walked == taken_count:
+            yield chain, missed, CADENCES[index]
+            left.take(chain)
+            taken_count += 1
+            continue
+        if not left.alive[start]:
+            continue
+        again = push(index, start)
+        kept = set(again)
+        for i in chain:
+            if i not in kept and left.alive[i]:
+                push(index, i)

@@ -473,3 +473,25 @@ def test_amazon_store_and_marketplace_are_one_merchant_and_aws_another():
 )
 def test_look_alike_names_are_not_the_vendor(descriptor, category):
     assert classify(normalize(descriptor)).category == category
+
+
+def test_grouping_measures_only_the_pairs_that_may_be_one_name(monkeypatch):
+    """Thousands of names starting alike: only pairs a typing difference apart are measured,
+    not every pair (which would be about 4,500,000 here)."""
+    from townhall.shadowit import descriptors
+
+    measured = []
+    real = descriptors._distance
+
+    def counting(a, b, limit):
+        measured.append((a, b))
+        return real(a, b, limit)
+
+    monkeypatch.setattr(descriptors, "_distance", counting)
+    words = "north south river peak cedar harbor valley summit pine lake bay crest".split()
+    trades = "cafe supply services printing tire auto market hardware grill consulting".split()
+    keys = [f"{a} {b} {t} {n}" for a in words for b in words for t in trades for n in "xyz"]
+    keys += ["north river cafe", "north rivr cafe", "northriver cafe"]
+    grouped = descriptors.group(keys)
+    assert grouped["north rivr cafe"] == grouped["north river cafe"] == grouped["northriver cafe"]
+    assert len(keys) > 3000 and len(measured) < 20 * len(keys)

@@ -85,6 +85,11 @@ def _run():
 
 @pytest.mark.django_db
 def test_the_job_keys_classifies_matches_and_finds_subscriptions(bought):
+    # Purchases arrive keyed from their descriptor (the reference list knows Zoom and
+    # GitHub); the job groups the spellings it has not seen (GOVFORM with GOVFORMS).
+    arrived = dict(Purchase.objects.values_list("descriptor", "merchant_key").distinct())
+    assert arrived["ZOOM VIDEO COMM SAN JOSE CA"] == "zoom"
+    assert arrived["PAYPAL *GOVFORM"] == "govform"
     report = _run()
     keys = dict(Purchase.objects.values_list("descriptor", "merchant_key").distinct())
     assert keys == {
@@ -95,7 +100,8 @@ def test_the_job_keys_classifies_matches_and_finds_subscriptions(bought):
         "GITHUB.COM DL0OU": "github",
         "JOES CAFE #12": "joes cafe",
     }
-    assert report.keyed == 9 and report.created == 4
+    # Only the one purchase whose spelling was grouped under another was keyed again.
+    assert report.keyed == 1 and report.created == 4
     found = {m.key: m for m in Merchant.objects.all()}
     assert set(found) == {"zoom", "govforms", "github", "joes cafe"}
 
@@ -158,7 +164,8 @@ def test_a_new_purchase_joins_its_merchant_and_moves_its_figures(bought):
             _buy(datetime.date(2026, 4, 5), "ZOOM.US 888-799-9666", "14.99", bought["PW"]),
         )
     report = _run()
-    assert (report.keyed, report.created, report.updated) == (1, 0, 1)
+    # It arrived keyed: the job had nothing to key.
+    assert (report.keyed, report.created, report.updated) == (0, 0, 1)
     zoom = Merchant.objects.get(key="zoom")
     assert zoom.purchases == 5
     sub = Subscription.objects.get()
@@ -259,3 +266,36 @@ def test_a_change_while_the_job_runs_queues_one_more(departments):
     assert merchants.refresh() == first  # waiting: one job however many ask
     Job.objects.filter(pk=first.pk).update(status=Job.Status.RUNNING)
     assert merchants.refresh() != first  # running: it may have read before the change
+
+
+@pytest.mark.django_db
+def test_a_spelling_once_grouped_keys_new_purchases_as_they_are_created(bought):
+    from townhall.audit.models import AuditEntry
+
+    _run()
+    with context.acting("system"):
+        new = services.create(
+            context.SYSTEM,
+            Purchase,
+            _buy(datetime.date(2026, 4, 9), "PAYPAL *GOVFORM", "49", bought["FIN"]),
+        )
+    # Grouped under govforms by the last run: the purchase is created with that key, and its
+    # creation's history entry holds it.
+    assert new.merchant_key == "govforms"
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Purchase),
+        object_id=str(new.pk),
+        action="create",
+    )
+    assert "govforms" in str(entry.after)
+    assert _run().keyed == 0
+    # A descriptor corrected by hand gives the purchase the key of its new spelling.
+    with context.acting("system"):
+        edited = services.update(
+            context.SYSTEM, new, {"descriptor": "JOES CAFE #12"}, version=new.version
+        )
+    assert edited.merchant_key == "joes cafe"
+    assert _run().keyed == 0
+    assert Merchant.objects.get(key="joes cafe").purchases == 2

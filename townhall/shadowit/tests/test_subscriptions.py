@@ -141,3 +141,39 @@ def test_add_months_keeps_the_day_where_it_can():
     assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
     assert add_months(D(2025, 11, 15), 3) == D(2026, 2, 15)
     assert add_months(D(2025, 12, 1), 12) == D(2026, 12, 1)
+
+
+def _busy_department(count: int, seed: int = 3) -> list[Charge]:
+    """A merchant one department buys from every day or so (a marketplace, a cafe), at
+    amounts of all sizes, with one real monthly plan among its charges."""
+    import random
+
+    rng = random.Random(seed)
+    start = D(2025, 1, 1)
+    charges = [
+        Charge(
+            start + datetime.timedelta(days=rng.randrange(365)),
+            Decimal(f"{rng.uniform(5, 500):.2f}"),
+            "PW",
+        )
+        for _ in range(count)
+    ]
+    return charges + monthly(D(2025, 1, 7), 12, "29.99", "PW")
+
+
+def test_a_merchant_charged_thousands_of_times_in_one_department_is_searched_near_linearly():
+    from townhall.shadowit.subscriptions import Effort
+
+    work = {}
+    for count in (2000, 4000):
+        effort = Effort()
+        found = detect(_busy_department(count), D(2026, 1, 20), effort=effort)
+        work[count] = effort.compared
+        # The real plan is found whole among the noise.
+        plan = [s for s in found if s.typical_amount == Decimal("29.99")]
+        assert plan and len(plan[0].charges) >= 12 and plan[0].cadence == "monthly"
+    # Comparing every charge with every other would be 2,000,000 comparisons for 2,000
+    # charges, and a search repeated after each series found many times that.
+    assert work[2000] < 80 * 2000
+    # Twice the charges, about twice the work (the windows fill up a little).
+    assert work[4000] < 3 * work[2000]
