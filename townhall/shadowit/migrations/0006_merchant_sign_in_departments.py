@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_department_head_department_it_liaison'),
-        ('shadowit', '0004_merchant_reading'),
+        ('shadowit', '0005_merchant_spelling'),
     ]
 
     operations = [
