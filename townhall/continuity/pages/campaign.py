@@ -21,7 +21,7 @@ from townhall.core import exports, services
 from townhall.core.exports import safe_cell
 from townhall.core.forms import field_of, style_fields
 from townhall.core.http import SignedInRequest
-from townhall.org.models import Department
+from townhall.org.forms import DepartmentChoice
 
 PER_PAGE = 50
 MY_PER_PAGE = 100
@@ -316,17 +316,6 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 # --- a department's own analyses ---------------------------------------------------------
-
-
-class DepartmentChoice(forms.Form):
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False)
-
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field_of(self, "department", forms.ModelChoiceField).queryset = Department.objects.restrict(
-            user, "view"
-        ).order_by("name", "pk")
-        style_fields(self.fields.values())
 
 
 @require_safe

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,9 +23,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.core import permissions, services
-from townhall.core.forms import field_of, style_fields
 from townhall.core.http import SignedInRequest
 from townhall.core.plugins import HomeNotice
+from townhall.org.forms import DepartmentChoice
 from townhall.org.models import Department
 from townhall.shadowit import services as shadow_services
 from townhall.shadowit.models import Merchant, MerchantAnswer, Purchase
@@ -66,17 +65,6 @@ def home_notice(user: Any) -> HomeNotice | None:
         reverse("shadowit:department_questions"),
         "Answer them",
     )
-
-
-class DepartmentChoice(forms.Form):
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False)
-
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field_of(self, "department", forms.ModelChoiceField).queryset = Department.objects.restrict(
-            user, "view"
-        ).order_by("name", "pk")
-        style_fields(self.fields.values())
 
 
 @dataclass
