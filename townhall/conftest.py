@@ -1,6 +1,8 @@
 """Shared fixtures: a small organization and one signed-in person per role."""
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 
@@ -94,6 +96,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def departments(db) -> dict[str, Department]:
+    # Audit entries look up their record's content type once per process: load them all
+    # now, so a test that counts queries counts the same whichever tests ran before it.
+    ContentType.objects.get_for_models(*apps.get_models())
     with context.acting("system"):
         pw = services.create(context.SYSTEM, Department, {"name": "Public Works", "code": "PW"})
         fin = services.create(context.SYSTEM, Department, {"name": "Finance", "code": "FIN"})
