@@ -14,7 +14,7 @@ run: setup
 	@echo ""
 	@echo "  Townhall is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo sign-ins (password for all: townhall-demo-2026):"
-	@echo "    admin, staff, liaison (Public Works), board, viewer"
+	@echo "    admin, manager (IT manager), staff, liaison (Public Works), board, viewer"
 	@echo ""
 	@# `townhall worker` supervises: it starts its worker process again whenever it stops.
 	@trap 'kill 0' EXIT; $(BIN)/townhall worker & $(BIN)/townhall serve --port $(PORT)

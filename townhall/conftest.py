@@ -117,6 +117,7 @@ def make_user(username: str, role: str, department: Department | None = None) ->
 def users(departments) -> dict[str, User]:
     return {
         "admin": make_user("admin1", Role.ADMIN),
+        "manager": make_user("manager1", Role.IT_MANAGER),
         "staff": make_user("staff1", Role.STAFF),
         "liaison": make_user("liaison1", Role.LIAISON, departments["PW"]),
         "board": make_user("board1", Role.BOARD),

@@ -8,6 +8,7 @@ DEMO_PASSWORD = "townhall-demo-2026"  # noqa: S105 - published in the README; de
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, "Avery", "Admin"),
+    ("manager", Role.IT_MANAGER, None, "Morgan", "Manager"),
     ("staff", Role.STAFF, None, "Sam", "Staff"),
     ("liaison", Role.LIAISON, "PW", "Lee", "Liaison"),
     ("board", Role.BOARD, None, "Bailey", "Board"),

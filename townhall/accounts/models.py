@@ -12,6 +12,7 @@ from django.urls import reverse
 class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
     STAFF = "staff", "IT staff"
+    IT_MANAGER = "it_manager", "IT manager"
     LIAISON = "liaison", "Department liaison"
     BOARD = "board", "Board member"
     VIEWER = "viewer", "Viewer"
@@ -137,7 +138,7 @@ class User(AbstractUser):
 
     @property
     def can_edit_anything(self) -> bool:
-        return self.is_active and self.role in (Role.ADMIN, Role.STAFF)
+        return self.is_active and self.role in (Role.ADMIN, Role.IT_MANAGER, Role.STAFF)
 
 
 class LoginFailure(models.Model):

@@ -2,8 +2,10 @@
 
 Pages, API, exports, search and bulk actions all start from `restrict()`, so they cannot
 disagree. Viewing: every signed-in role reads what the government shares internally.
-Changing: administrators and IT staff change everything; department liaisons change only
-rows their department owns; board members and viewers change nothing here.
+Changing: administrators, IT managers and IT staff change everything; department liaisons
+change only rows their department owns; board members and viewers change nothing here.
+Personnel records (pay, retirement eligibility, performance: `PersonnelRows`) are seen and
+kept only by administrators and IT managers.
 """
 
 from typing import Any, TypeVar
@@ -15,7 +17,8 @@ from townhall.accounts.models import Role
 QS = TypeVar("QS", bound=models.QuerySet)
 
 ACTIONS = ("view", "add", "change", "delete")
-EDITOR_ROLES = (Role.ADMIN, Role.STAFF)
+EDITOR_ROLES = (Role.ADMIN, Role.IT_MANAGER, Role.STAFF)
+PERSONNEL_ROLES = (Role.ADMIN, Role.IT_MANAGER)
 
 
 # --- who someone is: the named questions every module asks, instead of role strings -------
@@ -30,6 +33,27 @@ def is_it_staff(user: Any) -> bool:
     """IT staff or an administrator: they keep every record (accounts: administrators)
     and run each module's processes."""
     return getattr(user, "role", None) in EDITOR_ROLES
+
+
+def sees_personnel(user: Any) -> bool:
+    """An administrator or IT manager: the only roles that see and keep personnel data
+    (pay, retirement eligibility, performance); everyone else sees names, roles and skills."""
+    return getattr(user, "role", None) in PERSONNEL_ROLES and _active(user)
+
+
+class PersonnelRows:
+    """Row rule for a record that holds personnel data: only administrators and IT managers
+    see it or write it, through every door (pages, API, exports, search, history), because
+    they all start from `restrict`. Keep such data in records of its own, never in a field
+    of a record everyone reads."""
+
+    @classmethod
+    def restrict_rows(cls, qs: Any, user: Any, action: str, by_role: Any) -> Any:
+        return by_role if sees_personnel(user) else by_role.none()
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return sees_personnel(user)
 
 
 def is_board(user: Any) -> bool:

@@ -301,8 +301,8 @@ def home_notices(user: Any) -> list[HomeNotice]:
 
 
 # Who may open a page, by role, for menu entries.
-EDITORS = ("admin", "staff")
-REQUESTERS = ("admin", "staff", "liaison")
+EDITORS = ("admin", "it_manager", "staff")
+REQUESTERS = ("admin", "it_manager", "staff", "liaison")
 
 
 @dataclass(frozen=True)

@@ -93,4 +93,4 @@ class StaffRecordFilterSet(RecordFilterSet):
 
     class Meta:
         model = m.StaffRecord
-        fields = ["person", "retiring_before"]
+        fields = ["person", "retiring_before", "performance_rating"]

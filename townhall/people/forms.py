@@ -82,4 +82,12 @@ class CapacitySettingsForm(RecordForm):
 class StaffRecordForm(RecordForm):
     class Meta:
         model = m.StaffRecord
-        fields = ["person", "retirement_eligible_on", "external_id", "notes"]
+        fields = [
+            "person",
+            "retirement_eligible_on",
+            "annual_pay",
+            "performance_rating",
+            "reviewed_on",
+            "external_id",
+            "notes",
+        ]

@@ -3,8 +3,9 @@ estate's people, `estate.Person`, or vacant), each department's IT operating mod
 skills the work needs (NICE work roles and competency areas, and the technology the estate
 runs on), who has them and how well, and the certifications people hold.
 
-Pay, grade steps and performance are left out on purpose: they are
-personnel data that only some roles may see, and come with that protection."""
+Pay, retirement eligibility and performance are personnel data: they live only in
+`StaffRecord`, which only administrators and IT managers see (`permissions.PersonnelRows`),
+never in a field of a record every role reads."""
 
 import datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 
 from townhall.core.models import OwnedModel, TrackedModel
+from townhall.core.permissions import PersonnelRows
 
 # A chain of reporting lines or teams longer than this is taken for a loop: no real
 # organization is this deep, and the walk must end whatever the data holds.
@@ -173,6 +175,15 @@ class Position(OwnedModel):
         validators=[MaxValueValidator(8784, "A year has at most 8,784 hours.")],
         help_text="Hours a full-time person in this position works in a year, after leave "
         "and holidays. Empty: the city's setting.",
+    )
+    market_rate = models.ForeignKey(
+        "people.MarketRate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name="market rate",
+        help_text="What the market pays for this kind of job, to compare pay with.",
     )
     fill_planned = models.DateField(
         "planned fill date",
@@ -428,12 +439,17 @@ class CapacityApplied(TrackedModel):
         return reverse("people:capacity") + f"?cycle={self.cycle_id}"
 
 
-class StaffRecord(TrackedModel):
+class StaffRecord(PersonnelRows, TrackedModel):
     """What the IT organization keeps about one of the estate's people beyond their name
-    and skills: for now the day they become eligible to retire (a date, never an age, so
-    it stays true without being recomputed). Personnel data: its visibility is to be
-    limited to administrators and IT managers (the issue's protected personnel fields); until
-    then every signed-in role reads it and IT staff keep it."""
+    and skills: their pay, the day they become eligible to retire (a date, never an age, so
+    it stays true without being recomputed) and their last performance review. Personnel
+    data: only administrators and IT managers see or keep it, through every door."""
+
+    class Rating(models.TextChoices):
+        EXCEEDS = "exceeds", "Exceeds expectations"
+        MEETS = "meets", "Meets expectations"
+        DEVELOPING = "developing", "Developing"
+        BELOW = "below", "Below expectations"
 
     person = models.OneToOneField(
         "estate.Person", on_delete=models.CASCADE, related_name="staff_record"
@@ -444,6 +460,19 @@ class StaffRecord(TrackedModel):
         blank=True,
         help_text="The first day this person may retire with a pension, as HR gives it.",
     )
+    annual_pay = models.DecimalField(
+        "annual pay",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0), "Pay is 0 or more.")],
+        help_text="Base pay for a year, before benefits.",
+    )
+    performance_rating = models.CharField(
+        "last performance rating", max_length=12, choices=Rating.choices, blank=True
+    )
+    reviewed_on = models.DateField("last reviewed on", null=True, blank=True)
 
     class Meta:
         ordering = ["person__name"]
@@ -451,6 +480,280 @@ class StaffRecord(TrackedModel):
 
     def __str__(self) -> str:
         return str(self.person) if self.person_id else "Staff record"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.performance_rating and not self.reviewed_on:
+            raise ValidationError({"reviewed_on": "Say when the rated review took place."})
+
+
+# --- succession and training ---------------------------------------------------------------
+
+
+class TrainingPlan(TrackedModel):
+    """Who is trained in a skill, to which level and by when, to take a key-person risk
+    away: most often a second person for a critical system only one person can run. The
+    plan is met when the person's proficiency reaches the target (`training.py`); a met
+    plan at level 3 or more makes them one of the people qualified, so the flag clears."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+        CANCELLED = "cancelled", "Cancelled"
+
+    person = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.CASCADE,
+        related_name="training_plans",
+        verbose_name="who is trained",
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="training_plans")
+    target_level = models.PositiveSmallIntegerField(
+        "to level",
+        choices=LEVELS,
+        default=3,
+        validators=[
+            MinValueValidator(1, "Train to level 1 or more."),
+            MaxValueValidator(4, "The scale runs from 0 to 4."),
+        ],
+        help_text="3 or more makes the person one of those qualified to run what needs it.",
+    )
+    starting_level = models.PositiveSmallIntegerField(
+        "level at the start",
+        choices=LEVELS,
+        default=0,
+        validators=[MaxValueValidator(4, "The scale runs from 0 to 4.")],
+    )
+    due = models.DateField("trained by")
+    system = models.ForeignKey(
+        "estate.System",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="training_plans",
+        help_text="The system whose key-person risk this plan answers, if any.",
+    )
+    component = models.ForeignKey(
+        "estate.Component",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="training_plans",
+        help_text="The component whose key-person risk this plan answers, if any.",
+    )
+    how = models.TextField(
+        "how", blank=True, help_text="Courses, shadowing, vendor training, runbooks to write."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    met_on = models.DateField("met on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["status", "due"], name="people_plan_status_due")]
+
+    def __str__(self) -> str:
+        if not (self.person_id and self.skill_id):
+            return "Training plan"
+        return f"{self.person}: {self.skill.name} to {self.target_level}"
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.target_level is not None and self.starting_level is not None:
+            if self.target_level <= self.starting_level:
+                errors["target_level"] = "Train to a level above the one at the start."
+        if self.system_id and self.component_id:
+            errors["component"] = "A plan answers one system or one component, not both."
+        if self.status == self.Status.MET and not self.met_on:
+            errors["met_on"] = "Say when the plan was met."
+        if self.status != self.Status.MET and self.met_on:
+            errors["met_on"] = "Only a met plan has a met-on date."
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- recruiting ------------------------------------------------------------------------------
+
+
+class MarketRate(TrackedModel):
+    """What the market pays for a kind of job, as the city found it (a salary survey,
+    neighbouring governments, private-sector postings): positions name the rate they are
+    compared with; the comparison with the city's own pay is shown only to the roles that
+    see pay."""
+
+    name = models.CharField(max_length=200, help_text="The kind of job, such as Network engineer.")
+    market_pay = models.DecimalField(
+        "market annual pay",
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(1), "Market pay is more than 0.")],
+        help_text="The typical (median) base pay for a year.",
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="Where the figure comes from.")
+    as_of = models.DateField("as of", null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "market rate"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+
+class Requisition(OwnedModel):
+    """A request to hire: for a vacant position, or a cohort of interns or apprentices. It
+    moves through stages, each with its day, so time to fill and where hiring stalls can
+    be worked out; the offers declined on the way say why."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular position"
+        INTERNSHIP = "internship", "Internship"
+        APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+
+    class Stage(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        APPROVED = "approved", "Approved"
+        POSTED = "posted", "Posted"
+        INTERVIEWING = "interviewing", "Interviewing"
+        OFFER = "offer", "Offer made"
+        FILLED = "filled", "Filled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.REGULAR)
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requisitions",
+        help_text="The vacant position it fills; internships and apprenticeships may have none.",
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="requisitions"
+    )
+    stage = models.CharField(max_length=15, choices=Stage.choices, default=Stage.REQUESTED)
+    openings = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1, "A requisition has at least one opening.")],
+        help_text="How many people it hires: 1 for a position, more for a cohort.",
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="requisitions", help_text="The skills it hires for."
+    )
+    opened_on = models.DateField("opened on")
+    approved_on = models.DateField("approved on", null=True, blank=True)
+    posted_on = models.DateField("posted on", null=True, blank=True)
+    offer_on = models.DateField("offer made on", null=True, blank=True)
+    filled_on = models.DateField("filled on", null=True, blank=True)
+    closed_on = models.DateField("cancelled on", null=True, blank=True)
+    applicants = models.PositiveIntegerField(null=True, blank=True)
+    interviewed = models.PositiveIntegerField(null=True, blank=True)
+    hired = models.ForeignKey(
+        "estate.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="hired person",
+    )
+
+    class Meta:
+        ordering = ["-opened_on", "id"]
+        indexes = [models.Index(fields=["stage", "opened_on"], name="people_req_stage_opened")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return _url(self)
+
+    # The stages' days, in the order a requisition reaches them.
+    STAGE_DAYS = [
+        (Stage.APPROVED, "approved_on"),
+        (Stage.POSTED, "posted_on"),
+        (Stage.OFFER, "offer_on"),
+        (Stage.FILLED, "filled_on"),
+    ]
+
+    STAGE_WORDS = {
+        "approved_on": "approved",
+        "posted_on": "posted",
+        "offer_on": "offered",
+        "filled_on": "filled",
+    }
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.position is not None and not self.team_id:
+            self.team_id = self.position.team_id
+        if self.stage == self.Stage.FILLED and not self.filled_on:
+            errors["filled_on"] = "A filled requisition says when it was filled."
+        if self.stage == self.Stage.CANCELLED and not self.closed_on:
+            errors["closed_on"] = "A cancelled requisition says when it was cancelled."
+        if self.stage != self.Stage.CANCELLED and self.closed_on:
+            errors["closed_on"] = "Only a cancelled requisition has a cancelled-on date."
+        if self.stage != self.Stage.FILLED and self.filled_on:
+            errors["filled_on"] = "Only a filled requisition has a filled-on date."
+        earlier: tuple[datetime.date, str] | None = (
+            (self.opened_on, "opened") if self.opened_on else None
+        )
+        for _stage, name in self.STAGE_DAYS:
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if earlier is not None and day < earlier[0] and name not in errors:
+                errors[name] = f"This day comes before the day it was {earlier[1]} ({earlier[0]})."
+            earlier = (day, self.STAGE_WORDS[name])
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = "A requisition is cancelled after it was opened."
+        if self.interviewed is not None and self.applicants is not None:
+            if self.interviewed > self.applicants:
+                errors["interviewed"] = "More people interviewed than applied."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeclinedOffer(TrackedModel):
+    """An offer a candidate turned down, and why: the reasons, counted over a year, show
+    what loses the city its hires (pay against the private sector, above all)."""
+
+    class Reason(models.TextChoices):
+        PAY = "pay", "Pay"
+        BENEFITS = "benefits", "Benefits"
+        REMOTE = "remote", "Remote or flexible work"
+        OTHER_OFFER = "other_offer", "Took another offer"
+        SLOW = "slow", "The hiring took too long"
+        LOCATION = "location", "Location or commute"
+        OTHER = "other", "Other"
+
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="declined_offers"
+    )
+    declined_on = models.DateField("declined on")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-declined_on", "id"]
+        verbose_name = "declined offer"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.requisition}: {self.get_reason_display()}"
+            if self.requisition_id
+            else ("Declined offer")
+        )
 
     def get_absolute_url(self) -> str:
         return _url(self)

@@ -71,4 +71,7 @@ class StaffRecordTable(Table):
     columns = [
         Column("person", link=True),
         Column("retirement_eligible_on", label="Eligible to retire on"),
+        Column("annual_pay", label="Annual pay"),
+        Column("performance_rating", label="Last rating"),
+        Column("reviewed_on", label="Reviewed on"),
     ]

@@ -14,7 +14,8 @@ from townhall.signin.config import graph_url_allowed
 
 # When several of a person's groups are mapped, the strongest role wins.
 ROLE_STRENGTH: dict[str, int] = {
-    Role.ADMIN: 5,
+    Role.ADMIN: 6,
+    Role.IT_MANAGER: 5,
     Role.STAFF: 4,
     Role.LIAISON: 3,
     Role.BOARD: 2,

@@ -60,6 +60,7 @@ def test_demo_is_deterministic_and_idempotent():
     assert AuditEntry.objects.count() == entries  # nothing changed, nothing recorded
     assert set(User.objects.values_list("role", flat=True)) == {
         "admin",
+        "it_manager",
         "staff",
         "liaison",
         "board",

@@ -39,15 +39,17 @@ def test_predicates_answer_for_each_role(users, departments):
             permissions.is_it_staff(user),
             permissions.is_board(user),
             permissions.is_liaison(user),
+            permissions.sees_personnel(user),
         )
         for role, user in users.items()
     }
     assert answers == {
-        "admin": (True, True, False, False),
-        "staff": (False, True, False, False),
-        "board": (False, False, True, False),
-        "liaison": (False, False, False, True),
-        "viewer": (False, False, False, False),
+        "admin": (True, True, False, False, True),
+        "manager": (False, True, False, False, True),
+        "staff": (False, True, False, False, False),
+        "board": (False, False, True, False, False),
+        "liaison": (False, False, False, True, False),
+        "viewer": (False, False, False, False, False),
     }
     liaison = users["liaison"]  # of Public Works
     assert permissions.is_liaison_of(liaison, departments["PW"].pk)

@@ -160,7 +160,10 @@ def test_one_level_per_person_and_skill():
 
 class TestStaffRecordContract(ResourceContract):
     shared = True
+    private = True
     model = m.StaffRecord
+    readers = ("admin", "manager")
+    editors = ("manager", "admin")
 
     def data(self, departments, n=1):
         return {
