@@ -94,3 +94,36 @@ class StaffRecordFilterSet(RecordFilterSet):
     class Meta:
         model = m.StaffRecord
         fields = ["person", "retiring_before", "performance_rating"]
+
+
+class RequisitionFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+    kind = django_filters.ChoiceFilter(choices=m.Requisition.Kind.choices)
+    stage = django_filters.ChoiceFilter(choices=m.Requisition.Stage.choices)
+    team = _id("Team (id)")
+    position = _id("Position (id)")
+    opened_after = django_filters.DateFilter(
+        field_name="opened_on", lookup_expr="gte", label="Opened on or after"
+    )
+
+    class Meta:
+        model = m.Requisition
+        fields = ["owner_department", "kind", "stage", "team", "position", "opened_after"]
+
+
+class DeclinedOfferFilterSet(RecordFilterSet):
+    requisition = _id("Requisition (id)")
+    reason = django_filters.ChoiceFilter(choices=m.DeclinedOffer.Reason.choices)
+    declined_after = django_filters.DateFilter(
+        field_name="declined_on", lookup_expr="gte", label="Declined on or after"
+    )
+
+    class Meta:
+        model = m.DeclinedOffer
+        fields = ["requisition", "reason", "declined_after"]
+
+
+class MarketRateFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.MarketRate
+        fields: list[str] = []

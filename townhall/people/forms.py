@@ -1,4 +1,9 @@
-from townhall.core.forms import RecordForm
+import datetime
+from typing import Any
+
+from django import forms
+
+from townhall.core.forms import DateInput, RecordForm, style_fields
 from townhall.people import models as m
 
 
@@ -91,3 +96,63 @@ class StaffRecordForm(RecordForm):
             "external_id",
             "notes",
         ]
+
+
+class RequisitionForm(RecordForm):
+    class Meta:
+        model = m.Requisition
+        fields = [
+            "title",
+            "kind",
+            "position",
+            "team",
+            "owner_department",
+            "stage",
+            "openings",
+            "skills",
+            "opened_on",
+            "approved_on",
+            "posted_on",
+            "offer_on",
+            "filled_on",
+            "closed_on",
+            "applicants",
+            "interviewed",
+            "hired",
+            "external_id",
+            "notes",
+        ]
+
+
+class DeclinedOfferForm(RecordForm):
+    class Meta:
+        model = m.DeclinedOffer
+        fields = ["requisition", "declined_on", "reason", "note", "notes"]
+
+
+class MarketRateForm(RecordForm):
+    class Meta:
+        model = m.MarketRate
+        fields = ["name", "market_pay", "source", "as_of", "external_id", "notes"]
+
+
+class StageMoveForm(forms.Form):
+    """The day a requisition reaches its next stage and, when it is filled, who was hired
+    (people the reader may see)."""
+
+    day = forms.DateField(label="On", widget=DateInput(), help_text="The day it reached the stage.")
+    hired = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Hired person (when filling)",
+        help_text="Fills the requisition's position with this person, if it has one.",
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"day": datetime.date.today()})
+        super().__init__(*args, **kwargs)
+        from townhall.estate.models import Person
+
+        people = Person.objects.all()
+        self.fields["hired"].queryset = people.restrict(user, "view") if user else people.none()
+        style_fields(self.fields.values())

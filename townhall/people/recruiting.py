@@ -176,3 +176,44 @@ def compare_pay(market_pay: Decimal, city_pays: Iterable[Decimal]) -> PayCompari
     pays = sorted(p for p in city_pays if p is not None)
     median = Decimal(statistics.median(pays)) if pays else None
     return PayComparison(market_pay, len(pays), median)
+
+
+# --- for the recruiting page ----------------------------------------------------------------
+
+OPEN_STAGES = tuple(s for s in STAGES if s not in (FILLED, CANCELLED))
+
+
+def a_year_before(today: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for 29 February): the start of "the last
+    12 months" the page's figures cover."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def open_by_stage(openings: Iterable[Opening]) -> list[tuple[str, list[Opening]]]:
+    """The requisitions still open (neither filled nor cancelled), grouped by stage in the
+    order hiring goes through them, oldest first in each; stages with none are left out."""
+    groups: dict[str, list[Opening]] = {stage: [] for stage in OPEN_STAGES}
+    for o in openings:
+        if o.stage in groups:
+            groups[o.stage].append(o)
+    return [
+        (stage, sorted(found, key=lambda o: (o.opened_on, o.id)))
+        for stage, found in groups.items()
+        if found
+    ]
+
+
+def pay_against_market(
+    rates: Iterable[tuple[int, Decimal]], pays: Iterable[tuple[int, Decimal | None]]
+) -> dict[int, PayComparison]:
+    """Each market rate (id, market pay) against the pay of the people in the positions
+    linked to it, given as (rate id, annual pay); pay not recorded is left out, and a rate
+    nobody's pay is known for has no city median."""
+    by_rate: dict[int, list[Decimal]] = {}
+    for rate_id, pay in pays:
+        if pay is not None:
+            by_rate.setdefault(rate_id, []).append(pay)
+    return {rate_id: compare_pay(market, by_rate.get(rate_id, [])) for rate_id, market in rates}

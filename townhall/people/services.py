@@ -1,12 +1,15 @@
 """The people module's verbs, each on the write path (`core.services`): the built-in NICE
-core set, NIST's JSON release, the technology skills worked out from the estate, and a
-budget cycle's staff hours set from the positions in each skill pool."""
+core set, NIST's JSON release, the technology skills worked out from the estate, a
+budget cycle's staff hours set from the positions in each skill pool, and a requisition
+moved from one hiring stage to the next."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from townhall.core import services
@@ -19,7 +22,7 @@ from townhall.people import (
     technology,
     technology_input,
 )
-from townhall.people.models import CapacityApplied, Skill
+from townhall.people.models import CapacityApplied, Position, Requisition, Skill
 
 
 @dataclass(frozen=True)
@@ -185,3 +188,82 @@ def apply_capacity(user: Any, cycle: BudgetCycle, *, version: int | None) -> Bud
         updated = services.update(user, cycle, {"capacities": capacities}, version=version)
         services.create(user, CapacityApplied, {"cycle": updated, "hours": derived, "basis": basis})
     return updated
+
+
+# --- recruiting ----------------------------------------------------------------------------
+
+# The day each stage sets when a requisition reaches it (stages without one set none).
+STAGE_DAY = {
+    Requisition.Stage.APPROVED: "approved_on",
+    Requisition.Stage.POSTED: "posted_on",
+    Requisition.Stage.OFFER: "offer_on",
+    Requisition.Stage.FILLED: "filled_on",
+    Requisition.Stage.CANCELLED: "closed_on",
+}
+S = Requisition.Stage
+# The moves the stage buttons offer: forward, back to interviewing after an offer is
+# turned down, or cancelled; a filled or cancelled requisition is closed.
+NEXT_STAGES: dict[str, tuple[str, ...]] = {
+    S.REQUESTED: (S.APPROVED, S.CANCELLED),
+    S.APPROVED: (S.POSTED, S.CANCELLED),
+    S.POSTED: (S.INTERVIEWING, S.OFFER, S.CANCELLED),
+    S.INTERVIEWING: (S.OFFER, S.POSTED, S.CANCELLED),
+    S.OFFER: (S.FILLED, S.INTERVIEWING, S.CANCELLED),
+    S.FILLED: (),
+    S.CANCELLED: (),
+}
+# Days that belong to a closing stage only, cleared when a requisition leaves it.
+CLOSING_DAYS = {"filled_on": Requisition.Stage.FILLED, "closed_on": Requisition.Stage.CANCELLED}
+
+
+def move_requisition(
+    user: Any,
+    requisition: Requisition,
+    stage: str,
+    day: datetime.date,
+    *,
+    hired: Any = None,
+    version: int | None = None,
+) -> Requisition:
+    """Move `requisition` to `stage` on `day`, setting that stage's day, as its own audit
+    entry (`core.services.transition`). Filling it may name the person hired; when it is
+    for a position, the position is filled by them in the same transaction (its vacancy
+    date and planned fill date cleared), so the chart and the vacancy figures agree with
+    the requisition. The model's rules apply: a day before an earlier stage's is refused."""
+    if stage not in Requisition.Stage.values:
+        raise ValidationError({"stage": f"“{stage}” is not a stage of a requisition."})
+    if stage == requisition.stage:
+        raise ValidationError(
+            {"stage": f"This requisition is already {requisition.get_stage_display().lower()}."}
+        )
+    if stage not in NEXT_STAGES[requisition.stage]:
+        raise ValidationError(
+            {
+                "stage": f"A requisition {requisition.get_stage_display().lower()} cannot be "
+                f"moved to {S(stage).label.lower()}; edit it to correct its stage."
+            }
+        )
+    extra: dict[str, Any] = {name: None for name, kept in CLOSING_DAYS.items() if kept != stage}
+    if stage in STAGE_DAY:
+        extra[STAGE_DAY[stage]] = day
+    if stage == Requisition.Stage.FILLED and hired is not None:
+        extra["hired"] = hired
+    with transaction.atomic():
+        moved = services.transition(
+            user, requisition, stage, field="stage", extra=extra, version=version
+        )
+        position = moved.position
+        if stage == Requisition.Stage.FILLED and position is not None and hired is not None:
+            position = Position.objects.select_for_update().get(pk=position.pk)
+            if position.person_id not in (None, hired.pk):
+                raise ValidationError(
+                    {"hired": f"{position} is already filled by {position.person}."}
+                )
+            if position.person_id is None:
+                services.update(
+                    user,
+                    position,
+                    {"person": hired, "vacant_since": None, "fill_planned": None},
+                    version=position.version,
+                )
+    return moved

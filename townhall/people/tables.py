@@ -75,3 +75,36 @@ class StaffRecordTable(Table):
         Column("performance_rating", label="Last rating"),
         Column("reviewed_on", label="Reviewed on"),
     ]
+
+
+class RequisitionTable(Table):
+    model = m.Requisition
+    columns = [
+        Column("title", link=True),
+        Column("kind"),
+        Column("stage"),
+        Column("team"),
+        Column("position"),
+        Column("openings"),
+        Column("opened_on", label="Opened on"),
+        Column("filled_on", label="Filled on"),
+    ]
+
+
+class DeclinedOfferTable(Table):
+    model = m.DeclinedOffer
+    columns = [
+        Column("requisition", link=True),
+        Column("declined_on", label="Declined on"),
+        Column("reason"),
+    ]
+
+
+class MarketRateTable(Table):
+    model = m.MarketRate
+    columns = [
+        Column("name", link=True),
+        Column("market_pay", label="Market annual pay"),
+        Column("source"),
+        Column("as_of", label="As of"),
+    ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.people import views
-from townhall.people.pages import capacity, chart, risk, skills
+from townhall.people.pages import capacity, chart, recruiting, requisition, risk, skills
 
 app_name = "people"
 urlpatterns = urls(
@@ -13,6 +13,9 @@ urlpatterns = urls(
     views.PROFICIENCIES,
     views.CERTIFICATIONS,
     views.STAFF_RECORDS,
+    views.REQUISITIONS,
+    views.DECLINED_OFFERS,
+    views.MARKET_RATES,
 )
 
 # The organization chart (pages/chart.py).
@@ -33,3 +36,10 @@ urlpatterns += [
 
 # Key-person risk (pages/risk.py).
 urlpatterns += [path("key-person-risk/", risk.key_person_risk, name="risk")]
+
+# Recruiting: a requisition's stage moves (pages/requisition.py) and the figures
+# (pages/recruiting.py).
+urlpatterns += [
+    path("requisitions/<int:pk>/move/", requisition.move, name="requisition_move"),
+    path("recruiting/", recruiting.recruiting, name="recruiting"),
+]

@@ -3,6 +3,7 @@
 from townhall.core.registry import declare
 from townhall.people import models as m
 from townhall.people.pages.operating import operating_context
+from townhall.people.pages.requisition import requisition_context
 from townhall.people.pages.skill import skill_context
 
 TEAMS = declare(
@@ -43,3 +44,18 @@ CERTIFICATIONS = declare(
     m.Certification, ["name", "issuer", "person__name"], nav_label="Certifications"
 )
 STAFF_RECORDS = declare(m.StaffRecord, ["person__name"], nav_label="Staff records")
+REQUISITIONS = declare(
+    m.Requisition,
+    ["title", "position__title", "team__name"],
+    nav_label="Requisitions",
+    bulk_fields=["kind"],
+    related=[("declined_offers", "Offers declined")],
+    detail_template="people/requisition_detail.html",
+    detail_context=requisition_context,
+)
+DECLINED_OFFERS = declare(
+    m.DeclinedOffer, ["requisition__title", "note"], nav_label="Declined offers"
+)
+MARKET_RATES = declare(
+    m.MarketRate, ["name", "source"], nav_label="Market rates", related=["positions"]
+)

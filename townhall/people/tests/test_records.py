@@ -170,3 +170,73 @@ class TestStaffRecordContract(ResourceContract):
             "person": f.person(f"Staff {n}"),
             "retirement_eligible_on": datetime.date(2030, 1, 1) + datetime.timedelta(days=n),
         }
+
+
+def _requisition(title="Network engineer", **values):
+    with context.acting("system"):
+        return services.create(
+            context.SYSTEM,
+            m.Requisition,
+            {"title": title, "opened_on": datetime.date(2026, 1, 5), **values},
+        )
+
+
+class TestRequisitionContract(ResourceContract):
+    model = m.Requisition
+
+    def data(self, departments, n=1):
+        return {
+            "title": f"Analyst hire {n}",
+            "kind": "regular",
+            "stage": "requested",
+            "openings": 1,
+            "opened_on": datetime.date(2026, 1, 5),
+        }
+
+    def invalid(self, departments):
+        return [
+            ("filled_on", lambda post: {"stage": "filled", "filled_on": ""}),
+            ("filled_on", lambda post: {"stage": "posted", "filled_on": "2026-02-01"}),
+            ("closed_on", lambda post: {"stage": "cancelled", "closed_on": ""}),
+            ("closed_on", lambda post: {"stage": "posted", "closed_on": "2026-02-01"}),
+            ("posted_on", lambda post: {"posted_on": "2025-12-01"}),
+            (
+                "offer_on",
+                lambda post: {"posted_on": "2026-03-01", "offer_on": "2026-02-01"},
+            ),
+            ("interviewed", lambda post: {"applicants": "3", "interviewed": "5"}),
+            ("openings", lambda post: {"openings": "0"}),
+        ]
+
+
+class TestDeclinedOfferContract(ResourceContract):
+    shared = True
+    model = m.DeclinedOffer
+
+    def data(self, departments, n=1):
+        return {
+            "requisition": _requisition(f"Engineer {n}"),
+            "declined_on": datetime.date(2026, 3, 1),
+            "reason": "pay",
+        }
+
+    def invalid(self, departments):
+        return [("reason", lambda post: {"reason": "bored"})]
+
+    def changed(self, departments):
+        return {"note": "Took a county job paying more"}
+
+
+class TestMarketRateContract(ResourceContract):
+    shared = True
+    model = m.MarketRate
+
+    def data(self, departments, n=1):
+        return {
+            "name": f"Kind of job {n}",
+            "market_pay": "98000.00",
+            "source": "Regional salary survey",
+        }
+
+    def invalid(self, departments):
+        return [("market_pay", lambda post: {"market_pay": "0"})]
