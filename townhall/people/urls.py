@@ -41,5 +41,5 @@ urlpatterns += [path("key-person-risk/", risk.key_person_risk, name="risk")]
 # (pages/recruiting.py).
 urlpatterns += [
     path("requisitions/<int:pk>/move/", requisition.move, name="requisition_move"),
-    path("recruiting/", recruiting.recruiting, name="recruiting"),
+    path("recruiting/", recruiting.recruiting_page, name="recruiting"),
 ]

@@ -159,5 +159,5 @@ def recruiting_context(user: Any, today: Any = None) -> dict[str, Any]:
 
 
 @require_safe
-def recruiting(request: HttpRequest) -> HttpResponse:
+def recruiting_page(request: HttpRequest) -> HttpResponse:
     return render(request, "people/recruiting.html", recruiting_context(request.user))

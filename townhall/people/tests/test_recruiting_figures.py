@@ -77,3 +77,42 @@ def test_pay_against_the_market():
     assert comparison.city_median == Decimal(85000) and comparison.people == 3
     assert comparison.gap_share == -0.15
     assert r.compare_pay(Decimal(100000), []).gap_share is None
+
+
+def test_a_year_before_is_the_same_day_or_the_last_of_february():
+    assert r.a_year_before(D(2026, 12, 7)) == D(2025, 12, 7)
+    assert r.a_year_before(D(2028, 2, 29)) == D(2027, 2, 28)
+
+
+def test_open_requisitions_grouped_by_stage_in_hiring_order_oldest_first():
+    openings = [
+        opening(1, stage="interviewing"),
+        opening(2, stage="posted", opened_on=D(2026, 3, 1)),
+        opening(3, stage="posted", opened_on=D(2025, 8, 1)),
+        opening(4, stage="filled", filled_on=D(2026, 2, 1)),
+        opening(5, stage="cancelled"),
+        opening(6, stage="requested"),
+    ]
+    groups = r.open_by_stage(openings)
+    assert [stage for stage, _ in groups] == ["requested", "posted", "interviewing"]
+    assert [o.id for o in groups[1][1]] == [3, 2]
+    assert r.open_by_stage([]) == []
+
+
+def test_pay_against_market_takes_each_rates_median_and_leaves_unknown_pay_out():
+    found = r.pay_against_market(
+        [(1, Decimal(100000)), (2, Decimal(80000)), (3, Decimal(50000))],
+        [
+            (1, Decimal(90000)),
+            (1, Decimal(80000)),
+            (1, Decimal(94000)),
+            (2, None),
+            (2, Decimal(88000)),
+            (9, Decimal(1)),  # a rate not asked about
+        ],
+    )
+    assert set(found) == {1, 2, 3}
+    assert found[1].city_median == Decimal(90000) and found[1].people == 3
+    assert round(found[1].gap_share, 2) == -0.10
+    assert found[2].people == 1 and found[2].gap_share == 0.1
+    assert found[3].city_median is None and found[3].gap_share is None
