@@ -4,7 +4,10 @@ IT positions embedded in the Sheriff's Office and Public Works (their IT liaison
 them), vacancies, one position without funding, each department's operating model, the
 NICE core set, the technology skills worked out from the estate, and skill levels telling
 the story a CIO fears — the most critical system's platform known well by one person only —
-with certifications, some expiring within weeks. Drawn from `random.Random(seed)`; written
+with certifications, some expiring within weeks; and recruiting: two hires filled within
+the year, a security analyst posting stalled for 120 days, offers declined mostly over
+pay, market rates the IT staff's pay sits below, an internship cohort and an
+apprenticeship. Drawn from `random.Random(seed)`; written
 through `core.services`; left alone once the county has teams."""
 
 import datetime
@@ -21,10 +24,13 @@ from townhall.org.models import Department
 from townhall.people import services as people_services
 from townhall.people.models import (
     Certification,
+    DeclinedOffer,
+    MarketRate,
     OperatingModel,
     Placement,
     Position,
     Proficiency,
+    Requisition,
     Skill,
     StaffRecord,
     Team,
@@ -252,6 +258,7 @@ def load(scale: str = "small", seed: int = 1) -> int:
         count += people_services.load_core_skills(user).added
         count += people_services.derive_technology(user).added
         count += _levels(rng, today, filled)
+        count += _recruiting(rng, today, it)
     return count
 
 
@@ -360,3 +367,152 @@ def _retirement(
         for person, day in dates.values()
     ]
     return len(services.create_many(context.SYSTEM, StaffRecord, rows))
+
+
+# --- recruiting --------------------------------------------------------------------------
+
+# Market rates for three kinds of job, and the central IT titles compared with each.
+MARKET = (
+    ("Security analyst", Decimal(112000), ("Security Analyst",)),
+    ("Network engineer", Decimal(105000), ("Network Engineer",)),
+    ("Systems administrator", Decimal(94000), ("Systems Administrator",)),
+)
+# Requisitions for central IT positions: (team, title, stage, days ago it was opened,
+# approved, posted, offered, filled); a vacant position gets the first vacancy of its title.
+REQUISITIONS = (
+    ("Cybersecurity", "Security Analyst", "posted", 150, 135, 120, None, None),
+    ("Infrastructure and Operations", "Network Engineer", "filled", 300, 290, 270, 205, 190),
+    ("Infrastructure and Operations", "Systems Administrator", "filled", 160, 150, 140, 95, 80),
+    ("Applications", "GIS Analyst", "interviewing", 70, 60, 50, None, None),
+)
+# (the requisition's title, reason, days ago): most turned the offer down over pay.
+DECLINED = (
+    ("Network Engineer", "pay", 240),
+    ("Network Engineer", "pay", 220),
+    ("Security Analyst", "pay", 60),
+    ("Security Analyst", "remote", 35),
+    ("Systems Administrator", "pay", 110),
+)
+
+
+def _ago(today: datetime.date, days: int | None) -> datetime.date | None:
+    return today - datetime.timedelta(days=days) if days is not None else None
+
+
+def _recruiting(rng: random.Random, today: datetime.date, it: Department) -> int:
+    """Requisitions in every stage, declined offers, market rates linked to positions, and
+    the pay of the people in those positions a little below the market."""
+    user = context.SYSTEM
+    positions = list(
+        Position.objects.filter(team__parent__owner_department=it)
+        .select_related("team", "person")
+        .order_by("pk")
+    )
+    rates = services.create_many(
+        user,
+        MarketRate,
+        [
+            {
+                "name": name,
+                "market_pay": pay,
+                "source": "Regional public and private salary survey",
+                "as_of": datetime.date(today.year, 1, 1),
+            }
+            for name, pay, _titles in MARKET
+        ],
+    )
+    made = len(rates)
+    rate_of: dict[str, Any] = {
+        title: rate
+        for rate, (_n, _p, titles) in zip(rates, MARKET, strict=True)
+        for title in titles
+    }
+    linked = [(p, {"market_rate": rate_of[p.title]}) for p in positions if p.title in rate_of]
+    services.update_rows(user, linked)
+    # Pay for the people in those positions: 80 to 92 % of the market's figure.
+    records = {r.person_id: r for r in StaffRecord.objects.filter(person__isnull=False)}
+    new_pay, changed_pay = [], []
+    for position, _values in linked:
+        if position.person_id is None:
+            continue
+        market = rate_of[position.title].market_pay
+        pay = (market * Decimal(rng.randint(80, 92)) / 100).quantize(Decimal(1000))
+        record = records.get(position.person_id)
+        if record is None:
+            new_pay.append({"person": position.person, "annual_pay": pay, "source": "demo"})
+        else:
+            changed_pay.append((record, {"annual_pay": pay}))
+    made += len(services.create_many(user, StaffRecord, new_pay))
+    services.update_rows(user, changed_pay)
+    rows = []
+    for team, title, stage, opened, approved, posted, offer, filled in REQUISITIONS:
+        matches = [p for p in positions if p.team.name == team and p.title == title]
+        seat = next(
+            (p for p in matches if (p.person_id is None) == (stage != "filled")),
+            None,
+        )
+        rows.append(
+            {
+                "title": title,
+                "position": seat,
+                "team": seat.team if seat else None,
+                "owner_department": it,
+                "stage": stage,
+                "opened_on": _ago(today, opened),
+                "approved_on": _ago(today, approved),
+                "posted_on": _ago(today, posted),
+                "offer_on": _ago(today, offer),
+                "filled_on": _ago(today, filled),
+                "applicants": rng.randint(8, 30),
+                "interviewed": rng.randint(3, 6),
+                "hired": seat.person if seat and stage == "filled" else None,
+                "source": "demo",
+            }
+        )
+    teams = {t.name: t for t in Team.objects.filter(owner_department=it)}
+    rows += [
+        {
+            "title": "Summer IT internship",
+            "kind": "internship",
+            "team": teams.get("Service Desk"),
+            "owner_department": it,
+            "stage": "interviewing",
+            "openings": 4,
+            "opened_on": _ago(today, 45),
+            "approved_on": _ago(today, 40),
+            "posted_on": _ago(today, 35),
+            "applicants": 46,
+            "interviewed": 12,
+            "source": "demo",
+        },
+        {
+            "title": "Network technician apprenticeship",
+            "kind": "apprenticeship",
+            "team": teams.get("Infrastructure and Operations"),
+            "owner_department": it,
+            "stage": "offer",
+            "openings": 2,
+            "opened_on": _ago(today, 90),
+            "approved_on": _ago(today, 80),
+            "posted_on": _ago(today, 70),
+            "offer_on": _ago(today, 10),
+            "applicants": 18,
+            "interviewed": 6,
+            "source": "demo",
+        },
+    ]
+    requisitions = services.create_many(user, Requisition, rows)
+    made += len(requisitions)
+    by_title: dict[str, Any] = {getattr(r, "title", ""): r for r in requisitions}
+    declined = [
+        {
+            "requisition": by_title[title],
+            "reason": reason,
+            "declined_on": _ago(today, days),
+            "source": "demo",
+        }
+        for title, reason, days in DECLINED
+        if title in by_title
+    ]
+    made += len(services.create_many(user, DeclinedOffer, declined))
+    return made

@@ -1,9 +1,10 @@
-import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from townhall.core.forms import DateInput, RecordForm, style_fields
+from townhall.estate.models import Person
 from townhall.people import models as m
 
 
@@ -141,18 +142,18 @@ class StageMoveForm(forms.Form):
     (people the reader may see)."""
 
     day = forms.DateField(label="On", widget=DateInput(), help_text="The day it reached the stage.")
-    hired = forms.ModelChoiceField(
-        queryset=None,
+    hired: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
         required=False,
         label="Hired person (when filling)",
         help_text="Fills the requisition's position with this person, if it has one.",
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"day": datetime.date.today()})
+        kwargs.setdefault("initial", {"day": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        from townhall.estate.models import Person
-
         people = Person.objects.all()
-        self.fields["hired"].queryset = people.restrict(user, "view") if user else people.none()
+        hired = self.fields["hired"]
+        assert isinstance(hired, forms.ModelChoiceField)
+        hired.queryset = people.restrict(user, "view") if user else people.none()
         style_fields(self.fields.values())

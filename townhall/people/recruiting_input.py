@@ -48,11 +48,17 @@ class Found:
     pays: list[tuple[int, Decimal | None]] = field(default_factory=list)
 
 
+def _visible(model: Any, user: Any) -> Any:
+    qs = model.objects.all()
+    return qs if user is None else qs.restrict(user, "view")
+
+
 def gather(user: Any, today: datetime.date | None = None) -> Found:
-    """Everything `user` may see that the recruiting page counts: six queries, or five
-    for a reader who does not see pay."""
+    """Everything `user` may see that the recruiting page counts (`user` None: everything,
+    pay included, for the system and the workforce brief's own checks): six queries, or
+    five for a reader who does not see pay."""
     today = today or timezone.localdate()
-    requisitions = Requisition.objects.restrict(user, "view")
+    requisitions = _visible(Requisition, user)
     openings = [
         recruiting.Opening(**row)
         for row in requisitions.values(
@@ -68,7 +74,7 @@ def gather(user: Any, today: datetime.date | None = None) -> Found:
             "interviewed",
         )
     ]
-    positions = Position.objects.restrict(user, "view")
+    positions = _visible(Position, user)
     rows = list(
         positions.values_list(
             "id", "team_id", "funded", "vacant_since", "person_id", "market_rate_id"
@@ -78,26 +84,24 @@ def gather(user: Any, today: datetime.date | None = None) -> Found:
         recruiting.Seat(pk, team, funded, None if person else (vacant or today))
         for pk, team, funded, vacant, person, _rate in rows
     ]
-    teams = dict(Team.objects.restrict(user, "view").values_list("pk", "name"))
+    teams = dict(_visible(Team, user).values_list("pk", "name"))
     declines = list(
-        DeclinedOffer.objects.restrict(user, "view")
+        _visible(DeclinedOffer, user)
         .filter(requisition__in=requisitions.values("pk"))
         .values_list("declined_on", "reason")
     )
     rates = [
         Rate(*row)
-        for row in MarketRate.objects.restrict(user, "view").values_list(
+        for row in _visible(MarketRate, user).values_list(
             "pk", "name", "market_pay", "source", "as_of"
         )
     ]
-    sees_pay = permissions.sees_personnel(user)
+    sees_pay = user is None or permissions.sees_personnel(user)
     pays: list[tuple[int, Decimal | None]] = []
     if sees_pay:
         rate_of = {person: rate for _pk, _t, _f, _v, person, rate in rows if person and rate}
         linked = positions.filter(market_rate__isnull=False, person__isnull=False)
-        paid = StaffRecord.objects.restrict(user, "view").filter(
-            person__in=linked.values("person_id")
-        )
+        paid = _visible(StaffRecord, user).filter(person__in=linked.values("person_id"))
         pays = [
             (rate_of[person], pay)
             for person, pay in paid.values_list("person_id", "annual_pay")

@@ -193,7 +193,7 @@ def apply_capacity(user: Any, cycle: BudgetCycle, *, version: int | None) -> Bud
 # --- recruiting ----------------------------------------------------------------------------
 
 # The day each stage sets when a requisition reaches it (stages without one set none).
-STAGE_DAY = {
+STAGE_DAY: dict[str, str] = {
     Requisition.Stage.APPROVED: "approved_on",
     Requisition.Stage.POSTED: "posted_on",
     Requisition.Stage.OFFER: "offer_on",
@@ -213,7 +213,10 @@ NEXT_STAGES: dict[str, tuple[str, ...]] = {
     S.CANCELLED: (),
 }
 # Days that belong to a closing stage only, cleared when a requisition leaves it.
-CLOSING_DAYS = {"filled_on": Requisition.Stage.FILLED, "closed_on": Requisition.Stage.CANCELLED}
+CLOSING_DAYS: dict[str, str] = {
+    "filled_on": Requisition.Stage.FILLED,
+    "closed_on": Requisition.Stage.CANCELLED,
+}
 
 
 def move_requisition(

@@ -78,7 +78,7 @@ def recruiting_context(user: Any, today: Any = None) -> dict[str, Any]:
         key=lambda row: row["label"],
     )
     vacancy = recruiting.vacancies(found.seats, found.today)
-    vacancy_rows = [
+    vacancy_rows: list[dict[str, Any]] = [
         {
             "team": team_name(pk) if pk is not None else "All teams",
             "funded": v.funded,

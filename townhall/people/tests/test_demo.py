@@ -98,3 +98,31 @@ def test_the_demo_positions_feed_the_skill_pools():
     year = datetime.date.today().year + 2  # every planned fill has happened by then
     hours = capacity.pool_hours(found.seats, [year], found.start_month)
     assert all(years[str(year)] > 0 for years in hours.values())
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_recruiting_story():
+    from townhall.people import recruiting, recruiting_input
+    from townhall.people.models import DeclinedOffer, MarketRate, Requisition
+
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        demo.load()
+    found = recruiting_input.gather(None)
+    filled = recruiting.time_to_fill(found.openings, recruiting.a_year_before(found.today))
+    assert filled.filled == 2 and 60 <= filled.median_days <= 130
+    stalled = Requisition.objects.get(stage="posted", title="Security Analyst")
+    assert (found.today - stalled.posted_on).days == 120 and stalled.position is not None
+    reasons = recruiting.declined_reasons(found.declines)
+    assert reasons[0][0] == "pay"
+    assert DeclinedOffer.objects.count() >= 4
+    assert MarketRate.objects.count() == 3
+    assert {p.kind for p in recruiting.pipelines(found.openings) if p.openings_by_stage} == {
+        "internship",
+        "apprenticeship",
+    }
+    compared = recruiting.pay_against_market(
+        [(r.id, r.market_pay) for r in found.rates], found.pays
+    )
+    assert all(c.people and c.gap_share < 0 for c in compared.values())
