@@ -248,3 +248,13 @@ def test_the_page_with_nothing_recorded(client_for):
     html = client_for("admin").get("/people/recruiting/").content.decode()
     assert "No requisition is open." in html
     assert "No market rate is recorded yet." in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "expected"), [("staff", 5), ("manager", 6)])
+def test_the_feeder_reads_in_a_fixed_number_of_queries(users, role, expected):
+    _world(1)
+    _world(2)
+    with CaptureQueriesContext(connection) as captured:
+        recruiting_input.gather(users[role])
+    assert len(captured.captured_queries) == expected
