@@ -7,7 +7,10 @@ the estate finds people (by e-mail when the cell holds one, else by name), the p
 reports to by title. Proficiencies come from a skills survey as one row per person and
 skill with a level: they have no name, so the person and the skill are the key
 (`natural_key`) and reading the file again changes levels instead of adding rows. A skill
-is found by its code (OG-WRL-001) or its name."""
+is found by its code (OG-WRL-001) or its name. Requisitions come from the applicant
+tracking system's report: the title is the name, found within its department; the
+position by title, the team by name, the person hired as the estate finds people, each
+stage's day in its own column."""
 
 from typing import Any
 
@@ -32,6 +35,26 @@ POSITION_FIELDS = (
     "notes",
 )
 PROFICIENCY_FIELDS = ("person", "skill", "level", "assessed_on", "notes")
+REQUISITION_FIELDS = (
+    "title",
+    "kind",
+    "position",
+    "team",
+    "owner_department",
+    "stage",
+    "openings",
+    "opened_on",
+    "approved_on",
+    "posted_on",
+    "offer_on",
+    "filled_on",
+    "closed_on",
+    "applicants",
+    "interviewed",
+    "hired",
+    "external_id",
+    "notes",
+)
 
 # How people head the columns of the people module's own fields, in either kind.
 COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -46,6 +69,17 @@ COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
     "skill": ("skill", "skill name", "skill code", "competency", "work role", "nice role"),
     "level": ("level", "proficiency", "proficiency level", "skill level", "rating"),
     "assessed_on": ("assessed on", "assessment date", "rated on", "survey date"),
+    "stage": ("stage", "requisition status", "hiring stage"),
+    "openings": ("openings", "number of openings", "slots", "headcount"),
+    "opened_on": ("opened on", "date opened", "open date", "requisition date"),
+    "approved_on": ("approved on", "date approved", "approval date"),
+    "posted_on": ("posted on", "date posted", "posting date"),
+    "offer_on": ("offer made on", "offer date", "date offered"),
+    "filled_on": ("filled on", "date filled", "fill date"),
+    "closed_on": ("cancelled on", "canceled on", "date cancelled", "date canceled"),
+    "applicants": ("applicants", "applications", "number of applicants"),
+    "interviewed": ("interviewed", "candidates interviewed", "interviews"),
+    "hired": ("hired", "hired person", "new hire", "selected candidate"),
 }
 
 KINDS = (
@@ -66,6 +100,15 @@ KINDS = (
         fields=PROFICIENCY_FIELDS,
         natural_key=("person", "skill"),
         indexed=True,
+    ),
+    plugins.ImportKind(
+        key="requisition",
+        label="Requisitions",
+        model="people.Requisition",
+        order=320,
+        fields=REQUISITION_FIELDS,
+        name_field="title",
+        name_spellings=("title", "requisition", "requisition title", "job title", "posting"),
     ),
 )
 

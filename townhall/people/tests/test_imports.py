@@ -78,3 +78,32 @@ def test_an_unknown_skill_is_rejected_saying_what_to_do():
     [problem] = out.report()
     assert (problem["column"], problem["value"]) == ("Skill", "Cobol")
     assert "load the NICE core set" in problem["reason"]
+
+
+def test_a_requisition_report_is_guessed_and_imported_with_its_rules(departments):
+    from townhall.people.models import Requisition
+
+    team = f.team("Cybersecurity")
+    f.position("Security Analyst", team, None)
+    f.person("Ann Lee", email="ann@county.example")
+    header = ["Requisition Title", "Position", "Stage", "Date Opened", "Date Posted", "Applicants"]
+    assert kinds.get("requisition").guess(header) == {
+        "Requisition Title": "title",
+        "Position": "position",
+        "Stage": "stage",
+        "Date Opened": "opened_on",
+        "Date Posted": "posted_on",
+        "Applicants": "applicants",
+    }
+    body = (
+        ",".join(header) + "\n"
+        "Security analyst hire,Security Analyst,posted,2026-01-05,2026-01-20,14\n"
+        "Too early,Security Analyst,posted,2026-01-05,2025-12-20,3\n"
+    ).encode()
+    out = run_import(SYSTEM, "requisition", body, "requisitions.csv", valid_only=True)
+    assert out.counts()["created"] == 1 and out.counts()["rejected"] == 1
+    [problem] = out.report()
+    assert (problem["row"], problem["column"]) == (3, "Date Posted")
+    assert problem["reason"].startswith("This day comes before the day it was opened")
+    hire = Requisition.objects.get(title="Security analyst hire")
+    assert hire.team == team and hire.applicants == 14
