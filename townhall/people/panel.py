@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from townhall.core import permissions
 from townhall.cyber.models import Coverage
 from townhall.estate import calendar
 from townhall.estate.models import Person, System
@@ -27,7 +28,9 @@ SHOWN = 25
 def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
     """The person's positions, their skills from the strongest, their certifications and
     the cyber functions they perform (cyber's function coverage names them as contact), of
-    what the reader may see; None when there is nothing to show. Five queries."""
+    what the reader may see, and for administrators and IT managers their staff record
+    (pay, retirement, last review); None when there is nothing to show. Five queries, six
+    for those who see personnel data."""
     user = request.user
     positions = list(
         Position.objects.restrict(user, "view")
@@ -42,7 +45,10 @@ def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
     functions = list(
         Coverage.objects.restrict(user, "view").filter(contact=person).order_by("order", "function")
     )
-    if not (positions or shown or certifications or functions):
+    record = None
+    if permissions.sees_personnel(user):
+        record = StaffRecord.objects.restrict(user, "view").filter(person=person).first()
+    if not (positions or shown or certifications or functions or record):
         return None
     skill_count = len(shown) if len(shown) < SHOWN else skills.count()
     return {
@@ -53,6 +59,7 @@ def person_panel(request: Any, person: Any) -> dict[str, Any] | None:
         "certifications": certifications,
         "functions": functions,
         "today": timezone.localdate(),
+        "staff_record": record,
     }
 
 
@@ -149,4 +156,5 @@ def system_panel(request: Any, system: Any) -> dict[str, Any]:
         "level": risk.QUALIFIED_LEVEL,
         "today": today,
         "risk_url": reverse("people:risk"),
+        "sees_retirement": permissions.sees_personnel(user),
     }

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from townhall.core import permissions
 from townhall.people import risk, risk_input
 
 
@@ -79,6 +80,7 @@ def risk_context(user: Any, today: datetime.date | None = None) -> dict[str, Any
         "unknown": [{"name": found.name(k), "url": found.url(k)} for k in result.unknown_critical],
         "horizons": risk.HORIZONS,
         "level": risk.QUALIFIED_LEVEL,
+        "sees_retirement": permissions.sees_personnel(user),
     }
 
 

@@ -169,4 +169,11 @@ class TestStaffRecordContract(ResourceContract):
         return {
             "person": f.person(f"Staff {n}"),
             "retirement_eligible_on": datetime.date(2030, 1, 1) + datetime.timedelta(days=n),
+            "annual_pay": "88000.00",
         }
+
+    def invalid(self, departments):
+        return [
+            ("reviewed_on", lambda post: {**post, "performance_rating": "meets"}),
+            ("annual_pay", lambda post: {**post, "annual_pay": "-1"}),
+        ]
