@@ -127,7 +127,11 @@ def system_panel(request: Any, system: Any) -> dict[str, Any]:
     today = timezone.localdate()
     count = None if people is None else len(people)
     kind = "system" if link == "systems" else "component"
-    shown = training_input.plans(user, **{f"{kind}s": [system.pk]}, today=today)
+    shown = (
+        training_input.plans(user, systems=[system.pk], today=today)
+        if kind == "system"
+        else training_input.plans(user, components=[system.pk], today=today)
+    )
     later = []
     for years in risk.HORIZONS:
         day = risk.add_years(today, years)

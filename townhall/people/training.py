@@ -78,7 +78,5 @@ def now_met(
 ) -> list[Hashable]:
     """The ids of the open plans whose person has reached the target level."""
     return [
-        p.id
-        for p in plans
-        if p.status == OPEN and levels.get((p.person, p.skill), 0) >= p.target
+        p.id for p in plans if p.status == OPEN and levels.get((p.person, p.skill), 0) >= p.target
     ]

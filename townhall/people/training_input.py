@@ -97,9 +97,7 @@ def plans(
     if open_only:
         qs = qs.filter(status=TrainingPlan.Status.OPEN)
     if systems is not None or components is not None:
-        qs = qs.filter(
-            Q(system__in=list(systems or ())) | Q(component__in=list(components or ()))
-        )
+        qs = qs.filter(Q(system__in=list(systems or ())) | Q(component__in=list(components or ())))
     records = list(qs.order_by("due", "pk"))
     found = levels(user, records)
     assessed = training.assess([_plan(r) for r in records], found, today)
@@ -124,9 +122,7 @@ def linked_skills(user: Any, systems: Iterable[Any]) -> dict[Any, list[Skill]]:
         return {}
     found: dict[Any, list[Skill]] = {}
     rows = (
-        Skill.systems.through.objects.filter(
-            system_id__in=systems, skill__in=_visible(Skill, user)
-        )
+        Skill.systems.through.objects.filter(system_id__in=systems, skill__in=_visible(Skill, user))
         .select_related("skill")
         .order_by("skill__name", "skill_id")
     )

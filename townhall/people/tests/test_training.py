@@ -57,7 +57,9 @@ def test_an_open_plan_past_its_day_and_not_met_is_overdue():
     assert not training.progress(_plan(due=DAY), 2, DAY).overdue  # due today: not yet
     assert not training.progress(late, 3, DAY).overdue  # met
     assert not training.progress(_plan(due=DAY.replace(year=2020), status="met"), 2, DAY).overdue
-    assert not training.progress(_plan(due=DAY.replace(year=2020), status="cancelled"), 0, DAY).overdue
+    assert not training.progress(
+        _plan(due=DAY.replace(year=2020), status="cancelled"), 0, DAY
+    ).overdue
 
 
 def test_assess_and_now_met_read_the_levels_by_person_and_skill():
@@ -194,9 +196,11 @@ def test_the_risk_page_shows_plans_counts_systems_without_one_and_offers_to_add(
     link = f"/people/training-plans/add/?system={records.pk}&amp;skill="
     assert link in html and "No training plan" in flags
     # The link opens the add form with the system and skill chosen.
-    form = client_for("staff").get(
-        f"/people/training-plans/add/?system={cad.pk}&skill={skill.pk}"
-    ).content.decode()
+    form = (
+        client_for("staff")
+        .get(f"/people/training-plans/add/?system={cad.pk}&skill={skill.pk}")
+        .content.decode()
+    )
     assert re.search(rf'<option value="{cad.pk}"[^>]*selected', form)
     assert re.search(rf'<option value="{skill.pk}"[^>]*selected', form)
     # Readers who may not add plans see the plans, not the link.
