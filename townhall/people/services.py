@@ -4,11 +4,13 @@ budget cycle's staff hours set from the positions in each skill pool, and traini
 met as the people reach their levels."""
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,6 +27,8 @@ from townhall.people import (
     training_input,
 )
 from townhall.people.models import CapacityApplied, Skill, TrainingPlan
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,9 @@ def meet_plans(user: Any, today: datetime.date | None = None) -> int:
     met = set(training.now_met([training_input.plain(r) for r in records], levels))
     done = 0
     for record in records:
-        if record.pk in met:
+        if record.pk not in met:
+            continue
+        try:
             services.transition(
                 user,
                 record,
@@ -210,7 +216,12 @@ def meet_plans(user: Any, today: datetime.date | None = None) -> int:
                 note="the person reached the level",
                 extra={"met_on": today},
             )
-            done += 1
+        except ValidationError as refused:
+            # A plan its own rules now refuse (its skill unlinked from its system since):
+            # left open for a person to put right, the other plans still met.
+            log.warning("Training plan %s left open: %s", record.pk, refused.messages)
+            continue
+        done += 1
     return done
 
 
@@ -223,7 +234,8 @@ def _proficiency_written(model: type) -> None:
     # Once per transaction, after it commits, so the new levels are there to read.
     if any(entry[1] is _meet_after_commit for entry in connection.run_on_commit):
         return
-    transaction.on_commit(_meet_after_commit)
+    # Robust: the level is saved whatever happens here, so a failure is logged, not raised.
+    transaction.on_commit(_meet_after_commit, robust=True)
 
 
 def connect() -> None:

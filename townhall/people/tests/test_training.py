@@ -145,6 +145,21 @@ def test_meet_plans_moves_plans_whose_person_reached_the_level_with_history():
 
 
 @pytest.mark.django_db
+def test_a_plan_its_rules_now_refuse_is_left_open_and_the_others_are_met():
+    cad, skill, bo, plan = _estate(1)
+    other = _plan_for(f.person("Di 1"), skill, None, plan.due)
+    with context.acting("system"):
+        services.update(context.SYSTEM, skill, {"systems": []}, version=skill.version)
+    _level(bo, skill, 3)
+    _level(other.person, skill, 3)
+    with context.acting("system"):
+        assert people_services.meet_plans(context.SYSTEM, DAY) == 1
+    plan.refresh_from_db()
+    other.refresh_from_db()
+    assert plan.status == "open" and other.status == "met"
+
+
+@pytest.mark.django_db
 def test_raising_a_level_to_three_meets_the_plan_and_clears_the_flag(
     client_for, django_capture_on_commit_callbacks
 ):
