@@ -4,7 +4,8 @@ IT positions embedded in the Sheriff's Office and Public Works (their IT liaison
 them), vacancies, one position without funding, each department's operating model, the
 NICE core set, the technology skills worked out from the estate, and skill levels telling
 the story a CIO fears — the most critical system's platform known well by one person only —
-with certifications, some expiring within weeks. Drawn from `random.Random(seed)`; written
+with certifications, some expiring within weeks, and training plans: a second person being
+trained on that platform, and a plan met earlier. Drawn from `random.Random(seed)`; written
 through `core.services`; left alone once the county has teams."""
 
 import datetime
@@ -28,6 +29,7 @@ from townhall.people.models import (
     Skill,
     StaffRecord,
     Team,
+    TrainingPlan,
 )
 
 # The central IT department's teams, under the department itself, and the titles of their
@@ -281,6 +283,8 @@ def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Pe
                 "level": 4 if person is expert else rng.choice((1, 2)),
                 "assessed_on": today - datetime.timedelta(days=30),
             }
+        if people[0] is not expert:
+            rows[(people[0].pk, tech.pk)]["level"] = 2  # the trainee, halfway there
     others = Skill.objects.filter(kind="technology")
     if tech is not None:
         others = others.exclude(pk=tech.pk)
@@ -295,6 +299,7 @@ def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Pe
     pair = _second_critical(rows, tech, people)
     made = len(services.create_many(context.SYSTEM, Proficiency, list(rows.values())))
     made += _retirement(today, people, expert if tech is not None and people else None, pair)
+    made += _plans(today, critical, tech, people, pair)
     certs = []
     soon = (20, 45, 400, 700, -15)
     for i, (title, cert, issuer) in enumerate(CERTIFICATIONS):
@@ -341,6 +346,53 @@ def _second_critical(
             "source": "demo",
         }
     return pair
+
+
+def _plans(
+    today: datetime.date,
+    critical: System | None,
+    tech: Skill | None,
+    people: list[Person],
+    pair: list[Person],
+) -> int:
+    """Training plans: a second person trained on the most critical system's platform to
+    level 3 a few months out (started at 1, at 2 now), and the plan that made the second
+    of the pair on another critical platform, met earlier."""
+    rows: list[dict[str, Any]] = []
+    if critical is not None and tech is not None and len(people) > 1:
+        rows.append(
+            {
+                "person": people[0],
+                "skill": tech,
+                "system": critical,
+                "starting_level": 1,
+                "target_level": 3,
+                "due": today + datetime.timedelta(days=120),
+                "how": "Vendor administrator course, then shadowing the expert on call.",
+                "source": "demo",
+            }
+        )
+    if len(pair) == 2:
+        found = Skill.objects.filter(kind="technology", systems__criticality__in=(1, 2))
+        skill = (found.exclude(pk=tech.pk) if tech else found).order_by("pk").first()
+        systems = skill.systems.filter(criticality__in=(1, 2)) if skill else System.objects.none()
+        system = systems.order_by("pk").first()
+        if skill is not None and system is not None:
+            rows.append(
+                {
+                    "person": pair[1],
+                    "skill": skill,
+                    "system": system,
+                    "starting_level": 1,
+                    "target_level": 3,
+                    "due": today - datetime.timedelta(days=60),
+                    "status": TrainingPlan.Status.MET,
+                    "met_on": today - datetime.timedelta(days=75),
+                    "how": "Runbooks written with the expert, then a quarter running it.",
+                    "source": "demo",
+                }
+            )
+    return len(services.create_many(context.SYSTEM, TrainingPlan, rows))
 
 
 def _retirement(

@@ -91,3 +91,22 @@ class StaffRecordForm(RecordForm):
             "external_id",
             "notes",
         ]
+
+
+class TrainingPlanForm(RecordForm):
+    class Meta:
+        model = m.TrainingPlan
+        fields = [
+            "person",
+            "skill",
+            "system",
+            "component",
+            "starting_level",
+            "target_level",
+            "due",
+            "how",
+            "status",
+            "met_on",
+            "external_id",
+            "notes",
+        ]

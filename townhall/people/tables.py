@@ -75,3 +75,17 @@ class StaffRecordTable(Table):
         Column("performance_rating", label="Last rating"),
         Column("reviewed_on", label="Reviewed on"),
     ]
+
+
+class TrainingPlanTable(Table):
+    model = m.TrainingPlan
+    columns = [
+        Column("person", link=True, label="Who is trained"),
+        Column("skill"),
+        Column("target_level", label="To level"),
+        Column("due", label="Trained by"),
+        Column("system"),
+        Column("component"),
+        Column("status"),
+        Column("met_on", label="Met on"),
+    ]

@@ -13,6 +13,7 @@ urlpatterns = urls(
     views.PROFICIENCIES,
     views.CERTIFICATIONS,
     views.STAFF_RECORDS,
+    views.TRAINING_PLANS,
 )
 
 # The organization chart (pages/chart.py).

@@ -43,3 +43,8 @@ CERTIFICATIONS = declare(
     m.Certification, ["name", "issuer", "person__name"], nav_label="Certifications"
 )
 STAFF_RECORDS = declare(m.StaffRecord, ["person__name"], nav_label="Staff records")
+TRAINING_PLANS = declare(
+    m.TrainingPlan,
+    ["person__name", "skill__name", "skill__code", "system__name", "component__name"],
+    nav_label="Training plans",
+)

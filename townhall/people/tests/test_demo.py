@@ -98,3 +98,26 @@ def test_the_demo_positions_feed_the_skill_pools():
     year = datetime.date.today().year + 2  # every planned fill has happened by then
     hours = capacity.pool_hours(found.seats, [year], found.start_month)
     assert all(years[str(year)] > 0 for years in hours.values())
+
+
+@pytest.mark.django_db
+def test_the_demo_trains_a_second_person_for_the_flagged_system():
+    from townhall.people import risk_input, training_input
+    from townhall.people.models import TrainingPlan
+
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        demo.load()
+    system = System.objects.filter(criticality=1).exclude(product="").order_by("pk").first()
+    plan = TrainingPlan.objects.get(system=system, status="open")
+    assert plan.target_level == 3 and plan.due > datetime.date.today()
+    shown = training_input.plans(None, systems=[system.pk])
+    assert [s.progress.current for s in shown] == [2]
+    assert 0 < shown[0].progress.share < 1 and not shown[0].progress.overdue
+    met = TrainingPlan.objects.get(status="met")
+    level = Proficiency.objects.get(person=met.person, skill=met.skill).level
+    assert level >= met.target_level == 3 and met.met_on is not None
+    # The met plan's system has two people who can run it.
+    risks = risk_input.analyze(None).result.risks
+    assert risks[("system", met.system_id)].bus_factor == 2
