@@ -99,6 +99,9 @@ def _depends(found: Any, personnel: bool) -> dict[str, Any]:
         ]
         for years in risk.HORIZONS
     }
+    # One person first (the government depends on them), then those nobody can run;
+    # within each, the most critical first, as `risk.py` orders them.
+    flags.sort(key=lambda f: (-len(f["people"]), f["tier"] or 9))
     return {
         "flags": flags,
         "personnel": personnel,
@@ -267,7 +270,7 @@ def _depends_words(d: dict[str, Any]) -> tuple[Paragraphs, Records]:
             "who can run it alone.",
         )
     ]
-    for f in flags:
+    for f in flags[:NAMED]:
         who = (
             f"only {_names([p['name'] for p in f['people']])} can run it"
             if f["people"]
@@ -275,6 +278,14 @@ def _depends_words(d: dict[str, Any]) -> tuple[Paragraphs, Records]:
         )
         stops = f"; without it, {_names(f['services'])} stop" if f["services"] else ""
         words.append(("item", f"{f['name']} (tier {f['tier']}): {who}{stops}."))
+    if len(flags) > NAMED:
+        words.append(
+            (
+                "para",
+                f"{_n(len(flags) - NAMED, 'more critical system')}, which nobody can run "
+                "alone, are on the key-person risk page.",
+            )
+        )
     if d["personnel"]:
         for f in flags:
             for p in f["people"]:
@@ -319,8 +330,8 @@ def _depends_words(d: dict[str, Any]) -> tuple[Paragraphs, Records]:
                 f"{_names(d['unknown'], NAMED)}.",
             )
         )
-    records = [_record(f["name"], f["url"]) for f in flags]
-    records += [_record(p["name"], p["url"]) for f in flags for p in f["people"]]
+    records = [_record(f["name"], f["url"]) for f in flags[:NAMED]]
+    records += [_record(p["name"], p["url"]) for f in flags[:NAMED] for p in f["people"]]
     records += [_record(s["name"], s["url"]) for y in d["coming"].values() for s in y]
     return words, records
 
@@ -419,10 +430,15 @@ def _skill_words(s: dict[str, Any], level: int) -> tuple[Paragraphs, Records]:
                 f"{_n(len(s['projects']), 'project')} of the {s['cycle']} budget cycle "
                 f"{'is' if len(s['projects']) == 1 else 'are'} approved or in progress: "
                 f"{_names([p['title'] for p in s['projects']], NAMED)}. "
-                f"{'It touches' if len(s['projects']) == 1 else 'They touch'} "
-                f"{_n(s['touched'], 'system or component', 'systems and components')}, "
-                f"needing {_n(len(s['needs']), 'skill')}; nobody has "
-                f"{s['needs_nobody']:,} of them.",
+                + (
+                    f"{'It touches' if len(s['projects']) == 1 else 'They touch'} "
+                    f"{_n(s['touched'], 'system or component', 'systems and components')}, "
+                    f"needing {_n(len(s['needs']), 'skill')}; nobody has "
+                    f"{s['needs_nobody']:,} of them."
+                    if s["needs"]
+                    else "None of them names a system or component of the estate with a "
+                    "skill linked, so the skills they need are not known."
+                ),
             )
         )
         for n in s["needs"][:NAMED]:

@@ -98,3 +98,28 @@ def test_the_demo_positions_feed_the_skill_pools():
     year = datetime.date.today().year + 2  # every planned fill has happened by then
     hours = capacity.pool_hours(found.seats, [year], found.start_month)
     assert all(years[str(year)] > 0 for years in hours.values())
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_workforce_briefs_story(users):
+    """The flagged critical system whose only expert may retire within five years, the
+    security analyst position vacant longest with its requisition posted for months, and
+    a skill the funded portfolio needs that nobody has."""
+    from townhall.governance import demo as governance_demo
+    from townhall.people import brief
+
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        governance_demo.load()
+        demo.load()
+    data = brief.facts(users["manager"])
+    first = data["depends"]["flags"][0]
+    assert len(first["people"]) == 1 and first["people"][0]["retiring"] is not None
+    longest = data["vacancies"]["longest"][0]
+    assert longest["title"] == "Security Analyst" and longest["requisition"]["stage"] == "posted"
+    assert data["vacancies"]["fill"]["filled"] == 2 and data["vacancies"]["declined"]
+    assert data["skills"]["gaps"] and data["skills"]["needs_nobody"] >= 1
+    text = " ".join(t for _h, paragraphs, _r in brief.sections(data) for _k, t in paragraphs)
+    assert "becomes eligible to retire on" in text
+    assert "Open requisitions are hiring for" in text
