@@ -7,6 +7,7 @@ MENU: list[tuple] = [
     ("Skills overview", "people:skills"),
     ("Capacity for governance", "people:capacity"),
     ("Key-person risk", "people:risk"),
+    ("Workforce brief", "people:brief"),
 ]
 
 

@@ -17,15 +17,17 @@ from django.utils import timezone
 
 from townhall.core import context, services
 from townhall.estate.models import Person, System
-from townhall.governance.models import SkillPool
+from townhall.governance.models import Proposal, SkillPool
 from townhall.org.models import Department
 from townhall.people import services as people_services
 from townhall.people.models import (
     Certification,
+    DeclinedOffer,
     OperatingModel,
     Placement,
     Position,
     Proficiency,
+    Requisition,
     Skill,
     StaffRecord,
     Team,
@@ -91,6 +93,14 @@ ROLES = {
     "Service Desk Technician": ("IO-WRL-007",),
     "Chief Information Officer": ("OG-WRL-015", "OG-WRL-010"),
 }
+# The workforce brief's hiring story: the skills the security analyst requisition hires for
+# (NICE work roles: defensive cybersecurity, incident response), and positions filled in
+# the last year (title, team, days since the requisition opened, days it took to fill).
+HIRING_SKILLS = ("PD-WRL-001", "PD-WRL-003")
+FILLED = (
+    ("Network Engineer", "Infrastructure and Operations", 300, 95),
+    ("Application Analyst", "Applications", 200, 130),
+)
 CERTIFICATIONS = (
     ("Security Analyst", "CompTIA Security+", "CompTIA"),
     ("Information Security Officer", "CISSP", "ISC2"),
@@ -254,7 +264,95 @@ def load(scale: str = "small", seed: int = 1) -> int:
         count += people_services.load_core_skills(user).added
         count += people_services.derive_technology(user).added
         count += _levels(rng, today, filled)
+        count += _hiring(today)
+        count += _portfolio()
     return count
+
+
+def _portfolio() -> int:
+    """A funded project named after the system it renews (the demo cycle's Next Generation
+    911 call handling) is linked to that system, so the workforce brief can say which
+    skills the funded portfolio needs and that nobody has them."""
+    funded = Proposal.objects.filter(
+        status__in=(Proposal.Status.APPROVED, Proposal.Status.IN_PROGRESS),
+        extends_systems__isnull=True,
+        replaces_systems__isnull=True,
+        title__in=System.objects.values("name"),
+    ).order_by("pk")
+    made = 0
+    for proposal in funded:
+        system = System.objects.filter(name=proposal.title).order_by("pk").first()
+        if system is not None:
+            services.update(context.SYSTEM, proposal, {"extends_systems": [system]}, version=None)
+            made += 1
+    return made
+
+
+def _hiring(today: datetime.date) -> int:
+    """Requisitions for the workforce brief's story: the security analyst position vacant
+    longest, posted for months, hiring for a skill nobody has, with an offer turned down
+    for pay; and two positions filled in the last year, to time."""
+    cyber = Team.objects.filter(name="Cybersecurity").first()
+    vacant = (
+        Position.objects.filter(team=cyber, title="Security Analyst", person__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if cyber is None or vacant is None:
+        return 0
+    wanted = Skill.objects.filter(code__in=HIRING_SKILLS).order_by("code")
+    user = context.SYSTEM
+    posted = services.create(
+        user,
+        Requisition,
+        {
+            "title": "Security Analyst",
+            "position": vacant,
+            "team": cyber,
+            "owner_department": cyber.owner_department,
+            "stage": "posted",
+            "opened_on": today - datetime.timedelta(days=160),
+            "approved_on": today - datetime.timedelta(days=140),
+            "posted_on": today - datetime.timedelta(days=120),
+            "applicants": 6,
+            "interviewed": 2,
+            "skills": list(wanted),
+            "source": "demo",
+        },
+    )
+    made = 1
+    services.create(
+        user,
+        DeclinedOffer,
+        {
+            "requisition": posted,
+            "declined_on": today - datetime.timedelta(days=40),
+            "reason": "pay",
+            "note": "Took a private-sector offer paying a third more.",
+        },
+    )
+    made += 1
+    rows = []
+    for title, team_name, opened, took in FILLED:
+        team = Team.objects.filter(name=team_name).first()
+        if team is None:
+            continue
+        filled = today - datetime.timedelta(days=opened - took)
+        rows.append(
+            {
+                "title": title,
+                "team": team,
+                "owner_department": team.owner_department,
+                "stage": "filled",
+                "opened_on": today - datetime.timedelta(days=opened),
+                "filled_on": filled,
+                "applicants": 14,
+                "interviewed": 4,
+                "source": "demo",
+            }
+        )
+    made += len(services.create_many(user, Requisition, rows))
+    return made
 
 
 def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Person]]) -> int:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from townhall.core.registry import urls
-from townhall.people import views
+from townhall.people import brief, views
 from townhall.people.pages import capacity, chart, risk, skills
 
 app_name = "people"
@@ -34,3 +34,6 @@ urlpatterns += [
 
 # Key-person risk (pages/risk.py).
 urlpatterns += [path("key-person-risk/", risk.key_person_risk, name="risk")]
+
+# The workforce brief for leaders (brief.py).
+urlpatterns += [path("brief/", brief.brief, name="brief")]
