@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "townhall.foundation",
     "townhall.shadowit",
     "townhall.people",
+    "townhall.registers",
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",
@@ -317,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         # Two kinds of feed named alike: what was imported, and what an exposure matched.
         "FeedImportKindEnum": "townhall.cyber.models.FeedImport.Kind",
         "ExposureKindEnum": "townhall.cyber.models.Exposure.Kind",
+        # The 0–4 skill scale: a proficiency's level and a training plan's levels.
+        "SkillLevelEnum": "townhall.people.models.LEVELS",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     # Without deep links each operation's heading is one button, not a link inside a button.

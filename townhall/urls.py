@@ -25,6 +25,7 @@ urlpatterns = [
     path("foundation/", include("townhall.foundation.urls")),
     path("shadow-it/", include("townhall.shadowit.urls")),
     path("people/", include("townhall.people.urls")),
+    path("registers/", include("townhall.registers.urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

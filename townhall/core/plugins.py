@@ -28,7 +28,16 @@ from django.db import models
 # Platform apps: they import no module.
 PLATFORM_APPS = ("core", "imports", "jobs", "accounts", "org", "audit", "signin", "scim")
 # Modules in the order they build on each other: each imports only those before it.
-MODULE_ORDER = ("estate", "governance", "cyber", "continuity", "foundation", "shadowit", "people")
+MODULE_ORDER = (
+    "estate",
+    "governance",
+    "cyber",
+    "continuity",
+    "foundation",
+    "shadowit",
+    "people",
+    "registers",
+)
 
 
 def _label(model: type[models.Model] | models.Model) -> str:

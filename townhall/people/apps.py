@@ -8,6 +8,7 @@ MENU: list[tuple] = [
     ("Capacity for governance", "people:capacity"),
     ("Key-person risk", "people:risk"),
     ("Recruiting", "people:recruiting"),
+    ("Workforce brief", "people:brief"),
 ]
 
 
@@ -18,7 +19,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins, registry
-        from townhall.people import imports, panel, tasks, views  # noqa: F401
+        from townhall.people import imports, panel, services, tasks, views  # noqa: F401
         from townhall.people.spellings import SPELLINGS
 
         registry.register_spellings(self.label, SPELLINGS)  # "vacant", "hybrid"
@@ -56,3 +57,5 @@ class PeopleConfig(AppConfig):
             ),
         )
         plugins.register_calendar_events(panel.certification_events)
+        plugins.register_calendar_events(panel.training_events)
+        services.connect()  # training plans are met when a level reaches their target

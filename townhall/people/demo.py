@@ -4,7 +4,8 @@ IT positions embedded in the Sheriff's Office and Public Works (their IT liaison
 them), vacancies, one position without funding, each department's operating model, the
 NICE core set, the technology skills worked out from the estate, and skill levels telling
 the story a CIO fears — the most critical system's platform known well by one person only —
-with certifications, some expiring within weeks; and recruiting: two hires filled within
+with certifications, some expiring within weeks, and training plans: a second person being
+trained on that platform, and a plan met earlier; and recruiting: two hires filled within
 the year, a security analyst posting stalled for 120 days, offers declined mostly over
 pay, market rates the IT staff's pay sits below, an internship cohort and an
 apprenticeship. Drawn from `random.Random(seed)`; written
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from townhall.core import context, services
 from townhall.estate.models import Person, System
-from townhall.governance.models import SkillPool
+from townhall.governance.models import Proposal, SkillPool
 from townhall.org.models import Department
 from townhall.people import services as people_services
 from townhall.people.models import (
@@ -34,6 +35,7 @@ from townhall.people.models import (
     Skill,
     StaffRecord,
     Team,
+    TrainingPlan,
 )
 
 # The central IT department's teams, under the department itself, and the titles of their
@@ -95,6 +97,14 @@ ROLES = {
     "Service Desk Technician": ("IO-WRL-007",),
     "Chief Information Officer": ("OG-WRL-015", "OG-WRL-010"),
 }
+# The workforce brief's hiring story: the skills the security analyst requisition hires for
+# (NICE work roles: defensive cybersecurity, incident response), and positions filled in
+# the last year (title, team, days since the requisition opened, days it took to fill).
+HIRING_SKILLS = ("PD-WRL-001", "PD-WRL-003")
+FILLED = (
+    ("Network Engineer", "Infrastructure and Operations", 300, 95),
+    ("Application Analyst", "Applications", 200, 130),
+)
 CERTIFICATIONS = (
     ("Security Analyst", "CompTIA Security+", "CompTIA"),
     ("Information Security Officer", "CISSP", "ISC2"),
@@ -258,8 +268,96 @@ def load(scale: str = "small", seed: int = 1) -> int:
         count += people_services.load_core_skills(user).added
         count += people_services.derive_technology(user).added
         count += _levels(rng, today, filled)
+        count += _hiring(today)
+        count += _portfolio()
         count += _recruiting(rng, today, it)
     return count
+
+
+def _portfolio() -> int:
+    """A funded project named after the system it renews (the demo cycle's Next Generation
+    911 call handling) is linked to that system, so the workforce brief can say which
+    skills the funded portfolio needs and that nobody has them."""
+    funded = Proposal.objects.filter(
+        status__in=(Proposal.Status.APPROVED, Proposal.Status.IN_PROGRESS),
+        extends_systems__isnull=True,
+        replaces_systems__isnull=True,
+        title__in=System.objects.values("name"),
+    ).order_by("pk")
+    made = 0
+    for proposal in funded:
+        system = System.objects.filter(name=proposal.title).order_by("pk").first()
+        if system is not None:
+            services.update(context.SYSTEM, proposal, {"extends_systems": [system]}, version=None)
+            made += 1
+    return made
+
+
+def _hiring(today: datetime.date) -> int:
+    """Requisitions for the workforce brief's story: the security analyst position vacant
+    longest, posted for months, hiring for a skill nobody has, with an offer turned down
+    for pay; and two positions filled in the last year, to time."""
+    cyber = Team.objects.filter(name="Cybersecurity").first()
+    vacant = (
+        Position.objects.filter(team=cyber, title="Security Analyst", person__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if cyber is None or vacant is None:
+        return 0
+    wanted = Skill.objects.filter(code__in=HIRING_SKILLS).order_by("code")
+    user = context.SYSTEM
+    posted = services.create(
+        user,
+        Requisition,
+        {
+            "title": "Security Analyst",
+            "position": vacant,
+            "team": cyber,
+            "owner_department": cyber.owner_department,
+            "stage": "posted",
+            "opened_on": today - datetime.timedelta(days=160),
+            "approved_on": today - datetime.timedelta(days=140),
+            "posted_on": today - datetime.timedelta(days=120),
+            "applicants": 6,
+            "interviewed": 2,
+            "skills": list(wanted),
+            "source": "demo",
+        },
+    )
+    made = 1
+    services.create(
+        user,
+        DeclinedOffer,
+        {
+            "requisition": posted,
+            "declined_on": today - datetime.timedelta(days=40),
+            "reason": "pay",
+            "note": "Took a private-sector offer paying a third more.",
+        },
+    )
+    made += 1
+    rows = []
+    for title, team_name, opened, took in FILLED:
+        team = Team.objects.filter(name=team_name).first()
+        if team is None:
+            continue
+        filled = today - datetime.timedelta(days=opened - took)
+        rows.append(
+            {
+                "title": title,
+                "team": team,
+                "owner_department": team.owner_department,
+                "stage": "filled",
+                "opened_on": today - datetime.timedelta(days=opened),
+                "filled_on": filled,
+                "applicants": 14,
+                "interviewed": 4,
+                "source": "demo",
+            }
+        )
+    made += len(services.create_many(user, Requisition, rows))
+    return made
 
 
 def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Person]]) -> int:
@@ -288,6 +386,8 @@ def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Pe
                 "level": 4 if person is expert else rng.choice((1, 2)),
                 "assessed_on": today - datetime.timedelta(days=30),
             }
+        if people[0] is not expert:
+            rows[(people[0].pk, tech.pk)]["level"] = 2  # the trainee, halfway there
     others = Skill.objects.filter(kind="technology")
     if tech is not None:
         others = others.exclude(pk=tech.pk)
@@ -302,6 +402,7 @@ def _levels(rng: random.Random, today: datetime.date, filled: list[tuple[str, Pe
     pair = _second_critical(rows, tech, people)
     made = len(services.create_many(context.SYSTEM, Proficiency, list(rows.values())))
     made += _retirement(today, people, expert if tech is not None and people else None, pair)
+    made += _plans(today, critical, tech, people, pair)
     certs = []
     soon = (20, 45, 400, 700, -15)
     for i, (title, cert, issuer) in enumerate(CERTIFICATIONS):
@@ -350,6 +451,53 @@ def _second_critical(
     return pair
 
 
+def _plans(
+    today: datetime.date,
+    critical: System | None,
+    tech: Skill | None,
+    people: list[Person],
+    pair: list[Person],
+) -> int:
+    """Training plans: a second person trained on the most critical system's platform to
+    level 3 a few months out (started at 1, at 2 now), and the plan that made the second
+    of the pair on another critical platform, met earlier."""
+    rows: list[dict[str, Any]] = []
+    if critical is not None and tech is not None and len(people) > 1:
+        rows.append(
+            {
+                "person": people[0],
+                "skill": tech,
+                "system": critical,
+                "starting_level": 1,
+                "target_level": 3,
+                "due": today + datetime.timedelta(days=120),
+                "how": "Vendor administrator course, then shadowing the expert on call.",
+                "source": "demo",
+            }
+        )
+    if len(pair) == 2:
+        found = Skill.objects.filter(kind="technology", systems__criticality__in=(1, 2))
+        skill = (found.exclude(pk=tech.pk) if tech else found).order_by("pk").first()
+        systems = skill.systems.filter(criticality__in=(1, 2)) if skill else System.objects.none()
+        system = systems.order_by("pk").first()
+        if skill is not None and system is not None:
+            rows.append(
+                {
+                    "person": pair[1],
+                    "skill": skill,
+                    "system": system,
+                    "starting_level": 1,
+                    "target_level": 3,
+                    "due": today - datetime.timedelta(days=60),
+                    "status": TrainingPlan.Status.MET,
+                    "met_on": today - datetime.timedelta(days=75),
+                    "how": "Runbooks written with the expert, then a quarter running it.",
+                    "source": "demo",
+                }
+            )
+    return len(services.create_many(context.SYSTEM, TrainingPlan, rows))
+
+
 def _retirement(
     today: datetime.date, people: list[Person], expert: Person | None, pair: list[Person]
 ) -> int:
@@ -377,21 +525,17 @@ MARKET = (
     ("Network engineer", Decimal(105000), ("Network Engineer",)),
     ("Systems administrator", Decimal(94000), ("Systems Administrator",)),
 )
-# Requisitions for central IT positions: (team, title, stage, days ago it was opened,
-# approved, posted, offered, filled); a vacant position gets the first vacancy of its title.
-REQUISITIONS = (
-    ("Cybersecurity", "Security Analyst", "posted", 150, 135, 120, None, None),
-    ("Infrastructure and Operations", "Network Engineer", "filled", 300, 290, 270, 205, 190),
-    ("Infrastructure and Operations", "Systems Administrator", "filled", 160, 150, 140, 95, 80),
-    ("Applications", "GIS Analyst", "interviewing", 70, 60, 50, None, None),
-)
-# (the requisition's title, reason, days ago): most turned the offer down over pay.
+# Requisitions beside those of the workforce brief's story (`_hiring`: the stalled
+# security analyst and two filled): (team, title, stage, days ago it was opened, approved,
+# posted, offered, filled); a vacant position gets the first vacancy of its title.
+REQUISITIONS = (("Applications", "GIS Analyst", "interviewing", 70, 60, 50, None, None),)
+# More offers turned down, on the requisitions of either (title, reason, days ago): most
+# over pay.
 DECLINED = (
     ("Network Engineer", "pay", 240),
     ("Network Engineer", "pay", 220),
-    ("Security Analyst", "pay", 60),
-    ("Security Analyst", "remote", 35),
-    ("Systems Administrator", "pay", 110),
+    ("Security Analyst", "remote", 25),
+    ("Application Analyst", "pay", 110),
 )
 
 
@@ -503,7 +647,7 @@ def _recruiting(rng: random.Random, today: datetime.date, it: Department) -> int
     ]
     requisitions = services.create_many(user, Requisition, rows)
     made += len(requisitions)
-    by_title: dict[str, Any] = {getattr(r, "title", ""): r for r in requisitions}
+    by_title: dict[str, Any] = {r.title: r for r in Requisition.objects.order_by("pk")}
     declined = [
         {
             "requisition": by_title[title],

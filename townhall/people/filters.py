@@ -1,4 +1,5 @@
 import django_filters
+from django.utils import timezone
 
 from townhall.core.filters import RecordFilterSet, department_filter
 from townhall.estate.filters import IdFilter
@@ -127,3 +128,26 @@ class MarketRateFilterSet(RecordFilterSet):
     class Meta:
         model = m.MarketRate
         fields: list[str] = []
+
+
+def _overdue(queryset, name, value):  # noqa: ANN001, ANN202
+    if value is None:
+        return queryset
+    late = {"status": m.TrainingPlan.Status.OPEN, "due__lt": timezone.localdate()}
+    return queryset.filter(**late) if value else queryset.exclude(**late)
+
+
+class TrainingPlanFilterSet(RecordFilterSet):
+    person = _id("Who is trained (person id)")
+    skill = _id("Skill (id)")
+    system = _id("System (id)")
+    component = _id("Component (id)")
+    status = django_filters.ChoiceFilter(choices=m.TrainingPlan.Status.choices)
+    overdue = django_filters.BooleanFilter(method=_overdue, label="Overdue")
+    due_before = django_filters.DateFilter(
+        field_name="due", lookup_expr="lte", label="Due on or before"
+    )
+
+    class Meta:
+        model = m.TrainingPlan
+        fields = ["person", "skill", "system", "component", "status", "overdue", "due_before"]

@@ -157,3 +157,22 @@ class StageMoveForm(forms.Form):
         assert isinstance(hired, forms.ModelChoiceField)
         hired.queryset = people.restrict(user, "view") if user else people.none()
         style_fields(self.fields.values())
+
+
+class TrainingPlanForm(RecordForm):
+    class Meta:
+        model = m.TrainingPlan
+        fields = [
+            "person",
+            "skill",
+            "system",
+            "component",
+            "starting_level",
+            "target_level",
+            "due",
+            "how",
+            "status",
+            "met_on",
+            "external_id",
+            "notes",
+        ]

@@ -2,7 +2,8 @@
 config.
 
 Positions come from the city's position control list (HR's or the budget office's): the
-title is the name, found within its department; the team by name, the person filling it as
+title is the name, found within its department; the team by name, the governance skill
+pool by code or name, the market rate by name, the person filling it as
 the estate finds people (by e-mail when the cell holds one, else by name), the position it
 reports to by title. Proficiencies come from a skills survey as one row per person and
 skill with a level: they have no name, so the person and the skill are the key
@@ -31,6 +32,10 @@ POSITION_FIELDS = (
     "owner_department",
     "reports_to",
     "fte",
+    "skill_pool",
+    "available_hours",
+    "fill_planned",
+    "market_rate",
     "external_id",
     "notes",
 )
@@ -66,6 +71,10 @@ COLUMN_SPELLINGS: dict[str, tuple[str, ...]] = {
     "placement": ("placement", "central or embedded", "it placement"),
     "reports_to": ("reports to", "supervisor position", "reports to position"),
     "fte": ("fte", "full time equivalent", "fte count"),
+    "skill_pool": ("skill pool", "resource pool", "staff pool"),
+    "available_hours": ("available hours", "annual hours", "hours per year", "work hours"),
+    "fill_planned": ("planned fill date", "expected fill date", "expected start", "fill by"),
+    "market_rate": ("market rate", "market job", "survey job", "benchmark job"),
     "skill": ("skill", "skill name", "skill code", "competency", "work role", "nice role"),
     "level": ("level", "proficiency", "proficiency level", "skill level", "rating"),
     "assessed_on": ("assessed on", "assessment date", "rated on", "survey date"),
@@ -118,6 +127,14 @@ def position(qs: models.QuerySet, text: str, department_id: int | None = None) -
     return refs.by_name(qs, "title", text, department_id)
 
 
+def skill_pool(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """A governance skill pool by its code (apps), else by its name (any case)."""
+    found = list(qs.filter(code__iexact=text)[:2]) or list(qs.filter(name__iexact=text)[:2])
+    if not found:
+        raise NotFound(f"No skill pool with the code or name {text!r}: add it in governance")
+    return refs.one(qs.model, found, text, None)
+
+
 def skill(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
     """A skill by its code (any case), else by its name (any case)."""
     found = list(qs.filter(code__iexact=text)[:2]) or list(qs.filter(name__iexact=text)[:2])
@@ -135,3 +152,4 @@ def register() -> None:
         plugins.register_import_kind(kind)
     plugins.register_import_finder("people.Position", position)
     plugins.register_import_finder("people.Skill", skill)
+    plugins.register_import_finder("governance.SkillPool", skill_pool)

@@ -492,6 +492,9 @@ class StaffRecord(PersonnelRows, TrackedModel):
 
 # --- succession and training ---------------------------------------------------------------
 
+# The level at which a person runs what needs a skill alone (as `risk.QUALIFIED_LEVEL`).
+QUALIFIED_LEVEL = 3
+
 
 class TrainingPlan(TrackedModel):
     """Who is trained in a skill, to which level and by when, to take a key-person risk
@@ -570,12 +573,37 @@ class TrainingPlan(TrackedModel):
                 errors["target_level"] = "Train to a level above the one at the start."
         if self.system_id and self.component_id:
             errors["component"] = "A plan answers one system or one component, not both."
+        elif self.system_id or self.component_id:
+            self._check_answers(errors)
         if self.status == self.Status.MET and not self.met_on:
             errors["met_on"] = "Say when the plan was met."
         if self.status != self.Status.MET and self.met_on:
             errors["met_on"] = "Only a met plan has a met-on date."
         if errors:
             raise ValidationError(errors)
+
+    def _check_answers(self, errors: dict[str, str]) -> None:
+        """A plan that answers a key-person risk must make a second qualified person: a
+        target of level 3 or more, in a skill linked to the system or component."""
+        what = "system" if self.system_id else "component"
+        if self.target_level is not None and self.target_level < QUALIFIED_LEVEL:
+            errors["target_level"] = (
+                f"A plan that answers a {what}'s key-person risk trains to level "
+                f"{QUALIFIED_LEVEL} or more: only then can the person run it alone."
+            )
+        if self.skill_id is None:
+            return
+        linked = Skill.objects.filter(pk=self.skill_id)
+        if self.system_id:
+            linked = linked.filter(systems=self.system_id)
+        else:
+            linked = linked.filter(components=self.component_id)
+        if not linked.exists():
+            target = self.system if self.system_id else self.component
+            errors["skill"] = (
+                f"Choose a skill linked to {target}: this one is not among the skills "
+                f"it needs (link it on the skill's page, or choose another)."
+            )
 
 
 # --- recruiting ------------------------------------------------------------------------------

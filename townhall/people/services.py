@@ -1,18 +1,21 @@
 """The people module's verbs, each on the write path (`core.services`): the built-in NICE
 core set, NIST's JSON release, the technology skills worked out from the estate, a
-budget cycle's staff hours set from the positions in each skill pool, and a requisition
-moved from one hiring stage to the next."""
+budget cycle's staff hours set from the positions in each skill pool, training plans met
+as the people reach their levels, and a requisition moved from one hiring stage to the
+next."""
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
-from townhall.core import services
+from townhall.core import changes, context, services
 from townhall.governance.models import BudgetCycle, SkillPool
 from townhall.people import (
     capacity,
@@ -21,8 +24,12 @@ from townhall.people import (
     nice_core,
     technology,
     technology_input,
+    training,
+    training_input,
 )
-from townhall.people.models import CapacityApplied, Position, Requisition, Skill
+from townhall.people.models import CapacityApplied, Position, Requisition, Skill, TrainingPlan
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -270,3 +277,51 @@ def move_requisition(
                     version=position.version,
                 )
     return moved
+
+
+def meet_plans(user: Any, today: datetime.date | None = None) -> int:
+    """Move every open training plan whose person now has the target level to "met", with
+    `met_on` the day, each through the write path (`core.services.transition`, so its
+    history says so). Returns how many were met. Reads every plan, whoever asks: a plan
+    is met by the level recorded, not by who looks."""
+    today = today or timezone.localdate()
+    records, levels = training_input.open_plans()
+    met = set(training.now_met([training_input.plain(r) for r in records], levels))
+    done = 0
+    for record in records:
+        if record.pk not in met:
+            continue
+        try:
+            services.transition(
+                user,
+                record,
+                TrainingPlan.Status.MET,
+                note="the person reached the level",
+                extra={"met_on": today},
+            )
+        except ValidationError as refused:
+            # A plan its own rules now refuse (its skill unlinked from its system since):
+            # left open for a person to put right, the other plans still met.
+            log.warning("Training plan %s left open: %s", record.pk, refused.messages)
+            continue
+        done += 1
+    return done
+
+
+def _meet_after_commit() -> None:
+    with context.acting("system"):
+        meet_plans(context.SYSTEM)
+
+
+def _proficiency_written(model: type) -> None:
+    # Once per transaction, after it commits, so the new levels are there to read.
+    if any(entry[1] is _meet_after_commit for entry in connection.run_on_commit):
+        return
+    # Robust: the level is saved whatever happens here, so a failure is logged, not raised.
+    transaction.on_commit(_meet_after_commit, robust=True)
+
+
+def connect() -> None:
+    """Meet the plans whenever a level is written, through any door (the app config calls
+    this): a form, the API, the importer or a bulk change."""
+    changes.listen(["people.Proficiency"], _proficiency_written)

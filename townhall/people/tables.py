@@ -108,3 +108,17 @@ class MarketRateTable(Table):
         Column("source"),
         Column("as_of", label="As of"),
     ]
+
+
+class TrainingPlanTable(Table):
+    model = m.TrainingPlan
+    columns = [
+        Column("person", link=True, label="Who is trained"),
+        Column("skill"),
+        Column("target_level", label="To level"),
+        Column("due", label="Trained by"),
+        Column("system"),
+        Column("component"),
+        Column("status"),
+        Column("met_on", label="Met on"),
+    ]

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from townhall.jobs import runner
-from townhall.people import nice, services
+from townhall.people import brief, nice, services
 
 TECHNOLOGY_JOB = "people_technology"
 
@@ -33,3 +33,16 @@ def nice_job(ctx: runner.JobContext) -> str:
     ctx.progress(2)
     ctx.link(reverse("people:skill_list") + "?kind=work_role", "See the work roles")
     return loaded.text("NICE work roles and competency areas")
+
+
+@runner.job(brief.JOB_KIND)
+def brief_job(ctx: runner.JobContext) -> str:
+    """The workforce brief as PDF or DOCX, holding what the person who asked may see."""
+    ctx.start(2, "Weighing key-person risk, vacancies and skills.")
+    kind = ctx.params.get("format", "pdf")
+    if kind not in brief.FORMATS:
+        raise runner.JobFailed(f"no brief is made as {kind!r}.")
+    ctx.progress(1, "Laying out the brief.")
+    body, name = brief.brief_file(ctx.user, kind, ctx.params.get("site", ""))
+    ctx.save_file(name, body)
+    return f"{name} is ready."

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from townhall.core.registry import urls
-from townhall.people import views
+from townhall.people import brief, views
 from townhall.people.pages import capacity, chart, recruiting, requisition, risk, skills
 
 app_name = "people"
@@ -16,6 +16,7 @@ urlpatterns = urls(
     views.REQUISITIONS,
     views.DECLINED_OFFERS,
     views.MARKET_RATES,
+    views.TRAINING_PLANS,
 )
 
 # The organization chart (pages/chart.py).
@@ -43,3 +44,6 @@ urlpatterns += [
     path("requisitions/<int:pk>/move/", requisition.move, name="requisition_move"),
     path("recruiting/", recruiting.recruiting_page, name="recruiting"),
 ]
+
+# The workforce brief for leaders (brief.py).
+urlpatterns += [path("brief/", brief.brief, name="brief")]

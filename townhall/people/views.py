@@ -59,3 +59,8 @@ DECLINED_OFFERS = declare(
 MARKET_RATES = declare(
     m.MarketRate, ["name", "source"], nav_label="Market rates", related=["positions"]
 )
+TRAINING_PLANS = declare(
+    m.TrainingPlan,
+    ["person__name", "skill__name", "skill__code", "system__name", "component__name"],
+    nav_label="Training plans",
+)

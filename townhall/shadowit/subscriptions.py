@@ -8,6 +8,11 @@ an amount within `tolerance` (10 %) of the previous one. A different amount cont
 series only when the next charge keeps it (a price change that holds); a lone charge of
 another amount is noise and stays out. A series needs at least 3 charges (2 when yearly).
 
+Where one department buys from a merchant so often that a charge of about the amount would
+fall in a period's window by chance (a marketplace, an office-supply store: `busy`, at least
+`BUSY` such charges expected per window), a chain of similar amounts shows nothing: there
+only the same amount to the cent continues a series, as a subscription's price does.
+
 The longest series is taken first, its charges set aside, and the next longest of the
 charges left taken after it, so two plans billed by one merchant to one department come out
 as two subscriptions. The charges are sorted once; each step of a series looks only at the
@@ -58,6 +63,11 @@ CADENCES = (
     Cadence("yearly", 350, 380, 12, 1, 2, 60, False),
 )
 GRACE = {c.name: c.grace for c in CADENCES}
+# A window expecting this many charges of about an amount by chance is busy (see `busy`).
+BUSY = 0.15
+# The fewest days charges are taken to span when judging how busy a merchant is: a
+# department's first few charges say little about how often it buys.
+MIN_SPAN = 90
 
 
 @dataclass(frozen=True)
@@ -106,10 +116,18 @@ class _Charges:
         self.compared = 0
         self._width = -math.log(1 - float(tolerance)) if 0 < tolerance < 1 else 0.0
         self._bands: dict[int, tuple[list[int], list[int]]] = {}
+        # The same, by exact amount, for busy merchants (`busy`).
+        self._exact: dict[Decimal, tuple[list[int], list[int]]] = {}
         for i, charge in enumerate(charges):
-            days, indexes = self._bands.setdefault(self._band(charge.amount), ([], []))
-            days.append(self.days[i])
-            indexes.append(i)
+            for days, indexes in (
+                self._bands.setdefault(self._band(charge.amount), ([], [])),
+                self._exact.setdefault(charge.amount, ([], [])),
+            ):
+                days.append(self.days[i])
+                indexes.append(i)
+        # Days the charges span: with the count of charges of about an amount, how many of
+        # them one period's window holds by chance (`busy`).
+        self._span = max(self.days[-1] - self.days[0] + 1, MIN_SPAN) if charges else MIN_SPAN
         self._continues: dict[tuple[int, str], bool] = {}
         # Per cadence, the charges followed a period later by one of about their amount (a
         # price change may start there), in date order; taking charges only shortens it.
@@ -117,6 +135,19 @@ class _Charges:
 
     def _band(self, amount: Decimal) -> int:
         return math.floor(math.log(float(amount)) / self._width) if self._width else 0
+
+    def busy(self, amount: Decimal, low: int, high: int) -> bool:
+        """Whether charges of about `amount` are so many that one would fall in a window of
+        `low`..`high` days by chance (a marketplace or an office-supply store bought from
+        every day): there a chain of them shows nothing, and only the same amount to the
+        cent continues a series, as a subscription's price does."""
+        if not self._width:
+            return False
+        band = self._band(amount)
+        near = sum(len(self._bands.get(b, ((), ()))[0]) for b in (band - 1, band, band + 1))
+        # Three bands hold the amounts within the tolerance on either side (two bands wide).
+        expected = near * (2 / 3) * (high - low + 1) / self._span
+        return expected >= BUSY
 
     def take(self, indexes: Iterable[int]) -> None:
         for i in indexes:
@@ -162,6 +193,11 @@ class _Charges:
         low, high, due = self._window(last, cadence, periods)
         amount = self.charges[like].amount
         band = self._band(amount)
+        if self.busy(amount, low, high):
+            days, indexes = self._exact[amount]
+            return self._nearest(
+                days, indexes, low, high, due, lambda j: j > last and self.alive[j]
+            )
 
         def ok(j: int) -> bool:
             return (

@@ -58,7 +58,7 @@ def test_key_person_risk_by_keyboard(
 ):
     url = live_server.url
     page = new_page()
-    sign_in(page, live_server, users["viewer"])
+    sign_in(page, live_server, users["manager"])
     page.goto(f"{url}/people/key-person-risk/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Key-person risk")
     expect(page.locator("#people-risk-summary")).to_contain_text(

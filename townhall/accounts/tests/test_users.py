@@ -44,7 +44,7 @@ def test_user_api_never_returns_password(users):
     api = APIClient()
     api.force_authenticate(users["admin"])
     body = api.get("/api/accounts/users/").json()
-    assert body["count"] == 5
+    assert body["count"] == 6
     assert all("password" not in row for row in body["results"])
     api.force_authenticate(users["staff"])
     assert api.get("/api/accounts/users/").json()["count"] == 0

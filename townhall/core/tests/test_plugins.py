@@ -116,10 +116,10 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
 def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, client_for):
     monkeypatch.setattr(plugins, "_sections", dict(plugins._sections))
     plugins.register_menu(
-        plugins.Section("later", "A later module", order=80, pages=[("Its page", "core:home")])
+        plugins.Section("later", "A later module", order=90, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:9] == [
+    assert titles[:10] == [
         "Estate",
         "Governance",
         "Cyber",
@@ -127,6 +127,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         "Foundation",
         "Shadow IT",
         "People",
+        "Registers",
         "A later module",
         "Organization",
     ]
@@ -147,4 +148,5 @@ def test_the_demo_loads_the_platform_then_each_module_in_order():
         "townhall.foundation.demo.load",
         "townhall.shadowit.demo.load",
         "townhall.people.demo.load",
+        "townhall.registers.demo.load",
     ]

@@ -13,7 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from townhall.people import risk, risk_input
+from townhall.core import permissions
+from townhall.people import panel, risk, risk_input, training_input
+from townhall.people.models import TrainingPlan
 
 
 def _person(found: risk_input.EstateRisk, pk: Any, horizon: datetime.date) -> dict[str, Any]:
@@ -26,10 +28,15 @@ def _person(found: risk_input.EstateRisk, pk: Any, horizon: datetime.date) -> di
     }
 
 
-def _row(found: risk_input.EstateRisk, flag: risk.Flag) -> dict[str, Any]:
+def _row(
+    found: risk_input.EstateRisk, flag: risk.Flag, plans: "Plans | None" = None
+) -> dict[str, Any]:
     key = flag.system
     last = risk.add_years(found.today, max(risk.HORIZONS))
+    own = plans.rows.get(key[1], []) if plans else []
     return {
+        "plans": own,
+        "plan_url": plans.link(key[1]) if plans else None,
         "name": found.name(key),
         "url": found.url(key),
         "tier": found.result.items[key].criticality,
@@ -43,14 +50,38 @@ def _row(found: risk_input.EstateRisk, flag: risk.Flag) -> dict[str, Any]:
     }
 
 
+class Plans:
+    """The open training plans answering the flagged systems, and the link that adds one
+    (its system and first linked skill chosen) for those who may add plans. Three queries
+    whatever the number of systems and plans."""
+
+    def __init__(self, user: Any, systems: list[Any], today: datetime.date) -> None:
+        self.rows: dict[Any, list[dict[str, Any]]] = {}
+        for shown in training_input.plans(user, systems=systems, today=today):
+            if shown.record.system_id is not None:
+                self.rows.setdefault(shown.record.system_id, []).append(panel.plan_row(shown))
+        self.may_add = permissions.can_add(user, TrainingPlan)
+        self.skills = training_input.linked_skills(user, systems) if self.may_add else {}
+        self.user = user
+
+    def link(self, system: Any) -> str | None:
+        if not self.may_add:
+            return None
+        skills = self.skills.get(system) or []
+        return panel.plan_url(self.user, "system", system, skills[0].pk if skills else None)
+
+
 def risk_context(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
     """What the page shows, for what `user` may see."""
     found = risk_input.analyze(user, today)
     result = found.result
+    flagged = [flag.system[1] for flag in result.flags]
+    flagged += [flag.system[1] for years in risk.HORIZONS for flag in result.coming[years]]
+    plans = Plans(user, flagged, found.today)
     coming: list[dict[str, Any]] = [
         {
             "years": years,
-            "rows": [_row(found, flag) for flag in result.coming[years]],
+            "rows": [_row(found, flag, plans) for flag in result.coming[years]],
             "caption": "Critical systems falling below two people within "
             + (f"{years} years" if years != 1 else "a year"),
             "table_id": f"people-risk-within-{years}-table",
@@ -70,15 +101,18 @@ def risk_context(user: Any, today: datetime.date | None = None) -> dict[str, Any
                 "weakest_url": found.url(weakest) if weakest else "",
             }
         )
+    flags = [_row(found, flag, plans) for flag in result.flags]
     return {
         "today": found.today,
-        "flags": [_row(found, flag) for flag in result.flags],
+        "flags": flags,
+        "unplanned": sum(1 for row in flags if not row["plans"]),
         "coming": coming,
         "coming_count": sum(len(group["rows"]) for group in coming),
         "essential": essential,
         "unknown": [{"name": found.name(k), "url": found.url(k)} for k in result.unknown_critical],
         "horizons": risk.HORIZONS,
         "level": risk.QUALIFIED_LEVEL,
+        "sees_retirement": permissions.sees_personnel(user),
     }
 
 

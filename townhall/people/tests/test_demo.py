@@ -101,6 +101,54 @@ def test_the_demo_positions_feed_the_skill_pools():
 
 
 @pytest.mark.django_db
+def test_the_demo_trains_a_second_person_for_the_flagged_system():
+    from townhall.people import risk_input, training_input
+    from townhall.people.models import TrainingPlan
+
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        demo.load()
+    system = System.objects.filter(criticality=1).exclude(product="").order_by("pk").first()
+    plan = TrainingPlan.objects.get(system=system, status="open")
+    assert plan.target_level == 3 and plan.due > datetime.date.today()
+    shown = training_input.plans(None, systems=[system.pk])
+    assert [s.progress.current for s in shown] == [2]
+    assert 0 < shown[0].progress.share < 1 and not shown[0].progress.overdue
+    met = TrainingPlan.objects.get(status="met")
+    level = Proficiency.objects.get(person=met.person, skill=met.skill).level
+    assert level >= met.target_level == 3 and met.met_on is not None
+    # The met plan's system has two people who can run it.
+    risks = risk_input.analyze(None).result.risks
+    assert risks[("system", met.system_id)].bus_factor == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_workforce_briefs_story(users):
+    """The flagged critical system whose only expert may retire within five years, the
+    security analyst position vacant longest with its requisition posted for months, and
+    a skill the funded portfolio needs that nobody has."""
+    from townhall.governance import demo as governance_demo
+    from townhall.people import brief
+
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        governance_demo.load()
+        demo.load()
+    data = brief.facts(users["manager"])
+    first = data["depends"]["flags"][0]
+    assert len(first["people"]) == 1 and first["people"][0]["retiring"] is not None
+    longest = data["vacancies"]["longest"][0]
+    assert longest["title"] == "Security Analyst" and longest["requisition"]["stage"] == "posted"
+    assert data["vacancies"]["fill"]["filled"] == 2 and data["vacancies"]["declined"]
+    assert data["skills"]["gaps"] and data["skills"]["needs_nobody"] >= 1
+    text = " ".join(t for _h, paragraphs, _r in brief.sections(data) for _k, t in paragraphs)
+    assert "becomes eligible to retire on" in text
+    assert "Open requisitions are hiring for" in text
+
+
+@pytest.mark.django_db
 def test_the_demo_tells_the_recruiting_story():
     from townhall.people import recruiting, recruiting_input
     from townhall.people.models import DeclinedOffer, MarketRate, Requisition

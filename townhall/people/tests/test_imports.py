@@ -80,6 +80,46 @@ def test_an_unknown_skill_is_rejected_saying_what_to_do():
     assert "load the NICE core set" in problem["reason"]
 
 
+def test_a_position_list_brings_capacity_and_market_columns(departments):
+    from townhall.core import services
+    from townhall.governance.models import SkillPool
+    from townhall.people.models import MarketRate
+
+    f.team("Infrastructure")
+    services.create(SYSTEM, SkillPool, {"name": "Infrastructure", "code": "infra"})
+    services.create(SYSTEM, MarketRate, {"name": "Network engineer", "market_pay": 98000})
+    header = [
+        "Job Title",
+        "Team",
+        "Vacant Since",
+        "Skill Pool",
+        "Annual Hours",
+        "Expected Fill Date",
+        "Market Rate",
+    ]
+    guessed = kinds.get("position").guess(header)
+    assert [guessed[h] for h in header[3:]] == [
+        "skill_pool",
+        "available_hours",
+        "fill_planned",
+        "market_rate",
+    ]
+    body = (
+        ",".join(header) + "\n"
+        "Network Engineer,Infrastructure,2026-02-01,INFRA,1600,2026-09-01,Network engineer\n"
+    ).encode()
+    out = run_import(SYSTEM, "position", body, "positions.csv")
+    assert _counts(out)["created"] == 1
+    engineer = Position.objects.get(title="Network Engineer")
+    assert engineer.skill_pool.code == "infra" and engineer.available_hours == 1600
+    assert str(engineer.fill_planned) == "2026-09-01"
+    assert engineer.market_rate.name == "Network engineer"
+    bad = body.replace(b"INFRA", b"Nowhere").replace(b"Network Engineer,", b"DBA,")
+    out = run_import(SYSTEM, "position", bad, "positions.csv")
+    [problem] = out.report()
+    assert problem["column"] == "Skill Pool" and "No skill pool" in problem["reason"]
+
+
 def test_a_requisition_report_is_guessed_and_imported_with_its_rules(departments):
     from townhall.people.models import Requisition
 

@@ -86,3 +86,33 @@ def test_certification_expiries_are_calendar_events(users):
     from townhall.core import plugins
 
     assert panel.certification_events in plugins._calendar_events
+
+
+@pytest.mark.django_db
+def test_only_administrators_and_it_managers_see_a_persons_staff_record(departments, client_for):
+    from townhall.people.models import StaffRecord
+
+    pat = f.person("Pat Rivera", departments["PW"])
+    f.position("Database Administrator", f.team("Infrastructure"), pat)
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM,
+            StaffRecord,
+            {
+                "person": pat,
+                "retirement_eligible_on": datetime.date(2029, 3, 1),
+                "annual_pay": "91250.00",
+                "performance_rating": "meets",
+                "reviewed_on": datetime.date(2026, 6, 30),
+            },
+        )
+    for role in ("admin", "manager"):
+        html = client_for(role).get(pat.get_absolute_url()).content.decode()
+        assert "Eligible to retire: 1 March 2029" in html
+        assert "Annual pay: $91,250" in html
+        assert "Meets expectations, 30 June 2026" in html
+    for role in ("staff", "liaison", "board", "viewer"):
+        html = client_for(role).get(pat.get_absolute_url()).content.decode()
+        assert "Database Administrator</a> in" in html  # names and roles: yes
+        assert "91,250" not in html and "91250" not in html and "2029" not in html
+        assert "Meets expectations" not in html and "Staff record" not in html

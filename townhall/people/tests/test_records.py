@@ -169,7 +169,96 @@ class TestStaffRecordContract(ResourceContract):
         return {
             "person": f.person(f"Staff {n}"),
             "retirement_eligible_on": datetime.date(2030, 1, 1) + datetime.timedelta(days=n),
+            "annual_pay": "88000.00",
         }
+
+    def invalid(self, departments):
+        return [
+            ("reviewed_on", lambda post: {**post, "performance_rating": "meets"}),
+            ("annual_pay", lambda post: {**post, "annual_pay": "-1"}),
+        ]
+
+
+def _system(name: str):
+    from townhall.continuity.tests import factories as cf
+
+    with context.acting("system"):
+        return cf.system(name)
+
+
+def _component(name: str):
+    from townhall.continuity.tests import factories as cf
+
+    with context.acting("system"):
+        return cf.component(name)
+
+
+class TestTrainingPlanContract(ResourceContract):
+    shared = True
+    model = m.TrainingPlan
+
+    def data(self, departments, n=1):
+        return {
+            "person": f.person(f"Trainee {n}"),
+            "skill": f.skill(f"TRAIN-{n}"),
+            "starting_level": 1,
+            "target_level": 3,
+            "due": datetime.date(2027, 3, 1) + datetime.timedelta(days=n),
+            "status": "open",
+        }
+
+    def invalid(self, departments):
+        def both(post):
+            system, component = _system("CAD both"), _component("Server both")
+            return {"system": system.pk, "component": component.pk}
+
+        def unlinked(post):
+            return {"system": _system("CAD unlinked").pk}
+
+        def too_low(post):
+            system = _system("CAD low")
+            skill = f.skill(f"TRAIN-LOW-{system.pk}", systems=[system])
+            return {"system": system.pk, "skill": skill.pk, "target_level": "2"}
+
+        def unlinked_component(post):
+            return {"component": _component("Server unlinked").pk}
+
+        return [
+            ("target_level", lambda post: {"starting_level": "3", "target_level": "2"}),
+            ("target_level", lambda post: {"target_level": "5"}),
+            ("component", both),
+            ("skill", unlinked),
+            ("skill", unlinked_component),
+            ("target_level", too_low),
+            ("met_on", lambda post: {"status": "met", "met_on": ""}),
+            ("met_on", lambda post: {"status": "open", "met_on": "2026-01-01"}),
+        ]
+
+
+@pytest.mark.django_db
+def test_a_plan_answering_a_system_trains_in_its_skill_to_level_three():
+    cad = _system("CAD")
+    platform = f.skill("TECH-CAD", systems=[cad])
+    other = f.skill("TECH-OTHER")
+    pat = f.person("Pat")
+    values = {"person": pat, "system": cad, "due": datetime.date(2027, 1, 1)}
+    with context.acting("system"):
+        with pytest.raises(ValidationError) as refused:
+            services.create(context.SYSTEM, m.TrainingPlan, {**values, "skill": other})
+        assert "not among the skills it needs" in refused.value.message_dict["skill"][0]
+        with pytest.raises(ValidationError) as refused:
+            services.create(
+                context.SYSTEM, m.TrainingPlan, {**values, "skill": platform, "target_level": 2}
+            )
+        assert "level 3 or more" in refused.value.message_dict["target_level"][0]
+        plan = services.create(context.SYSTEM, m.TrainingPlan, {**values, "skill": platform})
+        assert plan.target_level == 3
+        # Without a system or component, any skill and level will do.
+        services.create(
+            context.SYSTEM,
+            m.TrainingPlan,
+            {"person": pat, "skill": other, "target_level": 2, "due": datetime.date(2027, 1, 1)},
+        )
 
 
 def _requisition(title="Network engineer", **values):

@@ -76,9 +76,10 @@ def _text(response) -> str:
 def test_the_page_flags_critical_systems_and_the_services_they_stop(departments, client_for):
     _estate(departments, 1)
     _critical("Records 1", 2)  # no skill linked: not known
-    response = client_for("viewer").get("/people/key-person-risk/")
+    response = client_for("manager").get("/people/key-person-risk/")
     assert response.status_code == 200
     text = _text(response)
+    assert "people-risk-retirement-hidden" not in response.content.decode()
     assert "1 critical system with fewer than two people who can run it" in text
     assert "1 more within 5 years" in text
     flags = _text_of(response, "people-risk-flags")
@@ -90,6 +91,14 @@ def test_the_page_flags_critical_systems_and_the_services_they_stop(departments,
     assert "Pay staff 1 ← Payroll 1" in within_one
     assert "911 dispatch 1 : bus factor 1, through CAD 1" in text
     assert "Records 1" in _text_of(response, "people-risk-unknown-list")
+    # Retirement eligibility is personnel data: other roles see today's risk without it.
+    for role in ("staff", "viewer"):
+        response = client_for(role).get("/people/key-person-risk/")
+        text = _text(response)
+        assert "1 critical system with fewer than two people who can run it" in text
+        assert "0 more within 5 years" in text and "eligible to retire on" not in text
+        assert "Payroll 1" not in text
+        assert "administrators and IT managers see this part" in text
 
 
 def _text_of(response, element_id: str) -> str:
@@ -103,15 +112,15 @@ def _text_of(response, element_id: str) -> str:
 @pytest.mark.django_db
 def test_a_reader_counts_only_what_they_may_see(departments, users, monkeypatch):
     cad, payroll = _estate(departments, 1)
-    seen = risk_input.analyze(users["viewer"])
+    seen = risk_input.analyze(users["manager"])
     assert [f.system for f in seen.result.flags] == [("system", cad.pk)]
     assert [f.system for f in seen.result.coming[1]] == [("system", payroll.pk)]
-    # Retirement dates held back from a reader (as protected personnel fields will be):
-    # the risk today still shows, the coming one does not.
-    monkeypatch.setattr(StaffRecord, "admin_only", True, raising=False)
-    held = risk_input.analyze(users["viewer"])
-    assert [f.system for f in held.result.flags] == [("system", cad.pk)]
-    assert held.retiring == {} and held.result.coming[1] == []
+    # Retirement dates are personnel data, held back from every other role: the risk
+    # today still shows, the coming one does not.
+    for role in ("staff", "liaison", "board", "viewer"):
+        held = risk_input.analyze(users[role])
+        assert [f.system for f in held.result.flags] == [("system", cad.pk)]
+        assert held.retiring == {} and held.result.coming[1] == []
     assert risk_input.analyze(users["admin"]).result.coming[1]
     # A proficiency the reader may not see does not count.
     monkeypatch.setattr(Proficiency, "admin_only", True, raising=False)
@@ -121,17 +130,17 @@ def test_a_reader_counts_only_what_they_may_see(departments, users, monkeypatch)
 @pytest.mark.django_db
 def test_the_feeder_queries_do_not_grow(departments, users):
     _estate(departments, 1)
-    user = users["viewer"]
 
-    def queries() -> int:
+    def queries(user) -> int:
         with CaptureQueriesContext(connection) as captured:
             risk_input.analyze(user)
         return len(captured.captured_queries)
 
-    few = queries()
+    few = {role: queries(users[role]) for role in ("manager", "viewer")}
     for n in range(2, 6):
         _estate(departments, n)
-    assert queries() == few == 15
+    assert {role: queries(users[role]) for role in few} == few
+    assert few["manager"] == 15
 
 
 @pytest.mark.django_db
@@ -160,7 +169,11 @@ def test_who_can_run_it_on_the_system_page(departments, client_for):
     assert "Bus factor: 1 — a critical system fewer than two people can run" in text
     text = _text(client.get(f"/estate/systems/{payroll.pk}/"))
     assert "Bus factor: 2 ." in text
+    assert "within 1 year" not in text and "eligible to retire" not in text
+    assert "Administrators and IT managers see how retirement eligibility changes this" in text
+    text = _text(client_for("manager").get(f"/estate/systems/{payroll.pk}/"))
     assert "1 within 1 year, 1 within 3 years, 1 within 5 years" in text
+    assert "Bo 1 , eligible to retire" in text
     with context.acting("system"):
         bare = cf.system("Bare 1")
     text = _text(client.get(f"/estate/systems/{bare.pk}/"))

@@ -177,3 +177,20 @@ def test_a_merchant_charged_thousands_of_times_in_one_department_is_searched_nea
     assert work[2000] < 80 * 2000
     # Twice the charges, about twice the work (the windows fill up a little).
     assert work[4000] < 3 * work[2000]
+
+
+def test_similar_amounts_at_a_busy_merchant_are_not_taken_for_subscriptions():
+    """Charges of all sizes nearly every day: some fall a month apart at about the same amount
+    by chance. Only the same amount to the cent continues a series there (it was 200 series
+    among 2,000 charges when any amount within 10 % did)."""
+    for count in (300, 2000):
+        found = detect(_busy_department(count, seed=count), D(2026, 1, 20))
+        plan = [s for s in found if s.typical_amount == Decimal("29.99")]
+        assert plan and len(plan[0].charges) == 12
+        assert len(found) <= max(2, count // 300), [str(s.typical_amount) for s in found]
+    # A price change that holds still continues a series among the noise.
+    noise = _busy_department(2000, seed=5)
+    raised = monthly(D(2025, 1, 11), 6, "49.00", "PW") + monthly(D(2025, 7, 11), 6, "54.00", "PW")
+    found = detect(noise + raised, D(2026, 1, 20))
+    [series] = [s for s in found if s.typical_amount == Decimal("54.00")]
+    assert len(series.charges) == 12 and series.price_changes

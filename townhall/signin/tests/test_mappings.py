@@ -250,3 +250,15 @@ def test_a_mapping_may_name_a_saml_provider(client_for, settings):
     )
     assert response.status_code == 302
     assert GroupMapping.objects.get().provider == "adfs"
+
+
+@pytest.mark.django_db
+def test_an_it_manager_group_outranks_it_staff_and_yields_to_administrators():
+    from townhall.signin.services import grant_for
+
+    with context.acting("system"):
+        for group, role in (("IT-Staff", Role.STAFF), ("IT-Managers", Role.IT_MANAGER)):
+            services.create(context.SYSTEM, GroupMapping, {"group": group, "role": role})
+        services.create(context.SYSTEM, GroupMapping, {"group": "Admins", "role": Role.ADMIN})
+    assert grant_for("entra", ["IT-Staff", "IT-Managers"]).role == Role.IT_MANAGER
+    assert grant_for("entra", ["IT-Managers", "Admins"]).role == Role.ADMIN

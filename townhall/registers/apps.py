@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+# The module's section of the main menu (`core.plugins.Section`): its pages beyond its
+# record lists, which the menu lists after them, and who may open each.
+MENU: list[tuple] = [
+    ("Registers", "registers:home"),
+]
+
+
+class RegistersConfig(AppConfig):
+    name = "townhall.registers"
+    label = "registers"
+    verbose_name = "Registers"
+
+    def ready(self) -> None:
+        from townhall.core import plugins
+        from townhall.registers import reviews, views  # noqa: F401
+
+        plugins.register_menu(plugins.Section("registers", "Registers", order=80, pages=MENU))
+        plugins.register_home_link(plugins.HomeLink("Registers", "registers:home", order=180))
+        plugins.register_demo("townhall.registers.demo.load", order=80)
+        # Every register's records carry a review: due ones in the calendar, overdue ones
+        # on IT staff's home page.
+        plugins.register_calendar_events(reviews.review_events)
+        plugins.register_home_notice(reviews.home_notice)

@@ -1,0 +1,1 @@
+"""One filterset per register record: list-page and API filters."""

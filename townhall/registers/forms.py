@@ -1,0 +1,1 @@
+"""One form per register record: the fields people edit."""

@@ -1,0 +1,1 @@
+"""One table per register record: list columns, also the export's."""

@@ -1,0 +1,1 @@
+"""The registers' records on the platform's generic pages and API (`declare`)."""
