@@ -28,7 +28,7 @@ from townhall.core.pdf import html_page, pdf
 from townhall.governance.models import Proposal
 from townhall.jobs import runner
 from townhall.jobs.models import Job
-from townhall.people import brief_input, recruiting, risk, workforce
+from townhall.people import brief_input, recruiting, recruiting_input, risk, workforce
 from townhall.people.models import DeclinedOffer, Requisition
 
 TEMPLATE = "people/workforce_brief.html"
@@ -111,35 +111,33 @@ def _depends(found: Any, personnel: bool) -> dict[str, Any]:
     }
 
 
-def _vacancies(feed: brief_input.RecruitingFeed, today: datetime.date) -> dict[str, Any]:
+def _vacancies(feed: recruiting_input.Found, today: datetime.date) -> dict[str, Any]:
     """Section 2: funded positions standing empty and how long hiring takes, from
-    `recruiting.py`."""
+    `recruiting.py`, counted as the recruiting page counts them."""
     overall = recruiting.vacancies(feed.seats, today)[None]
     empty = sorted(
-        (
-            (row["since"], pk)
-            for pk, row in feed.positions.items()
-            if row["funded"] and row["since"] is not None
-        ),
-        key=lambda pair: (pair[0], pair[1]),
+        (seat.vacant_since, seat.id)
+        for seat in feed.seats
+        if seat.funded and seat.vacant_since is not None
     )
+    team_of = {seat.id: seat.team_id for seat in feed.seats}
+    open_for = feed.open_for()
     stages = dict(Requisition.Stage.choices)
     longest = []
     for since, pk in empty:
-        row = feed.positions[pk]
-        req = feed.open_for.get(pk)
+        req = open_for.get(pk)
         longest.append(
             {
-                "title": row["title"],
-                "team": row["team"],
+                "title": feed.titles.get(pk, ""),
+                "team": feed.teams.get(team_of[pk], ""),
                 "url": brief_input.link("people:position_detail", pk),
                 "since": since,
                 "days": max(0, (today - since).days),
                 "requisition": (
                     {
-                        "title": req["title"],
-                        "stage": str(stages.get(req["stage"], req["stage"])).lower(),
-                        "url": brief_input.link("people:requisition_detail", req["id"]),
+                        "title": req.title,
+                        "stage": str(stages.get(req.stage, req.stage)).lower(),
+                        "url": brief_input.link("people:requisition_detail", req.id),
                     }
                     if req
                     else None

@@ -1,6 +1,7 @@
 """What the workforce brief reads from the database, for what one person may see: the
 key-person risk (`risk_input`), the recruiting records the recruiting figures need
-(`recruiting_feed`, to give way to the recruiting page's own feeder when it lands), and
+(`recruiting_input.gather`, the recruiting page's own feeder, so the brief and the page
+count alike), and
 the skills the estate and the funded portfolio need (`skills_feed`). A fixed number of
 queries whatever the size of the estate or the organization; the sums are done in pure
 Python (`recruiting.py`, `workforce.py`, `risk.py`)."""
@@ -13,8 +14,8 @@ from django.urls import NoReverseMatch, reverse
 
 from townhall.core import permissions
 from townhall.governance.models import BudgetCycle, Proposal
-from townhall.people import recruiting, risk_input, workforce
-from townhall.people.models import DeclinedOffer, Position, Proficiency, Requisition, Skill
+from townhall.people import recruiting_input, risk_input, workforce
+from townhall.people.models import Proficiency, Requisition, Skill
 
 # A project needs the skills of what it replaces, retires or extends.
 TOUCHES = (
@@ -34,67 +35,6 @@ def link(name: str, pk: Any) -> str:
         return reverse(name, args=[pk])
     except NoReverseMatch:
         return ""
-
-
-@dataclass
-class RecruitingFeed:
-    """The positions and requisitions the recruiting figures are worked out from, with the
-    names the brief needs to point at them."""
-
-    seats: list[recruiting.Seat]
-    openings: list[recruiting.Opening]
-    declines: list[tuple[datetime.date, str]]
-    positions: dict[int, dict[str, Any]]  # id -> title, team, vacant_since
-    teams: dict[int, str]
-    open_for: dict[int, dict[str, Any]]  # position id -> its open requisition
-
-
-def recruiting_feed(user: Any) -> RecruitingFeed:
-    """Positions, requisitions and declined offers `user` may see: four queries."""
-    positions: dict[int, dict[str, Any]] = {}
-    teams: dict[int, str] = {}
-    seats = []
-    for pk, title, team_id, team, funded, vacant_since in (
-        Position.objects.restrict(user, "view")
-        .order_by("pk")
-        .values_list("pk", "title", "team_id", "team__name", "funded", "vacant_since")
-    ):
-        seats.append(recruiting.Seat(pk, team_id, funded, vacant_since))
-        teams[team_id] = team
-        positions[pk] = {"title": title, "team": team, "funded": funded, "since": vacant_since}
-    openings = []
-    open_for: dict[int, dict[str, Any]] = {}
-    for row in (
-        Requisition.objects.restrict(user, "view")
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "title",
-            "kind",
-            "stage",
-            "team_id",
-            "opened_on",
-            "filled_on",
-            "openings",
-            "applicants",
-            "interviewed",
-            "position_id",
-        )
-    ):
-        pk, title, kind, stage, team_id, opened, filled, count, applied, seen, position = row
-        openings.append(
-            recruiting.Opening(
-                pk, title, kind, stage, team_id, opened, filled, count, applied, seen
-            )
-        )
-        if position is not None and stage in OPEN_STAGES:
-            open_for[position] = {"id": pk, "title": title, "stage": stage, "opened": opened}
-    declines = list(
-        DeclinedOffer.objects.restrict(user, "view")
-        .filter(requisition__in=Requisition.objects.restrict(user, "view"))
-        .values_list("declined_on", "reason")
-    )
-    return RecruitingFeed(seats, openings, declines, positions, teams, open_for)
 
 
 @dataclass
@@ -183,8 +123,10 @@ def sees_retirement(user: Any) -> bool:
     return permissions.sees_personnel(user)
 
 
-def read(user: Any, today: datetime.date) -> tuple[risk_input.EstateRisk, RecruitingFeed, Any]:
+def read(
+    user: Any, today: datetime.date
+) -> tuple[risk_input.EstateRisk, recruiting_input.Found, Any]:
     """Everything the brief needs, for `user`."""
     found = risk_input.analyze(user, today)
     visible = {k for k in found.names if k[0] in ("system", "component")}
-    return found, recruiting_feed(user), skills_feed(user, visible)
+    return found, recruiting_input.gather(user, today), skills_feed(user, visible)

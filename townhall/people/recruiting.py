@@ -33,6 +33,11 @@ class Opening:
     openings: int = 1
     applicants: int | None = None
     interviewed: int | None = None
+    position_id: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.stage not in (FILLED, CANCELLED)
 
 
 @dataclass(frozen=True)

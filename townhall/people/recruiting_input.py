@@ -46,6 +46,15 @@ class Found:
     # (market rate id, annual pay) of each person in a position linked to a rate; empty
     # for a reader who does not see personnel data.
     pays: list[tuple[int, Decimal | None]] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)  # position id -> title
+
+    def open_for(self) -> dict[int, recruiting.Opening]:
+        """Each position's open requisition (the latest opened, if several)."""
+        found: dict[int, recruiting.Opening] = {}
+        for o in sorted(self.openings, key=lambda o: (o.opened_on, o.id)):
+            if o.open and o.position_id is not None:
+                found[o.position_id] = o
+        return found
 
 
 def _visible(model: Any, user: Any) -> Any:
@@ -72,18 +81,20 @@ def gather(user: Any, today: datetime.date | None = None) -> Found:
             "openings",
             "applicants",
             "interviewed",
+            "position_id",
         )
     ]
     positions = _visible(Position, user)
     rows = list(
         positions.values_list(
-            "id", "team_id", "funded", "vacant_since", "person_id", "market_rate_id"
+            "id", "team_id", "funded", "vacant_since", "person_id", "market_rate_id", "title"
         )
     )
     seats = [
         recruiting.Seat(pk, team, funded, None if person else (vacant or today))
-        for pk, team, funded, vacant, person, _rate in rows
+        for pk, team, funded, vacant, person, _rate, _title in rows
     ]
+    titles = {pk: title for pk, *_rest, title in rows}
     teams = dict(_visible(Team, user).values_list("pk", "name"))
     declines = list(
         _visible(DeclinedOffer, user)
@@ -99,7 +110,7 @@ def gather(user: Any, today: datetime.date | None = None) -> Found:
     sees_pay = user is None or permissions.sees_personnel(user)
     pays: list[tuple[int, Decimal | None]] = []
     if sees_pay:
-        rate_of = {person: rate for _pk, _t, _f, _v, person, rate in rows if person and rate}
+        rate_of = {person: rate for _pk, _t, _f, _v, person, rate, _n in rows if person and rate}
         linked = positions.filter(market_rate__isnull=False, person__isnull=False)
         paid = _visible(StaffRecord, user).filter(person__in=linked.values("person_id"))
         pays = [
@@ -107,4 +118,4 @@ def gather(user: Any, today: datetime.date | None = None) -> Found:
             for person, pay in paid.values_list("person_id", "annual_pay")
             if person in rate_of
         ]
-    return Found(today, openings, seats, teams, declines, rates, sees_pay, pays)
+    return Found(today, openings, seats, teams, declines, rates, sees_pay, pays, titles)
