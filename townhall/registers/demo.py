@@ -62,7 +62,8 @@ def load_social(scale: str = "small", seed: int = 1) -> int:
         .select_related("owner_department")
         .order_by("pk")
     ):
-        people.setdefault(person.owner_department.code, []).append(person)
+        if person.owner_department is not None:
+            people.setdefault(person.owner_department.code, []).append(person)
     today = timezone.localdate()
     rows = []
     for code, platform, handle, admins, mfa, kept, email, phone, own, days in SOCIAL:

@@ -4,7 +4,7 @@ owns its review, and the day it is next due puts it in the calendar and, once pa
 staff's home page (`reviews.py`)."""
 
 import datetime
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -42,10 +42,13 @@ class Reviewed(OwnedModel):
     class Meta:
         abstract = True
 
+    # The review days as last read from the database, so `clean` can tell a newly recorded
+    # review from a record saved again.
+    _stored_review: tuple[datetime.date | None, datetime.date | None] = (None, None)
+
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Reviewed":
-        obj = super().from_db(db, field_names, values)
-        # The review days as stored, so `clean` can tell a newly recorded review.
+    def from_db(cls, *args: Any, **kwargs: Any) -> Self:
+        obj = super().from_db(*args, **kwargs)
         obj._stored_review = (
             obj.__dict__.get("last_reviewed_on"),
             obj.__dict__.get("next_review_on"),
@@ -57,7 +60,7 @@ class Reviewed(OwnedModel):
 
     def clean(self) -> None:
         super().clean()
-        stored_last, stored_next = getattr(self, "_stored_review", (None, None))
+        stored_last, stored_next = self._stored_review
         recorded_anew = stored_last != self.last_reviewed_on and stored_next == self.next_review_on
         # A review recorded with no new due day moves the next review a year after it: left
         # as it was, the record would stay past its review day however often it is reviewed.

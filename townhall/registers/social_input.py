@@ -28,7 +28,7 @@ def account(row: SocialAccount) -> social.Account:
         recovery_email=row.recovery_email,
         recovery_phone=row.recovery_phone,
         recovery_phone_government=row.recovery_phone_government,
-        recovery_person=_person(row.recovery_person) if row.recovery_person_id else None,
+        recovery_person=_person(row.recovery_person) if row.recovery_person else None,
         last_reviewed_on=row.last_reviewed_on,
     )
 
