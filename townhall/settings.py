@@ -358,3 +358,9 @@ EXPORT_INLINE_LIMIT = envint("TOWNHALL_EXPORT_INLINE_LIMIT", 5000)
 TOWNHALL_IMPORT_INLINE_ROWS = envint("TOWNHALL_IMPORT_INLINE_ROWS", 2000)
 # The most data rows read from one imported file (imports.parsing.Limits has the other caps).
 TOWNHALL_IMPORT_MAX_ROWS = envint("TOWNHALL_IMPORT_MAX_ROWS", 250_000)
+# The registers' social media accounts: the e-mail domains the government owns, so a
+# recovery address elsewhere is someone's own (TOWNHALL_GOVERNMENT_DOMAINS, a comma list such
+# as "juniper.gov,jcso.org").
+# Empty: the domains of the estate people's e-mail addresses, less the free mail providers;
+# a .gov or .mil address always counts as the government's (registers/social.py).
+REGISTERS_GOVERNMENT_DOMAINS = envlist("TOWNHALL_GOVERNMENT_DOMAINS", [])

@@ -1,1 +1,19 @@
 """One filterset per register record: list-page and API filters."""
+
+import django_filters
+
+from townhall.core.filters import RecordFilterSet, department_filter
+from townhall.registers import models as m
+
+# --- Social media accounts ---
+
+
+class SocialAccountFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+    platform = django_filters.ChoiceFilter(choices=m.SocialAccount.Platform.choices)
+    credentials_kept_in = django_filters.ChoiceFilter(choices=m.SocialAccount.Credentials.choices)
+    multi_factor = django_filters.BooleanFilter(label="Multi-factor on")
+
+    class Meta:
+        model = m.SocialAccount
+        fields = ["owner_department", "platform", "credentials_kept_in", "multi_factor"]

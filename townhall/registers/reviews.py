@@ -143,8 +143,10 @@ def home_notice(user: Any) -> Any:
     if not permissions.is_it_staff(user) or not models:
         return None
     today = timezone.localdate()
+    # Without ordering: a model's default order in a part of a union is refused by SQLite
+    # ("ORDER BY not allowed in subqueries of compound statements").
     parts = [
-        m.objects.restrict(user, "view").filter(next_review_on__lt=today).values("pk")
+        m.objects.restrict(user, "view").filter(next_review_on__lt=today).order_by().values("pk")
         for m in models
     ]
     first, *rest = parts

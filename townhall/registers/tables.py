@@ -1,1 +1,20 @@
 """One table per register record: list columns, also the export's."""
+
+from townhall.core.tables import Column, Table
+from townhall.registers import models as m
+
+# --- Social media accounts ---
+
+
+class SocialAccountTable(Table):
+    model = m.SocialAccount
+    columns = [
+        Column("handle", link=True),
+        Column("platform"),
+        Column("owner_department", label="Department"),
+        Column("owner", label="Account owner"),
+        Column("multi_factor", label="Multi-factor"),
+        Column("credentials_kept_in", label="Credentials kept in"),
+        Column("last_reviewed_on", label="Last reviewed"),
+        Column("next_review_on", label="Next review due"),
+    ]
