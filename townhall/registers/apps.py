@@ -4,6 +4,7 @@ from django.apps import AppConfig
 # record lists, which the menu lists after them, and who may open each.
 MENU: list[tuple] = [
     ("Registers", "registers:home"),
+    ("AI use case inventory (CSV)", "registers:ai_use_case_inventory"),
 ]
 
 
@@ -14,7 +15,7 @@ class RegistersConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
-        from townhall.registers import reviews, views  # noqa: F401
+        from townhall.registers import imports, reviews, views  # noqa: F401
 
         plugins.register_menu(plugins.Section("registers", "Registers", order=80, pages=MENU))
         plugins.register_home_link(plugins.HomeLink("Registers", "registers:home", order=180))
@@ -23,3 +24,4 @@ class RegistersConfig(AppConfig):
         # on IT staff's home page.
         plugins.register_calendar_events(reviews.review_events)
         plugins.register_home_notice(reviews.home_notice)
+        imports.register()

@@ -1,10 +1,21 @@
 from django.urls import path
 
 from townhall.core.registry import urls
-from townhall.registers.pages import home
+from townhall.registers import views
+from townhall.registers.pages import ai_use_cases, home
 
 app_name = "registers"
-urlpatterns = urls()
+urlpatterns = urls(views.AI_USE_CASES)
 
 # The registers' front page: each register, its records and its reviews due (pages/home.py).
 urlpatterns += [path("", home.home, name="home")]
+
+# --- AI use cases ---
+# The register in the federal inventory's CSV layout (pages/ai_use_cases.py).
+urlpatterns += [
+    path(
+        "ai-use-cases/inventory.csv",
+        ai_use_cases.inventory_csv,
+        name="ai_use_case_inventory",
+    )
+]
