@@ -151,9 +151,8 @@ def register_spellings(
     app_label: str, spellings: dict[str, dict[str, dict[str, tuple[str, ...]]]]
 ) -> None:
     """An app's words for its choices (model -> field -> value -> words, e.g. "On-Prem" for
-    on premises), read by the importer beside each choice's own value and label. An app
-    whose registers each register their own models' words adds to what it has."""
-    _spellings.setdefault(app_label, {}).update(spellings)
+    on premises), read by the importer beside each choice's own value and label."""
+    _spellings[app_label] = spellings
 
 
 def choice_spellings(model: type[models.Model], field_name: str) -> dict[str, tuple[str, ...]]:
