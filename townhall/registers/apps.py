@@ -5,6 +5,7 @@ from django.apps import AppConfig
 MENU: list[tuple] = [
     ("Registers", "registers:home"),
     ("Social media at risk", "registers:social"),
+    ("AI use case inventory (CSV)", "registers:ai_use_case_inventory"),
 ]
 
 
@@ -14,8 +15,8 @@ class RegistersConfig(AppConfig):
     verbose_name = "Registers"
 
     def ready(self) -> None:
-        from townhall.core import plugins
-        from townhall.registers import reviews, views  # noqa: F401
+        from townhall.core import plugins, registry
+        from townhall.registers import imports, reviews, spellings, views  # noqa: F401
 
         plugins.register_menu(plugins.Section("registers", "Registers", order=80, pages=MENU))
         plugins.register_home_link(plugins.HomeLink("Registers", "registers:home", order=180))
@@ -24,3 +25,5 @@ class RegistersConfig(AppConfig):
         # on IT staff's home page.
         plugins.register_calendar_events(reviews.review_events)
         plugins.register_home_notice(reviews.home_notice)
+        imports.register()
+        registry.register_spellings(self.label, spellings.SPELLINGS)  # "Pilot", "Retired"

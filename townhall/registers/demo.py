@@ -104,3 +104,223 @@ def load_social(scale: str = "small", seed: int = 1) -> int:
 
 
 LOADERS.append(load_social)
+
+
+# --- AI use cases ---
+# The county's AI use cases: a resident chatbot, license-plate readers (high-impact, every
+# practice answered), a translation tool, a pavement-condition model, a fraud model in
+# finance (presumed high-impact, one practice still in progress) and a retired pilot.
+# (department, system or "", name, topic, stage, high-impact, days ago: initiated,
+# implemented, retired, reviewed; development, uses a vendor)
+_AI_USES: list[dict] = [
+    {
+        "dept": "ADM",
+        "system": "Resident requests (311)",
+        "name": "311 resident chatbot",
+        "topic_area": "government_services",
+        "purpose": "Answers residents' common questions on the county website at any hour "
+        "and files service requests, so call takers handle the hard cases.",
+        "outputs": "Chat replies and draft service requests a call taker can accept.",
+        "stage": "deployed",
+        "high_impact": "no",
+        "high_impact_reason": "It gives information and files requests; a person decides "
+        "every request.",
+        "days": (700, 420, None, 200),
+        "development": "contracted",
+        "vendor": True,
+        "public_facing": "yes",
+        "personal_data": "yes",
+        "privacy_assessed": "yes",
+    },
+    {
+        "dept": "SHF",
+        "system": "",
+        "name": "License-plate readers",
+        "topic_area": "law_justice",
+        "purpose": "Reads plates at fixed and patrol cameras and alerts deputies to stolen "
+        "vehicles and Amber alerts.",
+        "outputs": "Plate reads and hot-list alerts with a photo, time and place.",
+        "stage": "deployed",
+        "high_impact": "yes",
+        "high_impact_reason": "Alerts can lead to a traffic stop: a decision with a "
+        "significant effect on people's rights.",
+        "days": (1100, 800, None, 90),
+        "development": "contracted",
+        "vendor": True,
+        "public_facing": "no",
+        "personal_data": "yes",
+        "privacy_assessed": "yes",
+        "practices": {
+            "testing": (
+                "done",
+                "Read accuracy measured on 5,000 labelled reads in day and "
+                "night light before go-live.",
+            ),
+            "impact_assessment": (
+                "done",
+                "Assessment approved by the county attorney; reviewed yearly.",
+            ),
+            "monitoring": (
+                "done",
+                "Monthly misread and false-alert report to the sheriff's command staff.",
+            ),
+            "training": ("done", "Every deputy completes the LPR course before access."),
+            "oversight": (
+                "done",
+                "A deputy confirms the plate by eye and with dispatch before any stop.",
+            ),
+            "remedy": (
+                "done",
+                "Complaints go to internal affairs; reads are purged after "
+                "30 days unless tied to a case.",
+            ),
+            "feedback": ("done", "Two public meetings before the contract; policy posted online."),
+        },
+    },
+    {
+        "dept": "PIO",
+        "system": "County website",
+        "name": "Website translation tool",
+        "topic_area": "government_services",
+        "purpose": "Translates county web pages into the ten languages most spoken in the county.",
+        "outputs": "Machine-translated page text, marked as such.",
+        "stage": "deployed",
+        "high_impact": "no",
+        "high_impact_reason": "",
+        "days": (600, 500, None, 400),
+        "development": "contracted",
+        "vendor": True,
+        "public_facing": "yes",
+        "personal_data": "no",
+    },
+    {
+        "dept": "RDS",
+        "system": "Pavement management",
+        "name": "Pavement-condition model",
+        "topic_area": "transportation",
+        "purpose": "Scores road segments from survey-vehicle images so the paving plan "
+        "goes to the worst roads first.",
+        "outputs": "A condition index per road segment.",
+        "stage": "pilot",
+        "high_impact": "no",
+        "high_impact_reason": "",
+        "days": (300, 60, None, None),
+        "development": "in_house",
+        "vendor": False,
+        "public_facing": "no",
+        "personal_data": "no",
+    },
+    {
+        "dept": "FIN",
+        "system": "Accounts payable workflow",
+        "name": "Payment fraud detection",
+        "topic_area": "mission_enabling",
+        "purpose": "Flags vendor payments that look like fraud (changed bank details, "
+        "duplicate invoices) before they are paid.",
+        "outputs": "A risk score and the reasons for it on each payment.",
+        "stage": "deployed",
+        "high_impact": "presumed",
+        "high_impact_reason": "It can hold a payment owed to a business: presumed "
+        "high-impact until the county determines otherwise.",
+        "days": (500, 250, None, 380),
+        "development": "both",
+        "vendor": True,
+        "public_facing": "no",
+        "personal_data": "yes",
+        "privacy_assessed": "no",
+        "practices": {
+            "testing": (
+                "done",
+                "Run on two years of paid invoices; every known fraud case flagged.",
+            ),
+            "impact_assessment": ("in_progress", "Draft with the county attorney."),
+            "monitoring": ("done", "Weekly count of holds and of holds released."),
+            "training": ("done", "Payables clerks trained on reading the reasons."),
+            "oversight": ("done", "A clerk releases or keeps every hold within a day."),
+            "remedy": ("done", "A vendor may call payables to release a held payment."),
+            "feedback": ("not_done", "No vendor consultation yet."),
+        },
+    },
+    {
+        "dept": "HSV",
+        "system": "",
+        "name": "Caseworker note summaries pilot",
+        "topic_area": "health",
+        "purpose": "Tried summarising long case files for caseworkers taking over a case.",
+        "outputs": "A one-page summary of a case file.",
+        "stage": "retired",
+        "high_impact": "no",
+        "high_impact_reason": "",
+        "days": (900, 800, 600, 600),
+        "development": "contracted",
+        "vendor": True,
+        "public_facing": "no",
+        "personal_data": "yes",
+        "privacy_assessed": "yes",
+    },
+]
+
+
+def load_ai_use_cases(scale: str = "small", seed: int = 1) -> int:
+    """The six AI use cases, made once; the same on every run."""
+    import datetime
+
+    from django.utils import timezone
+
+    from townhall.core import context, services
+    from townhall.estate.models import Person, System, Vendor
+    from townhall.org.models import Department
+    from townhall.registers.models import AIUseCase
+
+    if AIUseCase.objects.filter(source="demo").exists():
+        return 0
+    today = timezone.localdate()
+    departments = {d.code: d for d in Department.objects.all()}
+    systems = {s.name: s for s in System.objects.filter(name__in=[u["system"] for u in _AI_USES])}
+    vendors = list(Vendor.objects.order_by("name", "pk")[:6])
+
+    def ago(days: int | None) -> datetime.date | None:
+        return None if days is None else today - datetime.timedelta(days=days)
+
+    rows = []
+    for n, use in enumerate(_AI_USES):
+        dept = departments.get(use["dept"])
+        owner = (
+            Person.objects.filter(owner_department=dept).order_by("name", "pk").first()
+            if dept
+            else None
+        )
+        initiated, implemented, retired, reviewed = use["days"]
+        vendor = vendors[n % len(vendors)] if use["vendor"] and vendors else None
+        row = {
+            "name": use["name"],
+            "owner_department": dept,
+            "review_owner": owner,
+            "source": "demo",
+            "external_id": f"AI-{n + 1:03d}",
+            "topic_area": use["topic_area"],
+            "purpose": use["purpose"],
+            "outputs": use["outputs"],
+            "stage": use["stage"],
+            "high_impact": use["high_impact"],
+            "high_impact_reason": use["high_impact_reason"],
+            "initiated_on": ago(initiated),
+            "implemented_on": ago(implemented),
+            "retired_on": ago(retired),
+            "last_reviewed_on": ago(reviewed),
+            "development": use["development"] if vendor or not use["vendor"] else "in_house",
+            "vendor": vendor,
+            "system": systems.get(use["system"]),
+            "public_facing": use["public_facing"],
+            "personal_data": use["personal_data"],
+            "privacy_assessed": use.get("privacy_assessed", ""),
+        }
+        for practice, (status, notes) in use.get("practices", {}).items():
+            row[practice] = status
+            row[f"{practice}_notes"] = notes
+        rows.append(row)
+    with context.acting("demo"):
+        return len(services.create_many(context.SYSTEM, AIUseCase, rows))
+
+
+LOADERS.append(load_ai_use_cases)

@@ -17,3 +17,14 @@ class SocialAccountFilterSet(RecordFilterSet):
     class Meta:
         model = m.SocialAccount
         fields = ["owner_department", "platform", "credentials_kept_in", "multi_factor"]
+
+
+# --- AI use cases ---
+
+
+class AIUseCaseFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.AIUseCase
+        fields = ["owner_department", "stage", "high_impact", "topic_area", "vendor", "system"]

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from townhall.core.forms import RecordForm
+from townhall.core.forms import DateInput, RecordForm
+from townhall.core.widgets import PickOne
 from townhall.registers import models as m
 
 # --- Social media accounts ---
@@ -32,3 +33,62 @@ class SocialAccountForm(RecordForm):
             "external_id",
             "notes",
         ]
+
+
+# --- AI use cases ---
+
+
+class AIUseCaseForm(RecordForm):
+    class Meta:
+        model = m.AIUseCase
+        fields = [
+            "name",
+            "owner_department",
+            "topic_area",
+            "topic_other",
+            "purpose",
+            "outputs",
+            "stage",
+            "initiated_on",
+            "implemented_on",
+            "retired_on",
+            "high_impact",
+            "high_impact_reason",
+            "development",
+            "vendor",
+            "contract_number",
+            "system",
+            "public_facing",
+            "personal_data",
+            "privacy_assessed",
+            "demographic_features",
+            "testing",
+            "testing_notes",
+            "impact_assessment",
+            "impact_assessment_notes",
+            "monitoring",
+            "monitoring_notes",
+            "training",
+            "training_notes",
+            "oversight",
+            "oversight_notes",
+            "remedy",
+            "remedy_notes",
+            "feedback",
+            "feedback_notes",
+            "review_owner",
+            "last_reviewed_on",
+            "next_review_on",
+            "external_id",
+            "notes",
+        ]
+        widgets = {
+            "vendor": PickOne,
+            "system": PickOne,
+            "review_owner": PickOne,
+            "initiated_on": DateInput,
+            "implemented_on": DateInput,
+            "retired_on": DateInput,
+            "last_reviewed_on": DateInput,
+            "next_review_on": DateInput,
+        }

@@ -18,3 +18,20 @@ class SocialAccountTable(Table):
         Column("last_reviewed_on", label="Last reviewed"),
         Column("next_review_on", label="Next review due"),
     ]
+
+
+# --- AI use cases ---
+
+
+class AIUseCaseTable(Table):
+    model = m.AIUseCase
+    columns = [
+        Column("name", link=True),
+        Column("owner_department", label="Department"),
+        Column("topic_area"),
+        Column("stage"),
+        Column("high_impact"),
+        Column("vendor"),
+        Column("system"),
+        Column("next_review_on", label="Next review"),
+    ]

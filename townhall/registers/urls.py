@@ -2,11 +2,12 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.registers import views
-from townhall.registers.pages import home, social
+from townhall.registers.pages import ai_use_cases, home, social
 
 app_name = "registers"
 urlpatterns = urls(
     views.SOCIAL_ACCOUNTS,
+    views.AI_USE_CASES,
 )
 
 # The registers' front page: each register, its records and its reviews due (pages/home.py).
@@ -14,3 +15,13 @@ urlpatterns += [path("", home.home, name="home")]
 
 # --- Social media accounts ---
 urlpatterns += [path("social-media/", social.social_media, name="social")]
+
+# --- AI use cases ---
+# The register in the federal inventory's CSV layout (pages/ai_use_cases.py).
+urlpatterns += [
+    path(
+        "ai-use-cases/inventory.csv",
+        ai_use_cases.inventory_csv,
+        name="ai_use_case_inventory",
+    )
+]

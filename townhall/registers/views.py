@@ -13,3 +13,12 @@ SOCIAL_ACCOUNTS = declare(
     detail_template="registers/socialaccount_detail.html",
     detail_context=social_account_context,
 )
+
+
+# --- AI use cases ---
+
+AI_USE_CASES = declare(
+    m.AIUseCase,
+    ["name", "purpose", "vendor__name", "system__name"],
+    nav_label="AI use cases",
+)
