@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 
+from townhall.core.plugins import EDITORS
+
 # The module's section of the main menu (`core.plugins.Section`): its pages beyond its
 # record lists, which the menu lists after them, and who may open each.
 MENU: list[tuple] = [
     ("Registers", "registers:home"),
+    # --- Data inventory
+    ("Data catalog", "registers:data_catalog"),
+    ("Import a data.json", "registers:data_import", EDITORS),
 ]
 
 
