@@ -86,7 +86,7 @@ def _values(row: dict[str, Any], department: Department) -> dict[str, Any]:
     landing = row["landing_page"]
     if row["access_level"] == "public" and not landing:
         # A public dataset needs an address; the file's own distribution gives one.
-        first = next(iter(row["distributions"]), {})
+        first: dict[str, Any] = next(iter(row["distributions"]), {})
         landing = first.get("access_url") or first.get("download_url") or ""
     frequencies = {v for v, _ in dcat.FREQUENCIES}
     return {

@@ -175,7 +175,7 @@ def load_datasets(scale: str, seed: int) -> int:
         )
     with context.acting("demo"):
         made = services.create_many(context.SYSTEM, Dataset, rows)
-        by_ident = {d.identifier: d for d in made}
+        by_ident = {d.identifier: d for d in made if isinstance(d, Dataset)}
         dists = []
         for ident in ("county-building-permits", "county-gis-parcels", "county-road-closures"):
             if ident not in by_ident:

@@ -69,6 +69,10 @@ class CatalogImportForm(forms.Form):
     )
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def data_import(request: HttpRequest) -> HttpResponse:
     """Upload an existing data.json: each dataset created or updated (by identifier), or
@@ -94,8 +98,8 @@ def data_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Imported the catalog: {result.created} datasets added, {result.updated} "
-                f"updated, {result.distributions} distributions.",
+                f"Imported the catalog: {_count(result.created, 'dataset')} added, "
+                f"{result.updated} updated, {_count(result.distributions, 'distribution')}.",
             )
             return redirect("registers:dataset_list")
     return render(
