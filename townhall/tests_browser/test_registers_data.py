@@ -71,3 +71,13 @@ def test_data_catalog_and_import_by_keyboard(
     expect(page.get_by_text("1 dataset added, 0 updated, 1 distribution")).to_be_visible()
     expect(page.get_by_role("link", name="Parks")).to_be_visible()
     axe_check(page)
+
+    page.get_by_role("link", name="Parks").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Parks")
+    expect(page.get_by_role("link", name="CSV", exact=True)).to_be_visible()
+    axe_check(page)
+
+    page.goto(f"{url}/registers/datasets/add/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("dataset")
+    axe_check(page)
