@@ -136,7 +136,14 @@ def load_datasets(scale: str, seed: int) -> int:
         return 0
     departments = {d.code: d for d in Department.objects.all()}
     systems = {s.name: s for s in System.objects.filter(name__in={d[3] for d in DATASETS})}
-    people = list(Person.objects.exclude(email="").order_by("pk")[: len(DATASETS)])
+    # Each dataset's steward: the first person of its department with an e-mail.
+    stewards: dict[int | None, Person] = {}
+    for person in (
+        Person.objects.exclude(email="")
+        .filter(owner_department__code__in={d[2] for d in DATASETS})
+        .order_by("-pk")
+    ):
+        stewards[person.owner_department_id] = person
     today = datetime.date(2026, 1, 15)
     rows = []
     for i, (ident, title, code, system, cls, level, freq, flags, retention, words) in enumerate(
@@ -144,7 +151,7 @@ def load_datasets(scale: str, seed: int) -> int:
     ):
         if code not in departments:
             continue
-        steward = people[i % len(people)] if people else None
+        steward = stewards.get(departments[code].pk)
         rows.append(
             {
                 "identifier": ident,
