@@ -150,3 +150,17 @@ def test_reading_a_broken_catalog_gives_its_problems_only():
     rows, found = dcat.read_pod(broken)
     assert rows == []
     assert found and found[0].startswith("Dataset 0: accessLevel")
+
+
+def test_the_catalog_module_knows_nothing_of_django():
+    import ast
+    import pathlib
+
+    tree = ast.parse(pathlib.Path(dcat.__file__).read_text())
+    names = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [n for n in names if n.startswith(("django", "townhall"))]
