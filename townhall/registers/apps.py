@@ -1,11 +1,16 @@
 from django.apps import AppConfig
 
+from townhall.core.plugins import EDITORS
+
 # The module's section of the main menu (`core.plugins.Section`): its pages beyond its
 # record lists, which the menu lists after them, and who may open each.
 MENU: list[tuple] = [
     ("Registers", "registers:home"),
     ("Social media at risk", "registers:social"),
     ("AI use case inventory (CSV)", "registers:ai_use_case_inventory"),
+    # --- Data inventory
+    ("Data catalog", "registers:data_catalog"),
+    ("Import a data.json", "registers:data_import", EDITORS),
 ]
 
 

@@ -28,3 +28,23 @@ class AIUseCaseFilterSet(RecordFilterSet):
     class Meta:
         model = m.AIUseCase
         fields = ["owner_department", "stage", "high_impact", "topic_area", "vendor", "system"]
+
+
+# --- Data inventory ---------------------------------------------------------------------
+
+
+class DatasetFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+    classification = django_filters.ChoiceFilter(choices=m.Dataset.Classification.choices)
+    access_level = django_filters.ChoiceFilter(choices=m.Dataset.AccessLevel.choices)
+    personal_data = django_filters.BooleanFilter(label="Contains personal data")
+
+    class Meta:
+        model = m.Dataset
+        fields = ["owner_department", "classification", "access_level", "personal_data", "system"]
+
+
+class DistributionFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.Distribution
+        fields = ["dataset"]

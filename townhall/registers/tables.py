@@ -35,3 +35,32 @@ class AIUseCaseTable(Table):
         Column("system"),
         Column("next_review_on", label="Next review"),
     ]
+
+
+# --- Data inventory ---------------------------------------------------------------------
+
+
+class DatasetTable(Table):
+    model = m.Dataset
+    columns = [
+        Column("title", link=True),
+        Column("owner_department", label="Publishing department"),
+        Column("steward"),
+        Column("system", label="System of record"),
+        Column("classification"),
+        Column("access_level", label="Access level"),
+        Column("accrual_periodicity", label="Updated"),
+        Column("personal_data", label="Personal data"),
+        Column("next_review_on", label="Next review"),
+    ]
+
+
+class DistributionTable(Table):
+    model = m.Distribution
+    columns = [
+        Column("title", link=True),
+        Column("dataset"),
+        Column("format"),
+        Column("media_type", label="Media type"),
+        Column("download_url", label="Download address"),
+    ]

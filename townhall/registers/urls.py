@@ -2,12 +2,14 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.registers import views
-from townhall.registers.pages import ai_use_cases, home, social
+from townhall.registers.pages import ai_use_cases, data, home, social
 
 app_name = "registers"
 urlpatterns = urls(
     views.SOCIAL_ACCOUNTS,
     views.AI_USE_CASES,
+    views.DATASETS,
+    views.DISTRIBUTIONS,
 )
 
 # The registers' front page: each register, its records and its reviews due (pages/home.py).
@@ -24,4 +26,12 @@ urlpatterns += [
         ai_use_cases.inventory_csv,
         name="ai_use_case_inventory",
     )
+]
+
+# --- Data inventory: the catalog as data.json and JSON-LD, and importing a data.json.
+urlpatterns += [
+    path("data/", data.catalog, name="data_catalog"),
+    path("data.json", data.data_json, name="data_json"),
+    path("data.jsonld", data.data_jsonld, name="data_jsonld"),
+    path("data/import/", data.data_import, name="data_import"),
 ]

@@ -22,3 +22,13 @@ AI_USE_CASES = declare(
     ["name", "purpose", "vendor__name", "system__name"],
     nav_label="AI use cases",
 )
+
+
+# --- Data inventory ---------------------------------------------------------------------
+
+DATASETS = declare(
+    m.Dataset,
+    ["title", "identifier", "description", "keywords"],
+    related=["distributions"],
+)
+DISTRIBUTIONS = declare(m.Distribution, ["title", "dataset__title"], in_nav=False)

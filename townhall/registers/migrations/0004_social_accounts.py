@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('core', '0001_initial'),
         ('estate', '0011_discovered'),
         ('org', '0002_department_head_department_it_liaison'),
-        ('registers', '0002_ai_use_cases'),
+        ('registers', '0003_datasets'),
     ]
 
     operations = [
