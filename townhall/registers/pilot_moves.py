@@ -6,10 +6,10 @@ approved surveillance review it does not have."""
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from townhall.core import services
+from townhall.core import permissions, services
 from townhall.registers import pilots
 from townhall.registers.models import Pilot, SurveillanceReview
 
@@ -25,6 +25,8 @@ def move(
 ) -> Pilot:
     """Move `pilot` to stage `to` on day `on` (today by default), as `user`."""
     current = Pilot.objects.get(pk=pilot.pk)
+    if not permissions.can(user, "change", current):
+        raise PermissionDenied("You may not move this pilot.")
     required = current.review_required
     refusal = pilots.move_refusal(
         current.stage, to, required=required, cleared=required and review_cleared(current)
