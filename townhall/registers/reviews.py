@@ -144,7 +144,8 @@ def home_notice(user: Any) -> Any:
         return None
     today = timezone.localdate()
     parts = [
-        m.objects.restrict(user, "view").filter(next_review_on__lt=today).values("pk")
+        # No ordering: a union's parts may not have one (the models' own orderings).
+        m.objects.restrict(user, "view").filter(next_review_on__lt=today).values("pk").order_by()
         for m in models
     ]
     first, *rest = parts

@@ -213,3 +213,22 @@ def test_readiness_questionnaire_saves_and_scores(client_for, departments):
     assert viewer.get(url).status_code == 200
     assert viewer.post(url, post).status_code == 403
     assert client.get(reverse("registers:readiness_answers", args=[9999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_home_notice_counts_overdue_reviews_across_registers(users, departments):
+    from townhall.registers import reviews
+
+    pilot(departments, last_reviewed_on=datetime.date(2020, 1, 1))
+    services.create(
+        context.SYSTEM,
+        m.ReadinessAssessment,
+        {
+            "title": "AI",
+            "technology": "ai",
+            "owner_department": departments["PW"],
+            "last_reviewed_on": datetime.date(2020, 1, 1),
+        },
+    )
+    notice = reviews.home_notice(users["staff"])
+    assert notice is not None and notice.text.startswith("2 register records")
