@@ -11,6 +11,7 @@ MENU: list[tuple] = [
     # --- Data inventory
     ("Data catalog", "registers:data_catalog"),
     ("Import a data.json", "registers:data_import", EDITORS),
+    ("Pilots pipeline", "registers:pilot_pipeline"),
 ]
 
 

@@ -524,3 +524,10 @@ def load_datasets(scale: str, seed: int) -> int:
 
 
 LOADERS.append(load_datasets)
+
+
+# --- Innovation pilots and emerging technology ---
+
+from townhall.registers import demo_pilots  # noqa: E402
+
+LOADERS.append(demo_pilots.load)

@@ -48,3 +48,30 @@ class DistributionFilterSet(RecordFilterSet):
     class Meta:
         model = m.Distribution
         fields = ["dataset"]
+
+
+# --- Innovation pilots and emerging technology ---
+
+
+class PilotFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.Pilot
+        fields = ["technology", "stage", "owner_department", "vendor", "personal_data"]
+
+
+class SurveillanceReviewFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.SurveillanceReview
+        fields = ["decision", "pilot", "system", "owner_department"]
+
+
+class ReadinessAssessmentFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.ReadinessAssessment
+        fields = ["technology", "pilot", "owner_department"]

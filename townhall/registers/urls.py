@@ -3,6 +3,8 @@ from django.urls import path
 from townhall.core.registry import urls
 from townhall.registers import views
 from townhall.registers.pages import ai_use_cases, data, home, social
+from townhall.registers.pages import pilots as pilot_pages
+from townhall.registers.pages import readiness as readiness_pages
 
 app_name = "registers"
 urlpatterns = urls(
@@ -10,6 +12,9 @@ urlpatterns = urls(
     views.AI_USE_CASES,
     views.DATASETS,
     views.DISTRIBUTIONS,
+    views.PILOTS,
+    views.SURVEILLANCE_REVIEWS,
+    views.READINESS_ASSESSMENTS,
 )
 
 # The registers' front page: each register, its records and its reviews due (pages/home.py).
@@ -34,4 +39,16 @@ urlpatterns += [
     path("data.json", data.data_json, name="data_json"),
     path("data.jsonld", data.data_jsonld, name="data_jsonld"),
     path("data/import/", data.data_import, name="data_import"),
+]
+
+# Innovation pilots: the pipeline board, a pilot's move to its next stage, and a readiness
+# assessment's questionnaire (pages/pilots.py, pages/readiness.py).
+urlpatterns += [
+    path("pilots/pipeline/", pilot_pages.pipeline, name="pilot_pipeline"),
+    path("pilots/<int:pk>/move/", pilot_pages.move, name="pilot_move"),
+    path(
+        "readiness-assessments/<int:pk>/answers/",
+        readiness_pages.answers,
+        name="readiness_answers",
+    ),
 ]

@@ -1,0 +1,48 @@
+"""The demo county's pilots: one at each point of the pipeline, the drone pilot awaiting
+its surveillance review, and readiness assessments; made once."""
+
+import pytest
+
+from townhall.audit.models import AuditEntry
+from townhall.core import context
+from townhall.estate import demo as estate_demo
+from townhall.org import demo as org_demo
+from townhall.registers import demo, pilots_input
+from townhall.registers.models import Pilot, ReadinessAssessment, SurveillanceReview
+
+SIZES = estate_demo.Sizes(
+    services=10,
+    systems=12,
+    components=20,
+    vendors=8,
+    contracts=2,
+    dependencies=30,
+    it_staff=4,
+    owners_per_department=1,
+)
+
+
+@pytest.mark.django_db
+def test_the_demo_tells_the_pilots_story_once():
+    with context.acting("cli"):
+        org_demo.load()
+        estate_demo.load(seed=1, sizes=SIZES)
+        made = demo.load()
+    assert made >= 6
+    stages = set(Pilot.objects.values_list("stage", flat=True))
+    assert stages == {"idea", "pilot", "evaluation", "scaled", "stopped"}
+    rows = {r["pilot"].title: r for r in pilots_input.pipeline_rows(context.SYSTEM)}
+    assert rows["Bridge inspection drones"]["flag"] == "Awaiting its surveillance review"
+    parking = Pilot.objects.get(title="Smart parking sensors downtown")
+    assert parking.stage == "scaled" and parking.components.exists()
+    chatbot = Pilot.objects.get(title="Resident questions chatbot")
+    assert chatbot.stage == "stopped" and chatbot.evaluation_on is not None
+    assert SurveillanceReview.objects.filter(decision="approved_with_conditions").exists()
+    assert ReadinessAssessment.objects.count() == 3
+    assert all(a.result.complete for a in ReadinessAssessment.objects.all())
+    moves = AuditEntry.objects.filter(after__has_key="transition").count()
+    assert moves >= 8
+    entries = AuditEntry.objects.count()
+    with context.acting("cli"):
+        assert demo.load() == 0
+    assert AuditEntry.objects.count() == entries
