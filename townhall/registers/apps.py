@@ -4,6 +4,7 @@ from django.apps import AppConfig
 # record lists, which the menu lists after them, and who may open each.
 MENU: list[tuple] = [
     ("Registers", "registers:home"),
+    ("Emergency communications", "registers:emergency_communications"),
 ]
 
 
