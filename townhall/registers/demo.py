@@ -156,7 +156,6 @@ def load_emergency_communications(scale: str = "small", seed: int = 1) -> int:
                         "to_component": county,
                         "kind": Dependency.Kind.RUNS_ON,
                         "owner_department": e911,
-                        "source": "demo",
                     },
                 )
                 count += 1

@@ -124,8 +124,8 @@ class Link:
     partner: int
     talkgroup: int
     how: str
-    works: str  # "yes", "partly" or "no"
     tested_on: datetime.date | None
+    works: str  # "yes", "partly" or "no"
 
 
 def tested_recently(link: Link, today: datetime.date) -> bool:

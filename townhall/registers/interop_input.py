@@ -63,10 +63,10 @@ def read(user: Any, today: datetime.date) -> Communications:
         .values_list("pk", "name", "radio_system__name", "radio_system_id")
     ]
     links = [
-        interop.Link(partner, group, how, works, tested)
-        for partner, group, how, works, tested in InteropLink.objects.restrict(user, "view")
+        interop.Link(partner, group, how, tested, works)
+        for partner, group, how, tested, works in InteropLink.objects.restrict(user, "view")
         .order_by("how", "id")
-        .values_list("partner_id", "talkgroup_id", "how", "works", "tested_on")
+        .values_list("partner_id", "talkgroup_id", "how", "tested_on", "works")
     ]
     per_system = Counter(g.system_id for g in groups)
     systems = [

@@ -18,16 +18,18 @@ from townhall.registers.models import InteropLink, PartnerAgency
 HOW = dict(InteropLink.How.choices)
 WORKS = dict(InteropLink.Works.choices)
 KINDS = dict(PartnerAgency.Kind.choices)
+# Lane names too long for the chart's labels (the table beside it has them in full).
+SHORT = {"procedures": "Procedures (SOPs)"}
 
 
 def _chart(standings: list[interop.Standing]) -> charts.Chart:
     items = [
         charts.Item(
-            label=s.lane.name if len(s.lane.name) < 22 else "Procedures (SOPs)",
+            label=SHORT.get(s.lane.key, s.lane.name),
             value=s.level,
             text=f"Level {s.level}" if s.rating else "Not rated",
             limit=5,
-            limit_text="of 5",
+            limit_text="5",
         )
         for s in standings
     ]
