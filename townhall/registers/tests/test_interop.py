@@ -73,7 +73,8 @@ def _estate():
 def test_the_matrix_puts_each_link_in_its_cell():
     partners, groups, links = _estate()
     grid = interop.matrix(partners, groups, links)
-    assert [g.name for g in grid.talkgroups] == ["Mutual Aid", "Fire Dispatch", "Utilities", "Tactical"]
+    names = [g.name for g in grid.talkgroups]
+    assert names == ["Mutual Aid", "Fire Dispatch", "Utilities", "Tactical"]
     rows = {r.partner.name: r for r in grid.rows}
     assert [len(c) for c in rows["State Patrol"].cells] == [1, 1, 0, 0]
     assert rows["Medical Center"].cells[1][0].how == "cache_radios"

@@ -16,7 +16,8 @@ from townhall.core import context
 from townhall.estate import demo as estate_demo
 from townhall.estate.models import Component, Service
 from townhall.org import demo as org_demo
-from townhall.registers import demo, models as m
+from townhall.registers import demo
+from townhall.registers import models as m
 from townhall.registers.tests import radio_factories as f
 
 URL = "/registers/emergency-communications/"

@@ -99,9 +99,7 @@ class TestInteropLinkContract(ResourceContract):
 def test_a_talkgroup_refuses_a_server_on_the_write_path():
     server = cf.component("File server", kind="server")
     with pytest.raises(ValidationError) as refused:
-        services.create(
-            context.SYSTEM, m.Talkgroup, {"name": "Dispatch", "radio_system": server}
-        )
+        services.create(context.SYSTEM, m.Talkgroup, {"name": "Dispatch", "radio_system": server})
     assert "radio_system" in refused.value.message_dict
 
 
