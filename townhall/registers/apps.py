@@ -15,7 +15,7 @@ class RegistersConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
-        from townhall.registers import reviews, views  # noqa: F401
+        from townhall.registers import imports, reviews, views  # noqa: F401
 
         plugins.register_menu(plugins.Section("registers", "Registers", order=80, pages=MENU))
         plugins.register_home_link(plugins.HomeLink("Registers", "registers:home", order=180))
@@ -23,4 +23,5 @@ class RegistersConfig(AppConfig):
         # Every register's records carry a review: due ones in the calendar, overdue ones
         # on IT staff's home page.
         plugins.register_calendar_events(reviews.review_events)
+        imports.register()
         plugins.register_home_notice(reviews.home_notice)
