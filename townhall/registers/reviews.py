@@ -144,7 +144,8 @@ def home_notice(user: Any) -> Any:
         return None
     today = timezone.localdate()
     parts = [
-        m.objects.restrict(user, "view").filter(next_review_on__lt=today).values("pk")
+        # No ordering: SQLite refuses ORDER BY inside the parts of a UNION.
+        m.objects.restrict(user, "view").filter(next_review_on__lt=today).order_by().values("pk")
         for m in models
     ]
     first, *rest = parts

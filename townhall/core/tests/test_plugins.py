@@ -101,6 +101,8 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "domain_use",
         "position",  # people's, after the estate's people who fill them
         "proficiency",
+        "radio_talkgroup",  # the registers', after the radio systems talkgroups live on
+        "radio_partner_agency",
     ]
     monkeypatch.setattr(plugins, "_import_kinds", dict(plugins._import_kinds))
     plugins.register_import_kind(

@@ -160,3 +160,16 @@ def test_the_demo_tells_the_radio_story_once():
     assert ("component", county.pk) in graph.needs(("service", service.pk))
     with context.acting("cli"):
         assert demo.load_emergency_communications() == 0
+
+
+@pytest.mark.django_db
+def test_it_staff_home_page_counts_records_past_review_across_registers(users):
+    """With several registers' records past their review, the home notice still answers."""
+    long_ago = timezone.localdate() - datetime.timedelta(days=800)
+    f.partner("Alder County", last_reviewed_on=long_ago)
+    f.talkgroup("Mutual Aid", last_reviewed_on=long_ago)
+    client = Client()
+    client.force_login(users["staff"])
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "2 register records are past their review day." in response.content.decode()
