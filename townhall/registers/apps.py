@@ -12,6 +12,7 @@ MENU: list[tuple] = [
     ("Data catalog", "registers:data_catalog"),
     ("Import a data.json", "registers:data_import", EDITORS),
     ("Pilots pipeline", "registers:pilot_pipeline"),
+    ("Emergency communications", "registers:emergency_communications"),
 ]
 
 
@@ -30,6 +31,7 @@ class RegistersConfig(AppConfig):
         # Every register's records carry a review: due ones in the calendar, overdue ones
         # on IT staff's home page.
         plugins.register_calendar_events(reviews.review_events)
+        imports.register()
         plugins.register_home_notice(reviews.home_notice)
         imports.register()
         registry.register_spellings(self.label, spellings.SPELLINGS)  # "Pilot", "Retired"

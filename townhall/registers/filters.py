@@ -75,3 +75,43 @@ class ReadinessAssessmentFilterSet(RecordFilterSet):
     class Meta:
         model = m.ReadinessAssessment
         fields = ["technology", "pilot", "owner_department"]
+
+
+# --- Emergency communications ---
+
+
+class ContinuumAssessmentFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.ContinuumAssessment
+        fields = ["owner_department"]
+
+
+class LaneRatingFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.LaneRating
+        fields = ["assessment", "lane", "level"]
+
+
+class TalkgroupFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+    encrypted = django_filters.BooleanFilter()
+
+    class Meta:
+        model = m.Talkgroup
+        fields = ["owner_department", "radio_system", "purpose", "encrypted"]
+
+
+class PartnerAgencyFilterSet(RecordFilterSet):
+    owner_department = department_filter()
+
+    class Meta:
+        model = m.PartnerAgency
+        fields = ["owner_department", "kind"]
+
+
+class InteropLinkFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.InteropLink
+        fields = ["partner", "talkgroup", "how", "works"]

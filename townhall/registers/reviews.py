@@ -146,6 +146,7 @@ def home_notice(user: Any) -> Any:
     # Without ordering: a model's default order in a part of a union is refused by SQLite
     # ("ORDER BY not allowed in subqueries of compound statements").
     parts = [
+        # No ordering: SQLite refuses ORDER BY inside the parts of a UNION.
         m.objects.restrict(user, "view").filter(next_review_on__lt=today).order_by().values("pk")
         for m in models
     ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.registers import views
-from townhall.registers.pages import ai_use_cases, data, home, social
+from townhall.registers.pages import ai_use_cases, data, home, radio, social
 from townhall.registers.pages import pilots as pilot_pages
 from townhall.registers.pages import readiness as readiness_pages
 
@@ -15,6 +15,12 @@ urlpatterns = urls(
     views.PILOTS,
     views.SURVEILLANCE_REVIEWS,
     views.READINESS_ASSESSMENTS,
+    # --- Emergency communications ---
+    views.CONTINUUM_ASSESSMENTS,
+    views.LANE_RATINGS,
+    views.TALKGROUPS,
+    views.PARTNER_AGENCIES,
+    views.INTEROP_LINKS,
 )
 
 # The registers' front page: each register, its records and its reviews due (pages/home.py).
@@ -51,4 +57,9 @@ urlpatterns += [
         readiness_pages.answers,
         name="readiness_answers",
     ),
+]
+
+# --- Emergency communications ---
+urlpatterns += [
+    path("emergency-communications/", radio.communications, name="emergency_communications")
 ]

@@ -102,7 +102,9 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "position",  # people's, after the estate's people who fill them
         "proficiency",
         "requisition",
-        "ai_use_case",  # the registers', after the estate's vendors and systems
+        "radio_talkgroup",  # the registers', after the radio systems talkgroups live on
+        "radio_partner_agency",
+        "ai_use_case",  # after the estate's vendors and systems
     ]
     monkeypatch.setattr(plugins, "_import_kinds", dict(plugins._import_kinds))
     plugins.register_import_kind(
