@@ -152,7 +152,8 @@ class ImportKind:
       (a training completion: its person, course and day), so importing a file again
       finds the records it added instead of adding them twice; a key field the file has no
       column for is read as the field's default (a card statement says nothing of how it
-      was paid: by card, the default);
+      was paid: by card, the default), and one that may be empty is matched empty (a
+      surveillance review of a system has no pilot);
     - `occurrence`: a field of the natural key the importer fills itself, counting the
       rows of the file with the same other values (1, 2, …): two identical coffees of one
       day on a card statement stay two, and importing the file again finds both; such a

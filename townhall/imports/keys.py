@@ -40,7 +40,7 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
             if data.get(field):
                 scope = {name: data.get(name) for name in kind.other_keys_within}
                 return _only(qs.filter(**{field: data[field]}, **scope), f"that {field}")
-        if any(_unknown(data.get(name)) for name in kind.natural_key):
+        if _lacking_key(kind, [data.get(name) for name in kind.natural_key]):
             return None  # lacking part of its key (its validation says why), or naming a
             # record the import is about to add: new
         wanted = {name: data[name] for name in kind.natural_key}
@@ -80,6 +80,15 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
 def _unknown(value: Any) -> bool:
     """No value, or a record not saved yet (see `ImportKind.adds`)."""
     return value is None or (isinstance(value, models.Model) and value.pk is None)
+
+
+def _lacking_key(kind: Kind, named: list[Any]) -> bool:
+    """Whether part of a row's natural key is unknown. An empty value of a field that may be
+    empty is a value like any other (a review of a system has no pilot), matched as empty."""
+    return any(
+        _unknown(value) and not (value is None and field_named(kind.model, name).null)
+        for name, value in zip(kind.natural_key, named, strict=True)
+    )
 
 
 def _item(kind: Kind, data: dict[str, Any]) -> tuple[str, int] | None:
@@ -248,7 +257,7 @@ class NaturalKeyIndex(Index):
             found, what = self._maps[other].get((*scope, data[other]), []), f"that {other}"
         else:
             named = [data.get(name) for name in self.kind.natural_key]
-            if any(_unknown(value) for value in named):
+            if _lacking_key(self.kind, named):
                 return None  # as `existing`: a new record
             key = tuple(v.pk if isinstance(v, models.Model) else v for v in named)
             found, what = (

@@ -114,19 +114,21 @@ class Kind:
 
     def key_columns(self) -> tuple[str, ...]:
         """The natural key's fields a file must have columns for: not the occurrence, which
-        the importer counts, nor those with a default, read as the default when absent."""
+        the importer counts, nor those with a default or that may be empty, read as the
+        default (or empty) when absent."""
         return tuple(
             name
             for name in self.natural_key
-            if name != self.occurrence and not field_named(self.model, name).has_default()
+            if name != self.occurrence and not _may_be_absent(field_named(self.model, name))
         )
 
     def key_defaults(self) -> dict[str, Any]:
-        """The natural key's fields with a default, and the default (see `key_columns`)."""
+        """The natural key's fields with a default or that may be empty, and the default
+        (None for an empty one; see `key_columns`)."""
         found = {}
         for name in self.natural_key:
             field = field_named(self.model, name)
-            if name != self.occurrence and field.has_default():
+            if name != self.occurrence and _may_be_absent(field):
                 found[name] = field.get_default()
         return found
 
@@ -187,6 +189,12 @@ class Kind:
         if name in ("from", "to") or (self.grid is not None and name in self.grid.cells):
             return None
         return field_named(self.model, name)
+
+
+def _may_be_absent(field: models.Field) -> bool:
+    """A key field a file need not give: it has a default, or may be empty (a surveillance
+    review is of a pilot or of a system, so one of the two is always empty)."""
+    return field.has_default() or field.null
 
 
 def _registered(key: str) -> plugins.ImportKind:

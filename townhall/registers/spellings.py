@@ -82,3 +82,63 @@ for _practice in (
 
 
 SPELLINGS["aiusecase"] = AI_USE_CASE
+
+# --- Social media accounts ---
+SPELLINGS["socialaccount"] = {
+    "platform": {
+        "x": ("twitter", "x (twitter)", "x twitter", "x.com"),
+        "facebook": ("fb", "facebook page", "meta"),
+        "youtube": ("youtube channel", "yt"),
+        "linkedin": ("linked in",),
+        "bluesky": ("bsky", "blue sky"),
+    },
+    "credentials_kept_in": {
+        "vault": ("password manager", "vault", "lastpass", "1password", "keeper", "bitwarden"),
+        "business_manager": ("business manager", "meta business suite", "brand account"),
+        "shared_document": ("spreadsheet", "shared drive", "document", "shared file"),
+        "personal": ("personal account", "employee's own account", "staff member"),
+    },
+}
+
+# --- Data inventory ---
+SPELLINGS["dataset"] = {
+    "access_level": {
+        "public": ("open", "open data"),
+        "restricted public": ("restricted", "on request"),
+        "non-public": ("non public", "nonpublic", "private", "internal only", "not public"),
+    },
+    "accrual_periodicity": {
+        "R/PT1S": ("continuous", "real time", "realtime", "live"),
+        "R/P2W": ("biweekly", "fortnightly"),
+        "R/P6M": ("semiannual", "semi-annual", "biannual"),
+        "R/P1Y": ("annual", "annually"),
+        "R/P2Y": ("biennial", "biennially"),
+        "irregular": ("as needed", "ad hoc", "irregular"),
+    },
+}
+
+# --- Innovation pilots and emerging technology ---
+SPELLINGS["pilot"] = {
+    "stage": {
+        "idea": ("proposed", "proposal", "concept"),
+        "pilot": ("piloting", "in pilot", "active", "running"),
+        "evaluation": ("evaluating", "under evaluation", "assessment"),
+        "scaled": ("adopted", "scaled up", "in production", "rolled out"),
+        "stopped": ("cancelled", "canceled", "ended", "discontinued"),
+    },
+    "technology": {
+        "ai": ("ai", "machine learning"),
+        "iot": ("iot", "sensors", "internet of things"),
+        "vehicle": ("autonomous vehicles", "connected vehicles", "av", "cav"),
+        "body_camera": ("body cameras", "bodycam", "body-worn camera", "bwc"),
+        "drone": ("drones", "uas", "uav", "unmanned aircraft"),
+        "plate_reader": ("alpr", "lpr", "license plate reader", "license plate readers"),
+    },
+}
+SPELLINGS["surveillancereview"] = {
+    "decision": {
+        "pending": ("under review", "in review", "open", "awaiting decision"),
+        "approved_with_conditions": ("conditionally approved", "approved with conditions"),
+        "rejected": ("denied", "not approved", "declined"),
+    },
+}

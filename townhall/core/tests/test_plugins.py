@@ -105,6 +105,10 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "radio_talkgroup",  # the registers', after the radio systems talkgroups live on
         "radio_partner_agency",
         "ai_use_case",  # after the estate's vendors and systems
+        "social_account",
+        "dataset",
+        "pilot",
+        "surveillance_review",  # after the pilots it reviews
     ]
     monkeypatch.setattr(plugins, "_import_kinds", dict(plugins._import_kinds))
     plugins.register_import_kind(
