@@ -7,7 +7,7 @@ from django.db import models
 
 from townhall.core import plugins
 from townhall.imports import refs
-from townhall.registers import ai_inventory
+from townhall.registers import ai_inventory, pilots
 
 # How people head the review columns every register's records have.
 REVIEW_SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -169,6 +169,28 @@ PILOT = plugins.ImportKind(
     order=830,
     name_field="title",
     name_spellings=("title", "pilot", "pilot name", "project", "project name", "initiative"),
+    # The add form's fields, and the External ID (not on the form) so that an exported list
+    # finds a pilot again after its title changes.
+    fields=(
+        "title",
+        "technology",
+        "description",
+        "stage",
+        *pilots.DAY_FIELD.values(),
+        "owner_department",
+        "vendor",
+        "data_collected",
+        "personal_data",
+        "evaluation_criteria",
+        "results",
+        "systems",
+        "components",
+        "review_owner",
+        "last_reviewed_on",
+        "next_review_on",
+        "external_id",
+        "notes",
+    ),
     column_spellings={
         "owner_department": ("sponsor", "sponsor department", "sponsoring department"),
         "technology": ("technology", "kind of technology", "technology type", "tech"),

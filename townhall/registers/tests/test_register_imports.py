@@ -208,6 +208,15 @@ def test_a_pilot_moved_by_its_verb_reads_back_unchanged(departments):
     assert _counts(out) == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
 
 
+def test_a_retitled_pilot_is_found_by_its_external_id(departments):
+    body = _csv("External ID,Pilot name,Sponsor", "PIL-7,Smart bins,PW")
+    run_import(SYSTEM, "pilot", body, "pilots.csv")
+    retitled = _csv("External ID,Pilot name,Sponsor", "PIL-7,Smart litter bins,PW")
+    out = run_import(SYSTEM, "pilot", retitled, "pilots.csv")
+    assert _counts(out) == {"created": 0, "updated": 1, "unchanged": 0, "rejected": 0}
+    assert Pilot.objects.get().title == "Smart litter bins"
+
+
 def test_a_pilot_row_breaking_a_rule_is_refused_by_row_and_column(departments):
     body = _csv(
         "Pilot name,Sponsor,Technology,Stage,Pilot start",
