@@ -68,9 +68,7 @@ def test_data_catalog_and_import_by_keyboard(
     page.get_by_label("The data.json file").set_input_files(str(bad))
     page.get_by_role("button", name="Import").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Import of the data catalog bad.json"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of the data catalog bad.json")
     expect(page.locator("#job-progress")).to_contain_text("Failed")
     expect(page.locator("#job-progress")).to_contain_text(
         "Dataset 0: accessLevel: A confidential dataset cannot be public."
