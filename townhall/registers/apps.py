@@ -23,7 +23,7 @@ class RegistersConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins, registry
-        from townhall.registers import imports, reviews, spellings, views  # noqa: F401
+        from townhall.registers import imports, reviews, spellings, tasks, views  # noqa: F401
 
         plugins.register_menu(plugins.Section("registers", "Registers", order=80, pages=MENU))
         plugins.register_home_link(plugins.HomeLink("Registers", "registers:home", order=180))

@@ -4,10 +4,12 @@ Datasets are matched on their identifier: a known one is updated (its distributi
 replaced by the file's), a new one is created. Every change goes through the write path
 (`services.create_many`, `update_rows`, `delete_many`) inside one transaction, so a refused
 dataset leaves the inventory as it was, and the error names the dataset's index in the
-file and the field."""
+file and the field. A catalog may hold thousands of datasets, so the import runs as a
+background job (`registers/tasks.py`) that reports its progress as it writes."""
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,12 @@ from townhall.registers import dcat
 from townhall.registers.models import Dataset, Distribution
 
 MAX_BYTES = 5 * 1024 * 1024
+# Records written between two progress reports.
+CHUNK = 500
+# Problems a refused catalog's message lists before it says how many more there are.
+SHOWN_PROBLEMS = 20
+
+Progress = Callable[[int, str], None]
 
 # The inventory's field names as the data.json calls them, for error messages.
 POD_NAMES = {
@@ -47,11 +55,22 @@ POD_NAMES = {
 }
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass
 class Result:
     created: int
     updated: int
     distributions: int
+
+    def text(self) -> str:
+        """What the import did, as its job page says it."""
+        return (
+            f"Imported the catalog: {_count(self.created, 'dataset')} added, "
+            f"{self.updated} updated, {_count(self.distributions, 'distribution')}."
+        )
 
 
 def parse(raw: bytes) -> Any:
@@ -117,12 +136,52 @@ def _values(row: dict[str, Any], department: Department) -> dict[str, Any]:
     }
 
 
-def import_catalog(user: Any, catalog: Any, default_department: Department | None) -> Result:
-    """Create or update the inventory from a POD 1.1 catalog, all or nothing. Each
-    dataset's publisher names its department; `default_department` takes the rest."""
+def checked_rows(catalog: Any) -> list[dict[str, Any]]:
+    """The catalog's datasets as inventory rows, or a ValidationError listing what breaks
+    the POD 1.1 rules (each problem naming the dataset's index and field)."""
     rows, found = dcat.read_pod(catalog)
     if found:
         raise ValidationError(found)
+    return rows
+
+
+def work(rows: list[dict[str, Any]]) -> int:
+    """How many records an import of `rows` writes: the progress bar's length."""
+    return len(rows) + sum(len(row["distributions"]) for row in rows)
+
+
+def summary(messages: list[str]) -> str:
+    """A refused catalog's problems in one message short enough to read on a page."""
+    shown = [m if m.endswith(".") else f"{m}." for m in messages[:SHOWN_PROBLEMS]]
+    more = len(messages) - len(shown)
+    if more > 0:
+        shown.append(f"And {more} more problem{'' if more == 1 else 's'}.")
+    return " ".join(shown)
+
+
+def _quiet(done: int, message: str = "") -> None:
+    """No one watches the progress of an import run in place."""
+
+
+def import_catalog(
+    user: Any,
+    catalog: Any,
+    default_department: Department | None,
+    progress: Progress = _quiet,
+) -> Result:
+    """Create or update the inventory from a POD 1.1 catalog, all or nothing. Each
+    dataset's publisher names its department; `default_department` takes the rest."""
+    return import_rows(user, checked_rows(catalog), default_department, progress)
+
+
+def import_rows(
+    user: Any,
+    rows: list[dict[str, Any]],
+    default_department: Department | None,
+    progress: Progress = _quiet,
+) -> Result:
+    """Write `checked_rows` to the inventory in one transaction, calling `progress` with
+    the records written so far (datasets, then distributions) every `CHUNK` records."""
     by_name = {d.name.casefold(): d for d in Department.objects.all()}
     existing = Dataset.objects.in_bulk([r["identifier"] for r in rows], field_name="identifier")
     new: list[tuple[int, dict[str, Any]]] = []
@@ -142,15 +201,25 @@ def import_catalog(user: Any, catalog: Any, default_department: Department | Non
             values.pop("identifier")
             values.pop("classification")  # the inventory's own judgment stands
             edits.append((index, current, values))
+    written = 0
     with transaction.atomic():
-        try:
-            created = services.create_many(user, Dataset, [v for _, v in new])
-        except services.RowInvalid as exc:
-            raise _message(f"Dataset {new[exc.index][0]}", exc.error) from None
-        try:
-            services.update_rows(user, [(obj, v) for _, obj, v in edits])
-        except services.RowInvalid as exc:
-            raise _message(f"Dataset {edits[exc.index][0]}", exc.error) from None
+        created: list[Any] = []
+        for start in range(0, len(new), CHUNK):
+            part = new[start : start + CHUNK]
+            try:
+                created += services.create_many(user, Dataset, [v for _, v in part])
+            except services.RowInvalid as exc:
+                raise _message(f"Dataset {part[exc.index][0]}", exc.error) from None
+            written += len(part)
+            progress(written, "Adding the new datasets.")
+        for start in range(0, len(edits), CHUNK):
+            chunk = edits[start : start + CHUNK]
+            try:
+                services.update_rows(user, [(obj, v) for _, obj, v in chunk])
+            except services.RowInvalid as exc:
+                raise _message(f"Dataset {chunk[exc.index][0]}", exc.error) from None
+            written += len(chunk)
+            progress(written, "Updating the datasets the inventory already holds.")
         services.delete_many(
             user, Distribution.objects.filter(dataset__in=[obj for _, obj, _ in edits])
         )
@@ -164,8 +233,11 @@ def import_catalog(user: Any, catalog: Any, default_department: Department | Non
                     {**d, "title": d["title"][:200], "dataset": targets[row["identifier"]]}
                 )
                 where.append(f"Dataset {index} distribution {j}")
-        try:
-            services.create_many(user, Distribution, dists)
-        except services.RowInvalid as exc:
-            raise _message(where[exc.index], exc.error) from None
+        for start in range(0, len(dists), CHUNK):
+            try:
+                services.create_many(user, Distribution, dists[start : start + CHUNK])
+            except services.RowInvalid as exc:
+                raise _message(where[start + exc.index], exc.error) from None
+            written += len(dists[start : start + CHUNK])
+            progress(written, "Adding the distributions.")
     return Result(len(new), len(edits), len(dists))

@@ -1,6 +1,7 @@
 """The data catalog in a real browser: the catalog page's check and its datasets, then by
-keyboard to the import page, where a refused data.json names the dataset and the field and
-an accepted one lands on the inventory; all passing axe-core."""
+keyboard to the import page, where a file that is not JSON is refused at once, a refused
+data.json's job names the dataset and the field, and an accepted one's job says what it
+added and leads to the inventory; all passing axe-core."""
 
 import json
 
@@ -55,20 +56,38 @@ def test_data_catalog_and_import_by_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text("Import a data.json")
     axe_check(page)
 
+    not_json = tmp_path / "notes.json"
+    not_json.write_text("{not json")
+    page.get_by_label("The data.json file").set_input_files(str(not_json))
+    page.get_by_role("button", name="Import").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#form-errors")).to_contain_text("The file is not JSON")
+    axe_check(page)
+
     bad = _catalog(tmp_path, "bad.json", identifier="dataset-2")  # confidential: not public
     page.get_by_label("The data.json file").set_input_files(str(bad))
     page.get_by_role("button", name="Import").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#form-errors")).to_contain_text(
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of the data catalog bad.json")
+    expect(page.locator("#job-progress")).to_contain_text("Failed")
+    expect(page.locator("#job-progress")).to_contain_text(
         "Dataset 0: accessLevel: A confidential dataset cannot be public."
     )
     axe_check(page)
 
+    page.goto(f"{url}/registers/data/import/")
+    expect(page.locator("#data-imports")).to_contain_text("bad.json")
+    axe_check(page)
     good = _catalog(tmp_path, "good.json", identifier="parks", title="Parks")
     page.get_by_label("The data.json file").set_input_files(str(good))
     page.get_by_role("button", name="Import").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text("1 dataset added, 0 updated, 1 distribution")).to_be_visible()
+    expect(page.locator("#job-progress")).to_contain_text(
+        "1 dataset added, 0 updated, 1 distribution"
+    )
+    axe_check(page)
+    page.get_by_role("link", name="See the data inventory").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Parks")).to_be_visible()
     axe_check(page)
 

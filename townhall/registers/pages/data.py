@@ -2,20 +2,26 @@
 (DCAT-US 3.0) and the import of an existing `data.json`. The catalog is for signed-in
 people until the public site comes; it lists only what the public may know of."""
 
+from typing import Any
+
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from townhall.core import permissions
+from townhall.jobs import runner
+from townhall.jobs.models import Job
 from townhall.org.models import Department
-from townhall.registers import catalog_import, data_input, dcat
+from townhall.registers import catalog_import, data_input, dcat, tasks
 from townhall.registers.models import Dataset, Distribution
 
 CATALOG_TITLE = "Data catalog"
+# The person's own latest imports the import page lists.
+RECENT_IMPORTS = 5
 
 
 @require_safe
@@ -69,14 +75,22 @@ class CatalogImportForm(forms.Form):
     )
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _recent_imports(user: Any) -> list[Job]:
+    """The person's own latest catalog imports, to follow from the import page."""
+    return list(
+        Job.objects.restrict(user, "view")
+        .filter(kind=tasks.DATA_IMPORT_JOB, created_by=user)
+        .order_by("-pk")[:RECENT_IMPORTS]
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def data_import(request: HttpRequest) -> HttpResponse:
-    """Upload an existing data.json: each dataset created or updated (by identifier), or
-    none, with the error naming the dataset and its field."""
+    """Upload an existing data.json. The request only checks that the file is small enough
+    and is JSON, keeps it, and asks the job runner to import it (each dataset created or
+    updated by identifier, or none); the job's page follows it and says what it did, or
+    names the refused dataset and its field."""
     if not permissions.can_add(request.user, Distribution):
         raise PermissionDenied("Only IT staff import a data catalog.")
     posted = request.method == "POST"
@@ -88,23 +102,23 @@ def data_import(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(
                     f"The file is larger than {catalog_import.MAX_BYTES // (1024 * 1024)} MB."
                 )
-            catalog = catalog_import.parse(upload.read())
-            result = catalog_import.import_catalog(
-                request.user, catalog, form.cleaned_data["department"]
-            )
+            catalog_import.parse(upload.read())
         except ValidationError as exc:
             for message in exc.messages:
-                form.add_error(None, message)
+                form.add_error("document", message)
         else:
-            messages.success(
-                request,
-                f"Imported the catalog: {_count(result.created, 'dataset')} added, "
-                f"{result.updated} updated, {_count(result.distributions, 'distribution')}.",
+            department = form.cleaned_data["department"]
+            job = runner.submit(
+                request.user,
+                tasks.DATA_IMPORT_JOB,
+                f"Import of the data catalog {upload.name}"[:200],
+                {"department": department.pk if department else None},
+                upload=upload,
             )
-            return redirect("registers:dataset_list")
+            return redirect(job.get_absolute_url())
     return render(
         request,
         "registers/data_import.html",
-        {"form": form},
+        {"form": form, "imports": _recent_imports(request.user)},
         status=400 if posted else 200,
     )
