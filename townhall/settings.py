@@ -320,6 +320,12 @@ SPECTACULAR_SETTINGS = {
         "ExposureKindEnum": "townhall.cyber.models.Exposure.Kind",
         # The 0–4 skill scale: a proficiency's level and a training plan's levels.
         "SkillLevelEnum": "townhall.people.models.LEVELS",
+        # The registers': an AI use case's practices and yes-or-no answers, data
+        # classification (a dataset's, as a system's), a pilot's kind of technology.
+        "AIPracticeEnum": "townhall.registers.models.AIUseCase.Practice",
+        "YesNoEnum": "townhall.registers.models.YES_NO",
+        "DataClassificationEnum": "townhall.estate.models.System.Classification",
+        "PilotTechnologyEnum": "townhall.registers.models.Technology",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     # Without deep links each operation's heading is one button, not a link inside a button.

@@ -165,6 +165,8 @@ class ResourceContract:
             client.force_login(user)
             api = self.api(user)
             if role in self.readers:
+                if self.private and role == "liaison":
+                    continue  # their own department's rows only: the liaison's own test
                 assert client.get(self.url("detail", obj)).status_code == 200, role
                 assert api.get(self.api_url(obj)).status_code == 200, role
                 continue

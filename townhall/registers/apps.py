@@ -31,7 +31,6 @@ class RegistersConfig(AppConfig):
         # Every register's records carry a review: due ones in the calendar, overdue ones
         # on IT staff's home page.
         plugins.register_calendar_events(reviews.review_events)
-        imports.register()
         plugins.register_home_notice(reviews.home_notice)
-        imports.register()
+        imports.register()  # every register's kinds, for the importer
         registry.register_spellings(self.label, spellings.SPELLINGS)  # "Pilot", "Retired"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core.models import OwnedModel, TrackedModel, field_named
+from townhall.estate.models import System
 from townhall.registers import pilots, readiness
 from townhall.registers.dcat import FREQUENCIES, MEDIA_TYPE_RE, is_temporal
 
@@ -376,11 +377,8 @@ class Dataset(Reviewed):
     holds it, how sensitive it is, how long it is kept, and whether (and where) the public
     may have it. The public and restricted-public ones make the `data.json` catalog."""
 
-    class Classification(models.TextChoices):
-        PUBLIC = "public", "Public"
-        INTERNAL = "internal", "Internal"
-        CONFIDENTIAL = "confidential", "Confidential"
-        RESTRICTED = "restricted", "Restricted"
+    # The estate's words for how sensitive data is: a dataset's and a system's agree.
+    Classification = System.Classification
 
     class AccessLevel(models.TextChoices):
         PUBLIC = "public", "Public"
