@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "townhall.shadowit",
     "townhall.people",
     "townhall.registers",
+    "townhall.public",
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",
@@ -222,6 +223,10 @@ SESSION_COOKIE_AGE = max(SESSION_IDLE_HOURS, 24) * 3600
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
 USE_I18N = True
+# The public site speaks English and Spanish (townhall/public/language.py chooses per
+# visitor); staff pages are in English. Translations: townhall/locale, compiled at set-up.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -26,6 +26,8 @@ urlpatterns = [
     path("shadow-it/", include("townhall.shadowit.urls")),
     path("people/", include("townhall.people.urls")),
     path("registers/", include("townhall.registers.urls")),
+    path("public/", include("townhall.public.urls")),
+    path("publishing/", include("townhall.public.publishing_urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

@@ -37,6 +37,7 @@ MODULE_ORDER = (
     "shadowit",
     "people",
     "registers",
+    "public",
 )
 
 

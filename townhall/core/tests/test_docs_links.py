@@ -17,6 +17,7 @@ ON_DISK = ("/usr/", "/etc/", "/var/", "/opt/", "/home/", "/run/")
 ROLE = {
     "/continuity/my-impact-analyses/": "liaison",
     "/single-sign-on/": "admin",
+    "/publishing/": "admin",
 }
 
 

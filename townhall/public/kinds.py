@@ -1,0 +1,130 @@
+"""What the public site may publish: the kinds of record, the fields of each a government may
+choose to publish, and which records of a kind may be public at all. Nothing is public until
+an administrator publishes it (`models.Publication`); `publishing.py` is the only reader.
+
+The public site is a module after the others, so it names their models here; they know
+nothing of it.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+def _every(qs: QuerySet) -> QuerySet:
+    return qs
+
+
+@dataclass(frozen=True)
+class PublicField:
+    """One field a government may publish. `lookup` is the ORM path read with `values()`
+    (a related record's name, say); only published lookups are ever read."""
+
+    name: str
+    label: Any  # a lazily translated string
+    lookup: str = ""
+    # Stored value → words shown; None takes the model field's own choices.
+    choices: Mapping[str, Any] | None = None
+    # Long text, shown as paragraphs and left out of list pages.
+    long: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.lookup or self.name
+
+
+@dataclass(frozen=True)
+class PublicKind:
+    """A kind of record on the public site: its address (`slug`), the field that names each
+    record (public whenever the kind is), the fields that may be published, and `eligible`,
+    which narrows the records that may be public at all (no drafts, say)."""
+
+    key: str
+    slug: str
+    label: Any
+    singular: Any
+    model: str  # "governance.Proposal"
+    title: PublicField
+    fields: tuple[PublicField, ...]
+    intro: Any = ""
+    eligible: Callable[[QuerySet], QuerySet] = _every
+    order: int = 100
+
+    def field(self, name: str) -> PublicField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+def _past_draft(qs: QuerySet) -> QuerySet:
+    """A request is public once submitted; a draft is the department's own until then."""
+    return qs.exclude(status="draft")
+
+
+KINDS: tuple[PublicKind, ...] = (
+    PublicKind(
+        key="proposal",
+        slug="investments",
+        label=_("Technology investments"),
+        singular=_("Technology investment"),
+        model="governance.Proposal",
+        intro=_(
+            "What departments asked to fund, what the board decided and why, and how the "
+            "funded projects are going."
+        ),
+        title=PublicField("title", _("Title")),
+        fields=(
+            PublicField("owner_department", _("Department"), "owner_department__name"),
+            PublicField("cycle", _("Budget year"), "cycle__name"),
+            PublicField("kind", _("Kind of investment")),
+            PublicField("status", _("Status")),
+            PublicField("problem", _("The problem today"), long=True),
+            PublicField("outcome", _("What will be better"), long=True),
+            PublicField("recurring_operating", _("Yearly running cost")),
+            PublicField("decision_rationale", _("Why the board decided so"), long=True),
+            PublicField("approved_start", _("Approved to start (fiscal year)")),
+        ),
+        eligible=_past_draft,
+        order=10,
+    ),
+    PublicKind(
+        key="ai_use_case",
+        slug="ai-use-cases",
+        label=_("Uses of artificial intelligence"),
+        singular=_("Use of artificial intelligence"),
+        model="registers.AIUseCase",
+        intro=_(
+            "Where the government uses artificial intelligence, what for, and how it is kept safe."
+        ),
+        title=PublicField("name", _("Name")),
+        fields=(
+            PublicField("owner_department", _("Department"), "owner_department__name"),
+            PublicField("purpose", _("Purpose and benefits"), long=True),
+            PublicField("outputs", _("What it produces"), long=True),
+            PublicField("stage", _("Stage")),
+            PublicField("high_impact", _("High impact")),
+            PublicField("high_impact_reason", _("Why it is high impact"), long=True),
+            PublicField("vendor", _("Vendor"), "vendor__name"),
+            PublicField("oversight_notes", _("Human oversight"), long=True),
+            PublicField("remedy_notes", _("Appeal or remedy"), long=True),
+        ),
+        order=20,
+    ),
+)
+
+
+def all_kinds() -> tuple[PublicKind, ...]:
+    return tuple(sorted(KINDS, key=lambda k: k.order))
+
+
+def get(key: str) -> PublicKind | None:
+    return next((k for k in KINDS if k.key == key), None)
+
+
+def by_slug(slug: str) -> PublicKind | None:
+    return next((k for k in KINDS if k.slug == slug), None)

@@ -1,0 +1,97 @@
+"""One record of every kind the public site may publish, each text in it a word found
+nowhere else (`zq…`), so a test can tell where each field's value shows. A kind added to
+`kinds.KINDS` needs its sample here: test_leaks fails naming it otherwise."""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from townhall.core import context, services
+from townhall.core.context import SYSTEM
+from townhall.estate.models import Vendor
+from townhall.governance import presets
+from townhall.governance import services as gov
+from townhall.governance.models import BudgetCycle, Proposal
+from townhall.org.models import Department
+from townhall.public.models import Publication
+from townhall.registers.models import AIUseCase
+
+
+def _department() -> Department:
+    found = Department.objects.filter(code="ZQD").first()
+    return found or services.create(SYSTEM, Department, {"name": "Zqdepartment", "code": "ZQD"})
+
+
+def proposal() -> Any:
+    criteria = gov.load_preset(SYSTEM, presets.ORANGE_COUNTY_STYLE)
+    cycle = gov.open_cycle(
+        SYSTEM,
+        {
+            "name": "Zqcycle",
+            "first_year": 2027,
+            "years": 1,
+            "criteria_set": criteria,
+            "status": BudgetCycle.Status.DECIDING,
+            "budgets": {"2027": {"capital": 1_000_000, "operating": 300_000}},
+        },
+    )
+    return services.create(
+        SYSTEM,
+        Proposal,
+        {
+            "cycle": cycle,
+            "owner_department": _department(),
+            "title": "Zqtitle online permits",
+            "problem": "Zqproblem paper forms",
+            "outcome": "Zqoutcome residents apply online",
+            "kind": Proposal.Kind.MODERNIZATION,
+            "status": Proposal.Status.APPROVED,
+            "earliest_start": 2027,
+            "capital_costs": [100_000],
+            "recurring_operating": 12_345,
+            "decision_rationale": "Zqrationale it scored highest",
+            "approved_start": 2027,
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
+def ai_use_case() -> Any:
+    vendor = services.create(SYSTEM, Vendor, {"name": "Zqvendor"})
+    return services.create(
+        SYSTEM,
+        AIUseCase,
+        {
+            "name": "Zqtitle plate readers",
+            "owner_department": _department(),
+            "topic_area": "law_justice",
+            "purpose": "Zqpurpose finds stolen vehicles",
+            "outputs": "Zqoutputs alerts",
+            "stage": "deployed",
+            "implemented_on": datetime.date(2024, 1, 1),
+            "high_impact": "no",
+            "development": "contracted",
+            "vendor": vendor,
+            "oversight_notes": "Zqoversight an officer checks",
+            "remedy_notes": "Zqremedy ask the clerk",
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
+SAMPLES: dict[str, Callable[[], Any]] = {"proposal": proposal, "ai_use_case": ai_use_case}
+
+
+def publish(key: str, fields: list[str], published: bool = True) -> Publication:
+    """Publish a kind with these fields, as an administrator would."""
+    found = Publication.objects.filter(kind=key).first()
+    data = {"kind": key, "published": published, "fields": fields}
+    with context.acting("system"):
+        if found is None:
+            return services.create(SYSTEM, Publication, data)
+        return services.update(SYSTEM, found, data, version=found.version)
+
+
+def make(key: str) -> Any:
+    with context.acting("system"):
+        return SAMPLES[key]()

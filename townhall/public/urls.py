@@ -1,0 +1,14 @@
+from django.urls import path
+
+from townhall.public.pages import site
+
+app_name = "public"
+urlpatterns = [
+    path("", site.home, name="home"),
+    path("search/", site.search, name="search"),
+    path("language/<str:code>/", site.choose_language, name="language"),
+    path("<slug:slug>/", site.record_list, name="list"),
+    path("<slug:slug>/<int:pk>/", site.record_detail, name="detail"),
+    path("<slug:slug>/feed.atom", site.record_feed, name="feed"),
+    path("<slug:slug>.csv", site.record_csv, name="csv"),
+]
