@@ -5,6 +5,7 @@ headings people use, read again without adding anything twice, and a bad row is 
 row, column and reason."""
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ def test_readiness_assessments_are_read_with_their_answers(departments):
     assert (chatbot.result.total, chatbot.result.answered) == (5, 2)
     # The export writes the answers as they are read back.
     kind = kinds.get("readiness_assessment")
-    assert exporting.cell(chatbot, kind, "answers") == '{"ai-purpose": 2, "ai-data": 3}'
+    assert json.loads(exporting.cell(chatbot, kind, "answers")) == chatbot.answers
     sensors = ReadinessAssessment.objects.get(title="Street sensor readiness")
     assert sensors.technology == "iot" and sensors.answers == {}
     again = run_import(SYSTEM, "readiness_assessment", body, "readiness.csv")
