@@ -86,12 +86,12 @@ CONTINUUM_KINDS = (
         model="registers.LaneRating",
         order=412,
         natural_key=("assessment", "lane"),
+        # The evidence document is attached on the rating's page: a file names no upload.
         fields=(
             "assessment",
             "lane",
             "level",
             "evidence",
-            "evidence_document",
             "external_id",
             "notes",
         ),
@@ -100,7 +100,6 @@ CONTINUUM_KINDS = (
             "lane": ("lane", "continuum lane", "element", "area"),
             "level": ("level", "stage", "rating", "score"),
             "evidence": ("evidence", "why", "justification", "comments"),
-            "evidence_document": ("evidence document", "document", "supporting document"),
         },
     ),
 )
