@@ -75,7 +75,7 @@ def _read(rows: list[Row], post: Any) -> list[tuple[Row, int]]:
             elif row.evidence:
                 row.errors["level"] = "Choose the level this evidence shows, from 1 to 5."
             continue
-        if not row.level.isdigit() or int(row.level) not in interop.LEVELS:
+        if not row.level.isdecimal() or int(row.level) not in interop.LEVELS:
             row.errors["level"] = "Choose a level from 1 to 5."
             continue
         level = int(row.level)
@@ -103,7 +103,7 @@ def _write(
                         user,
                         row.rating,
                         values,
-                        version=int(version) if version.isdigit() else None,
+                        version=int(version) if version.isdecimal() else None,
                     )
             except ValidationError as error:
                 said = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}

@@ -41,12 +41,14 @@ def test_the_five_lanes_are_saved_together_or_not_at_all(users, client_for):
         governance=("", "Board formed"),
         technology=("4", "Shared P25 system"),
         usage=("9", "Every day"),
+        training=("\u00b2", "A superscript two: a digit to Python, but no level"),
     )
     refused = staff.post(url, data)
     assert refused.status_code == 400
     body = refused.content.decode()
     assert 'id="governance-level-error">A rated lane keeps a level' in body
     assert 'id="usage-level-error">Choose a level from 1 to 5.' in body
+    assert 'id="training-level-error">Choose a level from 1 to 5.' in body
     assert 'id="technology-level-error"' not in body
     assert "Shared P25 system" in body  # what was typed is kept
     assert LaneRating.objects.count() == 1 and AuditEntry.objects.count() == written
