@@ -1,5 +1,6 @@
 """One file row into field values for the write path, or the reasons it cannot be."""
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,8 @@ def shown(raw: Any) -> str:
 
 
 def _scalar(field: models.Field, raw: Any) -> Any:
+    if isinstance(field, models.JSONField):
+        return _json(raw)
     if field.choices:
         return values.choice(raw, [(str(k), str(v)) for k, v in field.flatchoices])
     if isinstance(field, models.BooleanField):
@@ -52,6 +55,15 @@ def _scalar(field: models.Field, raw: Any) -> Any:
     if isinstance(field, models.TextField) and field.name == "aliases":
         return "\n".join(values.split_list(raw))
     return values.text(raw)
+
+
+def _json(raw: Any) -> Any:
+    """A JSON field's cell, written as the API and the export write it (`{"key": 2}`): the
+    model's own checks then say what is wrong with the value, as they do for the API."""
+    try:
+        return json.loads(values.text(raw))
+    except ValueError:
+        raise ValueProblem('Write it as JSON, such as {"key": 2}') from None
 
 
 def _blank(field: models.Field) -> tuple[bool, Any]:
@@ -380,6 +392,8 @@ def _how(field: models.Field | None) -> str:
     if field is None or field.is_relation or field.choices:
         return OTHER
     if isinstance(field, models.TextField) and field.name == "aliases":
+        return OTHER
+    if isinstance(field, models.JSONField):
         return OTHER
     special = (models.BooleanField, models.DateField, models.DecimalField, models.IntegerField)
     return REMEMBER if isinstance(field, special) else TEXT

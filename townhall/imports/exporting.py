@@ -1,6 +1,7 @@
 """Every record of a kind in the importer's own columns, so the file imports back unchanged."""
 
 import datetime
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Protocol, cast
@@ -49,6 +50,8 @@ def cell(obj: models.Model, kind: Kind, name: str) -> Any:
         return value.isoformat()
     if isinstance(value, int | Decimal):
         return str(value)
+    if isinstance(value, dict | list):  # a JSON field, as the importer reads it back
+        return exports.safe_cell(json.dumps(value, ensure_ascii=False))
     return exports.safe_cell(str(value))
 
 

@@ -1,12 +1,13 @@
 """The registers' kinds of record for the spreadsheet importer, registered by the app
 config (`apps.py` ready())."""
 
+import datetime
 from typing import Any
 
 from django.db import models
 
 from townhall.core import plugins
-from townhall.imports import refs
+from townhall.imports import refs, values
 from townhall.registers import ai_inventory, pilots
 
 # How people head the review columns every register's records have.
@@ -38,7 +39,7 @@ AI_USE_CASE = plugins.ImportKind(
 # --- Emergency communications ---
 # Talkgroups name the radio system (an estate component) they live on, so they load after
 # the estate; partner agencies stand alone.
-RADIO_KINDS = (
+RADIO_KINDS: tuple[plugins.ImportKind, ...] = (
     plugins.ImportKind(
         key="radio_talkgroup",
         label="Talkgroups and channels",
@@ -61,6 +62,92 @@ RADIO_KINDS = (
         column_spellings={"kind": ("agency type", "partner type", "type", "kind")},
     ),
 )
+
+# A continuum self-assessment has no name, only its day; people keep it as one row per lane
+# rating (assessment, lane, level, evidence). The importer adds a record a row names only
+# when that record has a name (`ImportKind.adds`), so the simplest shape it reads well is
+# two kinds: the assessments, found by their day, and the lane ratings, found by their
+# assessment (named by its day) and lane. One sheet serves both: imported as assessments,
+# its five rows of one day make one assessment; imported again as lane ratings, five ratings.
+ASSESSMENT_DAY_SPELLINGS = ("assessed on", "assessment date", "date assessed", "assessment")
+CONTINUUM_KINDS = (
+    plugins.ImportKind(
+        key="continuum_assessment",
+        label="Continuum self-assessments",
+        model="registers.ContinuumAssessment",
+        order=410,
+        natural_key=("assessed_on",),
+        fields=("assessed_on", "owner_department", *REVIEW_SPELLINGS, "external_id", "notes"),
+        column_spellings={"assessed_on": (*ASSESSMENT_DAY_SPELLINGS, "date"), **REVIEW_SPELLINGS},
+    ),
+    plugins.ImportKind(
+        key="lane_rating",
+        label="Continuum lane ratings",
+        model="registers.LaneRating",
+        order=412,
+        natural_key=("assessment", "lane"),
+        # The evidence document is attached on the rating's page: a file names no upload.
+        fields=(
+            "assessment",
+            "lane",
+            "level",
+            "evidence",
+            "external_id",
+            "notes",
+        ),
+        column_spellings={
+            "assessment": (*ASSESSMENT_DAY_SPELLINGS, "date"),
+            "lane": ("lane", "continuum lane", "element", "area"),
+            "level": ("level", "stage", "rating", "score"),
+            "evidence": ("evidence", "why", "justification", "comments"),
+        },
+    ),
+)
+
+
+def continuum_assessment(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """A continuum self-assessment by its day ("2026-03-01", "3/1/2026", or its title as
+    exported: "Continuum self-assessment of 1 March 2026")."""
+    prefix = "continuum self-assessment of "
+    said = text[len(prefix) :] if text.lower().startswith(prefix) else text
+    try:
+        day = values.date(said) or _long_date(said)
+    except values.ValueProblem:
+        day = _long_date(said)
+    if day is None:
+        raise values.ValueProblem(f"Name the assessment by its day, such as 2026-03-01: {text!r}")
+    return refs.one(qs.model, list(qs.filter(assessed_on=day)[:10]), text, department_id)
+
+
+def _long_date(text: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(text.strip(), "%d %B %Y").date()
+    except ValueError:
+        return None
+
+
+# An interoperability link joins a partner agency and one of our talkgroups (the model's two
+# ends). The importer's `ends` are read from "From" and "To" columns into a dependency's
+# from_/to_ fields, and every kind's ends are offered to every link kind; so the link is
+# found instead by its natural key: its partner, its talkgroup and how (the part a dependency
+# reads from `link_key`: one partner may reach a talkgroup both by gateway and by cache
+# radios). A file without a "how" column reads the default, a shared system.
+INTEROP_LINK = plugins.ImportKind(
+    key="radio_interop_link",
+    label="Interoperability links (radio)",
+    model="registers.InteropLink",
+    order=415,
+    natural_key=("partner", "talkgroup", "how"),
+    fields=("partner", "talkgroup", "how", "tested_on", "works", "external_id", "notes"),
+    column_spellings={
+        "partner": ("partner", "partner agency", "agency"),
+        "talkgroup": ("talkgroup", "channel", "talkgroup name", "channel name"),
+        "how": ("how", "method", "connection", "interoperability method", "how connected"),
+        "tested_on": ("last tested", "tested on", "test date", "date tested"),
+        "works": ("works", "working", "result", "test result", "status"),
+    },
+)
+RADIO_KINDS = (*RADIO_KINDS, *CONTINUUM_KINDS, INTEROP_LINK)
 
 
 # --- Social media accounts ---
@@ -155,6 +242,47 @@ DATASET = plugins.ImportKind(
         **REVIEW_SPELLINGS,
     },
 )
+
+# A distribution is one address of one dataset: found by its download address within its
+# dataset, else by its access address (a row may give either), so a list of a dataset's
+# files read again updates them; only a row with neither matches on both (and is refused).
+DISTRIBUTION = plugins.ImportKind(
+    key="distribution",
+    label="Distributions (dataset downloads)",
+    model="registers.Distribution",
+    order=821,
+    natural_key=("dataset", "download_url", "access_url"),
+    other_keys=("download_url", "access_url"),
+    other_keys_within=("dataset",),
+    fields=(
+        "dataset",
+        "title",
+        "description",
+        "download_url",
+        "access_url",
+        "media_type",
+        "format",
+        "external_id",
+        "notes",
+    ),
+    column_spellings={
+        "dataset": ("dataset", "dataset name", "dataset title", "dataset id"),
+        "title": ("title", "distribution", "distribution title", "file name"),
+        "description": ("description",),
+        "download_url": ("download url", "download address", "download link", "file url"),
+        "access_url": ("access url", "access address", "api url", "service url", "endpoint"),
+        "media_type": ("media type", "mime type", "mediatype", "content type"),
+        "format": ("format", "file format", "file type"),
+    },
+)
+
+
+def dataset(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
+    """A dataset by its catalog identifier (unique across the government), else its title."""
+    found = list(qs.filter(identifier=text)[:2])
+    if len(found) == 1:
+        return found[0]
+    return refs.by_name(qs, "title", text, department_id)
 
 
 # --- Innovation pilots and emerging technology ---
@@ -252,7 +380,39 @@ SURVEILLANCE_REVIEW = plugins.ImportKind(
         **REVIEW_SPELLINGS,
     },
 )
-PILOT_KINDS = (PILOT, SURVEILLANCE_REVIEW)
+# A readiness assessment is its title within its department, like a pilot. Its answers are
+# read as the model and the API hold them, one JSON object of question and score
+# ({"ai-purpose": 2, "ai-data": 3}), checked against its technology's questionnaire by the
+# model; the score is worked out from them, never read.
+READINESS_ASSESSMENT = plugins.ImportKind(
+    key="readiness_assessment",
+    label="Readiness assessments",
+    model="registers.ReadinessAssessment",
+    order=840,
+    name_field="title",
+    name_spellings=("title", "assessment", "assessment title", "readiness assessment"),
+    fields=(
+        "title",
+        "technology",
+        "assessed_on",
+        "pilot",
+        "owner_department",
+        "answers",
+        "review_owner",
+        "last_reviewed_on",
+        "next_review_on",
+        "external_id",
+        "notes",
+    ),
+    column_spellings={
+        "technology": ("technology", "kind of technology", "technology type", "tech"),
+        "assessed_on": ("assessed on", "assessment date", "date assessed", "date"),
+        "pilot": ("pilot", "pilot name", "project"),
+        "answers": ("answers", "scores", "question scores", "responses"),
+        **REVIEW_SPELLINGS,
+    },
+)
+PILOT_KINDS = (PILOT, SURVEILLANCE_REVIEW, READINESS_ASSESSMENT)
 
 
 def pilot(qs: models.QuerySet, text: str, department_id: int | None = None) -> Any:
@@ -266,6 +426,9 @@ def register() -> None:
         plugins.register_import_kind(kind)
     plugins.register_import_kind(SOCIAL_ACCOUNT)
     plugins.register_import_kind(DATASET)
+    plugins.register_import_kind(DISTRIBUTION)
+    plugins.register_import_finder("registers.Dataset", dataset)
     for kind in PILOT_KINDS:
         plugins.register_import_kind(kind)
     plugins.register_import_finder("registers.Pilot", pilot)
+    plugins.register_import_finder("registers.ContinuumAssessment", continuum_assessment)

@@ -2,6 +2,8 @@
 importer beside each choice's own value and label (see `estate/spellings.py` for the rules).
 Each register adds its model's words to `SPELLINGS` under its own header."""
 
+from townhall.registers import readiness
+
 SPELLINGS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
 
 # --- AI use cases ---
@@ -140,5 +142,36 @@ SPELLINGS["surveillancereview"] = {
         "pending": ("under review", "in review", "open", "awaiting decision"),
         "approved_with_conditions": ("conditionally approved", "approved with conditions"),
         "rejected": ("denied", "not approved", "declined"),
+    },
+}
+# The same words for the technologies a readiness questionnaire is written for.
+SPELLINGS["readinessassessment"] = {
+    "technology": {
+        key: words
+        for key, words in SPELLINGS["pilot"]["technology"].items()
+        if key in dict(readiness.technologies())
+    }
+}
+
+# --- Emergency communications ---
+# The continuum's lanes as SAFECOM's chart heads them, and the ways partners are reached.
+SPELLINGS["lanerating"] = {
+    "lane": {
+        "procedures": ("sops", "sop", "standard operating procedures", "procedures"),
+        "training": ("training and exercises", "training & exercises", "exercises"),
+        "usage": ("usage", "use"),
+    },
+}
+SPELLINGS["interoplink"] = {
+    "how": {
+        "shared_system": ("shared system", "same system", "shared trunked system"),
+        "gateway": ("gateway", "patch", "console patch", "isi gateway"),
+        "cache_radios": ("cache", "cache radios", "radio cache", "loaner radios"),
+        "shared_channel": ("shared channel", "mutual aid channel", "interop channel"),
+    },
+    "works": {
+        "yes": ("worked", "working", "pass", "passed", "ok"),
+        "partly": ("partial", "partially", "some issues"),
+        "no": ("failed", "fail", "not working"),
     },
 }

@@ -2,7 +2,7 @@ from django.urls import path
 
 from townhall.core.registry import urls
 from townhall.registers import views
-from townhall.registers.pages import ai_use_cases, data, home, radio, social
+from townhall.registers.pages import ai_use_cases, continuum, data, home, radio, social
 from townhall.registers.pages import pilots as pilot_pages
 from townhall.registers.pages import readiness as readiness_pages
 
@@ -61,5 +61,11 @@ urlpatterns += [
 
 # --- Emergency communications ---
 urlpatterns += [
-    path("emergency-communications/", radio.communications, name="emergency_communications")
+    path("emergency-communications/", radio.communications, name="emergency_communications"),
+    # All five lanes of a continuum self-assessment in one form (pages/continuum.py).
+    path(
+        "continuum-assessments/<int:pk>/lanes/",
+        continuum.lanes,
+        name="continuum_lanes",
+    ),
 ]

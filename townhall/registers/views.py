@@ -70,7 +70,11 @@ READINESS_ASSESSMENTS = declare(
 # --- Emergency communications ---
 
 CONTINUUM_ASSESSMENTS = declare(
-    m.ContinuumAssessment, ["notes"], nav_label="Continuum self-assessments", related=["lanes"]
+    m.ContinuumAssessment,
+    ["notes"],
+    nav_label="Continuum self-assessments",
+    related=["lanes"],
+    page_links=[("Rate the five lanes", "registers:continuum_lanes")],
 )
 LANE_RATINGS = declare(m.LaneRating, ["evidence"], in_nav=False)
 TALKGROUPS = declare(

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from townhall.core import charts
+from townhall.core import charts, permissions
 from townhall.registers import interop, interop_input
-from townhall.registers.models import InteropLink, PartnerAgency
+from townhall.registers.models import ContinuumAssessment, InteropLink, LaneRating, PartnerAgency
 
 HOW = dict(InteropLink.How.choices)
 WORKS = dict(InteropLink.Works.choices)
@@ -71,6 +71,10 @@ def communications(request: HttpRequest) -> HttpResponse:
         for g in found.matrix.talkgroups
     ]
     gaps = found.gaps
+    # The latest assessment's five lanes are rated in one form (pages/continuum.py).
+    latest = None
+    if found.assessments and permissions.can_add(request.user, LaneRating):
+        latest = ContinuumAssessment.objects.restrict(request.user, "view").first()
     return render(
         request,
         "registers/radio.html",
@@ -95,6 +99,7 @@ def communications(request: HttpRequest) -> HttpResponse:
                 for s in found.systems
             ],
             "assessments": found.assessments,
+            "latest": latest,
             "test_days": interop.TEST_DAYS,
         },
     )

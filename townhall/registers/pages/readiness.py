@@ -59,7 +59,7 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
             raw = request.POST.get(f"answer-{q.key}", "").strip()
             if not raw:
                 continue
-            if raw.isdigit() and int(raw) in readiness.SCORES:
+            if raw.isdecimal() and int(raw) in readiness.SCORES:
                 given[q.key] = int(raw)
             else:
                 errors[q.key] = f"Choose an answer from 0 to {readiness.TOP}."
@@ -99,4 +99,4 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isdecimal() else None

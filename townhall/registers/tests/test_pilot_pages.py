@@ -205,6 +205,9 @@ def test_readiness_questionnaire_saves_and_scores(client_for, departments):
     bad = client.post(url, {f"answer-{questions[1].key}": "9", "version": assessment.version})
     assert bad.status_code == 400
     assert b"Choose an answer from 0 to 3" in bad.content
+    # A superscript two is a digit to Python but no number: refused, not a server error.
+    odd = client.post(url, {f"answer-{questions[1].key}": "\u00b2", "version": "\u00b2"})
+    assert odd.status_code == 400 and b"Choose an answer from 0 to 3" in odd.content
     stale = client.post(url, {f"answer-{questions[1].key}": "1", "version": "1"})
     assert stale.status_code == 400 and b"not saved" in stale.content
     assessment.refresh_from_db()
