@@ -375,3 +375,16 @@ TOWNHALL_IMPORT_MAX_ROWS = envint("TOWNHALL_IMPORT_MAX_ROWS", 250_000)
 # Empty: the domains of the estate people's e-mail addresses, less the free mail providers;
 # a .gov or .mil address always counts as the government's (registers/social.py).
 REGISTERS_GOVERNMENT_DOMAINS = envlist("TOWNHALL_GOVERNMENT_DOMAINS", [])
+# Which innovation pilots need a surveillance review before they run (docs/registers.md):
+# comma lists of technology kinds (body_camera, drone, plate_reader, iot, vehicle, ai, other)
+# that always need one (TOWNHALL_SURVEILLANCE_ALWAYS) and that need one when the pilot
+# collects personal data (TOWNHALL_SURVEILLANCE_PERSONAL_DATA). A list left unset keeps the
+# registers' default for it (registers/pilots.py DEFAULT_RULE); an empty one means none.
+TOWNHALL_SURVEILLANCE_REVIEW: dict[str, list[str]] = {
+    key: envlist(name, [])
+    for key, name in (
+        ("always", "TOWNHALL_SURVEILLANCE_ALWAYS"),
+        ("personal_data", "TOWNHALL_SURVEILLANCE_PERSONAL_DATA"),
+    )
+    if envstr(name) is not None
+}

@@ -162,6 +162,11 @@ class ImportKind:
       the natural key when the row has them, and `other_keys_within`: the fields within
       which such a key names one record (an invoice number is the payee's own, so a
       purchase's reference names one only with how it was paid and to whom as printed);
+    - `settled_by`: a field of the natural key a record leaves empty until it is settled
+      (a pending surveillance review has no decision day): a row with it given that finds
+      no record takes the one with the rest of its key and that field empty, so the file
+      that records the decision settles the pending record instead of adding a second
+      (matched row by row: the in-memory index of an `indexed` kind does not do this);
     - `column_spellings`: how people head the other columns (field -> headings);
     - `adds`: references a row may name before they exist, added through the write path
       as the row is saved (field -> the new record's values besides its name: a course a
@@ -200,6 +205,7 @@ class ImportKind:
     indexed: bool = False
     natural_key: tuple[str, ...] = ()
     occurrence: str = ""
+    settled_by: str = ""
     column_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     adds: dict[str, dict[str, Any]] = field(default_factory=dict)
     fixed: dict[str, Any] = field(default_factory=dict)

@@ -44,7 +44,12 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
             return None  # lacking part of its key (its validation says why), or naming a
             # record the import is about to add: new
         wanted = {name: data[name] for name in kind.natural_key}
-        return _only(qs.filter(**wanted), "those " + ", ".join(kind.natural_key))
+        found = _only(qs.filter(**wanted), "those " + ", ".join(kind.natural_key))
+        settled = kind.settled_by
+        if found is None and settled and wanted[settled] is not None:
+            # the decision a file now gives settles the record still waiting for it
+            found = _only(qs.filter(**{**wanted, settled: None}), _unsettled(kind))
+        return found
     if kind.items:
         item = _item(kind, data)
         return _only(qs.filter(**{item[0]: item[1]}), f"that {item[0]}") if item else None
@@ -75,6 +80,11 @@ def existing(kind: Kind, data: dict[str, Any]) -> Any:
     return _only(
         qs.filter(**{name_field: data.get(name_field, "")}), f"that {name_field}{in_department}"
     )
+
+
+def _unsettled(kind: Kind) -> str:
+    others = ", ".join(n for n in kind.natural_key if n != kind.settled_by)
+    return f"those {others} and no {kind.settled_by} yet"
 
 
 def _unknown(value: Any) -> bool:

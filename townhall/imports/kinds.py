@@ -112,6 +112,12 @@ class Kind:
         `ImportKind.occurrence`); "" for none."""
         return self.registered.occurrence if self.registered else ""
 
+    @property
+    def settled_by(self) -> str:
+        """The natural key's field a record leaves empty until settled (see
+        `ImportKind.settled_by`); "" for none."""
+        return self.registered.settled_by if self.registered else ""
+
     def key_columns(self) -> tuple[str, ...]:
         """The natural key's fields a file must have columns for: not the occurrence, which
         the importer counts, nor those with a default or that may be empty, read as the

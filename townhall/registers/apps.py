@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 
 from townhall.core.plugins import EDITORS
 
@@ -14,6 +18,24 @@ MENU: list[tuple] = [
     ("Pilots pipeline", "registers:pilot_pipeline"),
     ("Emergency communications", "registers:emergency_communications"),
 ]
+
+
+def surveillance_kinds(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A misspelt kind in `TOWNHALL_SURVEILLANCE_REVIEW` would silently let such pilots run
+    without a review, so the start-up checks name it."""
+    from townhall.registers.models import Technology
+
+    configured = settings.TOWNHALL_SURVEILLANCE_REVIEW
+    unknown = sorted({k for kinds in configured.values() for k in kinds} - set(Technology.values))
+    if not unknown:
+        return []
+    return [
+        checks.Error(
+            f"TOWNHALL_SURVEILLANCE_REVIEW names unknown technology kinds: {', '.join(unknown)}.",
+            hint=f"Use some of: {', '.join(Technology.values)}.",
+            id="registers.E001",
+        )
+    ]
 
 
 class RegistersConfig(AppConfig):
@@ -34,3 +56,4 @@ class RegistersConfig(AppConfig):
         plugins.register_home_notice(reviews.home_notice)
         imports.register()  # every register's kinds, for the importer
         registry.register_spellings(self.label, spellings.SPELLINGS)  # "Pilot", "Retired"
+        checks.register(surveillance_kinds)

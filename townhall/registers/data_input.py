@@ -3,6 +3,7 @@ public catalog, as the plain rows `dcat.py` builds from, in a fixed number of qu
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from townhall.registers.dcat import split_words
@@ -21,6 +22,9 @@ def _row(ds: Dataset) -> dict[str, Any]:
     steward = ds.steward
     department = ds.owner_department
     modified = ds.data_modified_on or ds.updated_at.date()
+    # The schema wants a publisher and a contact named: the government itself when the
+    # dataset has no department, and the publisher when no one else is named.
+    publisher = department.name if department else settings.JURISDICTION_NAME
     return {
         "identifier": ds.identifier,
         "title": ds.title,
@@ -28,10 +32,8 @@ def _row(ds: Dataset) -> dict[str, Any]:
         "keywords": split_words(ds.keywords),
         "themes": split_words(ds.themes),
         "modified": modified.isoformat(),
-        "publisher": department.name if department else "",
-        "contact_name": ds.contact_name
-        or (steward.name if steward else "")
-        or (department.name if department else ""),
+        "publisher": publisher,
+        "contact_name": ds.contact_name or (steward.name if steward else "") or publisher,
         "contact_email": ds.contact_email or (steward.email if steward else ""),
         "access_level": ds.access_level,
         "rights": ds.rights,

@@ -9,6 +9,7 @@ hand (required fields, formats, vocabularies); docs/registers.md says which.
 
 import datetime
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -48,56 +49,113 @@ DC_FREQUENCY = {
     "irregular": "irregular",
 }
 
+# The patterns of the official POD 1.1 JSON Schema (dataset-non-federal.json), word for word,
+# so the checks below and the schema agree (a test compares them with the published files).
+# The schema matches them as `re.search` does; so do we.
 _DURATION = (
     r"P(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
     r"(?:T(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?"
 )
-_DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
-_DATETIME = _DATE + r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-DURATION_RE = re.compile(rf"^{_DURATION}$")
-REPEATING_RE = re.compile(rf"^R\d*/{_DURATION}$")
-DATE_TIME_RE = re.compile(rf"^{_DATETIME}$")
-# An interval: start/end, start/duration or duration/end (R/ repeats allowed in POD).
-INTERVAL_RE = re.compile(
-    rf"^(?:R\d*/)?(?:{_DATETIME}/{_DATETIME}|{_DATETIME}/{_DURATION}|{_DURATION}/{_DATETIME})$"
+# An ISO 8601 date or date-time; {a} and {b} are the numbers of its own groups that its
+# back-references name, which shift when a group comes before it.
+_DATE = (
+    r"([\+-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\{a}([12]\d|0[1-9]|3[01]))?|"
+    r"W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))"
+    r"([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d+(?!:))?)?"
+    r"(\{b}[0-5]\d([\.,]\d+)?)?([zZ]|([\+-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?"
 )
-MEDIA_TYPE_RE = re.compile(r"^[-\w]+/[-\w]+(?:\.[-\w]+)*(?:[+][-\w]+)?$")
-MAILTO_RE = re.compile(r"^mailto:[\w_~!$&'()*+,;=:.-]+@[\w.-]+\.[\w.-]+$")
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_DATE_FIRST = _DATE.replace("{a}", "3").replace("{b}", "17")
+_DATE_AFTER_REPEAT = _DATE.replace("{a}", "4").replace("{b}", "18")
+_REPEAT = r"(R\d*\/)?"
+ISSUED_PATTERN = rf"^{_DATE_FIRST}$"
+MODIFIED_PATTERNS = (
+    ISSUED_PATTERN,
+    rf"^{_REPEAT}{_DURATION}$",
+    rf"^{_REPEAT}{_DATE_AFTER_REPEAT}(\/){_DURATION}$",
+)
+TEMPORAL_PATTERNS = (
+    rf"^{_DATE_FIRST}(\/){_DATE_FIRST}$",
+    rf"^{_REPEAT}{_DATE_AFTER_REPEAT}(\/){_DURATION}$",
+    rf"^{_REPEAT}{_DURATION}\/{_DATE_AFTER_REPEAT}$",
+)
+FREQUENCY_PATTERN = rf"^R\/{_DURATION}$"
+MEDIA_TYPE_PATTERN = r"^[-\w]+/[-\w]+(\.[-\w]+)*([+][-\w]+)?$"
+MAILTO_PATTERN = r"^mailto:[\w\_\~\!\$\&\'\(\)\*\+\,\;\=\:.-]+@[\w.-]+\.[\w.-]+?$"
+
+MEDIA_TYPE_RE = re.compile(MEDIA_TYPE_PATTERN)
+MAILTO_RE = re.compile(MAILTO_PATTERN)
+# The schema's "uri" format: an absolute RFC 3986 URI (a scheme, then only the characters
+# a URI may hold, a % only as an escape), not a web address with spaces or accents.
+URI_RE = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$"
+)
 
 
-def is_modified(value: str) -> bool:
-    """POD's `modified`: an ISO 8601 date or date-time, a duration, or a repeating one."""
-    return bool(
-        DATE_TIME_RE.match(value)
-        or DURATION_RE.match(value)
-        or REPEATING_RE.match(value)
-        or INTERVAL_RE.match(value)
-    ) and _real_date(value)
+def _any(patterns: Iterable[str], value: Any) -> bool:
+    return isinstance(value, str) and any(re.search(p, value) for p in patterns)
+
+
+def is_modified(value: Any) -> bool:
+    """POD's `modified`: an ISO 8601 date or date-time, a duration (repeating or not), or a
+    date with a duration; a calendar date in it must exist (no 31 February), one rule the
+    schema's pattern cannot state."""
+    return _any(MODIFIED_PATTERNS, value) and _real_date(value)
+
+
+def is_issued(value: Any) -> bool:
+    """POD's `issued`: an ISO 8601 date or date-time (no duration), a day that exists."""
+    return _any((ISSUED_PATTERN,), value) and _real_date(value)
 
 
 def _real_date(value: str) -> bool:
-    """A calendar date within `value` exists (no 31 February)."""
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value)
-    if not match:
-        return True
-    try:
-        datetime.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return False
+    """Every calendar date (YYYY-MM-DD) within `value` exists."""
+    for match in re.finditer(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)", value):
+        try:
+            datetime.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return False
     return True
 
 
-def is_frequency(value: str) -> bool:
-    return value == "irregular" or bool(REPEATING_RE.match(value))
+def is_frequency(value: Any) -> bool:
+    """POD's `accrualPeriodicity`: irregular, or R/ and a duration (no repeat count)."""
+    return value == "irregular" or _any((FREQUENCY_PATTERN,), value)
 
 
-def is_temporal(value: str) -> bool:
-    return bool(INTERVAL_RE.match(value))
+def is_temporal(value: Any) -> bool:
+    """POD's `temporal`: start/end, start/duration or duration/end (the last two may repeat)."""
+    return _any(TEMPORAL_PATTERNS, value) and _real_date(value)
 
 
 def is_url(value: Any) -> bool:
-    return isinstance(value, str) and bool(URL_RE.match(value))
+    """An absolute URI, as the schema's "uri" format asks."""
+    return isinstance(value, str) and bool(URI_RE.match(value))
+
+
+def as_uri(address: str) -> str:
+    """A web address as a URI: a host in other scripts in its IDNA form, other characters
+    outside ASCII (and spaces) %-escaped, as the schema's "uri" format asks; the same
+    characters Django's `iri_to_uri` keeps are kept."""
+    parts = urllib.parse.urlsplit(address.strip())
+    netloc = parts.netloc
+    if not netloc.isascii():
+        user, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = urllib.parse.quote(host, safe="")
+        netloc = f"{urllib.parse.quote(user, safe=':%')}{at}{host}{colon}{port}"
+    safe = "/#%[]=:;$&()+,!?*@'~"
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            urllib.parse.quote(parts.path, safe=safe),
+            urllib.parse.quote(parts.query, safe=safe),
+            urllib.parse.quote(parts.fragment, safe=safe),
+        )
+    )
 
 
 def split_words(text: str) -> list[str]:
@@ -106,6 +164,11 @@ def split_words(text: str) -> list[str]:
 
 
 # --- building --------------------------------------------------------------------------
+
+
+def _unique(words: Iterable[str]) -> list[str]:
+    """The words in order, blanks and repeats dropped (the schema wants themes unique)."""
+    return list(dict.fromkeys(w.strip() for w in words if w and w.strip()))
 
 
 def _pod_distribution(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,41 +182,46 @@ def _pod_distribution(d: Mapping[str, Any]) -> dict[str, Any]:
         ("format", "format"),
     ):
         if d.get(key):
-            out[name] = d[key]
+            out[name] = as_uri(d[key]) if key.endswith("_url") else d[key]
     return out
 
 
 def pod_dataset(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One inventory row as a POD 1.1 dataset: required fields always, others when set."""
+    """One inventory row as a POD 1.1 dataset: the fields the schema requires always, the
+    others when set and valid (an address as a URI, a blank or repeated word left out)."""
+    contact: dict[str, Any] = {"@type": "vcard:Contact", "fn": row["contact_name"]}
+    if row.get("contact_email"):
+        contact["hasEmail"] = f"mailto:{row['contact_email']}"
     out: dict[str, Any] = {
         "@type": "dcat:Dataset",
         "title": row["title"],
         "description": row["description"],
-        "keyword": list(row["keywords"]),
-        "modified": row["modified"],
         "publisher": {"@type": "org:Organization", "name": row["publisher"]},
-        "contactPoint": {
-            "@type": "vcard:Contact",
-            "fn": row["contact_name"],
-            "hasEmail": f"mailto:{row['contact_email']}",
-        },
+        "contactPoint": contact,
         "identifier": row["identifier"],
         "accessLevel": row["access_level"],
     }
-    optional = (
-        ("license", "license"),
-        ("rights", "rights"),
-        ("spatial", "spatial"),
-        ("temporal", "temporal"),
-        ("issued", "issued"),
-        ("accrual_periodicity", "accrualPeriodicity"),
-        ("landing_page", "landingPage"),
+    keywords = [k.strip() for k in row.get("keywords") or () if k and k.strip()]
+    if keywords:
+        out["keyword"] = keywords
+    checked = (
+        ("modified", "modified", is_modified),
+        ("issued", "issued", is_issued),
+        ("temporal", "temporal", is_temporal),
+        ("accrual_periodicity", "accrualPeriodicity", is_frequency),
     )
-    for key, name in optional:
+    for key, name, valid in checked:
+        if row.get(key) and valid(row[key]):
+            out[name] = row[key]
+    for key, name in (("rights", "rights"), ("spatial", "spatial")):
         if row.get(key):
             out[name] = row[key]
-    if row.get("themes"):
-        out["theme"] = list(row["themes"])
+    for key, name in (("license", "license"), ("landing_page", "landingPage")):
+        if row.get(key):
+            out[name] = as_uri(row[key])
+    themes = _unique(row.get("themes") or ())
+    if themes:
+        out["theme"] = themes
     if row.get("distributions"):
         out["distribution"] = [_pod_distribution(d) for d in row["distributions"]]
     return out
@@ -247,66 +315,98 @@ def dcat_us3_catalog(rows: Iterable[Mapping[str, Any]], base: str, title: str) -
 
 def _text(d: Mapping[str, Any], key: str, where: str, out: list[str], limit: int = 0) -> None:
     value = d.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value:
         out.append(f"{where}: {key} is required (text).")
     elif limit and len(value) > limit:
         out.append(f"{where}: {key} is longer than {limit} characters.")
 
 
+def _optional(d: Mapping[str, Any], key: str) -> bool:
+    """Whether `key` is absent or null, as the schema allows for most optional fields."""
+    return d.get(key) is None
+
+
+def _words(value: Any, unique: bool = False) -> bool:
+    """A list of at least one non-empty word (each once, when `unique`)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(w, str) and w for w in value)
+        and (not unique or len(set(value)) == len(value))
+    )
+
+
+def _organization(value: Any) -> bool:
+    """A publisher: an object with a name, its parent organization (if any) one too."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("name"), str):
+        return False
+    if not value["name"] or value.get("@type", "org:Organization") != "org:Organization":
+        return False
+    return "subOrganizationOf" not in value or _organization(value["subOrganizationOf"])
+
+
 def _dataset_problems(ds: Any, where: str) -> list[str]:
+    """What in one dataset breaks the POD 1.1 (non-federal) schema's rules."""
     out: list[str] = []
     if not isinstance(ds, Mapping):
         return [f"{where}: a dataset is an object."]
+    if ds.get("@type", "dcat:Dataset") != "dcat:Dataset":
+        out.append(f"{where}: @type must be dcat:Dataset.")
     for key in ("title", "description", "identifier"):
         _text(ds, key, where, out)
-    keyword = ds.get("keyword")
-    if (
-        not isinstance(keyword, list)
-        or not keyword
-        or not all(isinstance(k, str) and k.strip() for k in keyword)
-    ):
-        out.append(f"{where}: keyword is required (a list of at least one word).")
-    modified = ds.get("modified")
-    if not isinstance(modified, str) or not is_modified(modified):
-        out.append(f"{where}: modified must be an ISO 8601 date, date-time or duration.")
-    publisher = ds.get("publisher")
-    if (
-        not isinstance(publisher, Mapping)
-        or not isinstance(publisher.get("name"), str)
-        or not (publisher.get("name") or "").strip()
-    ):
+    if "keyword" in ds and not _words(ds["keyword"]):
+        out.append(f"{where}: keyword must be a list of at least one word.")
+    if "modified" in ds and not is_modified(ds["modified"]):
+        out.append(
+            f"{where}: modified must be an ISO 8601 date, date-time or duration"
+            " (or a date with a duration)."
+        )
+    if not _organization(ds.get("publisher")):
         out.append(f"{where}: publisher is required, with a name.")
     contact = ds.get("contactPoint")
     if not isinstance(contact, Mapping):
-        out.append(f"{where}: contactPoint is required, with fn and hasEmail.")
+        out.append(f"{where}: contactPoint is required, with fn.")
     else:
+        if contact.get("@type", "vcard:Contact") != "vcard:Contact":
+            out.append(f"{where}: contactPoint @type must be vcard:Contact.")
         _text(contact, "fn", f"{where} contactPoint", out)
         email = contact.get("hasEmail")
-        if not isinstance(email, str) or not MAILTO_RE.match(email):
+        if "hasEmail" in contact and not (isinstance(email, str) and MAILTO_RE.search(email)):
             out.append(f"{where}: contactPoint hasEmail must be a mailto: address.")
-    level = ds.get("accessLevel")
-    if level not in ACCESS_LEVELS:
+    if ds.get("accessLevel") not in ACCESS_LEVELS:
         out.append(f"{where}: accessLevel must be one of {', '.join(ACCESS_LEVELS)}.")
-    elif level != "public":
-        _text(ds, "rights", f"{where} ({level})", out, limit=255)
-    if "rights" in ds and level == "public":
+    if not _optional(ds, "rights"):
         _text(ds, "rights", where, out, limit=255)
-    for key in ("license", "landingPage", "describedBy", "conformsTo", "systemOfRecords"):
-        if key in ds and not is_url(ds[key]):
-            out.append(f"{where}: {key} must be an http(s) address.")
-    if "accrualPeriodicity" in ds and not (
-        isinstance(ds["accrualPeriodicity"], str) and is_frequency(ds["accrualPeriodicity"])
+    for key in ("license", "landingPage", "describedBy", "conformsTo"):
+        if not _optional(ds, key) and not is_url(ds[key]):
+            out.append(f"{where}: {key} must be an address (a URI such as https://…).")
+    if not _optional(ds, "describedByType") and not (
+        isinstance(ds["describedByType"], str) and MEDIA_TYPE_RE.search(ds["describedByType"])
     ):
-        out.append(f"{where}: accrualPeriodicity must be irregular or an R/ repeating duration.")
-    if "temporal" in ds and not (isinstance(ds["temporal"], str) and is_temporal(ds["temporal"])):
+        out.append(f"{where}: describedByType must be a media type (type/subtype).")
+    if not _optional(ds, "accrualPeriodicity") and not is_frequency(ds["accrualPeriodicity"]):
+        out.append(f"{where}: accrualPeriodicity must be irregular or R/ and a duration.")
+    if not _optional(ds, "temporal") and not is_temporal(ds["temporal"]):
         out.append(f"{where}: temporal must be an ISO 8601 interval (start/end).")
-    if "issued" in ds and not (isinstance(ds["issued"], str) and is_modified(ds["issued"])):
+    if not _optional(ds, "issued") and not is_issued(ds["issued"]):
         out.append(f"{where}: issued must be an ISO 8601 date or date-time.")
-    if "theme" in ds and not (
-        isinstance(ds["theme"], list) and all(isinstance(t, str) for t in ds["theme"])
+    for key in ("spatial", "systemOfRecords"):
+        if not _optional(ds, key):
+            _text(ds, key, where, out)
+    if "isPartOf" in ds:
+        _text(ds, "isPartOf", where, out)
+    if not _optional(ds, "theme") and not _words(ds["theme"], unique=True):
+        out.append(f"{where}: theme must be a list of words, each once.")
+    if not _optional(ds, "references") and not (
+        isinstance(ds["references"], list)
+        and ds["references"]
+        and all(is_url(r) for r in ds["references"])
+        and len(set(ds["references"])) == len(ds["references"])
     ):
-        out.append(f"{where}: theme must be a list of words.")
-    if "distribution" in ds:
+        out.append(f"{where}: references must be a list of addresses, each once.")
+    if not _optional(ds, "dataQuality") and not isinstance(ds["dataQuality"], bool):
+        out.append(f"{where}: dataQuality must be true or false.")
+    if not _optional(ds, "distribution"):
         if not isinstance(ds["distribution"], list):
             out.append(f"{where}: distribution must be a list.")
         else:
@@ -319,19 +419,29 @@ def _distribution_problems(dist: Any, where: str) -> list[str]:
     if not isinstance(dist, Mapping):
         return [f"{where}: a distribution is an object."]
     out: list[str] = []
-    for key in ("downloadURL", "accessURL", "conformsTo", "describedBy"):
-        if key in dist and not is_url(dist[key]):
-            out.append(f"{where}: {key} must be an http(s) address.")
-    if "downloadURL" in dist and "mediaType" not in dist:
+    if dist.get("@type", "dcat:Distribution") != "dcat:Distribution":
+        out.append(f"{where}: @type must be dcat:Distribution.")
+    if "downloadURL" in dist and not is_url(dist["downloadURL"]):
+        out.append(f"{where}: downloadURL must be an address (a URI such as https://…).")
+    for key in ("accessURL", "conformsTo", "describedBy"):
+        if not _optional(dist, key) and not is_url(dist[key]):
+            out.append(f"{where}: {key} must be an address (a URI such as https://…).")
+    if "downloadURL" in dist and not isinstance(dist.get("mediaType"), str):
         out.append(f"{where}: mediaType is required with a downloadURL.")
     for key in ("mediaType", "describedByType"):
-        if key in dist and not (isinstance(dist[key], str) and MEDIA_TYPE_RE.match(dist[key])):
+        if not _optional(dist, key) and not (
+            isinstance(dist[key], str) and MEDIA_TYPE_RE.search(dist[key])
+        ):
             out.append(f"{where}: {key} must be a media type (type/subtype).")
+    for key in ("title", "description", "format"):
+        if not _optional(dist, key):
+            _text(dist, key, where, out)
     return out
 
 
 def problems(catalog: Any) -> list[str]:
-    """What in a POD 1.1 catalog breaks the published schema's rules ([] when none)."""
+    """What in a POD 1.1 catalog breaks the official (non-federal) schema's rules, checked
+    here without the schema files, plus a dataset identifier used twice ([] when none)."""
     if not isinstance(catalog, Mapping):
         return ["The catalog must be a JSON object."]
     out: list[str] = []
@@ -339,8 +449,11 @@ def problems(catalog: Any) -> list[str]:
         out.append(f"Catalog: conformsTo must be {POD_SCHEMA}.")
     if "@type" in catalog and catalog["@type"] != "dcat:Catalog":
         out.append("Catalog: @type must be dcat:Catalog.")
-    if "describedBy" in catalog and not is_url(catalog["describedBy"]):
-        out.append("Catalog: describedBy must be an http(s) address.")
+    if "@type" in catalog and "@context" not in catalog:
+        out.append("Catalog: @context is required with @type.")
+    for key in ("@context", "@id", "describedBy"):
+        if key in catalog and not is_url(catalog[key]):
+            out.append(f"Catalog: {key} must be an address (a URI such as https://…).")
     datasets = catalog.get("dataset")
     if not isinstance(datasets, list):
         return [*out, "Catalog: dataset is required (a list)."]
@@ -403,9 +516,17 @@ def dcat_us3_problems(doc: Any) -> list[str]:
 # --- reading ----------------------------------------------------------------------------
 
 
+def _str(d: Mapping[str, Any], key: str) -> str:
+    """An optional text field as text: "" when absent or null."""
+    value = d.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
 def read_pod(catalog: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """An existing `data.json` as inventory rows (the keys `pod_dataset` takes), and the
-    problems that stop its import, each naming the dataset's index and field."""
+    problems that stop its import, each naming the dataset's index and field. Optional
+    fields absent or null are read as empty; what the inventory itself requires (keywords,
+    a contact e-mail for a dataset in the catalog) its own rules ask for."""
     found = problems(catalog)
     if found:
         return [], found
@@ -417,28 +538,28 @@ def read_pod(catalog: Any) -> tuple[list[dict[str, Any]], list[str]]:
                 "identifier": ds["identifier"].strip(),
                 "title": ds["title"].strip(),
                 "description": ds["description"].strip(),
-                "keywords": [k.strip() for k in ds["keyword"]],
-                "modified": ds["modified"],
+                "keywords": _unique(ds.get("keyword") or ()),
+                "modified": _str(ds, "modified"),
                 "publisher": ds["publisher"]["name"].strip(),
                 "contact_name": contact["fn"].strip(),
-                "contact_email": contact["hasEmail"].removeprefix("mailto:"),
+                "contact_email": _str(contact, "hasEmail").removeprefix("mailto:"),
                 "access_level": ds["accessLevel"],
-                "license": ds.get("license", ""),
-                "rights": ds.get("rights", ""),
-                "spatial": ds.get("spatial", "") if isinstance(ds.get("spatial"), str) else "",
-                "temporal": ds.get("temporal", ""),
-                "issued": ds.get("issued", ""),
-                "accrual_periodicity": ds.get("accrualPeriodicity", ""),
-                "landing_page": ds.get("landingPage", ""),
-                "themes": list(ds.get("theme") or []),
+                "license": _str(ds, "license"),
+                "rights": _str(ds, "rights"),
+                "spatial": _str(ds, "spatial"),
+                "temporal": _str(ds, "temporal"),
+                "issued": _str(ds, "issued"),
+                "accrual_periodicity": _str(ds, "accrualPeriodicity"),
+                "landing_page": _str(ds, "landingPage"),
+                "themes": _unique(ds.get("theme") or ()),
                 "distributions": [
                     {
-                        "title": d.get("title", "") or "",
-                        "description": d.get("description", "") or "",
-                        "download_url": d.get("downloadURL", ""),
-                        "access_url": d.get("accessURL", ""),
-                        "media_type": d.get("mediaType", ""),
-                        "format": d.get("format", "") or "",
+                        "title": _str(d, "title"),
+                        "description": _str(d, "description"),
+                        "download_url": _str(d, "downloadURL"),
+                        "access_url": _str(d, "accessURL"),
+                        "media_type": _str(d, "mediaType"),
+                        "format": _str(d, "format"),
                     }
                     for d in ds.get("distribution") or []
                 ],

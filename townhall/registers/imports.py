@@ -340,14 +340,16 @@ PILOT = plugins.ImportKind(
     },
 )
 # A review is of one pilot or one system, decided on a day: those three are its key (the
-# one of pilot and system it is not of is matched empty). A pending review has no day yet,
-# so once decided it is found by its External ID (in the export), or decided on its page.
+# one of pilot and system it is not of is matched empty). A pending review has no day yet:
+# a row giving the decision and its day, finding no review decided that day, settles the
+# pending review of the same pilot or system (`settled_by`) rather than adding a second.
 SURVEILLANCE_REVIEW = plugins.ImportKind(
     key="surveillance_review",
     label="Surveillance reviews",
     model="registers.SurveillanceReview",
     order=835,
     natural_key=("pilot", "system", "decided_on"),
+    settled_by="decided_on",
     fields=(
         "pilot",
         "system",

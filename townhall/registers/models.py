@@ -653,9 +653,10 @@ class Pilot(Reviewed):
 
 def surveillance_rule() -> dict[str, tuple[str, ...]]:
     """The city's rule for which pilots need a surveillance review: the setting
-    `TOWNHALL_SURVEILLANCE_REVIEW` ({"always": kinds, "personal_data": kinds}) or ours."""
-    configured = getattr(settings, "TOWNHALL_SURVEILLANCE_REVIEW", None)
-    return dict(configured) if configured is not None else dict(pilots.DEFAULT_RULE)
+    `TOWNHALL_SURVEILLANCE_REVIEW` ({"always": kinds, "personal_data": kinds}, read from
+    the environment), our default for a list it leaves out."""
+    configured = settings.TOWNHALL_SURVEILLANCE_REVIEW
+    return {key: tuple(configured.get(key, kinds)) for key, kinds in pilots.DEFAULT_RULE.items()}
 
 
 class SurveillanceReview(Reviewed):

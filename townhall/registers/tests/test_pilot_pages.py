@@ -90,11 +90,19 @@ def test_a_pilot_not_needing_review_moves_freely_and_days_stay_in_order(users, d
 
 @pytest.mark.django_db
 def test_rule_is_configurable(users, departments, settings):
-    settings.TOWNHALL_SURVEILLANCE_REVIEW = {"always": ["iot"], "personal_data": []}
+    from townhall.registers.apps import surveillance_kinds
+
+    settings.TOWNHALL_SURVEILLANCE_REVIEW = {"always": ["iot"]}
     drone, bins = pilot(departments), pilot(departments, "Smart bins", "iot")
+    car = pilot(departments, "Shuttle", "vehicle", personal_data=True)
     assert pilot_moves.move(users["staff"], drone, "pilot").stage == "pilot"
     with pytest.raises(ValidationError):
         pilot_moves.move(users["staff"], bins, "pilot")
+    with pytest.raises(ValidationError):  # the list left unset keeps our default
+        pilot_moves.move(users["staff"], car, "pilot")
+    assert surveillance_kinds() == []
+    settings.TOWNHALL_SURVEILLANCE_REVIEW = {"always": ["drones", "iot"], "personal_data": []}
+    assert [(e.id, "drones" in e.msg) for e in surveillance_kinds()] == [("registers.E001", True)]
 
 
 @pytest.mark.django_db

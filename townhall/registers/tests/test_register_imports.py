@@ -273,6 +273,25 @@ def test_surveillance_reviews_are_guessed_imported_and_found_again(departments):
     assert SurveillanceReview.objects.filter(collected="Plates, times and places").count() == 1
 
 
+def test_a_file_that_decides_a_pending_review_settles_it_rather_than_doubling_it(departments):
+    _reviewed(departments)
+    pending = _csv("Pilot,Collected,Decision,Decision date", "Park drones,Video,Pending,")
+    decided = _csv(
+        "Pilot,Collected,Decision,Decision date",
+        "Park drones,Video,Approved,2026-03-02",
+        "Park drones,Video,Denied,2025-09-01",
+    )
+    assert _counts(run_import(SYSTEM, "surveillance_review", pending, "r.csv"))["created"] == 1
+    out = run_import(SYSTEM, "surveillance_review", decided, "r.csv")
+    assert _counts(out) == {"created": 1, "updated": 1, "unchanged": 0, "rejected": 0}
+    again = run_import(SYSTEM, "surveillance_review", decided, "r.csv")
+    assert _counts(again) == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert sorted(SurveillanceReview.objects.values_list("decision", "decided_on")) == [
+        ("approved", datetime.date(2026, 3, 2)),
+        ("rejected", datetime.date(2025, 9, 1)),
+    ]
+
+
 def test_a_file_with_only_a_pilot_column_imports_reviews_of_pilots(departments):
     _reviewed(departments)
     body = _csv("Pilot,Collected,Decision,Decided on", "Park drones,Video,Approved,2026-02-10")
