@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "ExposureKindEnum": "townhall.cyber.models.Exposure.Kind",
         # The 0–4 skill scale: a proficiency's level and a training plan's levels.
         "SkillLevelEnum": "townhall.people.models.LEVELS",
+        # A requisition's kind, in its record and in the body of its edit.
+        "RequisitionKindEnum": "townhall.people.models.Requisition.Kind",
         # The registers': an AI use case's practices and yes-or-no answers, data
         # classification (a dataset's, as a system's), a pilot's kind of technology.
         "AIPracticeEnum": "townhall.registers.models.AIUseCase.Practice",

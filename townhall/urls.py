@@ -40,5 +40,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", API_DOCS, name="api-docs"),
     path("api/", include(api.router().urls)),
+    path("api/", include(api.moved_urls())),  # addresses as they were, redirected
     path("media/<path:path>", views.media, name="media"),
 ]

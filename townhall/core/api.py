@@ -4,7 +4,11 @@ import datetime
 from typing import Any
 
 from django.db import models
+from django.http import HttpResponseBase
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
 from rest_framework.routers import DefaultRouter
 
 from townhall.core import permissions, registry, services
@@ -203,6 +207,25 @@ def viewset_for(resource: registry.Resource) -> type[ResourceViewSet]:
             "queryset": resource.model._default_manager.none(),
         },
     )
+
+
+@extend_schema(exclude=True)  # not an operation: only where the records' operations are
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+def moved(request: Request, old: str, prefix: str, rest: str = "") -> HttpResponseBase:
+    """An API address as it was: the caller signs in as anywhere in the API (401 in JSON
+    otherwise), then is sent on, its method kept (`registry.moved`)."""
+    return registry.moved(request._request, old, prefix, rest)
+
+
+def moved_urls() -> list[Any]:
+    """The API's addresses as they were before they were all lower case
+    (`registers/AI-use-cases/`), answering with a permanent redirect that keeps the method."""
+    found: list[Any] = []
+    for resource in registry.all_resources():
+        old = [f"{resource.app_label}/{name}" for name in resource.old_url_prefixes]
+        new = f"{resource.app_label}/{resource.url_prefix}"
+        found += registry.moved_urls(old, new, view=moved)
+    return found
 
 
 def router() -> DefaultRouter:

@@ -12,6 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import URLPattern, path
 
 _resources: dict[str, "Resource"] = {}
@@ -77,7 +78,17 @@ class Resource:
 
     @property
     def url_prefix(self) -> str:
-        return self.verbose_name_plural.replace(" ", "-")
+        """The record's part of its addresses (pages and API): its plural name in lower
+        case, words joined by hyphens (`ai-use-cases`), as every other address is written."""
+        return self.verbose_name_plural.replace(" ", "-").lower()
+
+    @property
+    def old_url_prefixes(self) -> list[str]:
+        """Parts its addresses had before they were all lower case (`AI-use-cases`): kept
+        answering with a permanent redirect, so bookmarks, links in e-mails and API callers
+        keep working."""
+        old = self.verbose_name_plural.replace(" ", "-")
+        return [old] if old != self.url_prefix else []
 
     def url_name(self, action: str) -> str:
         return f"{self.app_label}:{self.name}_{action}"
@@ -102,7 +113,33 @@ class Resource:
                 name=f"{self.name}_{suffix}",
             )
             for route, view, suffix in pages
+        ] + moved_urls(self.old_url_prefixes, self.url_prefix)
+
+
+def moved_urls(old_prefixes: Sequence[str], prefix: str, view: Any = None) -> list[URLPattern]:
+    """Addresses under each of `old_prefixes` answered by `view` (`moved`, which asks for
+    sign-in first as every page does; the API gives its own) with a permanent redirect to
+    the same address under `prefix`."""
+    view = view or moved
+    found = []
+    for old in old_prefixes:
+        where = {"old": old, "prefix": prefix}
+        found += [
+            path(f"{old}/", view, kwargs={**where, "rest": ""}),
+            path(f"{old}/<path:rest>", view, kwargs=where),
         ]
+    return found
+
+
+def moved(request: HttpRequest, old: str, prefix: str, rest: str = "") -> HttpResponse:
+    """The same address under its new `prefix`, its query kept: 301 for a read, 308 for a
+    form or API write, so its method and body are sent again rather than turned into a
+    read."""
+    target = request.path.replace(f"/{old}/", f"/{prefix}/", 1)
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    reading = request.method in ("GET", "HEAD")
+    return HttpResponsePermanentRedirect(target, preserve_request=not reading)
 
 
 def register(resource: Resource) -> Resource:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from townhall.core.forms import DateInput, RecordForm, style_fields
+from townhall.core.widgets import PickOne
 from townhall.estate.models import Person
 from townhall.people import models as m
 
@@ -100,6 +101,11 @@ class StaffRecordForm(RecordForm):
 
 
 class RequisitionForm(RecordForm):
+    # The stage moves only by the buttons on the requisition's page
+    # (`services.move_requisition`): shown here, never set by an edit. A new requisition
+    # starts requested; an import of history may still create one at any stage.
+    read_only = ("stage",)
+
     class Meta:
         model = m.Requisition
         fields = [
@@ -123,6 +129,7 @@ class RequisitionForm(RecordForm):
             "external_id",
             "notes",
         ]
+        widgets = {"hired": PickOne}
 
 
 class DeclinedOfferForm(RecordForm):
@@ -147,6 +154,7 @@ class StageMoveForm(forms.Form):
         required=False,
         label="Hired person (when filling)",
         help_text="Fills the requisition's position with this person, if it has one.",
+        widget=PickOne,
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -156,6 +164,7 @@ class StageMoveForm(forms.Form):
         hired = self.fields["hired"]
         assert isinstance(hired, forms.ModelChoiceField)
         hired.queryset = people.restrict(user, "view") if user else people.none()
+        hired.widget.choices = hired.choices  # the picker reads its queryset through these
         style_fields(self.fields.values())
 
 

@@ -9,7 +9,7 @@ never in a field of a record every role reads."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -694,6 +694,25 @@ class Requisition(OwnedModel):
         related_name="+",
         verbose_name="hired person",
     )
+
+    # The moves a stage may make, only by `services.move_requisition`: forward, back to
+    # interviewing after an offer is turned down, back to posted to look again, or
+    # cancelled. Filled and cancelled are closed: a filled requisition is never reopened,
+    # because its position is filled by the hire and its days feed time to fill; if the
+    # hire falls through, the position is made vacant on its own page and a new
+    # requisition opened.
+    NEXT_STAGES: ClassVar[dict[str, tuple[str, ...]]] = {
+        Stage.REQUESTED: (Stage.APPROVED, Stage.CANCELLED),
+        Stage.APPROVED: (Stage.POSTED, Stage.CANCELLED),
+        Stage.POSTED: (Stage.INTERVIEWING, Stage.OFFER, Stage.CANCELLED),
+        Stage.INTERVIEWING: (Stage.OFFER, Stage.POSTED, Stage.CANCELLED),
+        Stage.OFFER: (Stage.FILLED, Stage.INTERVIEWING, Stage.CANCELLED),
+        Stage.FILLED: (),
+        Stage.CANCELLED: (),
+    }
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "stage": {(was, to) for was, moves in NEXT_STAGES.items() for to in moves}
+    }
 
     class Meta:
         ordering = ["-opened_on", "id"]

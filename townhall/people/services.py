@@ -208,17 +208,8 @@ STAGE_DAY: dict[str, str] = {
     Requisition.Stage.CANCELLED: "closed_on",
 }
 S = Requisition.Stage
-# The moves the stage buttons offer: forward, back to interviewing after an offer is
-# turned down, or cancelled; a filled or cancelled requisition is closed.
-NEXT_STAGES: dict[str, tuple[str, ...]] = {
-    S.REQUESTED: (S.APPROVED, S.CANCELLED),
-    S.APPROVED: (S.POSTED, S.CANCELLED),
-    S.POSTED: (S.INTERVIEWING, S.OFFER, S.CANCELLED),
-    S.INTERVIEWING: (S.OFFER, S.POSTED, S.CANCELLED),
-    S.OFFER: (S.FILLED, S.INTERVIEWING, S.CANCELLED),
-    S.FILLED: (),
-    S.CANCELLED: (),
-}
+# The moves the stage buttons offer, the model's own (`Requisition.transitions`).
+NEXT_STAGES = Requisition.NEXT_STAGES
 # Days that belong to a closing stage only, cleared when a requisition leaves it.
 CLOSING_DAYS: dict[str, str] = {
     "filled_on": Requisition.Stage.FILLED,
@@ -246,11 +237,18 @@ def move_requisition(
         raise ValidationError(
             {"stage": f"This requisition is already {requisition.get_stage_display().lower()}."}
         )
+    if requisition.stage == S.FILLED:
+        raise ValidationError(
+            {
+                "stage": "A filled requisition is closed and its position filled. If the hire "
+                "fell through, make the position vacant on its page and open a new requisition."
+            }
+        )
     if stage not in NEXT_STAGES[requisition.stage]:
         raise ValidationError(
             {
                 "stage": f"A requisition {requisition.get_stage_display().lower()} cannot be "
-                f"moved to {S(stage).label.lower()}; edit it to correct its stage."
+                f"moved to {S(stage).label.lower()}."
             }
         )
     extra: dict[str, Any] = {name: None for name, kept in CLOSING_DAYS.items() if kept != stage}

@@ -35,12 +35,14 @@ FREE_MAIL = frozenset(
 # Flags, in the order the page shows them: (key, label).
 ONE_ADMIN = "one_admin"
 PERSONAL_RECOVERY = "personal_recovery"
+NO_RECOVERY = "no_recovery"
 NO_MFA = "no_mfa"
 NOT_REVIEWED = "not_reviewed"
 PERSONAL_CREDENTIALS = "personal_credentials"
 FLAGS: tuple[tuple[str, str], ...] = (
     (ONE_ADMIN, "One administrator or none"),
     (PERSONAL_RECOVERY, "Personal recovery contacts"),
+    (NO_RECOVERY, "No recovery contact"),
     (NO_MFA, "No multi-factor sign-in"),
     (NOT_REVIEWED, "Not reviewed within a year"),
     (PERSONAL_CREDENTIALS, "Credentials in a person's own account"),
@@ -118,6 +120,12 @@ def personal_recovery(account: Account, domains: frozenset[str]) -> bool:
     return email or phone
 
 
+def no_recovery(account: Account) -> bool:
+    """Neither a recovery e-mail nor a recovery phone: a lost password or a locked account
+    cannot be reset, so the account is lost with it."""
+    return not account.recovery_email.strip() and not account.recovery_phone.strip()
+
+
 def flags(account: Account, domains: frozenset[str], today: datetime.date) -> list[str]:
     """The account's flags, as keys of FLAGS, in their order."""
     found = []
@@ -125,6 +133,8 @@ def flags(account: Account, domains: frozenset[str], today: datetime.date) -> li
         found.append(ONE_ADMIN)
     if personal_recovery(account, domains):
         found.append(PERSONAL_RECOVERY)
+    if no_recovery(account):
+        found.append(NO_RECOVERY)
     if not account.multi_factor:
         found.append(NO_MFA)
     if account.last_reviewed_on is None or year_after(account.last_reviewed_on) < today:

@@ -157,5 +157,5 @@ def test_cve_records_uploaded_by_keyboard_give_installed_version_verdicts(
     page.goto(f"{url}{exposure.get_absolute_url()}")
     expect(page.get_by_text("installed 7.2.5; affected from 7.2.0 below 7.2.7")).to_be_visible()
     axe_check(page)
-    page.goto(f"{url}/cyber/CVE-records/")
+    page.goto(f"{url}/cyber/cve-records/")
     axe_check(page)

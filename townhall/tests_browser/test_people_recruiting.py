@@ -1,6 +1,7 @@
 """Recruiting in a real browser: the page's stages, vacancy chart and table and the
 sentence in place of pay for IT staff; by keyboard to the stalled requisition, moved to
-interviewing with its button; and pay against the market for an IT manager; all passing
+interviewing with its button, then offered and filled with the hire chosen in the people
+picker; and pay against the market for an IT manager; all passing
 axe-core."""
 
 import datetime
@@ -8,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
+
+from townhall.tests_browser.test_pages import tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +36,7 @@ def hiring(departments):
             {"name": "Security analyst", "market_pay": Decimal(112000), "source": "Survey"},
         )
     ann = f.person("Ann Lee")
+    f.person("Bo Diaz")
     f.position("Security Analyst", team, ann, market_rate=rate)
     vacant = f.position("Security Analyst", team, None, vacant_since=ago(190), market_rate=rate)
     with context.acting("system"):
@@ -99,6 +103,28 @@ def test_recruiting_by_keyboard(
     expect(page.get_by_text("is now interviewing")).to_be_visible()
     expect(page.get_by_role("heading", name="Stage: Interviewing")).to_be_visible()
     axe_check(page)
+    page.get_by_role("button", name="Mark as offer made").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Stage: Offer made")).to_be_visible()
+    # The hire is chosen with the people picker, by keyboard, and fills the position.
+    page.get_by_label("Search people").focus()
+    page.keyboard.type("Bo")
+    results = page.locator("#pick_hired_results")
+    expect(results.get_by_label("Bo Diaz")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(results.get_by_label("Bo Diaz")).to_be_checked()
+    axe_check(page)
+    tab_to(page, "Mark as filled", limit=10)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("is now filled")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stage: Filled")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as interviewing")).to_have_count(0)
+    from townhall.people.models import Position, Requisition
+
+    hired = Requisition.objects.get(title="Security analyst hire").hired
+    assert hired is not None and hired.name == "Bo Diaz"
+    assert Position.objects.filter(person=hired).exists()
 
     manager = new_page()
     sign_in(manager, live_server, users["manager"])

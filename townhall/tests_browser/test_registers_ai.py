@@ -16,7 +16,7 @@ def test_a_high_impact_use_by_keyboard(
     url = live_server.url
     page = new_page()
     sign_in(page, live_server, users["staff"])
-    page.goto(f"{url}/registers/AI-use-cases/add/")
+    page.goto(f"{url}/registers/ai-use-cases/add/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe_check(page)
 
@@ -52,6 +52,6 @@ def test_a_high_impact_use_by_keyboard(
     assert (use.high_impact, use.remedy, use.testing) == ("yes", "waived", "in_progress")
     axe_check(page)
 
-    page.goto(f"{url}/registers/AI-use-cases/")
+    page.goto(f"{url}/registers/ai-use-cases/")
     expect(page.get_by_role("link", name="License-plate readers")).to_be_visible()
     axe_check(page)

@@ -284,10 +284,10 @@ class TestRequisitionContract(ResourceContract):
 
     def invalid(self, departments):
         return [
-            ("filled_on", lambda post: {"stage": "filled", "filled_on": ""}),
-            ("filled_on", lambda post: {"stage": "posted", "filled_on": "2026-02-01"}),
-            ("closed_on", lambda post: {"stage": "cancelled", "closed_on": ""}),
-            ("closed_on", lambda post: {"stage": "posted", "closed_on": "2026-02-01"}),
+            # The stage is the stage buttons' (read-only on the form and the API): a new
+            # requisition is requested, so a filled or cancelled day is refused.
+            ("filled_on", lambda post: {"filled_on": "2026-02-01"}),
+            ("closed_on", lambda post: {"closed_on": "2026-02-01"}),
             ("posted_on", lambda post: {"posted_on": "2025-12-01"}),
             (
                 "offer_on",

@@ -155,6 +155,61 @@ def test_moves_are_refused_with_a_reason(users):
 
 
 @pytest.mark.django_db
+def test_the_stage_moves_only_by_its_buttons_and_a_filled_one_stays_filled(users, client_for):
+    """An edit moved the stage back from filled and left the position filled by the hire:
+    now the stage is read-only on the form, the API and the write path, and a filled
+    requisition is closed, its position kept (a hire that falls through gets a new one)."""
+    world = _world()
+    req = world["posted"]
+    bo = f.person("Bo Diaz")
+    with context.acting(users["staff"]):
+        people_services.move_requisition(users["staff"], req, "offer", _days_ago(5))
+        people_services.move_requisition(users["staff"], req, "filled", _days_ago(1), hired=bo)
+        with pytest.raises(ValidationError) as refused:
+            services.update(users["staff"], req, {"stage": "interviewing"}, version=None)
+        assert "not by an edit" in refused.value.message_dict["stage"][0]
+        with pytest.raises(ValidationError) as refused:
+            people_services.move_requisition(users["staff"], req, "interviewing", TODAY)
+        assert "new requisition" in refused.value.message_dict["stage"][0]
+        with pytest.raises(ValidationError):
+            services.transition(users["staff"], req, "offer", field="stage")
+    edit = f"/people/requisitions/{req.pk}/edit/"
+    form = client_for("staff").get(edit).content.decode()
+    stage_input = form[form.index('name="stage"') :].split(">", 1)[0]
+    assert "disabled" in stage_input
+    hired_at = form.index('name="hired"')
+    assert "th-picker" in form[hired_at - 3000 : hired_at]  # the people picker, no list
+    assert "Ann Lee 1</option>" not in form  # nobody listed, the hire shown as chosen
+    req.refresh_from_db()
+    post = {
+        "title": req.title,
+        "kind": "regular",
+        "stage": "interviewing",
+        "opened_on": str(req.opened_on),
+        "posted_on": str(req.posted_on),
+        "offer_on": str(_days_ago(5)),
+        "filled_on": str(_days_ago(1)),
+        "openings": "1",
+        "hired": str(bo.pk),
+        "notes": "Edited",
+        "version": str(req.version),
+    }
+    assert client_for("staff").post(edit, post).status_code == 302
+    req.refresh_from_db()
+    assert req.notes == "Edited"  # the edit saved, its stage left as it was
+    api = client_for("admin").patch(
+        f"/api/people/requisitions/{req.pk}/",
+        {"stage": "interviewing", "version": req.version},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["stage"] == "filled"
+    req.refresh_from_db()
+    position = Position.objects.get(pk=world["vacant"].pk)
+    assert req.stage == "filled" and req.hired == bo
+    assert position.person == bo and position.vacant_since is None
+
+
+@pytest.mark.django_db
 def test_the_buttons_move_a_requisition_for_staff_only(client_for):
     req = _world()["posted"]
     page = client_for("staff").get(req.get_absolute_url())

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -215,7 +216,7 @@ def test_the_export_writes_the_inventory_layout_safely_and_reads_back_unchanged(
 
 
 @pytest.mark.django_db
-def test_the_export_reads_the_same_few_queries_whatever_the_size(departments):
+def test_the_export_reads_the_same_few_queries_whatever_the_size(departments, client_for):
     vendor = make(em.Vendor, name="Acme Vision")
     system = make(em.System, name="Traffic cameras", owner_department=departments["PW"])
 
@@ -230,10 +231,46 @@ def test_the_export_reads_the_same_few_queries_whatever_the_size(departments):
                 owner_department=departments["PW"],
             )
 
+    def download(client) -> list[bytes]:
+        response = client.get("/registers/ai-use-cases/inventory.csv")
+        assert response.streaming  # written as it is read, never held whole
+        return b"".join(response.streaming_content).splitlines()
+
+    client = client_for("viewer")
+    client.get("/")  # the session and the person read once, outside the counts
     add(2)
     with CaptureQueriesContext(connection) as few:
         assert len(list(inventory_rows(SYSTEM))) == 2
+    with CaptureQueriesContext(connection) as few_page:
+        assert len(download(client)) == 3
     add(10)
     with CaptureQueriesContext(connection) as many:
         assert len(list(inventory_rows(SYSTEM))) == 12
+    with CaptureQueriesContext(connection) as many_page:
+        assert len(download(client)) == 13
     assert len(many) == len(few)
+    assert len(many_page) == len(few_page)
+
+
+@pytest.mark.django_db
+def test_the_register_lives_at_a_lower_case_address_and_the_old_one_redirects(client_for):
+    use = _use(high_impact="no", high_impact_reason="")
+    assert reverse("registers:aiusecase_list") == "/registers/ai-use-cases/"
+    client = client_for("viewer")
+    assert client.get("/registers/ai-use-cases/").status_code == 200
+    moved = client.get("/registers/AI-use-cases/?q=plate")
+    assert moved.status_code == 301 and moved["Location"] == "/registers/ai-use-cases/?q=plate"
+    detail = client.get(f"/registers/AI-use-cases/{use.pk}/")
+    assert detail.status_code == 301
+    assert detail["Location"] == f"/registers/ai-use-cases/{use.pk}/"
+    assert client.get("/registers/AI-use-cases/", follow=True).status_code == 200
+    # The API too; a write is redirected keeping its method (308), never made a read.
+    api = client_for("admin")
+    assert api.get("/api/registers/ai-use-cases/").status_code == 200
+    old_api = api.get("/api/registers/AI-use-cases/")
+    assert old_api.status_code == 301
+    assert old_api["Location"] == "/api/registers/ai-use-cases/"
+    patch = api.patch(f"/api/registers/AI-use-cases/{use.pk}/", {}, content_type="application/json")
+    assert patch.status_code == 308
+    assert patch["Location"] == f"/api/registers/ai-use-cases/{use.pk}/"
+    assert Client().get("/api/registers/AI-use-cases/").status_code == 401  # as the API does

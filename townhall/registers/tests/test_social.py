@@ -49,18 +49,26 @@ def test_each_flag():
 
 
 def test_flags_come_in_their_order():
-    bad = account(
-        administrators=(),
-        multi_factor=False,
-        credentials="personal",
-        recovery_email="x@yahoo.com",
-        last_reviewed_on=None,
-    )
-    assert social.flags(bad, GOV, TODAY) == [key for key, _ in social.FLAGS]
+    bad = {
+        "administrators": (),
+        "multi_factor": False,
+        "credentials": "personal",
+        "last_reviewed_on": None,
+    }
+    personal = account(**bad, recovery_email="x@yahoo.com")
+    keys = [key for key, _ in social.FLAGS]
+    assert social.flags(personal, GOV, TODAY) == [k for k in keys if k != social.NO_RECOVERY]
+    none = account(**bad, recovery_email="", recovery_phone=" ")
+    assert social.flags(none, GOV, TODAY) == [k for k in keys if k != social.PERSONAL_RECOVERY]
 
 
-def test_no_recovery_contact_is_not_a_personal_one():
-    assert social.flags(account(recovery_email="", recovery_phone=""), GOV, TODAY) == []
+def test_no_recovery_contact_is_flagged_apart_from_a_personal_one():
+    """An account nobody can reset was left unflagged."""
+    flagged = social.flags(account(recovery_email="", recovery_phone=""), GOV, TODAY)
+    assert flagged == [social.NO_RECOVERY]
+    assert social.LABELS[social.NO_RECOVERY] == "No recovery contact"
+    assert social.flags(account(recovery_email=""), GOV, TODAY) == []  # the phone will do
+    assert social.flags(account(recovery_phone=""), GOV, TODAY) == []  # the e-mail will do
 
 
 def test_government_addresses():
@@ -118,6 +126,7 @@ def test_overview_counts_each_flag():
     assert counts == {
         social.ONE_ADMIN: 1,
         social.PERSONAL_RECOVERY: 0,
+        social.NO_RECOVERY: 0,
         social.NO_MFA: 2,
         social.NOT_REVIEWED: 0,
         social.PERSONAL_CREDENTIALS: 0,

@@ -53,6 +53,7 @@ def test_the_page_shows_flags_counts_and_who_would_take_what(departments, client
     assert counts == {
         "one_admin": 1,
         "personal_recovery": 1,
+        "no_recovery": 0,
         "no_mfa": 1,
         "not_reviewed": 0,
         "personal_credentials": 0,
@@ -132,7 +133,18 @@ def test_an_accounts_page_shows_its_flags(departments, client_for):
     body = client.get(sheriff.get_absolute_url()).content.decode()
     assert "No multi-factor sign-in" in body
     assert "One administrator" not in body
+    assert "No recovery contact" not in body
     assert 'id="social-leaving"' not in body
+    # No recovery e-mail and no phone: nobody could reset it, on its page and the list's.
+    bare = f.social("@JuniperLibrary", departments["PW"], administrators=[ann, bo])
+    body = client.get(bare.get_absolute_url()).content.decode()
+    assert "<li>No recovery contact</li>" in body
+    assert "<li>Personal recovery contacts</li>" not in body
+    page = client.get(URL)
+    counts = {key: n for key, _, n in page.context["overview"].counts}
+    assert counts["no_recovery"] == 1 and counts["personal_recovery"] == 1
+    row = page.content.decode().split("@JuniperLibrary on Facebook</a>", 1)[1].split("</tr>", 1)[0]
+    assert "No recovery contact" in row
 
 
 @pytest.mark.django_db
