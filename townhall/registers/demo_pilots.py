@@ -204,13 +204,18 @@ def load(scale: str = "small", seed: int = 1) -> int:
                 count += 1
         for title, kind, code, days, scores in ASSESSMENTS:
             keys = [q.key for q in readiness.questionnaire(kind)]
+            department = departments.get(code, fallback)
             services.create(
                 user,
                 ReadinessAssessment,
                 {
                     "title": title,
                     "technology": kind,
-                    "owner_department": departments.get(code, fallback),
+                    "owner_department": department,
+                    # Someone answers for the next review, as on every other register.
+                    "review_owner": Person.objects.filter(owner_department=department)
+                    .order_by("pk")
+                    .first(),
                     "assessed_on": _ago(today, days),
                     "answers": dict(zip(keys, scores, strict=True)),
                     "last_reviewed_on": _ago(today, days),

@@ -40,7 +40,7 @@ def test_the_demo_tells_the_pilots_story_once():
     assert chatbot.stage == "stopped" and chatbot.evaluation_on is not None
     assert SurveillanceReview.objects.filter(decision="approved_with_conditions").exists()
     assert ReadinessAssessment.objects.count() == 3
-    assert all(a.result.complete for a in ReadinessAssessment.objects.all())
+    assert all(a.result.complete and a.review_owner for a in ReadinessAssessment.objects.all())
     moves = AuditEntry.objects.filter(after__has_key="transition").count()
     assert moves >= 8
     # What a CIO sees of the whole demo on the registers' front page, the day it is loaded:
