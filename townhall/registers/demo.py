@@ -251,7 +251,8 @@ _AI_USES: list[dict] = [
         "stage": "retired",
         "high_impact": "no",
         "high_impact_reason": "",
-        "days": (900, 800, 600, 600),
+        # Confirmed retired at the last yearly inventory, not left past its review day.
+        "days": (900, 800, 600, 200),
         "development": "contracted",
         "vendor": True,
         "public_facing": "no",
@@ -434,13 +435,15 @@ _RIGHTS = {
     "county-payroll": "Employees' pay and deductions; salary ranges are published separately.",
     "county-library-cardholders": "Patron records are confidential under state library law.",
 }
-_OPEN = "https://data.example-county.gov/datasets/"
+_OPEN = "https://data.juniper-county.example/datasets/"
 
 
 def load_datasets(scale: str, seed: int) -> int:
     """The demo county's data inventory: open data with downloads, restricted and
     non-public data with their reasons. Returns how many records were made."""
     import datetime
+
+    from django.utils import timezone
 
     from townhall.core import context, services
     from townhall.estate.models import Person, System
@@ -459,7 +462,9 @@ def load_datasets(scale: str, seed: int) -> int:
         .order_by("-pk")
     ):
         stewards[person.owner_department_id] = person
-    today = datetime.date(2026, 1, 15)
+    # Reviews count back from today, two months apart, so the demo keeps one dataset past
+    # its review day and one due soon whenever it is loaded (not all of them a year on).
+    today = timezone.localdate()
     rows = []
     for i, (ident, title, code, system, cls, level, freq, flags, retention, words) in enumerate(
         DATASETS
@@ -476,7 +481,7 @@ def load_datasets(scale: str, seed: int) -> int:
                 "owner_department": departments[code],
                 "steward": steward,
                 "review_owner": steward,
-                "contact_email": "" if steward else f"data@{code.lower()}.example-county.gov",
+                "contact_email": "" if steward else f"data.{code.lower()}@juniper-county.example",
                 "system": systems.get(system) if system else None,
                 "classification": cls,
                 "access_level": level,
@@ -491,7 +496,7 @@ def load_datasets(scale: str, seed: int) -> int:
                 "license": (
                     "https://creativecommons.org/publicdomain/zero/1.0/" if cls == "public" else ""
                 ),
-                "spatial": "Example County",
+                "spatial": "Juniper County",
                 "last_reviewed_on": today - datetime.timedelta(days=60 * i),
             }
         )
@@ -685,7 +690,9 @@ def load_emergency_communications(scale: str = "small", seed: int = 1) -> int:
         earlier = services.create(
             user,
             m.ContinuumAssessment,
-            {**review, "assessed_on": ago(430), "last_reviewed_on": ago(430)},
+            # Reviewed last when the latest assessment replaced it: a superseded
+            # assessment is not a review the county owes.
+            {**review, "assessed_on": ago(430), "last_reviewed_on": ago(60)},
         )
         latest = services.create(
             user,

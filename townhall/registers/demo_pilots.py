@@ -96,6 +96,22 @@ PILOTS: tuple[tuple[Any, ...], ...] = (
     ),
 )
 
+# What each pilot tries, in the sponsor's words (the record's "What it tries").
+WHAT_IT_TRIES = {
+    "Bridge inspection drones": "Drones fly close to bridge decks and piers so inspectors "
+    "see defects without rope access or closing lanes.",
+    "Body-worn cameras for civil process deputies": "Deputies serving court papers wear "
+    "cameras, to settle complaints quickly and protect both sides.",
+    "Automated shuttle to the county campus": "A low-speed driverless shuttle runs between "
+    "the park-and-ride and the county campus at rush hours.",
+    "Smart parking sensors downtown": "Sensors in each downtown space show drivers, on signs "
+    "and a map, where a free space is.",
+    "Resident questions chatbot": "A chatbot on the county website answers residents' "
+    "common questions at any hour.",
+    "Licence-plate readers at the transfer station": "Cameras at the transfer station gate "
+    "read plates to match loads to permits and payments.",
+}
+
 # (title, technology, department code, days ago, score per question in order)
 ASSESSMENTS: tuple[tuple[str, str, str, int, tuple[int, ...]], ...] = (
     ("Drones for Roads and Bridges", "drone", "RDS", 45, (2, 1, 1, 2, 0, 1)),
@@ -128,6 +144,7 @@ def load(scale: str = "small", seed: int = 1) -> int:
                 Pilot,
                 {
                     "title": title,
+                    "description": WHAT_IT_TRIES[title],
                     "technology": kind,
                     "owner_department": department,
                     "vendor": vendors[n] if n < len(vendors) else None,
@@ -160,6 +177,10 @@ def load(scale: str = "small", seed: int = 1) -> int:
                         "conditions": conditions,
                         "decided_on": _ago(today, decided) if decision != "pending" else None,
                         "review_owner": reviewer,
+                        # A decided review was last reviewed when it was decided.
+                        "last_reviewed_on": (
+                            _ago(today, decided) if decision != "pending" else None
+                        ),
                         "source": "demo",
                     },
                 )
@@ -183,13 +204,18 @@ def load(scale: str = "small", seed: int = 1) -> int:
                 count += 1
         for title, kind, code, days, scores in ASSESSMENTS:
             keys = [q.key for q in readiness.questionnaire(kind)]
+            department = departments.get(code, fallback)
             services.create(
                 user,
                 ReadinessAssessment,
                 {
                     "title": title,
                     "technology": kind,
-                    "owner_department": departments.get(code, fallback),
+                    "owner_department": department,
+                    # Someone answers for the next review, as on every other register.
+                    "review_owner": Person.objects.filter(owner_department=department)
+                    .order_by("pk")
+                    .first(),
                     "assessed_on": _ago(today, days),
                     "answers": dict(zip(keys, scores, strict=True)),
                     "last_reviewed_on": _ago(today, days),

@@ -702,7 +702,12 @@ class SurveillanceReview(Reviewed):
         verbose_name = "surveillance review"
 
     def __str__(self) -> str:
-        return f"Surveillance review: {self.pilot or self.system or 'nothing chosen'}"
+        return f"Surveillance review: {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        """What is reviewed, in words: the register's list names a review by it."""
+        return str(self.pilot or self.system or "nothing chosen")
 
     def clean(self) -> None:
         super().clean()

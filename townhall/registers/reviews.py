@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from townhall.core import permissions, registry
 from townhall.estate import calendar
@@ -56,7 +57,7 @@ def summaries(user: Any, today: datetime.date | None = None) -> list[RegisterRev
         )
         found.append(
             RegisterReviews(
-                label=str(model._meta.verbose_name_plural).capitalize(),
+                label=capfirst(str(model._meta.verbose_name_plural)),  # "AI", not "Ai"
                 url=list_url(model),
                 records=counts["records"],
                 overdue=counts["overdue"],

@@ -85,7 +85,8 @@ class PilotTable(Table):
 class SurveillanceReviewTable(Table):
     model = m.SurveillanceReview
     columns = [
-        Column("id", label="Review", link=True),
+        # What is reviewed names the review (its number meant nothing to a reader).
+        Column("subject", label="Review of", sortable=False, link=True),
         Column("pilot"),
         Column("system"),
         Column("owner_department", label="Department"),

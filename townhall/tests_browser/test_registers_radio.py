@@ -48,6 +48,11 @@ def test_emergency_communications_by_keyboard(
     gaps = page.locator("#radio-gaps-list")
     expect(gaps).to_contain_text("Utility: no working link")
     expect(gaps).to_contain_text("Regional Medical Center is reached only by handing out")
+    # The table sits below the chart at the page's width (beside it, both were cramped).
+    chart = page.get_by_role("img", name="Latest level of each lane").bounding_box()
+    table = page.locator("#radio-continuum-table").bounding_box()
+    assert chart and table and table["y"] >= chart["y"] + chart["height"], (chart, table)
+    assert table["width"] > 800 and chart["width"] > 500, (chart, table)
     axe_check(page)
 
     matrix.get_by_role("link", name="Valley Electric Co-op").focus()

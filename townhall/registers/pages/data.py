@@ -35,11 +35,26 @@ def catalog(request: HttpRequest) -> HttpResponse:
         dcat.dcat_us3_catalog(rows, base, CATALOG_TITLE)
     )
     seen = Dataset.objects.restrict(request.user, "view").count()
+    # Each catalog entry links to its dataset's record, and says its access level in words.
+    numbers = dict(
+        Dataset.objects.restrict(request.user, "view")
+        .filter(identifier__in=[r["identifier"] for r in rows])
+        .values_list("identifier", "pk")
+    )
+    levels = dict(Dataset.AccessLevel.choices)
+    entries = [
+        {
+            **r,
+            "url": reverse("registers:dataset_detail", args=[numbers[r["identifier"]]]),
+            "access": levels.get(r["access_level"], r["access_level"]),
+        }
+        for r in rows
+    ]
     return render(
         request,
         "registers/data_catalog.html",
         {
-            "rows": rows,
+            "rows": entries,
             "problems": found,
             "left_out": seen - len(rows),
             "may_import": permissions.can_add(request.user, Distribution),

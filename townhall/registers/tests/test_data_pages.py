@@ -102,6 +102,10 @@ def test_the_catalog_page_shows_the_check(client_for, inventory):
     text = response.content.decode()
     assert "2 datasets in the catalog; 2 others" in text
     assert "No problems found" in text
+    # Each entry links to its dataset, its access level in words ("restricted public" was
+    # the catalog's code).
+    assert f'<a href="/registers/datasets/{inventory.pk}/">Building permits</a>' in text
+    assert "<td>Restricted public</td>" in text
     assert 'href="/registers/data/import/"' not in text  # the board does not import
     staff = client_for("staff").get(reverse("registers:data_catalog")).content.decode()
     assert 'href="/registers/data/import/"' in staff

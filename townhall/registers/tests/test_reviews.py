@@ -138,6 +138,8 @@ def test_the_front_page_figures(departments, client_for):
     ]
     assert (row.records, row.overdue, row.due_soon, row.never_reviewed) == (4, 1, 1, 1)
     assert row.label == "Social media accounts"
+    labels = [r.label for r in response.context["registers"]]
+    assert "AI use cases" in labels and "Continuum self-assessments" in labels
     [late] = response.context["overdue"]
     assert late.name == "@Late on Facebook"
     assert late.department == "Public Works"
