@@ -1,5 +1,11 @@
 """Shared fixtures: a small organization and one signed-in person per role."""
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -135,3 +141,27 @@ def client_for(users):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated from nothing by the `townhall` command, once per test process.
+    The tests of the command line, the deploy check and the production server start from a
+    copy (`copy_migrated`): migrating from nothing takes tens of seconds each time."""
+    folder = tmp_path_factory.mktemp("migrated")
+    env = {
+        **os.environ,
+        "TOWNHALL_VAR_DIR": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "townhall.cli", "migrate", "-v0"], env=env, check=True, timeout=600
+    )
+    return folder / "db.sqlite3"
+
+
+def copy_migrated(migrated: Path, folder: Path) -> str:
+    """Copy the migrated file into `folder`; its DATABASE_URL."""
+    shutil.copyfile(migrated, folder / "db.sqlite3")
+    return f"sqlite:///{folder / 'db.sqlite3'}"

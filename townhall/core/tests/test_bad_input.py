@@ -7,21 +7,23 @@ from rest_framework.test import APIClient
 
 from townhall.core import registry
 
+# One value of each kind that has broken a page somewhere: too big a number, a negative,
+# text for a number, SQL, very long non-ASCII text, a LIKE wildcard, an impossible date,
+# JSON, and a superscript digit (str.isdigit says yes, int() refuses it).
 NASTY = [
     "99999999999999999999999999",
     "-1",
     "abc",
-    "\x00",
-    "a\x00b",
     "' OR 1=1 --",
-    "ü" * 300,
-    "x" * 5000,
+    "ü" * 3000,
     "%",
     "2026-13-45",
     "[]",
-    "{}",
-    "∞",
+    "²",
 ]
+# NUL characters in an address are refused before any view by RejectNullCharactersMiddleware
+# (tested on its own below); in a body they reach the write path, so bodies get them too.
+IN_BODIES = [*NASTY, "\x00", "a\x00b"]
 
 
 def signed_in(users) -> tuple[Client, APIClient]:
@@ -60,6 +62,7 @@ def test_pages_and_api_never_answer_500(users, departments, key):
             assert response.status_code < 500, (api_url, name, value)
         for url in (f"{list_url}{value}/", f"{api_url}{value}/", f"{list_url}{value}/edit/"):
             assert client.get(url).status_code < 500, url
+    for value in IN_BODIES:
         assert (
             api.patch(
                 f"{api_url}{departments['PW'].pk}/",
@@ -84,6 +87,7 @@ def test_search_audit_jobs_and_sign_in_never_answer_500(users):
         for url in ("/search/", "/audit/", "/jobs/"):
             for name in ("q", "actor", "content_type", "after", "request_id", "page"):
                 assert client.get(url, {name: value}).status_code < 500, (url, name, value)
+    for value in IN_BODIES:
         assert (
             client.post(
                 reverse("accounts:login"), {"username": value, "password": value}

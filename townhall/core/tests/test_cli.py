@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from townhall.accounts.models import User
 from townhall.audit.models import AuditEntry
+from townhall.conftest import copy_migrated
 from townhall.org.models import Department
 
 
@@ -124,14 +125,15 @@ def test_createuser_explains_bad_input(args, password, message, departments, mon
     assert not User.objects.filter(username="x").exists()
 
 
-def test_entry_point_runs_django_commands_and_refuses_unknown_roles(tmp_path):
+def test_entry_point_runs_django_commands_and_refuses_unknown_roles(tmp_path, migrated_sqlite):
+    # The demo itself is loaded in this process by the tests above and in estate's demo tests;
+    # here the point is the entry point, which needs only a database the entry point migrated
+    # (`migrated_sqlite` runs `migrate` through it).
     env = {
         "TOWNHALL_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": copy_migrated(migrated_sqlite, tmp_path),
     }
-    # The demo itself is loaded in this process by the tests above and in estate's demo tests;
-    # here the point is the entry point, which needs only a migrated database.
-    assert run_cli("migrate", "-v0", env=env).returncode == 0
+    assert run_cli("migrate", "--check", "-v0", env=env).returncode == 0
     result = run_cli(
         "createuser",
         "--username",

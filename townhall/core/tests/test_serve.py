@@ -7,6 +7,8 @@ import sys
 import time
 import urllib.request
 
+from townhall.conftest import copy_migrated
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -14,7 +16,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_production_server_starts_and_serves(tmp_path):
+def test_production_server_starts_and_serves(tmp_path, migrated_sqlite):
     port = _free_port()
     env = {
         **os.environ,
@@ -26,9 +28,7 @@ def test_production_server_starts_and_serves(tmp_path):
         "WEB_CONCURRENCY": "1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run(
-        [sys.executable, "-m", "townhall.cli", "migrate", "-v0"], env=env, check=True, timeout=300
-    )
+    copy_migrated(migrated_sqlite, tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "townhall.cli", "serve", "--production", "--port", str(port)],
         env=env,
