@@ -255,3 +255,35 @@ KINDS += (
         order=50,
     ),
 )
+
+KINDS += (
+    PublicKind(
+        key="readiness",
+        slug="readiness",
+        label=_("Cyber security and continuity"),
+        singular=_("Readiness statement"),
+        model="public.PublicStatement",
+        intro=_(
+            "How ready the government is to keep its systems safe and its services running, "
+            "in its own words."
+        ),
+        title=PublicField("heading", _("Statement")),
+        fields=(
+            PublicField(
+                "topic",
+                _("Topic"),
+                choices={
+                    "cyber": _("Cyber security"),
+                    "continuity": _("Continuity of operations"),
+                },
+            ),
+            PublicField("text_en", _("In English"), long=True),
+            PublicField("text_es", _("In Spanish"), long=True),
+            PublicField("last_reviewed_on", _("Last reviewed on")),
+        ),
+        order=60,
+        choosing_note=(
+            "Readiness statements are written by IT staff on the page “Readiness statements”."
+        ),
+    ),
+)

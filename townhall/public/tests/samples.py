@@ -179,3 +179,23 @@ def publish(key: str, fields: list[str], published: bool = True) -> Publication:
 def make(key: str) -> Any:
     with context.acting("system"):
         return SAMPLES[key]()
+
+
+def readiness() -> Any:
+    from townhall.public.models import PublicStatement
+
+    return services.create(
+        SYSTEM,
+        PublicStatement,
+        {
+            "topic": "cyber",
+            "heading": "Zqtitle keeping systems safe",
+            "text_en": "Zqenglish we test our backups",
+            "text_es": "Zqspanish probamos las copias",
+            "last_reviewed_on": datetime.date(2026, 6, 1),
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
+SAMPLES["readiness"] = readiness

@@ -9,10 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from townhall.audit.models import AuditEntry
 from townhall.core import context, services
 from townhall.core.context import SYSTEM
 from townhall.estate.models import Person
 from townhall.public import kinds
+from townhall.public.models import PublicStatement
 from townhall.public.tests import samples
 from townhall.registers import dcat
 from townhall.registers.models import Dataset, Pilot, SurveillanceReview
@@ -156,3 +158,40 @@ def test_pilots_and_reviews_are_public_once_past_the_idea(departments):
     found = visitor.get(reverse("public:search") + "?q=camera").content.decode()
     assert "Zqtitle camera hub" in found
     assert datetime.date(2026, 2, 1).isoformat() in detail.text
+
+
+@pytest.mark.django_db
+def test_it_staff_write_readiness_statements_that_show_once_published(users):
+    page = reverse("publishing:statements")
+    for role in ("liaison", "board"):
+        outsider = Client()
+        outsider.force_login(users[role])
+        assert outsider.get(page).status_code == 403
+    staff = Client()
+    staff.force_login(users["staff"])
+    assert staff.get(page).status_code == 200
+    refused = staff.post(page, {"topic": "cyber", "heading": "Safe", "text_en": "We test."})
+    assert refused.status_code == 400 and b"both languages" in refused.content
+    assert b"We test." in refused.content  # what was typed is kept
+    assert staff.post(page, {"topic": "nonsense"}).status_code == 400
+    words = {
+        "topic": "cyber",
+        "heading": "Keeping systems safe",
+        "text_en": "We test our backups every month.",
+        "text_es": "Probamos las copias cada mes.",
+        "last_reviewed_on": "2026-06-01",
+    }
+    assert staff.post(page, words).status_code == 302
+    saved = PublicStatement.objects.get(topic="cyber")
+    assert AuditEntry.objects.filter(object_id=str(saved.pk)).exists()
+    stale = staff.post(page, {**words, "heading": "Other", "version": "0"})
+    assert stale.status_code == 400 and b"Someone changed" in stale.content
+
+    visitor = Client()
+    listing = reverse("public:list", args=["readiness"])
+    assert visitor.get(listing).status_code == 404  # written, not yet published
+    samples.publish("readiness", ["topic", "text_es", "last_reviewed_on"])
+    assert "Keeping systems safe" in visitor.get(listing).text
+    detail = visitor.get(reverse("public:detail", args=["readiness", saved.pk])).text
+    assert "Probamos las copias" in detail and "2026-06-01" in detail
+    assert "We test our backups" not in detail  # the English text is not published
