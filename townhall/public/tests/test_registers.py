@@ -93,6 +93,7 @@ def test_the_public_catalog_holds_only_published_fields_of_public_datasets(depar
     assert _both(visitor) == (404, "")
     samples.publish("dataset", [n for n in kinds.get("dataset").field_names if n != "modified"])
     assert _both(visitor) == (404, "")
+    assert "data.json" not in visitor.get(reverse("public:list", args=["data"])).text
     admin = Client()
     admin.force_login(users["admin"])
     assert b"offered only while" in admin.get(reverse("publishing:choose")).content
@@ -101,6 +102,8 @@ def test_the_public_catalog_holds_only_published_fields_of_public_datasets(depar
     samples.publish("dataset", required)
     status, body = _both(visitor)
     assert status == 200
+    listing = visitor.get(reverse("public:list", args=["data"])).text
+    assert reverse("public:data_json") in listing and "Zqtitle building permits" in listing
     catalog = json.loads(visitor.get(reverse("public:data_json")).content)
     assert [d["identifier"] for d in catalog["dataset"]] == ["zqidentifier-permits"]
     entry = catalog["dataset"][0]
