@@ -16,3 +16,7 @@ class PublicConfig(AppConfig):
         from townhall.core import plugins
 
         plugins.register_menu(plugins.Section("public", "Public site", order=90, pages=MENU))
+
+
+# --- pub-registers ---
+MENU.append(("Readiness statements", "publishing:statements", ("admin", "it_manager", "staff")))

@@ -52,6 +52,8 @@ class PublicKind:
     intro: Any = ""
     eligible: Callable[[QuerySet], QuerySet] = _every
     order: int = 100
+    # A word for the administrator on the choosing page (staff pages are in English).
+    choosing_note: str = ""
 
     def field(self, name: str) -> PublicField | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -128,3 +130,160 @@ def get(key: str) -> PublicKind | None:
 
 def by_slug(slug: str) -> PublicKind | None:
     return next((k for k in KINDS if k.slug == slug), None)
+
+
+# --- pub-registers ---
+# The registers residents follow: the data catalog, pilots of new technology, and the
+# surveillance-technology reviews with their decisions.
+
+# The fields of a dataset that the Project Open Data 1.1 schema requires (beside the title,
+# always public, and the access level, always "public" here). The public data.json and
+# data.jsonld are offered only while every one of them is published (`public/catalog.py`).
+CATALOG_REQUIRED = (
+    "identifier",
+    "description",
+    "keywords",
+    "publisher",
+    "contact_email",
+    "modified",
+)
+
+
+def _public_datasets(qs: QuerySet) -> QuerySet:
+    """Only datasets whose access level is public and whose data is classified public; a
+    restricted or internal dataset is never on the public site, whatever is published."""
+    return qs.filter(access_level="public", classification="public")
+
+
+def _past_idea(qs: QuerySet) -> QuerySet:
+    """A pilot is public once it runs; an idea is staff's own until then."""
+    return qs.exclude(stage="idea")
+
+
+def _reviews(qs: QuerySet) -> QuerySet:
+    """Every review but those of a pilot still an idea; each named by what it reviews (the
+    pilot's title or the system's name)."""
+    from django.db.models.functions import Coalesce
+
+    return qs.exclude(pilot__stage="idea").annotate(
+        reviewed_name=Coalesce("pilot__title", "system__name")
+    )
+
+
+KINDS += (
+    PublicKind(
+        key="dataset",
+        slug="data",
+        label=_("Data catalog"),
+        singular=_("Dataset"),
+        model="registers.Dataset",
+        intro=_("The data the government keeps that anyone may have, and where to get it."),
+        title=PublicField("title", _("Title")),
+        fields=(
+            PublicField("identifier", _("Identifier")),
+            PublicField("description", _("What the data holds"), long=True),
+            PublicField("keywords", _("Keywords")),
+            PublicField("themes", _("Themes")),
+            PublicField("publisher", _("Department"), "owner_department__name"),
+            PublicField("contact_name", _("Contact name")),
+            PublicField("contact_email", _("Contact e-mail")),
+            PublicField("modified", _("Data last changed"), "data_modified_on"),
+            PublicField("accrual_periodicity", _("How often it is updated")),
+            PublicField("landing_page", _("Where to get it")),
+            PublicField("license", _("License")),
+            PublicField("spatial", _("Area covered")),
+            PublicField("temporal", _("Period covered")),
+            PublicField("issued", _("First published")),
+        ),
+        eligible=_public_datasets,
+        order=30,
+        choosing_note=(
+            "Only datasets whose access level is public and whose data is classified public "
+            "are shown. The catalog files data.json and data.jsonld are offered only while "
+            "these fields are all published: identifier, what the data holds, keywords, "
+            "department, contact e-mail and data last changed. A dataset without a contact "
+            "e-mail of its own is left out of them."
+        ),
+    ),
+    PublicKind(
+        key="pilot",
+        slug="pilots",
+        label=_("Technology pilots"),
+        singular=_("Technology pilot"),
+        model="registers.Pilot",
+        intro=_("New technology the government tries on a small scale, and what came of it."),
+        title=PublicField("title", _("Title")),
+        fields=(
+            PublicField("owner_department", _("Department"), "owner_department__name"),
+            PublicField("technology", _("Kind of technology")),
+            PublicField("description", _("What it tries"), long=True),
+            PublicField("stage", _("Stage")),
+            PublicField("pilot_on", _("Pilot started on")),
+            PublicField("vendor", _("Vendor"), "vendor__name"),
+            PublicField("personal_data", _("Collects personal data")),
+            PublicField("data_collected", _("Data collected"), long=True),
+            PublicField("evaluation_criteria", _("How it is judged"), long=True),
+            PublicField("results", _("What came of it"), long=True),
+        ),
+        eligible=_past_idea,
+        order=40,
+    ),
+    PublicKind(
+        key="surveillance_review",
+        slug="surveillance",
+        label=_("Surveillance technology reviews"),
+        singular=_("Surveillance technology review"),
+        model="registers.SurveillanceReview",
+        intro=_(
+            "Technology that can watch or record people: what it collects, how long it is "
+            "kept, who may see it, how residents were heard and what was decided."
+        ),
+        title=PublicField("reviewed_name", _("Technology reviewed")),
+        fields=(
+            PublicField("owner_department", _("Department"), "owner_department__name"),
+            PublicField("technology", _("Kind of technology"), "pilot__technology"),
+            PublicField("collected", _("What is collected"), long=True),
+            PublicField("retention", _("How long it is kept"), long=True),
+            PublicField("access", _("Who can see it"), long=True),
+            PublicField("community_input", _("How residents were heard"), long=True),
+            PublicField("community_input_on", _("Residents heard on")),
+            PublicField("decision", _("Decision")),
+            PublicField("conditions", _("Conditions"), long=True),
+            PublicField("decided_on", _("Decided on")),
+        ),
+        eligible=_reviews,
+        order=50,
+    ),
+)
+
+KINDS += (
+    PublicKind(
+        key="readiness",
+        slug="readiness",
+        label=_("Cyber security and continuity"),
+        singular=_("Readiness statement"),
+        model="public.PublicStatement",
+        intro=_(
+            "How ready the government is to keep its systems safe and its services running, "
+            "in its own words."
+        ),
+        title=PublicField("heading", _("Statement")),
+        fields=(
+            PublicField(
+                "topic",
+                _("Topic"),
+                choices={
+                    "cyber": _("Cyber security"),
+                    "continuity": _("Continuity of operations"),
+                },
+            ),
+            PublicField("text_en", _("In English"), long=True),
+            PublicField("text_es", _("In Spanish"), long=True),
+            PublicField("last_reviewed_on", _("Last reviewed on")),
+        ),
+        order=60,
+        choosing_note=(
+            "Readiness statements are written by IT staff on the page “Readiness statements”."
+        ),
+    ),
+)

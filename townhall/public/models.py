@@ -55,3 +55,46 @@ class Publication(TrackedModel):
             )
         if len(set(self.fields)) != len(self.fields):
             raise ValidationError({"fields": "A field is named twice."})
+
+
+# --- pub-registers ---
+class PublicStatement(TrackedModel):
+    """A general statement of the government's cyber security or continuity readiness that
+    it chooses to publish, written by staff in English and in Spanish. It says how ready the
+    government is in general words, never how it is defended; IT staff and administrators
+    keep it, and residents see it once the "readiness" kind is published."""
+
+    class Topic(models.TextChoices):
+        CYBER = "cyber", "Cyber security"
+        CONTINUITY = "continuity", "Continuity of operations"
+
+    topic = models.CharField(max_length=20, choices=Topic.choices, unique=True)
+    heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The statement's name on the public site, such as "
+        "“How we keep county systems safe”.",
+    )
+    # Blank at the database; `clean` asks for each in words a writer understands.
+    text_en = models.TextField("statement in English", blank=True)
+    text_es = models.TextField("statement in Spanish", blank=True)
+    last_reviewed_on = models.DateField("last reviewed on")
+
+    class Meta:
+        ordering = ["topic"]
+        verbose_name = "public readiness statement"
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def clean(self) -> None:
+        from django.utils import timezone
+
+        errors: dict[str, str] = {}
+        for name in ("heading", "text_en", "text_es"):
+            if not (getattr(self, name) or "").strip():
+                errors[name] = "Write this: residents read it in both languages."
+        if self.last_reviewed_on and self.last_reviewed_on > timezone.localdate():
+            errors["last_reviewed_on"] = "The last review cannot be in the future."
+        if errors:
+            raise ValidationError(errors)

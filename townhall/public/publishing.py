@@ -192,3 +192,22 @@ def search(text: str, per_kind: int = 20) -> list[PublicRecord]:
         rows = eligible(pub.kind).filter(condition).order_by(pub.kind.title.path, "pk")
         found += _records(pub, list(rows.values(*_paths(pub))[:per_kind]))
     return found
+
+
+# --- pub-registers ---
+def stored_rows(pub: Published) -> list[dict[str, Any]]:
+    """Every public record of a kind with its published fields' stored values (a
+    frequency's `R/P1D`, not its words), keyed by field name, with `title` and `updated`:
+    for documents with their own vocabulary, such as the data catalog. Only published
+    fields are read, as everywhere here."""
+    kind = pub.kind
+    rows = eligible(kind).order_by(kind.title.path, "pk").values(*_paths(pub))
+    return [
+        {
+            "pk": row["pk"],
+            "updated": row["updated_at"],
+            "title": row[kind.title.path],
+            **{f.name: row[f.path] for f in pub.fields},
+        }
+        for row in rows
+    ]

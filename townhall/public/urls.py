@@ -12,3 +12,11 @@ urlpatterns = [
     path("<slug:slug>/feed.atom", site.record_feed, name="feed"),
     path("<slug:slug>.csv", site.record_csv, name="csv"),
 ]
+
+# --- pub-registers ---
+from townhall.public.pages import catalog  # noqa: E402
+
+urlpatterns += [
+    path("data.json", catalog.data_json, name="data_json"),
+    path("data.jsonld", catalog.data_jsonld, name="data_jsonld"),
+]

@@ -82,6 +82,90 @@ def ai_use_case() -> Any:
 SAMPLES: dict[str, Callable[[], Any]] = {"proposal": proposal, "ai_use_case": ai_use_case}
 
 
+# --- pub-registers ---
+def dataset() -> Any:
+    from townhall.registers.models import Dataset
+
+    return services.create(
+        SYSTEM,
+        Dataset,
+        {
+            "title": "Zqtitle building permits",
+            "identifier": "zqidentifier-permits",
+            "description": "Zqdescription every permit issued",
+            "keywords": "zqkeywords, permits",
+            "themes": "Zqthemes housing",
+            "owner_department": _department(),
+            "contact_name": "Zqname Ann Lee",
+            "contact_email": "zqmail@example.gov",
+            "classification": "public",
+            "access_level": "public",
+            "accrual_periodicity": "R/P1D",
+            "landing_page": "https://data.example.gov/zqlanding",
+            "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+            "spatial": "Zqspatial the county",
+            "temporal": "2015-01-01/2026-12-31",
+            "issued": datetime.date(2015, 2, 1),
+            "data_modified_on": datetime.date(2026, 3, 1),
+            "rights": "Zqrights never public",
+            "retention_schedule": "Zqretention GS-1",
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
+def pilot() -> Any:
+    from townhall.registers.models import Pilot
+
+    vendor = services.create(SYSTEM, Vendor, {"name": "Zqpilotvendor"})
+    made = services.create(
+        SYSTEM,
+        Pilot,
+        {
+            "title": "Zqtitle smart bins",
+            "technology": "iot",
+            "description": "Zqdescription bins that say when full",
+            "owner_department": _department(),
+            "idea_on": datetime.date(2026, 1, 5),
+            "vendor": vendor,
+            "data_collected": "Zqcollected fill levels",
+            "evaluation_criteria": "Zqcriteria fewer trips",
+            "results": "Zqresults a third fewer trips",
+            "notes": "Zqnotes internal only",
+        },
+    )
+    return services.transition(
+        SYSTEM, made, "pilot", field="stage", extra={"pilot_on": datetime.date(2026, 2, 1)}
+    )
+
+
+def surveillance_review() -> Any:
+    from townhall.estate.models import System
+    from townhall.registers.models import SurveillanceReview
+
+    system = services.create(SYSTEM, System, {"name": "Zqtitle camera hub"})
+    return services.create(
+        SYSTEM,
+        SurveillanceReview,
+        {
+            "system": system,
+            "owner_department": _department(),
+            "collected": "Zqcollected video of intersections",
+            "retention": "Zqretention thirty days",
+            "access": "Zqaccess two traffic engineers",
+            "community_input": "Zqinput two public meetings",
+            "community_input_on": datetime.date(2026, 1, 20),
+            "decision": "approved_with_conditions",
+            "conditions": "Zqconditions no face matching",
+            "decided_on": datetime.date(2026, 2, 1),
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
+SAMPLES.update({"dataset": dataset, "pilot": pilot, "surveillance_review": surveillance_review})
+
+
 def publish(key: str, fields: list[str], published: bool = True) -> Publication:
     """Publish a kind with these fields, as an administrator would."""
     found = Publication.objects.filter(kind=key).first()
@@ -95,3 +179,23 @@ def publish(key: str, fields: list[str], published: bool = True) -> Publication:
 def make(key: str) -> Any:
     with context.acting("system"):
         return SAMPLES[key]()
+
+
+def readiness() -> Any:
+    from townhall.public.models import PublicStatement
+
+    return services.create(
+        SYSTEM,
+        PublicStatement,
+        {
+            "topic": "cyber",
+            "heading": "Zqtitle keeping systems safe",
+            "text_en": "Zqenglish we test our backups",
+            "text_es": "Zqspanish probamos las copias",
+            "last_reviewed_on": datetime.date(2026, 6, 1),
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
+SAMPLES["readiness"] = readiness
