@@ -12,3 +12,9 @@ urlpatterns = [
     path("<slug:slug>/feed.atom", site.record_feed, name="feed"),
     path("<slug:slug>.csv", site.record_csv, name="csv"),
 ]
+
+# --- pub-portfolio ---
+# A budget year's record page is its portfolio page; it goes first, before the generic one.
+from townhall.public.pages import portfolio  # noqa: E402
+
+urlpatterns[:0] = [path("budget-cycles/<int:pk>/", portfolio.cycle, name="cycle")]
