@@ -60,3 +60,14 @@ class ScenarioFilterSet(RecordFilterSet):
     class Meta:
         model = m.Scenario
         fields = ["cycle", "selected"]
+
+
+# --- pub-portfolio ---
+
+
+class ProjectUpdateFilterSet(RecordFilterSet):
+    proposal = django_filters.NumberFilter(field_name="proposal_id", label="Proposal (id)")
+
+    class Meta:
+        model = m.ProjectUpdate
+        fields = ["proposal"]

@@ -367,3 +367,13 @@ class StepForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_fields(self.fields.values())
+
+
+# --- pub-portfolio ---
+
+
+class ProjectUpdateForm(RecordForm):
+    class Meta:
+        model = m.ProjectUpdate
+        fields = ["proposal", "day", "text", "notes"]
+        widgets = {"proposal": PickOne, "day": DateInput}

@@ -753,3 +753,43 @@ class Scenario(TrackedModel):
         from townhall.governance import privacy
 
         privacy.redact_results(user, entries)
+
+
+# --- pub-portfolio ---
+
+
+class ProjectUpdate(TrackedModel):
+    """How a funded project is going, in words written for residents: the public site shows
+    these on the investment's page when its "updates" field is published."""
+
+    FUNDED = ("approved", "in_progress", "complete")
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="updates",
+        help_text="A funded proposal.",
+    )
+    day = models.DateField("date", help_text="The day this news is from.")
+    text = models.TextField(
+        "update for residents",
+        help_text="What happened and what comes next, in plain words residents understand.",
+    )
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["proposal", "day"], name="governance_update_day")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.day}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:projectupdate_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.proposal_id and self.proposal.status not in self.FUNDED:
+            raise ValidationError(
+                {"proposal": "Updates are for funded projects: the board has not funded this one."}
+            )
+        if not (self.text or "").strip():
+            raise ValidationError({"text": "Write what happened, for residents to read."})

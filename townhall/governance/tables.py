@@ -64,3 +64,15 @@ class ScenarioTable(Table):
         Column("selected"),
         Column("solved_at", label="Solved"),
     ]
+
+
+# --- pub-portfolio ---
+
+
+class ProjectUpdateTable(Table):
+    model = m.ProjectUpdate
+    columns = [
+        Column("day", label="Date", link=True),
+        Column("proposal"),
+        Column("text", label="Update for residents"),
+    ]

@@ -22,6 +22,9 @@ urlpatterns = urls(
     views.SKILL_POOLS,
 )
 
+# --- pub-portfolio ---
+urlpatterns += urls(views.PROJECT_UPDATES)
+
 # Workflow steps and decisions on one proposal (governance/pages/proposal.py).
 urlpatterns += [
     path("proposals/<int:pk>/step/", proposal_pages.step, name="proposal_step"),

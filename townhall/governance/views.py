@@ -114,7 +114,11 @@ PROPOSALS = declare(
     m.Proposal,
     ["title", "problem", "outcome", "external_id"],
     bulk_fields=["kind", "earliest_start"],
-    related=[("prerequisites", "Must follow"), ("enables", "Makes possible")],
+    related=[
+        ("prerequisites", "Must follow"),
+        ("enables", "Makes possible"),
+        ("updates", "Project updates"),
+    ],
     form_template="governance/proposal_form.html",
     detail_template="governance/proposal_detail.html",
     detail_context=proposal_context,
@@ -136,3 +140,7 @@ SCENARIOS = declare(
     detail_template="governance/scenario_detail.html",
     detail_context=scenario_pages.scenario_context,
 )
+
+# --- pub-portfolio ---
+# How funded projects are going, written for residents (the public site's investments).
+PROJECT_UPDATES = declare(m.ProjectUpdate, ["text", "proposal__title"], nav_label="Project updates")

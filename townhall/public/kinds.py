@@ -30,6 +30,10 @@ class PublicField:
     choices: Mapping[str, Any] | None = None
     # Long text, shown as paragraphs and left out of list pages.
     long: bool = False
+    # A value worked out from other rows (a cycle's criteria, a project's updates), read for
+    # a whole page at once by the reader of this name in `publishing.READERS`; `lookup` is
+    # then unused.
+    reader: str = ""
 
     @property
     def path(self) -> str:
@@ -90,6 +94,9 @@ KINDS: tuple[PublicKind, ...] = (
             PublicField("recurring_operating", _("Yearly running cost")),
             PublicField("decision_rationale", _("Why the board decided so"), long=True),
             PublicField("approved_start", _("Approved to start (fiscal year)")),
+            # pub-portfolio: the board's vote and how the funded project is going.
+            PublicField("votes", _("Board vote"), reader="votes"),
+            PublicField("updates", _("How the project is going"), long=True, reader="updates"),
         ),
         eligible=_past_draft,
         order=10,
@@ -116,6 +123,43 @@ KINDS: tuple[PublicKind, ...] = (
             PublicField("remedy_notes", _("Appeal or remedy"), long=True),
         ),
         order=20,
+    ),
+)
+
+
+# --- pub-portfolio ---
+KINDS += (
+    PublicKind(
+        key="budget_cycle",
+        slug="budget-cycles",
+        label=_("Budget years"),
+        singular=_("Budget year"),
+        model="governance.BudgetCycle",
+        intro=_(
+            "Each year's technology budget: what departments asked for, how the board chose, "
+            "and what it funded."
+        ),
+        title=PublicField("name", _("Name")),
+        fields=(
+            PublicField("first_year", _("First fiscal year")),
+            PublicField("years", _("Years planned")),
+            PublicField(
+                "status",
+                _("Where it stands"),
+                choices={
+                    "intake": _("Open for requests"),
+                    "scoring": _("The board is scoring requests"),
+                    "deciding": _("The board is deciding"),
+                    "closed": _("Decided"),
+                },
+            ),
+            PublicField("requests", _("What departments asked for"), reader="requests"),
+            PublicField("funded", _("What the board funded"), reader="funded"),
+            PublicField(
+                "criteria", _("How the board scores requests"), long=True, reader="criteria"
+            ),
+        ),
+        order=5,
     ),
 )
 

@@ -3,7 +3,7 @@ records a kind allows, and only the fields published, read from the database wit
 `values()` so that an unpublished field is never even loaded. Every public page, feed,
 download and search goes through here; `tests/test_leaks.py` holds it to that."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Q, QuerySet, TextField
 from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from townhall.public import kinds
 from townhall.public.kinds import PublicField, PublicKind
@@ -23,9 +24,20 @@ PER_PAGE = 50
 
 
 @dataclass(frozen=True)
+class PublicTable:
+    """Rows worked out from other records (a cycle's criteria, a project's updates), shown
+    as a table; `note` says in plain words how to read it."""
+
+    headers: tuple[Any, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class PublicValue:
     field: PublicField
     text: str  # the words shown, "" when the record has none
+    table: PublicTable | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,8 @@ def _choices(kind: PublicKind, field: PublicField) -> dict[Any, Any] | None:
 
 
 def _is_text(kind: PublicKind, field: PublicField) -> bool:
+    if field.reader:
+        return False
     model_field = _model_field(kind, field.path)
     return isinstance(model_field, CharField | TextField) and not model_field.choices
 
@@ -128,21 +142,34 @@ def _text(value: Any, choices: dict[Any, Any] | None) -> str:
 
 def _records(pub: Published, rows: Sequence[dict[str, Any]]) -> list[PublicRecord]:
     kind = pub.kind
-    choices = {f.name: _choices(kind, f) for f in pub.fields}
+    choices = {f.name: _choices(kind, f) for f in pub.fields if not f.reader}
+    pks = [row["pk"] for row in rows]
+    # A worked-out field is read once for the whole page: one or two queries, not one a row.
+    read = {f.name: READERS[f.reader](f, pks) for f in pub.fields if f.reader and pks}
     return [
         PublicRecord(
             kind=kind,
             pk=row["pk"],
             title=_text(row[kind.title.path], None),
             updated=row["updated_at"],
-            values=tuple(PublicValue(f, _text(row[f.path], choices[f.name])) for f in pub.fields),
+            values=tuple(
+                read[f.name].get(row["pk"], PublicValue(f, ""))
+                if f.reader
+                else PublicValue(f, _text(row[f.path], choices[f.name]))
+                for f in pub.fields
+            ),
         )
         for row in rows
     ]
 
 
 def _paths(pub: Published) -> list[str]:
-    return ["pk", "updated_at", pub.kind.title.path, *(f.path for f in pub.fields)]
+    return [
+        "pk",
+        "updated_at",
+        pub.kind.title.path,
+        *(f.path for f in pub.fields if not f.reader),
+    ]
 
 
 def page(pub: Published, number: int, per_page: int = PER_PAGE) -> tuple[list[PublicRecord], int]:
@@ -211,3 +238,182 @@ def stored_rows(pub: Published) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+# --- pub-portfolio ---
+# The technology investment portfolio: values worked out from other rows, each read for a
+# page of records at once, and a budget year's decided requests for its page.
+
+# A request the board funded; decided, it was funded or not.
+FUNDED = ("approved", "in_progress", "complete")
+DECIDED = (*FUNDED, "deferred", "rejected")
+# Decided requests shown on one budget year's page; the investments list has every one.
+MOST_DECIDED = 300
+
+Reader = Callable[[PublicField, Sequence[int]], dict[int, PublicValue]]
+
+
+def _money(amount: Decimal) -> str:
+    return "$" + number_format(amount.quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
+
+
+def _one_time(capital: Any, operating: Any) -> Decimal:
+    """A request's one-time cost: its capital and operating costs over its project years."""
+    total = Decimal(0)
+    for amounts in (capital, operating):
+        for amount in amounts if isinstance(amounts, list) else []:
+            try:
+                total += Decimal(str(amount or 0))
+            except ArithmeticError:
+                continue
+    return total
+
+
+def _requests_of(pks: Sequence[int], funded_only: bool) -> dict[int, tuple[int, Decimal]]:
+    """Per budget year: how many requests (past draft) and their one-time cost, in one query."""
+    qs = eligible(kinds.get("proposal")).filter(cycle_id__in=pks)  # type: ignore[arg-type]
+    if funded_only:
+        qs = qs.filter(status__in=FUNDED)
+    sums: dict[int, tuple[int, Decimal]] = {}
+    for cycle, capital, operating in qs.values_list("cycle_id", "capital_costs", "operating_costs"):
+        count, total = sums.get(cycle, (0, Decimal(0)))
+        sums[cycle] = (count + 1, total + _one_time(capital, operating))
+    return sums
+
+
+def _count_text(count: int, total: Decimal) -> str:
+    return ngettext(
+        "%(count)s request, %(total)s in one-time costs",
+        "%(count)s requests, %(total)s in one-time costs",
+        count,
+    ) % {"count": count, "total": _money(total)}
+
+
+def _requests(field: PublicField, pks: Sequence[int]) -> dict[int, PublicValue]:
+    sums = _requests_of(pks, funded_only=False)
+    return {pk: PublicValue(field, _count_text(*sums.get(pk, (0, Decimal(0))))) for pk in pks}
+
+
+def _funded(field: PublicField, pks: Sequence[int]) -> dict[int, PublicValue]:
+    sums = _requests_of(pks, funded_only=True)
+    return {pk: PublicValue(field, _count_text(*sums.get(pk, (0, Decimal(0))))) for pk in pks}
+
+
+def _criteria(field: PublicField, pks: Sequence[int]) -> dict[int, PublicValue]:
+    """Each budget year's criteria with their weights as shares of the whole (two queries)."""
+    cycles = apps.get_model("governance.BudgetCycle")._default_manager.filter(pk__in=pks)
+    sets = {
+        pk: (criteria_set, low, high)
+        for pk, criteria_set, low, high in cycles.values_list(
+            "pk", "criteria_set_id", "criteria_set__scale_min", "criteria_set__scale_max"
+        )
+    }
+    by_set: dict[int, list[tuple[str, Decimal, str]]] = {}
+    criteria = apps.get_model("governance.Criterion")._default_manager.filter(
+        criteria_set_id__in={s for s, _low, _high in sets.values()}
+    )
+    for criteria_set, name, weight, description in criteria.order_by(
+        "criteria_set", "order", "pk"
+    ).values_list("criteria_set_id", "name", "weight", "description"):
+        by_set.setdefault(criteria_set, []).append((name, weight, description))
+    found = {}
+    for pk, (criteria_set, low, high) in sets.items():
+        listed = by_set.get(criteria_set, [])
+        whole = sum((w for _n, w, _d in listed), Decimal(0)) or Decimal(1)
+        rows = tuple(
+            (name, f"{round(weight * 100 / whole)}%", description)
+            for name, weight, description in listed
+        )
+        note = gettext(
+            "Board members give each request a score from %(low)s (lowest) to %(high)s "
+            "(highest) on every criterion in the table. The weight is how much a criterion "
+            "counts: a criterion weighted 30%% makes up 30%% of the total score."
+        ) % {"low": low, "high": high}
+        found[pk] = PublicValue(
+            field,
+            "; ".join(f"{name} {share}" for name, share, _d in rows),
+            PublicTable(
+                (gettext("Criterion"), gettext("Weight"), gettext("What it means")), rows, note
+            ),
+        )
+    return found
+
+
+def _votes(field: PublicField, pks: Sequence[int]) -> dict[int, PublicValue]:
+    rows = apps.get_model("governance.Proposal")._default_manager.filter(pk__in=pks)
+    found = {}
+    for pk, yes, no, abstaining in rows.values_list(
+        "pk", "votes_for", "votes_against", "votes_abstaining"
+    ):
+        if yes is None and no is None and abstaining is None:
+            continue
+        text = gettext("%(yes)s for, %(no)s against, %(abstaining)s abstaining") % {
+            "yes": yes or 0,
+            "no": no or 0,
+            "abstaining": abstaining or 0,
+        }
+        found[pk] = PublicValue(field, text)
+    return found
+
+
+def _updates(field: PublicField, pks: Sequence[int]) -> dict[int, PublicValue]:
+    """The updates staff wrote for residents about each funded project, newest first."""
+    updates = apps.get_model("governance.ProjectUpdate")._default_manager.filter(
+        proposal_id__in=pks, proposal__status__in=FUNDED
+    )
+    by_proposal: dict[int, list[tuple[str, str]]] = {}
+    for proposal, day, text in updates.order_by("proposal_id", "-day", "-pk").values_list(
+        "proposal_id", "day", "text"
+    ):
+        by_proposal.setdefault(proposal, []).append((_text(day, None), text))
+    headers = (gettext("Date"), gettext("What happened"))
+    return {
+        pk: PublicValue(
+            field,
+            "\n".join(f"{text} ({day})" for day, text in rows),
+            PublicTable(headers, tuple(rows)),
+        )
+        for pk, rows in by_proposal.items()
+    }
+
+
+READERS: dict[str, Reader] = {
+    "requests": _requests,
+    "funded": _funded,
+    "criteria": _criteria,
+    "votes": _votes,
+    "updates": _updates,
+}
+
+
+@dataclass(frozen=True)
+class CycleDecisions:
+    """A budget year's decided requests, as the investments kind publishes them: shown only
+    when that kind and its "budget year" and "status" fields are published (else which
+    requests belong to the year, or which were funded, would show unpublished)."""
+
+    pub: Published | None
+    funded: list[PublicRecord]
+    not_funded: list[PublicRecord]
+
+
+def cycle_decisions(cycle_pk: int) -> CycleDecisions:
+    """The requests the board decided in a budget year, funded first (four queries however
+    many there are)."""
+    proposals = kinds.get("proposal")
+    pub = published_kind(proposals.slug) if proposals else None
+    if pub is None or not {"cycle", "status"} <= {f.name for f in pub.fields}:
+        return CycleDecisions(None, [], [])
+    rows = list(
+        eligible(pub.kind)
+        .filter(cycle_id=cycle_pk, status__in=DECIDED)
+        .order_by(pub.kind.title.path, "pk")
+        .values(*_paths(pub))[:MOST_DECIDED]
+    )
+    funded = {row["pk"] for row in rows if row["status"] in FUNDED}
+    records = _records(pub, rows)
+    return CycleDecisions(
+        pub,
+        [r for r in records if r.pk in funded],
+        [r for r in records if r.pk not in funded],
+    )

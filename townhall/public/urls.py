@@ -20,3 +20,10 @@ urlpatterns += [
     path("data.json", catalog.data_json, name="data_json"),
     path("data.jsonld", catalog.data_jsonld, name="data_jsonld"),
 ]
+
+
+# --- pub-portfolio ---
+# A budget year's record page is its portfolio page; it goes first, before the generic one.
+from townhall.public.pages import portfolio  # noqa: E402
+
+urlpatterns[:0] = [path("budget-cycles/<int:pk>/", portfolio.cycle, name="cycle")]

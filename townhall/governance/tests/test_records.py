@@ -150,3 +150,35 @@ class TestScenarioContract(ResourceContract):
             return {"force_in": [proposal.pk]}
 
         return [("force_out", both), ("force_in", elsewhere)]
+
+
+# --- pub-portfolio ---
+
+
+def _funded(n: int, department) -> m.Proposal:
+    proposal = _proposal(_cycle(500 + n).pk, department, f"Funded {n}")
+    with context.writing():
+        m.Proposal.objects.filter(pk=proposal.pk).update(status="approved")
+    proposal.refresh_from_db()
+    return proposal
+
+
+class TestProjectUpdateContract(ResourceContract):
+    """Updates for residents are shared records IT staff write about funded projects."""
+
+    model = m.ProjectUpdate
+    shared = True
+
+    def data(self, departments, n=1):
+        return {
+            "proposal": _funded(n, departments["PW"]),
+            "day": "2031-03-01",
+            "text": f"Work began {n}",
+        }
+
+    def invalid(self, departments):
+        def not_funded(post):
+            cycle = m.BudgetCycle.objects.get(proposals=post["proposal"])
+            return {"proposal": _proposal(cycle.pk, departments["PW"], "Waiting").pk}
+
+        return [("proposal", not_funded), ("text", lambda post: {"text": "   "})]

@@ -198,4 +198,44 @@ def readiness() -> Any:
     )
 
 
+# --- pub-portfolio ---
+from townhall.governance.models import CriteriaSet, Criterion, ProjectUpdate  # noqa: E402
+
+
+def proposal_with_update() -> Any:
+    """The investment sample, funded, with an update for residents on how it is going."""
+    found = proposal()
+    services.create(
+        SYSTEM,
+        ProjectUpdate,
+        {"proposal": found, "day": datetime.date(2027, 2, 1), "text": "Zqupdate work began"},
+    )
+    return found
+
+
+def budget_cycle() -> Any:
+    criteria = services.create(
+        SYSTEM, CriteriaSet, {"name": "Zqcriteria", "scale_min": 1, "scale_max": 5}
+    )
+    for order, (name, weight) in enumerate((("Zqvalue to residents", 3), ("Zqrisk", 1)), 1):
+        services.create(
+            SYSTEM,
+            Criterion,
+            {"criteria_set": criteria, "name": name, "weight": weight, "order": order},
+        )
+    return gov.open_cycle(
+        SYSTEM,
+        {
+            "name": "Zqyear 2031",
+            "first_year": 2031,
+            "years": 2,
+            "criteria_set": criteria,
+            "status": BudgetCycle.Status.CLOSED,
+            "notes": "Zqnotes internal only",
+        },
+    )
+
+
 SAMPLES["readiness"] = readiness
+SAMPLES["proposal"] = proposal_with_update
+SAMPLES["budget_cycle"] = budget_cycle
