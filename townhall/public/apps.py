@@ -16,3 +16,8 @@ class PublicConfig(AppConfig):
         from townhall.core import plugins
 
         plugins.register_menu(plugins.Section("public", "Public site", order=90, pages=MENU))
+
+        # --- pub-i18n ---
+        from townhall.public import page_cache
+
+        page_cache.connect()
