@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 VENDOR := townhall/static/vendor
 
-.PHONY: run test test-sqlite test-postgres setup setup-dev assets lint format lock clean bench
+.PHONY: run test test-sqlite test-postgres setup setup-dev assets messages messages-update lint format lock clean bench
 
 run: setup
 	$(BIN)/townhall migrate --noinput
@@ -28,8 +28,8 @@ test-sqlite: setup-dev
 test-postgres: setup-dev
 	DATABASE_URL=$${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
-setup: $(BIN)/.installed assets
-setup-dev: $(BIN)/.installed-dev assets
+setup: $(BIN)/.installed assets messages
+setup-dev: $(BIN)/.installed-dev assets messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,22 @@ $(BIN)/.installed-dev: $(BIN)/python requirements/dev.txt pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Compile the translations (townhall/locale/*/LC_MESSAGES/django.po) into the .mo files Django
+# reads; the .mo files are built here, never kept in the repository. Needs msgfmt (gettext).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard townhall/locale/*/LC_MESSAGES/django.po))
+messages: $(MESSAGES)
+$(MESSAGES): %.mo: %.po
+	@bash scripts/system-libs.sh
+	cd townhall && ../$(BIN)/townhall compilemessages --verbosity 0
+
+# Gather the public site's strings into the Spanish catalogue, to translate there: only the
+# public app and its templates (staff pages stay in English).
+PUBLIC_IGNORE = $(foreach d,$(filter-out public templates locale static,$(notdir $(patsubst %/,%,$(wildcard townhall/*/)))),--ignore=$(d)) \
+	$(foreach d,$(filter-out public,$(notdir $(patsubst %/,%,$(wildcard townhall/templates/*/)))),--ignore=templates/$(d)) \
+	--ignore=static --ignore=tests --ignore=migrations
+messages-update: $(BIN)/.installed
+	cd townhall && ../$(BIN)/townhall makemessages -l es --no-obsolete --no-location $(PUBLIC_IGNORE)
 
 # Copy the precompiled USWDS and htmx files from npm into static files (nothing is built).
 assets: node_modules/.installed

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 MENU: list[tuple] = [
     ("The public site", "public:home"),
     ("Choose what is public", "publishing:choose", ("admin",)),
+    ("Readiness statements", "publishing:statements", ("admin", "it_manager", "staff")),
 ]
 
 
@@ -14,9 +15,8 @@ class PublicConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
+        from townhall.public import page_cache
 
         plugins.register_menu(plugins.Section("public", "Public site", order=90, pages=MENU))
-
-
-# --- pub-registers ---
-MENU.append(("Readiness statements", "publishing:statements", ("admin", "it_manager", "staff")))
+        # A kept public page is dropped when anything it shows is written.
+        page_cache.connect()

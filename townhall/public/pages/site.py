@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from townhall.core import exports
-from townhall.public import language, publishing
+from townhall.public import language, page_cache, publishing
 from townhall.public.publishing import PublicRecord, Published
 
 MAX_SEARCH = 200  # characters of a search read
@@ -44,6 +44,7 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_not_required
 @require_safe
 @language.in_visitor_language
+@page_cache.kept
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", _context(request))
 
@@ -51,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 @language.in_visitor_language
+@page_cache.kept
 def record_list(request: HttpRequest, slug: str) -> HttpResponse:
     pub = _published(slug)
     number = _page_number(request)
@@ -68,6 +70,7 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 @language.in_visitor_language
+@page_cache.kept
 def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pub = _published(slug)
     found = publishing.record(pub, pk)
@@ -125,7 +128,9 @@ class KindFeed(Feed):
         return item.updated
 
 
-record_feed = login_not_required(require_safe(language.in_visitor_language(KindFeed())))
+record_feed = login_not_required(
+    require_safe(language.in_visitor_language(page_cache.kept(KindFeed())))
+)
 
 
 @login_not_required
