@@ -4,6 +4,8 @@ from django.apps import AppConfig
 MENU: list[tuple] = [
     ("The public site", "public:home"),
     ("Choose what is public", "publishing:choose", ("admin",)),
+    # --- pub-input ---
+    ("Residents' input", "publishing:moderation", ("admin", "it_manager", "staff")),
 ]
 
 
@@ -16,3 +18,8 @@ class PublicConfig(AppConfig):
         from townhall.core import plugins
 
         plugins.register_menu(plugins.Section("public", "Public site", order=90, pages=MENU))
+
+        # --- pub-input ---
+        from townhall.public import board
+
+        board.register()

@@ -6,3 +6,11 @@ from townhall.public.pages import choosing
 
 app_name = "publishing"
 urlpatterns = [path("", choosing.publishing, name="choose")]
+
+# --- pub-input ---
+from townhall.public.pages import moderation  # noqa: E402
+
+urlpatterns += [
+    path("moderation/", moderation.queue, name="moderation"),
+    path("comment-windows/", moderation.windows, name="windows"),
+]

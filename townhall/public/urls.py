@@ -12,3 +12,13 @@ urlpatterns = [
     path("<slug:slug>/feed.atom", site.record_feed, name="feed"),
     path("<slug:slug>.csv", site.record_csv, name="csv"),
 ]
+
+# --- pub-input ---
+from townhall.public.pages import input as resident_input  # noqa: E402
+
+urlpatterns[:0] = [
+    path("ideas/", resident_input.idea, name="idea"),
+    path("confirm/<str:token>/", resident_input.confirm, name="confirm"),
+    path("comments/<int:pk>/report/", resident_input.report, name="report"),
+    path("<slug:slug>/<int:pk>/comment/", resident_input.comment, name="comment"),
+]
