@@ -3,8 +3,8 @@ and a resident sending and confirming through the pages, as a resident would."""
 
 import datetime
 import re
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core import mail
 from django.test import Client
