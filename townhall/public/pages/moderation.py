@@ -29,6 +29,12 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _number(request: HttpRequest, name: str) -> int:
+    """A record's number from the form; 0 (no record) for anything else."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
 def _day(raw: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(raw[:10])
@@ -38,8 +44,7 @@ def _day(raw: str) -> datetime.date | None:
 
 def _decide(request: HttpRequest) -> str:
     """One moderator's decision from the queue; "" when done, else what went wrong."""
-    raw = request.POST.get("input", "")
-    item = ResidentInput.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    item = ResidentInput.objects.filter(pk=_number(request, "input")).first()
     if item is None:
         return "That input is no longer there."
     action = request.POST.get("action", "")
@@ -48,8 +53,8 @@ def _decide(request: HttpRequest) -> str:
     elif action == "reject":
         residents.reject(request.user, item, request.POST.get("reason", ""), _version(request))
     elif action == "proposal":
-        cycle = BudgetCycle.objects.filter(pk=request.POST.get("cycle") or 0).first()
-        department = Department.objects.filter(pk=request.POST.get("department") or 0).first()
+        cycle = BudgetCycle.objects.filter(pk=_number(request, "cycle")).first()
+        department = Department.objects.filter(pk=_number(request, "department")).first()
         if cycle is None or department is None:
             return "Choose the budget cycle and the department for the proposal."
         residents.to_proposal(

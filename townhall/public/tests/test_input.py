@@ -34,6 +34,11 @@ def test_a_comment_is_confirmed_moderated_audited_and_seen_by_the_board(client_f
     assert comment(resident, proposal.pk, "Zqcomment please fund it").status_code == 200
     item = ResidentInput.objects.get()
     assert item.status == "unconfirmed" and len(mail.outbox) == 1
+    # No account confirms for a resident, an administrator's neither.
+    admin_publish = {"input": item.pk, "action": "publish"}
+    assert (
+        client_for("admin").post(reverse("publishing:moderation"), admin_publish).status_code == 400
+    )
     assert mail.outbox[0].to == [ADDRESS]
     link = last_link()
     assert "Zqcomment" not in resident.get(detail).content.decode()
@@ -173,6 +178,9 @@ def test_an_idea_becomes_a_draft_proposal_that_links_back(client_for, department
     assert item.proposal == made and made.status == "draft"
     assert made.problem == "Zqidea tell me when"
     assert f"number {item.pk}" in made.notes
+    # Numbers that are not numbers are refused, not an error page.
+    nonsense = {"input": item.pk, "action": "proposal", "cycle": "x", "department": "1e9"}
+    assert staff.post(queue, nonsense).status_code == 400
     # Twice is refused, not a second proposal.
     again = {"input": item.pk, "action": "proposal", "cycle": proposal.cycle_id}
     assert staff.post(queue, {**again, "department": departments["PW"].pk}).status_code == 400
