@@ -18,7 +18,7 @@ from townhall.public.tests.input_helpers import ADDRESS, comment, last_link, ope
 
 
 @pytest.mark.django_db
-def test_a_comment_is_confirmed_moderated_audited_and_seen_by_the_board(client_for):
+def test_a_comment_is_confirmed_moderated_audited_and_seen_by_the_board(client_for, users):
     staff = client_for("staff")
     proposal = open_proposal(staff)
     detail = reverse("public:detail", args=["investments", proposal.pk])
@@ -70,6 +70,19 @@ def test_a_comment_is_confirmed_moderated_audited_and_seen_by_the_board(client_f
     text = board_page.content.decode()
     assert "What residents said" in text and "Zqcomment please fund it" in text
     assert "1 comment confirmed" in text
+    from townhall.governance import packet
+
+    page = next(
+        x
+        for x in packet.packet_context(users["board"], proposal.cycle)["proposals"]
+        if x["p"].pk == proposal.pk
+    )
+    assert page["added"] == [
+        {
+            "title": "What residents said",
+            "lines": ["0 showed support; 1 comment confirmed.", "“Zqcomment please fund it”"],
+        }
+    ]
 
     # A resident reports it: it comes back to the queue; a rejection needs a reason.
     reported = resident.post(reverse("public:report", args=[item.pk]), {"reason": "rude"})
