@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.public import language, publishing, residents
-from townhall.public.models import MAX_IDEA_TITLE, MAX_INPUT, ResidentInput
+from townhall.public.models import MAX_IDEA_TITLE, MAX_INPUT, CommentWindow, ResidentInput
 from townhall.public.pages.site import _context, _published
 
 HONEYPOT = "website"
@@ -100,7 +100,9 @@ def comment_panel(request: HttpRequest, pub: Any, pk: int, form: Any = None) -> 
     open for comment, and the published comments."""
     window = residents.open_window(pub.kind.key, pk)
     if window is None:
-        return {}
+        # Closed: what residents said stays, without the form.
+        past = CommentWindow.objects.filter(target_kind=pub.kind.key, target_id=pk).first()
+        return {"comments": residents.published_comments(past)} if past else {}
     return {
         "window": window,
         "form": form or CommentForm(),
