@@ -390,3 +390,13 @@ TOWNHALL_SURVEILLANCE_REVIEW: dict[str, list[str]] = {
     )
     if envstr(name) is not None
 }
+
+
+# --- pub-input ---
+# Residents' input on the public site (docs/public-site.md): publish confirmed comments at
+# once instead of after moderation; how long a confirmation link works; how many sends one
+# e-mail address and one client may make in an hour.
+PUBLIC_INPUT_PUBLISH_AT_ONCE = envbool("TOWNHALL_PUBLIC_INPUT_PUBLISH_AT_ONCE", False)
+PUBLIC_INPUT_CONFIRM_HOURS = envint("TOWNHALL_PUBLIC_INPUT_CONFIRM_HOURS", 48)
+PUBLIC_INPUT_PER_ADDRESS = envint("TOWNHALL_PUBLIC_INPUT_PER_ADDRESS", 5)
+PUBLIC_INPUT_PER_CLIENT = envint("TOWNHALL_PUBLIC_INPUT_PER_CLIENT", 20)

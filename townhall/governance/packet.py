@@ -9,6 +9,7 @@ It holds only what the requesting person may see (proposals and ballots through
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,26 @@ ESTATE_LINKS = [
 
 
 PACKET_JOB = "board_packet"
+
+# Sections later modules add under each proposal of the packet (the public site: what
+# residents said): (user, proposals) -> {proposal id: [{"title": …, "lines": […]}, …]}.
+PacketSections = Callable[[Any, list[Proposal]], dict[int, list[dict[str, Any]]]]
+_sections: list[PacketSections] = []
+
+
+def register_section(func: PacketSections) -> PacketSections:
+    """Add `func`'s sections under the proposals of every board packet."""
+    if func not in _sections:
+        _sections.append(func)
+    return func
+
+
+def _added_sections(user: Any, proposals: list[Proposal]) -> dict[int, list[dict[str, Any]]]:
+    added: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for func in _sections:
+        for pk, found in func(user, proposals).items():
+            added[pk] += found
+    return added
 
 
 @require_safe
@@ -94,6 +115,7 @@ def packet_context(user: Any, cycle: BudgetCycle, site: str = "") -> dict[str, A
         return (1 if p.mandated else 2, 0, p.title)
 
     proposals = sorted(proposals, key=order)
+    added = _added_sections(user, proposals)
     counts: dict[str, int] = defaultdict(int)
     for p in proposals:
         counts[p.status] += 1
@@ -119,6 +141,7 @@ def packet_context(user: Any, cycle: BudgetCycle, site: str = "") -> dict[str, A
                 warnings[p.pk],
                 pool_names,
             )
+            | {"added": added.get(p.pk, [])}
             for p in proposals
         ],
         "plan": selected_plan(user, cycle),

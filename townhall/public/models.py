@@ -1,7 +1,8 @@
 """What an administrator has published. Nothing is public by default: a kind of record with
 no `Publication`, or one not published, shows nowhere on the public site."""
 
-from typing import ClassVar
+import datetime
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -98,3 +99,167 @@ class PublicStatement(TrackedModel):
             errors["last_reviewed_on"] = "The last review cannot be in the future."
         if errors:
             raise ValidationError(errors)
+
+
+# --- pub-input ---
+# Residents' input: a record staff open for comment, and what residents say about it or
+# propose. The address a resident gives is never kept: only its keyed hash (to count and
+# limit what one address sends) — the confirmation link is sent at once and carries the
+# record's id, so nothing needs the address afterwards.
+
+# What staff may open for comment: a kind key and the model it names.
+COMMENT_TARGETS: dict[str, str] = {
+    "proposal": "governance.Proposal",
+    "pilot": "registers.Pilot",
+    "surveillance_review": "registers.SurveillanceReview",
+}
+MAX_INPUT = 2000  # characters of a comment or an idea
+MAX_IDEA_TITLE = 120
+
+
+class CommentWindow(TrackedModel):
+    """A record open for residents' comments and support from one day to another."""
+
+    department_field: ClassVar[str | None] = None
+
+    target_kind = models.CharField(
+        "kind of record", max_length=40, choices=[(k, k.replace("_", " ")) for k in COMMENT_TARGETS]
+    )
+    target_id = models.PositiveIntegerField("record")
+    opens = models.DateField()
+    closes = models.DateField()
+
+    class Meta:
+        ordering = ["-closes", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target_kind} {self.target_id}: {self.opens} to {self.closes}"
+
+    def clean(self) -> None:
+        from django.apps import apps
+
+        if self.opens and self.closes and self.closes < self.opens:
+            raise ValidationError({"closes": "A window closes on or after the day it opens."})
+        label = COMMENT_TARGETS.get(self.target_kind)
+        if label and self.target_id:
+            if not apps.get_model(label)._default_manager.filter(pk=self.target_id).exists():
+                raise ValidationError({"target_id": "There is no such record to open."})
+
+    def is_open(self, day: "datetime.date") -> bool:
+        return self.opens <= day <= self.closes
+
+
+def _resident(user: Any) -> bool:
+    """The public site's resident actor, or the system (demo data); never a person's
+    account, so no staff member confirms input for a resident."""
+    role = getattr(user, "role", None)
+    return role == "resident" or (role == "admin" and getattr(user, "pk", 0) is None)
+
+
+class ResidentInput(TrackedModel):
+    """A resident's comment, show of support or idea. Nothing shows until the resident
+    confirms the address and, by default, a moderator publishes it."""
+
+    department_field: ClassVar[str | None] = None
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "comment"
+        SUPPORT = "support", "support"
+        IDEA = "idea", "idea"
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "waiting for the address to be confirmed"
+        PENDING = "pending", "waiting for moderation"
+        HELD = "held", "held: a listed word"
+        PUBLISHED = "published", "published"
+        REJECTED = "rejected", "rejected"
+
+    transitions: ClassVar[dict[str, set[tuple[str, str]]]] = {
+        "status": {
+            ("unconfirmed", "pending"),
+            ("unconfirmed", "held"),
+            ("unconfirmed", "published"),
+            ("pending", "published"),
+            ("pending", "rejected"),
+            ("held", "published"),
+            ("held", "rejected"),
+            ("published", "rejected"),
+        }
+    }
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    window = models.ForeignKey(
+        CommentWindow, on_delete=models.PROTECT, null=True, blank=True, related_name="inputs"
+    )
+    title = models.CharField(max_length=MAX_IDEA_TITLE, blank=True)
+    body = models.TextField(max_length=MAX_INPUT, blank=True)
+    address_hash = models.CharField(max_length=64, editable=False)
+    held_words = models.CharField(max_length=300, blank=True)
+    reason = models.CharField("reason for rejecting", max_length=300, blank=True)
+    proposal = models.ForeignKey(
+        "governance.Proposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The draft proposal staff made from this idea.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return _resident(user)
+
+    def may_transition(self, user: Any, field: str, was: str, to: str) -> bool:
+        from townhall.core import permissions
+
+        if was == self.Status.UNCONFIRMED:
+            return _resident(user)
+        return permissions.is_it_staff(user)
+
+    def check_write(self, user: Any, before: Any) -> None:
+        from townhall.core import permissions
+
+        if before is not None and not (permissions.is_it_staff(user) or _resident(user)):
+            raise ValidationError("Only staff moderate residents' input.")
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.IDEA:
+            if self.window_id is not None:
+                raise ValidationError({"window": "An idea is not about a record."})
+            if not self.title.strip() or not self.body.strip():
+                raise ValidationError("An idea needs a title and a description.")
+        else:
+            if self.window_id is None:
+                raise ValidationError({"window": "A comment is about a record open for comment."})
+            if self.kind == self.Kind.COMMENT and not self.body.strip():
+                raise ValidationError({"body": "Write a comment."})
+        if self.status == self.Status.REJECTED and not self.reason.strip():
+            raise ValidationError({"reason": "Say why it is rejected."})
+
+
+class AbuseReport(TrackedModel):
+    """A resident's report that a published comment or idea is abusive; the moderation
+    queue lists reported input until staff reject it or keep it."""
+
+    department_field: ClassVar[str | None] = None
+
+    input = models.ForeignKey(ResidentInput, on_delete=models.CASCADE, related_name="abuse_reports")
+    reason = models.CharField(max_length=300, blank=True)
+    dismissed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"report on {self.input}"
+
+    @classmethod
+    def may_add(cls, user: Any, department_id: int | None) -> bool:
+        return _resident(user)

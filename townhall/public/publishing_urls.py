@@ -11,3 +11,11 @@ urlpatterns = [path("", choosing.publishing, name="choose")]
 from townhall.public.pages import statements  # noqa: E402
 
 urlpatterns += [path("readiness/", statements.statements, name="statements")]
+
+# --- pub-input ---
+from townhall.public.pages import moderation  # noqa: E402
+
+urlpatterns += [
+    path("moderation/", moderation.queue, name="moderation"),
+    path("comment-windows/", moderation.windows, name="windows"),
+]

@@ -27,3 +27,13 @@ urlpatterns += [
 from townhall.public.pages import portfolio  # noqa: E402
 
 urlpatterns[:0] = [path("budget-cycles/<int:pk>/", portfolio.cycle, name="cycle")]
+
+# --- pub-input ---
+from townhall.public.pages import input as resident_input  # noqa: E402
+
+urlpatterns[:0] = [
+    path("ideas/", resident_input.idea, name="idea"),
+    path("confirm/<str:token>/", resident_input.confirm, name="confirm"),
+    path("comments/<int:pk>/report/", resident_input.report, name="report"),
+    path("<slug:slug>/<int:pk>/comment/", resident_input.comment, name="comment"),
+]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from townhall.core import exports, permissions
+from townhall.core import exports, permissions, plugins
 from townhall.core.http import SignedInRequest
 from townhall.governance import scores, scoring, services
 from townhall.governance.models import Ballot, BudgetCycle, Criterion, Proposal
@@ -102,6 +102,9 @@ def ballot(request: SignedInRequest, pk: int) -> HttpResponse:
     }
     context.update(_board_scores(user, proposal, criteria, scale, own))
     context.update(proposal_facts(user, proposal))
+    # What later modules show beside the ballot (`core.plugins.register_panel`): what
+    # residents said about the proposal on the public site.
+    context["panels"] = plugins.panels(request, proposal)
     return render(request, "governance/ballot.html", context, status=status)
 
 

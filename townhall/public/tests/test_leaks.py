@@ -90,3 +90,27 @@ def test_an_unpublished_field_shows_nowhere(kind, departments):
     samples.publish(kind.key, list(kind.field_names), published=False)
     for body in _everything_public(client, kind, record.pk, [full.title]):
         assert full.title not in body
+
+
+# --- pub-input ---
+@pytest.mark.django_db
+def test_a_residents_address_shows_nowhere(client_for):
+    """A resident's e-mail address, given to comment, is on no public page, feed, download,
+    search or error, in either language, once the comment is published."""
+    from townhall.public.models import ResidentInput
+    from townhall.public.tests.input_helpers import ADDRESS, comment, last_link, open_proposal
+
+    staff = client_for("staff")
+    proposal = open_proposal(staff)
+    client = Client()
+    assert comment(client, proposal.pk, "Zqcomment a resident's words").status_code == 200
+    client.post(last_link())
+    item = ResidentInput.objects.get()
+    staff.post(reverse("publishing:moderation"), {"input": item.pk, "action": "publish"})
+    kind = kinds.get("proposal")
+    assert kind is not None
+    local = ADDRESS.split("@")[0]
+    bodies = list(_everything_public(client, kind, proposal.pk, ["Zqcomment", local]))
+    assert any("Zqcomment a resident" in b for b in bodies)  # the comment itself is public
+    for body in bodies:
+        assert local not in body
