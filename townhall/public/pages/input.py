@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from townhall.accounts import throttle
 from townhall.public import language, publishing, residents
 from townhall.public.models import MAX_IDEA_TITLE, MAX_INPUT, CommentWindow, ResidentInput
 from townhall.public.pages.site import _context, _published
@@ -80,7 +81,9 @@ class ReportForm(_Honeypot):
 
 
 def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The resident's own address, as sign-in's throttle reads it (behind a trusted proxy,
+    the address it forwards), so residents behind the county's proxy are limited apart."""
+    return throttle.client_address(request) or "unknown"
 
 
 def _confirm_url(request: HttpRequest) -> Any:
