@@ -1,6 +1,7 @@
 import django_filters
 
 from townhall.core.filters import RecordFilterSet, department_filter
+from townhall.estate.filters import IdFilter
 from townhall.governance import models as m
 
 
@@ -66,7 +67,10 @@ class ScenarioFilterSet(RecordFilterSet):
 
 
 class ProjectUpdateFilterSet(RecordFilterSet):
-    proposal = django_filters.NumberFilter(field_name="proposal_id", label="Proposal (id)")
+    # A whole number a database key can hold: a larger one is refused, not a server error.
+    proposal = IdFilter(
+        field_name="proposal_id", label="Proposal (id)", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = m.ProjectUpdate

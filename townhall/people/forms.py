@@ -102,9 +102,8 @@ class StaffRecordForm(RecordForm):
 
 class RequisitionForm(RecordForm):
     # The stage moves only by the buttons on the requisition's page
-    # (`services.move_requisition`): shown here, never set by an edit. A new requisition
-    # starts requested; an import of history may still create one at any stage.
-    read_only = ("stage",)
+    # (`services.move_requisition`): an edit shows it held (the model's `transitions`, see
+    # core.forms.hold_states); a new requisition, or an import of history, may start at any.
 
     class Meta:
         model = m.Requisition

@@ -7,8 +7,10 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from townhall.core import context
 from townhall.core.models import TrackedModel
 from townhall.public import kinds
+from townhall.public.actors import Resident
 
 
 class Publication(TrackedModel):
@@ -152,8 +154,7 @@ class CommentWindow(TrackedModel):
 def _resident(user: Any) -> bool:
     """The public site's resident actor, or the system (demo data); never a person's
     account, so no staff member confirms input for a resident."""
-    role = getattr(user, "role", None)
-    return role == "resident" or (role == "admin" and getattr(user, "pk", 0) is None)
+    return isinstance(user, Resident) or user is context.SYSTEM
 
 
 class ResidentInput(TrackedModel):

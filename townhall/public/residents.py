@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from townhall.core import context, services
 from townhall.public import screening
+from townhall.public.actors import RESIDENT
 from townhall.public.models import (
     COMMENT_TARGETS,
     MAX_INPUT,
@@ -34,24 +35,6 @@ from townhall.public.models import (
 SALT = "townhall.public.resident-input"
 WORDS_FILE = Path(__file__).parent / "reference" / "held_words.txt"
 MAX_ADDRESS = 254
-
-
-class Resident:
-    """The actor for what a resident does on the public site: not an account, no
-    password; it may add input and confirm its own, nothing else."""
-
-    is_authenticated = True
-    is_active = True
-    role = "resident"
-    pk = None
-    department_id = None
-    username = "resident"
-
-    def __str__(self) -> str:
-        return "resident"
-
-
-RESIDENT = Resident()
 
 
 class TooMany(Exception):

@@ -251,7 +251,8 @@ class SurveillanceReviewForm(RecordForm):
 
 
 class ReadinessAssessmentForm(RecordForm):
-    read_only = ("answers",)
+    # The answers are given on the questionnaire page (pages/readiness.py), by the API or by
+    # an import, each checked by the model; the edit form carries them through unchanged.
 
     class Meta:
         model = m.ReadinessAssessment
@@ -270,6 +271,7 @@ class ReadinessAssessmentForm(RecordForm):
         widgets = {
             "pilot": PickOne,
             "review_owner": PickOne,
+            "answers": forms.HiddenInput,
             "assessed_on": DateInput,
             "last_reviewed_on": DateInput,
             "next_review_on": DateInput,

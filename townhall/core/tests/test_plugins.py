@@ -104,11 +104,16 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
         "requisition",
         "radio_talkgroup",  # the registers', after the radio systems talkgroups live on
         "radio_partner_agency",
+        "continuum_assessment",
+        "lane_rating",  # after the assessments they rate
+        "radio_interop_link",  # after the talkgroups and partners it links
         "ai_use_case",  # after the estate's vendors and systems
         "social_account",
         "dataset",
+        "distribution",  # after the datasets they belong to
         "pilot",
         "surveillance_review",  # after the pilots it reviews
+        "readiness_assessment",
     ]
     monkeypatch.setattr(plugins, "_import_kinds", dict(plugins._import_kinds))
     plugins.register_import_kind(
@@ -123,10 +128,10 @@ def test_import_kinds_are_the_registered_ones_in_loading_order(monkeypatch):
 def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, client_for):
     monkeypatch.setattr(plugins, "_sections", dict(plugins._sections))
     plugins.register_menu(
-        plugins.Section("later", "A later module", order=90, pages=[("Its page", "core:home")])
+        plugins.Section("later", "A later module", order=95, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:10] == [
+    assert titles[:11] == [
         "Estate",
         "Governance",
         "Cyber",
@@ -135,6 +140,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         "Shadow IT",
         "People",
         "Registers",
+        "Public site",
         "A later module",
         "Organization",
     ]
