@@ -126,7 +126,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         plugins.Section("later", "A later module", order=90, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:10] == [
+    assert titles[:11] == [
         "Estate",
         "Governance",
         "Cyber",
@@ -136,6 +136,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         "People",
         "Registers",
         "A later module",
+        "Public site",
         "Organization",
     ]
     monkeypatch.setattr(plugins, "_home_links", dict(plugins._home_links))
