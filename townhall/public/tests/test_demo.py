@@ -3,6 +3,7 @@ languages, residents' input is moderated as a moderator would, and no resident's
 is ever on a page."""
 
 import html
+import re
 
 import pytest
 from django.test import Client
@@ -62,6 +63,7 @@ def test_the_demo_public_site_shows_what_is_published_and_no_address():
     page = html.unescape(visitor.get(address).content.decode())
     published, waiting, rejected = (said[1] for said in demo.SAID[:3])
     assert "Have your say" in page and published in page
+    assert re.search(r"<title>([^<]*)</title>", page)[1].startswith(f"{open_one.title} · ")
     assert waiting not in page and rejected not in page
     # Funded requests carry their news, on their page and on the budget year's page.
     funded = Proposal.objects.get(title=demo.UPDATES[0][0])
