@@ -392,7 +392,6 @@ TOWNHALL_SURVEILLANCE_REVIEW: dict[str, list[str]] = {
 }
 
 
-# --- pub-input ---
 # Residents' input on the public site (docs/public-site.md): publish confirmed comments at
 # once instead of after moderation; how long a confirmation link works; how many sends one
 # e-mail address and one client may make in an hour.

@@ -63,7 +63,7 @@ class ScenarioFilterSet(RecordFilterSet):
         fields = ["cycle", "selected"]
 
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 
 
 class ProjectUpdateFilterSet(RecordFilterSet):

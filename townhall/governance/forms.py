@@ -369,7 +369,7 @@ class StepForm(forms.Form):
         style_fields(self.fields.values())
 
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 
 
 class ProjectUpdateForm(RecordForm):

@@ -755,7 +755,7 @@ class Scenario(TrackedModel):
         privacy.redact_results(user, entries)
 
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 
 
 class ProjectUpdate(TrackedModel):

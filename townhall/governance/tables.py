@@ -66,7 +66,7 @@ class ScenarioTable(Table):
     ]
 
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 
 
 class ProjectUpdateTable(Table):

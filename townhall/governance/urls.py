@@ -22,7 +22,7 @@ urlpatterns = urls(
     views.SKILL_POOLS,
 )
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 urlpatterns += urls(views.PROJECT_UPDATES)
 
 # Workflow steps and decisions on one proposal (governance/pages/proposal.py).

@@ -141,6 +141,6 @@ SCENARIOS = declare(
     detail_context=scenario_pages.scenario_context,
 )
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 # How funded projects are going, written for residents (the public site's investments).
 PROJECT_UPDATES = declare(m.ProjectUpdate, ["text", "proposal__title"], nav_label="Project updates")

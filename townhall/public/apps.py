@@ -20,6 +20,8 @@ class PublicConfig(AppConfig):
         from townhall.public import board, page_cache
 
         plugins.register_menu(plugins.Section("public", "Public site", order=90, pages=MENU))
+        # The demo county's public site, after the registers whose records it publishes.
+        plugins.register_demo("townhall.public.demo.load", order=90)
         # A kept public page is dropped when anything it shows is written.
         page_cache.connect()
         # What residents said, on the proposal's scoring page and in the board packet.

@@ -94,7 +94,7 @@ KINDS: tuple[PublicKind, ...] = (
             PublicField("recurring_operating", _("Yearly running cost")),
             PublicField("decision_rationale", _("Why the board decided so"), long=True),
             PublicField("approved_start", _("Approved to start (fiscal year)")),
-            # pub-portfolio: the board's vote and how the funded project is going.
+            # The board's vote and how the funded project is going.
             PublicField("votes", _("Board vote"), reader="votes"),
             PublicField("updates", _("How the project is going"), long=True, reader="updates"),
         ),
@@ -127,7 +127,7 @@ KINDS: tuple[PublicKind, ...] = (
 )
 
 
-# --- pub-portfolio ---
+# --- Budget years: the technology investment portfolio ---
 KINDS += (
     PublicKind(
         key="budget_cycle",
@@ -176,7 +176,7 @@ def by_slug(slug: str) -> PublicKind | None:
     return next((k for k in KINDS if k.slug == slug), None)
 
 
-# --- pub-registers ---
+# --- The registers ---
 # The registers residents follow: the data catalog, pilots of new technology, and the
 # surveillance-technology reviews with their decisions.
 

@@ -60,7 +60,7 @@ class Publication(TrackedModel):
             raise ValidationError({"fields": "A field is named twice."})
 
 
-# --- pub-registers ---
+# --- Readiness statements ---
 class PublicStatement(TrackedModel):
     """A general statement of the government's cyber security or continuity readiness that
     it chooses to publish, written by staff in English and in Spanish. It says how ready the
@@ -103,7 +103,7 @@ class PublicStatement(TrackedModel):
             raise ValidationError(errors)
 
 
-# --- pub-input ---
+# --- Residents' input ---
 # Residents' input: a record staff open for comment, and what residents say about it or
 # propose. The address a resident gives is never kept: only its keyed hash (to count and
 # limit what one address sends) — the confirmation link is sent at once and carries the

@@ -221,7 +221,7 @@ def search(text: str, per_kind: int = 20) -> list[PublicRecord]:
     return found
 
 
-# --- pub-registers ---
+# --- The registers: stored values, for the data catalog's files ---
 def stored_rows(pub: Published) -> list[dict[str, Any]]:
     """Every public record of a kind with its published fields' stored values (a
     frequency's `R/P1D`, not its words), keyed by field name, with `title` and `updated`:
@@ -240,7 +240,7 @@ def stored_rows(pub: Published) -> list[dict[str, Any]]:
     ]
 
 
-# --- pub-portfolio ---
+# --- The technology investment portfolio ---
 # The technology investment portfolio: values worked out from other rows, each read for a
 # page of records at once, and a budget year's decided requests for its page.
 

@@ -7,12 +7,12 @@ from townhall.public.pages import choosing
 app_name = "publishing"
 urlpatterns = [path("", choosing.publishing, name="choose")]
 
-# --- pub-registers ---
+# --- Readiness statements ---
 from townhall.public.pages import statements  # noqa: E402
 
 urlpatterns += [path("readiness/", statements.statements, name="statements")]
 
-# --- pub-input ---
+# --- Residents' input ---
 from townhall.public.pages import moderation  # noqa: E402
 
 urlpatterns += [

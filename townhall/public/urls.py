@@ -13,7 +13,7 @@ urlpatterns = [
     path("<slug:slug>.csv", site.record_csv, name="csv"),
 ]
 
-# --- pub-registers ---
+# --- The data catalog's files ---
 from townhall.public.pages import catalog  # noqa: E402
 
 urlpatterns += [
@@ -22,13 +22,13 @@ urlpatterns += [
 ]
 
 
-# --- pub-portfolio ---
+# --- The technology investment portfolio ---
 # A budget year's record page is its portfolio page; it goes first, before the generic one.
 from townhall.public.pages import portfolio  # noqa: E402
 
 urlpatterns[:0] = [path("budget-cycles/<int:pk>/", portfolio.cycle, name="cycle")]
 
-# --- pub-input ---
+# --- Residents' input ---
 from townhall.public.pages import input as resident_input  # noqa: E402
 
 urlpatterns[:0] = [

@@ -142,6 +142,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         "Registers",
         "Public site",
         "A later module",
+        "Public site",
         "Organization",
     ]
     monkeypatch.setattr(plugins, "_home_links", dict(plugins._home_links))
@@ -162,4 +163,5 @@ def test_the_demo_loads_the_platform_then_each_module_in_order():
         "townhall.shadowit.demo.load",
         "townhall.people.demo.load",
         "townhall.registers.demo.load",
+        "townhall.public.demo.load",
     ]

@@ -152,7 +152,7 @@ class TestScenarioContract(ResourceContract):
         return [("force_out", both), ("force_in", elsewhere)]
 
 
-# --- pub-portfolio ---
+# --- Project updates for residents ---
 
 
 def _funded(n: int, department) -> m.Proposal:

@@ -82,7 +82,7 @@ def ai_use_case() -> Any:
 SAMPLES: dict[str, Callable[[], Any]] = {"proposal": proposal, "ai_use_case": ai_use_case}
 
 
-# --- pub-registers ---
+# --- The registers ---
 def dataset() -> Any:
     from townhall.registers.models import Dataset
 
@@ -198,7 +198,7 @@ def readiness() -> Any:
     )
 
 
-# --- pub-portfolio ---
+# --- The technology investment portfolio ---
 from townhall.governance.models import CriteriaSet, Criterion, ProjectUpdate  # noqa: E402
 
 

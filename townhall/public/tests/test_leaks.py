@@ -92,7 +92,7 @@ def test_an_unpublished_field_shows_nowhere(kind, departments):
         assert full.title not in body
 
 
-# --- pub-input ---
+# --- Residents' input ---
 @pytest.mark.django_db
 def test_a_residents_address_shows_nowhere(client_for):
     """A resident's e-mail address, given to comment, is on no public page, feed, download,
