@@ -142,7 +142,6 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         "Registers",
         "Public site",
         "A later module",
-        "Public site",
         "Organization",
     ]
     monkeypatch.setattr(plugins, "_home_links", dict(plugins._home_links))
