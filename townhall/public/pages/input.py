@@ -31,7 +31,21 @@ class _Honeypot(forms.Form):
         return bool(self.data.get(HONEYPOT))
 
 
-class CommentForm(_Honeypot):
+class _SentByEmail(_Honeypot):
+    """What a resident sends: confirmed by a link to the address given (the honeypot too)."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        max_length=residents.MAX_ADDRESS,
+        help_text=gettext_lazy(
+            "We send you a link to confirm. We never show or publish your address."
+        ),
+    )
+
+
+class CommentForm(_SentByEmail):
+    field_order = ["kind", "body", "email"]
+
     kind = forms.ChoiceField(
         label=gettext_lazy("What do you want to do?"),
         choices=[
@@ -47,16 +61,11 @@ class CommentForm(_Honeypot):
         max_length=MAX_INPUT,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    email = forms.EmailField(
-        label=gettext_lazy("Your e-mail address"),
-        max_length=residents.MAX_ADDRESS,
-        help_text=gettext_lazy(
-            "We send you a link to confirm. We never show or publish your address."
-        ),
-    )
 
 
-class IdeaForm(_Honeypot):
+class IdeaForm(_SentByEmail):
+    field_order = ["title", "body", "email"]
+
     title = forms.CharField(
         label=gettext_lazy("Your idea in a few words"), max_length=MAX_IDEA_TITLE
     )
@@ -64,13 +73,6 @@ class IdeaForm(_Honeypot):
         label=gettext_lazy("Tell us more"),
         max_length=MAX_INPUT,
         widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("Your e-mail address"),
-        max_length=residents.MAX_ADDRESS,
-        help_text=gettext_lazy(
-            "We send you a link to confirm. We never show or publish your address."
-        ),
     )
 
 
