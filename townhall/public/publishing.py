@@ -130,9 +130,11 @@ def _text(value: Any, choices: dict[Any, Any] | None) -> str:
     if value is None or value == "":
         return ""
     if choices is not None and value in choices:
-        return str(choices[value])
+        # Other modules' words for their choices are English; their translations are
+        # collected from choice_words.py.
+        return gettext(str(choices[value]))
     if isinstance(value, bool):
-        return str(value)
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, Decimal):
         return number_format(value, decimal_pos=2, force_grouping=True)
     if isinstance(value, datetime | date):

@@ -1,0 +1,58 @@
+"""The words the public site shows for the choices of other modules' records ("Deployed",
+"Approved"), marked here so that `make messages-update` collects them for translation: those
+modules write them in English on their models. `tests/test_choice_words.py` fails if a
+publishable field's choice is missing here, so a new choice cannot reach a Spanish page in
+English."""
+
+from django.utils.translation import gettext_noop
+
+WORDS = (
+    gettext_noop("New capability"),
+    gettext_noop("Modernization"),
+    gettext_noop("Infrastructure renewal"),
+    gettext_noop("Cybersecurity"),
+    gettext_noop("Compliance"),
+    gettext_noop("Draft"),
+    gettext_noop("Submitted"),
+    gettext_noop("Under review"),
+    gettext_noop("Scored"),
+    gettext_noop("Approved"),
+    gettext_noop("Deferred"),
+    gettext_noop("Rejected"),
+    gettext_noop("In progress"),
+    gettext_noop("Complete"),
+    gettext_noop("Pre-deployment"),
+    gettext_noop("Pilot"),
+    gettext_noop("Deployed"),
+    gettext_noop("Retired"),
+    gettext_noop("High-impact"),
+    gettext_noop("Presumed high-impact"),
+    gettext_noop("Not high-impact"),
+    gettext_noop("Continuously"),
+    gettext_noop("Hourly"),
+    gettext_noop("Daily"),
+    gettext_noop("Weekly"),
+    gettext_noop("Every two weeks"),
+    gettext_noop("Monthly"),
+    gettext_noop("Quarterly"),
+    gettext_noop("Twice a year"),
+    gettext_noop("Yearly"),
+    gettext_noop("Every two years"),
+    gettext_noop("Irregularly"),
+    gettext_noop("Artificial intelligence"),
+    gettext_noop("IoT sensors"),
+    gettext_noop("Connected and automated vehicles"),
+    gettext_noop("Body-worn cameras"),
+    gettext_noop("Drones"),
+    gettext_noop("Licence-plate readers"),
+    gettext_noop("Other"),
+    gettext_noop("Idea"),
+    gettext_noop("Evaluation"),
+    gettext_noop("Scaled"),
+    gettext_noop("Stopped"),
+    gettext_noop("Pending"),
+    gettext_noop("Approved with conditions"),
+    # A yes-or-no field
+    gettext_noop("Yes"),
+    gettext_noop("No"),
+)
