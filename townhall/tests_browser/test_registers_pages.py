@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 #  its page's heading, links its record page must show)
 REGISTERS = [
     ("social-media-accounts", "social media account", "@JuniperParks", ["Public Works"]),
-    ("AI-use-cases", "AI use case", "311 resident chatbot", ["Public Works"]),
+    ("ai-use-cases", "AI use case", "311 resident chatbot", ["Public Works"]),
     ("datasets", "dataset", "Road closures", ["Public Works"]),
     ("pilots", "pilot", "Bridge inspection drones", ["Surveillance review: Bridge"]),
     ("surveillance-reviews", "surveillance review", "Bridge inspection drones", ["Public Works"]),
@@ -72,7 +72,7 @@ def one_of_each(departments: Any) -> dict[str, int]:
         def create(model: Any, **values: Any) -> Any:
             return services.create(context.SYSTEM, model, {"owner_department": pw, **values})
 
-        made["AI-use-cases"] = create(
+        made["ai-use-cases"] = create(
             m.AIUseCase,
             name="311 resident chatbot",
             topic_area="government_services",
