@@ -164,18 +164,6 @@ KINDS += (
 )
 
 
-def all_kinds() -> tuple[PublicKind, ...]:
-    return tuple(sorted(KINDS, key=lambda k: k.order))
-
-
-def get(key: str) -> PublicKind | None:
-    return next((k for k in KINDS if k.key == key), None)
-
-
-def by_slug(slug: str) -> PublicKind | None:
-    return next((k for k in KINDS if k.slug == slug), None)
-
-
 # --- The registers ---
 # The registers residents follow: the data catalog, pilots of new technology, and the
 # surveillance-technology reviews with their decisions.
@@ -331,3 +319,15 @@ KINDS += (
         ),
     ),
 )
+
+
+def all_kinds() -> tuple[PublicKind, ...]:
+    return tuple(sorted(KINDS, key=lambda k: k.order))
+
+
+def get(key: str) -> PublicKind | None:
+    return next((k for k in KINDS if k.key == key), None)
+
+
+def by_slug(slug: str) -> PublicKind | None:
+    return next((k for k in KINDS if k.slug == slug), None)
