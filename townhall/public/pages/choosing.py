@@ -41,7 +41,7 @@ def _save(request: HttpRequest, kind: PublicKind, pub: Publication | None) -> No
         services.create(request.user, Publication, data)
     else:
         raw = request.POST.get("version", "")
-        version = int(raw) if raw.isdigit() else None
+        version = int(raw) if raw.isdecimal() else None
         services.update(request.user, pub, data, version=version)
 
 

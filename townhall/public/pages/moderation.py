@@ -26,13 +26,13 @@ def _staff(request: HttpRequest) -> None:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 def _number(request: HttpRequest, name: str) -> int:
     """A record's number from the form; 0 (no record) for anything else."""
     raw = request.POST.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else 0
 
 
 def _day(raw: str) -> datetime.date | None:
@@ -112,7 +112,7 @@ def windows(request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("target_id", "")
         values = {
             "target_kind": request.POST.get("target_kind", "")[:40],
-            "target_id": int(raw) if raw.isdigit() and len(raw) < 10 else None,
+            "target_id": int(raw) if raw.isdecimal() and len(raw) < 10 else None,
             "opens": _day(request.POST.get("opens", "")),
             "closes": _day(request.POST.get("closes", "")),
         }

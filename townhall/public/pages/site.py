@@ -29,7 +29,7 @@ def _published(slug: str) -> Published:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    return int(raw) if raw.isdecimal() and 0 < len(raw) < 7 else 1
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:

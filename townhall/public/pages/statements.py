@@ -51,7 +51,7 @@ def statements(request: HttpRequest) -> HttpResponse:
                 services.create(request.user, PublicStatement, data)
             else:
                 raw = request.POST.get("version", "")
-                version = int(raw) if raw.isdigit() else None
+                version = int(raw) if raw.isdecimal() else None
                 services.update(request.user, found, data, version=version)
         except ConflictError:
             row["problem"] = (

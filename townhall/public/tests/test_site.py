@@ -95,3 +95,28 @@ def test_the_visitor_chooses_spanish_and_it_is_remembered():
     assert away["Location"] == "/public/"
     browser = Client(headers={"accept-language": "es-MX,es;q=0.9"})
     assert browser.get("/public/")["Content-Language"] == "es"
+
+
+@pytest.mark.django_db
+def test_a_superscript_digit_is_refused_not_a_server_error(departments, users):
+    """A superscript "²" passes str.isdigit and breaks int(): every number the public and
+    publishing pages read is read with isdecimal."""
+    samples.make("ai_use_case")
+    samples.publish("ai_use_case", [])
+    visitor = Client()
+    assert visitor.get(reverse("public:list", args=["ai-use-cases"]) + "?page=²").status_code == 200
+    admin = Client()
+    admin.force_login(users["admin"])
+    answer = admin.post(reverse("publishing:choose"), {"kind": "ai_use_case", "version": "²"})
+    assert answer.status_code in (302, 400)
+    staff = Client()
+    staff.force_login(users["staff"])
+    for page, data in (
+        (
+            "publishing:windows",
+            {"target_kind": "proposal", "target_id": "²", "opens": "", "closes": ""},
+        ),
+        ("publishing:moderation", {"action": "publish", "input": "²", "version": "²"}),
+        ("publishing:statements", {"topic": "cyber", "version": "²"}),
+    ):
+        assert staff.post(reverse(page), data).status_code < 500, page
