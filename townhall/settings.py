@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "townhall.people",
     "townhall.registers",
     "townhall.public",
+    "townhall.exchange",
     "townhall.audit",
     "townhall.jobs",
     "townhall.signin",
@@ -399,3 +400,10 @@ PUBLIC_INPUT_PUBLISH_AT_ONCE = envbool("TOWNHALL_PUBLIC_INPUT_PUBLISH_AT_ONCE", 
 PUBLIC_INPUT_CONFIRM_HOURS = envint("TOWNHALL_PUBLIC_INPUT_CONFIRM_HOURS", 48)
 PUBLIC_INPUT_PER_ADDRESS = envint("TOWNHALL_PUBLIC_INPUT_PER_ADDRESS", 5)
 PUBLIC_INPUT_PER_CLIENT = envint("TOWNHALL_PUBLIC_INPUT_PER_CLIENT", 20)
+
+# The peer exchange (docs/exchange.md). TOWNHALL_EXCHANGE_HUB=true makes this Townhall an
+# exchange hub as well (`townhall exchange serve` runs one on its own): its API under /hub/api/
+# takes members' signed submissions and releases cohort statistics only for cohorts of at
+# least TOWNHALL_EXCHANGE_MIN_COHORT members.
+EXCHANGE_HUB = envbool("TOWNHALL_EXCHANGE_HUB", False)
+EXCHANGE_MIN_COHORT = max(5, envint("TOWNHALL_EXCHANGE_MIN_COHORT", 5))

@@ -28,6 +28,8 @@ urlpatterns = [
     path("registers/", include("townhall.registers.urls")),
     path("public/", include("townhall.public.urls")),
     path("publishing/", include("townhall.public.publishing_urls")),
+    path("exchange/", include("townhall.exchange.urls")),
+    path("hub/", include("townhall.exchange.hub_urls")),
     path("import/", include("townhall.imports.urls")),
     path("audit/", include("townhall.audit.urls")),
     path("jobs/", include("townhall.jobs.urls")),

@@ -38,6 +38,7 @@ MODULE_ORDER = (
     "people",
     "registers",
     "public",
+    "exchange",
 )
 
 
