@@ -72,3 +72,46 @@ def profile_problems(given: object) -> list[str]:
         if given.get(key) not in allowed:
             problems.append(f"{key} must be one of {', '.join(allowed)}")
     return problems
+
+
+# --- cohorts: the groups of members the hub releases statistics for ------------------------
+
+# The dimensions a cohort may fix, from the least to the most specific combination. "all" is
+# everyone; a cohort's key lists its fixed dimensions sorted by name: "kind=county",
+# "kind=county|population_band=pop_100k_250k". Hub and member use these same keys.
+COHORT_DIMENSIONS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("kind",),
+    ("population_band",),
+    ("region",),
+    ("budget_band",),
+    ("kind", "population_band"),
+)
+_LABELS: dict[str, dict[str, str]] = {
+    "kind": {"city": "cities", "county": "counties"},
+    "population_band": {b.key: b.label.lower() for b in POPULATION_BANDS},
+    "region": {k: f"in the {label}" for k, label in REGIONS},
+    "budget_band": {
+        b.key: "operating budget " + b.label.split("budget ")[-1] for b in BUDGET_BANDS
+    },
+}
+
+
+def cohort_key(fixed: dict[str, str]) -> str:
+    """The key of the cohort that fixes these dimensions ("all" for none)."""
+    return "|".join(f"{name}={fixed[name]}" for name in sorted(fixed)) or "all"
+
+
+def cohort_label(key: str) -> str:
+    """The cohort in words: "counties, 100,000 to 249,999 residents"; "all members"."""
+    if key == "all":
+        return "all members"
+    parts = dict(part.split("=", 1) for part in key.split("|"))
+    words = [_LABELS[name].get(parts[name], parts[name]) for name in _LABELS if name in parts]
+    return ", ".join(words)
+
+
+def cohorts_of(profile_bands: dict[str, str]) -> list[str]:
+    """The keys of every cohort a member with these bands belongs to, most specific first."""
+    keys = [cohort_key({d: profile_bands[d] for d in dims}) for dims in COHORT_DIMENSIONS]
+    return list(reversed(keys))
