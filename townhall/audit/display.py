@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from townhall.audit.models import AuditEntry
+from townhall.core.http import whole_number
 
 HIDDEN = {"version", "id"}  # bookkeeping, not something a person changed
 
@@ -36,7 +37,8 @@ def names_for(entries: list[AuditEntry]) -> dict[type[models.Model], dict[str, s
         # Only names are wanted: large documents held in JSON (a recovery plan's content,
         # 11 MB on the large estate) are left in the database.
         bulky = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
-        found = model._base_manager.defer(*bulky).in_bulk([i for i in ids if str(i).isdigit()])
+        numbers = [n for i in ids if (n := whole_number(i)) is not None]
+        found = model._base_manager.defer(*bulky).in_bulk(numbers)
         names[model] = {str(pk): str(obj) for pk, obj in found.items()}
     return names
 

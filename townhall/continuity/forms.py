@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from townhall.continuity import models as m
 from townhall.core.forms import DateInput, RecordForm
+from townhall.core.http import whole_number
 from townhall.core.widgets import PickOne
 
 
@@ -89,7 +90,7 @@ class ImpactGridField(forms.Field):
                 continue
             row = {}
             for point, rating in ratings.items():
-                if isinstance(rating, str) and rating.strip().isdigit():
+                if isinstance(rating, str) and whole_number(rating.strip()) is not None:
                     rating = int(rating)
                 row[point] = rating
             grid[key] = row

@@ -20,3 +20,15 @@ class SignedInRequest(HttpRequest):
     user: User
     htmx: HtmxDetails
     request_id: str
+
+
+def whole_number(raw: object, digits: int = 18) -> int | None:
+    """A whole number as typed in an address or a form, or None when it is not one.
+
+    Why not `isdigit()` and `int()`: "²" is a digit to `isdigit()` but not to `int()`, which
+    then raises, and a number of many digits overflows the database's integer. Only ASCII
+    digits, at most `digits` of them, pass."""
+    text = str(raw) if raw is not None else ""
+    if not (0 < len(text) <= digits and text.isascii() and text.isdecimal()):
+        return None
+    return int(text)

@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import changes, context, permissions, services
+from townhall.core.http import whole_number
 from townhall.core.kept import kept
 from townhall.cyber import cve, eol, kev, matching, versions
 from townhall.cyber.kev import FeedError
@@ -861,7 +862,7 @@ def download(
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
+            if (size := whole_number(length)) is not None and size > max_bytes:
                 raise DownloadError(f"{url} is larger than {max_bytes // (1024 * 1024)} MB.")
             body = response.read(max_bytes + 1)
     except urllib.error.HTTPError as exc:

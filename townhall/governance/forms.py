@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 
 from townhall.core.forms import DateInput, RecordForm, field_of, style_fields
+from townhall.core.http import whole_number
 from townhall.core.widgets import PickMany, PickOne
 from townhall.governance import models as m
 
@@ -34,7 +35,7 @@ def anchors_from_text(text: str) -> list[dict[str, Any]]:
         if not line:
             continue
         score, sep, words = line.partition(":")
-        if not sep or not score.strip().isdigit() or not words.strip():
+        if not sep or whole_number(score.strip(), 3) is None or not words.strip():
             raise forms.ValidationError(
                 f"Line {number}: write the score, a colon, then what it means "
                 f"(such as “3: Helps one department”)."

@@ -273,7 +273,7 @@ def _check_year_map(value: Any, field: str, kinds: tuple[str, ...]) -> None:
     if not isinstance(value, dict):
         raise ValidationError({field: "Must be a mapping by fiscal year."})
     for year, amounts in value.items():
-        if not str(year).isdigit() or not isinstance(amounts, dict):
+        if not (str(year).isascii() and str(year).isdecimal()) or not isinstance(amounts, dict):
             raise ValidationError({field: f"{year!r} is not a fiscal year with amounts."})
         for kind, amount in amounts.items():
             if kind not in kinds:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 
 from townhall.accounts.models import Role
 from townhall.core import permissions
+from townhall.core.http import whole_number
 from townhall.governance import scoring
 from townhall.governance.models import Ballot, BudgetCycle, Criterion, Proposal
 
@@ -49,8 +50,9 @@ def ballot_scores(ballot: Ballot, criterion_ids: set[int]) -> dict[int, int]:
     """A ballot's scores keyed by criterion id, ignoring anything that is not a score."""
     result = {}
     for key, value in (ballot.scores or {}).items():
-        if str(key).isdigit() and int(key) in criterion_ids and type(value) is int:
-            result[int(key)] = value
+        number = whole_number(key)
+        if number is not None and number in criterion_ids and type(value) is int:
+            result[number] = value
     return result
 
 

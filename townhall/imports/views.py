@@ -13,7 +13,7 @@ from django.views import View
 
 from townhall.core import exports, permissions
 from townhall.core.forms import field_of
-from townhall.core.http import SignedInRequest
+from townhall.core.http import SignedInRequest, whole_number
 from townhall.imports import exporting, kinds, mapping, parsing, services
 from townhall.imports.forms import (
     CommitForm,
@@ -146,10 +146,10 @@ class MappingPage(RunView):
             return self.page(run, form, status=400)
         run.mapping = form.cleaned_data["mapping"]
         run.status = ImportRun.Status.UPLOADED
-        saved_id = request.POST.get("saved", "")  # the saved mapping the page applied
+        saved_id = whole_number(request.POST.get("saved"))  # the mapping the page applied
         run.saved_mapping = (
-            SavedMapping.objects.filter(kind=run.kind, pk=int(saved_id)).first()
-            if saved_id.isdigit() and len(saved_id) < 19
+            SavedMapping.objects.filter(kind=run.kind, pk=saved_id).first()
+            if saved_id is not None
             else None
         )
         if run.saved_mapping is not None:  # the values it maps, as its columns

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from townhall.accounts.models import Role, User
 from townhall.audit.models import AuditEntry
 from townhall.core import services
+from townhall.core.http import whole_number
 from townhall.scim.errors import ScimError, invalid_value
 from townhall.scim.models import ProvisionedGroup, ProvisionedUser
 from townhall.signin.services import Grant, grant_for
@@ -149,9 +150,10 @@ def members(ids: Iterable[Any]) -> list[User]:
     wanted: set[int] = set()
     for value in ids:
         text = str(value).strip()
-        if not text.isdigit() or len(text) > 18:
+        number = whole_number(text)
+        if number is None:
             raise invalid_value(f"No Townhall account has the id {text[:40]!r}.")
-        wanted.add(int(text))
+        wanted.add(number)
     found = list(User.objects.filter(pk__in=wanted))
     missing = wanted - {u.pk for u in found}
     if missing:

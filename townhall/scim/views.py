@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from townhall.accounts import throttle, tokens
 from townhall.accounts.models import User
 from townhall.core import context, permissions
+from townhall.core.http import whole_number
 from townhall.scim import discovery, users
 from townhall.scim.errors import CONTENT_TYPE, ScimError, invalid_value
 from townhall.scim.filters import GROUP_ATTRIBUTES, USER_ATTRIBUTES, InvalidFilter, to_query
@@ -144,7 +145,8 @@ def _users(actor: User) -> QuerySet[User]:
 
 
 def _one(rows: QuerySet[Any], pk: str, kind: str) -> Any:
-    found = rows.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 18 else None
+    number = whole_number(pk, 17)
+    found = rows.filter(pk=number).first() if number is not None else None
     if found is None:
         raise ScimError(404, f"No {kind} has the id {pk[:40]}.")
     return found

@@ -172,7 +172,7 @@ def _mcc(value: object) -> str | None:
     text = str(value).strip()
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or len(text) > 4:
+    if not (text.isascii() and text.isdecimal()) or len(text) > 4:
         return None
     return text.zfill(4)
 

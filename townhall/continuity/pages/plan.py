@@ -27,6 +27,7 @@ from townhall.continuity import plan_content, plan_docx, plans
 from townhall.continuity.models import RecoveryPlan
 from townhall.core import permissions, services
 from townhall.core.forms import DateInput, style_fields
+from townhall.core.http import whole_number
 from townhall.core.pdf import html_page, pdf
 from townhall.core.views import add_errors
 from townhall.estate.models import Service
@@ -333,9 +334,10 @@ def _runbook(request: HttpRequest, pk: int) -> tuple[dict[str, Any], RecoveryPla
     """A service's runbook: live, or from an approved version with `?plan=<id>`."""
     chosen = request.GET.get("plan")
     if chosen:
-        if not chosen.isdigit():
+        number = whole_number(chosen)
+        if number is None:
             raise Http404("No such plan version.")
-        plan = _plan(request, int(chosen))
+        plan = _plan(request, number)
         if plan.status == P.Status.DRAFT or not plan.content:
             return _live_runbook(request, pk), plan
         book = plan_content.runbook_in(plan.content, pk)

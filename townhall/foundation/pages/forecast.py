@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from townhall.core import exports, permissions, services
+from townhall.core.http import whole_number
 from townhall.foundation import forecast, forecast_input, renewals
 from townhall.foundation.forms import ReplacementSettingsForm
 from townhall.foundation.models import ReplacementSettings
@@ -156,7 +157,7 @@ def _chosen(request: HttpRequest) -> tuple[int | None, list[str]]:
     data = request.POST if request.method == "POST" else request.GET
     year = data.get("year", "")
     items = [v for v in data.getlist("item") if ITEM_ID.fullmatch(v)]
-    return (int(year) if year.isdigit() and not items else None), items
+    return (whole_number(year, 4) if not items else None), items
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.paging import Paginator
 from townhall.foundation import suggestions
 from townhall.jobs import runner
@@ -50,7 +51,7 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     suggestion = get_object_or_404(suggestions.pending(request.user), pk=pk)
     version = request.POST.get(f"version-{pk}")
-    seen = int(version) if version and version.isdigit() else None
+    seen = whole_number(version)
     action = request.POST.get("action")
     try:
         if action == "accept":
@@ -72,7 +73,7 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestion_bulk(request: HttpRequest) -> HttpResponse:
     """Accept or reject the chosen suggestions, all or none."""
     _require_staff(request)
-    ids = [int(v) for v in request.POST.getlist("chosen") if v.isdigit()]
+    ids = [n for v in request.POST.getlist("chosen") if (n := whole_number(v)) is not None]
     action = request.POST.get("action")
     if action not in ("accept", "reject"):
         messages.error(request, "Choose accept or reject.")

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions
-from townhall.core.http import SignedInRequest
+from townhall.core.http import SignedInRequest, whole_number
 from townhall.governance import portfolio, scores
 from townhall.governance.models import Ballot, BudgetCycle, Proposal, Scenario, SkillPool
 from townhall.jobs.models import Job
@@ -462,7 +462,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("cycle")
         .prefetch_related("force_in", "force_out")
     )
-    wanted = {int(v) for v in request.GET.getlist("scenario") if v.isdigit()}
+    wanted = {n for v in request.GET.getlist("scenario") if (n := whole_number(v)) is not None}
     chosen = [s for s in every if s.pk in wanted] or every
     results = [s.result for s in chosen if isinstance(s.result, dict)]
     titles = Titles(request.user, results)

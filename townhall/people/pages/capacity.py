@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.core import permissions, services
-from townhall.core.http import SignedInRequest
+from townhall.core.http import SignedInRequest, whole_number
 from townhall.governance.models import BudgetCycle
 from townhall.people import capacity_input
 from townhall.people import services as people
@@ -34,8 +34,8 @@ def _reason(exc: ValidationError) -> str:
 
 def _cycle(user: Any, value: Any) -> BudgetCycle | None:
     cycles = BudgetCycle.objects.restrict(user, "view")
-    if value is not None and str(value).isdigit():
-        return cycles.filter(pk=int(value)).first()
+    if (number := whole_number(value)) is not None:
+        return cycles.filter(pk=number).first()
     return cycles.exclude(status=BudgetCycle.Status.CLOSED).order_by("-first_year", "pk").first()
 
 

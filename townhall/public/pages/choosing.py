@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.services import ConflictError
 from townhall.public import kinds
 from townhall.public.kinds import PublicKind
@@ -41,7 +42,7 @@ def _save(request: HttpRequest, kind: PublicKind, pub: Publication | None) -> No
         services.create(request.user, Publication, data)
     else:
         raw = request.POST.get("version", "")
-        version = int(raw) if raw.isdecimal() else None
+        version = whole_number(raw)
         services.update(request.user, pub, data, version=version)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.services import ConflictError
 from townhall.governance.models import BudgetCycle, Proposal
 from townhall.org.models import Department
@@ -26,13 +27,13 @@ def _staff(request: HttpRequest) -> None:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdecimal() else None
+    return whole_number(raw)
 
 
 def _number(request: HttpRequest, name: str) -> int:
     """A record's number from the form; 0 (no record) for anything else."""
     raw = request.POST.get(name, "")
-    return int(raw) if raw.isdecimal() and len(raw) < 10 else 0
+    return whole_number(raw, 9) or 0
 
 
 def _day(raw: str) -> datetime.date | None:
@@ -112,7 +113,7 @@ def windows(request: HttpRequest) -> HttpResponse:
         raw = request.POST.get("target_id", "")
         values = {
             "target_kind": request.POST.get("target_kind", "")[:40],
-            "target_id": int(raw) if raw.isdecimal() and len(raw) < 10 else None,
+            "target_id": whole_number(raw, 9),
             "opens": _day(request.POST.get("opens", "")),
             "closes": _day(request.POST.get("closes", "")),
         }

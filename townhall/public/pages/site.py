@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from townhall.core import exports
+from townhall.core.http import whole_number
 from townhall.public import language, page_cache, publishing
 from townhall.public.publishing import PublicRecord, Published
 
@@ -29,7 +30,7 @@ def _published(slug: str) -> Published:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < len(raw) < 7 else 1
+    return whole_number(raw, 6) or 1
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.services import ConflictError
 from townhall.public.models import PublicStatement
 
@@ -51,7 +52,7 @@ def statements(request: HttpRequest) -> HttpResponse:
                 services.create(request.user, PublicStatement, data)
             else:
                 raw = request.POST.get("version", "")
-                version = int(raw) if raw.isdecimal() else None
+                version = whole_number(raw)
                 services.update(request.user, found, data, version=version)
         except ConflictError:
             row["problem"] = (

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.services import ConflictError
 from townhall.registers import interop
 from townhall.registers.models import ContinuumAssessment, LaneRating
@@ -103,7 +104,7 @@ def _write(
                         user,
                         row.rating,
                         values,
-                        version=int(version) if version.isdecimal() else None,
+                        version=whole_number(version),
                     )
             except ValidationError as error:
                 said = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}

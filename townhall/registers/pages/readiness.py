@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.services import ConflictError
 from townhall.registers import readiness
 from townhall.registers.models import ReadinessAssessment
@@ -99,4 +100,4 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdecimal() else None
+    return whole_number(raw)

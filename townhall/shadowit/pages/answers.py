@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townhall.core import permissions, services
-from townhall.core.http import SignedInRequest
+from townhall.core.http import SignedInRequest, whole_number
 from townhall.core.plugins import HomeNotice
 from townhall.org.forms import DepartmentChoice
 from townhall.org.models import Department
@@ -199,7 +199,7 @@ def department_questions(request: SignedInRequest) -> HttpResponse:
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return whole_number(value, 11)
 
 
 def _answer(request: SignedInRequest) -> HttpResponse:

@@ -28,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from townhall.core import permissions, services
+from townhall.core.http import whole_number
 from townhall.core.paging import Paginator
 from townhall.estate.models import System
 from townhall.org.models import Department
@@ -199,7 +200,7 @@ def _back(request: HttpRequest, merchant: Merchant) -> str:
 
 def _number(raw: str) -> int | None:
     """A record's id from a form, or None for anything else."""
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return whole_number(raw, 11)
 
 
 @require_POST
