@@ -24,7 +24,12 @@ def department_filter(
 
 
 class StrictBooleanSelect(forms.NullBooleanSelect):
-    """Yes / No / any, as Django draws it; passes on what was sent, unchanged."""
+    """Yes / No / any; passes on what was sent, unchanged. Django labels the empty choice
+    "Unknown", which on a filter reads as "records whose value is unknown": it means any."""
+
+    def __init__(self, attrs=None):  # noqa: ANN001
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
     def value_from_datadict(self, data, files, name):  # noqa: ANN001, ANN201
         return data.get(name)

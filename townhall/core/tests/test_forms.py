@@ -43,3 +43,13 @@ def test_related_model_is_the_class_a_reference_points_to():
     assert related_model(field_named(Document, "owner_department")) is Department
     with pytest.raises(TypeError):
         related_model(field_named(Department, "code"))  # not a reference
+
+
+def test_a_yes_no_filter_offers_any_yes_and_no(client_for):
+    """Its empty choice read "Unknown", as if it chose records whose value is unknown."""
+    page = client_for("admin").get("/accounts/users/").content.decode()
+    start = page.index('name="is_active"')
+    select = page[start : page.index("</select>", start)]
+    assert '<option value="" selected>Any</option>' in select
+    assert "Unknown" not in select and ">Yes<" in select and ">No<" in select
+    assert client_for("admin").get("/accounts/users/?is_active=unknown").status_code == 200
