@@ -9,6 +9,19 @@ A request carries three headers: the member's id at the hub, the time (Unix seco
 signature over the method, path, time and the SHA-256 of the body. The hub refuses a
 request signed more than `MAX_SKEW` seconds away from its own clock. A submission's body is
 also signed as a document (`sign_document`), and the hub keeps that signature with it.
+
+The contract, which member (`member.py`) and hub both follow; bodies are JSON:
+
+- `POST join/`, unsigned: `{"join_code", "name", "public_key", "profile"}`, the profile
+  being `bands.profile(...)` (four bands, never exact figures) → `{"member_id"}`.
+- `POST submissions/`, signed: `{"payload": {"year", "metric_set_version", "profile",
+  "values"}, "signature": sign_document(key, payload)}` → `{"revision", "status"}`, status
+  "accepted" (a new revision) or "unchanged" (the same values again). One submission per
+  member, year and version: sending again replaces it.
+- `GET statistics/?year=Y&version=V`, signed → `{"year", "metric_set_version",
+  "statistics": [{"metric", "cohort", "cohort_label", "members", "q1", "median", "q3"}]}`,
+  released statistics only (suppressed cohorts are left out).
+- Any error: a status of 400 or more with `{"detail": "…"}` in words.
 """
 
 import base64
