@@ -18,6 +18,8 @@ ROLE = {
     "/continuity/my-impact-analyses/": "liaison",
     "/single-sign-on/": "admin",
     "/publishing/": "admin",
+    "/exchange/profile/": "admin",
+    "/exchange/metrics/": "admin",
 }
 
 
