@@ -9,17 +9,23 @@ from typing import Any
 from django.db.models import Sum
 from django.urls import reverse
 
+from townhall.continuity.models import StoredAnalysis, StoredFinding
 from townhall.cyber import services as cyber_services
+from townhall.cyber import training
 from townhall.cyber.models import Assessment
 from townhall.estate.models import Component
 from townhall.exchange import metrics
 from townhall.exchange.figures import Figure, Source, missing, per_thousand, percent
 from townhall.exchange.models import JurisdictionProfile
+from townhall.people import risk_input
 from townhall.people.models import Position
+from townhall.shadowit.pages import home as shadow_home
 
 # The NIST CSF 2.0 functions by identifier, as the metric set names them.
 FUNCTIONS = {"GV": "govern", "ID": "identify", "PR": "protect", "DE": "detect", "RS": "respond"}
 FUNCTIONS["RC"] = "recover"
+# Governed spending: Townhall keeps no one total of technology spending to divide the funded
+# requests' cost by (the shadow IT total is purchases of one year, the requests span years).
 NOT_COUNTED = "Townhall does not count this figure yet, so it is left out."
 
 
@@ -95,6 +101,57 @@ def _people(user: Any, profile: JurisdictionProfile) -> list[Figure]:
     return [staff_figure, vacancy]
 
 
+def _continuity() -> Figure:
+    """From the kept continuity analysis of the whole estate (worked out on its own job)."""
+    key = "services_meeting_rto_pct"
+    kept = StoredAnalysis.objects.order_by("-pk").first()
+    if kept is None:
+        return missing(key, "No continuity analysis is kept yet: open the continuity analysis.")
+    rows = StoredFinding.objects.filter(analysis=kept, section="services")
+    with_rto = [
+        misses for misses, data in rows.values_list("misses", "data") if data.get("rto_hours")
+    ]
+    value = percent(with_rto.count(False), len(with_rto))
+    if value is None:
+        return missing(key, "No service has a recovery time objective in the analysis.")
+    label = (
+        f"{with_rto.count(False):,} of {len(with_rto):,} services with an RTO, "
+        f"analysis of {kept.computed_at:%B %-d, %Y}"
+    )
+    return Figure(key, value, sources=(Source(label, reverse("continuity:analysis")),))
+
+
+def _key_people(user: Any, today: datetime.date) -> Figure:
+    key = "key_person_risk_pct"
+    result = risk_input.analyze(user, today).result
+    critical = [k for k, item in result.items.items() if item.critical]
+    known = len(critical) - len(result.unknown_critical)
+    value = percent(len(result.flags), known)
+    if value is None:
+        return missing(key, "No critical system has the skills to run it recorded.")
+    label = f"{len(result.flags):,} of {known:,} critical systems with skills recorded"
+    return Figure(key, value, sources=(Source(label, reverse("people:risk")),))
+
+
+def _training(user: Any, today: datetime.date) -> Figure:
+    key = "training_completion_pct"
+    found = training.coverage(user, today)
+    if found.percent is None:
+        return missing(key, "No required security course, or nobody listed to take one.")
+    label = f"{found.covered:,} of {found.people:,} people current on every required course"
+    return Figure(key, found.percent, sources=(Source(label, reverse("cyber:training_coverage")),))
+
+
+def _shadow(user: Any, today: datetime.date) -> Figure:
+    key = "spend_outside_it_pct"
+    overall = shadow_home.figures(user, today)["overall"]
+    if overall["percent"] is None:
+        return missing(key, "No technology spending is recorded for the year.")
+    label = f"${overall['outside']:,.0f} of ${overall['technology']:,.0f} technology spending"
+    value = round(float(overall["percent"]), 1)
+    return Figure(key, value, sources=(Source(label, reverse("shadowit:home")),))
+
+
 def compute(
     user: Any, profile: JurisdictionProfile, today: datetime.date | None = None
 ) -> list[Figure]:
@@ -102,6 +159,13 @@ def compute(
     today = today or datetime.date.today()
     found = {f.key: f for f in _cyber(user)}
     found |= {f.key: f for f in _people(user, profile)}
-    for figure in (_components(user, today), _spend(profile)):
+    for figure in (
+        _components(user, today),
+        _spend(profile),
+        _continuity(),
+        _key_people(user, today),
+        _training(user, today),
+        _shadow(user, today),
+    ):
         found[figure.key] = figure
     return [found.get(m.key) or missing(m.key, NOT_COUNTED) for m in metrics.METRICS]

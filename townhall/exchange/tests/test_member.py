@@ -146,6 +146,9 @@ def test_metrics_come_from_the_records_and_nothing_leaves_before_approval(
     assert found["it_staff_per_1000_employees"].value == 1.5
     assert found["it_vacancy_rate_pct"].value == 25.0
     assert found["training_completion_pct"].value is None
+    assert "No continuity analysis" in found["services_meeting_rto_pct"].reason
+    assert "No critical system" in found["key_person_risk_pct"].reason
+    assert all(f.reason for f in found.values() if f.value is None)
     _joined(client_for, hub)
     page = client_for("admin").get("/exchange/metrics/?year=2026").content.decode()
     assert "Not computed: " in page and escape(metrics.BY_KEY["cyber_govern"].means) in page
