@@ -142,6 +142,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
             params = {"year": year, "values": values}
             job = runner.submit(request.user, member.SUBMIT, f"Metrics for {year}", params)
             return redirect(job.get_absolute_url())
+    labels = {m.key: m.label for m in metrics.METRICS}
     context = {
         "profile": profile,
         "year": year,
@@ -151,7 +152,9 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "refusal": refusal,
         "version": metrics.METRIC_SET_VERSION,
         "submissions": MetricSubmission.objects.restrict(request.user, "view"),
-        "peers": PeerStatistic.objects.restrict(request.user, "view").filter(year=year),
-        "labels": {m.key: m.label for m in metrics.METRICS},
+        "peers": [
+            (labels.get(p.metric, p.metric), p)
+            for p in PeerStatistic.objects.restrict(request.user, "view").filter(year=year)
+        ],
     }
     return render(request, "exchange/metrics.html", context, status=400 if refusal else 200)

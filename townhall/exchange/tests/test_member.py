@@ -198,7 +198,7 @@ def test_a_refusal_or_a_malformed_answer_writes_nothing(client_for, users, profi
     admin.post("/exchange/metrics/", {"year": "2026", "action": "fetch"})
     assert PeerStatistic.objects.get().median == 4.0
     page = admin.get("/exchange/metrics/?year=2026").content.decode()
-    assert "all members" in page
+    assert "all members" in page and "Cyber maturity: Govern" in page
 
     bad = [row | {"cohort": "kind=county"}, row | {"q1": 9.0}, row | {"member_name": "x"}]
     hub.statistics = {"year": 2026, "metric_set_version": VERSION, "statistics": bad}
