@@ -3,6 +3,10 @@ from django.apps import AppConfig
 # The module's section of the main menu: pages beyond its record lists, and who may open each.
 MENU: list[tuple] = []
 
+# --- peers ---
+# IT, administrators, the board and viewers read the peer comparison (aggregates only).
+MENU += [("Peer comparison", "exchange:peers", ("admin", "it_manager", "staff", "board", "viewer"))]
+
 
 class ExchangeConfig(AppConfig):
     name = "townhall.exchange"
@@ -11,5 +15,8 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
+
+        # --- peers ---
+        from townhall.exchange import tasks  # noqa: F401  the peer report's job
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

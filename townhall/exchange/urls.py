@@ -1,6 +1,15 @@
 """The member's pages: the leader's home, the scorecard, the metrics and the peer report."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "exchange"
 urlpatterns: list = []
+
+# --- peers ---
+# Where we stand against our cohort, and the peer report (PDF) made on the job runner.
+from townhall.exchange.pages import peers as peer_pages  # noqa: E402
+
+urlpatterns += [
+    path("peers/", peer_pages.peers, name="peers"),
+    path("peers/report/", peer_pages.peers_report, name="peers_report"),
+]

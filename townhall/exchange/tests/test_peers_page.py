@@ -1,0 +1,95 @@
+"""The peer comparison page, its summary partial and the peer report made on the job runner."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from townhall.core import context, services
+from townhall.exchange import bands, peers_input
+from townhall.exchange.models import JurisdictionProfile, MetricSubmission, PeerStatistic
+from townhall.jobs.models import Job
+
+pytestmark = pytest.mark.django_db
+COHORT = bands.cohort_key({"kind": "county", "population_band": "pop_100k_250k"})
+
+
+@pytest.fixture
+def compared(users):
+    now = timezone.now()
+    with context.acting("system"):
+        make = lambda model, data: services.create(context.SYSTEM, model, data)  # noqa: E731
+        make(
+            JurisdictionProfile,
+            {
+                "name": "Juniper County",
+                "kind": "county",
+                "population": 150_000,
+                "region": "south",
+                "operating_budget": 300_000_000,
+                "employees": 2_000,
+            },
+        )
+        make(
+            MetricSubmission,
+            {
+                "year": 2026,
+                "values": {"cyber_protect": 3.4, "it_vacancy_rate_pct": 6.0},
+                "submitted_at": now,
+            },
+        )
+        for metric, q1, median, q3 in (
+            ("cyber_protect", 3.5, 4.2, 4.8),
+            ("it_vacancy_rate_pct", 8.25, 11.75, 17.5),
+        ):
+            make(
+                PeerStatistic,
+                {
+                    "year": 2026,
+                    "metric_set_version": "2026.1",
+                    "metric": metric,
+                    "cohort": COHORT,
+                    "cohort_label": bands.cohort_label(COHORT),
+                    "members": 14,
+                    "q1": q1,
+                    "median": median,
+                    "q3": q3,
+                    "fetched_at": now - datetime.timedelta(days=1),
+                },
+            )
+
+
+def test_the_page_shows_where_we_stand_by_role(compared, client_for):
+    page = client_for("board").get(reverse("exchange:peers"), {"year": "2026"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Behind most peers</strong>: 0.8 points below the median of 14 peers" in text
+    assert "Ahead of most peers</strong>: 5.8 percentage points below" in text
+    assert "No value of ours" in text and "<svg" in text
+    assert client_for("liaison").get(reverse("exchange:peers")).status_code == 403
+    # A year not typed as a year, or with no submission, falls back to the latest.
+    for year in ("²", "9" * 40, "1999"):
+        answer = client_for("viewer").get(reverse("exchange:peers"), {"year": year})
+        assert answer.status_code == 200 and b"choose one of the years" in answer.content
+
+
+def test_the_summary_lists_the_metrics_behind_most_peers(compared):
+    html = render_to_string(
+        "exchange/_peer_summary.html", {"peer_behind": peers_input.compare().behind}
+    )
+    assert "Cyber maturity: Protect" in html
+    assert "IT vacancy rate" not in html  # ahead of most peers
+
+
+def test_the_peer_report_is_a_pdf_made_on_the_job_runner(compared, client_for, users):
+    client = client_for("viewer")
+    response = client.post(reverse("exchange:peers_report"), {"year": "2026"})
+    job = Job.objects.order_by("-pk").first()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == "done", job.message
+    assert job.created_by == users["viewer"]
+    body = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)
+    assert body.startswith(b"%PDF-")
+    assert client_for("liaison").post(reverse("exchange:peers_report")).status_code == 403
