@@ -1,64 +1,19 @@
 """The peer comparison page, its summary partial and the peer report made on the job runner."""
 
-import datetime
-
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from townhall.core import context, services
-from townhall.exchange import bands, peers_input
-from townhall.exchange.models import JurisdictionProfile, MetricSubmission, PeerStatistic
+from townhall.exchange import peers_input
+from townhall.exchange.tests import peer_data
 from townhall.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
-COHORT = bands.cohort_key({"kind": "county", "population_band": "pop_100k_250k"})
 
 
 @pytest.fixture
 def compared(users):
-    now = timezone.now()
-    with context.acting("system"):
-        make = lambda model, data: services.create(context.SYSTEM, model, data)  # noqa: E731
-        make(
-            JurisdictionProfile,
-            {
-                "name": "Juniper County",
-                "kind": "county",
-                "population": 150_000,
-                "region": "south",
-                "operating_budget": 300_000_000,
-                "employees": 2_000,
-            },
-        )
-        make(
-            MetricSubmission,
-            {
-                "year": 2026,
-                "values": {"cyber_protect": 3.4, "it_vacancy_rate_pct": 6.0},
-                "submitted_at": now,
-            },
-        )
-        for metric, q1, median, q3 in (
-            ("cyber_protect", 3.5, 4.2, 4.8),
-            ("it_vacancy_rate_pct", 8.25, 11.75, 17.5),
-        ):
-            make(
-                PeerStatistic,
-                {
-                    "year": 2026,
-                    "metric_set_version": "2026.1",
-                    "metric": metric,
-                    "cohort": COHORT,
-                    "cohort_label": bands.cohort_label(COHORT),
-                    "members": 14,
-                    "q1": q1,
-                    "median": median,
-                    "q3": q3,
-                    "fetched_at": now - datetime.timedelta(days=1),
-                },
-            )
+    peer_data.make()
 
 
 def test_the_page_shows_where_we_stand_by_role(compared, client_for):
