@@ -50,6 +50,19 @@ class Placement:
         return POSITIONS[self.position]
 
     @property
+    def value_text(self) -> str:
+        return "" if self.value is None else show(self.value, self.metric.unit)
+
+    @property
+    def quartile_texts(self) -> tuple[str, str, str]:
+        """The cohort's first quartile, median and third quartile as a reader sees them."""
+        s = self.statistic
+        if s is None:
+            return ("", "", "")
+        unit = self.metric.unit
+        return (show(s.q1, unit), show(s.median, unit), show(s.q3, unit))
+
+    @property
     def compared(self) -> bool:
         return self.position in ("ahead", "middle", "behind")
 

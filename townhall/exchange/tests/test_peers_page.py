@@ -23,6 +23,7 @@ def test_the_page_shows_where_we_stand_by_role(compared, client_for):
     assert "Behind most peers</strong>: 0.8 points below the median of 14 peers" in text
     assert "Ahead of most peers</strong>: 5.8 percentage points below" in text
     assert "No value of ours" in text and "<svg" in text
+    assert "<td>6.0%</td>" in text and "<td>11.8%</td>" in text  # ours, the cohort's median
     assert client_for("liaison").get(reverse("exchange:peers")).status_code == 403
     # A year not typed as a year, or with no submission, falls back to the latest.
     for year in ("²", "9" * 40, "1999"):
