@@ -152,6 +152,10 @@ def compare(
     return placed
 
 
+def _metrics(count: int) -> str:
+    return f"{count} metric" if count == 1 else f"{count} metrics"
+
+
 def summary(placements: list[Placement]) -> list[str]:
     """The council's summary: how many metrics stand where, then each one behind."""
     counted = [p for p in placements if p.compared]
@@ -159,7 +163,7 @@ def summary(placements: list[Placement]) -> list[str]:
         return ["No metric can be compared with peers yet for this year."]
     count = {key: sum(p.position == key for p in counted) for key in ("ahead", "middle", "behind")}
     lines = [
-        f"Of {len(counted)} metrics compared with peers, we are ahead of most peers on "
+        f"Of {_metrics(len(counted))} compared with peers, we are ahead of most peers on "
         f"{count['ahead']}, in the middle half on {count['middle']} and behind most peers on "
         f"{count['behind']}."
     ]
@@ -167,6 +171,6 @@ def summary(placements: list[Placement]) -> list[str]:
     missing = len(placements) - len(counted)
     if missing:
         lines.append(
-            f"{missing} metrics could not be compared: we have no value or no peer figures."
+            f"{_metrics(missing)} could not be compared: we have no value or no peer figures."
         )
     return lines

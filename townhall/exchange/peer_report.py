@@ -17,8 +17,11 @@ JOB_KIND = "exchange_peer_report"
 
 
 def report_html(found: peers_input.Comparison, site: str = "") -> str:
+    charted = [(label, [r for r in rows if r.placement.compared]) for label, rows in found.groups]
     context = {
         "found": found,
+        "charted": [(label, rows) for label, rows in charted if rows],
+        "not_compared": [p for p in found.placements if not p.compared],
         "summary": comparison.summary(found.placements),
         "site": site,
         "generated": timezone.now(),

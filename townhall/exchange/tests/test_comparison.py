@@ -57,6 +57,22 @@ def test_the_most_specific_released_cohort_that_holds_us_is_chosen():
     assert placed(key, 4, stat(key, other_kind)).position == "no_statistics"
 
 
+def test_the_council_summary_counts_and_names_what_is_behind():
+    found = comparison.compare(
+        [BY_KEY["cyber_detect"], BY_KEY["cyber_respond"]],
+        {"cyber_detect": 1.5},
+        [stat("cyber_detect", q1=3, median=4, q3=5)],
+        US,
+    )
+    assert comparison.summary(found) == [
+        "Of 1 metric compared with peers, we are ahead of most peers on 0, in the middle half "
+        "on 0 and behind most peers on 1.",
+        "Cyber maturity: Detect: behind most peers, 2.5 points below the median of 14 peers "
+        "(counties, 100,000 to 249,999 residents).",
+        "1 metric could not be compared: we have no value or no peer figures.",
+    ]
+
+
 def test_metrics_without_our_value_or_statistics_say_so():
     found = comparison.compare(
         [BY_KEY["cyber_detect"], BY_KEY["cyber_respond"]],
