@@ -4,7 +4,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from townhall.core import context, services
 from townhall.exchange import peers_input
+from townhall.exchange.models import HubMember, HubSubmission
 from townhall.exchange.tests import peer_data
 from townhall.jobs.models import Job
 
@@ -17,12 +19,39 @@ def compared(users):
 
 
 def test_the_page_shows_where_we_stand_by_role(compared, client_for):
+    # This Townhall is also a hub holding a peer's own submission: it never shows.
+    with context.acting("system"):
+        peer = services.create(
+            context.SYSTEM,
+            HubMember,
+            {
+                "member_id": "m-1",
+                "name": "Cedar County",
+                "public_key": "k",
+                "kind": "county",
+                "population_band": "pop_100k_250k",
+                "region": "south",
+                "budget_band": "budget_250m_1b",
+            },
+        )
+        services.create(
+            context.SYSTEM,
+            HubSubmission,
+            {
+                "member": peer,
+                "year": 2026,
+                "metric_set_version": "2026.1",
+                "values": {"cyber_protect": 6.7},
+                "signature": "s",
+            },
+        )
     page = client_for("board").get(reverse("exchange:peers"), {"year": "2026"})
     text = page.content.decode()
     assert page.status_code == 200
     assert "Behind most peers</strong>: 0.8 points below the median of 14 peers" in text
     assert "Ahead of most peers</strong>: 5.8 percentage points below" in text
     assert "No value of ours" in text and "<svg" in text
+    assert "6.7" not in text and "Cedar County" not in text
     assert "<td>6.0%</td>" in text and "<td>11.8%</td>" in text  # ours, the cohort's median
     assert client_for("liaison").get(reverse("exchange:peers")).status_code == 403
     # A year not typed as a year, or with no submission, falls back to the latest.
