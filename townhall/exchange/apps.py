@@ -9,6 +9,10 @@ MENU += [
     ("Jurisdiction profile", "exchange:profile", ("admin",)),
 ]
 
+# --- peers ---
+# IT, administrators, the board and viewers read the peer comparison (aggregates only).
+MENU += [("Peer comparison", "exchange:peers", ("admin", "it_manager", "staff", "board", "viewer"))]
+
 
 class ExchangeConfig(AppConfig):
     name = "townhall.exchange"
@@ -18,7 +22,8 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from townhall.core import plugins
 
-        # --- member ---
-        from townhall.exchange import member  # noqa: F401 - registers the member's jobs
+        # The jobs register themselves: joining, submitting and fetching (member), the peer
+        # report (tasks).
+        from townhall.exchange import member, tasks  # noqa: F401
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

@@ -1,6 +1,6 @@
 """The member's pages: the leader's home, the scorecard, the metrics and the peer report."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "exchange"
 urlpatterns: list = []
@@ -11,4 +11,13 @@ from townhall.exchange.pages import member as member_pages  # noqa: E402
 urlpatterns += [
     path("profile/", member_pages.profile_page, name="profile"),
     path("metrics/", member_pages.metrics_page, name="metrics"),
+]
+
+# --- peers ---
+# Where we stand against our cohort, and the peer report (PDF) made on the job runner.
+from townhall.exchange.pages import peers as peer_pages  # noqa: E402
+
+urlpatterns += [
+    path("peers/", peer_pages.peers, name="peers"),
+    path("peers/report/", peer_pages.peers_report, name="peers_report"),
 ]
