@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 
 # The module's section of the main menu: pages beyond its record lists, and who may open each.
-MENU: list[tuple] = []
+MENU: list[tuple] = [
+    # --- scorecard ---
+    ("Priorities scorecard", "exchange:scorecard"),  # everyone, figures of what they may see
+]
 
 
 class ExchangeConfig(AppConfig):
@@ -11,5 +14,6 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
+        from townhall.exchange import tasks  # noqa: F401 - registers the readings job
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))
