@@ -336,8 +336,7 @@ def _emerging(user: Any, today: datetime.date) -> Measured:
     return reviews["pending"], [
         Figure(f"{uses} AI use cases in the inventory", _list("registers:aiusecase_list")),
         Figure(
-            f"{reviews['pending']} of {reviews['total']} surveillance reviews wait for a "
-            "decision",
+            f"{reviews['pending']} of {reviews['total']} surveillance reviews wait for a decision",
             _list("registers:surveillancereview_list"),
         ),
     ]
@@ -412,9 +411,11 @@ def _earlier(today: datetime.date) -> tuple[dict[str, tuple[str, float | None]],
     since = today - datetime.timedelta(days=scorecard.TREND_DAYS)
     earlier: dict[str, tuple[str, float | None]] = {}
     has_today = False
-    for day, key, status, value in ScorecardReading.objects.filter(day__gte=since).order_by(
-        "day"
-    ).values_list("day", "priority", "status", "value"):
+    for day, key, status, value in (
+        ScorecardReading.objects.filter(day__gte=since)
+        .order_by("day")
+        .values_list("day", "priority", "status", "value")
+    ):
         if day == today:
             has_today = True
         elif key not in earlier:
