@@ -87,8 +87,10 @@ THRESHOLDS: dict[str, Threshold] = {
     "shadow_it": Threshold(5, 20, False, "", "Merchants not yet triaged"),
     # Some vacancy is turnover; many funded posts empty means the shape is not filled.
     "organization": Threshold(2, 6, False, "", "Funded positions vacant"),
-    # Staff records reviewed keep skills and single points known.
-    "workforce": Threshold(1, 4, False, "", "Open requisitions to fill"),
+    # A critical system only one person (or nobody) can run is lost with that person.
+    "workforce": Threshold(
+        0, 2, False, "", "Critical systems with fewer than two qualified people"
+    ),
     # Datasets need an owner who reviews them on time.
     "data": Threshold(90, 60, True, "%", "Datasets with an owner and review current"),
     # An account without a government recovery route or overdue review can be lost.

@@ -263,14 +263,26 @@ def _organization(user: Any, today: datetime.date) -> Measured:
 
 
 def _workforce(user: Any, today: datetime.date) -> Measured:
+    from townhall.people import risk_input
     from townhall.people.models import Requisition
 
-    n = (
+    # People's key-person risk reads the estate in a fixed number of queries.
+    found = risk_input.analyze(user, today).result
+    critical = sum(1 for i in found.items.values() if i.critical)
+    open_reqs = (
         Requisition.objects.restrict(user, "view")
         .exclude(stage__in=("filled", "cancelled"))
         .count()
     )
-    return n, [Figure(f"{n} requisitions open", _list("people:requisition_list"))]
+    if not critical and not found.flags:
+        return None, [Figure(f"{open_reqs} requisitions open", _list("people:requisition_list"))]
+    return len(found.flags), [
+        Figure(
+            f"{len(found.flags)} critical systems have fewer than two qualified people",
+            _list("people:risk"),
+        ),
+        Figure(f"{open_reqs} requisitions open", _list("people:requisition_list")),
+    ]
 
 
 def _data(user: Any, today: datetime.date) -> Measured:
