@@ -63,8 +63,10 @@ THRESHOLDS: dict[str, Threshold] = {
     "infrastructure_lifecycle": Threshold(
         0, 5, False, "", "Components in service past their end of support"
     ),
-    # Systems marked migrate or eliminate should leave within a cycle: a few waiting is fine.
-    "modernization": Threshold(2, 10, False, "", "Systems rated migrate or eliminate"),
+    # A system marked migrate or eliminate needs a funded way out; a few waiting is normal.
+    "modernization": Threshold(
+        2, 10, False, "", "Systems rated migrate or eliminate with no proposal to replace them"
+    ),
     # The recommended minimum maturity is 5 on the 1–7 scale; below 4 is well short of it.
     "cyber_prevention": Threshold(
         5, 4, True, "level", "Average level of the latest completed assessment"

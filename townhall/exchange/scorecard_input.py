@@ -64,22 +64,21 @@ def _lifecycle(user: Any, today: datetime.date) -> Measured:
 def _modernization(user: Any, today: datetime.date) -> Measured:
     from townhall.estate.models import System
 
-    s = System.objects.restrict(user, "view")
-    n = s.aggregate(
-        total=Count("pk"),
-        leave=Count("pk", filter=Q(time_disposition__in=("migrate", "eliminate"))),
-        rated=Count("pk", filter=~Q(time_disposition="")),
+    leave = Q(time_disposition__in=("migrate", "eliminate"))
+    planned = Q(replaced_by_proposals__isnull=False) | Q(retired_by_proposals__isnull=False)
+    n = System.objects.restrict(user, "view").aggregate(
+        total=Count("pk", distinct=True),
+        leave=Count("pk", filter=leave, distinct=True),
+        planned=Count("pk", filter=leave & planned, distinct=True),
     )
     if not n["total"]:
         return None, []
-    return n["leave"], [
+    unplanned = n["leave"] - n["planned"]
+    return unplanned, [
         Figure(
-            f"{n['leave']} systems rated migrate or eliminate",
+            f"{n['leave']} systems rated migrate or eliminate: {n['planned']} with a proposal "
+            f"to replace or retire them, {unplanned} without",
             _list("estate:system_list", "time_disposition=migrate"),
-        ),
-        Figure(
-            f"{n['rated']} of {n['total']} systems have a TIME rating",
-            _list("estate:system_list"),
         ),
     ]
 

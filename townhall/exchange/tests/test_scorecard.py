@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import context, services
+from townhall.estate.models import System
 from townhall.exchange import scorecard, scorecard_input
 from townhall.exchange.models import ScorecardReading
 from townhall.exchange.priorities import PRIORITIES
@@ -59,6 +60,20 @@ def test_figures_from_records_and_the_trend_from_readings(users, departments):
     _merchants(7)
     team = factories.team("Service desk", departments["PW"])
     factories.position("Analyst", team)  # funded and vacant
+    with context.acting("system"):
+        for n, disposition in enumerate(("migrate", "eliminate", "invest")):
+            services.create(
+                context.SYSTEM,
+                System,
+                {
+                    "name": f"System {n}",
+                    "owner_department": departments["PW"],
+                    "hosting": "on_premises",
+                    "criticality": 3,
+                    "data_classification": "internal",
+                    "time_disposition": disposition,
+                },
+            )
     rows = scorecard_input.rows_for(users["manager"])
     assert len(rows) == len(PRIORITIES)
     shadow = _row(rows, "shadow_it")
@@ -69,6 +84,9 @@ def test_figures_from_records_and_the_trend_from_readings(users, departments):
     org = _row(rows, "organization")
     assert (org.status, org.figure) == ("on_track", "1 of 1 funded positions are vacant")
     assert _row(rows, "data").status == "no_data"
+    modern = _row(rows, "modernization")
+    assert (modern.status, modern.value) == ("on_track", 2)
+    assert "2 systems rated migrate or eliminate: 0 with a proposal" in modern.figure
     # Asking for the scorecard kept today's readings (the job ran, one per priority).
     today = timezone.localdate()
     assert ScorecardReading.objects.filter(day=today).count() == len(PRIORITIES)
