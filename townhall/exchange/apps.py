@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 
 # The module's section of the main menu: pages beyond its record lists, and who may open each.
-MENU: list[tuple] = []
+MENU: list[tuple] = [
+    # --- scorecard ---
+    ("Priorities scorecard", "exchange:scorecard"),  # everyone, figures of what they may see
+]
 
 # --- member ---
 MENU += [
@@ -23,7 +26,7 @@ class ExchangeConfig(AppConfig):
         from townhall.core import plugins
 
         # The jobs register themselves: joining, submitting and fetching (member), the peer
-        # report (tasks).
+        # report and the scorecard's readings (tasks).
         from townhall.exchange import member, tasks  # noqa: F401
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

@@ -187,3 +187,25 @@ class CohortStatistic(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.metric}, {self.cohort_label}, {self.year}"
+
+
+# --- scorecard ---
+class ScorecardReading(models.Model):
+    """Where one priority stood on one day, as the whole city stands: kept once a day by
+    the readings job (`exchange/tasks.py`) so the scorecard can say which way each moves.
+    Bookkeeping kept by the job alone, never edited by a person."""
+
+    day = models.DateField()
+    priority = models.CharField(max_length=60)
+    status = models.CharField(max_length=20)
+    value = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "priority"], name="exchange_reading_once")
+        ]
+        ordering = ["-day", "priority"]
+        verbose_name = "scorecard reading"
+
+    def __str__(self) -> str:
+        return f"{self.priority} on {self.day:%Y-%m-%d}: {self.status}"

@@ -1,9 +1,14 @@
 """The exchange's background jobs on the one job runner (townhall/jobs/runner.py)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
+from townhall.core import context
 from townhall.exchange import peer_report
 from townhall.jobs import runner
+from townhall.jobs.models import Job
+
+READINGS = "exchange_scorecard_readings"
 
 
 @runner.job(peer_report.JOB_KIND)
@@ -18,3 +23,29 @@ def peer_report_job(ctx: runner.JobContext) -> str:
     ctx.save_file(name, body)
     ctx.link(reverse("exchange:peers") + (f"?year={year}" if year else ""), "Back to peers")
     return f"{name} is ready."
+
+
+@runner.job(READINGS)
+def readings_job(ctx: runner.JobContext) -> str:
+    """Keep today's reading of every priority, as the whole city stands, for the trend."""
+    from townhall.exchange import scorecard, scorecard_input
+    from townhall.exchange.models import ScorecardReading
+
+    today = timezone.localdate()
+    ctx.start(1, "Reading the priorities.")
+    kept = set(ScorecardReading.objects.filter(day=today).values_list("priority", flat=True))
+    fresh = []
+    for key, (value, _) in scorecard_input.measure(context.SYSTEM, today).items():
+        if key not in kept:
+            status = scorecard.status_of(key, value)
+            fresh.append(ScorecardReading(day=today, priority=key, status=status, value=value))
+    # Bookkeeping kept by this job alone, never edited by a person: no audit entry.
+    ScorecardReading.objects.bulk_create(fresh, ignore_conflicts=True)
+    ctx.progress(1)
+    ctx.link(reverse("exchange:scorecard"), "See the scorecard")
+    return f"{len(fresh)} priorities read for {today:%d %B %Y}."
+
+
+def ask_for_readings() -> Job:
+    """Ask for today's readings; one job however many ask (submitted as the system)."""
+    return runner.submit(context.SYSTEM, READINGS, "Priorities scorecard readings", {})

@@ -21,3 +21,8 @@ urlpatterns += [
     path("peers/", peer_pages.peers, name="peers"),
     path("peers/report/", peer_pages.peers_report, name="peers_report"),
 ]
+
+# --- scorecard ---
+from townhall.exchange.pages import scorecard as scorecard_page  # noqa: E402
+
+urlpatterns += [path("scorecard/", scorecard_page.scorecard, name="scorecard")]

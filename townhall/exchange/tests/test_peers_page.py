@@ -78,3 +78,13 @@ def test_the_peer_report_is_a_pdf_made_on_the_job_runner(compared, client_for, u
     body = b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)
     assert body.startswith(b"%PDF-")
     assert client_for("liaison").post(reverse("exchange:peers_report")).status_code == 403
+
+
+def test_the_scorecard_page_names_the_metrics_behind_most_peers(compared, client_for):
+    page = client_for("viewer").get("/exchange/scorecard/").content.decode()
+    assert "Behind most peers" in page
+    summary = page.split('id="peer-summary-heading"')[1].split("</section>")[0]
+    assert "Cyber maturity: Protect" in summary  # 3.4 against a first quartile of 3.5
+    assert "IT vacancy rate" not in summary  # 6 % where most peers have more: ahead
+    liaison = client_for("liaison").get("/exchange/scorecard/").content.decode()
+    assert "peer-summary-heading" not in liaison  # liaisons do not read the comparison
