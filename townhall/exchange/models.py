@@ -187,3 +187,12 @@ class CohortStatistic(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.metric}, {self.cohort_label}, {self.year}"
+
+
+# --- survey ---
+from townhall.exchange.survey_models import (  # noqa: E402, F401
+    MemberSurvey,
+    Survey,
+    SurveyQuote,
+    SurveyResponse,
+)

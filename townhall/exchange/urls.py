@@ -4,3 +4,8 @@ from django.urls import path  # noqa: F401
 
 app_name = "exchange"
 urlpatterns: list = []
+
+# --- survey ---
+from townhall.exchange.pages import survey as survey_pages  # noqa: E402
+
+urlpatterns += [path("survey/", survey_pages.member_survey, name="survey")]
