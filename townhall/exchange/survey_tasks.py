@@ -39,6 +39,9 @@ def keep_survey(user: Any, doc: Any) -> MemberSurvey:
         datetime.date.fromisoformat(closes if isinstance(closes, str) else "")
     except ValueError as problem:
         raise runner.JobFailed("the hub gave no closing day for the survey.") from problem
+    ranks = doc.get("ranks")
+    if not isinstance(ranks, int) or not 1 <= ranks <= survey.MAX_RANKS:
+        raise runner.JobFailed("the hub did not say how many priorities to rank.")
     data = {"questions": doc, "fetched_at": timezone.now()}
     earlier = MemberSurvey.objects.filter(year=doc["year"]).first()
     if earlier is not None:

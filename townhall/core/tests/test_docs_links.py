@@ -18,6 +18,7 @@ ROLE = {
     "/continuity/my-impact-analyses/": "liaison",
     "/single-sign-on/": "admin",
     "/publishing/": "admin",
+    "/exchange/survey/": "manager",
 }
 
 

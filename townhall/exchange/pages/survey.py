@@ -29,7 +29,8 @@ from townhall.jobs import runner
 def _answer_form(kept: MemberSurvey, data: Any = None) -> forms.Form:
     """One select per rank (no dragging), the challenges and the other priority."""
     questions = kept.questions
-    ranks = min(max(int(questions.get("ranks", 5) or 5), 1), survey.MAX_RANKS)
+    asked = questions.get("ranks") if isinstance(questions, dict) else None
+    ranks = min(max(asked, 1), survey.MAX_RANKS) if isinstance(asked, int) else 5
     choices = [("", "—")] + [(k, label) for k, label in survey.LABELS.items()]
     fields: dict[str, forms.Field] = {}
     for n in range(1, ranks + 1):

@@ -103,6 +103,11 @@ def test_the_report_counts_without_names_and_waits_for_enough_answers(hub, clien
     admin.post(page, {"action": "closed"})
     admin.post(page, {"action": "quote", "text": "Keeping staff we trained."})
     admin.post(page, {"action": "published"})
+    listed = admin.get("/hub/surveys/").content.decode()
+    assert "Priorities survey 2027" in listed and "Secret County" not in listed
+    shown = admin.get(page).content.decode()
+    assert "<strong>5</strong> members answered" in shown and "Secret County" in shown  # to quote
+    assert client_for("manager").get(page).status_code == 403
     assert Survey.objects.get().status == "published" and SurveyQuote.objects.count() == 1
     report = Client().get("/hub/survey/2027/")
     text = report.content.decode()
@@ -113,6 +118,8 @@ def test_the_report_counts_without_names_and_waits_for_enough_answers(hub, clien
     rows = Client().get("/hub/survey/2027/counts.csv").getvalue().decode()
     assert "Governance,5,fewer than 5,14" in rows  # ranked first 4 times (3 points), second once
     assert Client().get("/hub/survey/2026/").status_code == 404
+    drafted = {"year": 2028, "title": "Next", "opens": "2028-01-01", "closes": "2028-02-01"}
+    assert admin.post("/hub/surveys/", {**drafted, "ranks": 5}).status_code == 302
 
 
 @pytest.fixture
