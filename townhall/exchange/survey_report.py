@@ -18,7 +18,7 @@ class Row:
     label: str
     named: str  # as shown: small counts hidden
     first: str
-    score: int
+    score: str  # withheld when fewer than the minimum named it: it would tell their ranks
 
 
 @dataclass
@@ -47,7 +47,12 @@ def report(found: Survey) -> Report:
         return Report(found, len(answers), minimum, refused, [], [], [], [], None)
     tally = rules.tally(answers, found.ranks)
     rows = [
-        Row(t.label, rules.shown(t.named, minimum), rules.shown(t.first, minimum), t.score)
+        Row(
+            t.label,
+            rules.shown(t.named, minimum),
+            rules.shown(t.first, minimum),
+            "withheld" if 0 < t.named < minimum else str(t.score),
+        )
         for t in tally
     ]
     quotes = list(found.quotes.filter(published=True).values_list("text", flat=True))

@@ -117,6 +117,7 @@ def test_the_report_counts_without_names_and_waits_for_enough_answers(hub, clien
     assert "fewer than 5" in text  # modernization ranked first by one member only
     rows = Client().get("/hub/survey/2027/counts.csv").getvalue().decode()
     assert "Governance,5,fewer than 5,14" in rows  # ranked first 4 times (3 points), second once
+    assert "Modernization,fewer than 5,fewer than 5,withheld" in rows  # 3 named it
     assert Client().get("/hub/survey/2026/").status_code == 404
     drafted = {"year": 2028, "title": "Next", "opens": "2028-01-01", "closes": "2028-02-01"}
     assert admin.post("/hub/surveys/", {**drafted, "ranks": 5}).status_code == 302
