@@ -16,6 +16,9 @@ MENU += [
 # IT, administrators, the board and viewers read the peer comparison (aggregates only).
 MENU += [("Peer comparison", "exchange:peers", ("admin", "it_manager", "staff", "board", "viewer"))]
 
+# --- survey ---
+MENU += [("Priorities survey", "exchange:survey", ("admin", "it_manager"))]
+
 
 class ExchangeConfig(AppConfig):
     name = "townhall.exchange"
@@ -26,7 +29,7 @@ class ExchangeConfig(AppConfig):
         from townhall.core import plugins
 
         # The jobs register themselves: joining, submitting and fetching (member), the peer
-        # report and the scorecard's readings (tasks).
-        from townhall.exchange import member, tasks  # noqa: F401
+        # report and the scorecard's readings (tasks), the survey's (survey_tasks).
+        from townhall.exchange import member, survey_tasks, tasks  # noqa: F401
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

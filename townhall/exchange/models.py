@@ -209,3 +209,12 @@ class ScorecardReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority} on {self.day:%Y-%m-%d}: {self.status}"
+
+
+# --- survey ---
+from townhall.exchange.survey_models import (  # noqa: E402, F401
+    MemberSurvey,
+    Survey,
+    SurveyQuote,
+    SurveyResponse,
+)

@@ -26,3 +26,8 @@ urlpatterns += [
 from townhall.exchange.pages import scorecard as scorecard_page  # noqa: E402
 
 urlpatterns += [path("scorecard/", scorecard_page.scorecard, name="scorecard")]
+
+# --- survey ---
+from townhall.exchange.pages import survey as survey_pages  # noqa: E402
+
+urlpatterns += [path("survey/", survey_pages.member_survey, name="survey")]

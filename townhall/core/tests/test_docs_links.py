@@ -20,6 +20,7 @@ ROLE = {
     "/publishing/": "admin",
     "/exchange/profile/": "admin",
     "/exchange/metrics/": "admin",
+    "/exchange/survey/": "manager",
 }
 
 

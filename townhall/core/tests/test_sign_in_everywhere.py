@@ -26,6 +26,9 @@ PUBLIC = {
     "saml_acs": "where the SAML provider posts the person's assertion",
     "saml_finish": "finishes SAML sign-in once the session's cookie is back",
     "saml_metadata": "Townhall's SAML metadata, which the provider reads",
+    "hub:api_survey": "the hub's survey API: members' Townhalls sign each request instead",
+    "hub:survey_report": "the published survey report, counts only, is for everyone",
+    "hub:survey_report_csv": "the published survey report's counts as CSV",
 }
 
 
