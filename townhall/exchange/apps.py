@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 
 # The module's section of the main menu: pages beyond its record lists, and who may open each.
-MENU: list[tuple] = []
+MENU: list[tuple] = [
+    # --- library ---
+    ("Practice library", "exchange:library"),
+]
 
 
 class ExchangeConfig(AppConfig):
@@ -11,5 +14,8 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from townhall.core import plugins
+
+        # --- library ---
+        from townhall.exchange import library_tasks  # noqa: F401  (registers the share job)
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))
