@@ -26,6 +26,10 @@ PUBLIC = {
     "saml_acs": "where the SAML provider posts the person's assertion",
     "saml_finish": "finishes SAML sign-in once the session's cookie is back",
     "saml_metadata": "Townhall's SAML metadata, which the provider reads",
+    # --- library ---
+    "hub:api_library": "the hub's library API: a member's signature is the permission",
+    "hub:api_library_file": "a library file for a member: its signature is the permission",
+    "hub:api_library_withdraw": "a member withdraws its own document, signed",
 }
 
 
