@@ -29,7 +29,7 @@ MAX_RESULTS = 100
 _KIND_LABELS = dict(library.KINDS)
 _PRIORITY_LABELS = {p.key: p.label for p in PRIORITIES}
 
-View = Callable[[HttpRequest, HubMember], JsonResponse]
+View = Callable[..., JsonResponse]  # (request, member, **address parts)
 
 
 def _error(status: int, detail: str) -> JsonResponse:

@@ -131,7 +131,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         plugins.Section("later", "A later module", order=95, pages=[("Its page", "core:home")])
     )
     titles = [s["title"] for s in navigation.sections(users["viewer"])]
-    assert titles[:11] == [
+    assert titles[:12] == [
         "Estate",
         "Governance",
         "Cyber",
@@ -142,6 +142,7 @@ def test_menu_sections_and_home_buttons_are_registered(monkeypatch, users, clien
         "Registers",
         "Public site",
         "A later module",
+        "Exchange",
         "Organization",
     ]
     monkeypatch.setattr(plugins, "_home_links", dict(plugins._home_links))

@@ -49,7 +49,7 @@ def request_doc(**changes):
 def test_a_file_must_be_what_its_name_says():
     assert library.check_file("plan.pdf", PDF) == "pdf"
     assert library.check_file("job.docx", _docx()) == "docx"
-    assert library.check_file("notes.md", "# Notes\nPlain words.".encode()) == "md"
+    assert library.check_file("notes.md", "# Notes — plain words".encode()) == "md"
     for name, data, words in [
         ("plan.pdf", b"MZ\x90\x00 a program", "the content is none"),
         ("job.docx", PDF, "the content is PDF"),
