@@ -110,8 +110,11 @@ def library_page(request: HttpRequest) -> HttpResponse:
         )
         try:
             answer = client.call(profile, "GET", protocol.LIBRARY, query=query)
-            documents = list(answer.get("documents", []))[: library_api.MAX_RESULTS]
-        except (client.HubError, AttributeError) as exc:
+            found = answer.get("documents", []) if isinstance(answer, dict) else None
+            if not isinstance(found, list):
+                raise TypeError
+            documents = [d for d in found if isinstance(d, dict)][: library_api.MAX_RESULTS]
+        except (client.HubError, TypeError) as exc:
             hub_error = (
                 str(exc) if isinstance(exc, client.HubError) else "The hub's answer was not a list."
             )

@@ -14,6 +14,7 @@ from django.test import Client
 
 from townhall.core import context, services
 from townhall.exchange import client, library, protocol
+from townhall.exchange import client as library_client
 from townhall.exchange.models import HubMember, JurisdictionProfile, PracticeDocument
 
 TODAY = datetime.date(2026, 12, 7)
@@ -250,6 +251,9 @@ def test_the_member_page_shares_searches_and_downloads(member, users, client):
         assert b"was withdrawn" in withdrawn.content
         assert b"Board technology policy" not in client.get("/exchange/library/").content
         assert client.get(f"/exchange/library/{doc.pk}/download/").status_code == 404
+    with library_client.use_transport(lambda *args: (200, b'{"documents": 5}')):
+        odd = client.get("/exchange/library/")
+        assert odd.status_code == 200 and b"not a list" in odd.content
 
 
 def client_transport():
