@@ -2,22 +2,14 @@ from django.apps import AppConfig
 
 # The module's section of the main menu: pages beyond its record lists, and who may open each.
 MENU: list[tuple] = [
-    # --- scorecard ---
     ("Priorities scorecard", "exchange:scorecard"),  # everyone, figures of what they may see
-]
-
-# --- member ---
-MENU += [
+    # IT, administrators, the board and viewers read the peer comparison (aggregates only).
+    ("Peer comparison", "exchange:peers", ("admin", "it_manager", "staff", "board", "viewer")),
+    ("Practice library", "exchange:library"),
+    ("Priorities survey", "exchange:survey", ("admin", "it_manager")),
     ("Exchange metrics", "exchange:metrics", ("admin",)),
     ("Jurisdiction profile", "exchange:profile", ("admin",)),
 ]
-
-# --- peers ---
-# IT, administrators, the board and viewers read the peer comparison (aggregates only).
-MENU += [("Peer comparison", "exchange:peers", ("admin", "it_manager", "staff", "board", "viewer"))]
-
-# --- survey ---
-MENU += [("Priorities survey", "exchange:survey", ("admin", "it_manager"))]
 
 
 class ExchangeConfig(AppConfig):
@@ -29,7 +21,7 @@ class ExchangeConfig(AppConfig):
         from townhall.core import plugins
 
         # The jobs register themselves: joining, submitting and fetching (member), the peer
-        # report and the scorecard's readings (tasks), the survey's (survey_tasks).
-        from townhall.exchange import member, survey_tasks, tasks  # noqa: F401
+        # report and the scorecard's readings (tasks), the survey's and the library's.
+        from townhall.exchange import library_tasks, member, survey_tasks, tasks  # noqa: F401
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

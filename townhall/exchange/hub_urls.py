@@ -1,19 +1,23 @@
 """The hub: its API for members (signed requests, `protocol.py`) under `/hub/api/`, and its
 administrators' and public pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from townhall.exchange import library_api, survey_api
+from townhall.exchange.pages import library_pages
+from townhall.exchange.pages import survey as survey_pages
 
 app_name = "hub"
-urlpatterns: list = []
-
-# --- survey ---
-from townhall.exchange import survey_api  # noqa: E402
-from townhall.exchange.pages import survey as survey_pages  # noqa: E402
-
-urlpatterns += [
+urlpatterns: list = [
+    # The annual survey: its API for members, its administrators' pages, the published report.
     path("api/survey/", survey_api.survey_view, name="api_survey"),
     path("surveys/", survey_pages.hub_surveys, name="surveys"),
     path("surveys/<int:year>/", survey_pages.hub_survey, name="survey_admin"),
     path("survey/<int:year>/", survey_pages.report, name="survey_report"),
     path("survey/<int:year>/counts.csv", survey_pages.report_csv, name="survey_report_csv"),
+    # The practice library: its API for members and its administrators' page.
+    path("api/library/", library_api.documents, name="api_library"),
+    path("api/library/<str:pk>/file/", library_api.file, name="api_library_file"),
+    path("api/library/<str:pk>/withdraw/", library_api.withdraw_view, name="api_library_withdraw"),
+    path("library/", library_pages.hub_library, name="library"),
 ]

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from townhall.core.models import TrackedModel
-from townhall.exchange import bands
+from townhall.exchange import bands, library
 from townhall.exchange.metrics import METRIC_SET_VERSION
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -218,3 +218,43 @@ from townhall.exchange.survey_models import (  # noqa: E402, F401
     SurveyQuote,
     SurveyResponse,
 )
+
+# --- library ---
+
+
+class PracticeDocument(TrackedModel):
+    """A document a member shared in the hub's practice library, with the licence it is
+    shared under and who at the member consented. Members see it through the signed API
+    (without the member's name unless it chose to be named); withdrawn ones never."""
+
+    admin_only = True
+
+    member = models.ForeignKey(
+        HubMember, on_delete=models.PROTECT, related_name="practice_documents"
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=library.KINDS)
+    summary = models.TextField(blank=True)
+    priorities = models.JSONField(default=list, help_text="Keys of exchange.priorities.")
+    licence = models.CharField(
+        max_length=20, choices=[(k, name) for k, (name, _) in library.LICENCES.items()]
+    )
+    consent_name = models.CharField("consented by", max_length=200)
+    consent_title = models.CharField("their title", max_length=200)
+    consent_day = models.DateField("consented on")
+    shown_as = models.CharField(max_length=20, choices=library.SHOWN_AS)
+    file = models.FileField(upload_to="library/%Y/", max_length=300)
+    file_name = models.CharField(max_length=100)
+    file_type = models.CharField(
+        max_length=10, choices=[(k, v[0]) for k, v in library.FILE_TYPES.items()]
+    )
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "practice document"
+
+    def __str__(self) -> str:
+        return self.title

@@ -29,6 +29,10 @@ PUBLIC = {
     "hub:api_survey": "the hub's survey API: members' Townhalls sign each request instead",
     "hub:survey_report": "the published survey report, counts only, is for everyone",
     "hub:survey_report_csv": "the published survey report's counts as CSV",
+    # --- library ---
+    "hub:api_library": "the hub's library API: a member's signature is the permission",
+    "hub:api_library_file": "a library file for a member: its signature is the permission",
+    "hub:api_library_withdraw": "a member withdraws its own document, signed",
 }
 
 
