@@ -12,4 +12,7 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from townhall.core import plugins
 
+        # --- hub ---
+        from townhall.exchange import tasks  # noqa: F401 - registers the recompute job
+
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))
