@@ -4,6 +4,7 @@ person at the hub makes these changes (the API's door is "api")."""
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from townhall.core import context, services
-from townhall.exchange import bands, cohorts, metrics, protocol
+from townhall.exchange import bands, cohorts, metrics, privacy, protocol
 from townhall.exchange.models import CohortStatistic, HubJoinCode, HubMember, HubSubmission
 
 JOB_KIND = "exchange.recompute"
@@ -160,7 +161,8 @@ def recompute(user: Any = context.SYSTEM) -> int:
             grouped.setdefault((year, version, metric), []).append((members[member_pk], value))
     fresh: list[dict[str, Any]] = []
     for (year, version, metric), found in grouped.items():
-        for cell in cohorts.release(found, settings.EXCHANGE_MIN_COHORT):
+        noise = _noise(version, metric)
+        for cell in cohorts.release(found, settings.EXCHANGE_MIN_COHORT, noise):
             fresh.append(
                 {
                     "year": year,
@@ -179,6 +181,22 @@ def recompute(user: Any = context.SYSTEM) -> int:
         services.delete_many(user, CohortStatistic.objects.all())
         services.create_many(user, CohortStatistic, fresh)
     return len(fresh)
+
+
+def budget(version: str) -> privacy.Budget | None:
+    """The privacy budget of a metric set version, or None when no noise is added."""
+    epsilon = settings.EXCHANGE_EPSILON
+    if epsilon is None or version not in metrics.VERSIONS:
+        return None
+    return privacy.Budget(epsilon, len(metrics.VERSIONS[version]))
+
+
+def _noise(version: str, metric: str) -> Callable[[float], float] | None:
+    found = budget(version)
+    known = metrics.VERSIONS.get(version, {})
+    if found is None or metric not in known:
+        return None
+    return privacy.noise_for(known[metric], found)
 
 
 def statistics(year: int, version: str) -> list[dict[str, Any]]:

@@ -26,6 +26,11 @@ PUBLIC = {
     "saml_acs": "where the SAML provider posts the person's assertion",
     "saml_finish": "finishes SAML sign-in once the session's cookie is back",
     "saml_metadata": "Townhall's SAML metadata, which the provider reads",
+    # --- hub ---
+    "hub:api_join": "a government joins the hub with its join code, before it has a key there",
+    "hub:api_submissions": "members' Townhalls call it; the request's signature is the permission",
+    "hub:api_statistics": "members' Townhalls call it; the request's signature is the permission",
+    "hub:privacy": "anyone may read what the hub releases and its privacy budget",
 }
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from townhall.core.permissions import is_admin
 from townhall.exchange import bands, cohorts, hub
+from townhall.exchange.metrics import METRIC_SET_VERSION
 from townhall.exchange.models import HubMember, HubSubmission
 from townhall.jobs import runner
 
@@ -75,5 +76,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/hub_privacy.html",
-        {"minimum": minimum, "step": cohorts.STEP},
+        {
+            "minimum": minimum,
+            "step": cohorts.STEP,
+            "budget": hub.budget(METRIC_SET_VERSION),
+            "version": METRIC_SET_VERSION,
+            "cohorts_per_member": len(bands.COHORT_DIMENSIONS),
+        },
     )

@@ -85,3 +85,24 @@ def test_four_members_of_five_cannot_solve_the_fifths_value():
     fits = [v / 100 for v in range(4500, 5000) if released(v / 100) == seen]
     assert secret in fits
     assert len(fits) >= 10 and max(fits) - min(fits) >= 0.1
+
+
+def test_with_a_budget_the_figures_carry_opendp_noise_within_the_range():
+    from townhall.exchange import privacy
+    from townhall.exchange.metrics import METRICS
+
+    assert privacy.Budget(epsilon=1.0, metrics=len(METRICS)).releases == len(METRICS) * 6 * 3
+    # A budget large enough that the noise (scale 10 points) seldom reaches the range's ends.
+    budget = privacy.Budget(epsilon=10.0 * len(METRICS) * 6 * 3, metrics=len(METRICS))
+    assert privacy.scale(METRICS[-1], budget) == 10
+    metric = METRICS[-1]  # a percentage
+    noisy = privacy.noise_for(metric, budget)
+    draws = [noisy(50.0) for _ in range(20)]
+    assert all(0 <= d <= 100 for d in draws) and len(set(draws)) > 1
+    # The attack above, now against noisy figures: the same data gives different figures.
+    rows = [(member(), v) for v in [1.0, 2.0, 47.3, 98.0, 99.0]]
+    seen = set()
+    for _ in range(5):
+        cell = by_key(cohorts.release(rows, noise=noisy))["all"]
+        seen.add((cell.q1, cell.median, cell.q3))
+    assert len(seen) > 1

@@ -123,3 +123,17 @@ def test_the_api_refuses_what_it_must_and_never_answers_500(settings):
     refused(signed(client, other, second, "GET", "/hub/api/statistics/"), 401, "no active")
     settings.EXCHANGE_HUB = False
     refused(signed(client, key, member, "POST", path, good), 404, "not an exchange hub")
+
+
+@pytest.mark.django_db
+def test_the_hub_page_is_for_administrators_and_gone_when_not_a_hub(client_for, settings):
+    assert client_for("staff").get("/hub/").status_code == 403
+    admin = client_for("admin")
+    answer = admin.post("/hub/", {"action": "code", "note": "Aspen"})
+    assert answer.status_code == 200 and b"join-code" in answer.content
+    assert b"adds no random noise" in Client().get("/hub/privacy/").content
+    settings.EXCHANGE_EPSILON = 2.5
+    assert b'id="epsilon">2.5<' in Client().get("/hub/privacy/").content
+    settings.EXCHANGE_HUB = False
+    assert admin.get("/hub/").status_code == 404
+    assert Client().get("/hub/privacy/").status_code == 404
