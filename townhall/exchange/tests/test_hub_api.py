@@ -19,7 +19,7 @@ PROFILE = {
     "budget_band": "budget_50m_250m",
 }
 # Values no cohort figure can land on by chance (released figures are rounded to 0.1).
-SECRETS = [11.11, 23.37, 35.53, 47.77, 59.99, 71.13]
+SECRETS = [11.11, 23.37, 35.53, 47.77, 59.99, 71.13, 60.01]
 
 
 @pytest.fixture(autouse=True)
@@ -63,16 +63,18 @@ def submission(key: str, values: dict, year: int = 2026) -> bytes:
 @pytest.mark.django_db
 def test_members_submit_and_read_only_released_cohort_statistics():
     client = Client()
-    keys = [protocol.new_private_key() for _ in SECRETS]
+    keys = [protocol.new_private_key() for _ in SECRETS[:6]]
     ids = [join(client, f"County {i}", k) for i, k in enumerate(keys)]
     path = "/hub/api/submissions/"
-    for key, member, value in zip(keys, ids, SECRETS, strict=True):
+    for key, member, value in zip(keys, ids, SECRETS[:6], strict=True):
         body = submission(key, {"it_vacancy_rate_pct": value})
         answer = signed(client, key, member, "POST", path, body.encode())
         assert answer.json() == {"revision": 1, "status": "accepted"}
     # The same values again change nothing; new ones count the revision up.
     same = submission(keys[0], {"it_vacancy_rate_pct": SECRETS[0]}).encode()
     assert signed(client, keys[0], ids[0], "POST", path, same).json()["status"] == "unchanged"
+    new = submission(keys[5], {"it_vacancy_rate_pct": 60.01}).encode()
+    assert signed(client, keys[5], ids[5], "POST", path, new).json()["revision"] == 2
     with context.acting("task"):
         hub.recompute()
     query = f"/hub/api/statistics/?year=2026&version={METRIC_SET_VERSION}"
