@@ -407,3 +407,10 @@ PUBLIC_INPUT_PER_CLIENT = envint("TOWNHALL_PUBLIC_INPUT_PER_CLIENT", 20)
 # least TOWNHALL_EXCHANGE_MIN_COHORT members.
 EXCHANGE_HUB = envbool("TOWNHALL_EXCHANGE_HUB", False)
 EXCHANGE_MIN_COHORT = max(5, envint("TOWNHALL_EXCHANGE_MIN_COHORT", 5))
+# --- hub ---
+# A hub's differential-privacy budget per year and metric set version (docs/exchange.md):
+# set, it adds OpenDP's Laplace noise to every released figure; unset, none.
+_EPSILON = (envstr("TOWNHALL_EXCHANGE_EPSILON") or "").strip()
+if _EPSILON and not _EPSILON.replace(".", "", 1).isdecimal():
+    raise RuntimeError("TOWNHALL_EXCHANGE_EPSILON must be a positive number, such as 1 or 0.5")
+EXCHANGE_EPSILON: float | None = float(_EPSILON) if _EPSILON and float(_EPSILON) > 0 else None

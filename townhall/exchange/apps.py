@@ -21,7 +21,8 @@ class ExchangeConfig(AppConfig):
         from townhall.core import plugins
 
         # The jobs register themselves: joining, submitting and fetching (member), the peer
-        # report and the scorecard's readings (tasks), the survey's and the library's.
+        # report, the scorecard's readings and the hub's recomputation (tasks), the
+        # survey's and the library's.
         from townhall.exchange import library_tasks, member, survey_tasks, tasks  # noqa: F401
 
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

@@ -3,12 +3,19 @@ administrators' and public pages."""
 
 from django.urls import path
 
-from townhall.exchange import library_api, survey_api
-from townhall.exchange.pages import library_pages
+from townhall.exchange import hub_api, library_api, survey_api
+from townhall.exchange.pages import hub_pages, library_pages
 from townhall.exchange.pages import survey as survey_pages
 
 app_name = "hub"
 urlpatterns: list = [
+    # The hub's administrators' page and its published privacy rules (pages/hub_pages.py).
+    path("", hub_pages.admin, name="admin"),
+    path("privacy/", hub_pages.privacy, name="privacy"),
+    # Members join, submit their metrics and fetch cohort statistics (hub_api.py).
+    path("api/join/", hub_api.join, name="api_join"),
+    path("api/submissions/", hub_api.submissions, name="api_submissions"),
+    path("api/statistics/", hub_api.statistics, name="api_statistics"),
     # The annual survey: its API for members, its administrators' pages, the published report.
     path("api/survey/", survey_api.survey_view, name="api_survey"),
     path("surveys/", survey_pages.hub_surveys, name="surveys"),

@@ -258,3 +258,27 @@ class PracticeDocument(TrackedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- hub ---
+
+
+class HubJoinCode(TrackedModel):
+    """A one-use code a hub administrator gives a government so it can join: kept only as
+    its SHA-256, so a copy of the database lets nobody join; it expires unused."""
+
+    admin_only = True
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField("for whom", max_length=200, blank=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        HubMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-expires_at"]
+
+    def __str__(self) -> str:
+        return self.note or f"Join code until {self.expires_at:%Y-%m-%d}"

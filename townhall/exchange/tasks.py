@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import context
-from townhall.exchange import peer_report
+from townhall.exchange import hub, peer_report
 from townhall.jobs import runner
 from townhall.jobs.models import Job
 
@@ -49,3 +49,14 @@ def readings_job(ctx: runner.JobContext) -> str:
 def ask_for_readings() -> Job:
     """Ask for today's readings; one job however many ask (submitted as the system)."""
     return runner.submit(context.SYSTEM, READINGS, "Priorities scorecard readings", {})
+
+
+@runner.job(hub.JOB_KIND)
+def recompute_job(ctx: runner.JobContext) -> str:
+    """Work out every cohort statistic again, after submissions (one job for many)."""
+    ctx.start(1, "Working out the cohort statistics.")
+    user = ctx.user if ctx.user is not None else context.SYSTEM
+    with context.acting("task"):
+        rows = hub.recompute(user)
+    ctx.progress(1)
+    return f"{rows} cohort statistics worked out."

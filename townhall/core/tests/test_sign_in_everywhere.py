@@ -33,6 +33,11 @@ PUBLIC = {
     "hub:api_library": "the hub's library API: a member's signature is the permission",
     "hub:api_library_file": "a library file for a member: its signature is the permission",
     "hub:api_library_withdraw": "a member withdraws its own document, signed",
+    # --- hub ---
+    "hub:api_join": "a government joins the hub with its join code, before it has a key there",
+    "hub:api_submissions": "members' Townhalls call it; the request's signature is the permission",
+    "hub:api_statistics": "members' Townhalls call it; the request's signature is the permission",
+    "hub:privacy": "anyone may read what the hub releases and its privacy budget",
 }
 
 
