@@ -12,4 +12,9 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from townhall.core import plugins
 
+        # --- home ---
+        from townhall.exchange.pages import home
+
+        plugins.register_home(home.home)
+        # --- end home ---
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))
