@@ -663,8 +663,8 @@ class RecordsPage(View):
         recent = recent.select_related("actor")[:10]
         links = plugins.home_links()  # a module's dashboard (`plugins.register_home_link`)
         notices = plugins.home_notices(request.user)  # what waits for this person
-        page = {"cards": cards, "recent": recent, "home_links": links, "notices": notices}
-        page["records_page"] = request.path == reverse("core:records")
+        page: dict[str, Any] = {"cards": cards, "recent": recent, "home_links": links}
+        page |= {"notices": notices, "records_page": request.path == reverse("core:records")}
         return render(request, "core/home.html", page)
 
 

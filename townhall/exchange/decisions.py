@@ -33,7 +33,8 @@ def _contracts(user: Any, today: datetime.date, until: datetime.date) -> list[De
         assert row.notice_deadline is not None  # filtered above
         late = row.notice_deadline < today
         verb = "was due" if late else "is due"
-        text = f"Notice on the contract {row} with {row.vendor} {verb} {when(row.notice_deadline, today)}."
+        on = when(row.notice_deadline, today)
+        text = f"Notice on the contract {row} with {row.vendor} {verb} {on}."
         found.append(Decision(text, row.notice_deadline, row.get_absolute_url(), late, "contract"))
     return found
 
@@ -47,7 +48,7 @@ def _proposals(user: Any, today: datetime.date, until: datetime.date) -> list[De
     )
     return [
         Decision(
-            f"The proposal {row} is {row.get_status_display().lower()} and waits for its next step.",
+            f"The proposal {row} is {row.get_status_display().lower()}: it waits for a step.",
             timezone.localdate(row.updated_at),
             row.get_absolute_url(),
             False,

@@ -12,7 +12,6 @@ from townhall.estate import models as e
 from townhall.exchange import decisions
 from townhall.exchange.decisions_text import Decision, soonest, when
 from townhall.governance.models import Proposal
-from townhall.governance.tests.conftest import board, cycle, make_proposal, pools  # noqa: F401
 
 S = context.SYSTEM
 TODAY = timezone.localdate()
@@ -111,7 +110,7 @@ def test_a_liaison_sees_only_their_own_department(client_for, departments, make_
 def test_a_board_member_sees_the_ballot_waiting_and_a_viewer_the_briefs(
     client_for,
     make_proposal,
-    board,  # noqa: F811
+    board,
 ) -> None:
     make_proposal("Permit portal", status=Proposal.Status.UNDER_REVIEW)
     page = client_for("board").get("/").content.decode()
