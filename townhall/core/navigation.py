@@ -63,6 +63,7 @@ def sections(user: Any) -> list[dict[str, Any]]:
         if links:
             result.append({"title": title, "links": links})
     tools = [
+        {"label": "Records", "url": _address("core:records")},
         {"label": "Import a spreadsheet", "url": _address("imports:home")},
         {"label": "Audit log", "url": _address("audit:list")},
         {"label": "Background jobs", "url": _address("jobs:list")},

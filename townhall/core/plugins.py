@@ -16,6 +16,7 @@ whatever is registered. Modelled on NetBox's template extensions and `register_m
 - `register_menu(Section(...))`: a module's section of the main menu;
 - `register_home_link(HomeLink(...))`: a button on the home page (the estate dashboard);
 - `register_home_notice(func)`: what waits for the person, at the top of their home page;
+- `register_home(func)`: the home page itself, built for the person's role (one at a time);
 - `register_demo("townhall.estate.demo.load", 10)`: a module's part of the demo county.
 """
 
@@ -313,6 +314,22 @@ def register_home_notice(
 
 def home_notices(user: Any) -> list[HomeNotice]:
     return [notice for func in _home_notices if (notice := func(user)) is not None]
+
+
+# (request) -> the person's home page, or None for the platform's own (the record counts)
+_home: list[Callable[[Any], Any]] = []
+
+
+def register_home(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The module that builds each person's home for their role (exchange); one at a time,
+    the last registered wins. `func(request)` returns the response, or None to leave the
+    person the platform's page."""
+    _home[:] = [func]
+    return func
+
+
+def home() -> Callable[[Any], Any] | None:
+    return _home[0] if _home else None
 
 
 # --- the main menu ---------------------------------------------------------------------

@@ -635,6 +635,19 @@ class BulkDeletePage(ResourceView):
 
 
 class HomePage(View):
+    """The person's home: built for their role by the module that registered one
+    (`plugins.register_home`), else the record counts."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        build = plugins.home()
+        if build is not None and (response := build(request)) is not None:
+            return response
+        return RecordsPage().get(request)
+
+
+class RecordsPage(View):
+    """How many records of each kind the person may see, and the latest changes."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
         counts = kept(f"core:home-counts:{request.user.pk}", _home_counts, request.user)
         cards = [
@@ -650,7 +663,8 @@ class HomePage(View):
         recent = recent.select_related("actor")[:10]
         links = plugins.home_links()  # a module's dashboard (`plugins.register_home_link`)
         notices = plugins.home_notices(request.user)  # what waits for this person
-        page = {"cards": cards, "recent": recent, "home_links": links, "notices": notices}
+        page: dict[str, Any] = {"cards": cards, "recent": recent, "home_links": links}
+        page |= {"notices": notices, "records_page": request.path == reverse("core:records")}
         return render(request, "core/home.html", page)
 
 

@@ -24,5 +24,8 @@ class ExchangeConfig(AppConfig):
         # report, the scorecard's readings and the hub's recomputation (tasks), the
         # survey's and the library's.
         from townhall.exchange import library_tasks, member, survey_tasks, tasks  # noqa: F401
+        from townhall.exchange.pages import home
 
+        # Each role's home page at "/" (the record counts move to /records/).
+        plugins.register_home(home.home)
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

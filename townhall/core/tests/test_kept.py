@@ -29,17 +29,17 @@ def test_kept_until_an_audited_change():
 def test_home_counts_follow_changes(client_for):
     client = client_for("viewer")
     services.create(context.SYSTEM, m.Vendor, {"name": "First vendor"})
-    before = client.get("/").content.decode()
+    before = client.get("/records/").content.decode()
     services.create(context.SYSTEM, m.Vendor, {"name": "Second vendor"})
-    after = client.get("/").content.decode()
+    after = client.get("/records/").content.decode()
     assert before != after
     with CaptureQueriesContext(connection) as ctx:
-        client.get("/")
+        client.get("/records/")
     assert len(ctx.captured_queries) < 15  # not one count per kind of record
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("address", ["/", "/audit/"])
+@pytest.mark.parametrize("address", ["/records/", "/audit/"])
 def test_change_lists_leave_values_unread(client_for, address):
     """The home page and the audit log list who changed what, not the values: an entry
     can hold a whole document (a recovery plan's content), which they must not read."""
@@ -67,7 +67,7 @@ def test_signing_in_changes_no_kept_figure_nor_the_recent_changes(client_for, us
     mfa.record_event(request, SignInEvent.Kind.SIGNED_IN, user=users["viewer"], method="password")
     kept.kept("t", calls.append, 1)
     assert calls == [1]
-    page = client_for("admin").get("/").content.decode()
+    page = client_for("admin").get("/records/").content.decode()
     assert "Sign-in: Signed in: viewer" not in page and "Department: Finance" in page
     services.create(context.SYSTEM, m.Vendor, {"name": "A change"})
     kept.kept("t", calls.append, 1)
