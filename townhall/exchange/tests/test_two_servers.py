@@ -4,6 +4,7 @@ them real HTTP through `client.py`'s own transport. Four more governments join a
 over the wire with their own keys, so a cohort of five is released."""
 
 import datetime
+import io
 import json
 import os
 import socket
@@ -13,11 +14,21 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
 from townhall.conftest import copy_migrated
 from townhall.core import context, services
 from townhall.estate.models import Component
 from townhall.exchange import client, member, metrics, protocol
-from townhall.exchange.models import JurisdictionProfile, MetricSubmission, PeerStatistic
+from townhall.exchange.models import (
+    HubJoinCode,
+    JurisdictionProfile,
+    MetricSubmission,
+    PeerStatistic,
+)
 from townhall.jobs.models import Job
 
 YEAR = datetime.date.today().year
@@ -198,3 +209,19 @@ def test_a_member_and_four_peers_share_through_a_real_hub(
         server.terminate()
         _, hub_log = server.communicate(timeout=30)
     assert b"Traceback" not in hub_log, hub_log.decode()[-2000:]
+
+
+@pytest.mark.django_db
+def test_join_codes_from_the_command_expire_when_told_and_are_kept_hashed():
+    out = io.StringIO()
+    call_command("exchange", "join-code", "--days", "3", "--count", "2", stdout=out)
+    codes = out.getvalue().split()
+    kept = HubJoinCode.objects.order_by("expires_at")
+    assert len(codes) == 2 and kept.count() == 2
+    assert not any(code in str(row.code_hash) for code in codes for row in kept)
+    left = kept[0].expires_at - timezone.now()
+    assert datetime.timedelta(days=2, hours=23) < left <= datetime.timedelta(days=3)
+    for wrong in (["--days", "0"], ["--days", "366"], ["--count", "0"]):
+        with pytest.raises(CommandError, match=wrong[0]):
+            call_command("exchange", "join-code", *wrong, stdout=io.StringIO())
+    assert HubJoinCode.objects.count() == 2
