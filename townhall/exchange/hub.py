@@ -29,8 +29,8 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
-def make_join_code(user: Any, note: str = "") -> str:
-    """A new one-use join code, shown once: only its hash is kept."""
+def make_join_code(user: Any, note: str = "", days: int = CODE_DAYS) -> str:
+    """A new one-use join code, shown once: only its hash is kept. It expires after `days`."""
     code = secrets.token_urlsafe(18)
     services.create(
         user,
@@ -38,7 +38,7 @@ def make_join_code(user: Any, note: str = "") -> str:
         {
             "code_hash": _hash(code),
             "note": note[:200],
-            "expires_at": timezone.now() + timedelta(days=CODE_DAYS),
+            "expires_at": timezone.now() + timedelta(days=days),
         },
     )
     return code
