@@ -29,7 +29,7 @@ PROFILE = {
     "employees": 2_140,
     "it_operating_budget": Decimal("11200000"),
 }
-MEMBERS = {"small": 60, "large": 300}
+MEMBERS = {"small": 60, "large": 120}
 # Peers drawn around these (median, spread) for each metric of the set; each value is kept
 # within the metric's bounds. Cyber scores and training creep up a little each year.
 MEDIANS: dict[str, tuple[float, float]] = {
