@@ -28,4 +28,8 @@ class ExchangeConfig(AppConfig):
 
         # Each role's home page at "/" (the record counts move to /records/).
         plugins.register_home(home.home)
+        # --- exdemo ---
+        # The exchange's part of the demo county, after the public site (order 90).
+        plugins.register_demo("townhall.exchange.demo.load", order=95)
+        # --- end exdemo ---
         plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))

@@ -117,6 +117,23 @@ def submit_job(ctx: runner.JobContext) -> str:
     return f"The hub {status} the figures for {year} (revision {revision})."
 
 
+def keep_statistics(user: Any, year: int, version: str, rows: list[dict]) -> None:
+    """Replace the year's kept cohort statistics with `rows` (checked by
+    `figures.statistic_rows`), all or none."""
+    now = timezone.now()
+    with transaction.atomic():
+        old = PeerStatistic.objects.filter(year=year, metric_set_version=version)
+        services.delete_many(user, list(old))
+        services.create_many(
+            user,
+            PeerStatistic,
+            [
+                {**row, "year": year, "metric_set_version": version, "fetched_at": now}
+                for row in rows
+            ],
+        )
+
+
 @runner.job(FETCH)
 def fetch_job(ctx: runner.JobContext) -> str:
     """Fetch the released cohort statistics for a year, replacing that year's."""
@@ -129,17 +146,6 @@ def fetch_job(ctx: runner.JobContext) -> str:
     if problems:
         raise runner.JobFailed("the hub's answer was not understood: " + "; ".join(problems[:5]))
     ctx.progress(1, "Keeping them.")
-    now = timezone.now()
-    with transaction.atomic():
-        old = PeerStatistic.objects.filter(year=year, metric_set_version=version)
-        services.delete_many(ctx.user, list(old))
-        services.create_many(
-            ctx.user,
-            PeerStatistic,
-            [
-                {**row, "year": year, "metric_set_version": version, "fetched_at": now}
-                for row in rows
-            ],
-        )
+    keep_statistics(ctx.user, year, version, rows)
     ctx.link(reverse("exchange:metrics") + f"?year={year}", "Back to the metrics")
     return f"{len(rows):,} cohort statistics for {year} fetched."

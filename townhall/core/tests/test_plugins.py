@@ -164,4 +164,5 @@ def test_the_demo_loads_the_platform_then_each_module_in_order():
         "townhall.people.demo.load",
         "townhall.registers.demo.load",
         "townhall.public.demo.load",
+        "townhall.exchange.demo.load",
     ]
