@@ -9,7 +9,8 @@ a PostgreSQL URL whose database is recreated; `DATABASE_URL` is read too), it:
 (b) makes `--members` members with seeded profile bands, and bulk-loads a submission for
     each member and each of `--years` years through the write path (`create_many`);
 (c) sends `--sample` signed submissions for one more year through the API with Django's
-    test client (signature checks, metric and profile checks, the write path): per second;
+    test client (signature checks, metric and profile checks, the write path): per second,
+    after one request that loads the middleware and the URLs (`--profile`: where it goes);
 (d) baseline: reads every stored value with one query;
 (e) recomputes every cohort statistic (`hub.recompute`), as the job does.
 
@@ -17,12 +18,15 @@ Prints each time (wall clock), and the ratio (e) / (d). Prints figures; it is no
 
     .venv/bin/python bench/exchange_hub.py                 # 10,000 members, 50 metrics, 10 years
     .venv/bin/python bench/exchange_hub.py --small
+    .venv/bin/python bench/exchange_hub.py --small --profile   # where a submission's time goes
     .venv/bin/python bench/exchange_hub.py --database postgres://postgres@127.0.0.1:5432/bench_hub
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import random
 import resource
 import sys
@@ -100,6 +104,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--small", action="store_true", help="300 members, 2 years, 100 sent")
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile (c) with cProfile: the 40 costliest of our functions",
+    )
     args, _ = parser.parse_known_args()
     if args.small:
         args.members, args.years, args.sample = 300, 2, 100
@@ -169,6 +178,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         }
         body = json.dumps({"payload": payload, "signature": protocol.sign_document(key, payload)})
         bodies.append((m.member_id, body.encode()))
+    # One request first: the first request loads the middleware (whitenoise reads every
+    # static file) and imports every URL module, seconds that are no submission's.
+    client.post(path, b"{}", content_type="application/json")
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     started = time.perf_counter()
     for member_id, body in bodies:
         headers = protocol.request_headers(key, member_id, "POST", path, body, time.time())
@@ -176,6 +191,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         if answer.status_code != 200:
             raise SystemExit(f"refused: {answer.status_code} {answer.content[:200]!r}")
     sent = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats("townhall/", 40)
     print(f"(c) {len(bodies):,} signed submissions: {sent:.1f} s, {len(bodies) / sent:,.0f}/s")
 
     started = time.perf_counter()

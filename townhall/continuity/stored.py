@@ -102,6 +102,13 @@ def current(user: Any) -> Current | None:
         return None
     if not shared():
         return None
+    return whole()
+
+
+def whole() -> Current:
+    """The kept analysis as the whole estate stands, asking for a new one when the estate
+    changed since; for figures the system keeps for itself (the scorecard's daily
+    readings), never for a person's page: no role is checked."""
     latest = StoredAnalysis.objects.defer("order_html").order_by("-pk").first()
     stale = latest is None or AnalysisChange.objects.exists()
     job = None

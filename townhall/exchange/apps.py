@@ -11,6 +11,20 @@ MENU: list[tuple] = [
     ("Jurisdiction profile", "exchange:profile", ("admin",)),
 ]
 
+# --- exfixes ---
+# The hub's administrators' pages answer 404 unless this Townhall is a hub, so the menu
+# offers them only then (`menu_pages`).
+HUB_MENU: list[tuple] = [
+    ("Hub members and submissions", "hub:admin", ("admin",)),
+    ("Hub surveys", "hub:surveys", ("admin",)),
+    ("Hub library", "hub:library", ("admin",)),
+]
+
+
+def menu_pages(hub: bool) -> list[tuple]:
+    """The section's pages: the hub's administrators' pages too when this Townhall is one."""
+    return [*MENU, *HUB_MENU] if hub else list(MENU)
+
 
 class ExchangeConfig(AppConfig):
     name = "townhall.exchange"
@@ -18,6 +32,8 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Exchange"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from townhall.core import plugins
 
         # The jobs register themselves: joining, submitting and fetching (member), the peer
@@ -28,8 +44,10 @@ class ExchangeConfig(AppConfig):
 
         # Each role's home page at "/" (the record counts move to /records/).
         plugins.register_home(home.home)
-        # --- exdemo ---
         # The exchange's part of the demo county, after the public site (order 90).
         plugins.register_demo("townhall.exchange.demo.load", order=95)
-        # --- end exdemo ---
-        plugins.register_menu(plugins.Section("exchange", "Exchange", order=100, pages=MENU))
+        plugins.register_menu(
+            plugins.Section(
+                "exchange", "Exchange", order=100, pages=menu_pages(settings.EXCHANGE_HUB)
+            )
+        )

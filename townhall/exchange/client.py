@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ SIGNING_KEYS = Sealer("townhall.exchange.signing-key", "signing key")
 TIMEOUT = 30  # seconds
 MAX_ANSWER = 20 * 1024 * 1024  # bytes read from the hub at most
 
-# (method, url, headers, body) -> (status, body)
+# (method, url, headers, body) -> (status, body); the wait in seconds is `_timeout`'s.
 Transport = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes]]
 
 
@@ -40,7 +41,7 @@ def _urllib(method: str, url: str, headers: dict[str, str], body: bytes) -> tupl
         raise HubError("The hub's address must start with https:// or http://.")
     request = urllib.request.Request(url, data=body or None, headers=headers, method=method)  # noqa: S310 - scheme checked above
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=_timeout.get()) as answer:  # noqa: S310
             return answer.status, answer.read(MAX_ANSWER)
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read(MAX_ANSWER)
@@ -49,6 +50,8 @@ def _urllib(method: str, url: str, headers: dict[str, str], body: bytes) -> tupl
 
 
 _transport: list[Transport] = [_urllib]
+# The wait of the call in progress (per thread): a call a person waits on asks for less.
+_timeout: ContextVar[float] = ContextVar("hub_timeout", default=TIMEOUT)
 
 
 @contextmanager
@@ -81,9 +84,11 @@ def call(
     *,
     query: str = "",
     signed: bool = True,
+    timeout: float = TIMEOUT,
 ) -> Any:
     """Send `doc` (JSON) to the hub's `endpoint` and return its JSON answer. Signed with the
-    profile's key unless `signed` is False (joining, before the hub knows the key)."""
+    profile's key unless `signed` is False (joining, before the hub knows the key). Waits
+    `timeout` seconds at most for the hub (less in a request a person waits on)."""
     if not profile.hub_url:
         raise HubError("No exchange hub is set in the jurisdiction profile.")
     url = hub_path(profile, endpoint) + (f"?{query}" if query else "")
@@ -96,7 +101,11 @@ def call(
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers |= protocol.request_headers(key, profile.member_id, method, path, body, time.time())
-    status, answer = _transport[0](method, url, headers, body)
+    token = _timeout.set(timeout)
+    try:
+        status, answer = _transport[0](method, url, headers, body)
+    finally:
+        _timeout.reset(token)
     try:
         data = json.loads(answer or b"null")
     except ValueError:

@@ -17,6 +17,7 @@ from townhall.exchange.decisions_text import PER_SOURCE, Decision, soonest, when
 from townhall.governance.models import Proposal
 from townhall.people.models import Certification
 from townhall.registers import reviews
+from townhall.registers.models import SurveillanceReview
 
 AHEAD = 60  # days: how far ahead a date counts as coming up
 
@@ -109,6 +110,27 @@ def _reviews(user: Any, today: datetime.date, until: datetime.date) -> list[Deci
     return found
 
 
+def _surveillance(user: Any, today: datetime.date, until: datetime.date) -> list[Decision]:
+    """Reviews of surveillance technology still waiting for a decision, oldest first: an
+    ordinance asks for the decision before the technology is used."""
+    rows = (
+        SurveillanceReview.objects.restrict(user, "view")
+        .filter(decision=SurveillanceReview.Decision.PENDING)
+        .select_related("pilot", "system")
+        .order_by("created_at", "pk")[:PER_SOURCE]
+    )
+    return [
+        Decision(
+            f"The surveillance review of {row.subject} waits for a decision.",
+            timezone.localdate(row.created_at),
+            row.get_absolute_url(),
+            False,
+            "surveillance",
+        )
+        for row in rows
+    ]
+
+
 def _campaigns(user: Any, today: datetime.date, until: datetime.date) -> list[Decision]:
     rows = (
         Campaign.objects.restrict(user, "view")
@@ -149,6 +171,7 @@ SOURCES: tuple[Callable[[Any, datetime.date, datetime.date], list[Decision]], ..
     _reviews,
     _campaigns,
     _certifications,
+    _surveillance,
 )
 
 

@@ -5,7 +5,9 @@ Each priority's figures are counts and sums taken in the database through
 costs one or two queries whatever the size of the estate. Continuity and the foundation
 keep their analyses (`current(user)`): their rows read the kept figures, say "being
 updated" while the first is worked out, and "not shown" to a role the kept analysis is
-not for. The trend compares with the readings the daily job keeps (`tasks.py`)."""
+not for. The trend compares with the readings the daily job keeps (`tasks.py`), taken as the
+system: the whole city as it stands, continuity's and the foundation's kept results
+included whoever may see them."""
 
 import datetime
 from collections.abc import Callable
@@ -15,7 +17,7 @@ from django.db.models import Avg, Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from townhall.core import permissions
+from townhall.core import context, permissions
 from townhall.exchange import scorecard
 from townhall.exchange.priorities import BY_KEY, PRIORITIES
 from townhall.exchange.scorecard import Figure, Row
@@ -29,6 +31,9 @@ def _list(name: str, query: str = "") -> str:
         return ""
     return f"{url}?{query}" if query else url
 
+
+# The figure of a kept analysis whose first one is still being worked out: no reading yet.
+UPDATING = "Being updated"
 
 # What each measure answers: (headline value or None, figures behind it).
 Measured = tuple[float | None, list[Figure]]
@@ -186,11 +191,11 @@ def _portfolio(user: Any, today: datetime.date) -> Measured:
 def _foundation(user: Any, today: datetime.date) -> Measured:
     from townhall.foundation import stored
 
-    kept = stored.current(user)
+    kept = stored.whole() if user is context.SYSTEM else stored.current(user)
     if kept is None:
         return None, [Figure("Not shown to your role: it reads records you may not see")]
     if kept.health is None:
-        return None, [Figure("Being updated")]
+        return None, [Figure(UPDATING)]
     s = kept.health.summary
     total, weak = s.get("service_count", 0), s.get("weak_service_count", 0)
     if not total:
@@ -207,11 +212,11 @@ def _foundation(user: Any, today: datetime.date) -> Measured:
 def _continuity(user: Any, today: datetime.date) -> Measured:
     from townhall.continuity import stored
 
-    kept = stored.current(user)
+    kept = stored.whole() if user is context.SYSTEM else stored.current(user)
     if kept is None:
         return None, [Figure("Not shown to your role: it reads records you may not see")]
     if kept.analysis is None:
-        return None, [Figure("Being updated")]
+        return None, [Figure(UPDATING)]
     sections = kept.analysis.summary.get("sections", {})
     total, gaps = sections.get("services", 0), sections.get("rto-gaps", 0)
     if not total:
@@ -416,22 +421,23 @@ def measure(user: Any, today: datetime.date) -> dict[str, Measured]:
 
 def _earlier(today: datetime.date) -> tuple[dict[str, tuple[str, float | None]], bool]:
     """Per priority, the reading about TREND_DAYS before `today` (or the oldest kept
-    since), and whether today's readings exist. One query."""
+    since), and whether every priority has today's reading. One query."""
     from townhall.exchange.models import ScorecardReading
 
     since = today - datetime.timedelta(days=scorecard.TREND_DAYS)
     earlier: dict[str, tuple[str, float | None]] = {}
-    has_today = False
+    read_today = set()
     for day, key, status, value in (
         ScorecardReading.objects.filter(day__gte=since)
         .order_by("day")
         .values_list("day", "priority", "status", "value")
     ):
         if day == today:
-            has_today = True
+            read_today.add(key)
         elif key not in earlier:
             earlier[key] = (status, value)
-    return earlier, has_today
+    # A priority waiting for its first kept analysis is read later the same day.
+    return earlier, len(read_today) == len(PRIORITIES)
 
 
 def rows_for(user: Any) -> list[Row]:

@@ -110,6 +110,13 @@ def current(user: Any) -> Current | None:
         return None
     if not shared(user):
         return None
+    return whole()
+
+
+def whole() -> Current:
+    """The kept health as the whole estate stands, asking for a new one when it is stale;
+    for figures the system keeps for itself (the scorecard's daily readings), never for a
+    person's page: no role is checked."""
     today = timezone.localdate()
     latest = StoredHealth.objects.order_by("-pk").first()
     stale = _stale(latest, today)

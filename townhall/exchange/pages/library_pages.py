@@ -3,7 +3,9 @@ share one) and the hub administrators' (every document, who shared it, withdraw 
 
 The search is one small signed call made while the page loads: its answer is a bounded list
 with no files, the person is waiting for exactly that answer, and a job would only add a
-page to poll. Sharing sends up to 10 MB and runs on the job runner (`library_tasks.py`)."""
+page to poll, so it waits `SEARCH_TIMEOUT` seconds at most. Sharing sends up to 10 MB and
+withdrawing a document this member shared waits for the hub: both run on the job runner
+(`library_tasks.py`)."""
 
 import base64
 import hashlib
@@ -26,6 +28,8 @@ from townhall.exchange.priorities import PRIORITIES
 from townhall.jobs import runner
 
 SHARE_JOB = "exchange.library_share"
+WITHDRAW_JOB = "exchange.library_withdraw"
+SEARCH_TIMEOUT = 10  # seconds: the person waits for the search; jobs take the default
 
 # Administrators and IT managers may share in the jurisdiction's name.
 may_share = permissions.sees_personnel
@@ -83,6 +87,8 @@ def library_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_share(request.user):
             raise PermissionDenied("Only administrators and IT managers may share.")
+        if "withdraw" in request.POST:
+            return _withdraw(request, profile)
         if profile is None:
             error = "This Townhall has not joined a hub yet."
         else:
@@ -109,7 +115,9 @@ def library_page(request: HttpRequest) -> HttpResponse:
             {k: v for k, v in {"q": q, "priority": priority, "kind": kind}.items() if v}
         )
         try:
-            answer = client.call(profile, "GET", protocol.LIBRARY, query=query)
+            answer = client.call(
+                profile, "GET", protocol.LIBRARY, query=query, timeout=SEARCH_TIMEOUT
+            )
             found = answer.get("documents", []) if isinstance(answer, dict) else None
             if not isinstance(found, list):
                 raise TypeError
@@ -139,6 +147,24 @@ def library_page(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _withdraw(request: HttpRequest, profile: JurisdictionProfile | None) -> HttpResponse:
+    """Ask the hub, on a job, to withdraw a document this member shared (the hub refuses
+    anyone else's)."""
+    pk = request.POST.get("withdraw", "")
+    if profile is None:
+        raise Http404("This Townhall has not joined a hub yet.")
+    if not pk.isdecimal() or len(pk) > 12:
+        raise Http404("withdraw: no such document.")
+    job = runner.submit(
+        request.user,
+        WITHDRAW_JOB,
+        "Withdraw a document from the practice library",
+        {"document": int(pk)},
+    )
+    messages.success(request, "The hub is being asked to withdraw the document.")
+    return redirect("jobs:detail", job.pk)
 
 
 @require_http_methods(["GET"])

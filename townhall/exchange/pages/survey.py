@@ -157,8 +157,8 @@ def hub_surveys(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def hub_survey(request: HttpRequest, year: int) -> HttpResponse:
-    """One survey: how many answered, the challenges written (without who wrote them),
-    the quotes chosen, and its moves."""
+    """One survey: how many answered, the challenges and other priorities written (without
+    who wrote them), the quotes chosen, and its moves."""
     _hub_admin(request)
     if not 2000 <= year <= 2100:
         raise Http404("There is no survey for that year.")
@@ -184,11 +184,11 @@ def hub_survey(request: HttpRequest, year: int) -> HttpResponse:
             for reason in problem.messages:
                 messages.error(request, reason)
         return redirect("hub:survey_admin", year=found.year)
-    challenges = [
-        t
-        for t in SurveyResponse.objects.filter(survey=found).values_list("challenges", flat=True)
-        if t
-    ]
+    written = list(SurveyResponse.objects.filter(survey=found).values_list("challenges", "other"))
+    challenges = [c for c, _ in written if c]
+    # Priorities members named beyond the list: for the administrators to weigh, never in
+    # the published report (a free text may tell who wrote it).
+    others = [o for _, o in written if o]
     moves = [
         (to, label)
         for to, label in MOVES.items()
@@ -199,6 +199,7 @@ def hub_survey(request: HttpRequest, year: int) -> HttpResponse:
         "answers": found.responses.count(),
         "minimum": settings.EXCHANGE_MIN_COHORT,
         "challenges": challenges,
+        "others": others,
         "quotes": found.quotes.all(),
         "moves": moves,
     }

@@ -12,6 +12,7 @@ from townhall.estate import models as e
 from townhall.exchange import decisions
 from townhall.exchange.decisions_text import Decision, soonest, when
 from townhall.governance.models import Proposal
+from townhall.registers.models import SurveillanceReview
 
 S = context.SYSTEM
 TODAY = timezone.localdate()
@@ -51,7 +52,14 @@ def test_the_cio_sees_decisions_due_with_the_overdue_marked(client_for, departme
         Evidence,
         {"title": "Pen test report", "expires": days(7), "link": "https://example.org/pt"},
     )
+    readers = services.create(S, e.System, {"name": "Plate readers"})
+    services.create(S, SurveillanceReview, {"system": readers, "collected": "Plates"})
+    cameras = services.create(S, e.System, {"name": "Cameras"})
+    decided = {"decision": "approved", "decided_on": days(-1)}
+    services.create(S, SurveillanceReview, {"system": cameras, "collected": "Faces", **decided})
     page = client_for("manager").get("/").content.decode()
+    assert "The surveillance review of Plate readers waits for a decision." in page
+    assert "review of Cameras" not in page
     assert "<h1>" in page and "Decisions due" in page and "Priorities scorecard" in page
     listed = page.split('id="decisions-heading"')[1].split("</section>")[0]
     order = [listed.index(t) for t in ("Phone system", "Old firewall", "Pen test report")]
@@ -76,8 +84,10 @@ def test_the_decisions_cost_the_same_queries_whatever_the_data(
         return len(ctx.captured_queries)
 
     contract("One", days(5), 1, departments["PW"])
+    system = services.create(S, e.System, {"name": "Plate readers"})
     before = count()
     for n in range(12):
+        services.create(S, SurveillanceReview, {"system": system, "collected": f"Plates {n}"})
         contract(f"More {n}", days(10 + n), 1, departments["FIN"])
         services.create(
             S,
@@ -86,7 +96,8 @@ def test_the_decisions_cost_the_same_queries_whatever_the_data(
         )
     with django_assert_num_queries(before):
         shown, more = decisions.due(users["manager"])
-    assert len(shown) == 16 and more == 0  # 8 of each, read whatever the number of rows
+    assert len(shown) == 24 and more == 0  # 8 of each, read whatever the number of rows
+    assert sum(d.kind == "surveillance" for d in shown) == 8
 
 
 @pytest.mark.django_db

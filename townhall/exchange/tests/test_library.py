@@ -258,3 +258,28 @@ def test_the_member_page_shares_searches_and_downloads(member, users, client):
 
 def client_transport():
     return client.use_transport(routed)
+
+
+def test_the_member_withdraws_only_what_it_shared_and_searches_briefly(member, users, client):
+    _, own = api("POST", protocol.LIBRARY, doc=request_doc())
+    api("POST", protocol.LIBRARY, "m-2", request_doc(title="Help desk analyst"))
+    waits = []
+
+    def timed(*args):
+        waits.append(library_client._timeout.get())
+        return routed(*args)
+
+    client.force_login(users["manager"])
+    with library_client.use_transport(timed):
+        page = client.get("/exchange/library/").content.decode()
+        # One button: the hub marks this member's own document, not the other's.
+        assert page.count(">Withdraw<") == 1 and f'value="{own["id"]}"' in page
+        client.force_login(users["viewer"])
+        assert client.post("/exchange/library/", {"withdraw": own["id"]}).status_code == 403
+        client.force_login(users["manager"])
+        assert client.post("/exchange/library/", {"withdraw": "x"}).status_code == 404
+        sent = client.post("/exchange/library/", {"withdraw": own["id"]})
+        assert sent.status_code == 302 and "/jobs/" in sent["Location"]
+    assert PracticeDocument.objects.get(pk=own["id"]).withdrawn
+    # The search a person waits on is short; the job waits the default.
+    assert waits == [10, library_client.TIMEOUT]

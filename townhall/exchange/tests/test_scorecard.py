@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from townhall.core import context, services
-from townhall.estate.models import System
+from townhall.estate.models import Service, System
 from townhall.exchange import scorecard, scorecard_input
 from townhall.exchange.models import ScorecardReading
 from townhall.exchange.priorities import PRIORITIES
@@ -125,3 +125,36 @@ def test_the_page_shows_the_figures_and_the_thresholds(client_for, departments):
     assert "Is technology bought outside IT found" in text
     assert "merchants wait for triage" in text
     assert "only the records you may see" in text
+
+
+@pytest.mark.django_db
+def test_the_daily_readings_use_the_kept_analyses_as_the_whole_city_stands(
+    monkeypatch, departments
+):
+    """A row rule on what continuity and the foundation read keeps their kept results from
+    a person's scorecard, but the readings are the whole city's: they read them anyway."""
+    from townhall.continuity import stored as continuity
+    from townhall.exchange import tasks
+    from townhall.foundation import stored as foundation
+
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM, Service, {"name": "Permits", "owner_department": departments["PW"]}
+        )
+    monkeypatch.setattr(continuity, "shared", lambda: False)
+    monkeypatch.setattr(foundation, "shared", lambda user=None: False)
+    # While the first analysis is worked out there is no reading of it yet, and the next
+    # scorecard asks again the same day.
+    kept = continuity.whole
+    monkeypatch.setattr(continuity, "whole", lambda: continuity.Current(None, True, None))
+    tasks.ask_for_readings()
+    assert ScorecardReading.objects.count() == len(PRIORITIES) - 1
+    assert not scorecard_input._earlier(timezone.localdate())[1]
+    monkeypatch.setattr(continuity, "whole", kept)
+    tasks.ask_for_readings()
+    read = dict(
+        ScorecardReading.objects.filter(
+            priority__in=("continuity", "infrastructure_investment")
+        ).values_list("priority", "value")
+    )
+    assert read == {"continuity": 0, "infrastructure_investment": 0}

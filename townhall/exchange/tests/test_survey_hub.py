@@ -97,7 +97,8 @@ def test_the_report_counts_without_names_and_waits_for_enough_answers(hub, clien
             services.transition(users["admin"], found, "published")
     with context.acting("web"):
         found = services.transition(users["admin"], found, "open")
-    signed("POST", 4, {"ranked": ["modernization", "governance"], "challenges": "Secret County"})
+    answer = {"ranked": ["modernization", "governance"], "challenges": "Secret County"}
+    signed("POST", 4, answer | {"other": "Broadband for Elm Valley"})
     admin = client_for("admin")
     page = f"/hub/surveys/{found.year}/"
     admin.post(page, {"action": "closed"})
@@ -107,13 +108,14 @@ def test_the_report_counts_without_names_and_waits_for_enough_answers(hub, clien
     assert "Priorities survey 2027" in listed and "Secret County" not in listed
     shown = admin.get(page).content.decode()
     assert "<strong>5</strong> members answered" in shown and "Secret County" in shown  # to quote
+    assert "Broadband for Elm Valley" in shown.split('id="survey-others"')[1]
     assert client_for("manager").get(page).status_code == 403
     assert Survey.objects.get().status == "published" and SurveyQuote.objects.count() == 1
     report = Client().get("/hub/survey/2027/")
     text = report.content.decode()
     assert report.status_code == 200
     assert "5 members" in text and "Keeping staff we trained." in text
-    assert "Secret County" not in text and "m-1" not in text
+    assert "Secret County" not in text and "m-1" not in text and "Elm Valley" not in text
     assert "fewer than 5" in text  # modernization ranked first by one member only
     rows = Client().get("/hub/survey/2027/counts.csv").getvalue().decode()
     assert "Governance,5,fewer than 5,14" in rows  # ranked first 4 times (3 points), second once
