@@ -155,7 +155,7 @@ def test_audit_log_deep_page_costs_the_same_whatever_the_log_holds(client_for, m
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/audit/", "/", "/api/audit/entries/"])
+@pytest.mark.parametrize("url", ["/audit/", "/records/", "/api/audit/entries/"])
 def test_audit_entries_are_read_in_the_logs_order_without_a_sort(client_for, url):
     """The entries' query reads the log through its (at, id) index: joining the kinds of
     record made SQLite start from them and sort the whole log for every page (200 ms at
