@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from townhall.core import context, services
 from townhall.exchange import client, library, library_api
 from townhall.exchange.models import HubMember
+from townhall.exchange.tests import members
 from townhall.exchange.tests.test_library import KEYS, TODAY, request_doc, routed
 
 pytestmark = pytest.mark.browser
@@ -37,26 +38,8 @@ def shared(settings):
 def test_the_library_pages(
     transactional_db, live_server, users, shared, new_page, sign_in, axe_check
 ):
-    from decimal import Decimal
 
-    from townhall.exchange.models import JurisdictionProfile
-
-    with context.acting("cli"):
-        services.create(
-            context.SYSTEM,
-            JurisdictionProfile,
-            {
-                "name": "Juniper County",
-                "kind": "county",
-                "population": 150_000,
-                "region": "south",
-                "operating_budget": Decimal(400_000_000),
-                "employees": 2400,
-                "hub_url": "https://hub.example.org/",
-                "member_id": "m-1",
-                "signing_key": client.SIGNING_KEYS.seal(KEYS["m-1"]),
-            },
-        )
+    members.joined_profile("m-1", KEYS["m-1"])
     page = new_page()
     sign_in(page, live_server, users["admin"])
     with client.use_transport(routed):

@@ -3,35 +3,18 @@ refusals and silences into errors an administrator can read."""
 
 import json
 import time
-from decimal import Decimal
 
 import pytest
 
-from townhall.core import context, services
 from townhall.exchange import client, protocol
-from townhall.exchange.models import JurisdictionProfile
+from townhall.exchange.tests import members
 
 KEY = protocol.new_private_key()
 
 
 @pytest.fixture
 def profile(db):
-    with context.acting("cli"):
-        return services.create(
-            context.SYSTEM,
-            JurisdictionProfile,
-            {
-                "name": "Juniper County",
-                "kind": "county",
-                "population": 150_000,
-                "region": "south",
-                "operating_budget": Decimal(400_000_000),
-                "employees": 2400,
-                "hub_url": "https://hub.example.org/",
-                "member_id": "m-1",
-                "signing_key": client.SIGNING_KEYS.seal(KEY),
-            },
-        )
+    return members.joined_profile("m-1", KEY)
 
 
 def test_a_call_is_signed_with_the_sealed_key(profile):

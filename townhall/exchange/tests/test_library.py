@@ -7,7 +7,6 @@ import datetime
 import io
 import time
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -15,7 +14,8 @@ from django.test import Client
 from townhall.core import context, services
 from townhall.exchange import client, library, protocol
 from townhall.exchange import client as library_client
-from townhall.exchange.models import HubMember, JurisdictionProfile, PracticeDocument
+from townhall.exchange.models import HubMember, PracticeDocument
+from townhall.exchange.tests import members
 
 TODAY = datetime.date(2026, 12, 7)
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -174,30 +174,12 @@ def test_only_the_sharer_withdraws_and_a_withdrawn_document_is_gone(hub):
 # --- the member's page, through a transport routed to the hub's views ----------------------
 
 
-def routed(method, url, headers, body):
-    path = url.removeprefix("https://hub.example.org")
-    answer = Client().generic(method, path, body, content_type="application/json", headers=headers)
-    return answer.status_code, answer.content
+routed = members.routed
 
 
 @pytest.fixture
 def member(hub):
-    with context.acting("cli"):
-        return services.create(
-            context.SYSTEM,
-            JurisdictionProfile,
-            {
-                "name": "Juniper County",
-                "kind": "county",
-                "population": 150_000,
-                "region": "south",
-                "operating_budget": Decimal(400_000_000),
-                "employees": 2400,
-                "hub_url": "https://hub.example.org/",
-                "member_id": "m-1",
-                "signing_key": client.SIGNING_KEYS.seal(KEYS["m-1"]),
-            },
-        )
+    return members.joined_profile("m-1", KEYS["m-1"])
 
 
 def test_the_member_page_shares_searches_and_downloads(member, users, client):

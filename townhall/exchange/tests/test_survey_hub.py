@@ -5,7 +5,6 @@ the published report, which never names a member and waits for enough answers.""
 import datetime
 import json
 import time
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,12 +14,12 @@ from townhall.core import context, services
 from townhall.exchange import bands, client, protocol
 from townhall.exchange.models import (
     HubMember,
-    JurisdictionProfile,
     MemberSurvey,
     Survey,
     SurveyQuote,
     SurveyResponse,
 )
+from townhall.exchange.tests import members
 
 API = "/hub/api/survey/"
 KEYS = [protocol.new_private_key() for _ in range(5)]
@@ -127,34 +126,13 @@ def test_the_report_counts_without_names_and_waits_for_enough_answers(hub, clien
 
 @pytest.fixture
 def member(hub, users):
-    with context.acting("cli"):
-        return services.create(
-            context.SYSTEM,
-            JurisdictionProfile,
-            {
-                "name": "Juniper County",
-                "kind": "county",
-                "population": 150_000,
-                "region": "south",
-                "operating_budget": Decimal(400_000_000),
-                "employees": 2400,
-                "hub_url": "https://hub.example.org/",
-                "member_id": "m-0",
-                "signing_key": client.SIGNING_KEYS.seal(KEYS[0]),
-            },
-        )
-
-
-def to_hub(method, url, headers, body):
-    path = url.removeprefix("https://hub.example.org")
-    answer = Client().generic(method, path, body, content_type="application/json", headers=headers)
-    return answer.status_code, answer.content
+    return members.joined_profile("m-0", KEYS[0])
 
 
 def test_the_member_fetches_and_answers_through_jobs(member, client_for):
     manager = client_for("manager")
     assert client_for("staff").get("/exchange/survey/").status_code == 403
-    with client.use_transport(to_hub):
+    with client.use_transport(members.routed):
         assert manager.post("/exchange/survey/", {"action": "fetch"}).status_code == 302
         page = manager.get("/exchange/survey/").content.decode()
         assert 'name="rank_3"' in page and "Priorities survey 2027" in page
