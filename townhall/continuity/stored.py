@@ -105,14 +105,15 @@ def current(user: Any) -> Current | None:
     return whole()
 
 
-def whole() -> Current:
+def whole(ask: bool = True) -> Current:
     """The kept analysis as the whole estate stands, asking for a new one when the estate
-    changed since; for figures the system keeps for itself (the scorecard's daily
-    readings), never for a person's page: no role is checked."""
+    changed since (unless `ask` is False: the scorecard's daily readings take what is kept,
+    and never make a reader wait on a whole analysis); for figures the system keeps for
+    itself, never for a person's page: no role is checked."""
     latest = StoredAnalysis.objects.defer("order_html").order_by("-pk").first()
     stale = latest is None or AnalysisChange.objects.exists()
     job = None
-    if stale:
+    if stale and ask:
         job = refresh()
         # Without a worker (the immediate backend) the job has run already: read its result.
         latest = StoredAnalysis.objects.defer("order_html").order_by("-pk").first()

@@ -191,7 +191,7 @@ def _portfolio(user: Any, today: datetime.date) -> Measured:
 def _foundation(user: Any, today: datetime.date) -> Measured:
     from townhall.foundation import stored
 
-    kept = stored.whole() if user is context.SYSTEM else stored.current(user)
+    kept = stored.whole(ask=False) if user is context.SYSTEM else stored.current(user)
     if kept is None:
         return None, [Figure("Not shown to your role: it reads records you may not see")]
     if kept.health is None:
@@ -212,7 +212,7 @@ def _foundation(user: Any, today: datetime.date) -> Measured:
 def _continuity(user: Any, today: datetime.date) -> Measured:
     from townhall.continuity import stored
 
-    kept = stored.whole() if user is context.SYSTEM else stored.current(user)
+    kept = stored.whole(ask=False) if user is context.SYSTEM else stored.current(user)
     if kept is None:
         return None, [Figure("Not shown to your role: it reads records you may not see")]
     if kept.analysis is None:
@@ -436,7 +436,6 @@ def _earlier(today: datetime.date) -> tuple[dict[str, tuple[str, float | None]],
             read_today.add(key)
         elif key not in earlier:
             earlier[key] = (status, value)
-    # A priority waiting for its first kept analysis is read later the same day.
     return earlier, len(read_today) == len(PRIORITIES)
 
 

@@ -27,8 +27,9 @@ def peer_report_job(ctx: runner.JobContext) -> str:
 
 @runner.job(READINGS)
 def readings_job(ctx: runner.JobContext) -> str:
-    """Keep today's reading of every priority, as the whole city stands, for the trend; a
-    priority whose first kept analysis is still being worked out is read on a later ask."""
+    """Keep today's reading of every priority, as the whole city stands, for the trend.
+    Continuity's and the foundation's figures are read from what they keep (never worked
+    out here: a reader would wait on a whole analysis); none kept yet reads as no data."""
     from townhall.exchange import scorecard, scorecard_input
     from townhall.exchange.models import ScorecardReading
 
@@ -36,9 +37,8 @@ def readings_job(ctx: runner.JobContext) -> str:
     ctx.start(1, "Reading the priorities.")
     kept = set(ScorecardReading.objects.filter(day=today).values_list("priority", flat=True))
     fresh = []
-    for key, (value, figures) in scorecard_input.measure(context.SYSTEM, today).items():
-        waiting = any(f.text == scorecard_input.UPDATING for f in figures)
-        if key not in kept and not waiting:
+    for key, (value, _) in scorecard_input.measure(context.SYSTEM, today).items():
+        if key not in kept:
             status = scorecard.status_of(key, value)
             fresh.append(ScorecardReading(day=today, priority=key, status=status, value=value))
     # Bookkeeping kept by this job alone, never edited by a person: no audit entry.

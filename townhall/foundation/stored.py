@@ -113,15 +113,16 @@ def current(user: Any) -> Current | None:
     return whole()
 
 
-def whole() -> Current:
-    """The kept health as the whole estate stands, asking for a new one when it is stale;
-    for figures the system keeps for itself (the scorecard's daily readings), never for a
-    person's page: no role is checked."""
+def whole(ask: bool = True) -> Current:
+    """The kept health as the whole estate stands, asking for a new one when it is stale
+    (unless `ask` is False: the scorecard's daily readings take what is kept, and never
+    make a reader wait on a whole analysis); for figures the system keeps for itself,
+    never for a person's page: no role is checked."""
     today = timezone.localdate()
     latest = StoredHealth.objects.order_by("-pk").first()
     stale = _stale(latest, today)
     job = None
-    if stale:
+    if stale and ask:
         job = refresh()
         # Without a worker (the immediate backend) the job has run already: read its result.
         latest = StoredHealth.objects.order_by("-pk").first()

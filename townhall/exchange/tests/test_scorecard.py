@@ -143,14 +143,9 @@ def test_the_daily_readings_use_the_kept_analyses_as_the_whole_city_stands(
         )
     monkeypatch.setattr(continuity, "shared", lambda: False)
     monkeypatch.setattr(foundation, "shared", lambda user=None: False)
-    # While the first analysis is worked out there is no reading of it yet, and the next
-    # scorecard asks again the same day.
-    kept = continuity.whole
-    monkeypatch.setattr(continuity, "whole", lambda: continuity.Current(None, True, None))
-    tasks.ask_for_readings()
-    assert ScorecardReading.objects.count() == len(PRIORITIES) - 1
-    assert not scorecard_input._earlier(timezone.localdate())[1]
-    monkeypatch.setattr(continuity, "whole", kept)
+    # The readings take what the modules keep, as their jobs keep it.
+    continuity.refresh()
+    foundation.refresh()
     tasks.ask_for_readings()
     read = dict(
         ScorecardReading.objects.filter(
