@@ -95,14 +95,15 @@ class Current:
         return self.analysis.computed_at if self.analysis else None
 
 
-def current(user: Any) -> Current | None:
-    """The kept analysis for `user`, asking for a new one when the estate changed since;
-    None when `user` must get an analysis of their own (see the module's docstring)."""
+def current(user: Any, ask: bool = True) -> Current | None:
+    """The kept analysis for `user`, asking for a new one when the estate changed since
+    (`ask` False: what is kept, asking for nothing, as the scorecard reads it); None when
+    `user` must get an analysis of their own (see the module's docstring)."""
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
         return None
     if not shared():
         return None
-    return whole()
+    return whole(ask)
 
 
 def whole(ask: bool = True) -> Current:

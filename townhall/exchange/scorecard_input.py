@@ -33,7 +33,7 @@ def _list(name: str, query: str = "") -> str:
 
 
 # The figure of a kept analysis whose first one is still being worked out: no reading yet.
-UPDATING = "Being updated"
+UPDATING = "Not worked out yet: its own page works it out"
 
 # What each measure answers: (headline value or None, figures behind it).
 Measured = tuple[float | None, list[Figure]]
@@ -191,7 +191,7 @@ def _portfolio(user: Any, today: datetime.date) -> Measured:
 def _foundation(user: Any, today: datetime.date) -> Measured:
     from townhall.foundation import stored
 
-    kept = stored.whole(ask=False) if user is context.SYSTEM else stored.current(user)
+    kept = stored.whole(ask=False) if user is context.SYSTEM else stored.current(user, ask=False)
     if kept is None:
         return None, [Figure("Not shown to your role: it reads records you may not see")]
     if kept.health is None:
@@ -200,7 +200,7 @@ def _foundation(user: Any, today: datetime.date) -> Measured:
     total, weak = s.get("service_count", 0), s.get("weak_service_count", 0)
     if not total:
         return None, []
-    updating = " (being updated)" if kept.updating else ""
+    updating = " (worked out before the latest changes)" if kept.updating else ""
     return weak, [
         Figure(
             f"{weak} of {total} services rest on a weak foundation{updating}",
@@ -212,7 +212,7 @@ def _foundation(user: Any, today: datetime.date) -> Measured:
 def _continuity(user: Any, today: datetime.date) -> Measured:
     from townhall.continuity import stored
 
-    kept = stored.whole(ask=False) if user is context.SYSTEM else stored.current(user)
+    kept = stored.whole(ask=False) if user is context.SYSTEM else stored.current(user, ask=False)
     if kept is None:
         return None, [Figure("Not shown to your role: it reads records you may not see")]
     if kept.analysis is None:
@@ -221,7 +221,7 @@ def _continuity(user: Any, today: datetime.date) -> Measured:
     total, gaps = sections.get("services", 0), sections.get("rto-gaps", 0)
     if not total:
         return None, []
-    updating = " (being updated)" if kept.updating else ""
+    updating = " (worked out before the latest changes)" if kept.updating else ""
     return gaps, [
         Figure(
             f"{total - gaps} of {total} services would meet their recovery time{updating}",

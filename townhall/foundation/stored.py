@@ -102,15 +102,16 @@ def _stale(latest: StoredHealth | None, today: datetime.date) -> bool:
     return latest is None or latest.computed_for != today or HealthChange.objects.exists()
 
 
-def current(user: Any) -> Current | None:
-    """The kept health for `user`, asking for a new one when the estate changed since or
+def current(user: Any, ask: bool = True) -> Current | None:
+    """The kept health for `user` (`ask` False: what is kept, asking for nothing, as the
+    scorecard reads it), asking for a new one when the estate changed since or
     the day did; None when `user` must get a health of their own (see the docstring).
     Two small queries while it is current."""
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
         return None
     if not shared(user):
         return None
-    return whole()
+    return whole(ask)
 
 
 def whole(ask: bool = True) -> Current:
