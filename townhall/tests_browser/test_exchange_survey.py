@@ -86,3 +86,12 @@ def test_answer_the_survey_by_keyboard_and_read_the_report(
     expect(page.get_by_text("Hiring is hard.")).to_be_visible()
     assert "Member 1" not in page.content()
     axe_check(page)
+    # The hub's administrators' pages: the surveys and one survey's answers and quotes.
+    admin = new_page()
+    sign_in(admin, live_server, users["admin"])
+    admin.goto(f"{live_server.url}/hub/surveys/")
+    expect(admin.get_by_role("heading", level=1)).to_be_visible()
+    axe_check(admin)
+    admin.goto(f"{live_server.url}/hub/surveys/2027/")
+    expect(admin.get_by_role("heading", level=1)).to_be_visible()
+    axe_check(admin)
