@@ -124,7 +124,9 @@ METRICS: tuple[Metric, ...] = (
         100,
         True,
         "governance",
-        "Funded investment requests' cost decided by the board, as a share of technology spending.",
+        "The yearly cost (licences, support, hosting, staff) of the systems that a "
+        "board-approved investment request replaces, extends or retires, as a share of the "
+        "yearly cost of every system recorded.",
     ),
     Metric(
         "training_completion_pct",

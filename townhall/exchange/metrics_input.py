@@ -17,6 +17,7 @@ from townhall.estate.models import Component
 from townhall.exchange import metrics
 from townhall.exchange.figures import Figure, Source, missing, per_thousand, percent
 from townhall.exchange.models import JurisdictionProfile
+from townhall.governance import dashboard as governance_dashboard
 from townhall.people import risk_input
 from townhall.people.models import Position
 from townhall.shadowit.pages import home as shadow_home
@@ -24,8 +25,6 @@ from townhall.shadowit.pages import home as shadow_home
 # The NIST CSF 2.0 functions by identifier, as the metric set names them.
 FUNCTIONS = {"GV": "govern", "ID": "identify", "PR": "protect", "DE": "detect", "RS": "respond"}
 FUNCTIONS["RC"] = "recover"
-# Governed spending: Townhall keeps no one total of technology spending to divide the funded
-# requests' cost by (the shadow IT total is purchases of one year, the requests span years).
 NOT_COUNTED = "Townhall does not count this figure yet, so it is left out."
 
 
@@ -152,6 +151,22 @@ def _shadow(user: Any, today: datetime.date) -> Figure:
     return Figure(key, value, sources=(Source(label, reverse("shadowit:home")),))
 
 
+def _governed(user: Any) -> Figure:
+    """The governance dashboard's own split of the estate's yearly cost, so the figure sent
+    to peers is the one the board already reads."""
+    key = "governed_spend_pct"
+    shares = governance_dashboard.estate_shares(user)
+    governed = next(r for r in shares["rows"] if r["key"] == "governed")
+    if not shares["spend"]:
+        return missing(key, "No system has a yearly cost recorded.")
+    label = (
+        f"${governed['spend']:,.0f} of ${shares['spend']:,.0f} yearly system cost in systems "
+        "an approved investment request replaces, extends or retires"
+    )
+    value = percent(governed["spend"], shares["spend"])
+    return Figure(key, value, sources=(Source(label, reverse("governance:dashboard")),))
+
+
 def compute(
     user: Any, profile: JurisdictionProfile, today: datetime.date | None = None
 ) -> list[Figure]:
@@ -166,6 +181,7 @@ def compute(
         _key_people(user, today),
         _training(user, today),
         _shadow(user, today),
+        _governed(user),
     ):
         found[figure.key] = figure
     return [found.get(m.key) or missing(m.key, NOT_COUNTED) for m in metrics.METRICS]

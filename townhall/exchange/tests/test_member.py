@@ -206,3 +206,47 @@ def test_a_refusal_or_a_malformed_answer_writes_nothing(client_for, users, profi
     refused = Job.objects.filter(kind=member.FETCH).order_by("-pk").first()
     assert refused.status == Job.Status.FAILED and "not understood" in refused.message
     assert list(PeerStatistic.objects.values_list("cohort", flat=True)) == ["all"]
+
+
+def test_governed_spending_is_the_governance_dashboards_split_of_yearly_system_cost(
+    users, departments, profile
+):
+    from townhall.estate.models import System
+    from townhall.governance import presets
+    from townhall.governance import services as gov
+    from townhall.governance.models import Proposal
+
+    admin = users["admin"]
+    found = {f.key: f for f in metrics_input.compute(admin, profile)}
+    assert "No system has a yearly cost" in found["governed_spend_pct"].reason
+    with context.acting("cli"):
+        permits = services.create(context.SYSTEM, System, {"name": "Permits", "cost_license": 300})
+        services.create(context.SYSTEM, System, {"name": "Ledger", "cost_support": 600})
+        services.create(context.SYSTEM, System, {"name": "Mail", "cost_hosting": 100})
+        cycle = gov.open_cycle(
+            context.SYSTEM,
+            {
+                "name": "FY2027",
+                "first_year": 2027,
+                "years": 1,
+                "criteria_set": gov.load_preset(context.SYSTEM, presets.ORANGE_COUNTY_STYLE),
+            },
+        )
+        for title, status in (("Permits online", "approved"), ("Ledger swap", "rejected")):
+            services.create(
+                context.SYSTEM,
+                Proposal,
+                {
+                    "cycle": cycle,
+                    "owner_department": departments["PW"],
+                    "title": title,
+                    "problem": "Paper forms.",
+                    "outcome": "Online forms.",
+                    "kind": Proposal.Kind.MODERNIZATION,
+                    "status": status,
+                    "extends_systems": [permits],
+                },
+            )
+    figure = {f.key: f for f in metrics_input.compute(admin, profile)}["governed_spend_pct"]
+    assert figure.value == 30.0  # Permits' 300 of 1,000 (the rejected request counts nothing)
+    assert "$300 of $1,000" in figure.sources[0].label
