@@ -407,6 +407,10 @@ PUBLIC_INPUT_PER_CLIENT = envint("TOWNHALL_PUBLIC_INPUT_PER_CLIENT", 20)
 # least TOWNHALL_EXCHANGE_MIN_COHORT members.
 EXCHANGE_HUB = envbool("TOWNHALL_EXCHANGE_HUB", False)
 EXCHANGE_MIN_COHORT = max(5, envint("TOWNHALL_EXCHANGE_MIN_COHORT", 5))
+# How many times a member may change its figures for one year after the first submission:
+# each change is a new release of its cohorts, and a member that may resubmit without end can
+# probe its peers' values by watching the quartiles move.
+EXCHANGE_MAX_REVISIONS = max(0, envint("TOWNHALL_EXCHANGE_MAX_REVISIONS", 5))
 # --- hub ---
 # A hub's differential-privacy budget per year and metric set version (docs/exchange.md):
 # set, it adds OpenDP's Laplace noise to every released figure; unset, none.

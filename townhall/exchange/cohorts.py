@@ -22,10 +22,15 @@ The rules, in the order they are applied (`release`):
 5. **Noise (optional).** With a privacy budget set, the hub adds noise to each released
    figure (`privacy.py`); that is what protects a member against a group that holds every
    other member of a cohort, who could otherwise narrow its value to a small range.
+6. **One draw per release.** A cohort whose values have not changed since the last release
+   keeps the figures it had (`kept`, matched by a digest of its values), so recomputing
+   after someone else's submission never draws fresh noise that could be averaged away.
 
 Withheld cohorts keep only the reason, never a figure.
 """
 
+import hashlib
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -51,6 +56,14 @@ class Cell:
     median: float | None = None
     q3: float | None = None
     suppressed: str = ""
+    inputs: str = ""  # digest of the values behind the figures (kept at the hub, never sent)
+
+
+def digest(values: Iterable[float], salt: str = "") -> str:
+    """A fingerprint of a cohort's values, whatever their order: the same values and salt
+    (the rules and noise in force) give the same digest."""
+    text = json.dumps([salt, sorted(float(v) for v in values)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _interpolated(ordered: list[float], place: float) -> float:
@@ -96,8 +109,12 @@ def release(
     values: Iterable[tuple[Mapping[str, str], float]],
     minimum: int = LEAST_MINIMUM,
     noise: Callable[[float], float] | None = None,
+    kept: Mapping[str, Cell] | None = None,
+    salt: str = "",
 ) -> list[Cell]:
-    """The cells of every cohort with at least one value: (a member's bands, its value)."""
+    """The cells of every cohort with at least one value: (a member's bands, its value).
+    `kept` holds the last release by cohort: a cohort whose values are unchanged keeps it."""
+    kept = kept or {}
     minimum = max(minimum, LEAST_MINIMUM)
     by_cohort: dict[str, list[float]] = {}
     for member_bands, value in values:
@@ -134,9 +151,16 @@ def release(
             cells.append(Cell(key, label, 0, suppressed=withheld[key]))
             continue
         ordered = sorted(by_cohort[key])
+        inputs = digest(ordered, f"{minimum}|{salt}")
+        before = kept.get(key)
+        if before is not None and before.inputs == inputs and not before.suppressed:
+            cells.append(
+                Cell(key, label, sizes[key], before.q1, before.median, before.q3, "", inputs)
+            )
+            continue
         figures = [quantile(ordered, p) for p in (0.25, 0.5, 0.75)]
         if noise is not None:
             figures = sorted(noise(f) for f in figures)
         q1, median, q3 = (rounded(f) for f in figures)
-        cells.append(Cell(key, label, sizes[key], q1, median, q3))
+        cells.append(Cell(key, label, sizes[key], q1, median, q3, "", inputs))
     return cells

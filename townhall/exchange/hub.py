@@ -124,6 +124,11 @@ def submit(member: HubMember, payload: object, signature: object) -> tuple[int, 
             revision, status = 1, "accepted"
         elif existing.values == values:
             revision, status = existing.revision, "unchanged"
+        elif existing.revision > settings.EXCHANGE_MAX_REVISIONS:
+            raise Refused(
+                f"the figures for {year} were already changed "
+                f"{settings.EXCHANGE_MAX_REVISIONS} times, the most this hub accepts in a year"
+            )
         else:
             revision, status = existing.revision + 1, "accepted"
             services.update(
@@ -159,10 +164,19 @@ def recompute(user: Any = context.SYSTEM) -> int:
     for member_pk, year, version, values in rows.iterator(chunk_size=2000):
         for metric, value in values.items():
             grouped.setdefault((year, version, metric), []).append((members[member_pk], value))
+    kept: dict[tuple[int, str, str], dict[str, cohorts.Cell]] = {}
+    last = CohortStatistic.objects.filter(suppressed="").exclude(inputs="")
+    for year, version, metric, cohort, n, q1, median, q3, inputs in last.values_list(
+        "year", "metric_set_version", "metric", "cohort", "members", "q1", "median", "q3", "inputs"
+    ).iterator(chunk_size=2000):
+        cell = cohorts.Cell(cohort, "", n, q1, median, q3, inputs=inputs)
+        kept.setdefault((year, version, metric), {})[cohort] = cell
+    salt = f"epsilon={settings.EXCHANGE_EPSILON}"
     fresh: list[dict[str, Any]] = []
     for (year, version, metric), found in grouped.items():
         noise = _noise(version, metric)
-        for cell in cohorts.release(found, settings.EXCHANGE_MIN_COHORT, noise):
+        before = kept.get((year, version, metric))
+        for cell in cohorts.release(found, settings.EXCHANGE_MIN_COHORT, noise, before, salt):
             fresh.append(
                 {
                     "year": year,
@@ -175,6 +189,7 @@ def recompute(user: Any = context.SYSTEM) -> int:
                     "median": cell.median,
                     "q3": cell.q3,
                     "suppressed": cell.suppressed,
+                    "inputs": cell.inputs,
                 }
             )
     with transaction.atomic():

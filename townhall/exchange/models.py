@@ -175,6 +175,9 @@ class CohortStatistic(TrackedModel):
     median = models.FloatField(null=True, blank=True)
     q3 = models.FloatField("third quartile", null=True, blank=True)
     suppressed = models.CharField(max_length=200, blank=True)
+    # A digest of the values behind the figures: an unchanged cohort keeps its figures (and
+    # their noise) at the next recomputation. Stays at the hub; the API never sends it.
+    inputs = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         constraints = [

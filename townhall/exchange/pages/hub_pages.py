@@ -79,6 +79,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "minimum": minimum,
             "step": cohorts.STEP,
+            "revisions": settings.EXCHANGE_MAX_REVISIONS,
             "budget": hub.budget(METRIC_SET_VERSION),
             "version": METRIC_SET_VERSION,
             "cohorts_per_member": len(bands.COHORT_DIMENSIONS),

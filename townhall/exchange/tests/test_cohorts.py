@@ -106,3 +106,24 @@ def test_with_a_budget_the_figures_carry_opendp_noise_within_the_range():
         cell = by_key(cohorts.release(rows, noise=noisy))["all"]
         seen.add((cell.q1, cell.median, cell.q3))
     assert len(seen) > 1
+
+
+def test_an_unchanged_cohort_keeps_its_noisy_figures_so_they_cannot_be_averaged():
+    """Recomputing after another cohort changed must not draw fresh noise for this one:
+    an observer who saw many draws of the same figure could average the noise away."""
+    calls = []
+
+    def noisy(value: float) -> float:
+        calls.append(value)
+        return value + len(calls)  # a different draw every time
+
+    rows = [(member(), v) for v in [1.0, 2.0, 47.3, 98.0, 99.0]]
+    first = by_key(cohorts.release(rows, noise=noisy))
+    again = by_key(cohorts.release(list(reversed(rows)), noise=noisy, kept=first))
+    assert again["all"] == first["all"] and len(calls) == 3 * len(first)
+    # A changed value is a new release, drawn afresh; so is a change of the rules in force.
+    changed = by_key(cohorts.release([*rows[:4], (member(), 60.0)], noise=noisy, kept=first))
+    assert changed["all"].median != first["all"].median
+    assert changed["all"].inputs != first["all"].inputs
+    salted = by_key(cohorts.release(rows, noise=noisy, kept=first, salt="epsilon=2"))
+    assert salted["all"].inputs != first["all"].inputs and salted["all"] != first["all"]

@@ -136,6 +136,52 @@ def test_the_hub_page_is_for_administrators_and_gone_when_not_a_hub(client_for, 
     assert b"adds no random noise" in Client().get("/hub/privacy/").content
     settings.EXCHANGE_EPSILON = 2.5
     assert b'id="epsilon">2.5<' in Client().get("/hub/privacy/").content
+    assert b'id="revisions">5<' in Client().get("/hub/privacy/").content
     settings.EXCHANGE_HUB = False
     assert admin.get("/hub/").status_code == 404
     assert Client().get("/hub/privacy/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_changes_are_capped_and_unchanged_cohorts_keep_their_noise(settings):
+    """A member that could resubmit without end could probe its peers by watching the
+    quartiles move; and figures drawn afresh at every recomputation could be averaged."""
+    from townhall.exchange.models import CohortStatistic
+
+    settings.EXCHANGE_MAX_REVISIONS = 2
+    settings.EXCHANGE_EPSILON = 50.0
+    client = Client()
+    keys = [protocol.new_private_key() for _ in SECRETS[:6]]
+    ids = [join(client, f"County {i}", k) for i, k in enumerate(keys)]
+    path = "/hub/api/submissions/"
+    for key, member, value in zip(keys, ids, SECRETS[:6], strict=True):
+        body = submission(key, {"it_vacancy_rate_pct": value, "cyber_govern": 4.0})
+        signed(client, key, member, "POST", path, body.encode())
+    with context.acting("task"):
+        hub.recompute()
+    before = {
+        (s.metric, s.cohort): (s.q1, s.median, s.q3)
+        for s in CohortStatistic.objects.filter(suppressed="")
+    }
+    # Member 0 changes its vacancy rate twice (the most allowed); the third change is refused.
+    for n, value in enumerate((12.5, 13.5), start=2):
+        body = submission(keys[0], {"it_vacancy_rate_pct": value, "cyber_govern": 4.0})
+        assert signed(client, keys[0], ids[0], "POST", path, body.encode()).json() == {
+            "revision": n,
+            "status": "accepted",
+        }
+    body = submission(keys[0], {"it_vacancy_rate_pct": 14.5, "cyber_govern": 4.0}).encode()
+    refused = signed(client, keys[0], ids[0], "POST", path, body)
+    assert refused.status_code == 400 and "already changed 2 times" in refused.json()["detail"]
+    assert (
+        HubMember.objects.get(member_id=ids[0]).submissions.get().values["it_vacancy_rate_pct"]
+        == 13.5
+    )
+    with context.acting("task"):
+        hub.recompute()
+    after = {
+        (s.metric, s.cohort): (s.q1, s.median, s.q3)
+        for s in CohortStatistic.objects.filter(suppressed="")
+    }
+    governed = [k for k in before if k[0] == "cyber_govern"]
+    assert governed and all(after[k] == before[k] for k in governed)  # same values, same draw
