@@ -12,7 +12,9 @@ a PostgreSQL URL whose database is recreated; `DATABASE_URL` is read too), it:
     test client (signature checks, metric and profile checks, the write path): per second,
     after one request that loads the middleware and the URLs (`--profile`: where it goes);
 (d) baseline: reads every stored value with one query;
-(e) recomputes every cohort statistic (`hub.recompute`), as the job does.
+(e) recomputes every cohort statistic (`hub.recompute`), as the job does;
+(f) recomputes again with nothing changed (every cohort keeps its figures);
+(g) one member changes a year's figures, and the statistics are recomputed.
 
 Prints each time (wall clock), and the ratio (e) / (d). Prints figures; it is not a test.
 
@@ -209,6 +211,32 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     again = time.perf_counter() - started
     print(f"(e) recomputation: {rows:,} cohort statistics, {again:.1f} s")
     print(f"    ratio (e) / (d): {again / baseline:.1f}")
+
+    started = time.perf_counter()
+    with context.acting("task"):
+        hub.recompute(context.SYSTEM)
+    unchanged = time.perf_counter() - started
+    print(f"(f) recomputation again, nothing changed (figures kept): {unchanged:.1f} s")
+
+    member = members[0]
+    payload = {
+        "year": year,
+        "metric_set_version": VERSION,
+        "profile": {f: getattr(member, f) for f in hub.PROFILE_FIELDS},
+        "values": values_for(rng, keys),
+    }
+    body = json.dumps({"payload": payload, "signature": protocol.sign_document(key, payload)})
+    headers = protocol.request_headers(
+        key, member.member_id, "POST", path, body.encode(), time.time()
+    )
+    assert (
+        client.post(path, body, content_type="application/json", headers=headers).status_code == 200
+    )
+    started = time.perf_counter()
+    with context.acting("task"):
+        hub.recompute(context.SYSTEM)
+    one = time.perf_counter() - started
+    print(f"(g) recomputation after one member changed a year's figures: {one:.1f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"    peak memory: {peak:,.0f} MB")
 

@@ -152,7 +152,11 @@ def ask_recompute() -> None:
 
 
 def recompute(user: Any = context.SYSTEM) -> int:
-    """Work out every cohort statistic again from the submissions; the number of rows."""
+    """Work out every cohort statistic again from the submissions; the number of rows.
+
+    Only what changed is written: new cohorts created, changed ones updated, vanished ones
+    deleted, each through the write path. An unchanged cohort keeps its row, and with it
+    its figures (`cohorts.release` is given the last release as `kept`)."""
     members = {
         m.pk: {f: getattr(m, f) for f in PROFILE_FIELDS}
         for m in HubMember.objects.filter(active=True)
@@ -164,38 +168,54 @@ def recompute(user: Any = context.SYSTEM) -> int:
     for member_pk, year, version, values in rows.iterator(chunk_size=2000):
         for metric, value in values.items():
             grouped.setdefault((year, version, metric), []).append((members[member_pk], value))
+    existing = {
+        (r.year, r.metric_set_version, r.metric, r.cohort): r
+        for r in CohortStatistic.objects.iterator(chunk_size=2000)
+    }
     kept: dict[tuple[int, str, str], dict[str, cohorts.Cell]] = {}
-    last = CohortStatistic.objects.filter(suppressed="").exclude(inputs="")
-    for year, version, metric, cohort, n, q1, median, q3, inputs in last.values_list(
-        "year", "metric_set_version", "metric", "cohort", "members", "q1", "median", "q3", "inputs"
-    ).iterator(chunk_size=2000):
-        cell = cohorts.Cell(cohort, "", n, q1, median, q3, inputs=inputs)
-        kept.setdefault((year, version, metric), {})[cohort] = cell
+    for (year, version, metric, cohort), r in existing.items():
+        if r.inputs and not r.suppressed:
+            cell = cohorts.Cell(cohort, r.cohort_label, r.members, r.q1, r.median, r.q3)
+            cell.inputs = r.inputs
+            kept.setdefault((year, version, metric), {})[cohort] = cell
     salt = f"epsilon={settings.EXCHANGE_EPSILON}"
-    fresh: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    changed: list[tuple[CohortStatistic, dict[str, Any]]] = []
+    seen: set[tuple[int, str, str, str]] = set()
     for (year, version, metric), found in grouped.items():
         noise = _noise(version, metric)
         before = kept.get((year, version, metric))
         for cell in cohorts.release(found, settings.EXCHANGE_MIN_COHORT, noise, before, salt):
-            fresh.append(
-                {
-                    "year": year,
-                    "metric_set_version": version,
-                    "metric": metric,
-                    "cohort": cell.cohort,
-                    "cohort_label": cell.label,
-                    "members": cell.members,
-                    "q1": cell.q1,
-                    "median": cell.median,
-                    "q3": cell.q3,
-                    "suppressed": cell.suppressed,
-                    "inputs": cell.inputs,
-                }
-            )
+            key = (year, version, metric, cell.cohort)
+            seen.add(key)
+            values = {
+                "cohort_label": cell.label,
+                "members": cell.members,
+                "q1": cell.q1,
+                "median": cell.median,
+                "q3": cell.q3,
+                "suppressed": cell.suppressed,
+                "inputs": cell.inputs,
+            }
+            row = existing.get(key)
+            if row is None:
+                new.append(
+                    {
+                        "year": year,
+                        "metric_set_version": version,
+                        "metric": metric,
+                        "cohort": cell.cohort,
+                        **values,
+                    }
+                )
+            elif diff := {k: v for k, v in values.items() if getattr(row, k) != v}:
+                changed.append((row, diff))
+    gone = [row for key, row in existing.items() if key not in seen]
     with transaction.atomic():
-        services.delete_many(user, CohortStatistic.objects.all())
-        services.create_many(user, CohortStatistic, fresh)
-    return len(fresh)
+        services.delete_many(user, gone)
+        services.update_rows(user, changed)
+        services.create_many(user, CohortStatistic, new)
+    return len(seen)
 
 
 def budget(version: str) -> privacy.Budget | None:

@@ -185,3 +185,10 @@ def test_changes_are_capped_and_unchanged_cohorts_keep_their_noise(settings):
     }
     governed = [k for k in before if k[0] == "cyber_govern"]
     assert governed and all(after[k] == before[k] for k in governed)  # same values, same draw
+    # Nothing changed since: nothing is written, not even history.
+    from townhall.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.count()
+    with context.acting("task"):
+        assert hub.recompute() == CohortStatistic.objects.count()
+    assert AuditEntry.objects.count() == entries
