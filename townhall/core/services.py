@@ -99,6 +99,16 @@ def snapshot(obj: models.Model, linked: Collection[str] | None = None) -> dict[s
     return data
 
 
+def _again(obj: models.Model, before: Mapping[str, Any], reread: Collection[str] = ()) -> dict:
+    """The record's snapshot after a change that touched none of its many-to-many fields but
+    those in `reread`: the others are as `before` read them, a query each saved."""
+    data = snapshot(obj, linked=reread)
+    for field in obj._meta.many_to_many:
+        if field.name not in reread and field.name in before:
+            data[field.name] = before[field.name]
+    return data
+
+
 def _record(
     user: Any, action: str, obj: models.Model, object_id: Any, before: Any, after: Any
 ) -> AuditEntry:
@@ -304,7 +314,7 @@ def _update(
         # A new password is a change, though history never holds it (nor its hash).
         password_changed = getattr(current, "password", None) != old_password
         secrets_changed = [n for n, v in old_secrets.items() if getattr(current, n) != v]
-        preview = snapshot(current)
+        preview = _again(current, before)  # the links are set below, after this check
         if preview == before and not m2m_changed and not password_changed and not secrets_changed:
             return current  # nothing to save; the version stays what the editor saw
         if isinstance(current, TrackedModel):
@@ -313,7 +323,7 @@ def _update(
         for name, values in m2m.items():
             getattr(current, name).set(values)
         _clean_relations(current, m2m, changed=True)
-        after = snapshot(current)
+        after = _again(current, before, reread=m2m)
         if password_changed:
             after["password"] = PASSWORD_CHANGED
         for name in secrets_changed:
@@ -791,7 +801,7 @@ def transition(
         if hasattr(current, "version"):
             names.append("version")
         current.save(update_fields=sorted(set(names)))
-        after = snapshot(current)
+        after = _again(current, before)  # a state change sets no links
         # What history shows beside the changed values: which transition, and why.
         after["transition"] = f"{field}: {was} → {to_status}" + (f" ({note})" if note else "")
         _record(user, AuditEntry.Action.UPDATE, current, current.pk, before, after)

@@ -304,3 +304,37 @@ def test_update_rows_reads_links_once_and_writes_only_what_changed(users, depart
     assert (first.quantity, first.version) == (3, 3)
     assert [t.name for t in first.tags.all()] == ["kept"]
     assert ("quantity", 1, 3) in _entry(first).changes()
+
+
+def test_an_update_reads_each_link_once_and_history_keeps_the_links(users):
+    """The links are read for the record as it was; the new snapshot rereads only the links
+    the change sets (a state change, `transition`, sets none and rereads none)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = users["staff"]
+    with context.acting("system"):
+        kept, added = (services.create(SYSTEM, Tag, {"name": n}) for n in ("kept", "added"))
+    system = services.create(staff, m.System, {"name": "Permits"})
+    vendor = services.create(staff, m.Vendor, {"name": "Acme"})
+    contract = services.create(
+        staff, m.Contract, {"vendor": vendor, "title": "Support", "tags": [kept]}
+    )
+
+    def reads(data: dict, version: int) -> dict[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            services.update(staff, contract, data, version=version)
+        return {
+            name: sum(
+                q["sql"].startswith("SELECT") and f'"estate_contract_{name}"' in q["sql"]
+                for q in ctx.captured_queries
+            )
+            for name in ("tags", "systems", "components")
+        }
+
+    assert reads({"notes": "Renewed"}, 1) == {"tags": 1, "systems": 1, "components": 1}
+    assert _entry(contract).after["tags"] == ["kept"]
+    # The systems are set: read as they were, compared, set and read again; the rest once.
+    assert reads({"systems": [system]}, 2) == {"tags": 1, "systems": 4, "components": 1}
+    after = _entry(contract).after
+    assert (after["tags"], after["systems"], after["components"]) == (["kept"], ["Permits"], [])
