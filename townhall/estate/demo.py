@@ -1218,9 +1218,11 @@ def load(
 ) -> int:
     """Create or refresh the demo estate; return how many records were created.
 
-    `sizes` overrides the scale's sizes (tests use tiny ones). `bulk` chooses `bulk_load()`
-    for new records; by default only the large scale uses it."""
-    use_bulk = scale == "large" if bulk is None else bulk
+    `sizes` overrides the scale's sizes (tests use tiny ones). New records go through
+    `bulk_load()` (`services.create_many`, validated and audited as one at a time would be,
+    in a few queries per batch); `bulk=False` writes them one by one with `services.create`,
+    which the tests compare it with."""
+    use_bulk = True if bulk is None else bulk
     depts = list(Department.objects.order_by("code").values_list("code", flat=True))
     the_plan = plan(scale, seed, sizes=sizes, today=today, departments=depts)
     resolver = _Resolver()
