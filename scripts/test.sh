@@ -36,6 +36,17 @@ run() {
 WORKERS=(-n "${TOWNHALL_TEST_WORKERS:-auto}")
 if [ "${TOWNHALL_TEST_WORKERS:-auto}" != 0 ]; then WORKERS+=(--dist worksteal); fi
 
+# Python may keep compiled modules here (the environment may say not to): each test process
+# and each command the tests start would otherwise compile them all again, and pytest its
+# rewritten test modules, some seconds every time.
+unset PYTHONDONTWRITEBYTECODE
+
+# One folder for what both runs can share (the SQLite file migrated from nothing, which the
+# command line and server tests start from), removed at the end.
+TOWNHALL_TEST_SHARED=$(mktemp -d)
+export TOWNHALL_TEST_SHARED
+trap 'rm -rf "$TOWNHALL_TEST_SHARED"' EXIT
+
 status=0
 run "lint" $BIN/ruff check . || status=1
 run "format" $BIN/ruff format --check . || status=1

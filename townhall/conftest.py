@@ -1,5 +1,6 @@
 """Shared fixtures: a small organization and one signed-in person per role."""
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -145,20 +146,42 @@ def client_for(users):
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated from nothing by the `townhall` command, once per test process.
-    The tests of the command line, the deploy check and the production server start from a
-    copy (`copy_migrated`): migrating from nothing takes tens of seconds each time."""
-    folder = tmp_path_factory.mktemp("migrated")
-    env = {
-        **os.environ,
-        "TOWNHALL_VAR_DIR": str(folder),
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run(  # noqa: S603 - our own command
-        [sys.executable, "-m", "townhall.cli", "migrate", "-v0"], env=env, check=True, timeout=600
-    )
-    return folder / "db.sqlite3"
+    """A SQLite file migrated from nothing by the `townhall` command, once per run of the
+    suite. The tests of the command line, the deploy check, the production server and the
+    migrations start from a copy (`copy_migrated`): migrating from nothing takes tens of
+    seconds each time. The parallel workers of a run share the one file (a lock makes the
+    first to ask build it); `scripts/test.sh` also shares it between its SQLite and
+    PostgreSQL runs through TOWNHALL_TEST_SHARED, a folder it makes and removes."""
+    shared = os.environ.get("TOWNHALL_TEST_SHARED")
+    folder = Path(shared) if shared else tmp_path_factory.getbasetemp().parent
+    return migrated_once(folder / "migrated-sqlite")
+
+
+def migrated_once(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "db.sqlite3"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if target.exists():
+            return target
+        work = folder / "building"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        env = {
+            **os.environ,
+            "TOWNHALL_VAR_DIR": str(work),
+            "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        subprocess.run(  # noqa: S603 - our own command
+            [sys.executable, "-m", "townhall.cli", "migrate", "-v0"],
+            env=env,
+            check=True,
+            timeout=600,
+        )
+        os.replace(work / "db.sqlite3", target)
+        shutil.rmtree(work, ignore_errors=True)
+    return target
 
 
 def copy_migrated(migrated: Path, folder: Path) -> str:

@@ -34,6 +34,21 @@ def signed_in(users) -> tuple[Client, APIClient]:
     return client, api
 
 
+def api_filters_never_answer_500(api: APIClient, url: str, filters: list[str], value: str) -> None:
+    """Every filter at once; those the API refuses (400, by name) are left out and the rest
+    sent again, until the API answers the rest: each filter is then either refused or has run
+    its query, in a few requests rather than one per filter."""
+    left = list(filters)
+    while left:
+        response = api.get(url, {name: value for name in left})
+        assert response.status_code < 500, (url, left, value)
+        body = response.json() if response.status_code == 400 else None
+        refused = set(body).intersection(left) if isinstance(body, dict) else set()
+        if not refused:
+            return
+        left = [name for name in left if name not in refused]
+
+
 def _keys() -> list[str]:
     return sorted(r.key for r in registry.all_resources())
 
@@ -46,7 +61,8 @@ def test_pages_and_api_never_answer_500(users, departments, key):
     A list page reads every filter it can and shows the rest as refused, so one address
     carrying a value in every filter runs each filter's reading and its query together; the
     page's own parameters (sort, page, size, export) go in a second address. The API refuses
-    a request whose filters it cannot all read, so there each filter is sent on its own."""
+    a request whose filters it cannot all read, naming them: see
+    `api_filters_never_answer_500`."""
     client, api = signed_in(users)
     resource = next(r for r in registry.all_resources() if r.key == key)
     list_url = reverse(resource.url_name("list"))
@@ -57,7 +73,8 @@ def test_pages_and_api_never_answer_500(users, departments, key):
         for query in ({name: value for name in filters}, {name: value for name in page_params}):
             response = client.get(list_url, query)
             assert response.status_code < 500, (list_url, query)
-        for name in filters + page_params:
+        api_filters_never_answer_500(api, api_url, filters, value)
+        for name in page_params:
             response = api.get(api_url, {name: value})
             assert response.status_code < 500, (api_url, name, value)
         for url in (f"{list_url}{value}/", f"{api_url}{value}/", f"{list_url}{value}/edit/"):

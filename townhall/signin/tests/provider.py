@@ -81,7 +81,7 @@ class LocalProvider:
         # Same key id, another key: a token signed by someone who does not hold ours.
         self.other_key = RSAKey.generate_key(2048, parameters={"kid": KID, "use": "sig"})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def issuer(self) -> str:

@@ -78,7 +78,7 @@ class LocalSamlProvider:
         self.key, self.cert = key_and_cert("Test identity provider")
         self.other_key, self.other_cert = key_and_cert("Someone else")
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def address(self) -> str:
