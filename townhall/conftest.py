@@ -152,9 +152,21 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     seconds each time. The parallel workers of a run share the one file (a lock makes the
     first to ask build it); `scripts/test.sh` also shares it between its SQLite and
     PostgreSQL runs through TOWNHALL_TEST_SHARED, a folder it makes and removes."""
-    shared = os.environ.get("TOWNHALL_TEST_SHARED")
-    folder = Path(shared) if shared else tmp_path_factory.getbasetemp().parent
+    folder = shared_folder(
+        tmp_path_factory.getbasetemp(),
+        os.environ.get("TOWNHALL_TEST_SHARED"),
+        os.environ.get("PYTEST_XDIST_WORKER"),
+    )
     return migrated_once(folder / "migrated-sqlite")
+
+
+def shared_folder(basetemp: Path, shared: str | None, worker: str | None) -> Path:
+    """Where one run's processes share files: the folder `scripts/test.sh` gave, else the
+    run's own temporary folder (an xdist worker's is one below it). Never pytest's root of
+    all runs, which would hand one run's migrated file to every later run."""
+    if shared:
+        return Path(shared)
+    return basetemp.parent if worker else basetemp
 
 
 def migrated_once(folder: Path) -> Path:

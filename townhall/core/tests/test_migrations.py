@@ -20,7 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from townhall.conftest import copy_migrated
+from townhall.conftest import copy_migrated, shared_folder
 from townhall.core import trigram
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -102,3 +102,12 @@ def test_the_migrations_run_from_nothing_on_this_database(tmp_path, request):
     finally:
         if drop is not None:
             drop()
+
+
+def test_the_migrated_file_is_shared_within_one_run_only():
+    """A run without xdist once kept it in pytest's root of all runs, so a later run, with a
+    new migration, started from the old file."""
+    run = Path("runs/pytest-7")
+    assert shared_folder(run, None, None) == run
+    assert shared_folder(run / "popen-gw1", None, "gw1") == run
+    assert shared_folder(run, "shared", None) == Path("shared")
