@@ -174,9 +174,10 @@ def recompute(user: Any = context.SYSTEM) -> int:
     }
     kept: dict[tuple[int, str, str], dict[str, cohorts.Cell]] = {}
     for (year, version, metric, cohort), r in existing.items():
-        if r.inputs and not r.suppressed:
-            cell = cohorts.Cell(cohort, r.cohort_label, r.members, r.q1, r.median, r.q3)
-            cell.inputs = r.inputs
+        if r.inputs:  # a withheld cohort keeps no digest, so no figures to keep
+            cell = cohorts.Cell(
+                cohort, r.cohort_label, r.members, r.q1, r.median, r.q3, inputs=r.inputs
+            )
             kept.setdefault((year, version, metric), {})[cohort] = cell
     salt = f"epsilon={settings.EXCHANGE_EPSILON}"
     new: list[dict[str, Any]] = []
