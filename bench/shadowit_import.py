@@ -19,6 +19,13 @@ is created afresh):
 (c) runs the merchant job (`shadowit.merchants.work_out`): keys, merchants, categories,
     subscriptions; then runs it again (nothing changed) and imports the same file again.
 
+Two more figures put the goal in scale. A plain load: the csv rows read and written, with no
+checks, into a table of eight text columns and no index (sqlite3's executemany, or psycopg's
+COPY). And a floor: the very rows the import wrote (the purchases and their audit entries)
+written again, unchecked, into Townhall's own tables (a copy of the database taken before the
+import on SQLite; tables made `LIKE` Townhall's, with their checks and indexes, on
+PostgreSQL). No importer that keeps those rows can be faster than the floor.
+
 Prints each time (wall clock), the ratio (b + c) / a against the goal of 5, and the peak
 memory of the process. `--profile N` profiles (cProfile) the import of N rows instead and
 prints where the time goes. Prints figures; it is not a test.
@@ -39,6 +46,7 @@ import os
 import pstats
 import random
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -212,6 +220,78 @@ def read_only(path: Path) -> int:
     return count
 
 
+FLOOR_TABLES = ("shadowit_purchase", "audit_auditentry")  # constants: never input (S608)
+
+
+def plain_load(path: Path, vendor: str) -> float:
+    """Seconds to read the file with csv and write its rows, unchecked, into a bare table."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with (
+        path.open(newline="", encoding="utf-8") as handle,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        reader = csv.reader(handle)
+        next(reader)
+        columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+        cursor.execute(f"CREATE TABLE bench_plain ({columns})")
+        if vendor == "sqlite":
+            marks = ", ".join("?" * len(HEADER))
+            insert = f"INSERT INTO bench_plain VALUES ({marks})"  # noqa: S608 - constant
+            cursor.connection.executemany(insert, reader)
+        else:
+            with cursor.cursor.copy("COPY bench_plain FROM STDIN") as copy:
+                for row in reader:
+                    copy.write_row(row)
+    took = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_plain")
+    return took
+
+
+def floor(vendor: str, clean: Path | None, last_entry: int) -> float:
+    """Seconds to write the rows the import wrote (its purchases, and the audit entries after
+    `last_entry`) into empty tables of Townhall's own shape."""
+    from django.db import connection, transaction
+
+    where = {"shadowit_purchase": "", "audit_auditentry": f" WHERE id > {int(last_entry)}"}
+    if vendor == "sqlite":
+        assert clean is not None
+        with connection.cursor() as cursor:
+            rows = {
+                t: cursor.execute(f"SELECT * FROM {t}{where[t]}").fetchall()  # noqa: S608
+                for t in FLOOR_TABLES
+            }
+        con = sqlite3.connect(clean)
+        started = time.perf_counter()
+        for table, values in rows.items():
+            marks = ",".join("?" * len(values[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", values)  # noqa: S608
+        con.commit()
+        took = time.perf_counter() - started
+        con.close()
+        return took
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        data = {}
+        for table in FLOOR_TABLES:
+            query = f"COPY (SELECT * FROM {table}{where[table]}) TO STDOUT"  # noqa: S608
+            with cursor.copy(query) as copy:
+                data[table] = b"".join(bytes(block) for block in copy)
+            cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+        started = time.perf_counter()
+        with transaction.atomic():  # one transaction, as the import's
+            for table, text in data.items():
+                with cursor.copy(f"COPY floor_{table} FROM STDIN") as copy:
+                    copy.write(text)
+        took = time.perf_counter() - started
+        for table in FLOOR_TABLES:
+            cursor.execute(f"DROP TABLE floor_{table}")
+    return took
+
+
 def fresh_database(url: str | None, folder: Path) -> str:
     if url is None:
         return f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -292,6 +372,19 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
     size = path.stat().st_size / 1e6
     setup_django(folder, args.database, args.rows)
     reading = min(timed(read_only, path)[0] for _ in range(3))
+    from django.db import connection
+
+    vendor = connection.vendor
+    loading = plain_load(path, vendor)
+    clean = None
+    if vendor == "sqlite":
+        clean = folder / "clean.sqlite3"
+        with sqlite3.connect(clean) as target:
+            connection.ensure_connection()
+            connection.connection.backup(target)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM audit_auditentry")
+        (last_entry,) = cursor.fetchone()
     before = peak_mb()
     importing, outcome = timed(import_file, path)
     assert outcome.committed and not outcome.problems, outcome.report()
@@ -299,6 +392,7 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
     working, report = timed(merchant_job)
     again, second = timed(merchant_job)
     reimport, outcome2 = timed(import_file, path)
+    lowest = floor(vendor, clean, last_entry)
     print(
         f"{made['lines']:,} card lines ({made['subscription lines']:,} of them subscription "
         f"charges), {size:.1f} MB, database {args.database or 'SQLite'}"
@@ -314,6 +408,11 @@ def speed(args: argparse.Namespace, folder: Path) -> None:
     )
     print(f"  ratio (import + job) / read: {(importing + working) / reading:.1f} (goal: at most 5)")
     print(f"  ratio import / read:         {importing / reading:.1f}")
+    print(f"  plain load (csv rows into a bare table, no checks): {loading:8.2f} s")
+    print(f"  floor (the purchases and audit entries written again, unchecked): {lowest:8.2f} s")
+    print(f"  ratio plain load / read:     {loading / reading:.1f}")
+    print(f"  ratio floor / read:          {lowest / reading:.1f}")
+    print(f"  ratio import / floor:        {importing / lowest:.1f}")
 
 
 def profile(args: argparse.Namespace, folder: Path) -> None:

@@ -114,17 +114,23 @@ class _Charges:
         self.days = [c.date.toordinal() for c in charges]
         self.alive = [True] * len(charges)
         self.compared = 0
+        self.amounts = [c.amount for c in charges]
         self._width = -math.log(1 - float(tolerance)) if 0 < tolerance < 1 else 0.0
+        # Each charge's band, worked out once: a step asks for it many times.
+        self.band_of = [self._band(amount) for amount in self.amounts]
         self._bands: dict[int, tuple[list[int], list[int]]] = {}
         # The same, by exact amount, for busy merchants (`busy`).
         self._exact: dict[Decimal, tuple[list[int], list[int]]] = {}
-        for i, charge in enumerate(charges):
+        for i, amount in enumerate(self.amounts):
             for days, indexes in (
-                self._bands.setdefault(self._band(charge.amount), ([], [])),
-                self._exact.setdefault(charge.amount, ([], [])),
+                self._bands.setdefault(self.band_of[i], ([], [])),
+                self._exact.setdefault(amount, ([], [])),
             ):
                 days.append(self.days[i])
                 indexes.append(i)
+        # `busy` by band and window width: the bands never change (taking a charge only
+        # marks it), so each answer holds for the whole run.
+        self._busy: dict[tuple[int, int], bool] = {}
         # Days the charges span: with the count of charges of about an amount, how many of
         # them one period's window holds by chance (`busy`).
         self._span = max(self.days[-1] - self.days[0] + 1, MIN_SPAN) if charges else MIN_SPAN
@@ -143,11 +149,17 @@ class _Charges:
         cent continues a series, as a subscription's price does."""
         if not self._width:
             return False
-        band = self._band(amount)
-        near = sum(len(self._bands.get(b, ((), ()))[0]) for b in (band - 1, band, band + 1))
-        # Three bands hold the amounts within the tolerance on either side (two bands wide).
-        expected = near * (2 / 3) * (high - low + 1) / self._span
-        return expected >= BUSY
+        return self._busy_band(self._band(amount), high - low)
+
+    def _busy_band(self, band: int, width: int) -> bool:
+        known = self._busy.get((band, width))
+        if known is None:
+            near = sum(len(self._bands.get(b, ((), ()))[0]) for b in (band - 1, band, band + 1))
+            # Three bands hold the amounts within the tolerance on either side (two bands
+            # wide).
+            expected = near * (2 / 3) * (width + 1) / self._span
+            known = self._busy[(band, width)] = expected >= BUSY
+        return known
 
     def take(self, indexes: Iterable[int]) -> None:
         for i in indexes:
@@ -191,20 +203,16 @@ class _Charges:
         """The charge left `periods` periods after charge `last`, nearest to due, whose
         amount is close to charge `like`'s."""
         low, high, due = self._window(last, cadence, periods)
-        amount = self.charges[like].amount
-        band = self._band(amount)
-        if self.busy(amount, low, high):
+        amount = self.amounts[like]
+        band = self.band_of[like]
+        alive = self.alive
+        if self._width and self._busy_band(band, high - low):
             days, indexes = self._exact[amount]
-            return self._nearest(
-                days, indexes, low, high, due, lambda j: j > last and self.alive[j]
-            )
+            return self._nearest(days, indexes, low, high, due, lambda j: j > last and alive[j])
+        amounts, tolerance = self.amounts, self.tolerance
 
         def ok(j: int) -> bool:
-            return (
-                j > last
-                and self.alive[j]
-                and _close(self.charges[j].amount, amount, self.tolerance)
-            )
+            return j > last and alive[j] and _close(amounts[j], amount, tolerance)
 
         found = []
         for b in (band - 1, band, band + 1) if self._width else (band,):
