@@ -521,7 +521,8 @@ def _near_pairs(keys: list[str]) -> Iterator[tuple[str, str]]:
     for same in by_compact.values():
         for other in same[1:]:
             yield same[0], other
-    nearby: dict[tuple[str, str, str], list[str]] = {}
+    # By the start two keys share, then by a string both give with letters deleted.
+    nearby: dict[tuple[str, str], dict[str, list[str]]] = {}
     for key in keys:
         for i, char in enumerate(key):
             if char == " " and key[:i] in present and _word_prefix(key[:i], key):
@@ -531,11 +532,13 @@ def _near_pairs(keys: list[str]) -> Iterator[tuple[str, str]]:
             for other in by_compact.get(letters[:-3], ()):
                 yield other, key
         if len(letters) >= 6:
-            start = (key.split()[0][:3], letters[:2])
+            variants = nearby.setdefault((key.split()[0][:3], letters[:2]), {})
             for variant in _deletions(letters, 2 if len(letters) >= 12 else 1):
-                nearby.setdefault((*start, variant), []).append(key)
+                variants.setdefault(variant, []).append(key)
     measured: set[tuple[str, str]] = set()
-    for near in nearby.values():
+    for near in (near for variants in nearby.values() for near in variants.values()):
+        if len(near) < 2:  # most strings come from one key alone
+            continue
         for i, a in enumerate(near):
             for b in near[i + 1 :]:
                 pair = (a, b) if a < b else (b, a)

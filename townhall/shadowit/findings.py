@@ -13,7 +13,8 @@ Definitions (said the same way on the front page, in the brief and in docs/shado
   (`Input.it_departments`) did not buy it.
 - *Technology spend* is every technology purchase plus the estate's recorded annual costs
   of the systems in use (planned and retired systems left out), a twelfth of them in each
-  month.
+  month. A system a merchant was adopted as, with purchases of that merchant in the
+  window, is counted by those purchases alone, not by its recorded cost as well.
 - A *consolidation saving* keeps the largest department's spend on a tool (or, for
   equivalent tools, the largest one tool's spend in one department) and counts a share
   (`CONSOLIDATION_SHARE`) of everything else as saved: one city contract brings volume
@@ -315,7 +316,10 @@ def outside_share(
     departments' purchases count in technology spend, never outside IT."""
     by_key = {m.key: m for m in merchants}
     tech = [p for p in purchases if by_key[p.merchant_key].category in TECHNOLOGY]
-    running = [s for s in systems if s.lifecycle in IN_USE and s.annual_cost]
+    # A system IT adopted a merchant as took its recorded cost from the card spend: while
+    # the window holds purchases of it, they are its spend, and the cost is not added again.
+    paid = {by_key[p.merchant_key].system_id for p in tech} - {None}
+    running = [s for s in systems if s.lifecycle in IN_USE and s.annual_cost and s.id not in paid]
 
     def share(
         label: str, bought: list[PurchaseRow], costs: list[SystemRow], part: Decimal

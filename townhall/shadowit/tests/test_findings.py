@@ -186,3 +186,21 @@ def test_services_without_single_sign_on():
     canva, dropbox = result.no_sign_on
     assert canva.purchase_ids == (10, 11) and canva.department_ids == (1, 2)
     assert "no sign-in application" in canva.why and "nobody signs in" in dropbox.why
+
+
+def test_an_adopted_system_paid_by_card_is_counted_once():
+    # Microsoft was adopted as system 20, whose recorded cost came from its card spend: the
+    # purchases stand for it, and its recorded cost is not added again.
+    merchants = [m(1, "slack"), m(2, "microsoft", status="adopted", system_id=20)]
+    purchases = [p(10, "slack", 1, "100"), p(11, "microsoft", 1, "300")]
+    systems = [f.SystemRow(20, 1, Decimal("3600")), f.SystemRow(21, 1, Decimal("1200"))]
+    result = f.compute(f.Input(TODAY, merchants, purchases, systems=systems))
+    assert result.overall.technology == Decimal("400") + Decimal("1200")
+    assert result.overall.system_ids == (21,)
+    assert {s.label: s.technology for s in result.by_department}["1"] == 1600
+    months = {s.label: s for s in result.by_month}
+    assert months["2026-03"].technology == Decimal("400") + Decimal("100")
+    # No card purchase of it in the window: its recorded cost is its spend again.
+    quiet = f.compute(f.Input(TODAY, merchants, purchases[:1], systems=systems))
+    assert quiet.overall.technology == Decimal("100") + Decimal("3600") + Decimal("1200")
+    assert quiet.overall.system_ids == (20, 21)
