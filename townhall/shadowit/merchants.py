@@ -357,6 +357,15 @@ def _describe(
     }
 
 
+# What a merchant with no purchases left shows.
+NO_FIGURES: dict[str, Any] = {
+    "first_seen": None,
+    "last_seen": None,
+    "total_spend": Decimal(0),
+    "purchases": 0,
+}
+
+
 def _same(obj: Merchant, values: dict[str, Any]) -> dict[str, Any]:
     """The values that differ from what `obj` holds."""
     differ = {}
@@ -460,6 +469,9 @@ def work_out(
         if report.keyed:
             figures, changed = read()
         figures.pop("", None)  # a purchase whose descriptor gives no key at all
+        # Keys whose purchases are all gone (deleted, or grouped under another key since):
+        # their merchants keep IT's decisions but no longer any figures or subscriptions.
+        emptied = sorted(k for k in kept if k and k not in figures and k in merchant_keys)
         step(1, "Classifying the merchants.")
         rules = [r.as_rule() for r in MerchantRule.objects.filter(active=True).order_by("name")]
         classifier = classify.Classifier(rules)
@@ -488,6 +500,13 @@ def work_out(
                 differ["departments"] = sorted(s.departments)
             if differ:
                 edits.append((merchant, differ))
+        gone = [m for chunk in _in_chunks(emptied) for m in Merchant.objects.filter(key__in=chunk)]
+        for merchant in gone:
+            differ = _same(merchant, NO_FIGURES)
+            if merchant.departments.exists():
+                differ["departments"] = []
+            if differ:
+                edits.append((merchant, differ))
         with transaction.atomic():
             for start in range(0, len(new), BATCH):
                 services.create_many(user, Merchant, new[start : start + BATCH])
@@ -501,7 +520,13 @@ def work_out(
                     "subscriptions"
                 ):
                     _subscriptions(user, merchant, seen[merchant.key], today)
+            for merchant in gone:
+                subs = list(merchant.subscriptions.all())
+                if subs:
+                    services.delete_many(user, subs)
             _keep(kept, {**{k: figures[k][1] for k in changed}, "": everything})
+            for chunk in _in_chunks(emptied):  # so purchases coming back read as a change
+                MerchantReading.objects.filter(key__in=chunk).delete()
         report.subscriptions = Subscription.objects.count()
         report.merchants = len(figures)
     finally:

@@ -155,3 +155,31 @@ def test_what_the_job_writes_is_read_only_on_the_forms(departments):
     form = SubscriptionForm(instance=Subscription.objects.get())
     assert form.fields["typical_amount"].disabled and form.fields["next_expected"].disabled
     assert not form.fields["notes"].disabled
+
+
+def test_a_merchant_whose_purchases_are_all_gone_keeps_no_figures(departments):
+    pw, fin = departments["PW"], departments["FIN"]
+    _add(_monthly("SLACK T0123", pw, 6) + _monthly("JOES CAFE #12", fin, 2, "8.75"))
+    _run()
+    slack = Merchant.objects.get(key="slack")
+    assert slack.purchases == 6 and slack.subscriptions.count() == 1
+    with context.acting("system"):
+        services.delete_many(context.SYSTEM, list(Purchase.objects.filter(merchant_key="slack")))
+    report = _run()
+    slack.refresh_from_db()
+    # The merchant stays (IT's decision about it is kept) with nothing behind it.
+    assert (slack.purchases, slack.total_spend, slack.first_seen, slack.last_seen) == (
+        0,
+        0,
+        None,
+        None,
+    )
+    assert list(slack.departments.all()) == [] and slack.subscriptions.count() == 0
+    assert report.updated == 1
+    assert Merchant.objects.get(key="joes cafe").purchases == 2
+    # Nothing more to do the next time; purchases coming back are counted again.
+    assert _run().updated == 0
+    _add(_monthly("SLACK T0123", pw, 3))
+    _run()
+    slack.refresh_from_db()
+    assert slack.purchases == 3 and slack.subscriptions.count() == 1
