@@ -378,6 +378,59 @@ def test_menu_on_a_narrow_screen(
     axe_check(page)
 
 
+# Where each menu entry, the menu and the account links and search sit on the screen.
+HEADER_BOXES = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  return {
+    items: [...document.querySelectorAll(".usa-nav__primary > .usa-nav__primary-item")].map(box),
+    header: box(document.querySelector(".usa-header")),
+    menu: box(document.querySelector(".usa-nav__primary")),
+    secondary: box(document.querySelector(".usa-nav__secondary")),
+    page: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+def test_the_menu_and_wide_tables_on_a_wide_screen(
+    transactional_db, live_server, users, departments, new_page, sign_in, axe_check
+):
+    """Every section of the menu is on the screen, none under the account links or the
+    search, and a list wider than its box shows a shadow at the edge it scrolls to."""
+    from townhall.estate.models import Component
+
+    with context.acting("system"):
+        services.create(
+            context.SYSTEM,
+            Component,
+            {
+                "name": "Core switch with a long name for the list's first column",
+                "kind": "network_device",
+                "manufacturer": "Northwind Hardware Manufacturing",
+                "model_number": "NW-9000 Series Extended Chassis",
+                "owner_department": departments["PW"],
+            },
+        )
+    page = new_page(width=1280, height=900)
+    sign_in(page, live_server, users["admin"])
+    page.goto(f"{live_server.url}/estate/components/")
+    boxes = page.evaluate(HEADER_BOXES)
+    assert len(boxes["items"]) > 10
+    for item in boxes["items"]:
+        assert item["right"] <= boxes["header"]["right"] + 1, f"a menu entry ends at {item}"
+        clear = item["top"] >= boxes["secondary"]["bottom"] or (
+            item["right"] <= boxes["secondary"]["left"]
+        )
+        assert clear, f"a menu entry {item} is under the account links {boxes['secondary']}"
+    assert boxes["page"] <= 1280
+    region = page.locator(".usa-table-container--scrollable").first
+    sizes = region.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert sizes[0] > sizes[1], f"the list fits its box ({sizes}); the test needs it wider"
+    shadow = region.evaluate("(el) => getComputedStyle(el).backgroundImage")
+    assert shadow.count("radial-gradient") == 2, shadow
+    axe_check(page)
+
+
 def test_list_filters_fold_on_a_phone_and_open_on_a_wide_screen(
     transactional_db, live_server, users, departments, new_page, sign_in, axe_check
 ):
