@@ -127,7 +127,7 @@ class Aliased(Keyed, Protocol):
     name: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """One record in an Index: saved (pk) or waiting to be saved (obj, pk None)."""
 
@@ -136,13 +136,23 @@ class Entry:
     keys: tuple[tuple[str, Any], ...] = ()
 
 
+def _at(entries: dict[Any, Any], key: Any) -> list[Entry]:
+    """The entries filed under `key`: one is filed bare (most keys name one record), two or
+    more as a list."""
+    held = entries.get(key)
+    if held is None:
+        return []
+    return held if type(held) is list else [held]
+
+
 class Index:
     """The natural keys of every record of one kind, loaded in one query, kept up to date as
     the import adds and changes records, and answering as `existing` would."""
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self._maps: dict[str, dict[Any, list[Entry]]] = {"ext": {}, "name": {}, "dept": {}}
+        # Each key holds one Entry, or a list of them when it names two or more (`_at`).
+        self._maps: dict[str, dict[Any, Any]] = {"ext": {}, "name": {}, "dept": {}}
         rows = kind.model._default_manager.values_list(
             "pk", "external_id", "name", "owner_department_id"
         )
@@ -156,7 +166,14 @@ class Index:
         entry.keys = keys
         for map_name, key in entry.keys:
             if map_name != "ext" or key:
-                self._maps[map_name].setdefault(key, []).append(entry)
+                entries = self._maps[map_name]
+                held = entries.get(key)
+                if held is None:
+                    entries[key] = entry
+                elif type(held) is list:
+                    held.append(entry)
+                else:
+                    entries[key] = [held, entry]
 
     def add(self, entry: Entry, obj: models.Model) -> None:
         """Index `entry` under `obj`'s current keys, forgetting the keys it had before."""
@@ -167,23 +184,26 @@ class Index:
     def remove(self, entry: Entry) -> None:
         """Forget `entry` (a waiting record that was not saved after all)."""
         for map_name, key in entry.keys:
-            found = self._maps[map_name].get(key, [])
-            if entry in found:
-                found.remove(entry)
+            entries = self._maps[map_name]
+            held = entries.get(key)
+            if held is entry:
+                del entries[key]
+            elif type(held) is list and entry in held:
+                held.remove(entry)
         entry.keys = ()
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         """The entry this row updates, or None to create one; ValueProblem when ambiguous."""
         name = data.get("name", "")
         if data.get("external_id"):
-            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+            found, what = _at(self._maps["ext"], data["external_id"]), "that external ID"
         elif not self.kind.unique_within:
-            found, what = self._maps["name"].get(name, []), "that name"
+            found, what = _at(self._maps["name"], name), "that name"
         elif "owner_department" in data:
-            found = self._maps["dept"].get((_dept(data), name), [])
+            found = _at(self._maps["dept"], (_dept(data), name))
             what = "that name in its department"
         else:
-            found, what = self._maps["name"].get(name, []), "that name in its department"
+            found, what = _at(self._maps["name"], name), "that name in its department"
         if len(found) > 1:
             raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
         return found[0] if found else None
@@ -213,10 +233,10 @@ class ItemIndex(Index):
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
-            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+            found, what = _at(self._maps["ext"], data["external_id"]), "that external ID"
         else:
             item = _item(self.kind, data)
-            found = self._maps["item"].get(item, []) if item else []
+            found = _at(self._maps["item"], item) if item else []
             what = f"that {item[0]}" if item else ""
         if len(found) > 1:
             raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
@@ -261,17 +281,17 @@ class NaturalKeyIndex(Index):
     def find(self, data: dict[str, Any]) -> Entry | None:
         other = next((name for name in self.kind.other_keys if data.get(name)), "")
         if data.get("external_id"):
-            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+            found, what = _at(self._maps["ext"], data["external_id"]), "that external ID"
         elif other:
             scope = tuple(_pk_or_value(data.get(name)) for name in self.kind.other_keys_within)
-            found, what = self._maps[other].get((*scope, data[other]), []), f"that {other}"
+            found, what = _at(self._maps[other], (*scope, data[other])), f"that {other}"
         else:
             named = [data.get(name) for name in self.kind.natural_key]
             if _lacking_key(self.kind, named):
                 return None  # as `existing`: a new record
             key = tuple(v.pk if isinstance(v, models.Model) else v for v in named)
             found, what = (
-                self._maps["key"].get(key, []),
+                _at(self._maps["key"], key),
                 "those " + ", ".join(self.kind.natural_key),
             )
         if len(found) > 1:
@@ -309,14 +329,14 @@ class LinkIndex(Index):
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
-            found, what = self._maps["ext"].get(data["external_id"], []), "that external ID"
+            found, what = _at(self._maps["ext"], data["external_id"]), "that external ID"
         else:
             ends = tuple(_pk(data.get(name[:-3])) for name in self.end_ids)
             key = self.kind.link_key
             if key and all(name in data for name in key):
-                found = self._maps["ends_key"].get((ends, tuple(data[n] for n in key)), [])
+                found = _at(self._maps["ends_key"], (ends, tuple(data[n] for n in key)))
             else:
-                found = self._maps["ends"].get(ends, [])
+                found = _at(self._maps["ends"], ends)
             what = "those ends"
         if len(found) > 1:
             raise ValueProblem(f"More than one {self.kind.model._meta.verbose_name} has {what}")
@@ -348,13 +368,13 @@ class AliasIndex(Index):
 
     def find(self, data: dict[str, Any]) -> Entry | None:
         if data.get("external_id"):
-            found = self._maps["ext"].get(data["external_id"], [])
+            found = _at(self._maps["ext"], data["external_id"])
             if len(found) > 1:
                 plural = self.kind.model._meta.verbose_name
                 raise ValueProblem(f"More than one {plural} has that external ID")
             return found[0] if found else None
         wanted = data.get("name", "").lower()
-        found = self._maps["name"].get(wanted, []) or self._maps["alias"].get(wanted, [])
+        found = _at(self._maps["name"], wanted) or _at(self._maps["alias"], wanted)
         return found[0] if len(found) == 1 else None  # several: a new one, refused as taken
 
 

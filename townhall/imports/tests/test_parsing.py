@@ -91,3 +91,25 @@ def test_a_nul_character_refuses_the_file_naming_its_line():
 def test_a_row_like_the_header_only_in_its_first_cell_is_kept():
     sheet = parsing.read_csv(b"Name,Kind\nname,server\nNAME , KIND\nb,server\n")
     assert [cells for _, cells in sheet.rows] == [["name", "server"], ["b", "server"]]
+
+
+def test_a_text_a_column_repeats_is_held_once():
+    lines = ["Department,Transaction ID,Amount"]
+    lines += [f"Public Works,T{n:05d},{n}.00" for n in range(3000)]
+    sheet = parsing.read_file("\n".join(lines).encode(), "card.csv")
+    departments = {id(cells[0]) for _, cells in sheet.rows}
+    assert len(departments) == 1  # one string for 3,000 cells
+    assert [cells for _, cells in sheet.rows][2999] == ["Public Works", "T02999", "2999.00"]
+    # A column whose texts all differ is not remembered past its first rows.
+    texts = parsing._Texts()
+    for n in range(3000):
+        texts.shared(["Parks", f"T{n}"])
+    assert list(texts.memos) == [0] and len(texts.memos[0]) == 1
+
+
+def test_shared_texts_leave_other_values_as_they_are():
+    texts = parsing._Texts()
+    first = texts.shared([1, "1", datetime.date(2026, 1, 2), None])
+    second = texts.shared([1.0, "1", True, ""])
+    assert first == [1, "1", datetime.date(2026, 1, 2), None]
+    assert second == [1.0, "1", True, ""] and type(second[0]) is float and second[2] is True
