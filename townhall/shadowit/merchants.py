@@ -500,10 +500,16 @@ def work_out(
                 differ["departments"] = sorted(s.departments)
             if differ:
                 edits.append((merchant, differ))
-        gone = [m for chunk in _in_chunks(emptied) for m in Merchant.objects.filter(key__in=chunk)]
+        gone = [
+            m
+            for chunk in _in_chunks(emptied)
+            for m in Merchant.objects.filter(key__in=chunk).prefetch_related(
+                "departments", "subscriptions"
+            )
+        ]
         for merchant in gone:
             differ = _same(merchant, NO_FIGURES)
-            if merchant.departments.exists():
+            if merchant.departments.all():
                 differ["departments"] = []
             if differ:
                 edits.append((merchant, differ))

@@ -142,16 +142,13 @@ class _Charges:
     def _band(self, amount: Decimal) -> int:
         return math.floor(math.log(float(amount)) / self._width) if self._width else 0
 
-    def busy(self, amount: Decimal, low: int, high: int) -> bool:
-        """Whether charges of about `amount` are so many that one would fall in a window of
-        `low`..`high` days by chance (a marketplace or an office-supply store bought from
-        every day): there a chain of them shows nothing, and only the same amount to the
-        cent continues a series, as a subscription's price does."""
+    def busy(self, band: int, width: int) -> bool:
+        """Whether charges of about the amounts of `band` are so many that one would fall in
+        a window `width` days wide by chance (a marketplace or an office-supply store bought
+        from every day): there a chain of them shows nothing, and only the same amount to
+        the cent continues a series, as a subscription's price does."""
         if not self._width:
             return False
-        return self._busy_band(self._band(amount), high - low)
-
-    def _busy_band(self, band: int, width: int) -> bool:
         known = self._busy.get((band, width))
         if known is None:
             near = sum(len(self._bands.get(b, ((), ()))[0]) for b in (band - 1, band, band + 1))
@@ -206,7 +203,7 @@ class _Charges:
         amount = self.amounts[like]
         band = self.band_of[like]
         alive = self.alive
-        if self._width and self._busy_band(band, high - low):
+        if self.busy(band, high - low):
             days, indexes = self._exact[amount]
             return self._nearest(days, indexes, low, high, due, lambda j: j > last and alive[j])
         amounts, tolerance = self.amounts, self.tolerance

@@ -378,14 +378,13 @@ def test_menu_on_a_narrow_screen(
     axe_check(page)
 
 
-# Where each menu entry, the menu and the account links and search sit on the screen.
+# Where each menu entry, the header and the account links and search sit on the screen.
 HEADER_BOXES = """() => {
   const box = (el) => { const r = el.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
   return {
     items: [...document.querySelectorAll(".usa-nav__primary > .usa-nav__primary-item")].map(box),
     header: box(document.querySelector(".usa-header")),
-    menu: box(document.querySelector(".usa-nav__primary")),
     secondary: box(document.querySelector(".usa-nav__secondary")),
     page: document.documentElement.scrollWidth,
   };
